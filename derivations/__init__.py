@@ -1,0 +1,1 @@
+"""Self-checking derivations of the paper's results (importable as lrtheory.derivations)."""

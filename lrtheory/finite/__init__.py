@@ -1,0 +1,1 @@
+"""lrtheory.finite: finite systems with exact eigenstates (Eq. 17)."""

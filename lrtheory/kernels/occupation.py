@@ -1,0 +1,28 @@
+"""Fermi-Dirac occupation and its derivative: numerically stable at every temperature.
+
+Energies, chemical potential and temperature share one unit (t0, k_B = 1).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["fermi", "fermi_derivative"]
+
+
+def fermi(energy, mu: float = 0.0, temperature: float = 0.0) -> np.ndarray:
+    """Occupation f(e) = 1/(exp((e-mu)/T) + 1); at T = 0 a step with f(mu) = 1/2.
+
+    Written as ``(1 - tanh((e - mu)/2T))/2``: no overflow warnings at small T.
+    """
+    x = np.asarray(energy, dtype=float) - mu
+    if temperature <= 0:
+        return np.where(x < 0, 1.0, np.where(x > 0, 0.0, 0.5))
+    return 0.5 * (1.0 - np.tanh(x / (2.0 * temperature)))
+
+
+def fermi_derivative(energy, mu: float = 0.0, temperature: float = 0.0) -> np.ndarray:
+    """df/de = -1/(4 T cosh^2((e - mu)/2T)) (units 1/energy); requires T > 0."""
+    if temperature <= 0:
+        raise ValueError("df/de at T = 0 is a delta function: pass temperature > 0")
+    x = np.clip((np.asarray(energy, dtype=float) - mu) / (2.0 * temperature), -350.0, 350.0)
+    return -1.0 / (4.0 * temperature * np.cosh(x) ** 2)
