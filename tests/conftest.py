@@ -25,11 +25,7 @@ settings.register_profile(
 settings.register_profile("dev", max_examples=30, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-#: Tolerance tiers (rtol, atol). TIGHT: exact identities in double precision on small
-#: matrices; NUMERIC: sums over k-grids / many states; WEAK: convergence-limited checks.
-TOL = dict(rtol=1e-10, atol=1e-12)
-TOL_NUMERIC = dict(rtol=1e-8, atol=1e-10)
-TOL_WEAK = dict(rtol=1e-3, atol=1e-6)
+from tests.tolerances import TOL, TOL_NUMERIC, TOL_WEAK  # noqa: E402,F401  (re-exported)
 
 
 @pytest.fixture

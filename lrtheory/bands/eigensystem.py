@@ -1,0 +1,138 @@
+r"""Batched eigensystems of Bloch models: energies, states, velocity matrix elements.
+
+One :class:`Eigensystem` per chunk of k-points is computed once (one batched
+``np.linalg.eigh``) and serves every response asked of that chunk.
+
+Gauge: eigenvectors carry arbitrary phases and, inside degenerate subspaces, arbitrary
+unitary rotations. Quantities handed to users must be invariant under
+:meth:`Eigensystem.randomize_gauge`; the off-diagonal Berry connection is returned only
+between non-degenerate levels (sum rule ``A_mn = i v_mn / (e_n - e_m)``, hbar = 1) and is
+set to zero inside degenerate blocks (``|e_n - e_m| <= degen_tol``), where it is gauge
+dependent; formulas that need the degenerate limit use divided differences instead.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from lrtheory.conventions import DEGEN_TOL
+from lrtheory.errors import GaugeError, ModelError, ShapeError, check_finite
+
+__all__ = ["Eigensystem", "to_band_basis"]
+
+
+def to_band_basis(states: np.ndarray, op: np.ndarray) -> np.ndarray:
+    """``U^dagger O U`` for stacked ``states`` (Nk, n, n) and ``op`` (n, n), (Nk, n, n) or
+    (Nk, X, n, n) (X any number of extra component axes)."""
+    U = states
+    op = np.asarray(op)
+    if op.ndim == 2:
+        return np.conj(np.swapaxes(U, -1, -2)) @ op @ U
+    extra = op.ndim - U.ndim
+    Ue = U.reshape(U.shape[:1] + (1,) * extra + U.shape[1:]) if extra > 0 else U
+    return np.conj(np.swapaxes(Ue, -1, -2)) @ op @ Ue
+
+
+@dataclass(frozen=True)
+class Eigensystem:
+    """Eigen-decomposition of H(k) on a stack of k-points.
+
+    Attributes
+    ----------
+    k : (Nk, dim) Cartesian k (1/a)
+    energies : (Nk, n) ascending band energies (t0)
+    states : (Nk, n, n) eigenvectors as columns, orbital basis (atomic-position gauge)
+    velocity : (Nk, dim, n, n) ``v_mn = <m|dH/dk|n>`` (t0 a / hbar)
+    degen_tol : float, energies closer than this are one degenerate level (t0)
+    """
+
+    k: np.ndarray
+    energies: np.ndarray
+    states: np.ndarray
+    velocity: np.ndarray
+    degen_tol: float = DEGEN_TOL
+
+    @classmethod
+    def compute(cls, model, k, *, degen_tol: float = DEGEN_TOL, check: bool = True
+                ) -> "Eigensystem":
+        """Diagonalize ``model.hamiltonian(k)`` for all ``k`` (shape (Nk, dim)) at once."""
+        k = check_finite("k", np.asarray(k, float))
+        if k.ndim == 1:
+            k = k[:, None] if model.dim == 1 else k[None, :]
+        if k.ndim != 2 or k.shape[1] not in (model.dim, np.shape(model.positions)[1]):
+            raise ShapeError(f"k must have shape (Nk, {model.dim}), got {k.shape}")
+        H = model.hamiltonian(k)
+        if check:
+            dev = np.max(np.abs(H - np.conj(np.swapaxes(H, -1, -2)))) if H.size else 0.0
+            if not np.isfinite(dev):
+                raise ModelError(f"{getattr(model, 'name', 'model')}: H(k) contains NaN or inf")
+            if dev > 1e-9 * max(1.0, float(np.abs(H).max())):
+                raise ModelError(
+                    f"{getattr(model, 'name', 'model')}: H(k) is not Hermitian "
+                    f"(max |H - H^dagger| = {dev:.3g})"
+                )
+        e, U = np.linalg.eigh(H)
+        V = to_band_basis(U, model.velocity(k))
+        return cls(k, e, U, V, float(degen_tol))
+
+    # -- derived quantities -----------------------------------------------------------------
+    @property
+    def n_bands(self) -> int:
+        return self.energies.shape[-1]
+
+    def energy_differences(self) -> np.ndarray:
+        """``e_m - e_n`` with index order [..., m, n] (shape (Nk, n, n))."""
+        e = self.energies
+        return e[..., :, None] - e[..., None, :]
+
+    def degenerate(self) -> np.ndarray:
+        """Boolean (Nk, n, n): True where ``|e_m - e_n| <= degen_tol`` (diagonal included)."""
+        return np.abs(self.energy_differences()) <= self.degen_tol
+
+    def operator(self, op: np.ndarray) -> np.ndarray:
+        """Matrix elements of an orbital-basis operator in the band basis."""
+        return to_band_basis(self.states, op)
+
+    def berry_connection(self) -> np.ndarray:
+        r"""Interband Berry connection ``A^a_mn = i v^a_mn / (e_n - e_m)``, (Nk, dim, n, n).
+
+        Zero inside degenerate blocks (there it is gauge-dependent and never needed by the
+        gauge-covariant formulas of lrtheory). Units of a.
+        """
+        de = -self.energy_differences()  # e_n - e_m at [m, n]
+        deg = self.degenerate()
+        inv = np.where(deg, 0.0, 1.0 / np.where(deg, 1.0, de))
+        return 1j * self.velocity * inv[:, None, :, :]
+
+    def min_gap(self) -> float:
+        """Smallest non-degenerate level spacing on this k stack (diagnostic)."""
+        de = np.abs(self.energy_differences())
+        de = np.where(de <= self.degen_tol, np.inf, de)
+        return float(de.min()) if de.size else np.inf
+
+    def require_nondegenerate(self, what: str) -> None:
+        """Raise :class:`GaugeError` if any two bands are degenerate within ``degen_tol``."""
+        deg = self.degenerate()
+        n = self.n_bands
+        off = deg & ~np.eye(n, dtype=bool)
+        if np.any(off):
+            kk = np.argwhere(off.any(axis=(-1, -2)))[0, 0]
+            raise GaugeError(
+                f"{what} is gauge-dependent for degenerate bands, and bands are degenerate "
+                f"(within {self.degen_tol:g}) at k = {self.k[kk]}: ask for a gauge-invariant "
+                "quantity (traces over the degenerate subspace) instead"
+            )
+
+    def randomize_gauge(self, rng: np.random.Generator) -> "Eigensystem":
+        """Same eigensystem with random phases on every state and random unitary rotations
+        inside every degenerate block (for gauge-invariance tests)."""
+        Nk, n = self.energies.shape
+        G = rng.normal(size=(Nk, n, n)) + 1j * rng.normal(size=(Nk, n, n))
+        G = 0.5 * (G + np.conj(np.swapaxes(G, -1, -2)))
+        G = np.where(self.degenerate(), G, 0.0)
+        w, Q = np.linalg.eigh(G)
+        W = (Q * np.exp(1j * np.pi * w)[:, None, :]) @ np.conj(np.swapaxes(Q, -1, -2))
+        U = self.states @ W
+        V = np.conj(np.swapaxes(W, -1, -2))[:, None] @ self.velocity @ W[:, None]
+        return replace(self, states=U, velocity=V)

@@ -1,0 +1,95 @@
+r"""The Haldane model in the paper's conventions (Eq. 53, S41-S45).
+
+.. math::
+   H = -t_0\sum_{\langle ij\rangle} a_i^\dagger b_j
+       + t_2 e^{i\phi}\sum_{\langle\langle ij\rangle\rangle} a_i^\dagger a_j
+       + t_2 e^{-i\phi}\sum_{\langle\langle ij\rangle\rangle} b_i^\dagger b_j + h.c.
+       + \Delta\sum_i (a_i^\dagger a_i - b_i^\dagger b_i)
+
+Vectors (units of the lattice constant a = |l_n| = 1, so the C-C bond is 1/sqrt(3)):
+nearest-neighbour bonds from A to B: delta_1 = (1/2, 1/(2 sqrt3)), delta_2 = (-1/2, 1/(2 sqrt3)),
+delta_3 = (0, -1/sqrt3); next-nearest: l_1 = (1, 0), l_2 = (-1/2, sqrt3/2),
+l_3 = (-1/2, -sqrt3/2); the hopping ``a_r^dag a_{r + l_n}`` carries ``t2 e^{i phi}`` and
+``b_r^dag b_{r + l_n}`` carries ``t2 e^{-i phi}``, which reproduces S42:
+``H_AA = Delta + 2 t2 sum_n cos(k.l_n + phi)``, ``H_BB = -Delta + 2 t2 sum_n cos(k.l_n - phi)``,
+``H_AB = -t0 gamma_k``, ``gamma_k = sum_n exp(i k.delta_n)``.
+
+Lattice vectors a_1 = l_1 = (1, 0) and a_2 = (1/2, sqrt3/2) = -l_3; A at the origin, B at
+delta_1. A ribbon periodic along a_1 has zigzag edges parallel to x: A atoms terminate the
+bottom edge and B atoms the top edge (the two terminations differ, Fig. 1a).
+
+Topological phase boundary: ``|Delta| = 3 sqrt(3) t2 |sin phi|``; Chern number of the lower
+band ``C = sign(...)`` inside, 0 outside (see tests/physics for the sign, computed two ways).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from lrtheory.errors import ModelError
+from lrtheory.models.tightbinding import Hopping, TightBindingModel
+
+__all__ = ["haldane", "haldane_bulk_bands", "DELTAS", "LS", "phase_boundary"]
+
+S3 = np.sqrt(3.0)
+DELTAS = np.array([[0.5, 0.5 / S3], [-0.5, 0.5 / S3], [0.0, -1.0 / S3]])
+LS = np.array([[1.0, 0.0], [-0.5, S3 / 2], [-0.5, -S3 / 2]])
+LATTICE = np.array([[1.0, 0.0], [0.5, S3 / 2]])
+#: integer cell offsets R (in units of LATTICE) of the bonds above
+_DELTA_R = [(0, 0), (-1, 0), (0, -1)]
+_L_R = [(1, 0), (-1, 1), (0, -1)]
+
+
+def _check_params(**kw):
+    for k, v in kw.items():
+        try:
+            x = float(v)
+        except (TypeError, ValueError):
+            raise ModelError(f"Haldane parameter {k} must be a real number, got {v!r}") from None
+        if not np.isfinite(x):
+            raise ModelError(f"Haldane parameter {k} must be finite, got {v!r}")
+
+
+def haldane(t0: float = 1.0, t2: float = 0.0, phi: float = np.pi / 2, delta: float = 0.0
+            ) -> TightBindingModel:
+    """Bulk Haldane model (2 orbitals: A = 0, B = 1), energies in the unit of ``t0``.
+
+    ``t2 = 0`` gives TR-invariant gapped graphene (Eq. S45); then ``time_reversal`` is the
+    identity (spinless ``Theta = K``), else ``None``.
+    """
+    _check_params(t0=t0, t2=t2, phi=phi, delta=delta)
+    hops = [Hopping(0, 1, R, -t0) for R in _DELTA_R]
+    if t2 != 0:
+        hops += [Hopping(0, 0, R, t2 * np.exp(1j * phi)) for R in _L_R]
+        hops += [Hopping(1, 1, R, t2 * np.exp(-1j * phi)) for R in _L_R]
+    tr_invariant = t2 == 0 or np.isclose(np.sin(phi), 0.0, atol=1e-15)
+    return TightBindingModel(
+        LATTICE,
+        np.array([[0.0, 0.0], DELTAS[0]]),
+        hops,
+        onsite=np.array([delta, -delta]),
+        time_reversal=np.eye(2) if tr_invariant else None,
+        name="Haldane",
+        params=dict(t0=t0, t2=t2, phi=phi, delta=delta),
+    )
+
+
+def haldane_bulk_bands(k, t0=1.0, t2=0.0, phi=np.pi / 2, delta=0.0) -> np.ndarray:
+    """Closed-form bulk bands (lower, upper), shape (..., 2): diagonalization of S42.
+
+    ``e = t2 (b_a + b_b) -/+ sqrt(t0^2 |gamma|^2 + (Delta + t2 (b_a - b_b))^2)`` with
+    ``b_a = sum cos(k.l_n + phi)``, ``b_b = sum cos(k.l_n - phi)``. (The printed S43 has
+    ``-t2 (b_a + b_b)`` for the trace term: a sign typo, see docs/derivations.md.)
+    At phi = pi/2 this is Eq. 54 with ``beta_k = sum sin(k.l_n)``.
+    """
+    k = np.asarray(k, float)
+    gamma = np.exp(1j * k @ DELTAS.T).sum(-1)
+    ba = np.cos(k @ LS.T + phi).sum(-1)
+    bb = np.cos(k @ LS.T - phi).sum(-1)
+    root = np.sqrt(t0**2 * np.abs(gamma) ** 2 + (delta + t2 * (ba - bb)) ** 2)
+    mid = t2 * (ba + bb)
+    return np.stack([mid - root, mid + root], axis=-1)
+
+
+def phase_boundary(t2: float, phi: float = np.pi / 2) -> float:
+    """|Delta| at which the gap closes: ``3 sqrt(3) t2 |sin phi|``."""
+    return 3 * S3 * abs(t2 * np.sin(phi))

@@ -1,0 +1,332 @@
+r"""Tight-binding Bloch models built from a hopping list, their ribbons and flakes.
+
+A model is given by lattice vectors, orbital positions and hoppings
+``<i, cell 0| H |j, cell R> = t`` (the Hermitian conjugate is added automatically), plus
+on-site energies. The Bloch Hamiltonian uses the atomic-position convention of paper
+Eq. (S48):
+
+.. math::  H_{ij}(\mathbf k) = \sum_{\mathbf R} t_{ij}(\mathbf R)\,
+           e^{i\mathbf k\cdot(\mathbf R + \mathbf r_j - \mathbf r_i)},
+
+so that ``dH/dk`` is the velocity operator (hbar = 1) and the Berry connection carries the
+intracell positions. Internally H(k) is stored as ``sum_m exp(i k.d_m) H_m`` over the
+distinct bond displacements ``d_m`` (qsymm/Kwant style: constant matrices times scalar
+phases), so building H(k) for a stack of k costs ``Nk * n_bonds * n^2``, well below the
+``Nk * n^3`` of its diagonalization.
+
+Units: energies in t0, lengths in a, k in 1/a (Cartesian).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from lrtheory.errors import ModelError, ShapeError, check_finite, check_positive
+
+__all__ = ["TightBindingModel", "Hopping"]
+
+_ROUND = 9  # decimals used to group equal bond displacements
+
+
+@dataclass(frozen=True)
+class Hopping:
+    """One hopping ``<i, 0| H |j, R> = t`` (``R`` in lattice-vector units)."""
+
+    i: int
+    j: int
+    R: tuple[int, ...]
+    t: complex
+
+
+def _as_hoppings(hoppings: Iterable, dim: int) -> list[Hopping]:
+    out = []
+    for n, h in enumerate(hoppings):
+        if not isinstance(h, Hopping):
+            try:
+                i, j, R, t = h
+            except (TypeError, ValueError):
+                raise ModelError(
+                    f"hopping #{n} must be (i, j, R, t) or a Hopping, got {h!r}"
+                ) from None
+            h = Hopping(int(i), int(j), tuple(int(r) for r in np.atleast_1d(R)), complex(t))
+        if len(h.R) != dim:
+            raise ModelError(f"hopping #{n}: R={h.R} has {len(h.R)} components, expected {dim}")
+        if not np.isfinite(h.t):
+            raise ModelError(f"hopping #{n}: amplitude {h.t!r} is not finite")
+        out.append(h)
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class TightBindingModel:
+    """A Bloch tight-binding model (satisfies :class:`lrtheory.models.protocol.BlochModel`).
+
+    Parameters
+    ----------
+    lattice_vectors : (dim, d_space) array
+        Cartesian lattice vectors of the periodic directions (units of a).
+    positions : (n_orbitals, d_space) array
+        Cartesian orbital positions (units of a).
+    hoppings : list of Hopping or (i, j, R, t)
+        ``<i, 0|H|j, R> = t`` (energy units t0); the conjugate hopping is added
+        automatically, so list each bond once. Listing a bond and its conjugate raises.
+    onsite : (n_orbitals,) array, optional
+        On-site energies (real).
+    time_reversal : (n, n) array or None
+        ``U`` of a declared TR operator ``Theta = U K`` (spinless: identity).
+    transverse_axis : (d_space,) array, optional
+        For ribbons: unit vector along which the ribbon is open.
+    name : str
+        Human-readable label.
+    """
+
+    lattice_vectors: np.ndarray
+    positions: np.ndarray
+    hoppings: tuple = ()
+    onsite: np.ndarray | None = None
+    time_reversal: np.ndarray | None = None
+    transverse_axis: np.ndarray | None = None
+    name: str = "tight-binding model"
+    params: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        lat = np.atleast_2d(check_finite("lattice_vectors", np.asarray(self.lattice_vectors, float)))
+        pos = np.atleast_2d(check_finite("positions", np.asarray(self.positions, float)))
+        if lat.shape[1] != pos.shape[1]:
+            raise ShapeError(
+                f"lattice_vectors are {lat.shape[1]}-dimensional but positions are "
+                f"{pos.shape[1]}-dimensional"
+            )
+        n = pos.shape[0]
+        hops = tuple(_as_hoppings(self.hoppings, lat.shape[0]))
+        onsite = np.zeros(n) if self.onsite is None else np.asarray(self.onsite)
+        if onsite.shape != (n,):
+            raise ShapeError(f"onsite must have shape ({n},), got {onsite.shape}")
+        check_finite("onsite", onsite)
+        if np.iscomplexobj(onsite) and np.any(np.abs(onsite.imag) > 1e-12):
+            raise ModelError("onsite energies must be real (a complex on-site term is not Hermitian)")
+        seen = set()
+        for h in hops:
+            if not (0 <= h.i < n and 0 <= h.j < n):
+                raise ModelError(f"hopping {h} refers to an orbital outside 0..{n - 1}")
+            if h.i == h.j and not any(h.R):
+                raise ModelError(f"hopping {h} is on-site: give on-site energies via `onsite`")
+            key, conj = (h.i, h.j, h.R), (h.j, h.i, tuple(-r for r in h.R))
+            if conj in seen or key in seen:
+                raise ModelError(
+                    f"hopping {h} is listed twice (or with its conjugate): list each bond once, "
+                    "the Hermitian conjugate is added automatically"
+                )
+            seen.add(key)
+        object.__setattr__(self, "lattice_vectors", lat)
+        object.__setattr__(self, "positions", pos)
+        object.__setattr__(self, "hoppings", hops)
+        object.__setattr__(self, "onsite", onsite.real.astype(float))
+        object.__setattr__(self, "_bonds", self._group_bonds())
+
+    # -- protocol -------------------------------------------------------------------------
+    @property
+    def dim(self) -> int:
+        return self.lattice_vectors.shape[0]
+
+    @property
+    def n_orbitals(self) -> int:
+        return self.positions.shape[0]
+
+    def _group_bonds(self):
+        """Group terms by Cartesian displacement d = R.A + r_j - r_i (projected on the
+        periodic directions), returning (D (m, dim_k), H_m (m, n, n))."""
+        n = self.n_orbitals
+        lat = self.lattice_vectors
+        groups: dict[tuple, np.ndarray] = {}
+        exact: dict[tuple, np.ndarray] = {}
+
+        def add(d, i, j, t):
+            key = tuple(np.round(d, _ROUND) + 0.0)
+            if key not in groups:
+                groups[key] = np.zeros((n, n), complex)
+                exact[key] = np.asarray(d, float)
+            groups[key][i, j] += t
+
+        for h in self.hoppings:
+            d = np.asarray(h.R, float) @ lat + self.positions[h.j] - self.positions[h.i]
+            add(d, h.i, h.j, h.t)
+            add(-d, h.j, h.i, np.conj(h.t))
+        zero = tuple(np.zeros(lat.shape[1]))
+        if zero not in groups:
+            groups[zero] = np.zeros((n, n), complex)
+            exact[zero] = np.zeros(lat.shape[1])
+        groups[zero][np.arange(n), np.arange(n)] += self.onsite
+        keys = sorted(groups)
+        D = np.array([exact[k] for k in keys], float).reshape(len(keys), lat.shape[1])
+        Hm = np.stack([groups[k] for k in keys])
+        return D, Hm
+
+    def _kvec(self, k) -> np.ndarray:
+        k = check_finite("k", np.asarray(k, dtype=float))
+        d_space = self.lattice_vectors.shape[1]
+        if self.dim == 1 and (k.ndim == 0 or k.shape[-1] != 1):
+            k = k[..., None]
+        if k.shape[-1] == self.dim and self.dim != d_space:
+            # k given along the periodic direction(s): embed as Cartesian vector
+            unit = self.lattice_vectors / np.linalg.norm(self.lattice_vectors, axis=1)[:, None]
+            k = k @ unit
+        if k.shape[-1] != d_space:
+            raise ShapeError(
+                f"k must have last axis {self.dim} (periodic) or {d_space} (Cartesian), "
+                f"got shape {k.shape}"
+            )
+        return k
+
+    def hamiltonian(self, k) -> np.ndarray:
+        """H(k), shape (..., n, n); ``k`` Cartesian in 1/a, shape (..., dim) (units t0)."""
+        k = self._kvec(k)
+        D, Hm = self._bonds
+        phases = np.exp(1j * (k @ D.T))  # (..., m)
+        return np.einsum("...m,mij->...ij", phases, Hm, optimize=True)
+
+    def velocity(self, k) -> np.ndarray:
+        """dH/dk along the periodic directions, shape (..., dim, n, n) (units t0 a)."""
+        k = self._kvec(k)
+        D, Hm = self._bonds
+        phases = np.exp(1j * (k @ D.T))
+        unit = self.lattice_vectors / np.linalg.norm(self.lattice_vectors, axis=1)[:, None]
+        if self.dim == self.lattice_vectors.shape[1]:
+            dirs = np.eye(self.dim)
+        else:
+            dirs = unit
+        dproj = D @ dirs.T  # (m, dim): displacement along each periodic direction
+        return np.einsum("...m,ma,mij->...aij", 1j * phases, dproj, Hm, optimize=True)
+
+    # -- geometry -------------------------------------------------------------------------
+    @property
+    def reciprocal_vectors(self) -> np.ndarray:
+        """Reciprocal lattice vectors b_i (rows), with a_i . b_j = 2 pi delta_ij (1/a)."""
+        lat = self.lattice_vectors
+        return 2 * np.pi * np.linalg.pinv(lat).T
+
+    def transverse_positions(self) -> np.ndarray:
+        """Coordinate of each orbital along ``transverse_axis`` (ribbons; units of a)."""
+        if self.transverse_axis is None:
+            raise ModelError(f"{self.name} is not a ribbon: it has no transverse axis")
+        return self.positions @ self.transverse_axis
+
+    def k_grid(self, n: int | Sequence[int], *, shift: bool = False) -> np.ndarray:
+        """Uniform Monkhorst-Pack-like grid of Cartesian k in the first BZ cell.
+
+        Symmetric under k -> -k (modulo G) when ``shift`` is False: TR pairs are present.
+        Returns shape (prod(n), dim) for the periodic directions (ribbons: (n, 1)).
+        """
+        ns = np.broadcast_to(np.atleast_1d(n), (self.dim,)).astype(int)
+        for v in ns:
+            check_positive("number of k-points", v)
+        axes = [(np.arange(m) + (0.5 if shift else 0.0)) / m for m in ns]
+        frac = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, self.dim)
+        if self.dim == self.lattice_vectors.shape[1]:
+            return frac @ self.reciprocal_vectors
+        lengths = np.linalg.norm(self.lattice_vectors, axis=1)
+        return frac * (2 * np.pi / lengths)
+
+    # -- derived systems --------------------------------------------------------------------
+    def with_positions(self, positions) -> "TightBindingModel":
+        """Same hoppings with orbitals moved (e.g. by lattice vectors): H(k) changes only by a
+        k-dependent unitary gauge; physics must not change (PHYSICS-CHECKS item 3)."""
+        return TightBindingModel(
+            self.lattice_vectors, positions, self.hoppings, self.onsite, self.time_reversal,
+            self.transverse_axis, self.name, dict(self.params),
+        )
+
+    def move_orbital(self, orbital: int, cell_shift: Sequence[int]) -> "TightBindingModel":
+        """Move one orbital to another unit cell (relabel which cell it belongs to).
+
+        Position shifts by ``cell_shift . A``; hoppings are rewritten so that the real-space
+        Hamiltonian is unchanged.
+        """
+        s = np.asarray(cell_shift, int)
+        pos = self.positions.copy()
+        pos[orbital] = pos[orbital] + s @ self.lattice_vectors
+        new = []
+        for h in self.hoppings:
+            R = np.asarray(h.R, int)
+            if h.j == orbital:
+                R = R - s
+            if h.i == orbital:
+                R = R + s
+            new.append(Hopping(h.i, h.j, tuple(int(r) for r in R), h.t))
+        return TightBindingModel(
+            self.lattice_vectors, pos, new, self.onsite, self.time_reversal,
+            self.transverse_axis, self.name, dict(self.params),
+        )
+
+    def ribbon(self, width: int, *, periodic: int = 0, center: bool = True) -> "TightBindingModel":
+        """Cut a 2D model into a ribbon: periodic along lattice vector ``periodic``, ``width``
+        unit cells along the other one, open boundaries (edges parallel to the periodic
+        vector). Transverse coordinate: ``transverse_positions()``; with ``center`` the
+        origin of the transverse coordinate is the ribbon's centre line.
+        """
+        if self.dim != 2:
+            raise ModelError(f"ribbon() needs a 2D model, {self.name} has dim={self.dim}")
+        try:
+            width = int(width)
+        except (TypeError, ValueError):
+            raise ModelError(f"ribbon width must be an integer, got {width!r}") from None
+        if width <= 0:
+            raise ModelError(f"ribbon width must be a positive number of cells, got {width}")
+        other = 1 - periodic
+        a_par, a_perp = self.lattice_vectors[periodic], self.lattice_vectors[other]
+        n = self.n_orbitals
+        pos = np.concatenate([self.positions + c * a_perp for c in range(width)])
+        axis = np.array([-a_par[1], a_par[0]]) / np.linalg.norm(a_par)
+        if axis @ a_perp < 0:
+            axis = -axis
+        if center:
+            y = pos @ axis
+            pos = pos - 0.5 * (y.max() + y.min()) * axis
+        onsite = np.tile(self.onsite, width)
+        hops = []
+        for c in range(width):
+            for h in self.hoppings:
+                c2 = c + h.R[other]
+                if 0 <= c2 < width:
+                    hops.append(Hopping(c * n + h.i, c2 * n + h.j, (h.R[periodic],), h.t))
+        tr = None
+        if self.time_reversal is not None:
+            tr = np.kron(np.eye(width), self.time_reversal)
+        return TightBindingModel(
+            a_par[None, :], pos, hops, onsite, tr, axis,
+            f"{self.name} ribbon (W={width})", {**self.params, "width": width},
+        )
+
+    def flake(self, n1: int, n2: int) -> tuple[np.ndarray, np.ndarray]:
+        """Finite flake of ``n1 x n2`` unit cells, open in both directions.
+
+        Returns ``(H, positions)``: the real-space Hamiltonian (N, N) and Cartesian site
+        positions (N, d_space), orbital index ``(c1 * n2 + c2) * n_orbitals + mu``.
+        """
+        if self.dim != 2:
+            raise ModelError(f"flake() needs a 2D model, {self.name} has dim={self.dim}")
+        for name, v in (("n1", n1), ("n2", n2)):
+            if int(v) <= 0:
+                raise ModelError(f"flake size {name} must be positive, got {v}")
+        n = self.n_orbitals
+        cells = np.array([(c1, c2) for c1 in range(n1) for c2 in range(n2)])
+        index = {tuple(c): m for m, c in enumerate(cells)}
+        N = len(cells) * n
+        H = np.zeros((N, N), complex)
+        H[np.arange(N), np.arange(N)] = np.tile(self.onsite, len(cells))
+        for m, c in enumerate(cells):
+            for h in self.hoppings:
+                m2 = index.get((c[0] + h.R[0], c[1] + h.R[1]))
+                if m2 is None:
+                    continue
+                a, b = m * n + h.i, m2 * n + h.j
+                H[a, b] += h.t
+                H[b, a] += np.conj(h.t)
+        pos = (cells @ self.lattice_vectors)[:, None, :] + self.positions[None, :, :]
+        return H, pos.reshape(N, -1)
+
+    def __repr__(self) -> str:
+        return (f"TightBindingModel({self.name!r}, dim={self.dim}, "
+                f"n_orbitals={self.n_orbitals}, hoppings={len(self.hoppings)})")
