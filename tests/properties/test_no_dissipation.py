@@ -1,0 +1,115 @@
+"""No-dissipation no-accumulation theorem (Sec. III A, Eq. 25-27) and its converse (Eq. 31-32).
+
+Theorem (finite-eta form, derived in docs/theorems.md): for a TR-invariant H, a TR-odd
+density n_O(i) and the TR-even r, Eq. (24) leaves only the Lindhard weight's imaginary part,
+
+    delta n_O(i) = e sum_ab (f_a - f_b) eta/((e_a-e_b)^2 + eta^2) Im{[n_O(i)]_ab [r]_ba}.E,
+
+and the principal-part ("undergap") piece vanishes identically. With mu in a gap G at T = 0
+only pairs across the gap contribute, so |delta n_O| <= eta/G^2 * const: linear in eta, and
+the ratio at eta and eta/2 is 2 (1 + O(eta^2/G^2)). Counter-examples: TR broken (finite
+undergap response, Eq. 32) and states at the Fermi level (metal: ~ 1/eta for level spacing
+<< eta).
+"""
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from lrtheory.finite import observables as obs
+from lrtheory.finite import response as R
+from lrtheory.models.random_models import random_gapped, random_tr_operator, systems
+
+from tests.properties._helpers import scaling_exponent
+
+ETA = 2e-3  # eta/gap <= 4e-3: the O(eta^2/gap^2) correction to the exponent is < 1e-4
+
+
+def _accumulations(s, o, field, eta, **kw):
+    return [R.density_accumulation(s, o, field, eta=e, **kw) for e in (eta, eta / 2)]
+
+
+def _tr_odd_local(s, seed):
+    return random_tr_operator(s, np.random.default_rng(seed), -1, local=True,
+                              n_internal=s.n_internal)
+
+
+@given(systems(("spinless", "spinful"), min_sites=3, max_sites=8, gapped=True, dims=(2, 3)),
+       st.integers(0, 2**32 - 1), st.booleans())
+def test_tr_odd_accumulation_vanishes_linearly_in_gapped_tr_system(s, seed, local):
+    o = _tr_odd_local(s, seed) if local else random_tr_operator(
+        s, np.random.default_rng(seed), -1)
+    assert s.tr_signature(o) == -1
+    field = np.random.default_rng(seed + 1).normal(size=s.dim)
+    f1, f2 = _accumulations(s, o, field, ETA)
+    p = scaling_exponent(f1, f2)
+    assert abs(p - 1.0) < 1e-3, p
+    # the undergap (principal-part) piece vanishes identically (Eq. 25-27)
+    under = R.density_accumulation(s, o, field, eta=ETA, part="undergap")
+    assert np.abs(under).max() <= 1e-10 * max(1.0, np.abs(f1).max())
+    # a priori bound: |delta n(i)| <= eta/G^2 * sum |[n_O(i)]_ab r_ba . E| over gap pairs
+    gap = s.eigensystem.energies[s.eigensystem.energies > 0].min() - \
+        s.eigensystem.energies[s.eigensystem.energies < 0].max()
+    bound = ETA / gap**2 * np.abs(o).sum() * np.abs(s.positions).max() * np.abs(field).sum() * 4
+    assert np.abs(f1).max() <= bound
+
+
+@given(systems(("spinless", "spinful"), min_sites=3, max_sites=8, gapped=True, dims=(2,)),
+       st.integers(0, 2**32 - 1))
+def test_spin_and_omm_densities_vanish_linearly(s, seed):
+    """The physical TR-odd densities: OMM density (Eq. 52) and (spinful) spin density."""
+    ops = [obs.orbital_moment(s)]
+    if s.n_internal == 2:
+        ops.append(obs.spin_operator(s, "y"))
+    for o in ops:
+        f1, f2 = _accumulations(s, o, [1.0, 0.3], ETA)
+        assert abs(scaling_exponent(f1, f2) - 1.0) < 1e-3
+
+
+@given(systems(("broken", "broken_spinful"), min_sites=3, max_sites=8, gapped=True, dims=(2,)),
+       st.integers(0, 2**32 - 1))
+def test_counterexample_tr_broken_insulator_accumulates(s, seed):
+    """Eq. (32): without TR a gapped system accumulates a TR-odd density at eta -> 0."""
+    o = random_tr_operator(s, np.random.default_rng(seed), -1)
+    eta = 1e-5  # the Fermi-level piece is O(eta/gap) relative: far below the undergap one
+    f1, f2 = _accumulations(s, o, [1.0, -0.5], eta)
+    assert abs(scaling_exponent(f1, f2)) < 0.01  # finite limit (exponent 0), not linear
+    under = R.density_accumulation(s, o, [1.0, -0.5], eta=eta, part="undergap")
+    np.testing.assert_allclose(np.linalg.norm(under), np.linalg.norm(f1), rtol=0.01)
+    assert np.linalg.norm(f1) > 1e-8 * np.abs(o).max()  # genuinely nonzero
+
+
+@given(st.sampled_from(("spinless", "spinful")), st.integers(3, 8), st.integers(0, 2**32 - 1))
+def test_counterexample_states_at_fermi_level(kind, n_sites, seed):
+    """Metal: a pair of levels at mu (splitting s << eta) gives ~1/eta (Eq. 27 survives)."""
+    rng = np.random.default_rng(seed)
+    s = random_gapped(n_sites, rng, kind=kind, fermi_pair_splitting=1e-7)
+    o = random_tr_operator(s, rng, -1)
+    field = rng.normal(size=s.dim)
+    f1, f2 = _accumulations(s, o, field, ETA)
+    p = scaling_exponent(f1, f2)
+    # pair term ~ 1/eta dominates unless its matrix element is accidentally tiny
+    pair = abs(_pair_weight(s, o, field))
+    assume(pair > 1e-2 * np.linalg.norm(f1) * ETA)  # the 1/eta coefficient is not tiny
+    assert abs(p + 1.0) < 0.05, p
+
+
+def _pair_weight(s, o, field):
+    """sum over the Fermi-level pair(s) of Im{[O]_ab [r.E]_ba}: the coefficient of 1/eta."""
+    eig = s.eigensystem
+    at_ef = np.abs(eig.energies) < 1e-6
+    oe = eig.to_eigenbasis(o)
+    re = eig.to_eigenbasis(np.tensordot(field, obs.position(s), axes=1))
+    occ = eig.energies < 0
+    sel = at_ef[:, None] & at_ef[None, :] & (occ[:, None] != occ[None, :])
+    df = occ[:, None].astype(float) - occ[None, :]
+    return np.sum((df * (oe * re.T).imag)[sel])
+
+
+def test_finite_temperature_gapped_is_exponentially_small(rng):
+    """At T > 0 with mu in a gap G >> T, thermal pairs at the Fermi level are ~exp(-G/2T)."""
+    s = random_gapped(6, rng, kind="spinful", gap=2.0)
+    o = random_tr_operator(s, rng, -1)
+    f1, f2 = _accumulations(s, o, [1.0, 0.0], ETA, temperature=0.05)
+    assert abs(scaling_exponent(f1, f2) - 1.0) < 1e-3
