@@ -1,0 +1,494 @@
+r"""Model files: tight-binding hopping lists in TOML or JSON (schema in docs/own-model.md).
+
+A model file gives lattice vectors, orbitals with positions (and on-site energies),
+hoppings ``<i, cell 0| H |j, cell R> = t`` (each bond once; the Hermitian conjugate is added),
+named parameters with defaults, and optionally a time-reversal declaration. Every number may
+be an expression in the parameters (``"-t0"``, ``"t2*exp(I*phi)"``, ``"sqrt(3)/2"``), parsed
+with SymPy's parser in a restricted namespace (never ``eval`` of user text in Python's
+namespace) and required to evaluate to a number once the parameters are substituted.
+
+The result is a :class:`~lrtheory.models.tightbinding.TightBindingModel`, so it uses the
+atomic-position Bloch convention (paper Eq. S48) with the positions written in the file.
+
+Example (TOML)::
+
+    name = "Haldane"
+    lattice = [[1, 0], ["1/2", "sqrt(3)/2"]]
+    time_reversal = "auto"
+
+    [parameters]
+    t0 = 1.0
+    t2 = 0.06
+    phi = "pi/2"
+    delta = 0.5
+
+    [[orbitals]]
+    name = "A"
+    position = [0, 0]
+    onsite = "delta"
+
+    [[orbitals]]
+    name = "B"
+    position = ["1/2", "sqrt(3)/6"]
+    onsite = "-delta"
+
+    [[hoppings]]
+    from = "A"
+    to = "B"
+    R = [0, 0]
+    t = "-t0"
+
+Every error raises :class:`~lrtheory.errors.InputFileError` (or ``ModelError`` for a bad
+parameter) naming the file, the key or entry (``hoppings[3].t``) and, where it can be found,
+the line.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+
+from lrtheory.errors import InputFileError, ModelError, SymmetryError
+
+__all__ = ["load_model_file", "model_from_dict", "parse_expression", "evaluate_expression",
+           "SCHEMA"]
+
+#: allowed keys: top level, orbitals[i], hoppings[i] (with a one-line description each)
+SCHEMA: dict[str, dict[str, str]] = {
+    "top": {
+        "name": "model label (string, optional)",
+        "description": "free text (optional)",
+        "lattice": "lattice vectors, list of dim vectors of d_space numbers/expressions "
+                   "(required; units of a)",
+        "coordinates": "'cartesian' (default) or 'reduced': how orbital positions are given",
+        "parameters": "table name -> default value (number or expression), optional",
+        "orbitals": "list of orbitals (required)",
+        "hoppings": "list of hoppings (each bond once; the conjugate is added)",
+        "time_reversal": "false (default), true (spinless Theta = K), 'auto' (declare "
+                         "Theta = K if H(-k) = H(k)^* numerically), or a unitary matrix U",
+    },
+    "orbitals": {
+        "name": "label used by hoppings (optional; default: the index)",
+        "position": "position in the unit cell (d_space numbers/expressions)",
+        "onsite": "on-site energy (real number or expression; default 0)",
+    },
+    "hoppings": {
+        "from": "orbital i (name or 0-based index)",
+        "to": "orbital j (name or 0-based index), in cell R",
+        "R": "cell offset of orbital j in lattice-vector units (dim integers)",
+        "t": "amplitude <i, 0|H|j, R> (number or expression, may be complex)",
+    },
+}
+
+_ALLOWED_CHARS = re.compile(r"^[A-Za-z0-9_+\-*/().,\s^]*$")
+_MAX_EXPR_LEN = 300
+
+
+def _namespace():
+    import sympy as sp
+
+    funcs = {name: getattr(sp, name) for name in (
+        "exp", "sin", "cos", "tan", "sinh", "cosh", "tanh", "sqrt", "log", "conjugate", "re",
+        "im", "Abs", "atan2", "asin", "acos", "atan")}
+    consts = {"pi": sp.pi, "I": sp.I, "E": sp.E}
+    return funcs, consts
+
+
+def parse_expression(text: Any, params: Mapping[str, Any] = (), *, where: str = "value",
+                     allowed_symbols: Mapping[str, Any] | None = None):
+    """Parse a number or an expression string into a SymPy expression, safely.
+
+    Parameters
+    ----------
+    text : str, int or float
+        ``"-t0"``, ``"t2*exp(I*phi)"``, ``"sqrt(3)/2"``, ``0.5`` ...
+    params : iterable of str
+        Parameter names that may appear (as real symbols).
+    where : str
+        Location used in error messages (``"hoppings[2].t"``).
+    allowed_symbols : mapping, optional
+        Extra symbols (e.g. ``kx``) that may appear.
+
+    Notes
+    -----
+    Uses :func:`sympy.parsing.sympy_parser.parse_expr` with a global namespace holding only
+    the constructors the parser's transformations emit (``Symbol``, ``Integer``, ``Float``,
+    ``Rational``) and no builtins, a local namespace of the allowed functions, constants and
+    parameters, and a character whitelist (no ``_``-dunder, quotes, brackets or
+    attribute access beyond numbers). Unknown names are rejected with the name.
+    """
+    import sympy as sp
+    from sympy.parsing.sympy_parser import (convert_xor, parse_expr,
+                                            standard_transformations)
+
+    if isinstance(text, bool):
+        raise InputFileError(f"{where}: expected a number or expression, got {text!r}")
+    if isinstance(text, (int, float)):
+        if not np.isfinite(text):
+            raise InputFileError(f"{where}: {text!r} is not finite")
+        return sp.Float(text) if isinstance(text, float) else sp.Integer(text)
+    if not isinstance(text, str):
+        raise InputFileError(f"{where}: expected a number or expression string, got "
+                             f"{type(text).__name__} {text!r}")
+    s = text.strip()
+    if not s:
+        raise InputFileError(f"{where}: empty expression")
+    if len(s) > _MAX_EXPR_LEN or not _ALLOWED_CHARS.match(s) or "__" in s:
+        raise InputFileError(f"{where}: {text!r} is not an allowed expression (numbers, "
+                             "parameter names, + - * / ^ ( ), and functions such as exp, "
+                             "sqrt, cos, sin only)")
+    funcs, consts = _namespace()
+    local = {**funcs, **consts}
+    names = {str(p): sp.Symbol(str(p), real=True) for p in params}
+    local.update(names)
+    if allowed_symbols:
+        local.update(allowed_symbols)
+    glob = {"__builtins__": {}, "Symbol": sp.Symbol, "Integer": sp.Integer,
+            "Float": sp.Float, "Rational": sp.Rational}
+    try:
+        expr = parse_expr(s, local_dict=local, global_dict=glob,
+                          transformations=standard_transformations + (convert_xor,),
+                          evaluate=True)
+    except Exception as exc:  # noqa: BLE001 - any parse failure becomes one clear line
+        raise InputFileError(f"{where}: cannot parse {text!r} ({type(exc).__name__})") from None
+    if not isinstance(expr, sp.Expr):
+        raise InputFileError(f"{where}: {text!r} is not an expression")
+    known = set(local.values())
+    unknown = sorted(str(x) for x in expr.free_symbols if x not in known)
+    if unknown:
+        raise InputFileError(
+            f"{where}: unknown name(s) {unknown} in {text!r}; known parameters: "
+            f"{sorted(names) or 'none'}"
+        )
+    return expr
+
+
+def evaluate_expression(text: Any, values: Mapping[str, float], *, where: str = "value",
+                        real: bool = False) -> complex | float:
+    """Parse ``text`` and evaluate it with the parameter ``values`` to a Python number.
+
+    Raises :class:`InputFileError` if the result is not a finite number (or, with ``real``,
+    has a non-zero imaginary part).
+    """
+    import sympy as sp
+
+    expr = parse_expression(text, values.keys(), where=where)
+    subs = {sp.Symbol(k, real=True): sp.Float(v, 17) for k, v in values.items()}
+    try:
+        val = complex(sp.N(expr.xreplace(subs), 17))
+    except (TypeError, ValueError):
+        raise InputFileError(f"{where}: {text!r} does not evaluate to a number") from None
+    if not np.isfinite(val):
+        raise InputFileError(f"{where}: {text!r} evaluates to {val}, not a finite number")
+    if real:
+        if abs(val.imag) > 1e-12 * max(1.0, abs(val.real)):
+            raise InputFileError(f"{where}: {text!r} = {val} must be real")
+        return float(val.real)
+    return val
+
+
+# -- locating entries in the file text (for line numbers in error messages) --------------------
+class _Locator:
+    def __init__(self, text: str, fmt: str, path: str):
+        self.lines = text.splitlines()
+        self.fmt = fmt
+        self.path = path
+
+    def _header_lines(self, section: str) -> list[int]:
+        pat = re.compile(rf"^\s*\[\[\s*{re.escape(section)}\s*\]\]")
+        return [n for n, line in enumerate(self.lines) if pat.match(line)]
+
+    def line(self, section: str | None = None, index: int | None = None,
+             key: str | None = None) -> int | None:
+        """1-based line of ``section[index].key`` (best effort) or None."""
+        start, stop = 0, len(self.lines)
+        if section is not None and index is not None and self.fmt == "toml":
+            heads = self._header_lines(section)
+            if index < len(heads):
+                start = heads[index]
+                stop = next((n for n in range(start + 1, len(self.lines))
+                             if self.lines[n].lstrip().startswith("[")), len(self.lines))
+                if key is None:
+                    return start + 1
+        elif section is not None and self.fmt == "json":
+            # n-th object after the section key: count lines that open an object
+            sec = next((n for n, line in enumerate(self.lines) if f'"{section}"' in line), None)
+            if sec is None:
+                return None
+            if index is None:
+                return sec + 1
+            count = -1
+            for n in range(sec, len(self.lines)):
+                count += self.lines[n].count("{")
+                if count >= index and "{" in self.lines[n]:
+                    start = n
+                    break
+            else:
+                return None
+            depth, stop = 0, len(self.lines)
+            for n in range(start, len(self.lines)):
+                depth += self.lines[n].count("{") - self.lines[n].count("}")
+                if depth <= 0:
+                    stop = n + 1
+                    break
+            if key is None:
+                return start + 1
+        elif section is not None:
+            key = key or section
+        if key is None:
+            return None
+        pat = (re.compile(rf'"{re.escape(key)}"\s*:') if self.fmt == "json"
+               else re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*="))
+        for n in range(start, stop):
+            if pat.search(self.lines[n]):
+                return n + 1
+        return start + 1 if section is not None and index is not None else None
+
+    def where(self, section=None, index=None, key=None) -> str:
+        label = section or ""
+        if index is not None:
+            label += f"[{index}]"
+        if key is not None:
+            label += f".{key}" if label else key
+        n = self.line(section, index, key)
+        return f"{self.path}: {label}" + (f" (line {n})" if n else "")
+
+
+def _read(path: Path) -> tuple[dict, str, str]:
+    try:
+        text = path.read_text()
+    except OSError as exc:
+        raise InputFileError(f"cannot read model file {path}: {exc.strerror}") from None
+    suffix = path.suffix.lower()
+    if suffix == ".toml":
+        import tomllib
+
+        try:
+            return tomllib.loads(text), text, "toml"
+        except tomllib.TOMLDecodeError as exc:
+            raise InputFileError(f"{path}: malformed TOML: {exc}") from None
+    if suffix == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputFileError(f"{path}: malformed JSON: {exc.msg} (line {exc.lineno}, "
+                                 f"column {exc.colno})") from None
+        if not isinstance(data, dict):
+            raise InputFileError(f"{path}: the top level must be an object")
+        return data, text, "json"
+    raise InputFileError(f"{path}: unknown model file type {path.suffix!r}: use .toml or .json")
+
+
+def load_model_file(path, params: Mapping[str, Any] | None = None):
+    """Build a Bloch model from a TOML/JSON model file.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``.toml`` or ``.json`` file following the schema of docs/own-model.md.
+    params : mapping, optional
+        Parameter values overriding the file's defaults (numbers or expressions). A name the
+        file does not declare raises :class:`~lrtheory.errors.ModelError`.
+
+    Returns
+    -------
+    TightBindingModel
+        Atomic-position Bloch convention (Eq. S48), positions as given in the file.
+    """
+    path = Path(path)
+    data, text, fmt = _read(path)
+    return model_from_dict(data, params, source=str(path), _locator=_Locator(text, fmt,
+                                                                             str(path)))
+
+
+def model_from_dict(data: Mapping, params: Mapping[str, Any] | None = None, *,
+                    source: str = "<model>", _locator: _Locator | None = None):
+    """Same as :func:`load_model_file` for an already parsed dictionary."""
+    from lrtheory.models.tightbinding import Hopping, TightBindingModel
+
+    loc = _locator or _Locator("", "toml", source)
+    if not isinstance(data, Mapping):
+        raise InputFileError(f"{source}: the model must be a table/object")
+    _check_keys(data, SCHEMA["top"], loc)
+    for req in ("lattice", "orbitals"):
+        if req not in data:
+            raise InputFileError(f"{source}: missing required key {req!r} "
+                                 f"({SCHEMA['top'][req]})")
+
+    # parameters: file defaults, overridden by the caller
+    declared = data.get("parameters", {}) or {}
+    if not isinstance(declared, Mapping):
+        raise InputFileError(f"{loc.where(key='parameters')}: must be a table name -> value")
+    for name in declared:
+        if not re.match(r"^[A-Za-z][A-Za-z0-9_]*$", str(name)) or name in (
+                "I", "E", "pi", "kx", "ky", "kz") or name in _namespace()[0]:
+            raise InputFileError(f"{loc.where(key=str(name))}: {name!r} cannot be a parameter "
+                                 "name (reserved or not an identifier)")
+    overrides = dict(params or {})
+    unknown = sorted(set(overrides) - set(declared))
+    if unknown:
+        raise ModelError(f"unknown parameter(s) {unknown} for model {source}; the file declares "
+                         f"{sorted(declared) or 'none'}")
+    values: dict[str, float] = {}
+    for name, default in {**declared, **overrides}.items():
+        where = (f"parameter {name}" if name in overrides
+                 else loc.where("parameters", None, name))
+        values[name] = evaluate_expression(default, {}, where=where, real=True)
+
+    def num(x, where, real=True):
+        return evaluate_expression(x, values, where=where, real=real)
+
+    # lattice
+    lat_raw = data["lattice"]
+    if (not isinstance(lat_raw, list) or not lat_raw
+            or not all(isinstance(v, list) for v in lat_raw)):
+        raise InputFileError(f"{loc.where(key='lattice')}: must be a list of vectors, e.g. "
+                             "[[1, 0], [0.5, 'sqrt(3)/2']]")
+    d_space = len(lat_raw[0])
+    if any(len(v) != d_space for v in lat_raw) or not 1 <= d_space <= 3:
+        raise InputFileError(f"{loc.where(key='lattice')}: all lattice vectors must have the "
+                             "same number (1-3) of components")
+    lat = np.array([[num(c, loc.where(key=f"lattice[{a}][{b}]")) for b, c in enumerate(v)]
+                    for a, v in enumerate(lat_raw)])
+    dim = lat.shape[0]
+    if dim > d_space or np.linalg.matrix_rank(lat) < dim:
+        raise InputFileError(f"{loc.where(key='lattice')}: lattice vectors are linearly "
+                             "dependent or more numerous than spatial dimensions")
+    coords = data.get("coordinates", "cartesian")
+    if coords not in ("cartesian", "reduced"):
+        raise InputFileError(f"{loc.where(key='coordinates')}: must be 'cartesian' or "
+                             f"'reduced', got {coords!r}")
+    if coords == "reduced" and dim != d_space:
+        raise InputFileError(f"{loc.where(key='coordinates')}: 'reduced' needs as many "
+                             "lattice vectors as spatial dimensions")
+
+    # orbitals
+    orbs = data["orbitals"]
+    if not isinstance(orbs, list) or not orbs:
+        raise InputFileError(f"{loc.where(key='orbitals')}: must be a non-empty list")
+    names: dict[str, int] = {}
+    pos, onsite = [], []
+    for n, orb in enumerate(orbs):
+        if not isinstance(orb, Mapping):
+            raise InputFileError(f"{loc.where('orbitals', n)}: each orbital must be a table")
+        _check_keys(orb, SCHEMA["orbitals"], loc, "orbitals", n)
+        if "position" not in orb:
+            raise InputFileError(f"{loc.where('orbitals', n)}: missing 'position'")
+        p = orb["position"]
+        if not isinstance(p, list) or len(p) != d_space:
+            raise InputFileError(f"{loc.where('orbitals', n, 'position')}: must have "
+                                 f"{d_space} components, got {p!r}")
+        r = np.array([num(c, loc.where("orbitals", n, "position")) for c in p])
+        pos.append(r @ lat if coords == "reduced" else r)
+        onsite.append(num(orb.get("onsite", 0.0), loc.where("orbitals", n, "onsite")))
+        name = str(orb.get("name", n))
+        if name in names:
+            raise InputFileError(f"{loc.where('orbitals', n, 'name')}: duplicate orbital "
+                                 f"name {name!r}")
+        names[name] = n
+    norb = len(orbs)
+
+    def orbital(ref, where):
+        if isinstance(ref, bool):
+            raise InputFileError(f"{where}: orbital must be a name or index, got {ref!r}")
+        if isinstance(ref, int):
+            if not 0 <= ref < norb:
+                raise InputFileError(f"{where}: orbital index {ref} outside 0..{norb - 1}")
+            return ref
+        if str(ref) in names:
+            return names[str(ref)]
+        raise InputFileError(f"{where}: unknown orbital {ref!r}; orbitals: {sorted(names)}")
+
+    # hoppings
+    hops_raw = data.get("hoppings", [])
+    if not isinstance(hops_raw, list):
+        raise InputFileError(f"{loc.where(key='hoppings')}: must be a list")
+    hops, seen = [], {}
+    for n, h in enumerate(hops_raw):
+        if not isinstance(h, Mapping):
+            raise InputFileError(f"{loc.where('hoppings', n)}: each hopping must be a table")
+        _check_keys(h, SCHEMA["hoppings"], loc, "hoppings", n)
+        for req in ("from", "to", "t"):
+            if req not in h:
+                raise InputFileError(f"{loc.where('hoppings', n)}: missing {req!r} "
+                                     f"({SCHEMA['hoppings'][req]})")
+        i = orbital(h["from"], loc.where("hoppings", n, "from"))
+        j = orbital(h["to"], loc.where("hoppings", n, "to"))
+        R = h.get("R", [0] * dim)
+        if (not isinstance(R, list) or len(R) != dim
+                or not all(isinstance(r, int) and not isinstance(r, bool) for r in R)):
+            raise InputFileError(f"{loc.where('hoppings', n, 'R')}: must be {dim} integers, "
+                                 f"got {R!r}")
+        if i == j and not any(R):
+            raise InputFileError(f"{loc.where('hoppings', n)}: hopping from an orbital to "
+                                 "itself in the same cell: use the orbital's 'onsite'")
+        key, conj = (i, j, tuple(R)), (j, i, tuple(-r for r in R))
+        if key in seen or conj in seen:
+            other = seen.get(key, seen.get(conj))
+            raise InputFileError(f"{loc.where('hoppings', n)}: the bond {i}->{j} R={R} is "
+                                 f"already given by hoppings[{other}] (directly or as its "
+                                 "conjugate): list each bond once")
+        seen[key] = n
+        t = num(h["t"], loc.where("hoppings", n, "t"), real=False)
+        hops.append(Hopping(i, j, tuple(R), t))
+
+    name = str(data.get("name", Path(source).stem))
+    model = TightBindingModel(lat, np.array(pos), hops, onsite=np.array(onsite),
+                              name=name, params=dict(values))
+    tr = data.get("time_reversal", False)
+    U = _time_reversal(model, tr, loc)
+    if U is not None:
+        model = TightBindingModel(model.lattice_vectors, model.positions, model.hoppings,
+                                  model.onsite, U, None, name, dict(values))
+    return model
+
+
+def _check_keys(table: Mapping, allowed: Mapping[str, str], loc: _Locator,
+                section: str | None = None, index: int | None = None) -> None:
+    for key in table:
+        if key not in allowed:
+            raise InputFileError(
+                f"{loc.where(section, index, str(key))}: unknown key {key!r}; allowed: "
+                f"{', '.join(allowed)}"
+            )
+
+
+def _tr_deviation(model, U) -> float:
+    k = np.random.default_rng(2024).uniform(-np.pi, np.pi, size=(8, model.dim))
+    k = k @ np.eye(model.dim) if model.dim == model.lattice_vectors.shape[1] else k
+    lhs = model.hamiltonian(-k)
+    rhs = U @ model.hamiltonian(k).conj() @ U.conj().T
+    return float(np.max(np.abs(lhs - rhs)))
+
+
+def _time_reversal(model, tr, loc: _Locator):
+    """Interpret the ``time_reversal`` key; a declared symmetry is checked numerically."""
+    n = model.n_orbitals
+    where = loc.where(key="time_reversal")
+    if tr is False or tr is None:
+        return None
+    if tr is True or tr == "auto":
+        U = np.eye(n, dtype=complex)
+    elif isinstance(tr, list):
+        try:
+            U = np.array([[evaluate_expression(c, {}, where=where, real=False) for c in row]
+                          for row in tr], complex)
+        except (TypeError, ValueError):
+            raise InputFileError(f"{where}: must be a ({n}, {n}) matrix") from None
+        if U.shape != (n, n) or not np.allclose(U @ U.conj().T, np.eye(n), atol=1e-10):
+            raise InputFileError(f"{where}: must be a unitary ({n}, {n}) matrix")
+    else:
+        raise InputFileError(f"{where}: must be true, false, 'auto' or a unitary matrix, got "
+                             f"{tr!r}")
+    dev = _tr_deviation(model, U)
+    tol = 1e-9 * max(1.0, float(np.abs(model._bonds[1]).max()))
+    if dev > tol:
+        if tr == "auto":
+            return None
+        raise SymmetryError(f"{where}: declared time reversal is not a symmetry of this model "
+                            f"(max |H(-k) - U H(k)^* U^dagger| = {dev:.3g}); use 'auto' to "
+                            "declare it only when it holds")
+    return U
