@@ -16,6 +16,8 @@ from lrtheory.errors import LrtheoryError
 #: Subcommand modules (``lrtheory.cli.<name>``), in the order ``--help`` lists them.
 COMMANDS = [
     "cmd_verify",
+    "cmd_flake",
+    "cmd_bands",
 ]
 
 
