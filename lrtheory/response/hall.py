@@ -1,0 +1,250 @@
+r"""Generalized Hall conductivities (paper Eq. S23) as whole E_F curves, Chern numbers.
+
+.. math::
+   \sigma^{O}_{bc}(E_F, T) = e \int\frac{d^2k}{(2\pi)^2}\sum_n f(\epsilon_{n\mathbf k}-E_F)\,
+   \Omega^{O}_{n,bc}(\mathbf k)
+
+(hbar = 1, ``e = 1``; the current ``J^b_O = O * v^b`` per unit area responds to ``E_c``:
+``J^b = sigma_bc E_c``). With the electron charge in the operator, ``O = q = -1``
+(``operator="charge"``), this is the electrical Hall conductivity in units of
+``e^2/hbar``; divide by ``E2_OVER_H = 1/2pi`` for units of ``e^2/h``.
+
+Sign in our convention (H' = +e E.r, q = -e, j = q v / area; docs/conventions.md): the
+Kubo formula gives ``chi_{v^x, y} = sum_n f_n Omega_n`` with
+``Omega_n = -2 Im sum v^x_nm v^y_mn/(e_n - e_m)^2``, hence
+
+.. math:: \sigma_{xy} = -\frac{e^2}{h}\, C,\qquad C = \frac{1}{2\pi}\sum_{n\,occ}\int \Omega_n d^2k.
+
+This is checked against the Kubo formula of Eq. (29) evaluated directly with ``j = q v``
+(no Berry rewriting) and against the bulk current in a finite flake with the real position
+operator (tests/physics/test_hall_*.py).
+
+Cost: one batched diagonalization per k chunk serves the whole ``E_F`` curve. At ``T = 0``
+the per-chunk sum is a cumulative sum over energy-sorted states read with
+``searchsorted`` (``O(N log N)`` whatever the number of ``E_F`` points); at ``T > 0`` the
+states are binned in energy bins of width ``T/50`` with a first-order correction inside
+each bin (error below ~1e-5 relative) and contracted with a (n_EF x n_bins) occupation matrix.
+
+Convergence: the grid of ``nk x nk`` points (``nk`` even) contains the ``nk/2`` grid
+(every other point), so the same eigensystem also gives the value at half the linear
+density: ``change_on_doubling = value(nk) - value(nk/2)``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import partial
+
+import numpy as np
+
+from lrtheory.bands.eigensystem import Eigensystem
+from lrtheory.conventions import DEGEN_TOL, E2_OVER_H
+from lrtheory.errors import LrtheoryError, check_finite, check_positive
+from lrtheory.kernels.occupation import fermi, fermi_derivative
+from lrtheory.parallel.executor import auto_chunk_size, kmap_reduce
+from lrtheory.response.berry import generalized_berry_curvature, reciprocal_vectors
+
+__all__ = [
+    "KIntegral",
+    "HallCurve",
+    "bz_grid",
+    "occupied_sums",
+    "hall_conductivity",
+    "chern_numbers",
+    "eigensystem",
+]
+
+
+@dataclass(frozen=True)
+class KIntegral:
+    """A k-integrated quantity with its convergence estimate.
+
+    ``value`` at linear density ``nk``; ``change_on_doubling = value(nk) - value(nk/2)``
+    (an estimate of the remaining error, usually pessimistic); ``nk`` the grid size.
+    """
+
+    value: np.ndarray
+    nk: int
+    change_on_doubling: np.ndarray
+    info: dict = field(default_factory=dict)
+
+    def __float__(self) -> float:
+        return float(np.asarray(self.value).reshape(-1)[0])
+
+    @property
+    def error_estimate(self) -> float:
+        return float(np.max(np.abs(self.change_on_doubling)))
+
+
+@dataclass(frozen=True)
+class HallCurve:
+    """Generalized Hall conductivity versus Fermi energy.
+
+    ``sigma`` in units of ``e [O] / hbar`` (``operator="charge"``: e^2/hbar), shape (n_EF,);
+    ``sigma_half`` the same on the ``nk/2`` grid; ``band_chern`` (n_bands,) the Chern number
+    of each band, ``(1/2pi) int Omega_n`` (meaningful for ``operator=None``).
+    """
+
+    ef: np.ndarray
+    sigma: np.ndarray
+    sigma_half: np.ndarray
+    nk: int
+    temperature: float
+    operator: str
+    b: int
+    c: int
+    band_chern: np.ndarray
+    band_chern_half: np.ndarray
+
+    @property
+    def change_on_doubling(self) -> np.ndarray:
+        return self.sigma - self.sigma_half
+
+    @property
+    def sigma_e2h(self) -> np.ndarray:
+        """``sigma`` divided by e^2/h (for ``operator="charge"``)."""
+        return self.sigma / E2_OVER_H
+
+
+def bz_grid(model, nk: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """Uniform ``nk x nk`` grid of the first BZ cell (k -> -k symmetric modulo G).
+
+    Returns ``k (N, 2)`` Cartesian, ``half (N,)`` bool mask of the ``nk/2`` sub-grid (every
+    other point; all False if ``nk`` is odd) and the unit-cell area (a^2).
+    """
+    nk = int(nk)
+    if nk < 2:
+        raise LrtheoryError(f"nk must be >= 2, got {nk}")
+    B = reciprocal_vectors(model)
+    if B.shape != (2, 2):
+        raise LrtheoryError(f"a 2D bulk model is needed, reciprocal vectors have shape {B.shape}")
+    i = np.arange(nk)
+    I1, I2 = np.meshgrid(i, i, indexing="ij")
+    frac = np.stack([I1, I2], -1).reshape(-1, 2) / nk
+    half = ((I1 % 2 == 0) & (I2 % 2 == 0)).reshape(-1) if nk % 2 == 0 else np.zeros(nk * nk, bool)
+    area = abs(np.linalg.det(np.atleast_2d(np.asarray(model.lattice_vectors, float))))
+    return frac @ B, half, area
+
+
+def occupied_sums(energies: np.ndarray, weights: np.ndarray, ef: np.ndarray,
+                  temperature: float) -> np.ndarray:
+    r"""``S(E_F) = sum_j w_j f(e_j - E_F)`` for all ``E_F`` at once (any shapes, flattened).
+
+    ``T = 0``: sort once, cumulative sums, ``searchsorted`` (states exactly at ``E_F``
+    count 1/2). ``T > 0``: exact occupation matrix for small problems, else energy bins of
+    width ``T/50`` with a first-order Taylor correction in each bin.
+    """
+    e = np.asarray(energies, float).reshape(-1)
+    w = np.asarray(weights, float).reshape(-1)
+    ef = np.atleast_1d(np.asarray(ef, float))
+    if temperature <= 0:
+        order = np.argsort(e, kind="stable")
+        es, cs = e[order], np.concatenate([[0.0], np.cumsum(w[order])])
+        lo = np.searchsorted(es, ef, side="left")
+        hi = np.searchsorted(es, ef, side="right")
+        return 0.5 * (cs[lo] + cs[hi])
+    T = float(temperature)
+    if e.size * ef.size <= 2_000_000:
+        return fermi(e[None, :] - ef[:, None], 0.0, T) @ w
+    h = T / 50.0
+    idx = np.floor((e - e.min()) / h).astype(np.int64)
+    uniq, inv = np.unique(idx, return_inverse=True)
+    centers = e.min() + (uniq + 0.5) * h
+    s0 = np.bincount(inv, weights=w)
+    s1 = np.bincount(inv, weights=w * (e - centers[inv]))
+    x = centers[None, :] - ef[:, None]
+    return fermi(x, 0.0, T) @ s0 + fermi_derivative(x, 0.0, T) @ s1
+
+
+def eigensystem(model, k: np.ndarray, degen_tol: float = DEGEN_TOL) -> Eigensystem:
+    """One batched diagonalization of ``model`` on the k stack (Nk, 2).
+
+    For :class:`~lrtheory.models.tightbinding.TightBindingModel` bulk models H(k) and dH/dk
+    are built together by two small matrix products over the bond list
+    (``phases (Nk, m) @ H_m (m, n*n)``), several times faster than two einsum calls; any
+    other model goes through :meth:`Eigensystem.compute`. Both routes give the same
+    matrices (tests/physics/test_hall_speed.py checks this).
+    """
+    bonds = getattr(model, "_bonds", None)
+    lat = getattr(model, "lattice_vectors", None)
+    if bonds is None or lat is None or np.shape(lat)[0] != np.shape(lat)[1]:
+        return Eigensystem.compute(model, k, degen_tol=degen_tol, check=False)
+    D, Hm = bonds
+    m, n = Hm.shape[0], Hm.shape[-1]
+    Hm2 = Hm.reshape(m, n * n)
+    ph = np.exp(1j * (k @ D.T))  # (Nk, m)
+    H = np.dot(ph, Hm2).reshape(-1, n, n)
+    e, U = np.linalg.eigh(H)
+    X = np.stack([np.dot(ph * D[:, a], Hm2).reshape(-1, n, n) for a in range(D.shape[1])], 1)
+    X *= 1j
+    return Eigensystem(k, e, U, _band_basis(U, X), float(degen_tol))
+
+
+def _band_basis(U: np.ndarray, X: np.ndarray) -> np.ndarray:
+    """``U^dagger X_a U`` for U (Nk, n, n), X (Nk, d, n, n); broadcasting sums for small n
+    (batched matmul of tiny matrices is dominated by per-matrix overhead)."""
+    n = U.shape[-1]
+    if n > 4:
+        Ud = np.conj(np.swapaxes(U, -1, -2))[:, None]
+        return Ud @ X @ U[:, None]
+    XU = (X[..., :, :, None] * U[:, None, None, :, :]).sum(-2)  # [k, a, i, b]
+    return (np.conj(U)[:, None, :, :, None] * XU[:, :, :, None, :]).sum(-3)
+
+
+def _hall_chunk(kk, *, model, op, b, c, ef, temperature, degen_tol, weight):
+    k, half = kk[:, :2], kk[:, 2] > 0.5
+    eig = eigensystem(model, k, degen_tol)
+    om = generalized_berry_curvature(eig, op, b=b, c=c, model=model)
+    full = occupied_sums(eig.energies, om, ef, temperature) * weight
+    hs = occupied_sums(eig.energies[half], om[half], ef, temperature) * (4 * weight)
+    # per-band Chern numbers of the ordinary curvature (only for op None: else the sums of
+    # Omega^O per band, same normalization)
+    return {"full": full, "half": hs,
+            "band": om.sum(0) * weight, "band_half": om[half].sum(0) * 4 * weight}
+
+
+def hall_conductivity(model, ef, *, nk: int = 120, temperature: float = 0.0, operator=None,
+                      b: int = 0, c: int = 1, chunk_size: int | None = None,
+                      workers: int | None = 1, degen_tol: float = DEGEN_TOL,
+                      progress: bool = False) -> HallCurve:
+    r"""Generalized Hall conductivity ``sigma^O_bc(E_F)`` of Eq. (S23) on an ``nk x nk`` grid.
+
+    Parameters
+    ----------
+    model : BlochModel (2D lattice)
+    ef : float or (n_EF,) array
+        Fermi energies (t0).
+    nk : int
+        Linear grid size (even: then the ``nk/2`` sub-grid gives ``change_on_doubling``).
+    temperature : float
+        ``T >= 0`` (t0, k_B = 1).
+    operator : see :func:`lrtheory.response.berry.band_operator`
+        ``None``: ``O = 1`` (then ``band_chern`` are Chern numbers and ``sigma`` is the
+        number-current Hall conductivity); ``"charge"``: electrical ``sigma_xy`` (e^2/hbar);
+        ``"orbital"``: orbital Hall conductivity (units ``e * [m]/hbar``, ``[m] = e a^2 t0/hbar``).
+    b, c : int
+        Current and field directions.
+
+    Returns
+    -------
+    HallCurve
+    """
+    ef = check_finite("ef", np.atleast_1d(np.asarray(ef, float)))
+    check_positive("temperature", temperature, allow_zero=True)
+    k, half, area = bz_grid(model, nk)
+    weight = 1.0 / (area * len(k))  # int d^2k/(2pi)^2 = (1/(A N)) sum_k
+    kk = np.concatenate([k, half[:, None].astype(float)], axis=1)
+    func = partial(_hall_chunk, model=model, op=operator, b=b, c=c, ef=ef,
+                   temperature=float(temperature), degen_tol=degen_tol, weight=weight)
+    cs = chunk_size or auto_chunk_size(model.n_orbitals, arrays=16)
+    out = kmap_reduce(func, kk, chunk_size=cs, workers=workers, progress=progress,
+                      desc="Hall")
+    # band sums: Chern number C_n = (1/2pi) int Omega_n d^2k = 2 pi * (1/(2pi)^2) int
+    return HallCurve(ef, out["full"], out["half"], int(nk), float(temperature),
+                     str(operator), b, c, 2 * np.pi * out["band"], 2 * np.pi * out["band_half"])
+
+
+def chern_numbers(model, nk: int = 120, **kw) -> KIntegral:
+    """Chern number of every band, ``(1/2pi) int Omega_n d^2k`` (Kubo/sum-rule curvature),
+    with its change when the linear grid density doubles."""
+    curve = hall_conductivity(model, [0.0], nk=nk, operator=None, **kw)
+    return KIntegral(curve.band_chern, int(nk), curve.band_chern - curve.band_chern_half)
