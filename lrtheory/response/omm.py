@@ -1,0 +1,185 @@
+r"""Orbital magnetic moment (OMM) matrix elements in ribbons and bulk (Eq. 52, 56-57, S47-S55).
+
+Convention (:mod:`lrtheory.conventions`): ``m_z = (q/4)(r x v - v x r)_z =
+(q/4)({x, v_y} - {y, v_x})`` with ``q = -1`` (the paper's Sec. VI writes ``+e/4``: its OMM
+figures carry the opposite overall sign).
+
+Ribbon (periodic along x, open along y). ``y`` is bounded, so ``Y_nl(k) = <u_n|y|u_l>`` and
+``(v_y)_nl = i (e_n - e_l) Y_nl`` are k-diagonal. ``x = i D_k + A^{off}`` (covariant derivative
+plus the interband Berry connection ``A_nl = i v^x_nl/(e_l - e_n)``); the Weyl-ordered
+(wave packet centred at x = 0) k-diagonal part of ``m_z`` is
+
+.. math:: m_{nl}(k) = \frac q4\big[(A v_y + v_y A)_{nl} - (Y v_x + v_x Y)_{nl}\big],
+
+gauge covariant (``m -> W^dagger m W`` for any gauge ``W``), shifted by exactly
+``-(q/2)(R_0 x v)_{nl}`` when coordinates are measured from ``R_0``. Its diagonal splits into
+an origin-independent *self-rotation* ``-q Re sum_{n' not~ n} v^x_{nn'} Y_{n'n}`` and a
+centre-of-mass term ``-(q/2) v_nn Y_nn``. The printed Eq. 57 has the same self-rotation but
+twice the centre-of-mass term and, off the diagonal, depends on the gauge through the diagonal
+Berry connections (docs/derivations.md, "Ribbons and the OMM density").
+
+Units: ``hbar = e = 1``, moments in ``e a^2 t0 / hbar``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from lrtheory.bands.eigensystem import Eigensystem
+from lrtheory.conventions import ELECTRON_CHARGE, OMM_PREFACTOR
+from lrtheory.errors import ShapeError
+
+__all__ = [
+    "ribbon_position",
+    "ribbon_vy",
+    "omm_matrix",
+    "omm_diagonal_parts",
+    "state_centres",
+    "paper_omm_eq57",
+    "paper_density_response",
+    "bulk_omm",
+    "bulk_berry_curvature",
+]
+
+
+def _herm(a):
+    return np.conj(np.swapaxes(a, -1, -2))
+
+
+def ribbon_position(model, es: Eigensystem, origin_y: float = 0.0) -> np.ndarray:
+    """``Y_nl(k) = <u_nk| y - origin_y |u_lk>`` (Nk, n, n), y from the ribbon centre line (a)."""
+    y = model.transverse_positions() - origin_y
+    U = es.states
+    return _herm(U) @ (y[None, :, None] * U)
+
+
+def ribbon_vy(es: Eigensystem, Y: np.ndarray) -> np.ndarray:
+    """``(v_y)_nl = i (e_n - e_l) Y_nl`` (band basis; exact since v_y = i[H, y])."""
+    e = es.energies
+    return 1j * (e[:, :, None] - e[:, None, :]) * Y
+
+
+def state_centres(model, es: Eigensystem) -> np.ndarray:
+    r"""Transverse centres ``r^y_nn(k) = <u_nk| y |u_nk>`` (Nk, n) (Fig. 2b), y from the
+    ribbon centre line.
+
+    Degenerate bands: the individual centres are gauge dependent; inside each degenerate
+    block the returned values are replaced by the block average (a gauge-invariant trace).
+    """
+    Y = ribbon_position(model, es)
+    d = np.real(np.einsum("knn->kn", Y))
+    deg = es.degenerate()
+    cnt = deg.sum(-1)
+    return np.einsum("kij,kj->ki", deg.astype(float), d) / cnt
+
+
+def omm_matrix(model, es: Eigensystem, *, origin=(0.0, 0.0), offdiagonal: bool = True
+               ) -> np.ndarray:
+    r"""Gauge-covariant ribbon OMM matrix ``m_nl(k)`` (Nk, n, n) (see module doc).
+
+    Parameters
+    ----------
+    origin : (X0, Y0), coordinates measured from this point (Y0 from the ribbon centre line)
+    offdiagonal : if True, raise :class:`GaugeError` when bands are degenerate (then an
+        individual off-diagonal element is not defined); if False, return only the diagonal
+        embedded in a matrix (the diagonal is gauge invariant for non-degenerate bands).
+    """
+    X0, Y0 = origin
+    Y = ribbon_position(model, es, Y0)
+    vx = es.velocity[:, 0]
+    vy = ribbon_vy(es, Y)
+    A = es.berry_connection()[:, 0]
+    if offdiagonal:
+        es.require_nondegenerate("the off-diagonal ribbon OMM m_nl")
+    m = OMM_PREFACTOR * (A @ vy + vy @ A - (Y @ vx + vx @ Y)) - 2 * OMM_PREFACTOR * X0 * vy
+    if not offdiagonal:
+        m = np.einsum("knn->kn", m)[..., None] * np.eye(es.n_bands)
+    return m
+
+
+def omm_diagonal_parts(model, es: Eigensystem, *, origin_y: float = 0.0) -> dict:
+    r"""Diagonal ribbon OMM split into gauge-invariant pieces (Nk, n) each.
+
+    ``self``: ``-q Re sum_{n' not degenerate with n} v^x_{nn'} Y_{n'n}`` (origin independent);
+    ``com``: ``-(q/2) v_nn Y_nn`` (covariant / wave-packet centre-of-mass term);
+    ``covariant = self + com`` (diagonal of :func:`omm_matrix`);
+    ``paper = self + 2 com`` (diagonal of the printed Eq. 57, rewritten with q).
+    """
+    Y = ribbon_position(model, es, origin_y)
+    vx = es.velocity[:, 0]
+    deg = es.degenerate()
+    q = ELECTRON_CHARGE
+    self_rot = -q * np.real(np.einsum("kij,kji,kij->ki", vx, Y, ~deg))
+    com = -(q / 2) * np.real(np.einsum("kii->ki", vx) * np.einsum("kii->ki", Y))
+    return {"self": self_rot, "com": com, "covariant": self_rot + com,
+            "paper": self_rot + 2 * com}
+
+
+def paper_omm_eq57(model, es: Eigensystem, a_diag: np.ndarray, *, charge: float = ELECTRON_CHARGE,
+                   origin_y: float = 0.0) -> np.ndarray:
+    r"""The printed Eq. (57) / (S55), evaluated literally (for comparison only).
+
+    .. math:: m_{nl} = -\frac{q}{2}\partial_k(\epsilon_n + \epsilon_l) r^y_{nl}
+        + \frac{q}{4i}\sum_{n'}(\epsilon_l + \epsilon_n - 2\epsilon_{n'})
+          [A_{nn'} r^y_{n'l} - r^y_{nn'} A_{n'l}]
+
+    with the dangling index of the first term read as ``r^y_{nl}`` and ``e -> q`` (the paper
+    has ``+e``). ``A`` is the full Berry connection: off-diagonal from the sum rule, diagonal
+    ``a_diag`` (Nk, n) *supplied by the caller*, because it is gauge dependent
+    (``A_nn -> A_nn - d theta_n/dk``): the off-diagonal result therefore depends on the gauge
+    (docs/derivations.md). Its diagonal does not.
+    """
+    a_diag = np.asarray(a_diag, float)
+    if a_diag.shape != es.energies.shape:
+        raise ShapeError(f"a_diag must have shape {es.energies.shape}, got {a_diag.shape}")
+    Y = ribbon_position(model, es, origin_y)
+    vx = es.velocity[:, 0]
+    e = es.energies
+    A = es.berry_connection()[:, 0] + a_diag[..., None] * np.eye(es.n_bands)
+    vd = np.real(np.einsum("kii->ki", vx))
+    first = -(charge / 2) * (vd[:, :, None] + vd[:, None, :]) * Y
+    # sum_n' (e_l + e_n - 2 e_n') [A_nn' Y_n'l - Y_nn' A_n'l]
+    s = e[:, :, None] + e[:, None, :]
+    term = s * (A @ Y - Y @ A) - 2 * ((A * e[:, None, :]) @ Y - (Y * e[:, None, :]) @ A)
+    return first + charge / (4j) * term
+
+
+def paper_density_response(model, es: Eigensystem, m: np.ndarray, R: np.ndarray) -> np.ndarray:
+    r"""Eq. (55) with the printed density matrix elements S47/S51, summed over the chunk.
+
+    ``n^m_{nn'}(mu) = (1/2)(m P_mu + P_mu m)_{nn'}`` (m taken k-diagonal, as in S47), so
+    ``delta n(mu) = sum_k (1/2)[U (R m + m R) U^dagger]_{mu mu}`` for the band-basis response
+    matrix ``R`` of :func:`lrtheory.response.density.response_matrices`. Returns (n_orb,).
+    """
+    U = es.states
+    S = 0.5 * (R @ m + m @ R)
+    return np.real(np.einsum("kmi,kij,kmj->m", U, S, np.conj(U), optimize=True))
+
+
+# -- bulk -------------------------------------------------------------------------------------
+def bulk_omm(es: Eigensystem) -> np.ndarray:
+    r"""Bulk band OMM ``m_n(k)`` (Nk, n) of a 2D Bloch model, sum-over-states form.
+
+    .. math:: m_n = \frac{e}{2\hbar}\,\mathrm{Im}\langle\partial u|\times(H-\epsilon_n)|\partial u\rangle
+              = q\sum_{n'\ne n}\frac{\mathrm{Im}(v^x_{nn'}v^y_{n'n})}{\epsilon_n-\epsilon_{n'}}
+
+    (charge ``q = -e``; Xiao, Chang, Niu RMP 82, 1959). Requires non-degenerate bands.
+    """
+    es.require_nondegenerate("the band-resolved bulk OMM")
+    e = es.energies
+    de = e[:, :, None] - e[:, None, :]
+    n = es.n_bands
+    inv = np.where(np.eye(n, dtype=bool), 0.0, 1.0 / np.where(np.eye(n, dtype=bool), 1.0, de))
+    vx, vy = es.velocity[:, 0], es.velocity[:, 1]
+    return ELECTRON_CHARGE * np.einsum("kij,kji,kij->ki", vx, vy, inv).imag
+
+
+def bulk_berry_curvature(es: Eigensystem) -> np.ndarray:
+    r"""``Omega_n = -2 Im sum_{n'!=n} v^x_{nn'} v^y_{n'n} / (e_n - e_n')^2`` (Nk, n), units a^2."""
+    es.require_nondegenerate("the band-resolved Berry curvature")
+    e = es.energies
+    de = e[:, :, None] - e[:, None, :]
+    n = es.n_bands
+    eye = np.eye(n, dtype=bool)
+    inv2 = np.where(eye, 0.0, 1.0 / np.where(eye, 1.0, de) ** 2)
+    vx, vy = es.velocity[:, 0], es.velocity[:, 1]
+    return -2 * np.einsum("kij,kji,kij->ki", vx, vy, inv2).imag
