@@ -7,17 +7,26 @@ expressions (``pi/2``) parsed safely with SymPy (never ``eval``).
 from __future__ import annotations
 
 import argparse
-from typing import Callable
+import contextlib
+import sys
+import warnings
+from typing import Callable, Iterator
 
-from lrtheory.errors import LrtheoryError, ModelError
+from lrtheory.errors import (ConvergenceWarning, ConventionError, LrtheoryError,
+                             LrtheoryWarning, ModelError)
 
 __all__ = [
     "BUILTIN_MODELS",
     "add_model_args",
     "add_output_args",
+    "check_eta",
+    "check_width",
+    "cli_warnings",
     "load_model",
+    "model_summary",
     "parse_number",
     "parse_params",
+    "warn_if_unconverged",
 ]
 
 
@@ -109,3 +118,96 @@ def add_output_args(p: argparse.ArgumentParser, plot: bool = True) -> None:
     if plot:
         p.add_argument("--plot", metavar="PNG", help="write a plot")
     p.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+
+# -- checks and warnings shared by the subcommands ----------------------------------------------
+def check_eta(value, flag: str = "--eta") -> float:
+    """Broadening ``eta`` (energy units t0) must be finite and > 0 (Kubo ``omega + i eta``)."""
+    return _positive(value, flag, "a positive broadening (energy, units of t0)")
+
+
+def check_width(value, flag: str = "--width") -> int:
+    """Ribbon width (number of unit cells) must be a positive integer."""
+    try:
+        w = int(value)
+    except (TypeError, ValueError):
+        raise ConventionError(f"{flag} must be a positive integer (unit cells), got "
+                              f"{value!r}") from None
+    if w != float(value) or w <= 0:
+        raise ConventionError(f"{flag} must be a positive integer (unit cells), got {value!r}")
+    return w
+
+
+def _positive(value, flag: str, what: str) -> float:
+    import math
+
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ConventionError(f"{flag} must be {what}, got {value!r}") from None
+    if not math.isfinite(v) or v <= 0:
+        raise ConventionError(f"{flag} must be {what}, got {value!r}")
+    return v
+
+
+def warn_if_unconverged(change: float, tol: float, *, what: str = "result",
+                        hint: str = "increase --nk") -> bool:
+    """Warn (:class:`~lrtheory.errors.ConvergenceWarning`) if a k-sum is not converged.
+
+    Parameters
+    ----------
+    change : float
+        Estimated error, e.g. ``max |X(2 Nk) - X(Nk)|`` (the change when Nk doubles).
+    tol : float
+        Requested tolerance (same units as ``change``).
+    what, hint : str
+        Name of the quantity and what to do, used in the message.
+
+    Returns
+    -------
+    bool
+        True if converged (``change <= tol``), else False (after warning).
+    """
+    import math
+
+    change, tol = float(change), float(tol)
+    if math.isfinite(change) and change <= tol:
+        return True
+    warnings.warn(
+        f"{what} not converged: estimated error {change:.3g} > tolerance {tol:.3g} "
+        f"(change when Nk doubles); {hint}",
+        ConvergenceWarning, stacklevel=2,
+    )
+    return False
+
+
+@contextlib.contextmanager
+def cli_warnings(command: str) -> Iterator[None]:
+    """Show lrtheory warnings as one line ``lrtheory CMD: warning: ...`` on stderr.
+
+    Library code only calls :func:`warnings.warn`; a subcommand wraps its work in this
+    context so the user sees one clean line per warning instead of a source excerpt.
+    """
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, LrtheoryWarning):
+            print(f"lrtheory {command}: warning: {message}", file=sys.stderr)
+        else:
+            old(message, category, filename, lineno, file, line)
+
+    old = warnings.showwarning
+    with warnings.catch_warnings():
+        warnings.showwarning = show
+        warnings.simplefilter("default", LrtheoryWarning)
+        yield
+
+
+def model_summary(model) -> dict:
+    """Short description of a Bloch model for summaries and result metadata."""
+    tr = getattr(model, "time_reversal", None)
+    return {
+        "model": getattr(model, "name", type(model).__name__),
+        "dim": int(model.dim),
+        "n_orbitals": int(model.n_orbitals),
+        "parameters": dict(getattr(model, "params", {}) or {}),
+        "time_reversal_declared": tr is not None,
+    }

@@ -69,6 +69,11 @@ SCHEMA: dict[str, dict[str, str]] = {
         "hoppings": "list of hoppings (each bond once; the conjugate is added)",
         "time_reversal": "false (default), true (spinless Theta = K), 'auto' (declare "
                          "Theta = K if H(-k) = H(k)^* numerically), or a unitary matrix U",
+        "hamiltonian": "instead of orbitals/hoppings: the Bloch matrix H(k) as a list of rows "
+                       "of expressions in kx, ky, kz and the parameters",
+        "positions": "with 'hamiltonian': optional orbital positions (Cartesian), only if H(k) "
+                     "is written in the atomic-position convention",
+        "dim": "with 'hamiltonian' and no 'lattice': number of periodic directions",
     },
     "orbitals": {
         "name": "label used by hoppings (optional; default: the index)",
@@ -85,6 +90,8 @@ SCHEMA: dict[str, dict[str, str]] = {
 
 _ALLOWED_CHARS = re.compile(r"^[A-Za-z0-9_+\-*/().,\s^]*$")
 _MAX_EXPR_LEN = 300
+#: a '.' that is not part of a decimal number (attribute access) is refused
+_ATTRIBUTE = re.compile(r"[A-Za-z_)\]]\s*\.|\.\s*[A-Za-z_(]")
 
 
 def _namespace():
@@ -136,7 +143,8 @@ def parse_expression(text: Any, params: Mapping[str, Any] = (), *, where: str = 
     s = text.strip()
     if not s:
         raise InputFileError(f"{where}: empty expression")
-    if len(s) > _MAX_EXPR_LEN or not _ALLOWED_CHARS.match(s) or "__" in s:
+    if (len(s) > _MAX_EXPR_LEN or not _ALLOWED_CHARS.match(s) or "__" in s
+            or _ATTRIBUTE.search(s)):
         raise InputFileError(f"{where}: {text!r} is not an allowed expression (numbers, "
                              "parameter names, + - * / ^ ( ), and functions such as exp, "
                              "sqrt, cos, sin only)")
@@ -313,50 +321,23 @@ def model_from_dict(data: Mapping, params: Mapping[str, Any] | None = None, *,
     if not isinstance(data, Mapping):
         raise InputFileError(f"{source}: the model must be a table/object")
     _check_keys(data, SCHEMA["top"], loc)
+    if "hamiltonian" in data:
+        return _matrix_model(data, params, source, loc)
+    for key in ("positions", "dim"):
+        if key in data:
+            raise InputFileError(f"{loc.where(key=key)}: {key!r} is only used with a "
+                                 "'hamiltonian' matrix; give orbital positions in 'orbitals'")
     for req in ("lattice", "orbitals"):
         if req not in data:
             raise InputFileError(f"{source}: missing required key {req!r} "
                                  f"({SCHEMA['top'][req]})")
 
-    # parameters: file defaults, overridden by the caller
-    declared = data.get("parameters", {}) or {}
-    if not isinstance(declared, Mapping):
-        raise InputFileError(f"{loc.where(key='parameters')}: must be a table name -> value")
-    for name in declared:
-        if not re.match(r"^[A-Za-z][A-Za-z0-9_]*$", str(name)) or name in (
-                "I", "E", "pi", "kx", "ky", "kz") or name in _namespace()[0]:
-            raise InputFileError(f"{loc.where(key=str(name))}: {name!r} cannot be a parameter "
-                                 "name (reserved or not an identifier)")
-    overrides = dict(params or {})
-    unknown = sorted(set(overrides) - set(declared))
-    if unknown:
-        raise ModelError(f"unknown parameter(s) {unknown} for model {source}; the file declares "
-                         f"{sorted(declared) or 'none'}")
-    values: dict[str, float] = {}
-    for name, default in {**declared, **overrides}.items():
-        where = (f"parameter {name}" if name in overrides
-                 else loc.where("parameters", None, name))
-        values[name] = evaluate_expression(default, {}, where=where, real=True)
+    values = _parameters(data, params, source, loc)
 
     def num(x, where, real=True):
         return evaluate_expression(x, values, where=where, real=real)
 
-    # lattice
-    lat_raw = data["lattice"]
-    if (not isinstance(lat_raw, list) or not lat_raw
-            or not all(isinstance(v, list) for v in lat_raw)):
-        raise InputFileError(f"{loc.where(key='lattice')}: must be a list of vectors, e.g. "
-                             "[[1, 0], [0.5, 'sqrt(3)/2']]")
-    d_space = len(lat_raw[0])
-    if any(len(v) != d_space for v in lat_raw) or not 1 <= d_space <= 3:
-        raise InputFileError(f"{loc.where(key='lattice')}: all lattice vectors must have the "
-                             "same number (1-3) of components")
-    lat = np.array([[num(c, loc.where(key=f"lattice[{a}][{b}]")) for b, c in enumerate(v)]
-                    for a, v in enumerate(lat_raw)])
-    dim = lat.shape[0]
-    if dim > d_space or np.linalg.matrix_rank(lat) < dim:
-        raise InputFileError(f"{loc.where(key='lattice')}: lattice vectors are linearly "
-                             "dependent or more numerous than spatial dimensions")
+    lat, dim, d_space = _lattice(data, num, loc)
     coords = data.get("coordinates", "cartesian")
     if coords not in ("cartesian", "reduced"):
         raise InputFileError(f"{loc.where(key='coordinates')}: must be 'cartesian' or "
@@ -443,6 +424,106 @@ def model_from_dict(data: Mapping, params: Mapping[str, Any] | None = None, *,
     if U is not None:
         model = TightBindingModel(model.lattice_vectors, model.positions, model.hoppings,
                                   model.onsite, U, None, name, dict(values))
+    return model
+
+
+def _parameters(data, params, source, loc) -> dict[str, float]:
+    """File defaults overridden by the caller's values; unknown names raise ModelError."""
+    declared = data.get("parameters", {}) or {}
+    if not isinstance(declared, Mapping):
+        raise InputFileError(f"{loc.where(key='parameters')}: must be a table name -> value")
+    for name in declared:
+        if not re.match(r"^[A-Za-z][A-Za-z0-9_]*$", str(name)) or name in (
+                "I", "E", "pi", "kx", "ky", "kz") or name in _namespace()[0]:
+            raise InputFileError(f"{loc.where(key=str(name))}: {name!r} cannot be a parameter "
+                                 "name (reserved or not an identifier)")
+    overrides = dict(params or {})
+    unknown = sorted(set(overrides) - set(declared))
+    if unknown:
+        raise ModelError(f"unknown parameter(s) {unknown} for model {source}; the file declares "
+                         f"{sorted(declared) or 'none'}")
+    values: dict[str, float] = {}
+    for name, default in {**declared, **overrides}.items():
+        where = (f"parameter {name}" if name in overrides
+                 else loc.where("parameters", None, name))
+        values[name] = evaluate_expression(default, {}, where=where, real=True)
+    return values
+
+
+def _lattice(data, num, loc):
+    lat_raw = data["lattice"]
+    if (not isinstance(lat_raw, list) or not lat_raw
+            or not all(isinstance(v, list) for v in lat_raw)):
+        raise InputFileError(f"{loc.where(key='lattice')}: must be a list of vectors, e.g. "
+                             "[[1, 0], [0.5, 'sqrt(3)/2']]")
+    d_space = len(lat_raw[0])
+    if any(len(v) != d_space for v in lat_raw) or not 1 <= d_space <= 3:
+        raise InputFileError(f"{loc.where(key='lattice')}: all lattice vectors must have the "
+                             "same number (1-3) of components")
+    lat = np.array([[num(c, loc.where(key=f"lattice[{a}][{b}]")) for b, c in enumerate(v)]
+                    for a, v in enumerate(lat_raw)])
+    dim = lat.shape[0]
+    if dim > d_space or np.linalg.matrix_rank(lat) < dim:
+        raise InputFileError(f"{loc.where(key='lattice')}: lattice vectors are linearly "
+                             "dependent or more numerous than spatial dimensions")
+    return lat, dim, d_space
+
+
+def _matrix_model(data, params, source, loc):
+    """A model file with a 'hamiltonian' matrix: build a SympyBlochModel."""
+    import sympy as sp
+
+    from lrtheory.models.sympy_model import K_SYMBOLS, SympyBlochModel
+
+    for key in ("orbitals", "hoppings", "coordinates"):
+        if key in data:
+            raise InputFileError(f"{loc.where(key=key)}: {key!r} cannot be combined with "
+                                 "'hamiltonian' (give either a matrix or a hopping list)")
+    values = _parameters(data, params, source, loc)
+
+    def num(x, where, real=True):
+        return evaluate_expression(x, values, where=where, real=real)
+
+    lat = None
+    if "lattice" in data:
+        lat, _, _ = _lattice(data, num, loc)
+    rows = data["hamiltonian"]
+    where = loc.where(key="hamiltonian")
+    if (not isinstance(rows, list) or not rows or not all(isinstance(r, list) for r in rows)
+            or any(len(r) != len(rows) for r in rows)):
+        raise InputFileError(f"{where}: must be a square list of rows of expressions")
+    ksyms = {k: sp.Symbol(k, real=True) for k in K_SYMBOLS}
+    H = sp.Matrix([[parse_expression(c, values.keys(), where=f"{where} entry [{i}][{j}]",
+                                     allowed_symbols=ksyms)
+                    for j, c in enumerate(r)] for i, r in enumerate(rows)])
+    pos = None
+    if "positions" in data:
+        praw = data["positions"]
+        if not isinstance(praw, list) or not all(isinstance(p, list) for p in praw):
+            raise InputFileError(f"{loc.where(key='positions')}: must be a list of vectors")
+        pos = np.array([[num(c, loc.where(key="positions")) for c in p] for p in praw])
+    dim = data.get("dim")
+    used = {str(s) for s in H.free_symbols}
+    model = SympyBlochModel(H, {k: v for k, v in values.items() if k in used},
+                            lattice_vectors=lat, positions=pos, dim=dim,
+                            name=str(data.get("name", source)))
+    model.params = dict(values)
+    tr = data.get("time_reversal", False)
+    if tr is not False and tr is not None:
+        n = model.n_orbitals
+        if tr is True or tr == "auto":
+            U = np.eye(n, dtype=complex)
+        elif isinstance(tr, list):
+            U = np.array([[evaluate_expression(c, {}, where=loc.where(key="time_reversal"))
+                           for c in row] for row in tr], complex)
+        else:
+            raise InputFileError(f"{loc.where(key='time_reversal')}: must be true, false, "
+                                 f"'auto' or a unitary matrix, got {tr!r}")
+        try:
+            model.time_reversal = model._check_time_reversal(U)
+        except SymmetryError:
+            if tr != "auto":
+                raise
     return model
 
 
