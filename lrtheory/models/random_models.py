@@ -191,6 +191,10 @@ def random_tr_operator(system_or_tr, rng: np.random.Generator, parity: int,
         site = np.arange(n) // n_internal
         a = a * (site[:, None] == site[None, :])
     a = 0.5 * (a + parity * tr.transform(a))
+    if np.max(np.abs(a)) < 1e-12:
+        raise ConventionError(
+            f"no nonzero operator of TR parity {parity:+d} with these constraints exists "
+            f"(e.g. a site-local TR-odd operator needs n_internal >= 2 for spinless U = 1)")
     if tr.signature(a) != parity:  # independent check
         raise SymmetryError("random TR operator failed its parity check")  # pragma: no cover
     return a

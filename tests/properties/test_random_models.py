@@ -62,3 +62,14 @@ def test_local_operators_are_block_diagonal(rng):
     site = np.arange(8) // 2
     assert np.all(o[site[:, None] != site[None, :]] == 0)
     assert s.tr_signature(o) == -1
+
+
+def test_impossible_local_tr_odd_operator_is_a_clear_error(rng):
+    """Spinless (U = 1) on-site TR-odd operators are imaginary diagonal = 0: say so."""
+    import pytest
+
+    from lrtheory.errors import ConventionError
+
+    s = random_gapped(3, rng, kind="spinless")
+    with pytest.raises(ConventionError, match="n_internal >= 2"):
+        random_tr_operator(s, rng, -1, local=True)
