@@ -1,0 +1,196 @@
+r"""Find the (anti)unitary point symmetries of a ribbon numerically, and their consequences.
+
+Candidates: the spatial maps ``(x, y) -> (r_x x + t_x, r_y y)`` (identity, mirrors ``M_x``,
+``M_y``, the rotation ``C2``; ``t_x`` a fractional translation along the ribbon), each alone
+(unitary) or combined with complex conjugation ``K`` (antiunitary, e.g. ``Theta = K`` for a
+spinless model, ``M_x Theta``), each as a symmetry (``s = +1``) or an antisymmetry
+(``s = -1``, particle-hole / chiral type), with ``U`` an orbital permutation times optional
+sublattice signs. In the atomic-position Bloch convention (Eq. S48) such an operation acts as
+
+* unitary: ``U H(k) U^dagger = s H(r_x k)``;
+* antiunitary: ``U H(k)^* U^dagger = s H(-r_x k)``,
+
+which is what is checked at random k.
+
+Consequences (docs/theorems.md, "Antiunitary symmetries beyond TR"): for a symmetry
+(``s = +1``) the static response of a density ``A`` at transverse position ``y`` to ``E_x``
+satisfies, with ``lambda = lambda_A lambda_x`` the product of the signatures of the density and
+of ``x`` under the operation (time-reversal parity times spatial parity):
+
+* antiunitary: interband (reactive, eta -> 0) part ``delta A(y) = lambda delta A(r_y y)``,
+  intraband (Fermi-surface, per tau) part ``delta A(y) = -lambda delta A(r_y y)``;
+* unitary: both parts ``delta A(y) = lambda delta A(r_y y)``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lrtheory.errors import ModelError
+
+__all__ = ["RibbonSymmetry", "find_ribbon_symmetries", "consequences", "describe", "DENSITY_PARITIES"]
+
+#: (TR parity, spatial parity as a function of (r_x, r_y)) of the ribbon densities
+DENSITY_PARITIES = {
+    "charge": (+1, lambda rx, ry: 1),
+    "jx": (-1, lambda rx, ry: rx),
+    "jy": (-1, lambda rx, ry: ry),
+    "omm": (-1, lambda rx, ry: rx * ry),  # axial z-component
+}
+
+_NAMES = {(1, 1): "E", (-1, 1): "M_x", (1, -1): "M_y", (-1, -1): "C2"}
+
+
+@dataclass(frozen=True, eq=False)
+class RibbonSymmetry:
+    """One symmetry operation of a ribbon (see module doc)."""
+
+    rx: int
+    ry: int
+    antiunitary: bool
+    sign: int
+    tx: float
+    perm: np.ndarray
+    phases: np.ndarray
+
+    @property
+    def name(self) -> str:
+        base = _NAMES[(self.rx, self.ry)]
+        if self.antiunitary:
+            base = "Theta" if base == "E" else f"{base} Theta"
+        if self.sign < 0:
+            base += " (anti)"
+        return base
+
+    @property
+    def k_map(self) -> int:
+        """k -> k_map * k."""
+        return -self.rx if self.antiunitary else self.rx
+
+    def matrix(self) -> np.ndarray:
+        n = len(self.perm)
+        U = np.zeros((n, n), complex)
+        U[self.perm, np.arange(n)] = self.phases
+        return U
+
+    def check(self, model, k) -> float:
+        """Max deviation of the defining relation at the given k (for tests)."""
+        U = self.matrix()
+        H = model.hamiltonian(k)
+        Hk = np.conj(H) if self.antiunitary else H
+        lhs = U @ Hk @ U.conj().T
+        rhs = self.sign * model.hamiltonian(self.k_map * np.asarray(k))
+        return float(np.max(np.abs(lhs - rhs)))
+
+
+def _bipartition(model) -> np.ndarray | None:
+    """+-1 colouring of the hopping graph if bipartite (sublattice signs), else None."""
+    D, Hm = model._bonds if hasattr(model, "_bonds") else (None, None)
+    if Hm is None:
+        return None
+    adj = np.any(np.abs(Hm) > 1e-12, axis=0)
+    n = adj.shape[0]
+    col = np.zeros(n, int)
+    for start in range(n):
+        if col[start]:
+            continue
+        col[start] = 1
+        stack = [start]
+        while stack:
+            i = stack.pop()
+            for j in np.nonzero(adj[i])[0]:
+                if j == i:
+                    continue
+                if col[j] == 0:
+                    col[j] = -col[i]
+                    stack.append(j)
+                elif col[j] == col[i]:
+                    return None
+    return col.astype(float)
+
+
+def _match(model, rx, ry, tx, tol=1e-6):
+    pos = model.positions
+    ax = model.lattice_vectors[0]
+    a = np.linalg.norm(ax)
+    ex = ax / a
+    ey = model.transverse_axis
+    x, y = pos @ ex, pos @ ey
+    xi, yi = rx * x + tx, ry * y
+    perm = np.full(len(x), -1)
+    for mu in range(len(x)):
+        dx = (xi[mu] - x) / a
+        ok = (np.abs(dx - np.round(dx)) < tol) & (np.abs(yi[mu] - y) < tol)
+        hits = np.nonzero(ok)[0]
+        if len(hits) != 1:
+            return None
+        perm[mu] = hits[0]
+    if len(set(perm)) != len(perm):
+        return None
+    return perm
+
+
+def find_ribbon_symmetries(model, *, atol: float = 1e-9, seed: int = 0) -> list[RibbonSymmetry]:
+    """All candidate symmetries (module doc) that hold for ``model`` within ``atol``."""
+    if getattr(model, "dim", None) != 1 or getattr(model, "transverse_axis", None) is None:
+        raise ModelError("find_ribbon_symmetries needs a ribbon: build one with model.ribbon(W)")
+    rng = np.random.default_rng(seed)
+    a = np.linalg.norm(model.lattice_vectors[0])
+    ks = rng.uniform(-np.pi / a, np.pi / a, size=(3, 1))
+    x = model.positions @ (model.lattice_vectors[0] / a)
+    sub = _bipartition(model)
+    phase_options = [np.ones(model.n_orbitals)] + ([sub] if sub is not None else [])
+    found = []
+    scale = max(1.0, float(np.abs(model.hamiltonian(ks)).max()))
+    for (rx, ry) in [(1, 1), (-1, 1), (1, -1), (-1, -1)]:
+        txs = np.unique(np.round(np.mod(x - rx * x[0], a), 9))
+        for anti in (False, True):
+            for sign in (1, -1):
+                if not anti and (rx, ry) == (1, 1) and sign == 1:
+                    continue  # identity
+                hit = None
+                for tx in txs:
+                    perm = _match(model, rx, ry, tx)
+                    if perm is None:
+                        continue
+                    for ph in phase_options:
+                        s = RibbonSymmetry(rx, ry, anti, sign, float(tx), perm, ph)
+                        if s.check(model, ks) < atol * scale:
+                            hit = s
+                            break
+                    if hit:
+                        break
+                if hit:
+                    found.append(hit)
+    return found
+
+
+def consequences(sym: RibbonSymmetry) -> dict:
+    r"""Selection rules for the static response to ``E_x`` implied by ``sym`` (module doc).
+
+    Returns ``{density: {"intraband": (c, r_y), "interband": (c, r_y)}}`` meaning
+    ``delta A(y) = c * delta A(r_y y)`` for that part; ``c = -1`` with ``r_y = +1`` means the
+    part vanishes at every y. Antisymmetries (``sign = -1``) map E_F to -E_F: no rule at fixed
+    E_F (empty dict).
+    """
+    if sym.sign < 0:
+        return {}
+    out = {}
+    lam_x = sym.rx  # x: TR-even, spatial parity r_x
+    for name, (tr, sp) in DENSITY_PARITIES.items():
+        lam_a = (tr if sym.antiunitary else 1) * sp(sym.rx, sym.ry)
+        lam = lam_a * lam_x
+        if sym.antiunitary:
+            out[name] = {"interband": (lam, sym.ry), "intraband": (-lam, sym.ry)}
+        else:
+            out[name] = {"interband": (lam, sym.ry), "intraband": (lam, sym.ry)}
+    return out
+
+
+def describe(rule: tuple[int, int]) -> str:
+    """Human-readable form of one selection rule."""
+    c, ry = rule
+    if ry == 1:
+        return "zero at every y" if c == -1 else "allowed"
+    return "even in y" if c == 1 else "odd in y"
