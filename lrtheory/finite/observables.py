@@ -82,7 +82,9 @@ def position(system: FiniteSystem, origin=None) -> np.ndarray:
 
 
 def velocity(system: FiniteSystem) -> np.ndarray:
-    r"""Velocity ``v_a = i [H, r_a]`` (Eq. 4, units a t0 / hbar): ``[v_a]_{jk} = i H_{jk}(x_k - x_j)``.
+    r"""Velocity ``v_a = i [H, r_a]`` (Eq. 4, units a t0/hbar).
+
+    Matrix elements: ``[v_a]_{jk} = i H_{jk} (x_k - x_j)``.
 
     Returns
     -------
@@ -94,7 +96,7 @@ def velocity(system: FiniteSystem) -> np.ndarray:
 
 
 def time_derivative(system: FiniteSystem, operator) -> np.ndarray:
-    r"""Heisenberg time derivative ``dA/dt = i [H_0, A]`` (Eq. 10, 36), for stacks ``(..., N, N)``."""
+    r"""Heisenberg time derivative ``dA/dt = i [H_0, A]`` (Eq. 10, 36); stacks ``(..., N, N)``."""
     h = system.hamiltonian
     a = np.asarray(operator)
     return 1j * (h @ a - a @ h)
@@ -283,7 +285,8 @@ def omm_density_split(system: FiniteSystem, origin=None) -> tuple[np.ndarray, np
     r0 = _origin(system, origin)
     rs = system.positions - r0  # (Ns, d)
     j = current_density(system)  # (Ns, d, N, N)
-    lever = (ELECTRON_CHARGE / 2) * (rs[:, 0, None, None] * j[:, 1] - rs[:, 1, None, None] * j[:, 0])
+    lever = (ELECTRON_CHARGE / 2) * (rs[:, 0, None, None] * j[:, 1]
+                                     - rs[:, 1, None, None] * j[:, 0])
     xo = system.orbital_positions  # (N, d) absolute; differences are origin free
     m = site_mask(system)  # (Ns, N)
     v = velocity(system)

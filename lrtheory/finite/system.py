@@ -63,7 +63,8 @@ class TimeReversal:
     def __post_init__(self):
         u = check_finite("time-reversal unitary U", self.unitary).astype(complex)
         if u.ndim != 2 or u.shape[0] != u.shape[1]:
-            raise ShapeError(f"time-reversal unitary U must be a square (N, N) matrix, got {u.shape}")
+            raise ShapeError(
+                f"time-reversal unitary U must be a square (N, N) matrix, got {u.shape}")
         n = u.shape[0]
         if np.max(np.abs(u @ u.conj().T - np.eye(n)), initial=0.0) > SYMMETRY_ATOL:
             raise SymmetryError("time-reversal matrix U is not unitary (U U^dagger != 1)")
@@ -75,7 +76,8 @@ class TimeReversal:
         if sign is None:
             raise SymmetryError(
                 "Theta^2 = U U^* must be +1 or -1 (spinless: U = 1; spin-1/2: 1 (x) i sigma_y), "
-                f"got max|U U^* -+ 1| = {min(np.max(np.abs(sq - np.eye(n))), np.max(np.abs(sq + np.eye(n)))):.3g}"
+                f"got max|U U^* -+ 1| = "
+                f"{min(np.max(np.abs(sq - np.eye(n))), np.max(np.abs(sq + np.eye(n)))):.3g}"
             )
         u.setflags(write=False)
         object.__setattr__(self, "unitary", u)
@@ -264,16 +266,24 @@ class FiniteSystem:
         h = np.asarray(self.hamiltonian)
         if h.dtype.kind not in "biufc":
             raise ModelError(f"hamiltonian must be a numeric matrix, got dtype {h.dtype}")
+        if h.dtype.kind in "fc" and not np.all(np.isfinite(h)):
+            raise ModelError("hamiltonian H contains NaN or inf values")
         h = check_hermitian("hamiltonian H", h)
         if h.ndim != 2:
             raise ShapeError(f"hamiltonian must be a single (N, N) matrix, got shape {h.shape}")
         h = np.array(h, dtype=complex)
         h = 0.5 * (h + h.conj().T)  # remove rounding-level anti-Hermitian part
-        pos = check_finite("positions", np.asarray(self.positions, dtype=float))
+        try:
+            pos = np.asarray(self.positions, dtype=float)
+        except (TypeError, ValueError):
+            raise ShapeError("positions must be a numeric (N_sites, d) array") from None
+        if not np.all(np.isfinite(pos)):
+            raise ModelError("positions contain NaN or inf values")
         if pos.ndim == 1:
             pos = pos[:, None]
         if pos.ndim != 2 or not 1 <= pos.shape[1] <= 3:
-            raise ShapeError(f"positions must have shape (N_sites, d) with d in 1..3, got {pos.shape}")
+            raise ShapeError(
+                f"positions must have shape (N_sites, d) with d in 1..3, got {pos.shape}")
         n_int = self.n_internal
         if not isinstance(n_int, (int, np.integer)) or n_int < 1:
             raise ShapeError(f"n_internal must be a positive integer, got {n_int!r}")

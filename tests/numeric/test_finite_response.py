@@ -83,7 +83,8 @@ def test_lindhard_parts():
     d = -1.5
     np.testing.assert_allclose(L[0, 1], 1.0 / (d + 1j * eta), rtol=1e-14)
     np.testing.assert_allclose(R.lindhard(e, eta=eta, part="undergap")[0, 1], d / (d**2 + eta**2))
-    np.testing.assert_allclose(R.lindhard(e, eta=eta, part="fermi")[0, 1], -1j * eta / (d**2 + eta**2))
+    np.testing.assert_allclose(R.lindhard(e, eta=eta, part="fermi")[0, 1],
+                               -1j * eta / (d**2 + eta**2))
 
 
 def test_two_level_polarizability():

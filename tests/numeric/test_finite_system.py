@@ -27,9 +27,9 @@ def test_non_hermitian_rejected(rng):
 def test_nan_inf_rejected(bad):
     h = np.eye(2)
     h[0, 0] = bad
-    with pytest.raises(LrtheoryError, match="NaN or inf"):
+    with pytest.raises(ModelError, match="hamiltonian H contains NaN or inf"):
         FiniteSystem(h, np.zeros((2, 1)))
-    with pytest.raises(LrtheoryError, match="NaN or inf"):
+    with pytest.raises(ModelError, match="positions contain NaN or inf"):
         FiniteSystem(np.eye(2), [[0.0], [bad]])
 
 
@@ -124,7 +124,7 @@ def test_degenerate_groups():
 
 
 def test_kramers_degeneracy_of_random_model(rng):
-    """Kramers theorem (Theta^2 = -1): every level of a TR-invariant spinful H is doubly degenerate."""
+    """Kramers theorem (Theta^2 = -1): every level of a TR-invariant spinful H is degenerate."""
     s = FiniteSystem(random_kramers_hermitian(5, rng), np.zeros((5, 1)), 2, "spinful")
     e = s.eigensystem.energies
     np.testing.assert_allclose(e[0::2], e[1::2], atol=1e-12)

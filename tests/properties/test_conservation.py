@@ -153,3 +153,21 @@ def test_net_torque_eq41_with_tr(s, seed):
     assert abs(t - eq41) <= EXACT * scale
     t_half = R.net_torque(s, o, field, eta=eta / 2)
     assert abs(scaling_exponent(np.array([t]), np.array([t_half])) - 2.0) < 1e-3
+
+
+@given(systems(("broken", "broken_spinful"), min_sites=3, max_sites=7, gapped=True, dims=(2,)),
+       st.integers(0, 2**32 - 1))
+def test_counterexample_eq41_needs_tr(s, seed):
+    """Without TR, bar T_O = eta (undergap + Fermi-level accumulation): the delta-function
+    (Fermi-level) term of Eq. (41) alone misses eta times the undergap accumulation."""
+    rng = np.random.default_rng(seed)
+    o = random_tr_operator(s, rng, -1)
+    field = np.array([1.0, 0.3])
+    eta = 1e-3
+    parts = R.accumulation_parts(s, o, field, eta=eta)
+    t = R.net_torque(s, o, field, eta=eta)
+    scale = rounding_scale(s, o, obs.position(s), eta=eta).sum() * np.abs(field).sum() * (
+        np.ptp(s.eigensystem.energies) + eta)
+    assert abs(t - eta * (parts["undergap"].sum() + parts["fermi"].sum())) <= EXACT * scale
+    assume(abs(parts["undergap"].sum()) > 1e-4 * np.abs(o).max())
+    assert abs(t - eta * parts["fermi"].sum()) > 1e3 * EXACT * scale
