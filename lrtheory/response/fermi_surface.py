@@ -35,7 +35,7 @@ from lrtheory.parallel.executor import kmap_reduce
 from lrtheory.response.berry import band_operator
 from lrtheory.response.hall import KIntegral, bz_grid, eigensystem
 
-__all__ = ["fermi_surface_density", "block_trace_product", "fermi_surface_continuum"]
+__all__ = ["fermi_surface_density", "block_trace_product", "fermi_surface_continuum", "quadrature"]
 
 
 def block_trace_product(eig, O: np.ndarray) -> np.ndarray:
@@ -44,6 +44,28 @@ def block_trace_product(eig, O: np.ndarray) -> np.ndarray:
     V = eig.velocity  # (Nk, d, n, n)
     prod = O[:, None, :, :] * np.swapaxes(V, -1, -2)  # O_nm v_mn at [n, m]
     return np.real(np.where(deg[:, None], prod, 0.0).sum(-1))
+
+
+def quadrature(model, *, nk=None, k_max=None, n_r=400, n_theta=64):
+    """k points with two weight columns: ``(N, dim + 2)`` = [k, w_full, w_half].
+
+    ``sum w g(k) ~ int d^2k/(2pi)^2 g``. Lattice models: uniform ``nk x nk`` BZ grid, the
+    half column weights the ``nk/2`` sub-grid. Continuum models: polar grid of radius
+    ``k_max`` (``n_r`` x ``n_theta``), the half column a separate ``n_r/2 x n_theta/2`` grid.
+    Returns ``(kw, nk_label)``.
+    """
+    if getattr(model, "lattice_vectors", None) is None:
+        if k_max is None:
+            raise ConventionError("continuum models need k_max (radius of the polar grid)")
+        k, w = model.polar_grid(k_max, n_r, n_theta)
+        k2, w2 = model.polar_grid(k_max, max(2, n_r // 2), max(2, n_theta // 2))
+        kw = np.concatenate([np.c_[k, w, 0 * w], np.c_[k2, 0 * w2, w2]])
+        return kw, int(n_r)
+    if nk is None:
+        raise ConventionError("lattice models need nk (linear BZ grid size)")
+    k, half, area = bz_grid(model, nk)
+    w = np.full(len(k), 1.0 / (area * len(k)))
+    return np.c_[k, w, 4 * w * half], int(nk)
 
 
 def _fs_chunk(kw, *, model, op, mu, temperature, degen_tol):
@@ -84,20 +106,7 @@ def fermi_surface_density(model, op, mu: float, *, tau: float, temperature: floa
     """
     check_positive("tau", tau)
     T = check_positive("temperature", temperature)
-    if getattr(model, "lattice_vectors", None) is None:
-        if k_max is None:
-            raise ConventionError("continuum models need k_max (radius of the polar grid)")
-        k, w = model.polar_grid(k_max, n_r, n_theta)
-        k2, w2 = model.polar_grid(k_max, max(2, n_r // 2), max(2, n_theta // 2))
-        kw = np.concatenate([np.c_[k, w, 0 * w], np.c_[k2, 0 * w2, w2]])
-        nk_label = n_r
-    else:
-        if nk is None:
-            raise ConventionError("lattice models need nk (linear BZ grid size)")
-        k, half, area = bz_grid(model, nk)
-        w = np.full(len(k), 1.0 / (area * len(k)))
-        kw = np.c_[k, w, 4 * w * half]
-        nk_label = nk
+    kw, nk_label = quadrature(model, nk=nk, k_max=k_max, n_r=n_r, n_theta=n_theta)
     func = partial(_fs_chunk, model=model, op=op, mu=float(mu), temperature=T,
                    degen_tol=degen_tol)
     out = kmap_reduce(func, kw, chunk_size=chunk_size, workers=workers)
