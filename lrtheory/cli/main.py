@@ -18,6 +18,9 @@ COMMANDS = [
     "cmd_verify",
     "cmd_flake",
     "cmd_bands",
+    "cmd_figure",
+    "cmd_accumulate",
+    "cmd_symmetry",
 ]
 
 

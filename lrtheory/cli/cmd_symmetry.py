@@ -1,0 +1,56 @@
+"""``lrtheory symmetry``: (anti)unitary point symmetries of a model's ribbon and what they imply.
+
+Finds numerically which of TR (Theta), the mirrors M_x, M_y, the rotation C2 (each alone or
+combined with Theta, as symmetries or particle-hole-type antisymmetries) hold for the ribbon,
+and lists, for each symmetry, which parts of Eq. 55 (intraband = Fermi surface, interband =
+undergap) of the charge, current and OMM accumulations can be non-zero (docs/theorems.md,
+"Antiunitary symmetries beyond TR").
+"""
+from __future__ import annotations
+
+import argparse
+import json
+
+EXAMPLES = """examples:
+  lrtheory symmetry --model haldane --param t2=0.06 --param delta=0.5
+  lrtheory symmetry --model gapped-graphene --json
+"""
+
+
+def add_parser(sub):
+    from lrtheory.cli.common import add_model_args
+
+    p = sub.add_parser("symmetry", help="ribbon symmetries and their selection rules",
+                       description=__doc__, epilog=EXAMPLES,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_model_args(p)
+    p.add_argument("--width", default=6, help="ribbon width used for the search (default 6)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=run)
+    return p
+
+
+def run(args) -> int:
+    from lrtheory.cli.common import check_width, load_model, parse_params
+    from lrtheory.models.symmetry import consequences, describe, find_ribbon_symmetries
+
+    model = load_model(args.model, parse_params(args.param))
+    rib = model.ribbon(check_width(args.width)) if model.dim == 2 else model
+    syms = find_ribbon_symmetries(rib)
+    rows = []
+    for s in syms:
+        rules = {d: {p: describe(r) for p, r in v.items()} for d, v in consequences(s).items()}
+        rows.append(dict(name=s.name, antiunitary=s.antiunitary, antisymmetry=s.sign < 0,
+                         k_map=f"k -> {'' if s.k_map > 0 else '-'}k", rules=rules))
+    if args.json:
+        print(json.dumps(rows, indent=1))
+        return 0
+    print(f"{len(rows)} symmetries of the {rib.name}:")
+    for r in rows:
+        kind = "antiunitary" if r["antiunitary"] else "unitary"
+        kind += ", antisymmetry (E -> -E)" if r["antisymmetry"] else ""
+        print(f"  {r['name']:<20} {kind:<36} {r['k_map']}")
+        for d, v in r["rules"].items():
+            print(f"      {d:<7} intraband (Fermi surface): {v['intraband']:<16} "
+                  f"interband (undergap): {v['interband']}")
+    return 0

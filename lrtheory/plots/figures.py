@@ -1,0 +1,250 @@
+r"""Figures 1-3 of the paper, regenerated with the corrected theory (docs/haldane.md).
+
+Parameters (paper): zigzag Haldane ribbons of width W = 20 cells, Delta = 0.5 t0,
+t2 = 0.06 t0, phi = pi/2, E_F = 1.5 t0 (Fig. 2) and 0 (Fig. 3).
+Readings (stated, docs/haldane.md):
+
+* Fig. 2 ("TR-invariant gapped graphene"): t2 = 0 (the text and the theorem need TR); the
+  caption's t2 = 0.06 t0 is shown as an extra panel.
+* Topological phase (Fig. 1d, 3c-d): t2 = 0.06 t0, Delta = 0 (the paper's Fig. 3c value);
+  |Delta| < 3 sqrt3 t2 |sin phi| = 0.312 t0.
+
+Every figure writes ``figN.png`` and ``figN.npz`` (plotted data + parameters via
+:func:`lrtheory.io.results.save_result`). Sign convention: OMM with q = -1 (the paper's Sec. VI
+uses +e: its OMM curves have the opposite overall sign). Units: energies t0, k in 1/a,
+y in a, profiles per unit cell and unit field E_x (t0/(e a)); intraband parts per unit tau
+(hbar/t0).
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+
+from lrtheory.bands.eigensystem import Eigensystem
+from lrtheory.errors import LrtheoryError
+from lrtheory.io.results import atomic_write_bytes, save_result
+from lrtheory.models.haldane import haldane
+from lrtheory.response.density import (
+    blas_single_thread,
+    ribbon_accumulation,
+    symmetric_antisymmetric,
+)
+from lrtheory.response.omm import omm_diagonal_parts, state_centres
+from lrtheory.response.ribbon_paper import paper_route_profiles
+
+__all__ = ["PARAMS", "make_figure", "make_all", "figure_data"]
+
+W = 20
+PARAMS = {
+    "gapped_graphene": dict(t0=1.0, t2=0.0, phi=np.pi / 2, delta=0.5),
+    "gapped_graphene_t2": dict(t0=1.0, t2=0.06, phi=np.pi / 2, delta=0.5),
+    "trivial": dict(t0=1.0, t2=0.06, phi=np.pi / 2, delta=0.5),
+    "topological": dict(t0=1.0, t2=0.06, phi=np.pi / 2, delta=0.0),
+}
+EF = {2: 1.5, 3: 0.0}
+NK_BANDS = 401
+NK_RESPONSE = 2048
+
+
+def _ribbon(key, width=W):
+    return haldane(**PARAMS[key]).ribbon(width)
+
+
+def _bands(key, nk=NK_BANDS, width=W):
+    rib = _ribbon(key, width)
+    k = np.linspace(-np.pi, np.pi, nk)
+    with blas_single_thread():
+        es = Eigensystem.compute(rib, k[:, None])
+        parts = omm_diagonal_parts(rib, es)
+        centres = state_centres(rib, es)
+    return rib, k, es, parts, centres
+
+
+def _profiles(key, ef, nk):
+    rib = _ribbon(key)
+    acc = ribbon_accumulation(rib, ef, nk=nk)
+    order = np.argsort(acc.y)
+    out = {"y": acc.y[order]}
+    for name, val in acc.profiles.items():
+        out[name] = val[order]
+    for part in ("intraband", "interband"):
+        s, a = symmetric_antisymmetric(out["y"], out[f"{part}_omm"])
+        out[f"{part}_omm_sym"], out[f"{part}_omm_anti"] = s, a
+    for g in ("parallel", "random"):
+        pr = paper_route_profiles(rib, ef, nk=nk, gauge=g)
+        for part, val in pr.items():
+            out[f"paper_{g}_{part}_omm"] = val[order]
+    conv = max(acc.convergence.values()) if acc.convergence else float("nan")
+    return out, conv, acc.convergence
+
+
+def figure_data(n: int, *, nk: int = NK_RESPONSE) -> tuple[dict, dict]:
+    """Arrays and parameters of figure ``n`` (1, 2 or 3)."""
+    if n == 1:
+        data = {}
+        for panel, key in (("b", "gapped_graphene"), ("c", "trivial"), ("d", "topological")):
+            _, k, es, _, _ = _bands(key)
+            data[f"k_{panel}"], data[f"energies_{panel}"] = k, es.energies
+        return data, {"width": W, "panels": {"b": PARAMS["gapped_graphene"],
+                                            "c": PARAMS["trivial"],
+                                            "d": PARAMS["topological"]}}
+    if n == 2:
+        _, k, es, parts, centres = _bands("gapped_graphene")
+        data = {"k": k, "energies": es.energies, "m_self": parts["self"],
+                "m_covariant": parts["covariant"], "m_paper_diag": parts["paper"],
+                "centres": centres}
+        prof, conv, convd = _profiles("gapped_graphene", EF[2], nk)
+        data.update(prof)
+        prof2, conv2, _ = _profiles("gapped_graphene_t2", EF[2], nk)
+        data.update({f"t2_{key}": val for key, val in prof2.items()})
+        return data, {"width": W, "ef": EF[2], "model": PARAMS["gapped_graphene"],
+                      "extra_panel_model": PARAMS["gapped_graphene_t2"], "nk": nk,
+                      "max_rel_change_nk_half": max(conv, conv2)}
+    if n == 3:
+        data = {}
+        params = {"width": W, "ef": EF[3], "nk": nk}
+        for pre, key in (("triv", "trivial"), ("topo", "topological")):
+            _, k, es, parts, _ = _bands(key)
+            data[f"{pre}_k"], data[f"{pre}_energies"] = k, es.energies
+            data[f"{pre}_m_self"], data[f"{pre}_m_paper_diag"] = parts["self"], parts["paper"]
+            prof, conv, _ = _profiles(key, EF[3], nk)
+            data.update({f"{pre}_{name}": val for name, val in prof.items()})
+            params[f"{pre}_model"] = PARAMS[key]
+            params[f"{pre}_max_rel_change_nk_half"] = conv
+        return data, params
+    raise LrtheoryError(f"unknown figure {n!r}: use 1, 2 or 3")
+
+
+# -- drawing ------------------------------------------------------------------------------
+def _fig(nrows, ncols, size):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=size, dpi=110)
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    return fig, axes
+
+
+def _save_png(fig, path):
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    atomic_write_bytes(path, buf.getvalue())
+
+
+def _bands_by_centre(ax, k, e, centres, title):
+    sc = None
+    for n in range(e.shape[1]):
+        sc = ax.scatter(k, e[:, n], c=centres[:, n], s=1.0, cmap="coolwarm", vmin=-9, vmax=9)
+    ax.set_xlabel("k (1/a)")
+    ax.set_ylabel("energy ($t_0$)")
+    ax.set_title(title, fontsize=8)
+    return sc
+
+
+def _draw_m(ax, k, e, m, title, bands=None):
+    n = e.shape[1]
+    sel = range(n) if bands is None else bands
+    for b in sel:
+        ax.plot(k, m[:, b], lw=0.6)
+    ax.set_xlabel("k (1/a)")
+    ax.set_ylabel(r"$m_{nn}(k)$ self-rotation ($e a^2 t_0/\hbar$)")
+    ax.set_title(title, fontsize=8)
+
+
+def _draw_profile(ax, d, pre, title, paper=True):
+    y = d[f"{pre}y"]
+    ax.plot(y, d[f"{pre}intraband_omm"], "o", ms=3, color="tab:blue", label=r"intraband (per $\tau$)")
+    ax.plot(y, d[f"{pre}interband_omm"], "^", ms=3, color="tab:orange", label="interband")
+    if paper:
+        ax.plot(y, d[f"{pre}paper_random_interband_omm"], "x", ms=3, color="0.5",
+                label="printed Eq.57 route, interband, random $A_{nn}$ gauge")
+    ax.axhline(0, color="0.8", lw=0.5)
+    ax.set_xlabel("y (a), origin: ribbon centre")
+    ax.set_ylabel(r"$\delta n_m^z(y)$ per cell per $E_x$")
+    ax.set_title(title, fontsize=8)
+    ax.legend(fontsize=6)
+
+
+def _draw_currents(ax, d, pre, title):
+    y = d[f"{pre}y"]
+    ax.plot(y, -d[f"{pre}intraband_jx"], "o-", ms=2, lw=0.5, label=r"$J_x$ intraband (per $\tau$)")
+    ax.plot(y, -d[f"{pre}interband_jy"], "s-", ms=2, lw=0.5, label=r"$J_y$ interband")
+    ax.plot(y, -d[f"{pre}intraband_charge"], "^-", ms=2, lw=0.5, label=r"charge intraband (per $\tau$)")
+    ax.plot(y, -d[f"{pre}interband_charge"], "v-", ms=2, lw=0.5, label="charge interband")
+    ax.set_xlabel("y (a)")
+    ax.set_ylabel("charge (e) / current (e a t0/hbar) per cell per $E_x$")
+    ax.set_title(title, fontsize=8)
+    ax.legend(fontsize=6)
+
+
+def _draw(n, data, params, png):
+    if n == 1:
+        fig, axes = _fig(1, 3, (11, 3.6))
+        for ax, panel, name in zip(axes[0], "bcd", ("(b) gapped graphene, t2=0, Delta=0.5",
+                                                     "(c) Haldane trivial, t2=0.06, Delta=0.5",
+                                                     "(d) Haldane topological, t2=0.06, Delta=0")):
+            ax.plot(data[f"k_{panel}"], data[f"energies_{panel}"], "k", lw=0.5)
+            ax.set_xlabel("k (1/a)")
+            ax.set_ylabel("energy ($t_0$)")
+            ax.set_title(name + f", W={W}", fontsize=8)
+            ax.set_xlim(-np.pi, np.pi)
+    elif n == 2:
+        fig, axes = _fig(2, 3, (13, 7.5))
+        e = data["energies"]
+        nb = e.shape[1]
+        _draw_m(axes[0, 0], data["k"], e, data["m_self"],
+                "(a) m_nn(k) self-rotation (origin independent), bands near the gap",
+                bands=range(nb // 2 - 3, nb // 2 + 3))
+        sc = _bands_by_centre(axes[0, 1], data["k"], e, data["centres"],
+                              "(b) bands coloured by centre $r^y_{nn}(k)$ (a)")
+        axes[0, 1].figure.colorbar(sc, ax=axes[0, 1])
+        _draw_profile(axes[0, 2], data, "", f"(c) OMM accumulation, E_F={EF[2]}, t2=0",
+                      paper=False)
+        axes[0, 2].plot(data["y"], data["paper_parallel_intraband_omm"], "+", ms=3,
+                        color="tab:red", label="printed route, intraband")
+        axes[0, 2].legend(fontsize=6)
+        ax = axes[1, 0]
+        ax.plot(data["y"], data["intraband_omm_sym"], "s", ms=3, color="tab:orange",
+                label="symmetric")
+        ax.plot(data["y"], data["intraband_omm_anti"], "^", ms=3, color="tab:green",
+                label="antisymmetric")
+        ax.set_xlabel("y (a)")
+        ax.set_ylabel(r"intraband $\delta n_m^z$ per $\tau$")
+        ax.set_title("(d) intraband OMM: (anti)symmetric parts about y=0", fontsize=8)
+        ax.legend(fontsize=6)
+        _draw_currents(axes[1, 1], data, "", "currents and charge, t2=0")
+        _draw_profile(axes[1, 2], data, "t2_", "extra: caption's t2=0.06 (TR broken), E_F=1.5")
+    else:
+        fig, axes = _fig(2, 3, (13, 7.5))
+        for row, pre, name in ((0, "triv_", "trivial, Delta=0.5"),
+                               (1, "topo_", "topological, Delta=0")):
+            e = data[f"{pre}energies"]
+            nb = e.shape[1]
+            _draw_m(axes[row, 0], data[f"{pre}k"], e, data[f"{pre}m_self"],
+                    f"({'a' if row == 0 else 'c'}) m_nn(k) self-rotation, {name}",
+                    bands=range(nb // 2 - 3, nb // 2) if row else range(nb // 2 - 3, nb // 2 + 3))
+            _draw_profile(axes[row, 1], data, pre,
+                          f"({'b' if row == 0 else 'd'}) OMM accumulation, {name}, E_F=0")
+            _draw_currents(axes[row, 2], data, pre, f"currents and charge, {name}")
+    _save_png(fig, png)
+
+
+def make_figure(n: int, outdir: str | Path = ".", *, nk: int = NK_RESPONSE) -> dict:
+    """Compute, save ``figN.npz`` and draw ``figN.png`` into ``outdir``; returns file paths."""
+    outdir = Path(outdir)
+    if not outdir.exists():
+        outdir.mkdir(parents=True)
+    data, params = figure_data(n, nk=nk)
+    npz = save_result(outdir / f"fig{n}.npz", data, params,
+                      convention="OMM m=(q/4)(r x v - v x r), q=-1; n_m(y) = -(q/2) y jx(y)")
+    png = outdir / f"fig{n}.png"
+    _draw(n, data, params, png)
+    return {"png": png, "npz": npz, "params": params}
+
+
+def make_all(outdir: str | Path = ".", *, nk: int = NK_RESPONSE) -> list[dict]:
+    return [make_figure(n, outdir, nk=nk) for n in (1, 2, 3)]

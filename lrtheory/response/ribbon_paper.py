@@ -1,0 +1,55 @@
+r"""The paper's printed route to the OMM accumulation (Eq. 55 + S47/S51 + printed Eq. 57).
+
+Kept only to compare with the correct theory (:mod:`lrtheory.response.density`): the printed
+``m_nl`` depends on the diagonal Berry connections ``A_nn`` (a gauge choice), so this route
+is evaluated in two legitimate gauges:
+
+* ``"parallel"``: ``A_nn(k) = 0`` at every k (a parallel-transport gauge, always reachable
+  locally by k-dependent phases);
+* ``"random"``: ``A_nn(k)`` = random numbers of size ``scale`` (the gauge
+  ``exp(i theta_n(k))`` with ``-d theta_n/dk`` = those numbers).
+
+Any difference between the two is gauge dependence of the printed formula.
+"""
+from __future__ import annotations
+
+from functools import partial
+
+import numpy as np
+
+from lrtheory.bands.eigensystem import Eigensystem
+from lrtheory.conventions import DEGEN_TOL
+from lrtheory.errors import ConventionError
+from lrtheory.parallel.executor import auto_chunk_size, kmap_reduce
+from lrtheory.response.density import DEFAULT_SMEARING, blas_single_thread, response_matrices
+from lrtheory.response.omm import paper_density_response, paper_omm_eq57
+
+__all__ = ["paper_route_profiles"]
+
+
+def _chunk(k, *, model, ef, temperature, smearing, gauge, scale, seed):
+    with blas_single_thread():
+        es = Eigensystem.compute(model, k, degen_tol=DEGEN_TOL, check=False)
+        if gauge == "parallel":
+            a_diag = np.zeros_like(es.energies)
+        else:
+            # seed from the chunk's first k so the result is reproducible for any chunking
+            s = (seed, int(abs(float(k[0, 0])) * 1e6))
+            a_diag = scale * np.random.default_rng(s).normal(size=es.energies.shape)
+        m = paper_omm_eq57(model, es, a_diag)
+        Rs = response_matrices(es, ef, temperature=temperature, smearing=smearing)
+        return {part: paper_density_response(model, es, m, R) for part, R in Rs.items()}
+
+
+def paper_route_profiles(model, ef: float, *, nk: int = 2048, gauge: str = "parallel",
+                         temperature: float = 0.0, smearing: float = DEFAULT_SMEARING,
+                         scale: float = 1.0, seed: int = 0, workers: int = 1) -> dict:
+    """Printed-route OMM profiles ``{"intraband", "interband"}`` (n_orb,), per cell and unit
+    field, in the convention q = -1 (the paper's +e flips the sign). See module doc."""
+    if gauge not in ("parallel", "random"):
+        raise ConventionError(f"gauge must be 'parallel' or 'random', got {gauge!r}")
+    k = model.k_grid(int(nk))
+    func = partial(_chunk, model=model, ef=ef, temperature=temperature, smearing=smearing,
+                   gauge=gauge, scale=scale, seed=seed)
+    tot = kmap_reduce(func, k, chunk_size=auto_chunk_size(model.n_orbitals), workers=workers)
+    return {key: val / len(k) for key, val in tot.items()}
