@@ -221,13 +221,15 @@ def site_density_response(system: FiniteSystem, operator=None, probe=None, *, et
 
 
 def _field(system: FiniteSystem, field) -> np.ndarray:
+    if field is None:
+        return np.eye(system.dim)[0]
     e = check_finite("field", np.asarray(field, dtype=float)).reshape(-1)
     if e.shape != (system.dim,):
         raise ShapeError(f"field E must have {system.dim} components, got shape {e.shape}")
     return e
 
 
-def density_accumulation(system: FiniteSystem, operator=None, field=(1.0,), *, eta: float,
+def density_accumulation(system: FiniteSystem, operator=None, field=None, *, eta: float,
                          omega: float = 0.0, temperature: float = 0.0, mu: float = 0.0,
                          part: str = "total", eigensystem: Eigensystem | None = None
                          ) -> np.ndarray:
@@ -237,8 +239,9 @@ def density_accumulation(system: FiniteSystem, operator=None, field=(1.0,), *, e
     ----------
     operator : (..., N, N) or None
         ``O`` (``None``: particle number; pass ``q * identity`` for charge).
-    field : (d,) array
+    field : (d,) array or None
         Uniform field ``E`` (t0/(e a)); the coupling is ``+ e E . r`` (Eq. 3).
+        ``None``: unit field along x.
 
     Returns
     -------
@@ -254,7 +257,7 @@ def density_accumulation(system: FiniteSystem, operator=None, field=(1.0,), *, e
     return out.real if float(omega) == 0.0 else out
 
 
-def accumulation_parts(system: FiniteSystem, operator=None, field=(1.0,), *, eta: float,
+def accumulation_parts(system: FiniteSystem, operator=None, field=None, *, eta: float,
                        omega: float = 0.0, temperature: float = 0.0, mu: float = 0.0,
                        eigensystem: Eigensystem | None = None) -> dict[str, np.ndarray]:
     r"""``{"total", "undergap", "fermi"}`` density accumulations (Eq. 26-27, 31-32).

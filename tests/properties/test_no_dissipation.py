@@ -116,3 +116,26 @@ def test_finite_temperature_gapped_is_exponentially_small(rng):
     o = random_tr_operator(s, rng, -1)
     f1, f2 = _accumulations(s, o, [1.0, 0.0], ETA, temperature=0.05)
     assert abs(scaling_exponent(f1, f2) - 1.0) < 1e-3
+
+
+@given(systems(("broken", "broken_spinful", "spinless"), min_sites=3, max_sites=7, gapped=True,
+               dims=(2,)), st.integers(0, 2**32 - 1))
+def test_undergap_piece_is_eq32(s, seed):
+    """eta -> 0 limit of the undergap piece = 2 P sum_ab f_a Re{n_ab r_ba}/(e_a - e_b) (Eq. 32).
+
+    Derivation: split (f_a - f_b) and swap a <-> b in the f_b term. Difference at finite
+    eta: O(eta^2/gap^2) = 1e-12 relative at eta = 1e-6.
+    """
+    rng = np.random.default_rng(seed)
+    o = random_tr_operator(s, rng, -1)
+    field = np.array([1.0, 0.4])
+    eig = s.eigensystem
+    f = (eig.energies < 0).astype(float)
+    d = eig.energies[:, None] - eig.energies[None, :]
+    off = np.abs(d) > 1e-9
+    inv = np.where(off, 1.0 / np.where(off, d, 1.0), 0.0)
+    re = eig.to_eigenbasis(np.tensordot(field, obs.position(s), axes=1))
+    n_i = eig.to_eigenbasis(obs.density(s, o))  # (Ns, N, N)
+    eq32 = 2 * np.einsum("a,ab,iab,ba->i", f, inv, n_i, re).real
+    under = R.density_accumulation(s, o, field, eta=1e-6, part="undergap")
+    np.testing.assert_allclose(under, eq32, rtol=0, atol=1e-9 * max(1e-3, np.abs(eq32).max()))
