@@ -38,6 +38,10 @@ def cases(tmp_path):
         "eta 0": (["flake", "--nx", "2", "--ny", "2", "--eta", "0"], r"eta"),
         "eta < 0": (["flake", "--nx", "2", "--ny", "2", "--eta=-1e-3"], r"eta"),
         "unknown model": (["bands", "--model", "nope"], r"unknown model 'nope'"),
+        "accumulate width 0": (["accumulate", "--width", "0", "--nk", "8"],
+                               r"--width must be a positive integer"),
+        "accumulate unknown parameter": (["accumulate", "--param", "t3=1", "--nk", "8"],
+                                         r"unknown parameter\(s\) \['t3'\]"),
         "bad param syntax": (["bands", "--param", "t2"], r"key=value"),
         "bad path": (["bands", "--path", "G-Q"], r"unknown k-point 'Q'"),
     }
@@ -46,7 +50,8 @@ def cases(tmp_path):
 @pytest.mark.parametrize("name", ["non-Hermitian", "unknown parameter", "unknown file parameter",
                                   "malformed file", "bad expression", "width 0", "width -3",
                                   "eta 0", "eta < 0", "unknown model", "bad param syntax",
-                                  "bad path"])
+                                  "bad path", "accumulate width 0",
+                                  "accumulate unknown parameter"])
 def test_one_line_error(name, tmp_path, capsys, monkeypatch):
     from pathlib import Path
 
