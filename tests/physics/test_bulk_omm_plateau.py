@@ -1,0 +1,53 @@
+"""Orbital Hall conductivity of gapped graphene in the gap: massive-Dirac plateau
+sigma^orb_xy = -e^2 v^2/(12 pi Delta) (both valleys, spinless, charge -e, O = m_z of
+lrtheory.response.bulk_omm), derived here in SymPy from S23-S24 with O = m:
+Omega^m_- = m_- Omega_- (two bands: m = diag(m_-, m_+), m_- = m_+), m_- = -e E Omega_-.
+With v = sqrt3 t0/2: -e^2/(16 pi Delta). The lattice value approaches it as Delta -> 0.
+"""
+import numpy as np
+import sympy as sp
+
+from lrtheory.bands.eigensystem import Eigensystem
+from lrtheory.models.haldane import haldane
+from lrtheory.response.bulk_omm import band_omm, omm_matrix
+from lrtheory.response.hall import hall_conductivity
+
+
+def plateau_symbolic():
+    q, v, D = sp.symbols("q v Delta", positive=True)
+    E = sp.sqrt(D**2 + v**2 * q**2)
+    omega = v**2 * D / (2 * E**3)           # |Omega_-| per valley (test_berry_dirac)
+    m = -E * omega                          # m_- Omega_- has the same sign in both valleys
+    per_valley = sp.integrate(m * omega * q / (2 * sp.pi), (q, 0, sp.oo))  # d^2q/(2pi)^2
+    return sp.simplify(2 * per_valley), v, D
+
+
+def test_plateau_symbolic_form():
+    s, v, D = plateau_symbolic()
+    assert sp.simplify(s + v**2 / (12 * sp.pi * D)) == 0
+    assert sp.simplify(s.subs(v, sp.sqrt(3) / 2) + 1 / (16 * sp.pi * D)) == 0
+
+
+def test_lattice_plateau_approaches_dirac_and_scales_as_inverse_gap():
+    s, v, D = plateau_symbolic()
+    f = sp.lambdify(D, s.subs(v, sp.sqrt(3) / 2))
+    dev = []
+    for delta, nk in ((0.2, 160), (0.1, 240)):
+        c = hall_conductivity(haldane(t2=0.0, delta=delta), [-0.3 * delta, 0.0, 0.3 * delta],
+                              nk=nk, operator="orbital")
+        assert np.ptp(c.sigma) < 1e-12                  # flat in the gap (T = 0)
+        assert np.max(np.abs(c.change_on_doubling)) < 1e-4 * abs(c.sigma[1])
+        dev.append(c.sigma[1] / f(delta) - 1)
+    assert abs(dev[1]) < 0.01                          # 0.7 % at Delta = 0.1 t0
+    assert abs(dev[1]) < 0.4 * abs(dev[0])             # O(Delta^2) approach
+
+
+def test_omm_matrix_hermitian_covariant(rng):
+    m = haldane(t2=0.1, delta=0.3)
+    k = rng.uniform(-3, 3, size=(40, 2))
+    eig = Eigensystem.compute(m, k)
+    M = omm_matrix(eig)
+    np.testing.assert_allclose(M, np.conj(np.swapaxes(M, -1, -2)), atol=1e-12)
+    np.testing.assert_allclose(band_omm(eig), band_omm(eig.randomize_gauge(rng)), rtol=1e-9)
+    # two bands: no third band, the interband OMM matrix is diagonal
+    np.testing.assert_allclose(M[:, 0, 1], 0, atol=1e-12)
