@@ -21,6 +21,7 @@ COMMANDS = [
     "cmd_figure",
     "cmd_accumulate",
     "cmd_symmetry",
+    "cmd_hall",
 ]
 
 

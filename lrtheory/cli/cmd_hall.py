@@ -1,0 +1,104 @@
+"""``lrtheory hall``: Chern numbers and generalized Hall conductivity versus E_F (S23-S24)."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from lrtheory.cli.common import add_model_args, add_output_args, load_model, parse_params
+
+EXAMPLES = """examples:
+  lrtheory hall --model haldane --param t2=0.1 --param delta=0.2 --nk 240
+  lrtheory hall --model gapped-graphene --operator orbital --ef-min -2 --ef-max 2 --plot ohc.png
+  lrtheory hall --model haldane --temperature 0.02 --out hall.npz --json
+"""
+
+
+def add_parser(sub):
+    import argparse
+
+    p = sub.add_parser("hall", help="Chern numbers and Hall conductivity curves (S23-S24)",
+                       epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_model_args(p)
+    p.add_argument("--nk", type=int, default=240, help="k grid nk x nk (even; default 240)")
+    p.add_argument("--ef-min", type=float, default=-3.5)
+    p.add_argument("--ef-max", type=float, default=3.5)
+    p.add_argument("--n-ef", type=int, default=201)
+    p.add_argument("--temperature", type=float, default=0.0, help="T >= 0 (t0)")
+    p.add_argument("--operator", default="charge", choices=["charge", "orbital", "spin"],
+                   help="charge: sigma_xy (e^2/h); orbital: orbital Hall (e * e a^2 t0/hbar / hbar)")
+    p.add_argument("--workers", type=int, default=1)
+    add_output_args(p)
+    p.set_defaults(func=run)
+    return p
+
+
+def _first_gap(model, nk):
+    from lrtheory.response.hall import bz_grid, eigensystem
+
+    k, _, _ = bz_grid(model, max(8, nk // 4))
+    e = eigensystem(model, k).energies
+    top, bottom = e.max(0), e.min(0)
+    for n in range(e.shape[1] - 1):
+        if bottom[n + 1] > top[n]:
+            return n + 1, 0.5 * (top[n] + bottom[n + 1]), (top[n], bottom[n + 1])
+    return None, None, None
+
+
+def run(args) -> int:
+    from lrtheory.conventions import E2_OVER_H, ELECTRON_CHARGE
+    from lrtheory.errors import LrtheoryError
+    from lrtheory.io.results import save_result
+    from lrtheory.response.hall import hall_conductivity
+
+    if args.n_ef < 1 or args.ef_max < args.ef_min:
+        raise LrtheoryError("need --n-ef >= 1 and --ef-max >= --ef-min")
+    params = parse_params(args.param)
+    model = load_model(args.model, params)
+    n_occ, mid, edges = _first_gap(model, args.nk)
+    ef = np.linspace(args.ef_min, args.ef_max, args.n_ef)
+    ef_all = np.append(ef, mid if mid is not None else 0.0)
+    # O = 1 curve: Chern numbers of every band and, times q, the electrical sigma_xy
+    base = hall_conductivity(model, ef_all, nk=args.nk, temperature=args.temperature,
+                             operator=None, workers=args.workers)
+    chern = base.band_chern
+    if args.operator == "charge":
+        sigma = ELECTRON_CHARGE * base.sigma / E2_OVER_H
+        change = ELECTRON_CHARGE * base.change_on_doubling / E2_OVER_H
+        unit = "e^2/h"
+    else:
+        op = "orbital" if args.operator == "orbital" else "spin_z"
+        cur = hall_conductivity(model, ef_all, nk=args.nk, temperature=args.temperature,
+                                operator=op, workers=args.workers)
+        sigma, change, unit = cur.sigma, cur.change_on_doubling, "e*[O]/hbar"
+    sig_gap = ELECTRON_CHARGE * base.sigma[-1] / E2_OVER_H
+    summary = {
+        "model": args.model, "parameters": params, "nk": args.nk,
+        "temperature": args.temperature, "operator": args.operator,
+        "band_chern": [float(c) for c in chern],
+        "occupied_chern": float(chern[:n_occ].sum()) if n_occ else None,
+        "gap": [float(x) for x in edges] if edges else None,
+        "sigma_xy_in_gap_e2h": float(sig_gap) if n_occ else None,
+        "max_change_on_doubling": float(np.max(np.abs(change))),
+        "unit": unit,
+    }
+    if args.out:
+        save_result(args.out, {"ef": ef, "sigma": sigma[:-1], "change_on_doubling": change[:-1],
+                               "band_chern": chern}, summary)
+    if args.plot:
+        from lrtheory.plots.bulk import plot_curve
+
+        plot_curve(ef, sigma[:-1], args.plot, ylabel=f"sigma_xy ({unit})",
+                   title=f"{args.model} {args.operator} Hall, nk={args.nk}, T={args.temperature}")
+    if args.json:
+        print(json.dumps(summary, indent=1))
+    else:
+        print(f"band Chern numbers: {np.array2string(np.round(chern, 6))}")
+        if n_occ:
+            print(f"gap [{edges[0]:.4f}, {edges[1]:.4f}] t0; occupied bands {n_occ}: "
+                  f"C = {chern[:n_occ].sum():+.6f}; sigma_xy(E_F = {mid:.4f}) = {sig_gap:+.6f} e^2/h")
+        else:
+            print("no global gap found on the grid")
+        print(f"{args.operator} Hall curve: {args.n_ef} points in [{args.ef_min}, {args.ef_max}], "
+              f"max change when nk doubles {summary['max_change_on_doubling']:.2e} {unit}")
+    return 0
