@@ -62,7 +62,11 @@ class Eigensystem:
             k = k[:, None] if model.dim == 1 else k[None, :]
         if k.ndim != 2 or k.shape[1] not in (model.dim, np.shape(model.positions)[1]):
             raise ShapeError(f"k must have shape (Nk, {model.dim}), got {k.shape}")
-        H = model.hamiltonian(k)
+        both = getattr(model, "hamiltonian_and_velocity", None)
+        if both is not None:
+            H, dH = both(k)
+        else:
+            H, dH = model.hamiltonian(k), None
         if check:
             dev = np.max(np.abs(H - np.conj(np.swapaxes(H, -1, -2)))) if H.size else 0.0
             if not np.isfinite(dev):
@@ -73,7 +77,7 @@ class Eigensystem:
                     f"(max |H - H^dagger| = {dev:.3g})"
                 )
         e, U = np.linalg.eigh(H)
-        V = to_band_basis(U, model.velocity(k))
+        V = to_band_basis(U, model.velocity(k) if dH is None else dH)
         return cls(k, e, U, V, float(degen_tol))
 
     # -- derived quantities -----------------------------------------------------------------

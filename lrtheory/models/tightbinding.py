@@ -180,25 +180,48 @@ class TightBindingModel:
             )
         return k
 
-    def hamiltonian(self, k) -> np.ndarray:
-        """H(k), shape (..., n, n); ``k`` Cartesian in 1/a, shape (..., dim) (units t0)."""
+    def _phases(self, k):
         k = self._kvec(k)
         D, Hm = self._bonds
-        phases = np.exp(1j * (k @ D.T))  # (..., m)
-        return np.einsum("...m,mij->...ij", phases, Hm, optimize=True)
+        n = self.n_orbitals
+        # k.d by broadcasting over the few Cartesian axes (faster than a tiny matmul), then
+        # exp(i k.d) as cos + i sin written in place (no complex temporaries)
+        arg = k[..., 0, None] * D[:, 0]
+        for a in range(1, D.shape[1]):
+            arg += k[..., a, None] * D[:, a]
+        ph = np.empty(arg.shape, complex)
+        np.cos(arg, out=ph.real)
+        np.sin(arg, out=ph.imag)
+        return k.shape[:-1], ph, Hm.reshape(len(Hm), n * n)
+
+    def _bond_directions(self) -> np.ndarray:
+        """(m, dim): displacement of each bond group along each periodic direction."""
+        D, _ = self._bonds
+        if self.dim == self.lattice_vectors.shape[1]:
+            return D
+        unit = self.lattice_vectors / np.linalg.norm(self.lattice_vectors, axis=1)[:, None]
+        return D @ unit.T
+
+    def hamiltonian(self, k) -> np.ndarray:
+        """H(k), shape (..., n, n); ``k`` Cartesian in 1/a, shape (..., dim) (units t0)."""
+        batch, ph, Hm2 = self._phases(k)
+        n = self.n_orbitals
+        return np.dot(ph, Hm2).reshape(batch + (n, n))
 
     def velocity(self, k) -> np.ndarray:
         """dH/dk along the periodic directions, shape (..., dim, n, n) (units t0 a)."""
-        k = self._kvec(k)
-        D, Hm = self._bonds
-        phases = np.exp(1j * (k @ D.T))
-        unit = self.lattice_vectors / np.linalg.norm(self.lattice_vectors, axis=1)[:, None]
-        if self.dim == self.lattice_vectors.shape[1]:
-            dirs = np.eye(self.dim)
-        else:
-            dirs = unit
-        dproj = D @ dirs.T  # (m, dim): displacement along each periodic direction
-        return np.einsum("...m,ma,mij->...aij", 1j * phases, dproj, Hm, optimize=True)
+        return self.hamiltonian_and_velocity(k)[1]
+
+    def hamiltonian_and_velocity(self, k) -> tuple[np.ndarray, np.ndarray]:
+        """``(H(k), dH/dk)`` from one product of the Bloch phases with the stacked bond
+        matrices ``[H_m, i d_m^a H_m]`` (see :meth:`hamiltonian`, :meth:`velocity`); the fast
+        path of every k-sum."""
+        batch, ph, Hm2 = self._phases(k)
+        n, dim = self.n_orbitals, self.dim
+        dproj = self._bond_directions()
+        stacked = np.concatenate([Hm2] + [1j * dproj[:, a, None] * Hm2 for a in range(dim)], 1)
+        out = np.dot(ph, stacked).reshape(batch + (dim + 1, n, n))
+        return out[..., 0, :, :], out[..., 1:, :, :]
 
     # -- geometry -------------------------------------------------------------------------
     @property

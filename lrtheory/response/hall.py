@@ -158,24 +158,18 @@ def occupied_sums(energies: np.ndarray, weights: np.ndarray, ef: np.ndarray,
 def eigensystem(model, k: np.ndarray, degen_tol: float = DEGEN_TOL) -> Eigensystem:
     """One batched diagonalization of ``model`` on the k stack (Nk, 2).
 
-    For :class:`~lrtheory.models.tightbinding.TightBindingModel` bulk models H(k) and dH/dk
-    are built together by two small matrix products over the bond list
-    (``phases (Nk, m) @ H_m (m, n*n)``), several times faster than two einsum calls; any
-    other model goes through :meth:`Eigensystem.compute`. Both routes give the same
+    Models that offer ``hamiltonian_and_velocity`` (e.g.
+    :class:`~lrtheory.models.tightbinding.TightBindingModel`: one product of the Bloch phases
+    with the stacked bond matrices) build H(k) and dH/dk together; any other model goes
+    through :meth:`Eigensystem.compute`. Both routes give the same
     matrices (tests/physics/test_hall_speed.py checks this).
     """
-    bonds = getattr(model, "_bonds", None)
+    both = getattr(model, "hamiltonian_and_velocity", None)
     lat = getattr(model, "lattice_vectors", None)
-    if bonds is None or lat is None or np.shape(lat)[0] != np.shape(lat)[1]:
+    if both is None or lat is None or np.shape(lat)[0] != np.shape(lat)[1]:
         return Eigensystem.compute(model, k, degen_tol=degen_tol, check=False)
-    D, Hm = bonds
-    m, n = Hm.shape[0], Hm.shape[-1]
-    Hm2 = Hm.reshape(m, n * n)
-    ph = np.exp(1j * (k @ D.T))  # (Nk, m)
-    H = np.dot(ph, Hm2).reshape(-1, n, n)
+    H, X = both(k)
     e, U = np.linalg.eigh(H)
-    X = np.stack([np.dot(ph * D[:, a], Hm2).reshape(-1, n, n) for a in range(D.shape[1])], 1)
-    X *= 1j
     return Eigensystem(k, e, U, _band_basis(U, X), float(degen_tol))
 
 

@@ -121,3 +121,14 @@ def test_require_nondegenerate_raises_gauge_error():
     es = Eigensystem.compute(rib, np.array([[np.pi]]))  # zigzag edge bands degenerate at k=pi
     with pytest.raises(GaugeError, match="degenerate"):
         es.require_nondegenerate("the off-diagonal orbital moment m_nl")
+
+
+def test_hamiltonian_and_velocity_agree_with_separate_calls(rng):
+    # Expected: the fused fast path returns exactly the same arrays (same arithmetic).
+    for model in (haldane(1, 0.1, 0.4, 0.2), haldane(1, 0.1, 0.4, 0.2).ribbon(3)):
+        k = rng.uniform(-3, 3, size=(7, model.dim))
+        H, V = model.hamiltonian_and_velocity(k)
+        np.testing.assert_allclose(H, model.hamiltonian(k), **TOL)
+        assert V.shape == (7, model.dim, model.n_orbitals, model.n_orbitals)
+        es = Eigensystem.compute(model, k)
+        np.testing.assert_allclose(es.energies, np.linalg.eigvalsh(H), **TOL)
