@@ -130,3 +130,29 @@ def _check_bulk_magnetization(params):
     rich = 2 * vals[1] - vals[0]
     assert abs(rich - m_bulk) < 0.01 * abs(m_bulk)
     assert abs(vals[1] - m_bulk) > abs(rich - m_bulk)  # the 1/W approach is real
+
+
+def test_printed_eq57_diagonal_origin_dependence_is_twice_the_lever_arm():
+    # Source: derivations.md point 3: y -> y - Y0 changes the printed diagonal by q Y0 v_nn,
+    # twice the -(q/2)(R0 x v)_nn = (q/2) Y0 v_nn of the operator identity (covariant form).
+    rib, es = _es(dict(t2=0.06, delta=0.5))
+    Y0 = 0.9
+    a = np.zeros_like(es.energies)
+    d0 = np.einsum("knn->kn", paper_omm_eq57(rib, es, a)).real
+    d1 = np.einsum("knn->kn", paper_omm_eq57(rib, es, a, origin_y=Y0)).real
+    v = np.einsum("knn->kn", es.velocity[:, 0]).real
+    np.testing.assert_allclose(d1 - d0, Q * Y0 * v, atol=1e-12)
+    c0 = omm_diagonal_parts(rib, es)["covariant"]
+    c1 = omm_diagonal_parts(rib, es, origin_y=Y0)["covariant"]
+    np.testing.assert_allclose(c1 - c0, (Q / 2) * Y0 * v, atol=1e-12)
+
+
+def test_state_centres_gauge_invariant_with_degenerate_blocks(rng):
+    # Source: Fig. 2b quantity; degenerate blocks are replaced by their (trace) average,
+    # invariant under rotations inside the block. Graphene zigzag ribbon near k = pi.
+    from lrtheory.response.omm import state_centres
+    rib = haldane(t2=0.0, delta=0.0).ribbon(5)
+    es = Eigensystem.compute(rib, np.linspace(2.9, np.pi, 7)[:, None], degen_tol=1e-6)
+    assert np.any(es.degenerate() & ~np.eye(es.n_bands, dtype=bool))
+    np.testing.assert_allclose(state_centres(rib, es.randomize_gauge(rng)),
+                               state_centres(rib, es), atol=1e-10)

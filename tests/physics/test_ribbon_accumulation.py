@@ -168,3 +168,13 @@ def test_interior_transverse_current_is_quantized_hall_current(delta, chern):
     mid = np.abs(acc.y) < 2.0
     current = 2 * jy[mid].mean() / (np.sqrt(3) / 2)
     assert abs(abs(current) - chern / (2 * np.pi)) < 1e-3 / (2 * np.pi)
+
+
+def test_finite_temperature_tends_to_zero_temperature_in_the_gap():
+    # Source: Fermi function -> step; for E_F in a gap of ~0.2 t0 the finite-T correction is
+    # O(exp(-0.2/T)) = 2e-9 at T = 0.01.
+    rib = haldane(t2=0.06, delta=0.5).ribbon(6)
+    a = ribbon_accumulation(rib, 0.0, nk=256, convergence=False)
+    b = ribbon_accumulation(rib, 0.0, nk=256, temperature=0.01, convergence=False)
+    jy = a.get("interband", "jy")
+    np.testing.assert_allclose(b.get("interband", "jy"), jy, atol=1e-6 * np.abs(jy).max())
