@@ -178,3 +178,13 @@ def test_finite_temperature_tends_to_zero_temperature_in_the_gap():
     b = ribbon_accumulation(rib, 0.0, nk=256, temperature=0.01, convergence=False)
     jy = a.get("interband", "jy")
     np.testing.assert_allclose(b.get("interband", "jy"), jy, atol=1e-6 * np.abs(jy).max())
+
+
+def test_process_workers_give_identical_profiles():
+    # Source: map-reduce contract (lrtheory.parallel): chunks are reduced in order, so the
+    # result does not depend on the executor.
+    rib = haldane(t2=0.06, delta=0.5).ribbon(4)
+    a = ribbon_accumulation(rib, 1.5, nk=256, convergence=False, chunk_size=64)
+    b = ribbon_accumulation(rib, 1.5, nk=256, convergence=False, chunk_size=64, workers=2)
+    for key, val in a.profiles.items():
+        np.testing.assert_array_equal(b.profiles[key], val)
