@@ -1,4 +1,4 @@
-"""k-sums as map over k-chunks and reduce (sum): serial or local processes.
+"""k-sums as map over k-chunks and reduce (sum): serial, local processes, or Dask.
 
 Every k-integrated response in lrtheory is written as
 
@@ -6,23 +6,43 @@ Every k-integrated response in lrtheory is written as
 
 where ``func`` returns a fixed-shape ndarray or a dict of ndarrays (partial sums). Memory
 stays flat in Nk (one chunk at a time per worker), progress is reported per chunk, and the
-same call runs serially, on local processes, or (issue #9) on a Dask cluster.
+same call runs serially, on local processes, or on a Dask cluster (``scheduler=``).
 
-``func`` must be picklable for the process executor (a module-level function, or a
-``functools.partial`` of one with picklable arguments such as a model).
+Reproducibility: the partial sums are always added **in chunk order**, whatever executor
+computed them and in whatever order they finished, so serial, process and Dask runs of the
+same call with the same ``chunk_size`` give bit-identical results.
+
+``func`` must be picklable for the process and Dask executors (a module-level function, or a
+``functools.partial`` of one with picklable arguments such as a model). It is shipped to each
+worker once (process pool initializer / Dask scatter), not once per chunk.
+
+Interrupts: on ``KeyboardInterrupt`` (Ctrl-C) or any error while reducing, pending chunks
+are cancelled, the worker processes are terminated (process pool) or the futures cancelled and
+the client/cluster closed if this call created them (Dask), and the exception propagates.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
 import sys
-from concurrent.futures import ProcessPoolExecutor
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
 from lrtheory.errors import LrtheoryError
 
-__all__ = ["kmap_reduce", "auto_chunk_size", "split_chunks"]
+__all__ = [
+    "kmap_reduce",
+    "auto_chunk_size",
+    "split_chunks",
+    "iter_chunks",
+    "available_cores",
+    "make_executor",
+    "SerialExecutor",
+    "ProcessExecutor",
+    "DaskExecutor",
+]
 
 #: memory budget per chunk in bytes used by :func:`auto_chunk_size`
 CHUNK_BYTES = 64 * 2**20
@@ -37,15 +57,32 @@ def auto_chunk_size(n_orbitals: int, *, arrays: int = 12, budget: int = CHUNK_BY
 
 def split_chunks(k: np.ndarray, chunk_size: int) -> list[np.ndarray]:
     """Split the k stack (Nk, ...) along its first axis into chunks of ``chunk_size``."""
-    if chunk_size <= 0:
+    if int(chunk_size) <= 0:
         raise LrtheoryError(f"chunk_size must be positive, got {chunk_size}")
+    chunk_size = int(chunk_size)
     return [k[i:i + chunk_size] for i in range(0, len(k), chunk_size)]
+
+
+def iter_chunks(k: np.ndarray, chunk_size: int) -> Iterable[np.ndarray]:
+    """Iterate over chunks of the k stack (for code that reduces by itself)."""
+    yield from split_chunks(np.asarray(k), chunk_size)
+
+
+def available_cores() -> int:
+    """Cores this process may run on (CPU affinity where the OS reports it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
 
 
 def _add(a: Any, b: Any) -> Any:
     if a is None:
         return b
     if isinstance(a, dict):
+        if set(a) != set(b):
+            raise LrtheoryError(
+                f"partial sums of different chunks have different keys: {sorted(a)} vs {sorted(b)}"
+            )
         return {key: a[key] + b[key] for key in a}
     return a + b
 
@@ -77,6 +114,192 @@ class _Progress:
             print(file=sys.stderr)
 
 
+# -- executors -------------------------------------------------------------------------------
+# Each executor maps ``func`` over the chunks and yields the results *in chunk order*;
+# ``shutdown(cancel=True)`` stops everything at once (used on Ctrl-C and on errors).
+
+
+class SerialExecutor:
+    """Runs the chunks one after the other in this process."""
+
+    name = "serial"
+    n_workers = 1
+
+    def map_ordered(self, func: Callable, chunks: list) -> Iterator[Any]:
+        for c in chunks:
+            yield func(c)
+
+    def shutdown(self, cancel: bool = False) -> None:
+        pass
+
+
+_WORKER_FUNC: Callable | None = None
+
+
+def _limit_blas_threads(n: int | None) -> None:
+    """Pin BLAS/OpenMP threads (threadpoolctl if installed; env vars for later-loaded libs)."""
+    if n is None:
+        return
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(n)
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - optional
+        return
+    threadpool_limits(int(n))
+
+
+def _process_init(func: Callable, blas_threads: int | None) -> None:
+    # the parent handles Ctrl-C and terminates the pool; workers ignore SIGINT so that an
+    # interrupt does not print one traceback per worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _limit_blas_threads(blas_threads)
+    global _WORKER_FUNC
+    _WORKER_FUNC = func
+
+
+def _process_call(chunk: np.ndarray) -> Any:
+    return _WORKER_FUNC(chunk)  # type: ignore[misc]
+
+
+class ProcessExecutor:
+    """A pool of local worker processes (``multiprocessing``).
+
+    Parameters
+    ----------
+    workers : int
+        Number of processes.
+    blas_threads : int or None
+        BLAS threads per worker (default 1: ``workers`` processes then use ``workers`` cores);
+        None leaves the BLAS default.
+    start_method : str, optional
+        ``multiprocessing`` start method (default: the platform default; ``fork`` on Linux
+        ships ``func`` to the workers without pickling).
+    """
+
+    name = "processes"
+
+    def __init__(self, workers: int, *, blas_threads: int | None = 1,
+                 start_method: str | None = None):
+        self.n_workers = int(workers)
+        self.blas_threads = blas_threads
+        self.ctx = multiprocessing.get_context(start_method)
+        self.pool = None
+
+    def map_ordered(self, func: Callable, chunks: list) -> Iterator[Any]:
+        self.pool = self.ctx.Pool(self.n_workers, initializer=_process_init,
+                                  initargs=(func, self.blas_threads))
+        # imap returns results in submission (chunk) order
+        yield from self.pool.imap(_process_call, chunks)
+
+    def shutdown(self, cancel: bool = False) -> None:
+        pool, self.pool = self.pool, None
+        if pool is None:
+            return
+        if cancel:
+            pool.terminate()  # kills the workers, drops queued chunks
+        else:
+            pool.close()
+        pool.join()
+
+
+def _dask_apply(func: Callable, chunk: np.ndarray) -> Any:
+    return func(chunk)
+
+
+class DaskExecutor:
+    """Runs the chunks on a Dask cluster (``dask.distributed``; install ``lrtheory[dask]``).
+
+    Parameters
+    ----------
+    scheduler : str or distributed.Client
+        ``"tcp://host:port"`` (address of a running scheduler), ``"local"`` or ``"local:N"``
+        (start a :class:`distributed.LocalCluster` with N single-threaded worker processes,
+        default N = available cores, closed again after the call), or an existing ``Client``
+        (left open).
+    """
+
+    name = "dask"
+
+    def __init__(self, scheduler: Any, *, workers: int | None = None):
+        try:
+            import distributed
+        except ImportError:
+            raise LrtheoryError(
+                "the Dask executor needs dask.distributed: pip install 'lrtheory[dask]'"
+            ) from None
+        self.futures: list = []
+        self.cluster = None
+        self.owns_client = True
+        if isinstance(scheduler, distributed.Client):
+            self.client, self.owns_client = scheduler, False
+        elif isinstance(scheduler, str) and (scheduler == "local" or scheduler.startswith("local:")):
+            n = workers or available_cores()
+            if ":" in scheduler:
+                try:
+                    n = int(scheduler.split(":", 1)[1])
+                except ValueError:
+                    raise LrtheoryError(
+                        f"scheduler {scheduler!r}: expected 'local:N' with an integer N"
+                    ) from None
+            if n < 1:
+                raise LrtheoryError(f"scheduler {scheduler!r}: need at least one worker")
+            self.cluster = distributed.LocalCluster(
+                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                silence_logs=40,
+            )
+            self.client = distributed.Client(self.cluster)
+        elif isinstance(scheduler, str) and "://" in scheduler:
+            try:
+                self.client = distributed.Client(scheduler, timeout="20s")
+            except OSError as exc:
+                raise LrtheoryError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        else:
+            raise LrtheoryError(
+                f"scheduler must be 'tcp://host:port', 'local', 'local:N' or a "
+                f"distributed.Client, got {scheduler!r}"
+            )
+        self.n_workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+
+    def map_ordered(self, func: Callable, chunks: list) -> Iterator[Any]:
+        fut_func = self.client.scatter(func, broadcast=True, hash=False)
+        self.futures = self.client.map(_dask_apply, [fut_func] * len(chunks), chunks,
+                                       pure=False)
+        for i in range(len(self.futures)):
+            result = self.futures[i].result()
+            self.futures[i].release()  # the cluster may forget this partial sum now
+            self.futures[i] = None
+            yield result
+
+    def shutdown(self, cancel: bool = False) -> None:
+        pending = [f for f in self.futures if f is not None]
+        self.futures = []
+        try:
+            if cancel and pending:
+                self.client.cancel(pending)
+        finally:
+            if self.owns_client:
+                self.client.close()
+                if self.cluster is not None:
+                    self.cluster.close()
+
+
+def make_executor(workers: int | None = 1, scheduler: Any = None):
+    """The executor for ``workers`` (1: serial, N: N processes, None: all cores) or a Dask
+    ``scheduler`` (see :class:`DaskExecutor`; takes precedence over ``workers``)."""
+    if scheduler is not None and scheduler != "":
+        return DaskExecutor(scheduler, workers=workers)
+    if workers is None:
+        workers = available_cores()
+    try:
+        workers = int(workers)
+    except (TypeError, ValueError):
+        raise LrtheoryError(f"workers must be a positive integer, got {workers!r}") from None
+    if workers < 1:
+        raise LrtheoryError(f"workers must be >= 1, got {workers}")
+    return SerialExecutor() if workers == 1 else ProcessExecutor(workers)
+
+
 def kmap_reduce(
     func: Callable[[np.ndarray], Any],
     k: np.ndarray,
@@ -85,8 +308,10 @@ def kmap_reduce(
     workers: int | None = 1,
     progress: bool = False,
     desc: str = "k-sum",
+    scheduler: Any = None,
+    n_orbitals: int | None = None,
 ) -> Any:
-    """Sum ``func(chunk)`` over chunks of the k stack.
+    """Sum ``func(chunk)`` over chunks of the k stack, in chunk order.
 
     Parameters
     ----------
@@ -94,38 +319,46 @@ def kmap_reduce(
         ``k_chunk (m, dim) -> ndarray | dict[str, ndarray]`` partial sums of fixed shape.
     k : (Nk, dim) array
     chunk_size : int, optional
-        k-points per chunk (default: 256).
+        k-points per chunk. Default: :func:`auto_chunk_size` of ``n_orbitals`` if given
+        (bounds the memory per chunk), else 256. The result depends on the chunking only
+        through floating-point rounding of the sum.
     workers : int or None
-        1 = serial (default); N > 1 = N local processes; None = all available cores.
+        1 = serial (default); N > 1 = N local processes (BLAS pinned to 1 thread each);
+        None = all available cores.
     progress : bool
-        Show a per-chunk progress bar on stderr.
+        Show a per-chunk progress bar on stderr (tqdm if installed, else a counter).
+    desc : str
+        Label of the progress bar.
+    scheduler : str or distributed.Client, optional
+        Run on Dask instead: ``"tcp://host:port"``, ``"local:N"`` or a ``Client``
+        (see :class:`DaskExecutor`).
+    n_orbitals : int, optional
+        Size of H(k), used to choose ``chunk_size`` when it is not given.
+
+    Returns
+    -------
+    The sum of the partial sums (same type and shape as one ``func`` result).
     """
     k = np.asarray(k)
     if len(k) == 0:
         raise LrtheoryError("the k stack is empty")
-    chunks = split_chunks(k, chunk_size or 256)
-    if workers is None:
-        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if int(workers) < 1:
-        raise LrtheoryError(f"workers must be >= 1, got {workers}")
+    if chunk_size is None:
+        chunk_size = auto_chunk_size(n_orbitals) if n_orbitals else 256
+    chunks = split_chunks(k, chunk_size)
+    if scheduler is None and len(chunks) == 1:
+        workers = 1  # nothing to distribute
+    executor = make_executor(workers, scheduler)
     bar = _Progress(len(chunks), progress, desc)
     total = None
+    cancel = True
     try:
-        if workers == 1 or len(chunks) == 1:
-            for c in chunks:
-                total = _add(total, func(c))
-                bar.update()
-        else:
-            with ProcessPoolExecutor(max_workers=int(workers)) as pool:
-                # results are added in chunk order so the sum is reproducible bit for bit
-                for part in pool.map(func, chunks):
-                    total = _add(total, part)
-                    bar.update()
+        for part in executor.map_ordered(func, chunks):
+            total = _add(total, part)
+            bar.update()
+        cancel = False
     finally:
-        bar.close()
+        try:
+            executor.shutdown(cancel=cancel)
+        finally:
+            bar.close()
     return total
-
-
-def iter_chunks(k: np.ndarray, chunk_size: int) -> Iterable[np.ndarray]:
-    """Iterate over chunks of the k stack (for code that reduces by itself)."""
-    yield from split_chunks(np.asarray(k), chunk_size)

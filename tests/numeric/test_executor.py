@@ -1,0 +1,199 @@
+"""The executor layer: serial = processes = Dask on a nontrivial k-sum, clean shutdown.
+
+Expected values: the serial k-sum is the reference (the executors only change *where* each
+chunk is computed; partial sums are added in chunk order, so the results must agree to
+rounding, 1e-12 relative). The physics sanity check (Chern number of the Haldane model in
+its topological phase has |C| = 1, Haldane PRL 61, 2015 (1988)) only shows that the k-sum is
+nontrivial; signs belong to tests/physics.
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import multiprocessing
+import time
+
+import numpy as np
+import pytest
+
+from lrtheory.bands.eigensystem import Eigensystem
+from lrtheory.errors import LrtheoryError
+from lrtheory.models.haldane import haldane
+from lrtheory.parallel import executor as ex
+from lrtheory.parallel import kmap_reduce
+from lrtheory.parallel.cli_options import add_parallel_args, parallel_kwargs
+
+MODEL = haldane(t0=1.0, t2=0.1, phi=np.pi / 2, delta=0.2)  # topological: 0.2 < 3 sqrt3 0.1
+
+
+def berry_chunk(model, k):
+    """Partial sums over a k chunk: sum_k Omega_n(k) per band and the band energies' sum.
+
+    Omega_n = -2 Im sum_{m != n} v^x_nm v^y_mn / (e_n - e_m)^2 (docs/conventions.md).
+    """
+    es = Eigensystem.compute(model, k)
+    vx, vy = es.velocity[:, 0], es.velocity[:, 1]
+    de = es.energy_differences()
+    off = ~np.eye(es.n_bands, dtype=bool)
+    inv2 = np.where(off, 1.0 / np.where(off, de, 1.0) ** 2, 0.0)
+    omega = -2 * np.imag(np.einsum("knm,kmn,knm->kn", vx, vy, inv2))
+    return {"omega": omega.sum(0), "energy": es.energies.sum(0)}
+
+
+def chern_numbers(total, nk, model):
+    area_bz = abs(np.linalg.det(model.reciprocal_vectors))
+    return total["omega"] * area_bz / nk / (2 * np.pi)
+
+
+def _children():
+    import psutil
+
+    # multiprocessing's resource tracker is a helper that lives as long as this process
+    # (started by multiprocessing/Dask, holds no work): not a worker
+    return [c for c in psutil.Process().children(recursive=True)
+            if "resource_tracker" not in " ".join(_cmdline(c))]
+
+
+def _cmdline(proc):
+    try:
+        return proc.cmdline()
+    except Exception:  # noqa: BLE001 - the process may be gone already
+        return []
+
+
+def _wait_no_children(timeout=15.0):
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        multiprocessing.active_children()  # reaps finished pool workers
+        if not _children():
+            return []
+        time.sleep(0.2)
+    return _children()
+
+
+N = 48
+K = MODEL.k_grid(N)
+FUNC = functools.partial(berry_chunk, MODEL)
+
+
+@pytest.fixture(scope="module")
+def serial():
+    return kmap_reduce(FUNC, K, chunk_size=200, workers=1)
+
+
+def test_serial_chern_is_nontrivial(serial):
+    c = chern_numbers(serial, len(K), MODEL)
+    np.testing.assert_allclose(np.abs(c), [1, 1], atol=1e-3)  # Haldane 1988: |C| = 1
+    np.testing.assert_allclose(c.sum(), 0, atol=1e-10)  # sum over all bands vanishes
+
+
+def test_processes_equal_serial(serial):
+    par = kmap_reduce(FUNC, K, chunk_size=200, workers=2)
+    for key in serial:
+        np.testing.assert_allclose(par[key], serial[key], rtol=1e-12, atol=0)
+    assert _wait_no_children() == []
+
+
+def test_dask_local_cluster_equals_serial(serial):
+    pytest.importorskip("distributed")
+    par = kmap_reduce(FUNC, K, chunk_size=200, scheduler="local:2")
+    for key in serial:
+        np.testing.assert_allclose(par[key], serial[key], rtol=1e-12, atol=0)
+    assert _wait_no_children() == []
+
+
+def test_chunking_changes_only_rounding(serial):
+    other = kmap_reduce(FUNC, K, chunk_size=37)
+    for key in serial:
+        np.testing.assert_allclose(other[key], serial[key], rtol=1e-12, atol=1e-12)
+
+
+def test_auto_chunk_size_from_n_orbitals():
+    assert ex.auto_chunk_size(2) == 4096
+    n = 300
+    c = ex.auto_chunk_size(n)
+    assert c >= 1 and 12 * 16 * n * n * c <= ex.CHUNK_BYTES
+    seen = []
+
+    def record(chunk):
+        seen.append(len(chunk))
+        return np.array([len(chunk)])
+
+    out = kmap_reduce(record, np.zeros((10, 1)), n_orbitals=n)
+    assert out[0] == 10 and max(seen) <= c
+
+
+class _Boom(KeyboardInterrupt):
+    pass
+
+
+def _interrupting_add(real_add, after):
+    calls = {"n": 0}
+
+    def add(a, b):
+        calls["n"] += 1
+        if calls["n"] > after:
+            raise _Boom()
+        return real_add(a, b)
+
+    return add
+
+
+def test_ctrl_c_in_reduce_leaves_no_worker_processes(monkeypatch):
+    monkeypatch.setattr(ex, "_add", _interrupting_add(ex._add, 1))
+    with pytest.raises(KeyboardInterrupt):
+        kmap_reduce(FUNC, K, chunk_size=50, workers=2)
+    assert _wait_no_children() == []
+
+
+def test_ctrl_c_with_dask_closes_the_cluster(monkeypatch):
+    pytest.importorskip("distributed")
+    monkeypatch.setattr(ex, "_add", _interrupting_add(ex._add, 1))
+    with pytest.raises(KeyboardInterrupt):
+        kmap_reduce(FUNC, K, chunk_size=50, scheduler="local:2")
+    assert _wait_no_children() == []
+
+
+def _fails(chunk):
+    raise ZeroDivisionError("worker failure")
+
+
+def test_worker_error_propagates_and_pool_is_closed():
+    with pytest.raises(ZeroDivisionError):
+        kmap_reduce(_fails, np.zeros((10, 2)), chunk_size=2, workers=2)
+    assert _wait_no_children() == []
+
+
+def test_bad_arguments_raise_clear_errors():
+    with pytest.raises(LrtheoryError, match="workers"):
+        kmap_reduce(FUNC, K, chunk_size=200, workers=0)
+    with pytest.raises(LrtheoryError, match="chunk_size"):
+        kmap_reduce(FUNC, K, chunk_size=0)
+    with pytest.raises(LrtheoryError, match="empty"):
+        kmap_reduce(FUNC, np.zeros((0, 2)))
+    with pytest.raises(LrtheoryError, match="scheduler"):
+        kmap_reduce(FUNC, K, chunk_size=200, scheduler="nonsense")
+    with pytest.raises(LrtheoryError, match="local:N"):
+        kmap_reduce(FUNC, K, chunk_size=200, scheduler="local:two")
+
+
+def test_progress_reports_every_chunk(capsys):
+    out = kmap_reduce(lambda c: np.array([len(c)]), np.zeros((10, 1)), chunk_size=3,
+                      progress=True, desc="unit")
+    assert out[0] == 10
+    assert "unit" in capsys.readouterr().err
+
+
+def test_cli_options():
+    p = argparse.ArgumentParser()
+    add_parallel_args(p)
+    a = p.parse_args(["--workers", "3", "--scheduler", "tcp://127.0.0.1:8786", "--progress"])
+    assert parallel_kwargs(a) == {"workers": 3, "scheduler": "tcp://127.0.0.1:8786",
+                                  "progress": True}
+    assert parallel_kwargs(p.parse_args(["--workers", "auto"]))["workers"] is None
+    assert parallel_kwargs(p.parse_args([])) == {"workers": 1, "scheduler": None,
+                                                 "progress": False}
+    with pytest.raises(SystemExit):
+        p.parse_args(["--workers", "0"])
+    with pytest.raises(LrtheoryError):
+        parallel_kwargs(p.parse_args(["--scheduler", "myhost"]))
