@@ -133,6 +133,10 @@ def test_omm_split_lever_plus_bond(system, rng):
         a = (rel[:, 0, None] * v[1] - rel[:, 1, None] * v[0]) * (si == i)[None, :]
         _allclose(bond0[i], (ELECTRON_CHARGE / 8) * (a + a.conj().T), scale)
     assert same.any()
+    # ... and it vanishes identically for point-like orbitals: <a|(x - X_i) v_y P_i|b> and
+    # <a|(y - Y_i) v_x P_i|b> both equal -i H_ai (x_a - X_i)(y_a - Y_i) delta_{b in i}
+    # (the velocity of a bond is parallel to the bond), so n_m(i) = (q/2)(R_i x j_i)_z.
+    _allclose(bond0, 0.0, np.abs(lev0).max())
 
 
 def test_tr_parity_of_densities(rng):
