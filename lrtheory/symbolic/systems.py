@@ -1,0 +1,119 @@
+r"""Small exact systems for the derivations: TR-invariant by construction.
+
+Each system is built from an exact unitary eigenbasis ``V`` (Cayley transform with rational
+entries) and symbolic energies/occupations, so that :math:`H = V\,\mathrm{diag}(\epsilon)V^\dagger`
+is known exactly and the Kubo sums (Eq. 17) are exact SymPy expressions. The TR invariance of
+``H`` and the TR signatures of the operators are then checked independently of the
+construction (see the derivations).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import sympy as sp
+
+from lrtheory.symbolic.operators import (
+    cayley_unitary, exact_product, generic_hermitian, kramers_u, matrix_elements, project_tr_parity,
+    spinless_u, tr_state,
+)
+
+__all__ = ["ExactSystem", "kramers_system", "spinless_tr_system", "no_tr_system",
+           "tr_odd_even_pair"]
+
+
+@dataclass
+class ExactSystem:
+    """An exact finite system.
+
+    Attributes
+    ----------
+    H : sympy.Matrix
+        Hamiltonian in the site/spin basis.
+    V : sympy.Matrix
+        Unitary whose columns are the eigenstates.
+    energies, occupations : list
+        Symbolic :math:`\\epsilon_a`, :math:`f_a` (TR partners share them).
+    U : sympy.Matrix or None
+        Unitary part of :math:`\\Theta = U K`, None if the system is not TR invariant.
+    """
+
+    H: sp.Matrix
+    V: sp.Matrix
+    energies: list
+    occupations: list
+    U: sp.Matrix | None
+
+    @property
+    def n(self) -> int:
+        return self.H.rows
+
+    def elements(self, A) -> sp.Matrix:
+        """:math:`[A]_{ab}` in the eigenbasis (exact, expanded)."""
+        return matrix_elements(A, self.V)
+
+    def partner_states(self) -> list:
+        """Explicit TR partners :math:`\\Theta|a\\rangle = U|a\\rangle^*` of the eigenstates."""
+        return [tr_state(self.V[:, a], self.U) for a in range(self.n)]
+
+
+def _levels(names, multiplicity=1):
+    es = [sp.Symbol(f"epsilon_{k}", real=True) for k in names]
+    fs = [sp.Symbol(f"f_{k}", real=True) for k in names]
+    return es, fs
+
+
+@lru_cache(maxsize=None)
+def kramers_system() -> ExactSystem:
+    r"""4x4 spin-1/2 system (2 orbitals), :math:`\Theta = (i\sigma_y\otimes 1)K`, two Kramers levels.
+
+    The eigenbasis is the Cayley transform of :math:`S = iK` with ``K`` a TR-odd Hermitian
+    matrix with small integer entries, so ``V`` commutes with :math:`\Theta` and the columns
+    (0, 2) and (1, 3) are Kramers partners; ``H = V diag(e1, e2, e1, e2) V^dagger``.
+    """
+    U = kramers_u(2)
+    K0 = sp.Matrix([[1, 2 - sp.I, 1 + sp.I, -1], [2 + sp.I, -2, 3, sp.I],
+                    [1 - sp.I, 3, 2, 1 - 2 * sp.I], [-1, -sp.I, 1 + 2 * sp.I, 1]])
+    K = project_tr_parity(K0, U, -1)
+    V = cayley_unitary(sp.I * K / 3)
+    (e1, e2), (f1, f2) = _levels([1, 2])
+    energies = [e1, e2, e1, e2]
+    occupations = [f1, f2, f1, f2]
+    H = exact_product(V, sp.diag(*energies), V.H)
+    return ExactSystem(H, V, energies, occupations, U)
+
+
+@lru_cache(maxsize=None)
+def spinless_tr_system() -> ExactSystem:
+    r"""3x3 real symmetric Hamiltonian, :math:`\Theta = K`, three non-degenerate levels."""
+    S = sp.Matrix([[0, 1, -2], [-1, 0, 1], [2, -1, 0]]) / 3
+    V = cayley_unitary(S)
+    es, fs = _levels([1, 2, 3])
+    H = exact_product(V, sp.diag(*es), V.H)
+    return ExactSystem(H, V, es, fs, spinless_u(3))
+
+
+@lru_cache(maxsize=None)
+def no_tr_system() -> ExactSystem:
+    r"""3x3 complex Hermitian Hamiltonian without time reversal (generic complex eigenbasis)."""
+    S = sp.Matrix([[sp.I, 1 + sp.I, -2], [-1 + sp.I, 0, 1 - 2 * sp.I],
+                   [2, -1 - 2 * sp.I, -sp.I]]) / 3
+    V = cayley_unitary(S)
+    es, fs = _levels([1, 2, 3])
+    H = exact_product(V, sp.diag(*es), V.H)
+    return ExactSystem(H, V, es, fs, None)
+
+
+def tr_odd_even_pair(system: ExactSystem, lam_a: int = -1, lam_b: int = 1, *,
+                     names=("a", "b")):
+    """Generic symbolic Hermitian operators with TR signatures ``lam_a``, ``lam_b``.
+
+    For a system without TR, returns generic Hermitian matrices (no parity).
+    """
+    n = system.n
+    A = generic_hermitian(n, names[0])
+    B = generic_hermitian(n, names[1])
+    if system.U is None:
+        return A, B
+    return (project_tr_parity(A, system.U, lam_a).applyfunc(sp.expand),
+            project_tr_parity(B, system.U, lam_b).applyfunc(sp.expand))
