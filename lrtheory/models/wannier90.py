@@ -57,6 +57,7 @@ from lrtheory.errors import InputFileError, ModelError
 from lrtheory.models.tightbinding import Hopping, TightBindingModel
 
 __all__ = [
+    "Wannier90Model",
     "HrData",
     "read_hr_dat",
     "read_tb_dat",
@@ -101,6 +102,59 @@ class HrData:
     def hopping_matrices(self) -> np.ndarray:
         """``H(R) / ndegen(R)``, shape (nrpts, n, n)."""
         return self.H / self.ndegen[:, None, None]
+
+
+@dataclass(frozen=True, eq=False)
+class Wannier90Model(TightBindingModel):
+    r"""A :class:`TightBindingModel` whose H(k) is evaluated per lattice vector R.
+
+    Same Hamiltonian and velocity as the parent (atomic-position convention), computed as
+
+    .. math:: H(k) = D^\dagger(k) H_W(k) D(k),\quad H_W(k) = \sum_R e^{ik\cdot RA} t(R),
+              \quad D = \mathrm{diag}(e^{ik\cdot r_j}),
+
+    ``dH/dk_a = D^\dagger [\sum_R i (RA)_a e^{ik.RA} t(R)] D + i (r_j - r_i)_a H_ij``.
+    Cost per k: ``nrpts * n^2`` (the parent groups bonds by their full displacement
+    ``R.A + r_j - r_i``, up to ``nrpts * n^2`` groups of ``n x n`` matrices for Wannier
+    centres at generic positions, i.e. ``nrpts * n^4`` per k).
+    """
+
+    def __post_init__(self):
+        super().__post_init__()
+        R, H = real_space_hamiltonian(self)
+        RA = R[:, : self.dim].astype(float) @ self.lattice_vectors  # (nrpts, d_space)
+        object.__setattr__(self, "_rblocks", (RA, H.reshape(len(H), -1)))
+
+    def _w90_parts(self, k):
+        k = self._kvec(k)
+        RA, H2 = self._rblocks
+        n = self.n_orbitals
+        arg = k @ RA.T
+        ph = np.empty(arg.shape, complex)
+        np.cos(arg, out=ph.real)
+        np.sin(arg, out=ph.imag)
+        D = np.exp(1j * (k @ self.positions.T))  # (..., n)
+        gauge = np.conj(D)[..., :, None] * D[..., None, :]  # (..., n, n)
+        return k, ph, RA, H2, gauge, n
+
+    def hamiltonian(self, k) -> np.ndarray:
+        k, ph, RA, H2, gauge, n = self._w90_parts(k)
+        return np.dot(ph, H2).reshape(k.shape[:-1] + (n, n)) * gauge
+
+    def hamiltonian_and_velocity(self, k):
+        k, ph, RA, H2, gauge, n = self._w90_parts(k)
+        if self.dim != self.lattice_vectors.shape[1]:
+            return super().hamiltonian_and_velocity(k)
+        stacked = np.concatenate([H2] + [1j * RA[:, a, None] * H2 for a in range(self.dim)], 1)
+        out = np.dot(ph, stacked).reshape(k.shape[:-1] + (self.dim + 1, n, n))
+        out = out * gauge[..., None, :, :]
+        H = out[..., 0, :, :]
+        dpos = self.positions[None, :, :] - self.positions[:, None, :]  # r_j - r_i, [i, j, a]
+        V = out[..., 1:, :, :] + 1j * np.moveaxis(dpos, -1, 0) * H[..., None, :, :]
+        return H, V
+
+    def velocity(self, k) -> np.ndarray:
+        return self.hamiltonian_and_velocity(k)[1]
 
 
 # -- parsing helpers ---------------------------------------------------------------------------
@@ -474,9 +528,9 @@ def model_from_hr(data: HrData, *, lattice_vectors=None, positions=None, dim: in
         lat_m, pos_m = lat[:2, :2], positions[:, :2]
     else:
         lat_m, pos_m = lat, positions
-    return TightBindingModel(lat_m, pos_m, hops, onsite,
-                             name=name or f"Wannier90 {Path(data.path).name}",
-                             params={"source": data.path, "dim": dim})
+    return Wannier90Model(lat_m, pos_m, hops, onsite,
+                          name=name or f"Wannier90 {Path(data.path).name}",
+                          params={"source": data.path, "dim": dim})
 
 
 def load_wannier90(seedname, *, lattice_vectors=None, positions=None, dim: int | None = None,
