@@ -1,0 +1,29 @@
+"""PythTB 2.x timing of the Haldane Chern number (Kubo-formula Berry curvature on an N x N
+grid, ``TBModel.chern_number``); run by benchmarks/run.py inside a Python >= 3.12 venv
+(PythTB 2.x does not install on 3.11). Same model as run.py: t0 = 1, t2 = 0.1, phi = pi/2,
+Delta = 0.2, lattice a1 = (1, 0), a2 = (1/2, sqrt3/2), B at reduced (1/3, 1/3)."""
+import json
+import resource
+import sys
+import time
+
+import numpy as np
+import pythtb
+
+N = int(sys.argv[1])
+t0, t2, phi, delta = 1.0, 0.1, np.pi / 2, 0.2
+lat = pythtb.Lattice([[1.0, 0.0], [0.5, np.sqrt(3) / 2]], [[0.0, 0.0], [1 / 3, 1 / 3]],
+                     periodic_dirs=[0, 1])
+m = pythtb.TBModel(lat)
+m.set_onsite([delta, -delta])
+for R in [(0, 0), (-1, 0), (0, -1)]:
+    m.set_hop(-t0, 0, 1, list(R))
+for R in [(1, 0), (-1, 1), (0, -1)]:
+    m.set_hop(t2 * np.exp(1j * phi), 0, 0, list(R))
+    m.set_hop(t2 * np.exp(-1j * phi), 1, 1, list(R))
+t = time.perf_counter()
+c = m.chern_number((0, 1), (N, N), occ_idxs=[0])
+dt = time.perf_counter() - t
+print("RESULT " + json.dumps({"time": dt, "chern": [float(np.real(c))],
+                              "version": pythtb.__version__,
+                              "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))

@@ -1,0 +1,536 @@
+"""lrtheory speed-and-scale benchmarks (issue #9): one command, a table, results.json, plots.
+
+    python benchmarks/run.py            # full set (about 10-20 minutes on 2 cores)
+    python benchmarks/run.py --quick    # N <= 240, ribbons W <= 320, Nk3D ~ 1e5
+
+Every measurement runs in its own subprocess (clean peak memory = ``ru_maxrss`` of that
+process) with ``OPENBLAS_CORETYPE`` / ``OPENBLAS_L2_SIZE`` removed from its environment and
+BLAS pinned to one thread per process (``OPENBLAS_NUM_THREADS=1`` etc.), so 2 workers use 2
+cores. Each case is compared with its *floor*: the bare batched ``np.linalg.eigh`` of the
+same k stack (H(k) built beforehand, not timed). Timings are the minimum of ``--repeat``
+runs. Writes benchmarks/results.json (machine, versions, parameters, load average, time of
+measurement) and docs/img/perf_*.png. No assertion anywhere: a report, not a test.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+# ------------------------------------------------------------------------------------------
+# measurements (each runs inside a child process: ``run.py --child CASE JSON_PARAMS``)
+# ------------------------------------------------------------------------------------------
+
+
+def _best(fn, repeat):
+    times, out = [], None
+    for _ in range(max(1, repeat)):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    return min(times), out
+
+
+def _floor_eigh(H, repeat):
+    t, _ = _best(lambda: np.linalg.eigh(H), repeat)
+    return t
+
+
+def plain_berry_chunk(model, k):
+    """Benchmark-local reference k-sum: Berry curvature of every band, Eigensystem route.
+
+    Omega_n = -2 Im sum_{m != n} v^x_nm v^y_mn / (e_n - e_m)^2 (docs/conventions.md)."""
+    from lrtheory.bands.eigensystem import Eigensystem
+
+    es = Eigensystem.compute(model, k, check=False)
+    vx, vy = es.velocity[:, 0], es.velocity[:, 1]
+    de = es.energy_differences()
+    off = ~np.eye(es.n_bands, dtype=bool)
+    inv2 = np.where(off, 1.0 / np.where(off, de, 1.0) ** 2, 0.0)
+    om = -2 * np.imag(np.einsum("knm,kmn,knm->kn", vx, vy, inv2))
+    occ = (es.energies < 0.0)
+    return {"band": om.sum(0), "sigma": (om * occ).sum()}
+
+
+def haldane_model():
+    from lrtheory.models.haldane import haldane
+
+    return haldane(t0=1.0, t2=0.1, phi=np.pi / 2, delta=0.2)
+
+
+def case_bulk(p):
+    """Haldane bulk: Berry curvature + Chern + sigma_xy on an N x N grid."""
+    from lrtheory.response.hall import bz_grid, eigensystem, hall_conductivity
+
+    model, N, rep, method = haldane_model(), p["N"], p["repeat"], p["method"]
+    out = {"N": N, "nk_total": N * N, "method": method}
+    if method == "floor":
+        k, _, _ = bz_grid(model, N)
+        H = model.hamiltonian(k)
+        out["time"] = _floor_eigh(H, rep)
+        t_h, _ = _best(lambda: model.hamiltonian(k), rep)
+        out["time_hk"] = t_h
+    elif method == "lrtheory":
+        def run():
+            c = hall_conductivity(model, [0.0], nk=N, operator=None)
+            return c.band_chern, -c.sigma[0]  # charge q = -1: sigma_xy = q * number current
+        out["time"], (chern, sxy) = _best(run, rep)
+        out["chern"] = [float(x) for x in chern]
+        out["sigma_xy_e2h"] = float(sxy * 2 * np.pi)
+    elif method == "plain":
+        from lrtheory.parallel import kmap_reduce
+
+        k, _, area = bz_grid(model, N)
+        f = partial(plain_berry_chunk, model)
+        out["time"], tot = _best(lambda: kmap_reduce(f, k, chunk_size=4096), rep)
+        # C_n = (1/2pi) int Omega d^2k, int d^2k = (2pi)^2/area * (1/Nk) sum_k
+        out["chern"] = [float(x) for x in tot["band"] * 2 * np.pi / (area * len(k))]
+    elif method == "pythtb":
+        import pythtb
+
+        tb = pythtb.tb_model(2, 2, [[1.0, 0.0], [0.5, np.sqrt(3) / 2]],
+                             [[0.0, 0.0], [1 / 3, 1 / 3]])
+        tb.set_onsite([0.2, -0.2])
+        for h in model.hoppings:
+            tb.set_hop(h.t, h.i, h.j, list(h.R))
+
+        def run():
+            w = pythtb.wf_array(tb, [N, N])
+            w.solve_on_grid([0.0, 0.0])
+            return w.berry_flux([0]) / (2 * np.pi)
+        out["time"], chern = _best(run, 1)
+        out["chern"] = [float(chern)]
+        out["version"] = getattr(pythtb, "__version__", "?")
+    return out
+
+
+def case_ohe(p):
+    """Orbital Hall conductivity: a curve of n_EF Fermi energies vs a single one."""
+    from lrtheory.response.hall import bz_grid, hall_conductivity
+
+    model, N, rep = haldane_model(), p["N"], p["repeat"]
+    if p["n_ef"] == 0:
+        k, _, _ = bz_grid(model, N)
+        return {"time": _floor_eigh(model.hamiltonian(k), rep), "N": N, "n_ef": 0}
+    ef = np.linspace(-3.5, 3.5, p["n_ef"])
+    t, c = _best(lambda: hall_conductivity(model, ef, nk=N, operator="orbital"), rep)
+    return {"time": t, "N": N, "n_ef": p["n_ef"], "sigma_first": float(c.sigma[0])}
+
+
+def case_ribbon(p):
+    """Ribbon accumulation (Eq. 55, Fig. 2 parameters) for width W."""
+    from lrtheory.models.haldane import haldane
+
+    W, nk, rep, method = p["W"], p["nk"], p["repeat"], p["method"]
+    rib = haldane(t2=0.0, delta=0.5).ribbon(W)
+    k = rib.k_grid(nk)
+    out = {"W": W, "nk": nk, "n_orbitals": rib.n_orbitals, "method": method}
+    if method == "floor":
+        H = rib.hamiltonian(k)
+        out["time"] = _floor_eigh(H, rep)
+        out["time_hk"], _ = _best(lambda: rib.hamiltonian(k), rep)
+    else:
+        from lrtheory.response.density import ribbon_accumulation
+
+        out["time"], _ = _best(
+            lambda: ribbon_accumulation(rib, 1.5, nk=nk, convergence=False), rep)
+        out["api"] = "lrtheory.response.density.ribbon_accumulation (Fig. 2: t2=0, Delta=0.5, E_F=1.5)"
+    return out
+
+
+def w90_model(kind, tmp):
+    """A 3D model written by our Wannier90 writer and read back."""
+    from lrtheory.models.tightbinding import Hopping, TightBindingModel
+    from lrtheory.models.wannier90 import load_wannier90, write_tb_dat
+
+    if kind == "weyl":
+        from models_3d import layered_haldane
+
+        src = layered_haldane()
+    else:
+        rng = np.random.default_rng(7)
+        n = 16
+        lat = np.array([[3.0, 0, 0], [0.4, 3.2, 0], [0.3, 0.2, 3.5]])
+        pos = rng.uniform(0, 1, (n, 3)) @ lat
+        hops = []
+        for R in [(a, b, c) for a in (-1, 0, 1) for b in (-1, 0, 1) for c in (-1, 0, 1)]:
+            if R < (0, 0, 0):
+                continue
+            scale = 1.0 / (1 + np.sum(np.abs(R)) ** 2)
+            for i in range(n):
+                for j in range(n):
+                    if R == (0, 0, 0) and j <= i:
+                        continue
+                    t = scale * (rng.normal() + 1j * rng.normal())
+                    hops.append(Hopping(i, j, R, t))
+        src = TightBindingModel(lat, pos, hops, rng.normal(size=n), name="dense random")
+    path = Path(tmp) / f"{kind}_tb.dat"
+    write_tb_dat(src, path)
+    return load_wannier90(path)
+
+
+def case_w90(p):
+    """3D Wannier90 model: AHC tensor on n^3 k-points: serial, 2 processes, 2 Dask workers."""
+    from lrtheory.response.hall3d import bz_grid_nd, hall_tensor
+
+    with tempfile.TemporaryDirectory() as tmp:
+        model = w90_model(p["kind"], tmp)
+    n, rep, method = p["n"], p["repeat"], p["method"]
+    out = {"kind": p["kind"], "n": n, "nk_total": n ** 3, "n_orbitals": model.n_orbitals,
+           "method": method}
+    if method == "floor":
+        k, _ = bz_grid_nd(model, n)
+        out["time_hk"], H = _best(lambda: model.hamiltonian(k), 1)
+        out["time"] = _floor_eigh(H, rep)
+        return out
+    kw = {}
+    if method == "processes":
+        kw["workers"] = 2
+    elif method == "dask":
+        import distributed
+
+        t0 = time.perf_counter()
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1,
+                                           dashboard_address=None, silence_logs=40)
+        client = distributed.Client(cluster)
+        out["dask_startup"] = time.perf_counter() - t0
+        kw["scheduler"] = client
+    t, res = _best(lambda: hall_tensor(model, [0.0], nk=n, operator="charge", **kw), rep)
+    out["time"] = t
+    out["sigma_xy"] = float(res.sigma[0, 0, 1])
+    if method == "dask":
+        client.close()
+        cluster.close()
+    return out
+
+
+def case_mem(p):
+    """Peak memory of the Haldane Hall k-sum vs Nk (nothing else in the process)."""
+    from lrtheory.response.hall import hall_conductivity
+
+    t0 = time.perf_counter()
+    hall_conductivity(haldane_model(), [0.0], nk=p["N"])
+    return {"N": p["N"], "nk_total": p["N"] ** 2, "time": time.perf_counter() - t0}
+
+
+CASES = {"bulk": case_bulk, "ohe": case_ohe, "ribbon": case_ribbon, "w90": case_w90,
+         "mem": case_mem}
+
+
+def child(case, params):
+    import warnings
+
+    warnings.simplefilter("ignore")
+    out = CASES[case](params)
+    out["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print("RESULT " + json.dumps(out))
+
+
+# ------------------------------------------------------------------------------------------
+# orchestration
+# ------------------------------------------------------------------------------------------
+
+
+def child_env():
+    env = dict(os.environ)
+    for var in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+        env.pop(var, None)
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env[var] = "1"
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
+    return env
+
+
+def measure(case, timeout=1800, **params):
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", case, json.dumps(params)]
+    t0 = time.time()
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, env=child_env(), timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {**params, "error": f"timeout after {timeout} s"}
+    for line in r.stdout.splitlines():
+        if line.startswith("RESULT "):
+            res = json.loads(line[7:])
+            res["loadavg_after"] = os.getloadavg()
+            res["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(t0))
+            print(f"  {case} {params} -> {res.get('time', float('nan')):.3f} s, "
+                  f"{res['maxrss_mb']:.0f} MB", flush=True)
+            return res
+    err = (r.stderr.strip().splitlines() or ["no output"])[-1]
+    print(f"  {case} {params} FAILED: {err}", flush=True)
+    return {**params, "error": err}
+
+
+def blas_info():
+    code = ("import numpy, json\n"
+            "try:\n from threadpoolctl import threadpool_info\n"
+            " print(json.dumps([{k: d.get(k) for k in ('internal_api','version','num_threads',"
+            "'architecture','threading_layer')} for d in threadpool_info()]))\n"
+            "except ImportError:\n print('[]')")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       env=child_env())
+    try:
+        return json.loads(r.stdout)
+    except json.JSONDecodeError:
+        return []
+
+
+def versions():
+    out = {"python": platform.python_version()}
+    for mod in ("numpy", "scipy", "dask", "distributed", "pythtb", "threadpoolctl"):
+        try:
+            out[mod] = __import__(mod).__version__
+        except Exception:  # noqa: BLE001
+            out[mod] = None
+    try:
+        import lrtheory
+
+        out["lrtheory"] = lrtheory.__version__
+        out["git"] = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                                    capture_output=True, text=True).stdout.strip()
+    except Exception:  # noqa: BLE001
+        pass
+    return out
+
+
+def run_all(a):
+    quick = a.quick
+    rep = a.repeat
+    R = {"machine": {"platform": platform.platform(), "processor": platform.processor(),
+                     "cpu_count": os.cpu_count(),
+                     "affinity": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+                     "blas": blas_info()},
+         "versions": versions(),
+         "env_removed": ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"],
+         "env_before": {v: os.environ.get(v) for v in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")},
+         "blas_threads_per_process": 1,
+         "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "loadavg_start": os.getloadavg(),
+         "quick": quick, "repeat": rep, "results": {}}
+    res = R["results"]
+
+    Ns = [60, 120, 240] if quick else [60, 120, 240, 480, 960]
+    print("Haldane bulk (Berry curvature + Chern + sigma_xy)")
+    res["bulk"] = []
+    for N in Ns:
+        for method in ("floor", "lrtheory", "plain"):
+            res["bulk"].append(measure("bulk", N=N, method=method, repeat=rep))
+        if N <= a.pythtb_max:
+            res["bulk"].append(measure("bulk", N=N, method="pythtb", repeat=1))
+    v2 = pythtb2_timings([N for N in Ns if N <= a.pythtb_max])
+    res["bulk"] += v2
+
+    print("Orbital Hall curve (200 E_F) vs one E_F")
+    Nohe = 240
+    res["ohe"] = [measure("ohe", N=Nohe, n_ef=n, repeat=rep) for n in (0, 1, 200)]
+
+    print("Ribbons")
+    rib = [(20, 2048), (80, 512), (320, 32)] + ([] if quick else [(1000, 4)])
+    res["ribbon"] = []
+    for W, nk in rib:
+        for method in ("floor", "lrtheory"):
+            res["ribbon"].append(measure("ribbon", W=W, nk=nk, method=method,
+                                         repeat=rep if W < 1000 else 1))
+
+    print("Peak memory vs Nk (Haldane Hall k-sum)")
+    res["mem"] = [measure("mem", N=N) for N in ([60, 120, 240, 480] if quick else [60, 120, 240, 480, 960])]
+
+    print("3D Wannier90 models: serial vs 2 processes vs 2 Dask workers")
+    res["w90"] = []
+    sets = [("weyl", 47), ("dense", 24)] if quick else [("weyl", 47), ("weyl", 100), ("dense", 47)]
+    for kind, n in sets:
+        for method in ("floor", "serial", "processes", "dask"):
+            res["w90"].append(measure("w90", kind=kind, n=n, method=method,
+                                      repeat=1 if n ** 3 > 2e5 else rep))
+    R["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S")
+    R["loadavg_end"] = os.getloadavg()
+    return R
+
+
+def pythtb2_timings(Ns):
+    """PythTB 2.x needs Python >= 3.12: time it in a separate venv if one is there
+    (``benchmarks/.venv-pythtb2``, made by ``python benchmarks/run.py --make-pythtb2-venv``)."""
+    venv = ROOT / "benchmarks" / ".venv-pythtb2" / "bin" / "python"
+    if not venv.exists() or not Ns:
+        return [{"method": "pythtb2", "error": "no Python >= 3.12 venv with PythTB 2.x "
+                 "(python benchmarks/run.py --make-pythtb2-venv)"}]
+    out = []
+    for N in Ns:
+        cmd = [str(venv), str(ROOT / "benchmarks" / "pythtb2_case.py"), str(N)]
+        try:
+            r = subprocess.run(cmd, capture_output=True, text=True, env=child_env(), timeout=1800)
+            line = [x for x in r.stdout.splitlines() if x.startswith("RESULT ")]
+            res = json.loads(line[-1][7:]) if line else {"N": N, "error": r.stderr[-300:]}
+        except subprocess.TimeoutExpired:
+            res = {"N": N, "error": "timeout"}
+        res.update(method="pythtb2", N=N)
+        print(f"  bulk pythtb2 N={N} -> {res.get('time', res.get('error'))}", flush=True)
+        out.append(res)
+    return out
+
+
+def _get(rows, **kw):
+    for r in rows:
+        if all(r.get(k) == v for k, v in kw.items()) and "time" in r:
+            return r
+    return None
+
+
+def summarize(R):
+    res = R["results"]
+    lines = []
+    add = lines.append
+    add("| case | size | time (s) | floor eigh (s) | ratio to floor | peak RSS (MB) | note |")
+    add("|---|---|---|---|---|---|---|")
+    for N in sorted({r["N"] for r in res["bulk"] if "N" in r}):
+        fl = _get(res["bulk"], N=N, method="floor")
+        for m in ("lrtheory", "plain", "pythtb", "pythtb2"):
+            r = _get(res["bulk"], N=N, method=m)
+            if r is None or fl is None:
+                continue
+            note = {"lrtheory": "hall_conductivity: Chern of both bands + sigma_xy(E_F=0)",
+                    "plain": "Eigensystem + Berry curvature via kmap_reduce (benchmark code)",
+                    "pythtb": f"PythTB {r.get('version', '1.8')} wf_array + berry_flux (Chern only)",
+                    "pythtb2": f"PythTB {r.get('version', '2.x')} (Python 3.12 venv)"}[m]
+            add(f"| Haldane bulk {m} | {N}x{N} | {r['time']:.3f} | {fl['time']:.3f} | "
+                f"{r['time'] / fl['time']:.2f} | {r.get('maxrss_mb', float('nan')):.0f} | {note} |")
+    o = {r["n_ef"]: r for r in res["ohe"] if "time" in r}
+    if 1 in o and 200 in o:
+        add(f"| orbital Hall, 200 E_F vs 1 | {o[1]['N']}x{o[1]['N']} | {o[200]['time']:.3f} | "
+            f"{o[0]['time']:.3f} | {o[200]['time'] / o[0]['time']:.2f} | "
+            f"{o[200]['maxrss_mb']:.0f} | curve/one point = {o[200]['time'] / o[1]['time']:.2f}; "
+            f"one point/floor = {o[1]['time'] / o[0]['time']:.2f} |")
+    for W in sorted({r["W"] for r in res["ribbon"] if "W" in r}):
+        fl = _get(res["ribbon"], W=W, method="floor")
+        r = _get(res["ribbon"], W=W, method="lrtheory")
+        if fl is None or r is None:
+            continue
+        add(f"| ribbon accumulation W={W} | Nk={r['nk']} ({r['n_orbitals']} orb.) | "
+            f"{r['time']:.3f} | {fl['time']:.3f} | {r['time'] / fl['time']:.2f} | "
+            f"{r['maxrss_mb']:.0f} | {1e3 * r['time'] / r['nk']:.2f} ms/k; H(k) build "
+            f"{fl['time_hk'] / fl['time']:.2f} x eigh |")
+    for r in res["mem"]:
+        if "time" in r:
+            add(f"| Hall k-sum memory | {r['N']}x{r['N']} | {r['time']:.3f} | | | "
+                f"{r['maxrss_mb']:.0f} | peak RSS vs Nk |")
+    for key in sorted({(r["kind"], r["n"]) for r in res["w90"] if "kind" in r}):
+        fl = _get(res["w90"], kind=key[0], n=key[1], method="floor")
+        ser = _get(res["w90"], kind=key[0], n=key[1], method="serial")
+        for m in ("serial", "processes", "dask"):
+            r = _get(res["w90"], kind=key[0], n=key[1], method=m)
+            if r is None or fl is None:
+                continue
+            sp = f"speed-up vs serial {ser['time'] / r['time']:.2f}" if ser else ""
+            extra = f"; Dask start-up {r['dask_startup']:.1f} s not included" if m == "dask" else ""
+            add(f"| W90 3D {key[0]} ({r['n_orbitals']} orb.) {m} | {key[1]}^3 = "
+                f"{key[1] ** 3:.2e} | {r['time']:.3f} | {fl['time']:.3f} | "
+                f"{r['time'] / fl['time']:.2f} | {r['maxrss_mb']:.0f} | {sp}{extra} |")
+    return "\n".join(lines)
+
+
+def plots(R, outdir):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    res = R["results"]
+    outdir.mkdir(parents=True, exist_ok=True)
+    fig, ax = plt.subplots(1, 3, figsize=(13, 3.8))
+    for m, style in (("floor", "k--"), ("lrtheory", "o-"), ("plain", "s-"), ("pythtb", "^-"),
+                     ("pythtb2", "v-")):
+        rows = [r for r in res["bulk"] if r.get("method") == m and "time" in r]
+        if rows:
+            ax[0].loglog([r["N"] ** 2 for r in rows], [r["time"] for r in rows], style,
+                         label="eigh floor" if m == "floor" else m)
+    mem = [r for r in res["mem"] if "time" in r]
+    if mem:
+        ax0b = ax[0].twinx()
+        ax0b.semilogx([r["nk_total"] for r in mem], [r["maxrss_mb"] for r in mem], "r:",
+                      label="peak RSS (MB)")
+        ax0b.set_ylabel("peak RSS of the Hall k-sum (MB)", color="r")
+        ax0b.set_ylim(bottom=0)
+    ax[0].set_xlabel("Nk (Haldane bulk)")
+    ax[0].set_ylabel("time (s)")
+    ax[0].legend(fontsize=8)
+    for m, style in (("floor", "k--"), ("lrtheory", "o-")):
+        rows = [r for r in res["ribbon"] if r.get("method") == m and "time" in r]
+        if rows:
+            ax[1].loglog([r["W"] for r in rows], [r["time"] / r["nk"] for r in rows], style,
+                         label="eigh floor" if m == "floor" else "ribbon_accumulation")
+    rows = [r for r in res["ribbon"] if r.get("method") == "floor" and "time" in r]
+    if rows:
+        ax[1].loglog([r["W"] for r in rows], [r["time_hk"] / r["nk"] for r in rows], "g:",
+                     label="H(k) build")
+    ax[1].set_xlabel("ribbon width W")
+    ax[1].set_ylabel("time per k-point (s)")
+    ax[1].legend(fontsize=8)
+    for kind, n in sorted({(r["kind"], r["n"]) for r in res["w90"] if "kind" in r}):
+        ser = _get(res["w90"], kind=kind, n=n, method="serial")
+        if ser is None:
+            continue
+        xs, ys = [1], [1.0]
+        for m in ("processes", "dask"):
+            r = _get(res["w90"], kind=kind, n=n, method=m)
+            if r:
+                xs.append(2)
+                ys.append(ser["time"] / r["time"])
+                ax[2].plot([2], [ser["time"] / r["time"]], "o" if m == "processes" else "s",
+                           label=f"{kind} {n}^3 {m}")
+    ax[2].plot([1, 2], [1, 2], "k--", label="ideal")
+    ax[2].set_xlabel("workers")
+    ax[2].set_ylabel("speed-up vs serial")
+    ax[2].set_xticks([1, 2])
+    ax[2].legend(fontsize=7)
+    la = R.get("loadavg_start")
+    fig.suptitle(f"lrtheory benchmarks ({R['started']}, load average at start "
+                 f"{la[0]:.1f}/{la[1]:.1f}/{la[2]:.1f} on {R['machine']['affinity']} cores)",
+                 fontsize=9)
+    fig.tight_layout()
+    fig.savefig(outdir / "perf_scaling.png", dpi=110)
+    plt.close(fig)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="N <= 240, W <= 320, Nk3D ~ 1e5")
+    p.add_argument("--repeat", type=int, default=2, help="repetitions per timing (min taken)")
+    p.add_argument("--pythtb-max", type=int, default=480, help="largest N timed with PythTB")
+    p.add_argument("--out", default=str(ROOT / "benchmarks" / "results.json"))
+    p.add_argument("--img", default=str(ROOT / "docs" / "img"))
+    p.add_argument("--child", nargs=2, metavar=("CASE", "PARAMS"), help=argparse.SUPPRESS)
+    p.add_argument("--replot", action="store_true", help="only redo table/plots from --out")
+    a = p.parse_args(argv)
+    if a.child:
+        child(a.child[0], json.loads(a.child[1]))
+        return 0
+    if a.replot:
+        R = json.loads(Path(a.out).read_text())
+    else:
+        R = run_all(a)
+        Path(a.out).write_text(json.dumps(R, indent=1))
+    table = summarize(R)
+    R["table"] = table
+    Path(a.out).write_text(json.dumps(R, indent=1))
+    plots(R, Path(a.img))
+    print()
+    print(f"load average: start {R['loadavg_start']}, end {R.get('loadavg_end')}")
+    print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
