@@ -266,3 +266,23 @@ def test_pythtb_reads_the_same_file(tmp_path, rng):
     ours = load_wannier90(tmp_path / "x", lattice_vectors=lat)
     k = _k(rng, 32, 3)
     np.testing.assert_allclose(ours.hamiltonian(k), theirs.hamiltonian(k), rtol=0, atol=1e-10)
+
+
+def test_dense_random_model_generic_centres(tmp_path, rng):
+    """Wannier90Model's per-R evaluation (H = D^dagger H_W D) equals the parent's per-bond
+    evaluation for centres at generic positions (every bond displacement distinct)."""
+    n = 5
+    lat = np.array([[3.0, 0, 0], [0.4, 3.2, 0], [0.3, 0.2, 3.5]])
+    pos = rng.uniform(-0.3, 1.3, (n, 3)) @ lat
+    hops = [Hopping(i, j, R, complex(rng.normal(), rng.normal()))
+            for R in [(0, 0, 0), (1, 0, 0), (0, 1, -1), (1, 1, 1)]
+            for i in range(n) for j in range(n) if not (R == (0, 0, 0) and j <= i)]
+    src = TightBindingModel(lat, pos, hops, rng.normal(size=n))
+    write_tb_dat(src, tmp_path / "r_tb.dat")
+    m = load_wannier90(tmp_path / "r_tb.dat")
+    assert type(m).__name__ == "Wannier90Model"
+    k = _k(rng, 16, 3)
+    H, V = m.hamiltonian_and_velocity(k)
+    np.testing.assert_allclose(H, src.hamiltonian(k), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(V, src.velocity(k), rtol=0, atol=1e-11)
+    np.testing.assert_allclose(m.velocity(k), V, rtol=0, atol=0)
