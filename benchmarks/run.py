@@ -231,12 +231,24 @@ CASES = {"bulk": case_bulk, "ohe": case_ohe, "ribbon": case_ribbon, "w90": case_
          "mem": case_mem}
 
 
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process (MB): VmHWM (Linux, reset by exec), else
+    ru_maxrss (which on Linux survives exec and would include the parent's peak)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return float(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def child(case, params):
     import warnings
 
     warnings.simplefilter("ignore")
     out = CASES[case](params)
-    out["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["maxrss_mb"] = peak_rss_mb()
     print("RESULT " + json.dumps(out))
 
 
@@ -353,8 +365,10 @@ def run_all(a):
     sets = [("weyl", 47), ("dense", 24)] if quick else [("weyl", 47), ("weyl", 100), ("dense", 47)]
     for kind, n in sets:
         for method in ("floor", "serial", "processes", "dask"):
+            # at least 2 repetitions: the minimum then excludes first-call costs (imports in
+            # fresh Dask workers)
             res["w90"].append(measure("w90", kind=kind, n=n, method=method,
-                                      repeat=1 if n ** 3 > 2e5 else rep))
+                                      repeat=max(rep, 2)))
     R["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S")
     R["loadavg_end"] = os.getloadavg()
     return R
