@@ -17,6 +17,8 @@ EXAMPLES = """examples:
   lrtheory accumulate --model haldane --param t2=0.06 --param delta=0.5 --width 20 --ef 0
   lrtheory accumulate --model gapped-graphene --width 20 --ef 1.5 --out prof.npz --plot prof.png
   lrtheory accumulate --operator charge --ef 0.1 --param delta=0 --temperature 0.01
+  lrtheory accumulate --model examples/haldane_sympy.toml --width 20 --ef 0 --nk 512
+      (a model file holding an H(k) matrix is converted to a hopping list first)
 """
 
 OPERATORS = {"omm": "omm", "charge": "charge", "current": "jx", "jy": "jy"}
@@ -43,8 +45,24 @@ def add_parser(sub):
     return p
 
 
+def _load_hopping_model(name, params):
+    """Load ``--model``; a model given as an H(k) matrix (SymPy / ``hamiltonian = [[...]]``
+    file) is converted to a hopping list (ribbons need real-space hoppings) with
+    :func:`lrtheory.models.fourier.to_tight_binding`. Returns ``(model, ConversionInfo or
+    None)``; warnings (e.g. no positions) are printed as one line."""
+    from lrtheory.cli.common import cli_warnings, load_model
+
+    with cli_warnings("accumulate"):
+        model = load_model(name, params)
+        if hasattr(model, "ribbon") or model.dim != 2:
+            return model, None
+        from lrtheory.models.fourier import to_tight_binding
+
+        return to_tight_binding(model, full_output=True)
+
+
 def run(args) -> int:
-    from lrtheory.cli.common import check_width, load_model, parse_number, parse_params
+    from lrtheory.cli.common import check_width, parse_number, parse_params
     from lrtheory.errors import ModelError
     from lrtheory.io.results import save_result
     from lrtheory.response.density import ribbon_accumulation
@@ -52,7 +70,7 @@ def run(args) -> int:
     if args.operator == "spin":
         raise ModelError(f"--operator spin: model {args.model!r} is spinless (no spin density); "
                          "use omm, charge, current or jy")
-    model = load_model(args.model, parse_params(args.param))
+    model, converted = _load_hopping_model(args.model, parse_params(args.param))
     width = check_width(args.width)
     rib = model.ribbon(width) if model.dim == 2 else model
     ef = parse_number(args.ef, "--ef")
@@ -66,17 +84,23 @@ def run(args) -> int:
                    intraband_max=float(np.abs(intra).max()), intraband_total=float(intra.sum()),
                    interband_max=float(np.abs(inter).max()), interband_total=float(inter.sum()),
                    rel_change_nk_half=conv)
+    if converted is not None:
+        summary["converted_from_matrix"] = dict(vars(converted))
     if args.json:
         print(json.dumps(summary))
     else:
+        if converted is not None:
+            print(f"{args.model}: {converted.summary()}")
         print(f"{args.operator} accumulation (W={width}, E_F={ef:g}, Nk={args.nk}): "
               f"intraband max {summary['intraband_max']:.4g}/tau (total {summary['intraband_total']:.3g}), "
               f"interband max {summary['interband_max']:.4g} (total {summary['interband_total']:.3g}); "
               f"rel. change Nk/2 -> Nk {conv:.1e}")
     if args.out:
         arrays = {"y": acc.y, **acc.profiles}
-        save_result(args.out, arrays, dict(acc.params, model=args.model, width=width,
-                                           **parse_params(args.param)))
+        meta = dict(acc.params, model=args.model, width=width, **parse_params(args.param))
+        if converted is not None:
+            meta["converted_from_matrix"] = converted.summary()
+        save_result(args.out, arrays, meta)
     if getattr(args, "plot", None):
         from lrtheory.plots.ribbon import plot_profile
 

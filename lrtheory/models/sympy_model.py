@@ -348,6 +348,24 @@ class SympyBlochModel:
             return frac @ self.reciprocal_vectors
         return frac * (2 * np.pi / np.linalg.norm(lat, axis=1))
 
+    def to_tight_binding(self, **kwargs):
+        """The real-space hopping list of this H(k) (needed for ribbons and flakes).
+
+        Delegates to :func:`lrtheory.models.fourier.to_tight_binding` (same keywords): samples
+        H on a k-grid, removes the position phases of Eq. S48 (``positions``; without them the
+        periodic convention r = 0 is used, with a warning), inverse-FFTs and verifies the
+        result at random off-grid k. Raises :class:`~lrtheory.errors.ModelError` if H(k) is
+        not a finite-range lattice model (e.g. a k.p continuum Hamiltonian).
+
+        Returns
+        -------
+        TightBindingModel
+            Same H(k) (to 1e-10 relative), positions, lattice vectors and parameters.
+        """
+        from lrtheory.models.fourier import to_tight_binding
+
+        return to_tight_binding(self, **kwargs)
+
     def with_params(self, **params) -> "SympyBlochModel":
         """Same model, other parameter values (reuses the compiled functions)."""
         new = object.__new__(SympyBlochModel)
