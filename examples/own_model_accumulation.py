@@ -43,7 +43,7 @@ def main(argv=None) -> int:
     # Fig. 2 (bottom right panel) of the paper: TR broken by t2, E_F in the conduction band
     p = dict(t0=1.0, t2=0.06, phi=np.pi / 2, delta=0.5)
 
-    # --- the eight lines of docs/own-model.md ---------------------------------------------
+    # --- as in docs/own-model.md, "From a SymPy matrix to the OMM accumulation" ----------
     model = SympyBlochModel(haldane_matrix(), p,
                             lattice_vectors=[[1, 0], [0.5, np.sqrt(3) / 2]],
                             positions=[[0, 0], [0.5, 0.5 / np.sqrt(3)]])

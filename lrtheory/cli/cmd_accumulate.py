@@ -17,7 +17,7 @@ EXAMPLES = """examples:
   lrtheory accumulate --model haldane --param t2=0.06 --param delta=0.5 --width 20 --ef 0
   lrtheory accumulate --model gapped-graphene --width 20 --ef 1.5 --out prof.npz --plot prof.png
   lrtheory accumulate --operator charge --ef 0.1 --param delta=0 --temperature 0.01
-  lrtheory accumulate --model examples/haldane_sympy.toml --width 20 --ef 0 --nk 512
+  lrtheory accumulate --model examples/haldane_sympy.toml --width 20 --ef 1.5 --nk 512
       (a model file holding an H(k) matrix is converted to a hopping list first)
 """
 

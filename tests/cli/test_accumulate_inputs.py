@@ -43,16 +43,48 @@ def test_matrix_file_equals_builtin_haldane(tmp_path, capsys):
         np.testing.assert_allclose(arrays[key], val, rtol=0, atol=1e-10 * scale, err_msg=key)
 
 
+def _docs_section() -> str:
+    text = (ROOT / "docs" / "own-model.md").read_text()
+    start = text.index("## From a SymPy matrix to the OMM accumulation")
+    return text[start:text.index("\n## ", start + 10)]
+
+
 def test_docs_command_verbatim(tmp_path, capsys, monkeypatch):
-    """docs/own-model.md: the one command, run from the repository root."""
-    monkeypatch.chdir(ROOT)
+    """docs/own-model.md: the one command, as printed there, run from the repository root
+    (output files redirected to tmp_path)."""
+    line = next(ln.strip() for ln in _docs_section().splitlines()
+                if ln.strip().startswith("lrtheory accumulate --model"))
+    argv = line.split()[1:]
     out, png = tmp_path / "acc.npz", tmp_path / "acc.png"
-    assert main(["accumulate", "--model", "examples/haldane_sympy.toml", "--width", "20",
-                 "--ef", "0", "--nk", "512", "--out", str(out), "--plot", str(png)]) == 0
+    argv[argv.index("--out") + 1], argv[argv.index("--plot") + 1] = str(out), str(png)
+    monkeypatch.chdir(ROOT)
+    assert main(argv) == 0
     assert "converted to a hopping list" in capsys.readouterr().out
     assert png.stat().st_size > 1000
     arrays, _ = load_result(out)
-    assert arrays["intraband_omm"].shape == (40,)
+    assert arrays["intraband_omm"].shape == (40,)  # W = 20 cells, 2 orbitals
+
+
+def test_docs_python_snippet_verbatim(tmp_path):
+    """The Python block of the same section, run as a script: its ribbon accumulation equals
+    the built-in Haldane ribbon's (independent construction, rounding: 1e-10 relative)."""
+    text = _docs_section()
+    code = text[text.index("```python") + len("```python"):]
+    code = code[:code.index("```")]
+    code += ("\nfrom lrtheory.models.haldane import haldane\n"
+             "ref = ribbon_accumulation(haldane(t2=0.06, delta=0.5).ribbon(20), ef=1.5, "
+             "nk=512)\n"
+             "for key, v in ref.profiles.items():\n"
+             "    s = max(abs(w).max() for q, w in ref.profiles.items() "
+             "if q.split('_')[0] == key.split('_')[0])\n"
+             "    assert abs(acc.profiles[key] - v).max() <= 1e-10 * s, key\n"
+             "print('SNIPPET OK')\n")
+    script = tmp_path / "snippet.py"
+    script.write_text(code)
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                       timeout=120, cwd=ROOT)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "SNIPPET OK" in r.stdout
 
 
 def test_json_summary_records_the_conversion(capsys):
