@@ -38,7 +38,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lrtheory.errors import LrtheoryWarning, ModelError, ShapeError, check_finite, warn
+from lrtheory.errors import (LrtheoryWarning, ModelError, ShapeError, check_finite,
+                             check_positive, warn)
 
 __all__ = ["to_tight_binding", "ConversionInfo", "canonical_bonds", "MissingPositionsWarning"]
 
@@ -172,6 +173,8 @@ def to_tight_binding(model, *, lattice_vectors=None, positions=None, max_range=N
     9
     """
     name = getattr(model, "name", type(model).__name__)
+    tol = check_positive("tol", tol, allow_zero=True)
+    rtol = check_positive("rtol", rtol)
     lat, pos, source = _geometry(model, lattice_vectors, positions, name)
     dim, d_space = lat.shape
     n = model.n_orbitals
@@ -223,7 +226,8 @@ def to_tight_binding(model, *, lattice_vectors=None, positions=None, max_range=N
             f"{name}: H(k) is not a finite-range lattice model: the hoppings recovered from a "
             f"{grids[-1]}-point-per-direction k-grid (|R| <= {(grids[-1] - 1) // 2}) still "
             f"deviate from H(k) by {err:.3g} (relative {err / scale:.1e}) at random k, so its "
-            "Fourier series does not terminate (e.g. a non-analytic or continuum H(k)); ribbons"
+            f"Fourier series does not terminate within |R| <= {(grids[-1] - 1) // 2} (e.g. a "
+            "non-analytic or continuum H(k)); ribbons"
             " and flakes need real-space hoppings: use a hopping list (model file 'hoppings', "
             "PythTB, or TightBindingModel)")
 
