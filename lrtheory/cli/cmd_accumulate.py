@@ -45,24 +45,8 @@ def add_parser(sub):
     return p
 
 
-def _load_hopping_model(name, params):
-    """Load ``--model``; a model given as an H(k) matrix (SymPy / ``hamiltonian = [[...]]``
-    file) is converted to a hopping list (ribbons need real-space hoppings) with
-    :func:`lrtheory.models.fourier.to_tight_binding`. Returns ``(model, ConversionInfo or
-    None)``; warnings (e.g. no positions) are printed as one line."""
-    from lrtheory.cli.common import cli_warnings, load_model
-
-    with cli_warnings("accumulate"):
-        model = load_model(name, params)
-        if hasattr(model, "ribbon") or model.dim != 2:
-            return model, None
-        from lrtheory.models.fourier import to_tight_binding
-
-        return to_tight_binding(model, full_output=True)
-
-
 def run(args) -> int:
-    from lrtheory.cli.common import check_width, parse_number, parse_params
+    from lrtheory.cli.common import check_width, load_hopping_model, parse_number, parse_params
     from lrtheory.errors import ModelError
     from lrtheory.io.results import save_result
     from lrtheory.response.density import ribbon_accumulation
@@ -70,7 +54,7 @@ def run(args) -> int:
     if args.operator == "spin":
         raise ModelError(f"--operator spin: model {args.model!r} is spinless (no spin density); "
                          "use omm, charge, current or jy")
-    model, converted = _load_hopping_model(args.model, parse_params(args.param))
+    model, converted = load_hopping_model(args.model, parse_params(args.param), "accumulate")
     width = check_width(args.width)
     rib = model.ribbon(width) if model.dim == 2 else model
     ef = parse_number(args.ef, "--ef")

@@ -20,7 +20,8 @@ import sys
 import numpy as np
 
 from lrtheory.cli.common import (add_model_args, add_output_args, check_width, cli_warnings,
-                                 load_model, model_summary, parse_params)
+                                 load_hopping_model, load_model, model_summary,
+                                 parse_params)
 from lrtheory.errors import LrtheoryError, ModelError
 
 __all__ = ["add_parser", "run", "compute", "k_path", "named_points"]
@@ -210,6 +211,8 @@ def run(args) -> int:
         model = load_model(args.model, params)
         if args.width is not None:
             width = check_width(args.width)
+            if model.dim == 2 and not hasattr(model, "ribbon"):
+                model, _ = load_hopping_model(args.model, params, "bands")  # H(k) -> hoppings
             if model.dim != 2 or not hasattr(model, "ribbon"):
                 raise ModelError(f"--width needs a 2D hopping-list model, {args.model!r} is not")
             model = model.ribbon(width)

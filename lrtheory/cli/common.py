@@ -211,3 +211,19 @@ def model_summary(model) -> dict:
         "parameters": dict(getattr(model, "params", {}) or {}),
         "time_reversal_declared": tr is not None,
     }
+
+
+def load_hopping_model(name: str, params: dict | None, command: str):
+    """Load ``--model`` as a hopping-list model (ribbons and flakes need real-space hoppings).
+
+    A model given as an H(k) matrix (SymPy / ``hamiltonian = [[...]]`` file) is converted
+    with :func:`lrtheory.models.fourier.to_tight_binding`. Returns ``(model, ConversionInfo
+    or None)``; warnings (e.g. no positions) are printed as one line.
+    """
+    with cli_warnings(command):
+        model = load_model(name, params)
+        if hasattr(model, "ribbon") or model.dim != 2:
+            return model, None
+        from lrtheory.models.fourier import to_tight_binding
+
+        return to_tight_binding(model, full_output=True)
