@@ -27,6 +27,8 @@ import numpy as np
 from lrtheory.bands.eigensystem import Eigensystem
 from lrtheory.conventions import ELECTRON_CHARGE, OMM_PREFACTOR
 from lrtheory.errors import ShapeError
+from lrtheory.response.berry import berry_curvature
+from lrtheory.response.bulk_omm import band_omm
 
 __all__ = [
     "ribbon_position",
@@ -162,24 +164,16 @@ def bulk_omm(es: Eigensystem) -> np.ndarray:
     .. math:: m_n = \frac{e}{2\hbar}\,\mathrm{Im}\langle\partial u|\times(H-\epsilon_n)|\partial u\rangle
               = q\sum_{n'\ne n}\frac{\mathrm{Im}(v^x_{nn'}v^y_{n'n})}{\epsilon_n-\epsilon_{n'}}
 
-    (charge ``q = -e``; Xiao, Chang, Niu RMP 82, 1959). Requires non-degenerate bands.
+    (charge ``q = -e``; Xiao, Chang, Niu RMP 82, 1959). Requires non-degenerate bands; the
+    diagonal of :func:`lrtheory.response.bulk_omm.omm_matrix`.
     """
     es.require_nondegenerate("the band-resolved bulk OMM")
-    e = es.energies
-    de = e[:, :, None] - e[:, None, :]
-    n = es.n_bands
-    inv = np.where(np.eye(n, dtype=bool), 0.0, 1.0 / np.where(np.eye(n, dtype=bool), 1.0, de))
-    vx, vy = es.velocity[:, 0], es.velocity[:, 1]
-    return ELECTRON_CHARGE * np.einsum("kij,kji,kij->ki", vx, vy, inv).imag
+    return band_omm(es, block_average=False)
 
 
 def bulk_berry_curvature(es: Eigensystem) -> np.ndarray:
-    r"""``Omega_n = -2 Im sum_{n'!=n} v^x_{nn'} v^y_{n'n} / (e_n - e_n')^2`` (Nk, n), units a^2."""
+    r"""``Omega_n = -2 Im sum_{n'!=n} v^x_{nn'} v^y_{n'n} / (e_n - e_n')^2`` (Nk, n), units a^2.
+
+    Requires non-degenerate bands (:func:`lrtheory.response.berry.berry_curvature`)."""
     es.require_nondegenerate("the band-resolved Berry curvature")
-    e = es.energies
-    de = e[:, :, None] - e[:, None, :]
-    n = es.n_bands
-    eye = np.eye(n, dtype=bool)
-    inv2 = np.where(eye, 0.0, 1.0 / np.where(eye, 1.0, de) ** 2)
-    vx, vy = es.velocity[:, 0], es.velocity[:, 1]
-    return -2 * np.einsum("kij,kji,kij->ki", vx, vy, inv2).imag
+    return berry_curvature(es, block_average=False)
