@@ -153,7 +153,8 @@ class Recorder:
     def identity(self, name: str, residual) -> bool:
         """Record an identity: passes if ``residual`` reduces to exactly zero."""
         ok = is_zero(residual)
-        shown = "0" if ok else _short(residual)
+        shown = "0" if ok else _short(residual if isinstance(residual, (dict, sp.MatrixBase))
+                                      else sp.expand(residual))
         self.result.checks.append(Check(name, shown, True, ok))
         return ok
 
@@ -180,8 +181,9 @@ class Recorder:
 
 def _short(expr, n: int = 160) -> str:
     if isinstance(expr, dict):
-        expr = {str(k[:2]): v for k, v in expr.items() if v != 0}
-    s = str(expr if isinstance(expr, (dict, sp.MatrixBase)) else sp.simplify(expr))
+        expr = {str(k[:2] if isinstance(k, tuple) else k): v
+                for k, v in expr.items() if v != 0}
+    s = str(expr)
     return s if len(s) <= n else s[: n - 3] + "..."
 
 

@@ -19,6 +19,7 @@ from lrtheory.symbolic.operators import (
 )
 
 __all__ = ["ExactSystem", "kramers_system", "spinless_tr_system", "no_tr_system",
+           "generic_eigenbasis", "re_part", "im_part", "exact_hermitian",
            "tr_odd_even_pair"]
 
 
@@ -104,16 +105,57 @@ def no_tr_system() -> ExactSystem:
     return ExactSystem(H, V, es, fs, None)
 
 
-def tr_odd_even_pair(system: ExactSystem, lam_a: int = -1, lam_b: int = 1, *,
-                     names=("a", "b")):
-    """Generic symbolic Hermitian operators with TR signatures ``lam_a``, ``lam_b``.
+def exact_hermitian(n: int, seed: int) -> sp.Matrix:
+    """Hermitian matrix with small Gaussian-integer entries from a fixed seed (reproducible)."""
+    import random
 
-    For a system without TR, returns generic Hermitian matrices (no parity).
+    rnd = random.Random(seed)
+    M = sp.zeros(n, n)
+    for i in range(n):
+        M[i, i] = rnd.randint(-3, 3)
+        for j in range(i + 1, n):
+            z = rnd.randint(-3, 3) + sp.I * rnd.randint(-3, 3)
+            M[i, j], M[j, i] = z, sp.conjugate(z)
+    return M
+
+
+def tr_odd_even_pair(system: ExactSystem, lam_a: int = -1, lam_b: int = 1, *,
+                     names=("a", "b"), numeric: bool = False):
+    """Hermitian operators with TR signatures ``lam_a``, ``lam_b``.
+
+    Entries are independent real symbols (``numeric=False``) or fixed Gaussian integers
+    (``numeric=True``, seeds from ``names``). For a system without TR the matrices are
+    returned without parity projection.
     """
     n = system.n
-    A = generic_hermitian(n, names[0])
-    B = generic_hermitian(n, names[1])
+    if numeric:
+        seeds = [sum(map(ord, nm)) for nm in names]
+        A, B = exact_hermitian(n, seeds[0]), exact_hermitian(n, seeds[1] + 1000)
+    else:
+        A = generic_hermitian(n, names[0])
+        B = generic_hermitian(n, names[1])
     if system.U is None:
         return A, B
     return (project_tr_parity(A, system.U, lam_a).applyfunc(sp.expand),
             project_tr_parity(B, system.U, lam_b).applyfunc(sp.expand))
+
+
+@lru_cache(maxsize=None)
+def generic_eigenbasis(n: int = 3) -> ExactSystem:
+    """``n`` non-degenerate levels, working directly in the eigenbasis (``V = 1``), no TR.
+
+    With :func:`tr_odd_even_pair` this gives fully generic Hermitian matrix elements
+    :math:`[A]_{ab}`, :math:`[B]_{ab}` (only Eq. 19 imposed).
+    """
+    es, fs = _levels(list(range(1, n + 1)))
+    return ExactSystem(sp.diag(*es), sp.eye(n), es, fs, None)
+
+
+def re_part(expr):
+    """Real part of a polynomial in real symbols (expanded), ``(z + z^*)/2``."""
+    return sp.expand((expr + sp.conjugate(expr)) / 2)
+
+
+def im_part(expr):
+    """Imaginary part of a polynomial in real symbols (expanded), ``(z - z^*)/(2i)``."""
+    return sp.expand((expr - sp.conjugate(expr)) / (2 * sp.I))
