@@ -39,7 +39,12 @@ def add_parser(sub):
     p.add_argument("--temperature", default="0", help="temperature (t0); 0 = step occupations")
     p.add_argument("--smearing", default="0.02",
                    help="width of f' for the Fermi-surface term at T = 0 (t0)")
-    p.add_argument("--workers", type=int, default=1, help="processes for the k-sum")
+    from lrtheory.parallel.cli_options import add_parallel_args
+
+    p.add_argument("--tol", type=float, default=1e-3,
+                   help="warn if the profile changes by more than this (relative) when Nk is "
+                        "halved (default 1e-3)")
+    add_parallel_args(p)
     add_output_args(p, plot=True)
     p.set_defaults(func=run)
     return p
@@ -49,6 +54,7 @@ def run(args) -> int:
     from lrtheory.cli.common import check_width, load_hopping_model, parse_number, parse_params
     from lrtheory.errors import ModelError
     from lrtheory.io.results import save_result
+    from lrtheory.parallel.cli_options import parallel_kwargs
     from lrtheory.response.density import ribbon_accumulation
 
     if args.operator == "spin":
@@ -60,7 +66,7 @@ def run(args) -> int:
     ef = parse_number(args.ef, "--ef")
     acc = ribbon_accumulation(rib, ef, nk=args.nk, temperature=parse_number(args.temperature,
                               "--temperature"), smearing=parse_number(args.smearing, "--smearing"),
-                              workers=args.workers)
+                              **parallel_kwargs(args))
     q = OPERATORS[args.operator]
     intra, inter = acc.get("intraband", q), acc.get("interband", q)
     conv = max(acc.convergence.get(f"intraband_{q}", 0.0), acc.convergence.get(f"interband_{q}", 0.0))
@@ -68,6 +74,11 @@ def run(args) -> int:
                    intraband_max=float(np.abs(intra).max()), intraband_total=float(intra.sum()),
                    interband_max=float(np.abs(inter).max()), interband_total=float(inter.sum()),
                    rel_change_nk_half=conv)
+    from lrtheory.cli.common import cli_warnings, warn_if_unconverged
+
+    with cli_warnings("accumulate"):
+        summary["converged"] = warn_if_unconverged(
+            conv, args.tol, what=f"{args.operator} profile (relative change)")
     if converted is not None:
         summary["converted_from_matrix"] = dict(vars(converted))
     if args.json:

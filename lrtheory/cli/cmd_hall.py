@@ -27,7 +27,12 @@ def add_parser(sub):
     p.add_argument("--temperature", type=float, default=0.0, help="T >= 0 (t0)")
     p.add_argument("--operator", default="charge", choices=["charge", "orbital", "spin"],
                    help="charge: sigma_xy (e^2/h); orbital: orbital Hall (e * e a^2 t0/hbar / hbar)")
-    p.add_argument("--workers", type=int, default=1)
+    from lrtheory.parallel.cli_options import add_parallel_args
+
+    p.add_argument("--tol", type=float, default=1e-3,
+                   help="warn if the curve changes by more than this when nk doubles "
+                        "(units of the curve; default 1e-3)")
+    add_parallel_args(p)
     add_output_args(p)
     p.set_defaults(func=run)
     return p
@@ -49,6 +54,7 @@ def run(args) -> int:
     from lrtheory.conventions import E2_OVER_H, ELECTRON_CHARGE
     from lrtheory.errors import LrtheoryError
     from lrtheory.io.results import save_result
+    from lrtheory.parallel.cli_options import parallel_kwargs
     from lrtheory.response.hall import hall_conductivity
 
     if args.n_ef < 1 or args.ef_max < args.ef_min:
@@ -60,7 +66,7 @@ def run(args) -> int:
     ef_all = np.append(ef, mid if mid is not None else 0.0)
     # O = 1 curve: Chern numbers of every band and, times q, the electrical sigma_xy
     base = hall_conductivity(model, ef_all, nk=args.nk, temperature=args.temperature,
-                             operator=None, workers=args.workers)
+                             operator=None, **parallel_kwargs(args))
     chern = base.band_chern
     if args.operator == "charge":
         sigma = ELECTRON_CHARGE * base.sigma / E2_OVER_H
@@ -69,7 +75,7 @@ def run(args) -> int:
     else:
         op = "orbital" if args.operator == "orbital" else "spin_z"
         cur = hall_conductivity(model, ef_all, nk=args.nk, temperature=args.temperature,
-                                operator=op, workers=args.workers)
+                                operator=op, **parallel_kwargs(args))
         sigma, change, unit = cur.sigma, cur.change_on_doubling, "e*[O]/hbar"
     sig_gap = ELECTRON_CHARGE * base.sigma[-1] / E2_OVER_H
     summary = {
@@ -82,6 +88,11 @@ def run(args) -> int:
         "max_change_on_doubling": float(np.max(np.abs(change))),
         "unit": unit,
     }
+    from lrtheory.cli.common import cli_warnings, warn_if_unconverged
+
+    with cli_warnings("hall"):
+        summary["converged"] = warn_if_unconverged(
+            summary["max_change_on_doubling"], args.tol, what=f"{args.operator} Hall curve")
     if args.out:
         save_result(args.out, {"ef": ef, "sigma": sigma[:-1], "change_on_doubling": change[:-1],
                                "band_chern": chern}, summary)

@@ -217,11 +217,13 @@ class RibbonAccumulation:
             ) from None
 
 
-def _profiles(model, k, ef, temperature, smearing, eta, degen_tol, workers, chunk_size):
+def _profiles(model, k, ef, temperature, smearing, eta, degen_tol, workers, chunk_size,
+              scheduler=None, progress=False):
     func = partial(_chunk_profiles, model=model, ef=ef, temperature=temperature,
                    smearing=smearing, eta=eta, degen_tol=degen_tol)
     tot = kmap_reduce(func, k, chunk_size=chunk_size or auto_chunk_size(model.n_orbitals),
-                      workers=workers)
+                      workers=workers, scheduler=scheduler, progress=progress,
+                      desc="ribbon k-sum")
     y = model.transverse_positions()
     prof = {key: val / len(k) for key, val in tot.items()}
     for part in [p for p in ("intraband", "interband", "eta") if f"{p}_jx" in prof]:
@@ -232,8 +234,8 @@ def _profiles(model, k, ef, temperature, smearing, eta, degen_tol, workers, chun
 def ribbon_accumulation(model, ef: float, *, nk: int = 2048, temperature: float = 0.0,
                         smearing: float = DEFAULT_SMEARING, eta: float | None = None,
                         degen_tol: float = DEGEN_TOL, convergence: bool = True,
-                        workers: int = 1, chunk_size: int | None = None
-                        ) -> RibbonAccumulation:
+                        workers: int | None = 1, chunk_size: int | None = None,
+                        scheduler=None, progress: bool = False) -> RibbonAccumulation:
     r"""Charge, current and OMM density accumulations across a ribbon (Eq. 55, corrected).
 
     Parameters
@@ -245,6 +247,8 @@ def ribbon_accumulation(model, ef: float, *, nk: int = 2048, temperature: float 
         a Fermi derivative of width ``smearing``.
     eta : if given, also the exact finite-eta response (part ``"eta"``).
     convergence : also evaluate with ``nk // 2`` and record the max relative change.
+    workers, scheduler, progress, chunk_size : execution of the k-sum
+        (:func:`lrtheory.parallel.kmap_reduce`: local processes or a Dask scheduler).
 
     Returns
     -------
@@ -258,11 +262,11 @@ def ribbon_accumulation(model, ef: float, *, nk: int = 2048, temperature: float 
         raise ConventionError(f"nk must be >= 4, got {nk}")
     kgrid = model.k_grid(nk)
     prof = _profiles(model, kgrid, ef, temperature, smearing, eta, degen_tol, workers,
-                     chunk_size)
+                     chunk_size, scheduler, progress)
     conv = {}
     if convergence:
         half = _profiles(model, model.k_grid(nk // 2), ef, temperature, smearing, eta,
-                         degen_tol, workers, chunk_size)
+                         degen_tol, workers, chunk_size, scheduler, progress)
         for key, val in prof.items():
             scale = max(np.max(np.abs(val)), 1e-300)
             conv[key] = float(np.max(np.abs(val - half[key])) / scale) if scale > 1e-14 else 0.0

@@ -199,7 +199,7 @@ def _hall_chunk(kk, *, model, op, b, c, ef, temperature, degen_tol, weight):
 def hall_conductivity(model, ef, *, nk: int = 120, temperature: float = 0.0, operator=None,
                       b: int = 0, c: int = 1, chunk_size: int | None = None,
                       workers: int | None = 1, degen_tol: float = DEGEN_TOL,
-                      progress: bool = False) -> HallCurve:
+                      progress: bool = False, scheduler=None) -> HallCurve:
     r"""Generalized Hall conductivity ``sigma^O_bc(E_F)`` of Eq. (S23) on an ``nk x nk`` grid.
 
     Parameters
@@ -231,7 +231,7 @@ def hall_conductivity(model, ef, *, nk: int = 120, temperature: float = 0.0, ope
                    temperature=float(temperature), degen_tol=degen_tol, weight=weight)
     cs = chunk_size or auto_chunk_size(model.n_orbitals, arrays=16)
     out = kmap_reduce(func, kk, chunk_size=cs, workers=workers, progress=progress,
-                      desc="Hall")
+                      desc="Hall", scheduler=scheduler)
     # band sums: Chern number C_n = (1/2pi) int Omega_n d^2k = 2 pi * (1/(2pi)^2) int
     return HallCurve(ef, out["full"], out["half"], int(nk), float(temperature),
                      str(operator), b, c, 2 * np.pi * out["band"], 2 * np.pi * out["band_half"])

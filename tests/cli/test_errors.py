@@ -98,3 +98,17 @@ def test_convergence_warning_states_error():
         assert warn_if_unconverged(1e-9, 1e-6) is True
     with pytest.warns(ConvergenceWarning, match=r"estimated error 0.002 > tolerance 1e-06"):
         assert warn_if_unconverged(2e-3, 1e-6, what="OMM density") is False
+
+
+def test_too_small_nk_warns_with_estimated_error(capsys):
+    """Nk too small: one warning line with the estimated error (change when Nk doubles),
+    exit status still 0 (a warning, not an error)."""
+    from lrtheory.cli.main import main as _main
+
+    assert _main(["accumulate", "--width", "4", "--nk", "16", "--ef", "1.5"]) == 0
+    err = capsys.readouterr().err
+    lines = [ln for ln in err.splitlines() if "warning" in ln]
+    assert len(lines) == 1 and "not converged" in lines[0] and "estimated error" in lines[0]
+    assert _main(["hall", "--nk", "20", "--n-ef", "5"]) == 0
+    err = capsys.readouterr().err
+    assert "not converged" in err and "Traceback" not in err
