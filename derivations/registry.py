@@ -36,7 +36,8 @@ def is_zero(expr) -> bool:
     expr = sp.sympify(expr)
     if expr == 0:
         return True
-    for step in (sp.expand, lambda e: sp.expand(sp.together(e)), sp.simplify):
+    for step in (sp.expand, lambda e: sp.expand(sp.together(e)), sp.simplify,
+                 lambda e: sp.expand(sp.simplify(e.rewrite(sp.exp)))):
         expr = step(expr)
         if expr == 0:
             return True

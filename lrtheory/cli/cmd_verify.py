@@ -1,15 +1,68 @@
-"""``lrtheory verify``: run every derivation and print a status table."""
+"""``lrtheory verify``: run every symbolic derivation and print a status table.
+
+Examples
+--------
+    lrtheory verify                 # table of all derivations
+    lrtheory verify --only eq22     # one derivation (repeatable)
+    lrtheory verify --json          # machine-readable
+    lrtheory verify --list          # labels only
+
+Exit status 0 if every selected derivation is verified (identities reduce to zero and every
+deliberately wrong variant is rejected), 1 otherwise.
+"""
 from __future__ import annotations
+
+import json
+import sys
 
 
 def add_parser(sub):
-    p = sub.add_parser("verify", help="run every symbolic derivation and report its status")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = sub.add_parser(
+        "verify", help="run every symbolic derivation and report its status",
+        description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    p.add_argument("--only", action="append", metavar="LABEL",
+                   help="run only this derivation (repeatable; see --list)")
+    p.add_argument("--list", action="store_true", help="list derivation labels and exit")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="print every identity, wrong variant and finding")
     p.set_defaults(func=run)
     return p
 
 
-def run(args) -> int:  # placeholder until the derivation registry lands
-    from lrtheory.derivations import registry  # noqa: F401
+def run(args, registry=None, out=None) -> int:
+    """Run the derivations; ``registry`` (list of Derivation) may be injected by tests."""
+    from lrtheory.derivations import registry as reg
 
-    return 0
+    out = out or sys.stdout
+    derivs = reg.DERIVATIONS if registry is None else registry
+    if getattr(args, "list", False):
+        for d in derivs:
+            print(f"{d.label:6s} {d.equation:22s} {d.summary}", file=out)
+        return 0
+    results = reg.run_all(only=args.only, registry=derivs)
+    ok = all(r.verified for r in results)
+    if args.json:
+        payload = {
+            "verified": ok,
+            "total_seconds": round(sum(r.seconds for r in results), 3),
+            "derivations": [r.to_dict() for r in results],
+        }
+        json.dump(payload, out, indent=2, default=str)
+        out.write("\n")
+        return 0 if ok else 1
+    w = max([len(r.equation) for r in results] + [8])
+    print(f"{'label':6s}  {'equation':{w}s}  {'status':8s}  {'seconds':>7s}  what it shows", file=out)
+    for r in results:
+        status = "ok" if r.verified else "FAILED"
+        what = r.statement if len(r.statement) <= 90 else r.statement[:87] + "..."
+        print(f"{r.label:6s}  {r.equation:{w}s}  {status:8s}  {r.seconds:7.2f}  {what}", file=out)
+        if not r.verified or args.verbose:
+            for line in str(r).splitlines()[2:]:
+                print(f"{'':8s}{line}", file=out)
+    total = sum(r.seconds for r in results)
+    nfind = sum(len(r.findings) for r in results)
+    print(f"{sum(r.verified for r in results)}/{len(results)} verified in {total:.1f} s; "
+          f"{nfind} findings about the paper (see docs/derivations.md, or -v)", file=out)
+    return 0 if ok else 1
