@@ -59,6 +59,9 @@ def derive():
     zab = sp.expand(Ae[a, b] * Be[b, a])
     rec.wrong("Kramers, single pair (a,b)=(0,1) without the sum: z - i Im z = Re z",
               zab - sp.I * im_part(zab))
+    rec.finding("Eq. 24 / S7-S10 are printed without sum_{alpha beta} (summation implied, "
+                "stated before S7); the identity holds for the sum over all pairs (TR pairs "
+                "(a,b) with (a~,b~)), not pair by pair (shown: single-pair residual Re z != 0).")
     return rec.done()
 
 

@@ -59,6 +59,9 @@ def derive():
     An, Bn = tr_odd_even_pair(nt, numeric=True)
     rec.wrong("no TR: lim eta->0 chi_AB(0) (accumulation without Fermi surface)",
               R((1, coeffs(nt, An, Bn), Lim(L(0)))))
+    rec.finding("Eq. 26-27: confirmed, sign +pi. The cancellation of the principal part is "
+                "exact at omega = 0 for every finite eta (not only as eta -> 0), and fails at "
+                "omega != 0: the order is omega -> 0 first, as Eq. 27 writes it.")
     return rec.done()
 
 

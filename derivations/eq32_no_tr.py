@@ -51,6 +51,10 @@ def derive():
 
     rec.wrong("Eq. 32 with Im z", R((1, c, L(0)), (-1, ic, sea_weight), (-1, ic, fs_weight)))
     rec.wrong("3x3 no-TR: claim lim chi(0) = 0 (it is Eq. 32, non-zero)", R((1, cn, Lim(L(0)))))
+    rec.finding("Eq. 31 prints L^n_{ab}(0): read L^eta_{ab}(0). Exact finite-eta split: "
+                "chi(0) = 2 sum f_a D/(D^2+eta^2) Re z + sum (fa-fb) eta/(D^2+eta^2) Im z for any "
+                "system, so Eq. 32 is exact (for eta -> 0) whenever no degenerate pairs at "
+                "different occupation exist, and chi(0) is real.")
     return rec.done()
 
 

@@ -63,7 +63,7 @@ def test_nonzero_residual_fails_the_derivation():
 def test_findings_recorded(results):
     # the paper discrepancies found by the derivations are reported (docs/derivations.md)
     assert any("minus sign" in f for f in results["eq28"].findings)
-    assert any("factor 2" in f for f in results["s18"].findings)
+    assert any("twice" in f for f in results["s18"].findings)
     assert any("omega + i eta" in f for f in results["eq33"].findings)
 
 
