@@ -109,5 +109,6 @@ def Lim(w):
     return lambda *k: sp.limit(w(*k), eta, 0, "+")
 
 
-__all__ = ["R", "S_lim", "Lim","coeffs", "re_c", "im_c", "L", "ReL", "ImL", "fs_weight", "sea_weight", "S",
+__all__ = ["R", "S_lim", "Lim",
+           "coeffs", "re_c", "im_c", "L", "ReL", "ImL", "fs_weight", "sea_weight", "S",
            "omega", "eta"]

@@ -63,10 +63,12 @@ def derive():
     rec.identity("A_ab B_ba - lA lB B_a~b~ A_b~a~ (term by term)", prod)
 
     cab, cba = _chi_pair(ks, A, B)
-    rec.identity("Kramers: chi_AB(w) + chi_BA(w) = 0 (lA lB = -1, on the sum)", combine((1, cab), (1, cba)))
+    rec.identity("Kramers: chi_AB(w) + chi_BA(w) = 0 (lA lB = -1, on the sum)",
+                 combine((1, cab), (1, cba)))
     A2, B2 = tr_odd_even_pair(ks, -1, -1, names=("c", "d"))
     c2ab, c2ba = _chi_pair(ks, A2, B2)
-    rec.identity("Kramers: chi_AB(w) - chi_BA(w) = 0 (both TR-odd, lA lB = +1)", combine((1, c2ab), (-1, c2ba)))
+    rec.identity("Kramers: chi_AB(w) - chi_BA(w) = 0 (both TR-odd, lA lB = +1)",
+                 combine((1, c2ab), (-1, c2ba)))
 
     ss = spinless_tr_system()
     As, Bs = tr_odd_even_pair(ss, -1, +1)
@@ -75,7 +77,8 @@ def derive():
     rec.identity("spinless: chi_AB(w) + chi_BA(w) = 0 (lA lB = -1)", combine((1, sab), (1, sba)))
 
     # wrong variants
-    rec.wrong("Kramers: wrong parity product (chi_AB - chi_BA with lA lB = -1)", combine((1, cab), (-1, cba)))
+    rec.wrong("Kramers: wrong parity product (chi_AB - chi_BA with lA lB = -1)",
+              combine((1, cab), (-1, cba)))
     nt = no_tr_system()
     An, Bn = tr_odd_even_pair(nt)
     nab, nba = _chi_pair(nt, An, Bn)

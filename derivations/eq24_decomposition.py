@@ -52,7 +52,8 @@ def derive():
     nt = no_tr_system()
     An, Bn = tr_odd_even_pair(nt, numeric=True)
     cn = coeffs(nt, An, Bn)
-    rec.wrong("no TR: chi_AB - sum L i Im(z) (Eq. 24 needs TR)", combine((1, cn), (-sp.I, im_c(cn))))
+    rec.wrong("no TR: chi_AB - sum L i Im(z) (Eq. 24 needs TR)",
+              combine((1, cn), (-sp.I, im_c(cn))))
     # pair by pair (no sum) Eq. 24 fails even with TR: one Lindhard weight per pair
     a, b = 0, 1
     Ae, Be = ks.elements(A), ks.elements(B)

@@ -20,7 +20,7 @@ import sympy as sp
 
 from lrtheory.derivations.registry import Recorder
 from lrtheory.symbolic.lindhard import (
-    ea, eb, eta, fa, fb, lindhard, lindhard_im, lindhard_re, lorentzian_against, omega,
+    ea, eb, fa, fb, lindhard, lindhard_im, lindhard_re, lorentzian_against, omega,
     principal_against, principal_value, x,
 )
 

@@ -44,7 +44,8 @@ def derive():
     vx = hb * k * sp.cos(th) / m
     # delta(eps - eF) in k: delta(k - kF) / (hbar v_F)
     vF = hb * kF / m
-    radial = lambda g: (k * g).subs(k, kF) / (hb * vF)  # int k dk delta(eps(k)-eF) g(k)  # noqa: E731
+    # int k dk delta(eps(k) - eF) g(k) = k_F g(k_F)/(hbar v_F)
+    radial = lambda g: (k * g).subs(k, kF) / (hb * vF)  # noqa: E731
     dn = sp.integrate(radial(tau * F * (-1) * vx * vx), (th, 0, 2 * sp.pi)) / (2 * sp.pi) ** 2
     n = kF**2 / (4 * sp.pi)
     rec.identity("Boltzmann: chi_{v_x,x} = delta<v_x>/F = -n tau/m", dn / F + n * tau / m)

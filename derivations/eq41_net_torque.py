@@ -51,7 +51,9 @@ def derive():
     r = project_tr_parity(exact_hermitian(4, 24), ks.U, +1)
     Oe, re_, Od, comm = _parts(ks, O, r)
     es, fs = ks.energies, ks.occupations
-    w39 = lambda f1, f2, e1, e2: -(1 / sp.I) * (f1 - f2) * (e1 - e2) ** 2 / ((e1 - e2) ** 2 + eta**2)  # noqa: E731,E501
+    def w39(f1, f2, e1, e2):
+        return -(1 / sp.I) * (f1 - f2) * (e1 - e2) ** 2 / ((e1 - e2) ** 2 + eta**2)
+
     eq39 = chi(Oe, re_, es, fs, weight=w39)
     eq40 = chi(Oe, re_, es, fs, weight=lambda f1, f2, e1, e2: (f1 - f2) / sp.I)
     rec.identity("Eq. 40: (1/i)<[O,r]> = (1/i) sum (fa-fb) O_ab r_ba", comm / sp.I - eq40)

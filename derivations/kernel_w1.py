@@ -14,7 +14,7 @@ from sympy.codegen.cfunctions import expm1
 
 from lrtheory.derivations.registry import Recorder
 from lrtheory.symbolic.lindhard import (
-    T, divided_difference_stable, ea, eb, fermi_derivative_sym, fermi_sym, mu,
+    T, divided_difference_stable, ea, eb, fermi_derivative_sym, fermi_sym,
 )
 
 

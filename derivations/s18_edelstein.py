@@ -30,7 +30,8 @@ from lrtheory.derivations.registry import Recorder
 def derive():
     rec = Recorder("s18", "S15-S18",
                    "Rashba gas, common tau: S_y = (hbar/2) (m/(2 pi hbar^2)) alpha tau e E "
-                   "(S16+S17 in the RTA; the printed S18 is twice this: the vertex-corrected value)")
+                   "(S16+S17 in the RTA; the printed S18 is twice this: the vertex-corrected "
+                   "value)")
     k, th = sp.symbols("k theta", real=True)
     m, hb, al, kF, tau, e, E = sp.symbols("m hbar alpha k_F tau e E", positive=True)
     sx = sp.Matrix([[0, 1], [1, 0]])
@@ -42,7 +43,8 @@ def derive():
     vx_op = (Hk.diff(KX) / hb).subs({KX: kx, KY: ky})
     rec.identity("v_x = (1/hbar) dH/dk_x = hbar k_x/m + alpha sigma_y",
                  vx_op - (hb * kx / m * sp.eye(2) + al * sy))
-    rec.wrong("printed [v_x] = hbar k_x/m - alpha sigma_y", vx_op - (hb * kx / m * sp.eye(2) - al * sy))
+    rec.wrong("printed [v_x] = hbar k_x/m - alpha sigma_y",
+              vx_op - (hb * kx / m * sp.eye(2) - al * sy))
 
     vF = hb * kF / m
     EF = hb**2 * kF**2 / (2 * m) - m * al**2 / 2
@@ -56,7 +58,8 @@ def derive():
         rec.identity(f"s={s:+d}: <sigma> = s(-sin th, cos th)",
                      sp.Matrix(spin) - s * sp.Matrix([-sp.sin(th), sp.cos(th)]))
         vxd = sp.simplify((ud * vx_op * u)[0])
-        rec.identity(f"s={s:+d}: [v_x]_kk = (1/hbar) dE_s/dk cos th", vxd - sp.diff(Es, k) / hb * sp.cos(th))
+        rec.identity(f"s={s:+d}: [v_x]_kk = (1/hbar) dE_s/dk cos th",
+                     vxd - sp.diff(Es, k) / hb * sp.cos(th))
         ks = kF - s * m * al / hb
         rec.identity(f"s={s:+d}: E_s(k_s) = E_F", Es.subs(k, ks) - EF)
         vs = (sp.diff(Es, k) / hb).subs(k, ks)
@@ -75,7 +78,8 @@ def derive():
     s16_printed = hb / 2 * tau * fs_sum * e * E
     s16_corrected = -s16_printed
     # Boltzmann: f_s(k) -> f_s(k - dk), dk_x = -e E tau/hbar; df = -dk_x d f/dk_x,
-    # d f/dk_x = -delta(E_s - E_F) hbar v_s cos th; radial delta: int k dk delta(..) g = k_s g/(hbar v_s)
+    # d f/dk_x = -delta(E_s - E_F) hbar v_s cos th;
+    # radial delta: int k dk delta(..) g = k_s g/(hbar v_s)
     dkx = -e * E * tau / hb
     boltz = 0
     for s in (1, -1):

@@ -79,7 +79,8 @@ def derive():
         Je = exact_product(V.H, Jr_, V)
         ae, pe = exact_product(V.H, anti, V), exact_product(V.H, P, V)  # pe[l,n'] = psi_l^+ psi_n'
         ok += (2 * Je - (ae * pe + pe * ae) / 2).applyfunc(sp.expand)
-    rec.identity("S22: 2 [J(r)]_nn' = 1/2 sum_l [{O,v}_nl psi_l^+ psi_n' + {O,v}_ln' psi_n^+ psi_l]",
+    rec.identity("S22: 2 [J(r)]_nn' = 1/2 sum_l [{O,v}_nl psi_l^+ psi_n' "
+                 "+ {O,v}_ln' psi_n^+ psi_l]",
                  ok)
     rec.identity("sum_r J(r) = O * v", total - anti / 2)
 

@@ -53,7 +53,8 @@ def run(args, registry=None, out=None) -> int:
         out.write("\n")
         return 0 if ok else 1
     w = max([len(r.equation) for r in results] + [8])
-    print(f"{'label':6s}  {'equation':{w}s}  {'status':8s}  {'seconds':>7s}  what it shows", file=out)
+    head = f"{'label':6s}  {'equation':{w}s}  {'status':8s}  {'seconds':>7s}  what it shows"
+    print(head, file=out)
     for r in results:
         status = "ok" if r.verified else "FAILED"
         what = r.statement if len(r.statement) <= 90 else r.statement[:87] + "..."
