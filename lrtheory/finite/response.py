@@ -33,6 +33,7 @@ from lrtheory.errors import ConventionError, ShapeError, check_finite, check_pos
 from lrtheory.finite import observables as obs
 from lrtheory.finite.system import Eigensystem, FiniteSystem
 from lrtheory.kernels.occupation import fermi
+from lrtheory.kernels.lindhard import LINDHARD, LINDHARD_IM, LINDHARD_RE
 
 __all__ = [
     "PARTS",
@@ -95,14 +96,13 @@ def lindhard(energies, *, eta: float, omega: float = 0.0, temperature: float = 0
     eta, omega, temperature, mu = _check_params(eta, omega, temperature, mu, part)
     e = np.asarray(energies, dtype=float)
     f = occupations(e, temperature, mu)
-    df = f[:, None] - f[None, :]
-    de = e[:, None] - e[None, :] + omega
-    den = de**2 + eta**2
+    # weights compiled from the symbolic layer (lrtheory.kernels.lindhard, Eq. 18 / S8)
+    args = (f[:, None], f[None, :], e[:, None], e[None, :], omega, eta)
     if part == "total":
-        return df / (de + 1j * eta)
+        return LINDHARD(*args)
     if part == "undergap":
-        return (df * de / den).astype(complex)
-    return -1j * df * eta / den
+        return LINDHARD_RE(*args).astype(complex)
+    return 1j * LINDHARD_IM(*args)
 
 
 def _stack(system: FiniteSystem, a, name: str) -> tuple[np.ndarray, tuple]:

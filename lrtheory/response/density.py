@@ -52,7 +52,8 @@ import numpy as np
 from lrtheory.bands.eigensystem import Eigensystem
 from lrtheory.conventions import DEGEN_TOL, ELECTRON_CHARGE
 from lrtheory.errors import ConventionError, LrtheoryError, ModelError, check_positive
-from lrtheory.kernels.occupation import fermi, fermi_derivative
+from lrtheory.kernels.lindhard import LINDHARD, fermi_surface_weight, principal_interband
+from lrtheory.kernels.occupation import fermi
 from lrtheory.parallel.executor import auto_chunk_size, kmap_reduce
 
 __all__ = [
@@ -72,11 +73,9 @@ DEFAULT_SMEARING = 0.02
 PARTS = ("intraband", "interband")
 
 
-def _fd(e, ef, temperature, smearing):
-    """f(e) and f'(e): physical temperature for f; f' at max(T, smearing)."""
-    f = fermi(e, ef, temperature)
-    tp = temperature if temperature > 0 else smearing
-    return f, fermi_derivative(e, ef, tp)
+def _fermi_surface(e, ef, temperature, smearing):
+    """``-f'(e)`` (1/t0) at the physical temperature, or at ``smearing`` when ``T = 0``."""
+    return fermi_surface_weight(e, ef, temperature if temperature > 0 else smearing)
 
 
 def occupation_weights(es: Eigensystem, ef: float, *, temperature: float = 0.0,
@@ -89,25 +88,31 @@ def occupation_weights(es: Eigensystem, ef: float, *, temperature: float = 0.0,
 
     At ``T = 0`` the occupations are an exact step and ``f'`` is the derivative of a Fermi
     function of temperature ``smearing`` (a stated regularisation of the Fermi-surface term).
+    The weights are the kernels compiled from the symbolic layer
+    (:mod:`lrtheory.kernels.lindhard`: ``principal_interband``, ``fermi_surface_weight``,
+    ``LINDHARD``).
     """
     check_positive("temperature", temperature, allow_zero=True)
     check_positive("smearing", smearing)
     e = es.energies
-    f, fp = _fd(e, ef, temperature, smearing)
-    de = e[:, :, None] - e[:, None, :]  # e_n - e_n' at [n, n']
+    en, em = e[:, :, None], e[:, None, :]  # e_n at [n, n'], e_n' at [n, n']
+    de = en - em
     deg = np.abs(de) <= es.degen_tol
+    fp = -_fermi_surface(e, ef, temperature, smearing)  # f'(e_n)
     # f' of the block: average of the two levels (symmetric, constant to O(degen_tol))
     fp_pair = 0.5 * (fp[:, :, None] + fp[:, None, :])
-    df = f[:, :, None] - f[:, None, :]
+    tol = es.degen_tol * (1 + 1e-12)
+    w1_inter = principal_interband(en, em, ef, temperature, tol=tol)  # P (f_n - f_n')/de
     safe = np.where(deg, 1.0, de)
     out = {
         "intraband": np.where(deg, fp_pair, 0.0).astype(complex),
-        "interband": np.where(deg, 0.0, 1j * df / safe**2),
+        "interband": np.where(deg, 0.0, 1j * w1_inter / safe),
     }
     if eta is not None:
         check_positive("eta", eta)
-        w1 = np.where(deg, fp_pair, df / safe)
-        lind = df / (de + 1j * eta)
+        f = fermi(e, ef, temperature)
+        w1 = np.where(deg, fp_pair, w1_inter)
+        lind = LINDHARD(f[:, :, None], f[:, None, :], en, em, 0.0, eta)
         out["eta"] = (w1 - lind) / eta
     return out
 
