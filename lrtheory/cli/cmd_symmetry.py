@@ -31,20 +31,28 @@ def add_parser(sub):
 
 
 def run(args) -> int:
-    from lrtheory.cli.common import check_width, load_model, parse_params
-    from lrtheory.models.symmetry import consequences, describe, find_ribbon_symmetries
+    from lrtheory.cli.common import check_width, load_hopping_model, parse_params
+    from lrtheory.models.symmetry import (consequences, describe, find_ribbon_symmetries,
+                                          symmetry_report)
 
-    model = load_model(args.model, parse_params(args.param))
+    model, _ = load_hopping_model(args.model, parse_params(args.param), "symmetry")
     rib = model.ribbon(check_width(args.width)) if model.dim == 2 else model
     syms = find_ribbon_symmetries(rib)
+    report = symmetry_report(model, syms)
     rows = []
     for s in syms:
         rules = {d: {p: describe(r) for p, r in v.items()} for d, v in consequences(s).items()}
         rows.append(dict(name=s.name, antiunitary=s.antiunitary, antisymmetry=s.sign < 0,
                          k_map=f"k -> {'' if s.k_map > 0 else '-'}k", rules=rules))
     if args.json:
-        print(json.dumps(rows, indent=1))
+        print(json.dumps({"model": report, "ribbon_symmetries": rows}, indent=1))
         return 0
+    print(f"{getattr(model, 'name', args.model)}: time reversal {report['time_reversal']}; "
+          f"inversion {report['inversion']}; particle-hole/chiral antisymmetries: "
+          f"{', '.join(report['antisymmetries'])}")
+    print("which terms of Eq. 55 can be non-zero, and why:")
+    for line in report["eq55"]:
+        print(f"  - {line}")
     print(f"{len(rows)} symmetries of the {rib.name}:")
     for r in rows:
         kind = "antiunitary" if r["antiunitary"] else "unitary"

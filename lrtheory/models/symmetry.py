@@ -29,7 +29,8 @@ import numpy as np
 
 from lrtheory.errors import ModelError
 
-__all__ = ["RibbonSymmetry", "find_ribbon_symmetries", "consequences", "describe", "DENSITY_PARITIES"]
+__all__ = ["RibbonSymmetry", "find_ribbon_symmetries", "consequences", "describe", "DENSITY_PARITIES",
+           "symmetry_report", "time_reversal_deviation"]
 
 #: (TR parity, spatial parity as a function of (r_x, r_y)) of the ribbon densities
 DENSITY_PARITIES = {
@@ -194,3 +195,67 @@ def describe(rule: tuple[int, int]) -> str:
     if ry == 1:
         return "zero at every y" if c == -1 else "allowed"
     return "even in y" if c == 1 else "odd in y"
+
+
+def time_reversal_deviation(model, U=None, *, n_k: int = 4, seed: int = 1) -> float:
+    """Max ``|U H(k)^* U^dagger - H(-k)|`` at random k: 0 for a TR-invariant model.
+
+    ``U`` defaults to the model's declared ``time_reversal`` or, if none, to the identity
+    (spinless ``Theta = K``). Energy units (t0).
+    """
+    rng = np.random.default_rng(seed)
+    if U is None:
+        U = getattr(model, "time_reversal", None)
+    if U is None:
+        U = np.eye(model.n_orbitals)
+    U = np.asarray(U)
+    k = rng.uniform(-np.pi, np.pi, size=(n_k, model.dim))
+    lhs = U @ np.conj(model.hamiltonian(k)) @ U.conj().T
+    return float(np.max(np.abs(lhs - model.hamiltonian(-k))))
+
+
+def symmetry_report(model, ribbon_symmetries, *, atol: float = 1e-9) -> dict:
+    """Which symmetries a model has and which terms of Eq. 55 they force to zero, with the
+    theorem that says so (used by ``lrtheory symmetry``).
+
+    ``ribbon_symmetries`` is the output of :func:`find_ribbon_symmetries` for a ribbon of the
+    model. Returns ``{"time_reversal", "inversion", "antisymmetries", "eq55": [...]}``.
+    """
+    names = {s.name for s in ribbon_symmetries}
+    declared = getattr(model, "time_reversal", None)
+    dev = time_reversal_deviation(model)
+    tr = dev < atol * max(1.0, float(np.abs(model.hamiltonian(np.zeros((1, model.dim)))).max()))
+    tr_text = ("yes (Theta = U K, declared U verified)" if declared is not None and tr
+               else "yes (Theta = K)" if tr
+               else f"no (|U H(k)* U^+ - H(-k)| = {dev:.2g})")
+    if declared is not None and not tr:
+        tr_text += " -- the declared TR operator is NOT a symmetry of H"
+    inversion = "C2" in names
+    anti = sorted(n for n in names if n.endswith("(anti)"))
+    eq55 = []
+    if tr:
+        eq55.append("TR: the interband (undergap) term of every TR-odd density (OMM, spin, "
+                    "valley) vanishes at every y; only the intraband (Fermi-surface, ~tau) "
+                    "term survives and needs states at E_F: no-dissipation no-accumulation "
+                    "theorem (Eq. 25-27, App. I).")
+    else:
+        eq55.append("no TR: the interband (undergap) term of TR-odd densities is allowed "
+                    "(Eq. 31-32), unless another antiunitary symmetry of the ribbon forbids "
+                    "it (rules below: generalized reciprocity, docs/theorems.md).")
+    if any(s.antiunitary and s.sign > 0 and s.name != "Theta" for s in ribbon_symmetries):
+        forb = [s.name for s in ribbon_symmetries
+                if s.antiunitary and s.sign > 0 and s.name != "Theta"
+                and consequences(s)["omm"]["interband"] == (-1, 1)]
+        if forb:
+            eq55.append(f"{', '.join(forb)}: interband OMM accumulation zero at every y "
+                        "(generalized reciprocity for antiunitary symmetries, theorems.md).")
+    if inversion:
+        eq55.append("C2 (inversion in 2D): each part of the OMM profile is odd in y, so the "
+                    "net OMM accumulation vanishes; a net (uniform) part needs broken "
+                    "inversion.")
+    if anti:
+        eq55.append(f"{', '.join(anti)}: map E_F to -E_F (relate the profiles at +-E_F; no "
+                    "rule at fixed E_F).")
+    return {"time_reversal": tr_text, "time_reversal_deviation": dev,
+            "inversion": "yes (C2 of the ribbon)" if inversion else "no",
+            "antisymmetries": anti or ["none"], "eq55": eq55}
