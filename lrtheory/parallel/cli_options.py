@@ -48,7 +48,8 @@ def add_parallel_args(parser: argparse.ArgumentParser, *, default_workers: int |
     )
     if progress:
         group.add_argument("--progress", action="store_true",
-                           help="show a progress bar over k-chunks on stderr")
+                           help="show a progress bar over k-chunks on stderr (default when "
+                                "stderr is a terminal)")
 
 
 def parallel_kwargs(args: argparse.Namespace) -> dict:
@@ -60,5 +61,16 @@ def parallel_kwargs(args: argparse.Namespace) -> dict:
         )
     out = {"workers": getattr(args, "workers", 1), "scheduler": scheduler}
     if hasattr(args, "progress"):
-        out["progress"] = bool(args.progress)
+        # a progress bar over k-chunks by default when a person watches (stderr is a
+        # terminal); --progress forces it, e.g. into a log file
+        out["progress"] = bool(args.progress) or _stderr_is_terminal()
     return out
+
+
+def _stderr_is_terminal() -> bool:
+    import sys
+
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
