@@ -185,8 +185,8 @@ def principal_interband(ea, eb, mu: float = 0.0, temperature: float = 0.0, *,
     r"""Interband principal-part weight :math:`P(f_a-f_b)/(\epsilon_a-\epsilon_b)` at
     :math:`\eta = 0`: pairs with :math:`|\epsilon_a-\epsilon_b| < tol` contribute 0
     (they belong to the Fermi-surface term). ``T = 0`` allowed."""
-    ea, eb = np.broadcast_arrays(np.asarray(ea, float), np.asarray(eb, float))
-    d = ea - eb
+    ea, eb = np.asarray(ea, float), np.asarray(eb, float)
+    d = ea - eb  # broadcasts; occupations below are evaluated on the unbroadcast inputs
     degenerate = np.abs(d) < tol
     if temperature > 0:
         w = divided_difference(ea, eb, mu, temperature, tol=tol)

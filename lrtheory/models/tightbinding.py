@@ -194,6 +194,29 @@ class TightBindingModel:
         np.sin(arg, out=ph.imag)
         return k.shape[:-1], ph, Hm.reshape(len(Hm), n * n)
 
+    def _stacked_bonds(self) -> np.ndarray:
+        """``[H_m, i d_m^a H_m]`` as one (m, (dim + 1) n^2) matrix; kept on the model when it
+        is small (< 64 MiB), rebuilt per call otherwise; never pickled."""
+        cached = self.__dict__.get("_stacked")
+        if cached is not None:
+            return cached
+        _, Hm = self._bonds
+        Hm2 = Hm.reshape(len(Hm), -1)
+        dproj = self._bond_directions()
+        stacked = np.concatenate(
+            [Hm2] + [1j * dproj[:, a, None] * Hm2 for a in range(self.dim)], 1)
+        if stacked.nbytes < 64 * 2**20:
+            object.__setattr__(self, "_stacked", stacked)
+        return stacked
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_stacked", None)  # a cache: rebuilt on demand in the worker
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+
     def _bond_directions(self) -> np.ndarray:
         """(m, dim): displacement of each bond group along each periodic direction."""
         D, _ = self._bonds
@@ -216,11 +239,9 @@ class TightBindingModel:
         """``(H(k), dH/dk)`` from one product of the Bloch phases with the stacked bond
         matrices ``[H_m, i d_m^a H_m]`` (see :meth:`hamiltonian`, :meth:`velocity`); the fast
         path of every k-sum."""
-        batch, ph, Hm2 = self._phases(k)
+        batch, ph, _ = self._phases(k)
         n, dim = self.n_orbitals, self.dim
-        dproj = self._bond_directions()
-        stacked = np.concatenate([Hm2] + [1j * dproj[:, a, None] * Hm2 for a in range(dim)], 1)
-        out = np.dot(ph, stacked).reshape(batch + (dim + 1, n, n))
+        out = np.dot(ph, self._stacked_bonds()).reshape(batch + (dim + 1, n, n))
         return out[..., 0, :, :], out[..., 1:, :, :]
 
     # -- geometry -------------------------------------------------------------------------
