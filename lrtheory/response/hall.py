@@ -184,8 +184,19 @@ def _band_basis(U: np.ndarray, X: np.ndarray) -> np.ndarray:
     return (np.conj(U)[:, None, :, :, None] * XU[:, :, :, None, :]).sum(-3)
 
 
-def _hall_chunk(kk, *, model, op, b, c, ef, temperature, degen_tol, weight):
-    k, half = kk[:, :2], kk[:, 2] > 0.5
+def grid_slice(bounds: np.ndarray, nk: int, B: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """k-points ``start <= i < stop`` of the ``nk x nk`` grid of :func:`bz_grid` (same order)
+    and their ``nk/2`` sub-grid mask, built inside the worker: memory flat in Nk."""
+    start, stop = (int(x) for x in np.asarray(bounds).reshape(-1)[:2])
+    idx = np.arange(start, stop)
+    i1, i2 = idx // nk, idx % nk
+    k = (np.stack([i1, i2], -1) / nk) @ B
+    half = (i1 % 2 == 0) & (i2 % 2 == 0) if nk % 2 == 0 else np.zeros(len(idx), bool)
+    return k, half
+
+
+def _hall_chunk(bounds, *, model, nk, B, op, b, c, ef, temperature, degen_tol, weight):
+    k, half = grid_slice(bounds, nk, B)
     eig = eigensystem(model, k, degen_tol)
     om = generalized_berry_curvature(eig, op, b=b, c=c, model=model)
     full = occupied_sums(eig.energies, om, ef, temperature) * weight
@@ -224,13 +235,20 @@ def hall_conductivity(model, ef, *, nk: int = 120, temperature: float = 0.0, ope
     """
     ef = check_finite("ef", np.atleast_1d(np.asarray(ef, float)))
     check_positive("temperature", temperature, allow_zero=True)
-    k, half, area = bz_grid(model, nk)
-    weight = 1.0 / (area * len(k))  # int d^2k/(2pi)^2 = (1/(A N)) sum_k
-    kk = np.concatenate([k, half[:, None].astype(float)], axis=1)
-    func = partial(_hall_chunk, model=model, op=operator, b=b, c=c, ef=ef,
-                   temperature=float(temperature), degen_tol=degen_tol, weight=weight)
+    _, _, area = bz_grid(model, 2)  # validates the model; the grid itself is never stored
+    nk = int(nk)
+    if nk < 2:
+        raise LrtheoryError(f"nk must be >= 2, got {nk}")
+    n_total = nk * nk
+    weight = 1.0 / (area * n_total)  # int d^2k/(2pi)^2 = (1/(A N)) sum_k
     cs = chunk_size or auto_chunk_size(model.n_orbitals, arrays=16)
-    out = kmap_reduce(func, kk, chunk_size=cs, workers=workers, progress=progress,
+    # the map runs over (start, stop) index ranges: each worker builds its own k-points
+    starts = np.arange(0, n_total, cs)
+    bounds = np.stack([starts, np.minimum(starts + cs, n_total)], -1)
+    func = partial(_hall_chunk, model=model, nk=nk, B=reciprocal_vectors(model), op=operator,
+                   b=b, c=c, ef=ef, temperature=float(temperature), degen_tol=degen_tol,
+                   weight=weight)
+    out = kmap_reduce(func, bounds, chunk_size=1, workers=workers, progress=progress,
                       desc="Hall", scheduler=scheduler)
     # band sums: Chern number C_n = (1/2pi) int Omega_n d^2k = 2 pi * (1/(2pi)^2) int
     return HallCurve(ef, out["full"], out["half"], int(nk), float(temperature),

@@ -161,3 +161,19 @@ def test_occupied_sums_binned_equals_exact(rng):
     exact = np.array([fermi(e - x, 0.0, T) @ w for x in ef])
     got = occupied_sums(e, w, ef, T)   # 6e6 > threshold: binned route
     np.testing.assert_allclose(got, exact, rtol=1e-5, atol=1e-5 * np.abs(w).sum() / 300)
+
+
+def test_grid_slices_reassemble_the_bz_grid():
+    """The workers' (start, stop) slices give exactly the points of bz_grid, in order, with
+    the same nk/2 sub-grid mask (so the k-sum never stores the whole grid)."""
+    from lrtheory.models import haldane
+    from lrtheory.response.berry import reciprocal_vectors
+    from lrtheory.response.hall import bz_grid, grid_slice
+
+    m = haldane(1, 0.1, 0.5, 0.2)
+    for nk in (6, 7):
+        k, half, _ = bz_grid(m, nk)
+        parts = [grid_slice(np.array([s, min(s + 5, nk * nk)]), nk, reciprocal_vectors(m))
+                 for s in range(0, nk * nk, 5)]
+        np.testing.assert_allclose(np.concatenate([p[0] for p in parts]), k, rtol=0, atol=1e-14)
+        np.testing.assert_array_equal(np.concatenate([p[1] for p in parts]), half)
