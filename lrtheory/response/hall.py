@@ -188,9 +188,8 @@ def grid_slice(bounds: np.ndarray, nk: int, B: np.ndarray) -> tuple[np.ndarray, 
     """k-points ``start <= i < stop`` of the ``nk x nk`` grid of :func:`bz_grid` (same order)
     and their ``nk/2`` sub-grid mask, built inside the worker: memory flat in Nk."""
     start, stop = (int(x) for x in np.asarray(bounds).reshape(-1)[:2])
-    idx = np.arange(start, stop)
-    i1, i2 = idx // nk, idx % nk
-    k = (np.stack([i1, i2], -1) / nk) @ B
+    i1, i2 = np.divmod(np.arange(start, stop), nk)
+    k = np.outer(i1 / nk, B[0]) + np.outer(i2 / nk, B[1])
     half = (i1 % 2 == 0) & (i2 % 2 == 0) if nk % 2 == 0 else np.zeros(len(idx), bool)
     return k, half
 
