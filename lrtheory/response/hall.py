@@ -190,7 +190,7 @@ def grid_slice(bounds: np.ndarray, nk: int, B: np.ndarray) -> tuple[np.ndarray, 
     start, stop = (int(x) for x in np.asarray(bounds).reshape(-1)[:2])
     i1, i2 = np.divmod(np.arange(start, stop), nk)
     k = np.outer(i1 / nk, B[0]) + np.outer(i2 / nk, B[1])
-    half = (i1 % 2 == 0) & (i2 % 2 == 0) if nk % 2 == 0 else np.zeros(len(idx), bool)
+    half = (i1 % 2 == 0) & (i2 % 2 == 0) if nk % 2 == 0 else np.zeros(len(i1), bool)
     return k, half
 
 
