@@ -158,7 +158,7 @@ def w90_model(kind, tmp):
     from lrtheory.models.wannier90 import load_wannier90, write_tb_dat
 
     if kind == "weyl":
-        from models_3d import layered_haldane
+        from lrtheory.models.haldane import layered_haldane
 
         src = layered_haldane()
     else:

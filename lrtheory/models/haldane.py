@@ -28,7 +28,7 @@ import numpy as np
 from lrtheory.errors import ModelError
 from lrtheory.models.tightbinding import Hopping, TightBindingModel
 
-__all__ = ["haldane", "haldane_bulk_bands", "DELTAS", "LS", "phase_boundary"]
+__all__ = ["haldane", "haldane_bulk_bands", "layered_haldane", "DELTAS", "LS", "phase_boundary"]
 
 S3 = np.sqrt(3.0)
 DELTAS = np.array([[0.5, 0.5 / S3], [-0.5, 0.5 / S3], [0.0, -1.0 / S3]])
@@ -93,3 +93,27 @@ def haldane_bulk_bands(k, t0=1.0, t2=0.0, phi=np.pi / 2, delta=0.0) -> np.ndarra
 def phase_boundary(t2: float, phi: float = np.pi / 2) -> float:
     """|Delta| at which the gap closes: ``3 sqrt(3) t2 |sin phi|``."""
     return 3 * S3 * abs(t2 * np.sin(phi))
+
+
+def layered_haldane(tz: float = 0.15, c: float = 1.5, weyl: bool = True, **kw
+                    ) -> TightBindingModel:
+    """3D stack of Haldane layers with spacing ``c`` (units of a) and interlayer hopping ``tz``.
+
+    ``weyl=True``: ``+tz`` on A and ``-tz`` on B, i.e. a kz-dependent mass
+    ``Delta + 2 tz cos(kz c)``: Weyl nodes where the mass crosses the phase boundary.
+    ``weyl=False``: ``+tz`` on both (a stack of Chern layers when each layer is topological).
+    Remaining keyword arguments go to :func:`haldane` (defaults t2 = 0.1, phi = pi/2,
+    Delta = 0.3). Used by the Wannier90 tests and the 3D benchmarks.
+    """
+    kw = {"t2": 0.1, "phi": np.pi / 2, "delta": 0.3, **kw}
+    h = haldane(**kw)
+    lat = np.zeros((3, 3))
+    lat[:2, :2] = LATTICE
+    lat[2, 2] = c
+    pos = np.zeros((2, 3))
+    pos[:, :2] = h.positions
+    hops = [Hopping(x.i, x.j, x.R + (0,), x.t) for x in h.hoppings]
+    hops += [Hopping(0, 0, (0, 0, 1), tz), Hopping(1, 1, (0, 0, 1), -tz if weyl else tz)]
+    return TightBindingModel(lat, pos, hops, h.onsite,
+                             name="layered Haldane (Weyl)" if weyl else "layered Haldane",
+                             params={**h.params, "tz": tz, "c": c})

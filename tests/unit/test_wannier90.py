@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from lrtheory.errors import InputFileError
-from lrtheory.models.haldane import LATTICE, haldane
+from lrtheory.models.haldane import LATTICE, haldane, layered_haldane
 from lrtheory.models.tightbinding import Hopping, TightBindingModel
 from lrtheory.models.wannier90 import (
     load_wannier90,
@@ -31,22 +31,6 @@ HALDANE = haldane(t0=1.0, t2=0.1, phi=0.7, delta=0.2)
 LAT3_2D = np.array([[1.0, 0, 0], [0.5, np.sqrt(3) / 2, 0], [0, 0, 10.0]])
 # Wigner-Seitz-like degeneracies: R and -R share ndegen, sum_R 1/ndegen stays an integer
 DEG = {(1, 0, 0): 2, (-1, 0, 0): 2, (0, 1, 0): 4, (0, -1, 0): 4, (1, -1, 0): 4, (-1, 1, 0): 4}
-
-
-def layered_haldane(tz: float = 0.15, c: float = 1.5, weyl: bool = True, **kw):
-    """3D stack of Haldane layers (spacing c). weyl=True: interlayer hopping +tz on A, -tz on
-    B, i.e. a kz-dependent mass Delta + 2 tz cos(kz c): Weyl nodes where the mass crosses the
-    phase boundary; weyl=False: +tz on both (identity in sublattice space)."""
-    h = haldane(**kw)
-    lat = np.zeros((3, 3))
-    lat[:2, :2] = LATTICE
-    lat[2, 2] = c
-    pos = np.zeros((2, 3))
-    pos[:, :2] = h.positions
-    hops = [Hopping(x.i, x.j, x.R + (0,), x.t) for x in h.hoppings]
-    hops += [Hopping(0, 0, (0, 0, 1), tz), Hopping(1, 1, (0, 0, 1), -tz if weyl else tz)]
-    return TightBindingModel(lat, pos, hops, h.onsite, name="layered Haldane",
-                             params={**h.params, "tz": tz, "c": c})
 
 
 def _k(rng, n, d):
