@@ -156,32 +156,10 @@ def occupied_sums(energies: np.ndarray, weights: np.ndarray, ef: np.ndarray,
 
 
 def eigensystem(model, k: np.ndarray, degen_tol: float = DEGEN_TOL) -> Eigensystem:
-    """One batched diagonalization of ``model`` on the k stack (Nk, 2).
-
-    Models that offer ``hamiltonian_and_velocity`` (e.g.
-    :class:`~lrtheory.models.tightbinding.TightBindingModel`: one product of the Bloch phases
-    with the stacked bond matrices) build H(k) and dH/dk together; any other model goes
-    through :meth:`Eigensystem.compute`. Both routes give the same
-    matrices (tests/physics/test_hall_speed.py checks this).
-    """
-    both = getattr(model, "hamiltonian_and_velocity", None)
-    lat = getattr(model, "lattice_vectors", None)
-    if both is None or lat is None or np.shape(lat)[0] != np.shape(lat)[1]:
-        return Eigensystem.compute(model, k, degen_tol=degen_tol, check=False)
-    H, X = both(k)
-    e, U = np.linalg.eigh(H)
-    return Eigensystem(k, e, U, _band_basis(U, X), float(degen_tol))
-
-
-def _band_basis(U: np.ndarray, X: np.ndarray) -> np.ndarray:
-    """``U^dagger X_a U`` for U (Nk, n, n), X (Nk, d, n, n); broadcasting sums for small n
-    (batched matmul of tiny matrices is dominated by per-matrix overhead)."""
-    n = U.shape[-1]
-    if n > 4:
-        Ud = np.conj(np.swapaxes(U, -1, -2))[:, None]
-        return Ud @ X @ U[:, None]
-    XU = (X[..., :, :, None] * U[:, None, None, :, :]).sum(-2)  # [k, a, i, b]
-    return (np.conj(U)[:, None, :, :, None] * XU[:, :, :, None, :]).sum(-3)
+    """One batched diagonalization of ``model`` on the k stack (Nk, 2): H(k) and dH/dk built
+    together where the model offers ``hamiltonian_and_velocity``, band-basis velocities by
+    batched matmul (:meth:`Eigensystem.compute` without the Hermiticity re-check)."""
+    return Eigensystem.compute(model, k, degen_tol=degen_tol, check=False)
 
 
 def grid_slice(bounds: np.ndarray, nk: int, B: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
