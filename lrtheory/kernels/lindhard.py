@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import sympy as sp
-from scipy.special import expit
 
 from lrtheory.errors import ConventionError, check_positive
+from lrtheory.kernels.occupation import fermi
 from lrtheory.symbolic import lindhard as sl
 
 __all__ = [
@@ -119,15 +119,13 @@ KERNELS = {k.name: k for k in (LINDHARD, LINDHARD_RE, LINDHARD_IM, PRINCIPAL_WEI
 def occupation(energy, mu: float = 0.0, temperature: float = 0.0):
     """Fermi occupation ``f`` and ``1 - f`` with full relative accuracy in both tails.
 
-    Uses ``scipy.special.expit`` (no overflow warnings at any ``T > 0``); ``T = 0`` gives a
-    step with ``f(mu) = 1/2``.
+    Both from :func:`lrtheory.kernels.occupation.fermi` (expit: no overflow warnings at any
+    ``T > 0``); ``T = 0`` gives a step with ``f(mu) = 1/2``.
     """
     x = np.asarray(energy, dtype=float) - mu
-    if temperature == 0:
-        f = np.where(x < 0, 1.0, np.where(x > 0, 0.0, 0.5))
-        return f, 1.0 - f
-    t = check_positive("temperature", temperature)
-    return expit(-x / t), expit(x / t)
+    t = check_positive("temperature", temperature, allow_zero=True)
+    # f(e) and 1 - f(e) = f(2 mu - e): one Fermi function (lrtheory.kernels.occupation)
+    return fermi(x, 0.0, t), fermi(-x, 0.0, t)
 
 
 def fermi_surface_weight(energy, mu: float = 0.0, temperature: float = 1e-3):

@@ -5,6 +5,7 @@ Energies, chemical potential and temperature share one unit (t0, k_B = 1).
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import expit
 
 __all__ = ["fermi", "fermi_derivative"]
 
@@ -12,12 +13,14 @@ __all__ = ["fermi", "fermi_derivative"]
 def fermi(energy, mu: float = 0.0, temperature: float = 0.0) -> np.ndarray:
     """Occupation f(e) = 1/(exp((e-mu)/T) + 1); at T = 0 a step with f(mu) = 1/2.
 
-    Written as ``(1 - tanh((e - mu)/2T))/2``: no overflow warnings at small T.
+    Written as ``expit(-(e - mu)/T)`` (scipy.special.expit): full relative accuracy in both
+    tails and no overflow warnings at small T; ``1 - f`` is ``fermi`` of the mirrored energy,
+    see :func:`lrtheory.kernels.lindhard.occupation`.
     """
     x = np.asarray(energy, dtype=float) - mu
     if temperature <= 0:
         return np.where(x < 0, 1.0, np.where(x > 0, 0.0, 0.5))
-    return 0.5 * (1.0 - np.tanh(x / (2.0 * temperature)))
+    return expit(-x / temperature)
 
 
 def fermi_derivative(energy, mu: float = 0.0, temperature: float = 0.0) -> np.ndarray:
