@@ -190,7 +190,8 @@ def _chunk_profiles_impl(k, model, ef, temperature, smearing, eta, degen_tol):
     ``R`` is diagonal unless bands are degenerate, and then ``R U^dagger`` is a row scaling.
     Same sums as :func:`site_traces` of :func:`to_orbital` (tested).
     """
-    H, V = model.hamiltonian_and_velocity(k)
+    both = getattr(model, "hamiltonian_and_velocity", None)  # optional fast path (protocol)
+    H, V = both(k) if both is not None else (model.hamiltonian(k), model.velocity(k))
     e, U = np.linalg.eigh(H)
     Ud = np.conj(np.swapaxes(U, -1, -2))
     vxU = V[:, 0] @ U

@@ -35,3 +35,21 @@ def test_fast_chunk_equals_plain_formulation(params, ef, eta):
     scale = max(np.abs(v).max() for v in ref.values())
     for key in ref:
         np.testing.assert_allclose(fast[key], ref[key], rtol=0, atol=1e-12 * scale)
+
+
+def test_protocol_model_without_fast_path():
+    """A ribbon given only through the protocol (hamiltonian, velocity, transverse positions)
+    gives the same profiles as the TightBindingModel it wraps."""
+    rib = haldane(1, 0.06, np.pi / 2, 0.5).ribbon(5)
+
+    class Plain:
+        dim, n_orbitals = rib.dim, rib.n_orbitals
+        positions, lattice_vectors = rib.positions, rib.lattice_vectors
+        hamiltonian, velocity = rib.hamiltonian, rib.velocity
+        transverse_positions = rib.transverse_positions
+        k_grid = rib.k_grid
+
+    a = d.ribbon_accumulation(rib, 1.5, nk=64, convergence=False)
+    b = d.ribbon_accumulation(Plain(), 1.5, nk=64, convergence=False)
+    for key in a.profiles:
+        np.testing.assert_allclose(b.profiles[key], a.profiles[key], rtol=0, atol=1e-14)
