@@ -65,8 +65,10 @@ def parse_number(text: str, name: str = "value") -> float:
         value = complex(sympy.N(expr))
     except Exception:  # noqa: BLE001 - any parse failure becomes one clear line
         raise LrtheoryError(f"cannot parse {name}={text!r} as a number") from None
-    if value.imag != 0:
-        raise LrtheoryError(f"{name}={text!r} is not real")
+    if value.imag != 0 or value.real != value.real:  # complex, or NaN
+        raise LrtheoryError(f"{name}={text!r} is not a real number")
+    if value.real in (float("inf"), float("-inf")):
+        raise LrtheoryError(f"{name}={text!r} is not finite")
     return value.real
 
 

@@ -112,3 +112,13 @@ def test_too_small_nk_warns_with_estimated_error(capsys):
     assert _main(["hall", "--nk", "20", "--n-ef", "5"]) == 0
     err = capsys.readouterr().err
     assert "not converged" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("value,msg", [("nan", "not a real number"), ("1e400", "not finite"),
+                                       ("oo", "not finite"), ("1+I", "not a real number")])
+def test_non_finite_numbers_are_one_line_errors(capsys, value, msg):
+    from lrtheory.cli.main import main as _main
+
+    assert _main(["accumulate", "--width", "4", "--nk", "16", "--ef", value]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and msg in err[0]
