@@ -3,7 +3,7 @@
 Run: ``python benchmarks/ribbon_omm.py [--nk 2048] [--width 20]``. Prints both times and
 their ratio (the overhead of building H(k), weights, response matrices and all site profiles
 over the diagonalisation itself). BLAS is pinned to one thread for both (see
-lrtheory.response.density.blas_single_thread). No asserts: a report, not a test.
+lrtheory.parallel.blas_single_thread). No asserts: a report, not a test.
 """
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ import time
 import numpy as np
 
 from lrtheory.models.haldane import haldane
-from lrtheory.response.density import blas_single_thread, ribbon_accumulation
+from lrtheory.parallel import blas_single_thread
+from lrtheory.response.density import ribbon_accumulation
 
 
 def main() -> None:

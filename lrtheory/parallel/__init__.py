@@ -4,6 +4,7 @@ from lrtheory.parallel.executor import (
     ProcessExecutor,
     SerialExecutor,
     auto_chunk_size,
+    blas_single_thread,
     available_cores,
     kmap_reduce,
     make_executor,
@@ -11,6 +12,6 @@ from lrtheory.parallel.executor import (
 )
 
 __all__ = [
-    "kmap_reduce", "auto_chunk_size", "split_chunks", "available_cores", "make_executor",
+    "kmap_reduce", "auto_chunk_size", "blas_single_thread", "split_chunks", "available_cores", "make_executor",
     "SerialExecutor", "ProcessExecutor", "DaskExecutor",
 ]

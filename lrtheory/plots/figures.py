@@ -26,11 +26,8 @@ from lrtheory.bands.eigensystem import Eigensystem
 from lrtheory.errors import LrtheoryError
 from lrtheory.io.results import atomic_write_bytes, save_result
 from lrtheory.models.haldane import haldane
-from lrtheory.response.density import (
-    blas_single_thread,
-    ribbon_accumulation,
-    symmetric_antisymmetric,
-)
+from lrtheory.parallel import blas_single_thread
+from lrtheory.response.density import ribbon_accumulation, symmetric_antisymmetric
 from lrtheory.response.omm import omm_diagonal_parts, state_centres
 from lrtheory.response.ribbon_paper import paper_route_profiles
 

@@ -159,30 +159,9 @@ def site_traces(R_orb: np.ndarray, ops: dict) -> dict:
     return out
 
 
-def blas_single_thread():
-    """Context manager limiting BLAS to one thread (if threadpoolctl is installed).
-
-    Batched ``eigh`` of many small matrices is ~20x *slower* with a multi-threaded OpenBLAS
-    on a busy 2-core machine (measured: 2048 matrices 40x40, 6.3 s vs 0.35 s); parallelism
-    belongs to :func:`lrtheory.parallel.kmap_reduce` (processes over k-chunks) instead.
-    """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - optional
-        import contextlib
-
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
-
-
 def _chunk_profiles(k, *, model, ef, temperature, smearing, eta, degen_tol):
-    """Map step: one eigensystem per chunk serves every profile and every part."""
-    with blas_single_thread():
-        return _chunk_profiles_impl(k, model, ef, temperature, smearing, eta, degen_tol)
-
-
-def _chunk_profiles_impl(k, model, ef, temperature, smearing, eta, degen_tol):
-    """Site traces for every part from one eigensystem, with the fewest n^3 products.
+    """Map step: site traces for every part from one eigensystem, with the fewest n^3
+    products (BLAS threads are capped by the executor, :func:`lrtheory.parallel.kmap_reduce`).
 
     ``<A_mu> = sum_n (A U)_{mu n} (R U^dagger)_{n mu}`` for ``A = 1, V_x, V_y``: the
     products ``V_x U`` (shared with the band-basis velocity), ``V_y U`` and one

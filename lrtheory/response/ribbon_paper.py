@@ -21,24 +21,23 @@ from lrtheory.bands.eigensystem import Eigensystem
 from lrtheory.conventions import DEGEN_TOL
 from lrtheory.errors import ConventionError
 from lrtheory.parallel.executor import auto_chunk_size, kmap_reduce
-from lrtheory.response.density import DEFAULT_SMEARING, blas_single_thread, response_matrices
+from lrtheory.response.density import DEFAULT_SMEARING, response_matrices
 from lrtheory.response.omm import paper_density_response, paper_omm_eq57
 
 __all__ = ["paper_route_profiles"]
 
 
 def _chunk(k, *, model, ef, temperature, smearing, gauge, scale, seed):
-    with blas_single_thread():
-        es = Eigensystem.compute(model, k, degen_tol=DEGEN_TOL, check=False)
-        if gauge == "parallel":
-            a_diag = np.zeros_like(es.energies)
-        else:
-            # seed from the chunk's first k so the result is reproducible for any chunking
-            s = (seed, int(abs(float(k[0, 0])) * 1e6))
-            a_diag = scale * np.random.default_rng(s).normal(size=es.energies.shape)
-        m = paper_omm_eq57(model, es, a_diag)
-        Rs = response_matrices(es, ef, temperature=temperature, smearing=smearing)
-        return {part: paper_density_response(model, es, m, R) for part, R in Rs.items()}
+    es = Eigensystem.compute(model, k, degen_tol=DEGEN_TOL, check=False)
+    if gauge == "parallel":
+        a_diag = np.zeros_like(es.energies)
+    else:
+        # seed from the chunk's first k so the result is reproducible for any chunking
+        s = (seed, int(abs(float(k[0, 0])) * 1e6))
+        a_diag = scale * np.random.default_rng(s).normal(size=es.energies.shape)
+    m = paper_omm_eq57(model, es, a_diag)
+    Rs = response_matrices(es, ef, temperature=temperature, smearing=smearing)
+    return {part: paper_density_response(model, es, m, R) for part, R in Rs.items()}
 
 
 def paper_route_profiles(model, ef: float, *, nk: int = 2048, gauge: str = "parallel",

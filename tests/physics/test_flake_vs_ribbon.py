@@ -8,7 +8,8 @@ used. In the middle column the site responses must approach the ribbon predictio
 import numpy as np
 
 from lrtheory.models.haldane import haldane
-from lrtheory.response.density import blas_single_thread, ribbon_accumulation
+from lrtheory.parallel import blas_single_thread
+from lrtheory.response.density import ribbon_accumulation
 from lrtheory.response.ribbon_paper import paper_route_profiles
 
 Q = -1.0

@@ -9,7 +9,7 @@ from lrtheory.bands.eigensystem import Eigensystem
 from lrtheory.conventions import ELECTRON_CHARGE as Q
 from lrtheory.errors import GaugeError
 from lrtheory.models.haldane import haldane
-from lrtheory.response.density import blas_single_thread
+from lrtheory.parallel import blas_single_thread
 from lrtheory.response.omm import (
     bulk_berry_curvature,
     bulk_omm,

@@ -8,8 +8,8 @@ import pytest
 
 from lrtheory.bands.eigensystem import Eigensystem
 from lrtheory.models.haldane import haldane, phase_boundary
+from lrtheory.parallel import blas_single_thread
 from lrtheory.response.density import (
-    blas_single_thread,
     response_matrices,
     ribbon_accumulation,
     symmetric_antisymmetric,

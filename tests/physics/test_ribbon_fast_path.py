@@ -28,7 +28,8 @@ def _plain(k, model, ef, eta):
 def test_fast_chunk_equals_plain_formulation(params, ef, eta):
     model = haldane(*params).ribbon(6)
     k = model.k_grid(48)
-    fast = d._chunk_profiles_impl(k, model, ef, 0.0, d.DEFAULT_SMEARING, eta, 1e-8)
+    fast = d._chunk_profiles(k, model=model, ef=ef, temperature=0.0,
+                             smearing=d.DEFAULT_SMEARING, eta=eta, degen_tol=1e-8)
     ref = _plain(k, model, ef, eta)
     assert sorted(fast) == sorted(ref)
     # rounding relative to the largest response (parts that vanish by symmetry are ~1e-16)
