@@ -175,6 +175,20 @@ class SympyBlochModel:
         if time_reversal is not None:
             self.time_reversal = self._check_time_reversal(time_reversal)
 
+    # -- pickling (worker processes, Dask) ----------------------------------------------------
+    def __getstate__(self) -> dict:
+        # lambdified functions live in generated modules and cannot be pickled: ship the
+        # SymPy matrices and compile again on arrival
+        state = self.__dict__.copy()
+        for key in ("_h_fn", "_v_fn"):
+            state.pop(key, None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._h_fn, self._h_mats, _ = self._compile([self.symbolic_hamiltonian], "hamiltonian")
+        self._v_fn, self._v_mats, _ = self._compile(self.symbolic_velocity, "velocity")
+
     # -- construction helpers ---------------------------------------------------------------
     def _check_params(self, params) -> dict[str, float]:
         params = dict(params or {})

@@ -181,8 +181,28 @@ def _process_call(chunk: np.ndarray) -> Any:
     return _WORKER_FUNC(chunk)  # type: ignore[misc]
 
 
+#: start method of the worker processes. ``forkserver`` forks the workers from a clean,
+#: single-threaded server process: forking the calling process itself (``fork``) deadlocks
+#: a worker whenever another thread of the caller (a Dask client, a GUI, OpenMP) holds a lock
+#: at the moment of the fork, and the pool then waits for that worker forever.
+DEFAULT_START_METHOD = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() \
+    else "spawn"
+
+
+def _check_picklable(func: Callable) -> None:
+    import pickle
+
+    try:
+        pickle.dumps(func)
+    except Exception as exc:  # noqa: BLE001 - any pickling failure means the same thing
+        raise LrtheoryError(
+            f"the k-chunk function cannot be sent to worker processes ({exc}); use workers=1, "
+            "or a module-level function / functools.partial with picklable arguments"
+        ) from None
+
+
 class ProcessExecutor:
-    """A pool of local worker processes (``multiprocessing``).
+    """A pool of local worker processes (:class:`concurrent.futures.ProcessPoolExecutor`).
 
     Parameters
     ----------
@@ -192,8 +212,11 @@ class ProcessExecutor:
         BLAS threads per worker (default 1: ``workers`` processes then use ``workers`` cores);
         None leaves the BLAS default.
     start_method : str, optional
-        ``multiprocessing`` start method (default: the platform default; ``fork`` on Linux
-        ships ``func`` to the workers without pickling).
+        ``multiprocessing`` start method, default :data:`DEFAULT_START_METHOD`
+        (``forkserver``). ``func`` is pickled once per worker (pool initializer).
+
+    A worker that dies (killed by the OS, out of memory) raises :class:`LrtheoryError`
+    instead of leaving the caller waiting for its chunk.
     """
 
     name = "processes"
@@ -202,24 +225,47 @@ class ProcessExecutor:
                  start_method: str | None = None):
         self.n_workers = int(workers)
         self.blas_threads = blas_threads
-        self.ctx = multiprocessing.get_context(start_method)
+        self.ctx = multiprocessing.get_context(start_method or DEFAULT_START_METHOD)
+        if self.ctx.get_start_method() == "forkserver":
+            # modules imported once in the server, inherited by every worker it forks
+            self.ctx.set_forkserver_preload(["numpy", "lrtheory.parallel.executor"])
         self.pool = None
 
     def map_ordered(self, func: Callable, chunks: list) -> Iterator[Any]:
-        self.pool = self.ctx.Pool(self.n_workers, initializer=_process_init,
-                                  initargs=(func, self.blas_threads))
-        # imap returns results in submission (chunk) order
-        yield from self.pool.imap(_process_call, chunks)
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        _check_picklable(func)
+        self.pool = ProcessPoolExecutor(self.n_workers, mp_context=self.ctx,
+                                        initializer=_process_init,
+                                        initargs=(func, self.blas_threads))
+        futures = [self.pool.submit(_process_call, c) for c in chunks]
+        for i, fut in enumerate(futures):
+            try:
+                result = fut.result()
+            except BrokenProcessPool:
+                raise LrtheoryError(
+                    f"a worker process died while computing k-chunk {i + 1} of {len(chunks)} "
+                    "(killed by the OS? out of memory?); try fewer workers or a smaller "
+                    "chunk_size"
+                ) from None
+            futures[i] = None  # the reduce owns the partial sum now
+            yield result
 
     def shutdown(self, cancel: bool = False) -> None:
         pool, self.pool = self.pool, None
         if pool is None:
             return
         if cancel:
-            pool.terminate()  # kills the workers, drops queued chunks
+            # stop at once: drop queued chunks and kill the running ones
+            if hasattr(pool, "terminate_workers"):  # Python >= 3.14
+                pool.terminate_workers()
+            else:
+                for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                    proc.terminate()
+            pool.shutdown(wait=True, cancel_futures=True)
         else:
-            pool.close()
-        pool.join()
+            pool.shutdown(wait=True)
 
 
 def _dask_apply(func: Callable, chunk: np.ndarray) -> Any:
