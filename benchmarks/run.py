@@ -91,6 +91,13 @@ def case_bulk(p):
         out["time"], (chern, sxy) = _best(run, rep)
         out["chern"] = [float(x) for x in chern]
         out["sigma_xy_e2h"] = float(sxy * 2 * np.pi)
+    elif method == "sum-over-states":
+        def run():
+            c = hall_conductivity(model, [0.0], nk=N, operator=None, method="sum-over-states")
+            return c.band_chern, -c.sigma[0]
+        out["time"], (chern, sxy) = _best(run, rep)
+        out["chern"] = [float(x) for x in chern]
+        out["sigma_xy_e2h"] = float(sxy * 2 * np.pi)
     elif method == "plain":
         from lrtheory.parallel import kmap_reduce
 
@@ -319,6 +326,9 @@ def versions():
     return out
 
 
+CASES = ("bulk", "ohe", "ribbon", "mem", "w90")
+
+
 def run_all(a):
     quick = a.quick
     rep = a.repeat
@@ -333,42 +343,50 @@ def run_all(a):
          "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "loadavg_start": os.getloadavg(),
          "quick": quick, "repeat": rep, "results": {}}
     res = R["results"]
+    cases = set(a.only.split(",")) if a.only else set(CASES)
+    unknown = cases - set(CASES)
+    if unknown:
+        raise SystemExit(f"--only: unknown case(s) {sorted(unknown)}; choose from {CASES}")
+    if a.only and Path(a.out).exists():  # keep the other cases' last measurements
+        res.update({key: val for key, val in json.loads(Path(a.out).read_text())
+                    .get("results", {}).items() if key not in cases})
 
-    Ns = [60, 120, 240] if quick else [60, 120, 240, 480, 960]
-    print("Haldane bulk (Berry curvature + Chern + sigma_xy)")
-    res["bulk"] = []
-    for N in Ns:
-        for method in ("floor", "lrtheory", "plain"):
-            res["bulk"].append(measure("bulk", N=N, method=method, repeat=rep))
-        if N <= a.pythtb_max:
-            res["bulk"].append(measure("bulk", N=N, method="pythtb", repeat=1))
-    v2 = pythtb2_timings([N for N in Ns if N <= a.pythtb_max])
-    res["bulk"] += v2
-
-    print("Orbital Hall curve (200 E_F) vs one E_F")
-    Nohe = 240
-    res["ohe"] = [measure("ohe", N=Nohe, n_ef=n, repeat=rep) for n in (0, 1, 200)]
-
-    print("Ribbons")
-    rib = [(20, 2048), (80, 512), (320, 32)] + ([] if quick else [(1000, 4)])
-    res["ribbon"] = []
-    for W, nk in rib:
-        for method in ("floor", "lrtheory"):
-            res["ribbon"].append(measure("ribbon", W=W, nk=nk, method=method,
-                                         repeat=rep if W < 1000 else 1))
-
-    print("Peak memory vs Nk (Haldane Hall k-sum)")
-    res["mem"] = [measure("mem", N=N) for N in ([60, 120, 240, 480] if quick else [60, 120, 240, 480, 960])]
-
-    print("3D Wannier90 models: serial vs 2 processes vs 2 Dask workers")
-    res["w90"] = []
-    sets = [("weyl", 47), ("dense", 24)] if quick else [("weyl", 47), ("weyl", 100), ("dense", 47)]
-    for kind, n in sets:
-        for method in ("floor", "serial", "processes", "dask"):
-            # at least 2 repetitions: the minimum then excludes first-call costs (imports in
-            # fresh Dask workers)
-            res["w90"].append(measure("w90", kind=kind, n=n, method=method,
-                                      repeat=max(rep, 2)))
+    if "bulk" in cases:
+        Ns = [60, 120, 240] if quick else [60, 120, 240, 480, 960]
+        print("Haldane bulk (Berry curvature + Chern + sigma_xy)")
+        res["bulk"] = []
+        for N in Ns:
+            for method in ("floor", "lrtheory", "sum-over-states", "plain"):
+                res["bulk"].append(measure("bulk", N=N, method=method, repeat=rep))
+            if N <= a.pythtb_max:
+                res["bulk"].append(measure("bulk", N=N, method="pythtb", repeat=1))
+        v2 = pythtb2_timings([N for N in Ns if N <= a.pythtb_max])
+        res["bulk"] += v2
+    if "ohe" in cases:
+        print("Orbital Hall curve (200 E_F) vs one E_F")
+        Nohe = 240
+        res["ohe"] = [measure("ohe", N=Nohe, n_ef=n, repeat=rep) for n in (0, 1, 200)]
+    if "ribbon" in cases:
+        print("Ribbons")
+        rib = [(20, 2048), (80, 512), (320, 32)] + ([] if quick else [(1000, 4)])
+        res["ribbon"] = []
+        for W, nk in rib:
+            for method in ("floor", "lrtheory"):
+                res["ribbon"].append(measure("ribbon", W=W, nk=nk, method=method,
+                                             repeat=rep if W < 1000 else 1))
+    if "mem" in cases:
+        print("Peak memory vs Nk (Haldane Hall k-sum)")
+        res["mem"] = [measure("mem", N=N) for N in ([60, 120, 240, 480] if quick else [60, 120, 240, 480, 960])]
+    if "w90" in cases:
+        print("3D Wannier90 models: serial vs 2 processes vs 2 Dask workers")
+        res["w90"] = []
+        sets = [("weyl", 47), ("dense", 24)] if quick else [("weyl", 47), ("weyl", 100), ("dense", 47)]
+        for kind, n in sets:
+            for method in ("floor", "serial", "processes", "dask"):
+                # at least 2 repetitions: the minimum then excludes first-call costs (imports in
+                # fresh Dask workers)
+                res["w90"].append(measure("w90", kind=kind, n=n, method=method,
+                                          repeat=max(rep, 2)))
     R["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S")
     R["loadavg_end"] = os.getloadavg()
     return R
@@ -411,11 +429,13 @@ def summarize(R):
     add("|---|---|---|---|---|---|---|")
     for N in sorted({r["N"] for r in res["bulk"] if "N" in r}):
         fl = _get(res["bulk"], N=N, method="floor")
-        for m in ("lrtheory", "plain", "pythtb", "pythtb2"):
+        for m in ("lrtheory", "sum-over-states", "plain", "pythtb", "pythtb2"):
             r = _get(res["bulk"], N=N, method=m)
             if r is None or fl is None:
                 continue
-            note = {"lrtheory": "hall_conductivity: Chern of both bands + sigma_xy(E_F=0)",
+            note = {"lrtheory": "hall_conductivity: Chern of both bands + sigma_xy(E_F=0); "
+                                "closed-form two-band curvature, no eigh",
+                    "sum-over-states": "the same with method='sum-over-states' (eigh + Eq. S24)",
                     "plain": "Eigensystem + Berry curvature via kmap_reduce (benchmark code)",
                     "pythtb": f"PythTB {r.get('version', '1.8')} wf_array + berry_flux (Chern only)",
                     "pythtb2": f"PythTB {r.get('version', '2.x')} (Python 3.12 venv)"}[m]
@@ -527,6 +547,8 @@ def main(argv=None):
     p.add_argument("--img", default=str(ROOT / "docs" / "img"))
     p.add_argument("--child", nargs=2, metavar=("CASE", "PARAMS"), help=argparse.SUPPRESS)
     p.add_argument("--replot", action="store_true", help="only redo table/plots from --out")
+    p.add_argument("--only", default="", help="comma-separated cases to re-measure "
+                   "(bulk,ohe,ribbon,mem,w90); the others are kept from --out")
     a = p.parse_args(argv)
     if a.child:
         child(a.child[0], json.loads(a.child[1]))

@@ -19,7 +19,9 @@ This is checked against the Kubo formula of Eq. (29) evaluated directly with ``j
 (no Berry rewriting) and against the bulk current in a finite flake with the real position
 operator (tests/physics/test_hall_*.py).
 
-Cost: one batched diagonalization per k chunk serves the whole ``E_F`` curve. At ``T = 0``
+Cost: one batched diagonalization per k chunk serves the whole ``E_F`` curve; two-band
+models with ``O = 1`` or charge need none (closed-form bands and curvature,
+:mod:`lrtheory.kernels.two_band`). At ``T = 0``
 the per-chunk sum is a cumulative sum over energy-sorted states read with
 ``searchsorted`` (``O(N log N)`` whatever the number of ``E_F`` points); at ``T > 0`` the
 states are binned in energy bins of width ``T/50`` with a first-order correction inside
@@ -37,9 +39,10 @@ from functools import partial
 import numpy as np
 
 from lrtheory.bands.eigensystem import Eigensystem
-from lrtheory.conventions import DEGEN_TOL, E2_OVER_H
+from lrtheory.conventions import DEGEN_TOL, E2_OVER_H, ELECTRON_CHARGE
 from lrtheory.errors import LrtheoryError, check_finite, check_positive
 from lrtheory.kernels.occupation import fermi, fermi_derivative
+from lrtheory.kernels.two_band import two_band_bands_and_curvature
 from lrtheory.parallel.executor import auto_chunk_size, kmap_reduce
 from lrtheory.response.berry import generalized_berry_curvature, reciprocal_vectors
 
@@ -51,6 +54,8 @@ __all__ = [
     "hall_conductivity",
     "chern_numbers",
     "eigensystem",
+    "bands_and_curvature",
+    "uses_two_band_closed_form",
 ]
 
 
@@ -137,6 +142,8 @@ def occupied_sums(energies: np.ndarray, weights: np.ndarray, ef: np.ndarray,
     w = np.asarray(weights, float).reshape(-1)
     ef = np.atleast_1d(np.asarray(ef, float))
     if temperature <= 0:
+        if ef.size <= 16:  # a few E_F: direct comparison, O(N * n_EF), no sort
+            return np.array([w[e < x].sum() + 0.5 * w[e == x].sum() for x in ef])
         order = np.argsort(e, kind="stable")
         es, cs = e[order], np.concatenate([[0.0], np.cumsum(w[order])])
         lo = np.searchsorted(es, ef, side="left")
@@ -172,12 +179,43 @@ def grid_slice(bounds: np.ndarray, nk: int, B: np.ndarray) -> tuple[np.ndarray, 
     return k, half
 
 
-def _hall_chunk(bounds, *, model, nk, B, op, b, c, ef, temperature, degen_tol, weight):
-    k, half = grid_slice(bounds, nk, B)
+def uses_two_band_closed_form(model, op) -> bool:
+    """True when the Hall k-sum of ``model`` takes the closed-form two-band route
+    (:mod:`lrtheory.kernels.two_band`, no ``eigh``): two orbitals and ``O`` a multiple of 1."""
+    return model.n_orbitals == 2 and (op is None or (isinstance(op, str)
+                                                     and op in ("number", "charge")))
+
+
+METHODS = ("auto", "sum-over-states")
+
+
+def bands_and_curvature(model, k, op=None, *, b: int = 0, c: int = 1,
+                        degen_tol: float = DEGEN_TOL, method: str = "auto"
+                        ) -> tuple[np.ndarray, np.ndarray]:
+    """Band energies (Nk, n) (t0) and generalized curvature ``Omega^O_{n,bc}`` (Nk, n)
+    (``[O] a^2``) on the k stack.
+
+    ``method="auto"``: the closed form for two-band models with ``O`` = 1 or charge
+    (:mod:`lrtheory.kernels.two_band`), else one batched ``eigh`` and the sum over states
+    (Eq. S24); ``"sum-over-states"``: always the latter (for cross-checks)."""
+    if method not in METHODS:
+        raise LrtheoryError(f"method must be one of {METHODS}, got {method!r}")
+    if method == "auto" and uses_two_band_closed_form(model, op):
+        both = getattr(model, "hamiltonian_and_velocity", None)
+        H, dH = both(k) if both is not None else (model.hamiltonian(k), model.velocity(k))
+        e, om = two_band_bands_and_curvature(H, dH[:, b], dH[:, c], degen_tol)
+        return e, (ELECTRON_CHARGE * om if op == "charge" else om)
     eig = eigensystem(model, k, degen_tol)
-    om = generalized_berry_curvature(eig, op, b=b, c=c, model=model)
-    full = occupied_sums(eig.energies, om, ef, temperature) * weight
-    hs = occupied_sums(eig.energies[half], om[half], ef, temperature) * (4 * weight)
+    return eig.energies, generalized_berry_curvature(eig, op, b=b, c=c, model=model)
+
+
+def _hall_chunk(bounds, *, model, nk, B, op, b, c, ef, temperature, degen_tol, weight,
+                method="auto"):
+    k, half = grid_slice(bounds, nk, B)
+    energies, om = bands_and_curvature(model, k, op, b=b, c=c, degen_tol=degen_tol,
+                                       method=method)
+    full = occupied_sums(energies, om, ef, temperature) * weight
+    hs = occupied_sums(energies[half], om[half], ef, temperature) * (4 * weight)
     # per-band Chern numbers of the ordinary curvature (only for op None: else the sums of
     # Omega^O per band, same normalization)
     return {"full": full, "half": hs,
@@ -187,7 +225,8 @@ def _hall_chunk(bounds, *, model, nk, B, op, b, c, ef, temperature, degen_tol, w
 def hall_conductivity(model, ef, *, nk: int = 120, temperature: float = 0.0, operator=None,
                       b: int = 0, c: int = 1, chunk_size: int | None = None,
                       workers: int | None = 1, degen_tol: float = DEGEN_TOL,
-                      progress: bool = False, scheduler=None) -> HallCurve:
+                      progress: bool = False, scheduler=None,
+                      method: str = "auto") -> HallCurve:
     r"""Generalized Hall conductivity ``sigma^O_bc(E_F)`` of Eq. (S23) on an ``nk x nk`` grid.
 
     Parameters
@@ -205,11 +244,17 @@ def hall_conductivity(model, ef, *, nk: int = 120, temperature: float = 0.0, ope
         ``"orbital"``: orbital Hall conductivity (units ``e * [m]/hbar``, ``[m] = e a^2 t0/hbar``).
     b, c : int
         Current and field directions.
+    method : ``"auto"`` or ``"sum-over-states"``
+        ``auto`` uses the closed-form two-band curvature where it applies (two orbitals,
+        ``O`` = 1 or charge; no diagonalization), else the sum over states of Eq. S24;
+        ``sum-over-states`` forces the latter. Both agree to rounding (tested).
 
     Returns
     -------
     HallCurve
     """
+    if method not in METHODS:
+        raise LrtheoryError(f"method must be one of {METHODS}, got {method!r}")
     ef = check_finite("ef", np.atleast_1d(np.asarray(ef, float)))
     check_positive("temperature", temperature, allow_zero=True)
     _, _, area = bz_grid(model, 2)  # validates the model; the grid itself is never stored
@@ -224,7 +269,7 @@ def hall_conductivity(model, ef, *, nk: int = 120, temperature: float = 0.0, ope
     bounds = np.stack([starts, np.minimum(starts + cs, n_total)], -1)
     func = partial(_hall_chunk, model=model, nk=nk, B=reciprocal_vectors(model), op=operator,
                    b=b, c=c, ef=ef, temperature=float(temperature), degen_tol=degen_tol,
-                   weight=weight)
+                   weight=weight, method=method)
     out = kmap_reduce(func, bounds, chunk_size=1, workers=workers, progress=progress,
                       desc="Hall", scheduler=scheduler)
     # band sums: Chern number C_n = (1/2pi) int Omega_n d^2k = 2 pi * (1/(2pi)^2) int
