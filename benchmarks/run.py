@@ -326,7 +326,7 @@ def versions():
     return out
 
 
-CASES = ("bulk", "ohe", "ribbon", "mem", "w90")
+CASE_NAMES = ("bulk", "ohe", "ribbon", "mem", "w90")
 
 
 def run_all(a):
@@ -343,10 +343,10 @@ def run_all(a):
          "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "loadavg_start": os.getloadavg(),
          "quick": quick, "repeat": rep, "results": {}}
     res = R["results"]
-    cases = set(a.only.split(",")) if a.only else set(CASES)
-    unknown = cases - set(CASES)
+    cases = set(a.only.split(",")) if a.only else set(CASE_NAMES)
+    unknown = cases - set(CASE_NAMES)
     if unknown:
-        raise SystemExit(f"--only: unknown case(s) {sorted(unknown)}; choose from {CASES}")
+        raise SystemExit(f"--only: unknown case(s) {sorted(unknown)}; choose from {CASE_NAMES}")
     if a.only and Path(a.out).exists():  # keep the other cases' last measurements
         res.update({key: val for key, val in json.loads(Path(a.out).read_text())
                     .get("results", {}).items() if key not in cases})
@@ -484,8 +484,8 @@ def plots(R, outdir):
     res = R["results"]
     outdir.mkdir(parents=True, exist_ok=True)
     fig, ax = plt.subplots(1, 3, figsize=(13, 3.8))
-    for m, style in (("floor", "k--"), ("lrtheory", "o-"), ("plain", "s-"), ("pythtb", "^-"),
-                     ("pythtb2", "v-")):
+    for m, style in (("floor", "k--"), ("lrtheory", "o-"), ("sum-over-states", "d-"),
+                     ("plain", "s-"), ("pythtb", "^-"), ("pythtb2", "v-")):
         rows = [r for r in res["bulk"] if r.get("method") == m and "time" in r]
         if rows:
             ax[0].loglog([r["N"] ** 2 for r in rows], [r["time"] for r in rows], style,

@@ -189,6 +189,15 @@ DEFAULT_START_METHOD = "forkserver" if "forkserver" in multiprocessing.get_all_s
     else "spawn"
 
 
+#: modules the fork server imports before forking workers ("__main__" as multiprocessing's
+#: default; then the modules that define lrtheory's k-chunk functions)
+FORKSERVER_PRELOAD = [
+    "__main__", "numpy", "lrtheory.parallel.executor", "lrtheory.response.hall",
+    "lrtheory.response.hall3d", "lrtheory.response.density", "lrtheory.response.torque",
+    "lrtheory.response.fermi_surface", "lrtheory.response.ribbon_paper",
+]
+
+
 def _check_picklable(func: Callable) -> None:
     import pickle
 
@@ -226,9 +235,6 @@ class ProcessExecutor:
         self.n_workers = int(workers)
         self.blas_threads = blas_threads
         self.ctx = multiprocessing.get_context(start_method or DEFAULT_START_METHOD)
-        if self.ctx.get_start_method() == "forkserver":
-            # modules imported once in the server, inherited by every worker it forks
-            self.ctx.set_forkserver_preload(["numpy", "lrtheory.parallel.executor"])
         self.pool = None
 
     def map_ordered(self, func: Callable, chunks: list) -> Iterator[Any]:
@@ -236,6 +242,13 @@ class ProcessExecutor:
         from concurrent.futures.process import BrokenProcessPool
 
         _check_picklable(func)
+        if self.ctx.get_start_method() == "forkserver":
+            # modules imported once in the server (when it starts, at the first pool of this
+            # process) and inherited by every worker it forks: workers then start in
+            # milliseconds instead of re-importing lrtheory (~0.2 s) at every call
+            mod = getattr(getattr(func, "func", func), "__module__", None)
+            self.ctx.set_forkserver_preload(
+                FORKSERVER_PRELOAD + ([mod] if mod and mod not in FORKSERVER_PRELOAD else []))
         self.pool = ProcessPoolExecutor(self.n_workers, mp_context=self.ctx,
                                         initializer=_process_init,
                                         initargs=(func, self.blas_threads))

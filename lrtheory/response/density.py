@@ -52,6 +52,7 @@ import numpy as np
 from lrtheory.bands.eigensystem import Eigensystem
 from lrtheory.conventions import DEGEN_TOL, ELECTRON_CHARGE
 from lrtheory.errors import ConventionError, LrtheoryError, ModelError, check_positive
+from lrtheory.kernels.banded import banded_matmul, banded_site_trace, half_bandwidth, near_diagonals
 from lrtheory.kernels.lindhard import LINDHARD, fermi_surface_weight, principal_interband
 from lrtheory.kernels.occupation import fermi
 from lrtheory.parallel.executor import auto_chunk_size, kmap_reduce
@@ -159,36 +160,122 @@ def site_traces(R_orb: np.ndarray, ops: dict) -> dict:
     return out
 
 
-def _chunk_profiles(k, *, model, ef, temperature, smearing, eta, degen_tol):
-    """Map step: site traces for every part from one eigensystem, with the fewest n^3
-    products (BLAS threads are capped by the executor, :func:`lrtheory.parallel.kmap_reduce`).
+#: weights below this fraction of a part's largest weight are dropped when looking for the
+#: bands that do not respond (f' of a Fermi function 42 widths away; f_n = f_n' exactly):
+#: far below rounding of the kept terms
+WEIGHT_CUT = 1e-18
 
-    ``<A_mu> = sum_n (A U)_{mu n} (R U^dagger)_{n mu}`` for ``A = 1, V_x, V_y``: the
-    products ``V_x U`` (shared with the band-basis velocity), ``V_y U`` and one
-    ``R U^dagger`` per part are the only matrix products besides ``eigh``; the intraband
-    ``R`` is diagonal unless bands are degenerate, and then ``R U^dagger`` is a row scaling.
-    Same sums as :func:`site_traces` of :func:`to_orbital` (tested).
+
+def response_band_blocks(weights: dict) -> tuple[int, int]:
+    """``(lo, hi)``: bands ``< lo`` pair with each other with zero weight in every part, and so
+    do bands ``>= hi`` (e.g. lo = occupied, hi = empty bands of an insulator at T = 0).
+
+    The response matrices then vanish in the ``[:lo, :lo]`` and ``[hi:, hi:]`` blocks on the
+    whole k chunk, and products with them skip those blocks."""
+    n = next(iter(weights.values())).shape[-1]
+    nz = np.zeros((n, n), bool)
+    for w in weights.values():
+        a = np.abs(w)
+        top = a.max() if a.size else 0.0
+        if top > 0:
+            nz |= (a > WEIGHT_CUT * top).any(axis=0)
+    if not nz.any():
+        return n, n
+    nz = nz | nz.T
+    idx = np.arange(n)
+    first = np.where(nz.any(1), np.argmax(nz, axis=1), n)           # first partner of each band
+    last = np.where(nz.any(1), n - 1 - np.argmax(nz[:, ::-1], axis=1), -1)
+    # lo: the largest L with no partner < L among bands < L
+    lo = int(np.max(np.nonzero(np.minimum.accumulate(np.r_[n, first]) >= np.r_[0, idx + 1])[0]))
+    # hi: the smallest H with no partner >= H among bands >= H
+    ok = np.maximum.accumulate(np.r_[last, -1][::-1])[::-1] < np.r_[idx, n]
+    hi = int(np.min(np.nonzero(ok)[0]))
+    return lo, max(hi, lo)
+
+
+def _blocked_band_velocity(Ud, VU, lo, hi):
+    """``U^dagger V U`` in every block except ``[:lo, :lo]`` and ``[hi:, hi:]`` (left 0)."""
+    Nk, n, _ = Ud.shape
+    v = np.zeros((Nk, n, n), complex)
+    v[:, :lo, lo:] = Ud[:, :lo] @ VU[:, :, lo:]
+    v[:, lo:hi] = Ud[:, lo:hi] @ VU
+    v[:, hi:, :hi] = np.conj(np.swapaxes(v[:, :hi, hi:], -1, -2))  # Hermitian
+    return v
+
+
+def _blocked_times_Ud(R, Ud, lo, hi):
+    """``R @ U^dagger`` for ``R`` vanishing in the ``[:lo, :lo]`` and ``[hi:, hi:]`` blocks."""
+    P = np.empty(Ud.shape, complex)
+    P[:, :lo] = R[:, :lo, lo:] @ Ud[:, lo:]
+    P[:, lo:hi] = R[:, lo:hi] @ Ud
+    P[:, hi:] = R[:, hi:, :hi] @ Ud[:, :hi]
+    return P
+
+
+def _chunk_profiles(k, *, model, ef, temperature, smearing, eta, degen_tol):
+    """Map step: site traces ``<A_mu> = Re (A U R U^dagger)_{mu mu}`` for ``A = 1, V_x, V_y``
+    and every part, from one eigensystem, with as few n^3 products as the structure allows
+    (BLAS threads are capped by the executor, :func:`lrtheory.parallel.kmap_reduce`).
+
+    * the weights depend on energies only, so the bands that cannot respond (pairs of fully
+      occupied or of empty bands, :func:`response_band_blocks`) are known before any product
+      and the band-basis velocity and ``P = R U^dagger`` skip those blocks;
+    * when ``H``, ``V_x`` (hence ``V_y``) are banded in the orbital order (ribbons,
+      :mod:`lrtheory.kernels.banded`), ``V_x U`` and the traces cost O(w n^2): only the
+      diagonals of ``U P`` near the main one are formed;
+    * the intraband ``R`` is diagonal unless bands are degenerate (then ``R U^dagger`` is a
+      row scaling).
+
+    Same sums as :func:`site_traces` of :func:`to_orbital` (tested to rounding).
     """
     both = getattr(model, "hamiltonian_and_velocity", None)  # optional fast path (protocol)
     H, V = both(k) if both is not None else (model.hamiltonian(k), model.velocity(k))
+    Vx = V[:, 0]
     e, U = np.linalg.eigh(H)
     Ud = np.conj(np.swapaxes(U, -1, -2))
-    vxU = V[:, 0] @ U
-    es = Eigensystem(k, e, U, (Ud @ vxU)[:, None], float(degen_tol))
+    n = e.shape[-1]
     y = model.transverse_positions()
-    vyU = (1j * H * (y[None, None, :] - y[None, :, None])) @ U
-    n = es.n_bands
-    off_block = es.degenerate() & ~np.eye(n, dtype=bool)
+    Vy = 1j * H * (y[None, None, :] - y[None, :, None])
+    w = half_bandwidth(H, Vx)
+    banded = 2 * w + 1 <= n // 4
+    VxU = banded_matmul(Vx, U, w) if banded else Vx @ U
+    es = Eigensystem(k, e, U, None, float(degen_tol))
+    weights = occupation_weights(es, ef, temperature=temperature, smearing=smearing, eta=eta)
+    deg = np.abs(e[:, :, None] - e[:, None, :]) <= degen_tol
+    off_block = bool(np.any(deg & ~np.eye(n, dtype=bool)))
+    eye = np.eye(n, dtype=bool)
+    if off_block:  # degenerate bands: weights on degenerate blocks need those v elements
+        lo, hi = response_band_blocks(weights)
+    else:  # diagonal weights (Fermi surface) are taken apart below with diag(v) only
+        lo, hi = response_band_blocks({name: np.where(eye, 0, wt)
+                                       for name, wt in weights.items()})
+    vband = _blocked_band_velocity(Ud, VxU, lo, hi)
+    if not off_block:
+        vdiag = np.einsum("kin,kin->kn", np.conj(U), VxU)  # v_nn
+    if not banded:
+        VyU = Vy @ U
     out = {}
-    for part, R in response_matrices(es, ef, temperature=temperature, smearing=smearing,
-                                     eta=eta).items():
-        if part == "intraband" and not off_block.any():
-            RUd = np.diagonal(R, axis1=-2, axis2=-1)[:, :, None] * Ud
+    for part, wt in weights.items():
+        R = np.swapaxes(wt, -1, -2) * vband  # R_{n'n} = w_{nn'} v_{n'n} (response_matrices)
+        if off_block:
+            P = _blocked_times_Ud(R, Ud, lo, hi)
         else:
-            RUd = R @ Ud
-        out[f"{part}_charge"] = np.einsum("kmn,knm->m", U, RUd, optimize=True).real
-        out[f"{part}_jx"] = np.einsum("kmn,knm->m", vxU, RUd, optimize=True).real
-        out[f"{part}_jy"] = np.einsum("kmn,knm->m", vyU, RUd, optimize=True).real
+            diag_R = np.diagonal(wt, axis1=-2, axis2=-1) * vdiag
+            P = diag_R[:, :, None] * Ud
+            if part != "intraband":  # intraband weights are diagonal without degeneracies
+                R[:, eye] = 0
+                P += _blocked_times_Ud(R, Ud, lo, hi)
+        if banded:
+            diags = near_diagonals(U, P, w)
+            traces = {"charge": banded_site_trace(None, diags, w),
+                      "jx": banded_site_trace(Vx, diags, w),
+                      "jy": banded_site_trace(Vy, diags, w)}
+            for q, t in traces.items():
+                out[f"{part}_{q}"] = t.real.sum(0)
+        else:
+            out[f"{part}_charge"] = np.einsum("kmn,knm->m", U, P, optimize=True).real
+            out[f"{part}_jx"] = np.einsum("kmn,knm->m", VxU, P, optimize=True).real
+            out[f"{part}_jy"] = np.einsum("kmn,knm->m", VyU, P, optimize=True).real
     return out
 
 
