@@ -87,11 +87,21 @@ class RibbonSymmetry:
 
 def _bipartition(model) -> np.ndarray | None:
     """+-1 colouring of the hopping graph if bipartite (sublattice signs), else None."""
-    D, Hm = model._bonds if hasattr(model, "_bonds") else (None, None)
-    if Hm is None:
+    coo = getattr(model, "_coo", None)  # TightBindingModel: sparse bond triplets
+    if coo is None:
         return None
-    adj = np.any(np.abs(Hm) > 1e-12, axis=0)
-    n = adj.shape[0]
+    _, G, I, J, T = coo
+    n = model.n_orbitals
+    # sum repeated terms of one bond group first (they may cancel), then threshold
+    key = (G * n + I) * n + J
+    uniq, inv = np.unique(key, return_inverse=True)
+    tot = np.zeros(len(uniq), complex)
+    np.add.at(tot, inv, T)
+    keep = np.abs(tot) > 1e-12
+    ii, jj = (uniq[keep] // n) % n, uniq[keep] % n
+    neighbours = [[] for _ in range(n)]
+    for i, j in zip(ii.tolist(), jj.tolist()):
+        neighbours[i].append(j)
     col = np.zeros(n, int)
     for start in range(n):
         if col[start]:
@@ -100,7 +110,7 @@ def _bipartition(model) -> np.ndarray | None:
         stack = [start]
         while stack:
             i = stack.pop()
-            for j in np.nonzero(adj[i])[0]:
+            for j in neighbours[i]:
                 if j == i:
                     continue
                 if col[j] == 0:

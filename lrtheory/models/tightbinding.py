@@ -11,8 +11,9 @@ Eq. (S48):
 so that ``dH/dk`` is the velocity operator (hbar = 1) and the Berry connection carries the
 intracell positions. Internally H(k) is stored as ``sum_m exp(i k.d_m) H_m`` over the
 distinct bond displacements ``d_m`` (qsymm/Kwant style: constant matrices times scalar
-phases), so building H(k) for a stack of k costs ``Nk * n_bonds * n^2``, well below the
-``Nk * n^3`` of its diagonalization.
+phases), stored sparsely (only the matrix positions that bonds touch), so building H(k) for a
+stack of k costs ``Nk * m * (touched positions)`` plus writing the dense ``Nk * n^2`` output,
+well below the ``Nk * n^3`` of its diagonalization, with memory O(number of hoppings).
 
 Units: energies in t0, lengths in a, k in 1/a (Cartesian).
 """
@@ -124,7 +125,7 @@ class TightBindingModel:
         object.__setattr__(self, "positions", pos)
         object.__setattr__(self, "hoppings", hops)
         object.__setattr__(self, "onsite", onsite.real.astype(float))
-        object.__setattr__(self, "_bonds", self._group_bonds())
+        object.__setattr__(self, "_coo", self._group_bonds())
 
     # -- protocol -------------------------------------------------------------------------
     @property
@@ -137,31 +138,50 @@ class TightBindingModel:
 
     def _group_bonds(self):
         """Group terms by Cartesian displacement d = R.A + r_j - r_i (projected on the
-        periodic directions), returning (D (m, dim_k), H_m (m, n, n))."""
+        periodic directions) as sparse triplets: ``(D (m, d_space), g, i, j, t)`` with term
+        ``t`` at ``[i, j]`` of group ``g`` (repeated positions add up). Storage is O(number of
+        hoppings), not O(m n^2): wide ribbons keep a few n terms per group."""
         n = self.n_orbitals
         lat = self.lattice_vectors
-        groups: dict[tuple, np.ndarray] = {}
-        exact: dict[tuple, np.ndarray] = {}
+        index: dict[tuple, int] = {}
+        exact: list[np.ndarray] = []
+        G: list[int] = []
+        I: list[int] = []
+        J: list[int] = []
+        T: list[complex] = []
 
-        def add(d, i, j, t):
+        def group(d):
             key = tuple(np.round(d, _ROUND) + 0.0)
-            if key not in groups:
-                groups[key] = np.zeros((n, n), complex)
-                exact[key] = np.asarray(d, float)
-            groups[key][i, j] += t
+            if key not in index:
+                index[key] = len(exact)
+                exact.append(np.asarray(d, float))
+            return index[key]
 
         for h in self.hoppings:
             d = np.asarray(h.R, float) @ lat + self.positions[h.j] - self.positions[h.i]
-            add(d, h.i, h.j, h.t)
-            add(-d, h.j, h.i, np.conj(h.t))
-        zero = tuple(np.zeros(lat.shape[1]))
-        if zero not in groups:
-            groups[zero] = np.zeros((n, n), complex)
-            exact[zero] = np.zeros(lat.shape[1])
-        groups[zero][np.arange(n), np.arange(n)] += self.onsite
-        keys = sorted(groups)
-        D = np.array([exact[k] for k in keys], float).reshape(len(keys), lat.shape[1])
-        Hm = np.stack([groups[k] for k in keys])
+            G += [group(d), group(-d)]
+            I += [h.i, h.j]
+            J += [h.j, h.i]
+            T += [complex(h.t), complex(np.conj(h.t))]
+        g0 = group(np.zeros(lat.shape[1]))
+        G += [g0] * n
+        I += list(range(n))
+        J += list(range(n))
+        T += list(self.onsite.astype(complex))
+        keys = sorted(index)  # deterministic group order
+        remap = np.empty(len(keys), int)
+        remap[[index[k] for k in keys]] = np.arange(len(keys))
+        D = np.array([exact[index[k]] for k in keys], float).reshape(len(keys), lat.shape[1])
+        return (D, remap[np.asarray(G, int)], np.asarray(I, int), np.asarray(J, int),
+                np.asarray(T, complex))
+
+    @property
+    def _bonds(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(D (m, d_space), H_m (m, n, n))``: the dense bond matrices (built on demand; for
+        analysis of small models, never used by the k-sums)."""
+        D, G, I, J, T = self._coo
+        Hm = np.zeros((len(D), self.n_orbitals, self.n_orbitals), complex)
+        np.add.at(Hm, (G, I, J), T)
         return D, Hm
 
     def _kvec(self, k) -> np.ndarray:
@@ -181,9 +201,9 @@ class TightBindingModel:
         return k
 
     def _phases(self, k):
+        """``(batch shape, exp(i k.d_m) (..., m))`` for Cartesian or periodic ``k``."""
         k = self._kvec(k)
-        D, Hm = self._bonds
-        n = self.n_orbitals
+        D = self._coo[0]
         # k.d by broadcasting over the few Cartesian axes (faster than a tiny matmul), then
         # exp(i k.d) as cos + i sin written in place (no complex temporaries)
         arg = k[..., 0, None] * D[:, 0]
@@ -192,20 +212,30 @@ class TightBindingModel:
         ph = np.empty(arg.shape, complex)
         np.cos(arg, out=ph.real)
         np.sin(arg, out=ph.imag)
-        return k.shape[:-1], ph, Hm.reshape(len(Hm), n * n)
+        return k.shape[:-1], ph
 
-    def _stacked_bonds(self) -> np.ndarray:
-        """``[H_m, i d_m^a H_m]`` as one (m, (dim + 1) n^2) matrix; kept on the model when it
-        is small (< 64 MiB), rebuilt per call otherwise; never pickled."""
+    def _stacked_bonds(self) -> tuple[np.ndarray | None, np.ndarray]:
+        """``(cols, C)``: the coefficients of ``[H, dH/dk_1, ...]`` at the matrix positions
+        ``cols`` (flat indices i n + j) that any bond touches, ``C (m, (dim + 1) * len(cols))``
+        with ``C[m, 0] = H_m`` and ``C[m, 1 + a] = i d_m^a H_m``; ``cols = None`` when most
+        positions are touched (then ``C`` covers all n^2). Kept on the model when small
+        (< 64 MiB), never pickled."""
         cached = self.__dict__.get("_stacked")
         if cached is not None:
             return cached
-        _, Hm = self._bonds
-        Hm2 = Hm.reshape(len(Hm), -1)
+        D, G, I, J, T = self._coo
+        n, dim, m = self.n_orbitals, self.dim, len(D)
+        flat = I * n + J
+        cols, pos = np.unique(flat, return_inverse=True)
+        if len(cols) > n * n // 2:
+            cols, pos = None, flat
+        C = np.zeros((m, dim + 1, n * n if cols is None else len(cols)), complex)
+        np.add.at(C[:, 0], (G, pos), T)
         dproj = self._bond_directions()
-        stacked = np.concatenate(
-            [Hm2] + [1j * dproj[:, a, None] * Hm2 for a in range(self.dim)], 1)
-        if stacked.nbytes < 64 * 2**20:
+        for a in range(dim):
+            C[:, 1 + a] = 1j * dproj[:, a, None] * C[:, 0]
+        stacked = (cols, C.reshape(m, -1))
+        if C.nbytes < 64 * 2**20:
             object.__setattr__(self, "_stacked", stacked)
         return stacked
 
@@ -219,17 +249,29 @@ class TightBindingModel:
 
     def _bond_directions(self) -> np.ndarray:
         """(m, dim): displacement of each bond group along each periodic direction."""
-        D, _ = self._bonds
+        D = self._coo[0]
         if self.dim == self.lattice_vectors.shape[1]:
             return D
         unit = self.lattice_vectors / np.linalg.norm(self.lattice_vectors, axis=1)[:, None]
         return D @ unit.T
 
+    def _assemble(self, k, components: int) -> np.ndarray:
+        """The first ``components`` of ``[H, dH/dk_1, ...]`` at ``k``: (..., components, n, n)."""
+        batch, ph = self._phases(k)
+        cols, C = self._stacked_bonds()
+        n, dim, m = self.n_orbitals, self.dim, ph.shape[-1]
+        ncol = n * n if cols is None else len(cols)
+        C = C.reshape(m, dim + 1, ncol)[:, :components].reshape(m, -1)
+        vals = np.dot(ph.reshape(-1, m), C)
+        if cols is None:
+            return vals.reshape(batch + (components, n, n))
+        out = np.zeros((vals.shape[0], components, n * n), complex)
+        out[:, :, cols] = vals.reshape(-1, components, ncol)
+        return out.reshape(batch + (components, n, n))
+
     def hamiltonian(self, k) -> np.ndarray:
         """H(k), shape (..., n, n); ``k`` Cartesian in 1/a, shape (..., dim) (units t0)."""
-        batch, ph, Hm2 = self._phases(k)
-        n = self.n_orbitals
-        return np.dot(ph, Hm2).reshape(batch + (n, n))
+        return self._assemble(k, 1)[..., 0, :, :]
 
     def velocity(self, k) -> np.ndarray:
         """dH/dk along the periodic directions, shape (..., dim, n, n) (units t0 a)."""
@@ -237,11 +279,9 @@ class TightBindingModel:
 
     def hamiltonian_and_velocity(self, k) -> tuple[np.ndarray, np.ndarray]:
         """``(H(k), dH/dk)`` from one product of the Bloch phases with the stacked bond
-        matrices ``[H_m, i d_m^a H_m]`` (see :meth:`hamiltonian`, :meth:`velocity`); the fast
-        path of every k-sum."""
-        batch, ph, _ = self._phases(k)
-        n, dim = self.n_orbitals, self.dim
-        out = np.dot(ph, self._stacked_bonds()).reshape(batch + (dim + 1, n, n))
+        coefficients (only the matrix positions that bonds touch; see
+        :meth:`_stacked_bonds`); the fast path of every k-sum."""
+        out = self._assemble(k, self.dim + 1)
         return out[..., 0, :, :], out[..., 1:, :, :]
 
     # -- geometry -------------------------------------------------------------------------
