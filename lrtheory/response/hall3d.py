@@ -13,8 +13,10 @@ for ``O = 1`` or charge the tensor is antisymmetric and only ``b < c`` is comput
 general operator (spin Hall: ``operator="spin_z"`` on a model with a ``spin`` attribute, or
 an (n, n) matrix) every ``(b, c)`` is computed.
 
-k grid: ``n1 x n2 x n3`` uniform grid of the first BZ cell; one eigensystem per chunk serves
-every component and every ``E_F``; the sum runs through :func:`lrtheory.parallel.kmap_reduce`
+k grid: ``n1 x n2 x n3`` uniform grid of the first BZ cell, built chunk by chunk inside the
+workers (memory flat in Nk); one eigensystem per chunk serves every component and every
+``E_F`` (two-band models with ``O`` = 1 or charge need none: closed-form curvature,
+:mod:`lrtheory.kernels.two_band`); the sum runs through :func:`lrtheory.parallel.kmap_reduce`
 (serial, processes or Dask).
 
 Not covered: the orbital Hall conductivity in 3D (``operator="orbital"`` is the 2D ``m_z``
@@ -28,13 +30,14 @@ from functools import partial
 
 import numpy as np
 
-from lrtheory.conventions import DEGEN_TOL, E2_OVER_H
+from lrtheory.conventions import DEGEN_TOL, E2_OVER_H, ELECTRON_CHARGE
 from lrtheory.errors import LrtheoryError, check_finite, check_positive
 from lrtheory.parallel.executor import auto_chunk_size, kmap_reduce
 from lrtheory.response.berry import generalized_berry_curvature
-from lrtheory.response.hall import eigensystem, occupied_sums
+from lrtheory.kernels.two_band import two_band_bands_and_curvature
+from lrtheory.response.hall import METHODS, eigensystem, occupied_sums, uses_two_band_closed_form
 
-__all__ = ["HallTensor", "hall_tensor", "bz_grid_nd"]
+__all__ = ["HallTensor", "hall_tensor", "bz_grid_nd", "grid_points"]
 
 
 @dataclass(frozen=True)
@@ -67,9 +70,28 @@ def bz_grid_nd(model, nk) -> tuple[np.ndarray, float]:
     return frac @ B, abs(np.linalg.det(lat))
 
 
-def _chunk(k, *, model, op, pairs, ef, temperature, degen_tol, weight):
-    eig = eigensystem(model, k, degen_tol)
+def grid_points(bounds, nk: tuple, B: np.ndarray) -> np.ndarray:
+    """Cartesian k of flat indices ``start <= i < stop`` of the grid of :func:`bz_grid_nd`
+    (same order), built inside the worker: memory flat in the number of k-points."""
+    start, stop = (int(x) for x in np.asarray(bounds).reshape(-1)[:2])
+    idx = np.unravel_index(np.arange(start, stop), nk)
+    frac = np.stack([i / m for i, m in zip(idx, nk)], -1)
+    return frac @ B
+
+
+def _chunk(bounds, *, model, nk, B, op, pairs, ef, temperature, degen_tol, weight,
+           method="auto"):
+    k = grid_points(bounds, nk, B)
     out = np.empty((len(pairs), len(ef)))
+    if method == "auto" and uses_two_band_closed_form(model, op):
+        both = getattr(model, "hamiltonian_and_velocity", None)
+        H, dH = both(k) if both is not None else (model.hamiltonian(k), model.velocity(k))
+        for p, (b, c) in enumerate(pairs):
+            e, om = two_band_bands_and_curvature(H, dH[:, b], dH[:, c], degen_tol)
+            om = ELECTRON_CHARGE * om if op == "charge" else om
+            out[p] = occupied_sums(e, om, ef, temperature) * weight
+        return out
+    eig = eigensystem(model, k, degen_tol)
     for p, (b, c) in enumerate(pairs):
         om = generalized_berry_curvature(eig, op, b=b, c=c, model=model)
         out[p] = occupied_sums(eig.energies, om, ef, temperature) * weight
@@ -78,7 +100,8 @@ def _chunk(k, *, model, op, pairs, ef, temperature, degen_tol, weight):
 
 def hall_tensor(model, ef, *, nk=40, temperature: float = 0.0, operator=None,
                 chunk_size: int | None = None, workers: int | None = 1, scheduler=None,
-                degen_tol: float = DEGEN_TOL, progress: bool = False) -> HallTensor:
+                degen_tol: float = DEGEN_TOL, progress: bool = False,
+                method: str = "auto") -> HallTensor:
     """All components ``sigma^O_bc(E_F)`` of a d-dimensional lattice model (d = 2 or 3).
 
     Parameters
@@ -89,22 +112,34 @@ def hall_tensor(model, ef, *, nk=40, temperature: float = 0.0, operator=None,
     temperature : float, ``T >= 0`` (k_B = 1)
     operator : None (number current), "charge" (electrical AHC), "spin_x|y|z", (n, n) array
     workers, scheduler, chunk_size, progress : see :func:`lrtheory.parallel.kmap_reduce`
+    method : "auto" (closed-form two-band curvature where it applies, no ``eigh``) or
+        "sum-over-states" (see :func:`lrtheory.response.hall.hall_conductivity`)
     """
+    if method not in METHODS:
+        raise LrtheoryError(f"method must be one of {METHODS}, got {method!r}")
     ef = check_finite("ef", np.atleast_1d(np.asarray(ef, float)))
     check_positive("temperature", temperature, allow_zero=True)
-    k, vol = bz_grid_nd(model, nk)
-    d = k.shape[1]
+    _, vol = bz_grid_nd(model, 1)  # validates the lattice; the grid is built per chunk
+    lat = np.atleast_2d(np.asarray(model.lattice_vectors, float))
+    d = lat.shape[0]
+    ns = tuple(int(x) for x in np.broadcast_to(np.atleast_1d(np.asarray(nk, int)), (d,)))
+    for v in ns:
+        check_positive("number of k-points per direction", v)
+    n_total = int(np.prod(ns))
     anti = operator is None or (isinstance(operator, str) and operator in ("number", "charge"))
     pairs = [(b, c) for b in range(d) for c in range(d) if (b < c if anti else True)]
-    func = partial(_chunk, model=model, op=operator, pairs=pairs, ef=ef,
-                   temperature=float(temperature), degen_tol=degen_tol,
-                   weight=1.0 / (vol * len(k)))
+    func = partial(_chunk, model=model, nk=ns, B=2 * np.pi * np.linalg.inv(lat).T,
+                   op=operator, pairs=pairs, ef=ef, temperature=float(temperature),
+                   degen_tol=degen_tol, weight=1.0 / (vol * n_total), method=method)
     cs = chunk_size or auto_chunk_size(model.n_orbitals, arrays=16)
-    out = kmap_reduce(func, k, chunk_size=cs, workers=workers, scheduler=scheduler,
+    # the map runs over (start, stop) index ranges: each worker builds its own k-points
+    starts = np.arange(0, n_total, cs)
+    bounds = np.stack([starts, np.minimum(starts + cs, n_total)], -1)
+    out = kmap_reduce(func, bounds, chunk_size=1, workers=workers, scheduler=scheduler,
                       progress=progress, desc="Hall tensor")
     sigma = np.zeros((len(ef), d, d))
     for p, (b, c) in enumerate(pairs):
         sigma[:, b, c] = out[p]
         if anti:
             sigma[:, c, b] = -out[p]
-    return HallTensor(ef, sigma, tuple(int(x) for x in np.broadcast_to(nk, (d,))), str(operator))
+    return HallTensor(ef, sigma, ns, str(operator))
