@@ -27,6 +27,10 @@ def add_parser(sub):
     p.add_argument("--temperature", type=float, default=0.0, help="T >= 0 (t0)")
     p.add_argument("--operator", default="charge", choices=["charge", "orbital", "spin"],
                    help="charge: sigma_xy (e^2/h); orbital: orbital Hall (e * e a^2 t0/hbar / hbar)")
+    p.add_argument("--method", default="auto", choices=["auto", "sum-over-states"],
+                   help="auto: closed-form curvature for two-band models with O = 1/charge "
+                        "(no diagonalization), else the sum over states (S24); "
+                        "sum-over-states: always the latter (cross-check)")
     from lrtheory.parallel.cli_options import add_parallel_args
 
     p.add_argument("--tol", type=float, default=1e-3,
@@ -66,7 +70,7 @@ def run(args) -> int:
     ef_all = np.append(ef, mid if mid is not None else 0.0)
     # O = 1 curve: Chern numbers of every band and, times q, the electrical sigma_xy
     base = hall_conductivity(model, ef_all, nk=args.nk, temperature=args.temperature,
-                             operator=None, **parallel_kwargs(args))
+                             operator=None, method=args.method, **parallel_kwargs(args))
     chern = base.band_chern
     if args.operator == "charge":
         sigma = ELECTRON_CHARGE * base.sigma / E2_OVER_H
@@ -75,12 +79,12 @@ def run(args) -> int:
     else:
         op = "orbital" if args.operator == "orbital" else "spin_z"
         cur = hall_conductivity(model, ef_all, nk=args.nk, temperature=args.temperature,
-                                operator=op, **parallel_kwargs(args))
+                                operator=op, method=args.method, **parallel_kwargs(args))
         sigma, change, unit = cur.sigma, cur.change_on_doubling, "e*[O]/hbar"
     sig_gap = ELECTRON_CHARGE * base.sigma[-1] / E2_OVER_H
     summary = {
         "model": args.model, "parameters": params, "nk": args.nk,
-        "temperature": args.temperature, "operator": args.operator,
+        "temperature": args.temperature, "operator": args.operator, "method": args.method,
         "band_chern": [float(c) for c in chern],
         "occupied_chern": float(chern[:n_occ].sum()) if n_occ else None,
         "gap": [float(x) for x in edges] if edges else None,
