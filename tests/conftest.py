@@ -62,3 +62,10 @@ def pytest_unconfigure(config):
     timer = getattr(config, "_lrtheory_watchdog", None)
     if timer is not None:
         timer.cancel()
+
+
+@pytest.fixture
+def rng(request):
+    """A numpy Generator seeded from the test's node id: reproducible, distinct per test."""
+    seed = zlib.crc32(request.node.nodeid.encode())
+    return np.random.default_rng(seed)
