@@ -18,6 +18,7 @@ import numpy as np
 
 from lrtheory.conventions import DEGEN_TOL
 from lrtheory.errors import GaugeError, ModelError, ShapeError, check_finite
+from lrtheory.kernels.gauge import random_block_unitary
 
 __all__ = ["Eigensystem", "to_band_basis"]
 
@@ -131,12 +132,7 @@ class Eigensystem:
     def randomize_gauge(self, rng: np.random.Generator) -> "Eigensystem":
         """Same eigensystem with random phases on every state and random unitary rotations
         inside every degenerate block (for gauge-invariance tests)."""
-        Nk, n = self.energies.shape
-        G = rng.normal(size=(Nk, n, n)) + 1j * rng.normal(size=(Nk, n, n))
-        G = 0.5 * (G + np.conj(np.swapaxes(G, -1, -2)))
-        G = np.where(self.degenerate(), G, 0.0)
-        w, Q = np.linalg.eigh(G)
-        W = (Q * np.exp(1j * np.pi * w)[:, None, :]) @ np.conj(np.swapaxes(Q, -1, -2))
+        W = random_block_unitary(self.degenerate(), rng)
         U = self.states @ W
         V = np.conj(np.swapaxes(W, -1, -2))[:, None] @ self.velocity @ W[:, None]
         return replace(self, states=U, velocity=V)

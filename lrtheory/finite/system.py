@@ -23,6 +23,7 @@ from functools import cached_property
 import numpy as np
 
 from lrtheory.conventions import DEGEN_TOL
+from lrtheory.kernels.gauge import random_block_unitary
 from lrtheory.errors import (
     LrtheoryError,
     ModelError,
@@ -207,14 +208,11 @@ def random_gauge(eig: Eigensystem, rng: np.random.Generator, *, degen_tol: float
 
     Used by the gauge-invariance tests: every physical output must not change.
     """
-    u = eig.vectors.copy()
+    n = eig.energies.size
+    blocks = np.zeros((n, n), bool)
     for g in eig.groups(degen_tol):
-        m = g.size
-        z = rng.normal(size=(m, m)) + 1j * rng.normal(size=(m, m))
-        q, r = np.linalg.qr(z)
-        q = q * (np.diag(r) / np.abs(np.diag(r)))  # Haar-distributed unitary
-        u[:, g] = u[:, g] @ q
-    return Eigensystem(eig.energies.copy(), u)
+        blocks[np.ix_(g, g)] = True
+    return Eigensystem(eig.energies.copy(), eig.vectors @ random_block_unitary(blocks, rng))
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
