@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["half_bandwidth", "banded_matmul", "near_diagonals", "banded_site_trace"]
+__all__ = ["half_bandwidth", "banded_matmul", "near_diagonals", "band_diagonals",
+           "banded_site_trace"]
 
 
 def half_bandwidth(*stacks: np.ndarray) -> int:
@@ -58,17 +59,28 @@ def near_diagonals(U: np.ndarray, P: np.ndarray, w: int) -> dict[int, np.ndarray
     return out
 
 
-def banded_site_trace(A: np.ndarray | None, diags: dict[int, np.ndarray], w: int) -> np.ndarray:
-    """``t_mu = (A M)_{mu mu}`` from the near diagonals of ``M`` (:func:`near_diagonals`);
-    ``A = None`` means the identity (``t = diag M``). Shape (..., n)."""
+def band_diagonals(A: np.ndarray, w: int) -> dict[int, np.ndarray]:
+    """``{d: A[..., mu, mu + d]}`` for ``d = -w..w`` (views into ``A``)."""
+    return {d: np.diagonal(A, offset=d, axis1=-2, axis2=-1) for d in range(-w, w + 1)}
+
+
+def banded_site_trace(A: dict[int, np.ndarray] | np.ndarray | None, diags: dict[int, np.ndarray],
+                      w: int) -> np.ndarray:
+    """``t_mu = (A M)_{mu mu}`` from the near diagonals of ``M`` (:func:`near_diagonals`).
+
+    ``A``: the banded operator as a stacked matrix, or directly as its diagonals
+    ``{d: A[..., mu, mu + d]}`` (:func:`band_diagonals`; an operator known only through its
+    diagonals never needs a dense n x n array); ``None`` means the identity (``t = diag M``).
+    Shape (..., n)."""
     if A is None:
         return diags[0]
-    n = A.shape[-1]
-    t = np.zeros(diags[0].shape, np.result_type(A, diags[0]))
+    if not isinstance(A, dict):
+        A = band_diagonals(A, w)
+    n = diags[0].shape[-1]
+    t = np.zeros(diags[0].shape, np.result_type(A[0], diags[0]))
     for d in range(-w, w + 1):
-        a = np.diagonal(A, offset=d, axis1=-2, axis2=-1)  # A[mu, mu + d]
         if d >= 0:
-            t[..., :n - d] += a * diags[d]
+            t[..., :n - d] += A[d] * diags[d]
         else:
-            t[..., -d:] += a * diags[d]
+            t[..., -d:] += A[d] * diags[d]
     return t

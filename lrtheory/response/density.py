@@ -52,7 +52,8 @@ import numpy as np
 from lrtheory.bands.eigensystem import Eigensystem
 from lrtheory.conventions import DEGEN_TOL, ELECTRON_CHARGE
 from lrtheory.errors import ConventionError, LrtheoryError, ModelError, check_positive
-from lrtheory.kernels.banded import banded_matmul, banded_site_trace, half_bandwidth, near_diagonals
+from lrtheory.kernels.banded import (band_diagonals, banded_matmul, banded_site_trace,
+                                     half_bandwidth, near_diagonals)
 from lrtheory.kernels.lindhard import LINDHARD, fermi_surface_weight, principal_interband
 from lrtheory.kernels.occupation import fermi
 from lrtheory.parallel.executor import auto_chunk_size, kmap_reduce
@@ -235,9 +236,13 @@ def _chunk_profiles(k, *, model, ef, temperature, smearing, eta, degen_tol):
     Ud = np.conj(np.swapaxes(U, -1, -2))
     n = e.shape[-1]
     y = model.transverse_positions()
-    Vy = 1j * H * (y[None, None, :] - y[None, :, None])
     w = half_bandwidth(H, Vx)
     banded = 2 * w + 1 <= n // 4
+    if banded:  # V_y = i[H, y] only through its diagonals: (V_y)[mu, mu+d] = i H (y_mu+d - y_mu)
+        Vy = {d: 1j * h * (y[d:] - y[:n - d] if d >= 0 else y[:n + d] - y[-d:])
+              for d, h in band_diagonals(H, w).items()}
+    else:
+        Vy = 1j * H * (y[None, None, :] - y[None, :, None])
     VxU = banded_matmul(Vx, U, w) if banded else Vx @ U
     es = Eigensystem(k, e, U, None, float(degen_tol))
     weights = occupation_weights(es, ef, temperature=temperature, smearing=smearing, eta=eta)

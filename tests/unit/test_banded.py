@@ -3,7 +3,8 @@ relative to the operands' scale)."""
 import numpy as np
 import pytest
 
-from lrtheory.kernels.banded import banded_matmul, banded_site_trace, half_bandwidth, near_diagonals
+from lrtheory.kernels.banded import (band_diagonals, banded_matmul, banded_site_trace,
+                                     half_bandwidth, near_diagonals)
 from lrtheory.models import haldane
 
 
@@ -27,6 +28,8 @@ def test_banded_kernels_equal_dense(rng, n, w):
                                    rtol=0, atol=1e-13 * n)
     np.testing.assert_allclose(banded_site_trace(A, diags, w),
                                np.einsum("kii->ki", A @ M), rtol=0, atol=1e-12 * n)
+    np.testing.assert_array_equal(banded_site_trace(band_diagonals(A, w), diags, w),
+                                  banded_site_trace(A, diags, w))
     np.testing.assert_allclose(banded_site_trace(None, diags, w),
                                np.einsum("kii->ki", M), rtol=0, atol=1e-13 * n)
 
