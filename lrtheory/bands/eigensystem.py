@@ -13,6 +13,7 @@ dependent; formulas that need the degenerate limit use divided differences inste
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -92,8 +93,29 @@ class Eigensystem:
         return e[..., :, None] - e[..., None, :]
 
     def degenerate(self) -> np.ndarray:
-        """Boolean (Nk, n, n): True where ``|e_m - e_n| <= degen_tol`` (diagonal included)."""
-        return np.abs(self.energy_differences()) <= self.degen_tol
+        """Boolean (Nk, n, n): True where ``|e_m - e_n| <= degen_tol`` (diagonal included).
+        Computed once per eigensystem (read-only array)."""
+        return self._degenerate
+
+    @cached_property
+    def _degenerate(self) -> np.ndarray:
+        deg = np.abs(self.energy_differences()) <= self.degen_tol
+        deg.setflags(write=False)
+        return deg
+
+    @cached_property
+    def has_degenerate_bands(self) -> bool:
+        """True if two different bands are degenerate (within ``degen_tol``) at some k."""
+        return bool(np.any(self.degenerate().sum(-1) > 1))
+
+    @cached_property
+    def inverse_gap_squared(self) -> np.ndarray:
+        """``1/(e_n - e_m)^2`` (Nk, n, n), 0 inside degenerate blocks (1/t0^2; read-only)."""
+        d = self.energy_differences()
+        deg = self.degenerate()
+        out = np.where(deg, 0.0, 1.0 / np.where(deg, 1.0, d) ** 2)
+        out.setflags(write=False)
+        return out
 
     def operator(self, op: np.ndarray) -> np.ndarray:
         """Matrix elements of an orbital-basis operator in the band basis."""

@@ -241,7 +241,8 @@ class TightBindingModel:
 
     def __getstate__(self):
         state = dict(self.__dict__)
-        state.pop("_stacked", None)  # a cache: rebuilt on demand in the worker
+        for cache in ("_stacked", "_rstacked"):  # caches: rebuilt on demand in the worker
+            state.pop(cache, None)
         return state
 
     def __setstate__(self, state):

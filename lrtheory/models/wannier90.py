@@ -145,7 +145,11 @@ class Wannier90Model(TightBindingModel):
         k, ph, RA, H2, gauge, n = self._w90_parts(k)
         if self.dim != self.lattice_vectors.shape[1]:
             return super().hamiltonian_and_velocity(k)
-        stacked = np.concatenate([H2] + [1j * RA[:, a, None] * H2 for a in range(self.dim)], 1)
+        stacked = self.__dict__.get("_rstacked")
+        if stacked is None:  # [t(R), i (RA)_a t(R)]: small (nrpts x (dim + 1) n^2), kept
+            stacked = np.concatenate([H2] + [1j * RA[:, a, None] * H2 for a in range(self.dim)],
+                                     1)
+            object.__setattr__(self, "_rstacked", stacked)
         out = np.dot(ph, stacked).reshape(k.shape[:-1] + (self.dim + 1, n, n))
         out = out * gauge[..., None, :, :]
         H = out[..., 0, :, :]

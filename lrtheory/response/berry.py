@@ -84,13 +84,6 @@ def band_operator(eig, op, model=None) -> np.ndarray:
     return eig.operator(O)
 
 
-def _inverse_gap_squared(eig) -> np.ndarray:
-    e = eig.energies
-    d = e[:, :, None] - e[:, None, :]
-    deg = np.abs(d) <= eig.degen_tol
-    return np.where(deg, 0.0, 1.0 / np.where(deg, 1.0, d) ** 2)
-
-
 def generalized_berry_curvature(eig, op=None, *, b: int = 0, c: int = 1, model=None,
                                 block_average: bool = True) -> np.ndarray:
     r"""Generalized Berry curvature ``Omega^O_{n,bc}(k)`` of Eq. (S24), shape (Nk, n).
@@ -108,8 +101,8 @@ def generalized_berry_curvature(eig, op=None, *, b: int = 0, c: int = 1, model=N
         X = 0.5 * (O @ vb + vb @ O)
     # sum_{n'} Im(X_{n n'} vc_{n' n}) / (e_n - e_n')^2
     prod = X * np.swapaxes(vc, -1, -2)
-    omega = -2.0 * np.einsum("knm,knm->kn", prod.imag, _inverse_gap_squared(eig))
-    if block_average and np.any(eig.degenerate().sum(-1) > 1):
+    omega = -2.0 * np.einsum("knm,knm->kn", prod.imag, eig.inverse_gap_squared)
+    if block_average and eig.has_degenerate_bands:
         omega = block_average_diagonal(eig, omega)
     return omega
 
