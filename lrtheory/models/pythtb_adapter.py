@@ -29,6 +29,8 @@ what 1.8 exposes) and rebuilt as a
   one whose ``dH/dk`` is the velocity operator.
 
 PythTB does not record time reversal; pass ``time_reversal=U`` to declare it.
+
+Tested with PythTB 1.8.0 (system Python 3.11) and 2.0.2 (``benchmarks/check_pythtb2.sh``).
 """
 from __future__ import annotations
 
@@ -160,9 +162,21 @@ def from_pythtb(tb, *, time_reversal=None, name: str = "PythTB model"):
 
 
 def pythtb_hamiltonian(tb, k_red) -> np.ndarray:
-    """PythTB's own H(k_red) for a stack of reduced k (for cross-checks), shape (Nk, n, n)."""
-    k_red = np.atleast_2d(np.asarray(k_red, float))
-    if _is_v2(tb):
-        return np.asarray(tb.hamiltonian(k_pts=k_red)).reshape(len(k_red), -1, tb.nstate)
+    """PythTB's own H(k_red) for a stack of reduced k (for cross-checks), shape (Nk, n, n).
+
+    ``k_red`` has shape (Nk, dim_k) or (dim_k,) (one point); for ``dim_k = 1`` (ribbons) a
+    flat array of Nk values is also accepted. Spinful models come out in the ``(orbital,
+    spin)`` order of :func:`from_pythtb` (PythTB 2.x's (norb, 2, norb, 2) array flattened).
+    """
+    v2 = _is_v2(tb)
+    dim_k = int(tb.dim_k if v2 else tb._dim_k)
+    k_red = np.asarray(k_red, float)
+    if k_red.ndim == 1:
+        k_red = k_red.reshape(-1, 1) if dim_k == 1 else k_red.reshape(1, -1)
+    if k_red.ndim != 2 or k_red.shape[1] != dim_k:
+        raise ModelError(f"k_red must have shape (Nk, {dim_k}) for this PythTB model, got "
+                         f"{np.shape(k_red)}")
+    if v2:
+        return np.asarray(tb.hamiltonian(k_pts=k_red)).reshape(len(k_red), tb.nstate, tb.nstate)
     n = tb._norb * tb._nspin
     return np.stack([np.asarray(tb._gen_ham(k)).reshape(n, n) for k in k_red])
