@@ -24,9 +24,17 @@ term (r_c x v of the packet), which does not belong to a k-local bulk moment.
 
 Why this form: it is the bulk operator used in Berry-curvature formulas of the orbital Hall
 effect (Bhowal and Vignale, PRB 103, 195309 (2021); Pezo et al.) and it is the only k-local
-choice that is gauge covariant. In a two-band model the off-diagonal elements vanish
-(no third band ``l``), so ``m = diag(m_1, m_2)`` and both choices discussed in
-docs/bulk.md coincide. Units: ``e a^2 t0 / hbar``.
+choice that is gauge covariant. Units: ``e a^2 t0 / hbar``.
+
+Two bands, ``H = d_0 + d.sigma``: the sum over ``l`` has only ``l = n`` and ``l = n'``, and
+since ``v_{--} + v_{++} = Tr dH/dk = 2 grad d_0``,
+
+.. math:: m_{-+} = \frac{iq}{2}\,\frac{v^y_{-+}\partial_x d_0 - v^x_{-+}\partial_y d_0}
+          {\epsilon_- - \epsilon_+},\qquad m_{--} = m_{++}.
+
+The matrix is diagonal only when ``d_0`` does not depend on k (gapped graphene; the Haldane
+model at ``phi = +-pi/2``), not in every two-band model (tested against finite differences of
+``Tr H/2`` for the Haldane model at ``phi = 0.7``).
 """
 from __future__ import annotations
 

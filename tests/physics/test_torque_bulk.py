@@ -46,10 +46,15 @@ def test_proper_current_vanishes_in_tr_insulator_but_orbital_hall_does_not():
     assert np.max(np.abs(pc.value)) < 1e-20
     ohc = hall_conductivity(g, [0.0], nk=96, operator="orbital").sigma[0]
     assert abs(ohc) > 1e-2                          # -1/(16 pi Delta) ~ -0.04 (Dirac)
-    # two bands: m = diag(m_-, m_+) has no interband part, so the dipole d_n of the
-    # proper current vanishes identically, also in a metal (docs/derivations.md)
+    # two bands with k-independent d_0 (gapped graphene): m = diag(m_-, m_+) has no
+    # interband part, so the dipole d_n of the proper current vanishes identically, also in
+    # a metal (docs/derivations.md) ...
     pcm = proper_current(g, "orbital", 1.2, temperature=0.05, nk=48)
     assert np.max(np.abs(pcm.value)) < 1e-15
+    # ... but not when d_0 depends on k (Haldane at phi = 0.7: m_{-+} ~ grad d_0)
+    hp = proper_current(haldane(t2=0.1, phi=0.7, delta=0.3), "orbital", 1.2, temperature=0.05,
+                        nk=48)
+    assert abs(hp.value[0, 1]) > 1e-4 and abs(hp.value[0, 1] + hp.value[1, 0]) < 1e-10
     # a metal with an interband operator: Rashba S_z gives a finite proper current
     pr = proper_current(R, "spin_z", 0.5, temperature=0.01, **Q)
     assert abs(pr.value[0, 1]) > 1e-2 and abs(pr.value[0, 1] + pr.value[1, 0]) < 1e-8
