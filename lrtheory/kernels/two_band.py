@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["d_vector", "two_band_bands_and_curvature"]
+__all__ = ["d_vector", "two_band_bands_and_curvature", "two_band_orbital_hall_curvature"]
 
 
 def d_vector(H: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -53,4 +53,48 @@ def two_band_bands_and_curvature(H: np.ndarray, dHb: np.ndarray, dHc: np.ndarray
     triple = np.einsum("...i,...i->...", d, np.cross(a, c))
     gapped = 2.0 * norm > degen_tol
     lower = np.where(gapped, triple / (2.0 * np.where(gapped, norm, 1.0) ** 3), 0.0)
+    return energies, np.stack([lower, -lower], axis=-1)
+
+
+def two_band_orbital_hall_curvature(H: np.ndarray, dH: np.ndarray, b: int, c: int,
+                                    degen_tol: float, charge: float
+                                    ) -> tuple[np.ndarray, np.ndarray]:
+    r"""Energies (Nk, 2) and generalized curvature ``Omega^m_{n,bc}`` (Nk, 2) of Eq. S24 for
+    ``O = m_z``, the interband orbital-moment matrix of :mod:`lrtheory.response.bulk_omm`,
+    in a two-band 2D model (no ``eigh``).
+
+    With ``A_a = d_a d``, ``g_a = d_a d_0``, ``\hat n = d/|d|`` and the interband products
+    ``Im v^a_{-+} v^c_{+-} = -\hat n.(A_a x A_c)``, ``Re v^a_{-+} v^c_{+-} = S_{ac} =
+    A_a.A_c - (\hat n.A_a)(\hat n.A_c)`` (both derived in :mod:`lrtheory.symbolic.two_band`):
+    the band moments ``m_- = m_+ = m = q \hat n.(A_x x A_y)/(2|d|)``, the interband element
+    ``m_{-+} = (iq/2)(v^y_{-+} g_x - v^x_{-+} g_y)/(e_- - e_+)``, ``X^b = {m, v^b}/2`` has
+    ``X^b_{-+} = m v^b_{-+} + m_{-+} g_b``, hence
+
+    .. math:: \Omega^m_{-,bc} = m\,\Omega_{-,bc}
+              + rac{q\, g_b\,(S_{yc} g_x - S_{xc} g_y)}{8|d|^3},\qquad
+              \Omega^m_{+,bc} = -\Omega^m_{-,bc}.
+
+    Parameters: ``H`` (Nk, 2, 2) (t0), ``dH`` (Nk, 2, 2, 2) ``dH/dk_{x,y}`` (t0 a), current
+    direction ``b``, field direction ``c``, ``charge`` q of the particles (-1: electrons).
+    Returns energies (t0) and ``Omega^m`` (units of m times a^2). Zero where ``2|d| <=
+    degen_tol``. Equal to the sum over states to rounding (tested).
+    """
+    d0, d = d_vector(H)
+    A = [d_vector(dH[:, a])[1] for a in range(2)]
+    g = [d_vector(dH[:, a])[0] for a in range(2)]
+    norm = np.sqrt(np.einsum("...i,...i->...", d, d))
+    gapped = 2.0 * norm > degen_tol
+    safe = np.where(gapped, norm, 1.0)
+    n_hat = d / safe[..., None]
+
+    def metric(u, v):  # S_uv = A_u.A_v - (n.A_u)(n.A_v)
+        return (np.einsum("...i,...i->...", A[u], A[v])
+                - np.einsum("...i,...i->...", n_hat, A[u]) * np.einsum("...i,...i->...", n_hat, A[v]))
+
+    cross_xy = np.einsum("...i,...i->...", n_hat, np.cross(A[0], A[1]))
+    m = charge * cross_xy / (2.0 * safe)
+    omega = np.einsum("...i,...i->...", n_hat, np.cross(A[b], A[c])) / (2.0 * safe**2)
+    extra = charge * g[b] * (metric(1, c) * g[0] - metric(0, c) * g[1]) / (8.0 * safe**3)
+    lower = np.where(gapped, m * omega + extra, 0.0)
+    energies = np.stack([d0 - norm, d0 + norm], axis=-1)
     return energies, np.stack([lower, -lower], axis=-1)

@@ -42,7 +42,8 @@ from lrtheory.bands.eigensystem import Eigensystem
 from lrtheory.conventions import DEGEN_TOL, E2_OVER_H, ELECTRON_CHARGE
 from lrtheory.errors import LrtheoryError, check_finite, check_positive
 from lrtheory.kernels.occupation import fermi, fermi_derivative
-from lrtheory.kernels.two_band import two_band_bands_and_curvature
+from lrtheory.kernels.two_band import (two_band_bands_and_curvature,
+                                       two_band_orbital_hall_curvature)
 from lrtheory.parallel.executor import auto_chunk_size, kmap_reduce
 from lrtheory.response.berry import generalized_berry_curvature, reciprocal_vectors
 
@@ -181,9 +182,11 @@ def grid_slice(bounds: np.ndarray, nk: int, B: np.ndarray) -> tuple[np.ndarray, 
 
 def uses_two_band_closed_form(model, op) -> bool:
     """True when the Hall k-sum of ``model`` takes the closed-form two-band route
-    (:mod:`lrtheory.kernels.two_band`, no ``eigh``): two orbitals and ``O`` a multiple of 1."""
-    return model.n_orbitals == 2 and (op is None or (isinstance(op, str)
-                                                     and op in ("number", "charge")))
+    (:mod:`lrtheory.kernels.two_band`, no ``eigh``): two orbitals and ``O`` a multiple of 1,
+    or the orbital moment ``m_z`` of a 2D model."""
+    if model.n_orbitals != 2 or not (op is None or isinstance(op, str)):
+        return False
+    return op in (None, "number", "charge") or (op == "orbital" and model.dim == 2)
 
 
 METHODS = ("auto", "sum-over-states")
@@ -203,6 +206,8 @@ def bands_and_curvature(model, k, op=None, *, b: int = 0, c: int = 1,
     if method == "auto" and uses_two_band_closed_form(model, op):
         both = getattr(model, "hamiltonian_and_velocity", None)
         H, dH = both(k) if both is not None else (model.hamiltonian(k), model.velocity(k))
+        if op == "orbital":
+            return two_band_orbital_hall_curvature(H, dH, b, c, degen_tol, ELECTRON_CHARGE)
         e, om = two_band_bands_and_curvature(H, dH[:, b], dH[:, c], degen_tol)
         return e, (ELECTRON_CHARGE * om if op == "charge" else om)
     eig = eigensystem(model, k, degen_tol)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-__all__ = ["curvature_identity"]
+__all__ = ["curvature_identity", "metric_identity"]
 
 
 def curvature_identity(sign: int = 1) -> dict:
@@ -46,3 +46,28 @@ def curvature_identity(sign: int = 1) -> dict:
         resid = sp.expand(resid.subs(D**2, d.dot(d)))
         out[name] = sp.simplify(resid)
     return out
+
+
+def metric_identity(sign: int = 1) -> sp.Expr:
+    r"""Residual of ``Re Tr[P_-(a.sigma)P_+(c.sigma)] = a.c - (\hat d.a)(\hat d.c)`` (must be 0;
+    ``sign=-1`` checks a wrong variant). With the curvature identity this gives every
+    interband product ``v^a_{-+} v^c_{+-}`` of a two-band model, used by the closed-form
+    orbital Hall curvature (:func:`lrtheory.kernels.two_band.two_band_orbital_hall_curvature`).
+    """
+    d = sp.Matrix(sp.symbols("d_x d_y d_z", real=True))
+    a = sp.Matrix(sp.symbols("a_x a_y a_z", real=True))
+    c = sp.Matrix(sp.symbols("c_x c_y c_z", real=True))
+    D = sp.Symbol("D", positive=True)
+    sig = [sp.Matrix([[0, 1], [1, 0]]), sp.Matrix([[0, -sp.I], [sp.I, 0]]),
+           sp.Matrix([[1, 0], [0, -1]])]
+
+    def dot_sigma(v):
+        return sum((v[i] * sig[i] for i in range(3)), sp.zeros(2, 2))
+
+    one = sp.eye(2)
+    P_minus = (one - dot_sigma(d) / D) / 2
+    P_plus = (one + dot_sigma(d) / D) / 2
+    tr = sp.expand((P_minus * dot_sigma(a) * P_plus * dot_sigma(c)).trace())
+    closed = a.dot(c) - sign * d.dot(a) * d.dot(c) / D**2
+    resid = sp.expand((sp.re(tr) - closed) * D**2)
+    return sp.simplify(sp.expand(resid.subs(D**2, d.dot(d))))

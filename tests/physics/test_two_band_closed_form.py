@@ -73,8 +73,40 @@ def test_degenerate_points_have_zero_curvature_like_the_general_route():
 
 def test_other_operators_take_the_general_route():
     m = haldane(t0=1.0, t2=0.1, phi=np.pi / 2, delta=0.2)
-    assert not uses_two_band_closed_form(m, "orbital")
+    assert uses_two_band_closed_form(m, "orbital")
     assert not uses_two_band_closed_form(m, np.diag([1.0, -1.0]))
+    assert not uses_two_band_closed_form(m, "spin_z")
+
+
+def test_metric_identity_and_its_wrong_variant():
+    from lrtheory.symbolic.two_band import metric_identity
+
+    assert metric_identity() == 0
+    assert metric_identity(sign=-1) != 0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_orbital_hall_closed_form_equals_sum_over_states(seed):
+    """Omega^m of the interband OMM matrix (bulk_omm), every (b, c) including b = c (non-zero
+    here: the grad d_0 term), on random two-band models whose d_0 depends on k."""
+    rng = np.random.default_rng(100 + seed)
+    model = random_two_band(rng)
+    k = rng.uniform(-4, 4, size=(400, 2))
+    eig = eigensystem(model, k)
+    for b, c in [(0, 1), (1, 0), (0, 0), (1, 1)]:
+        e, om = bands_and_curvature(model, k, "orbital", b=b, c=c)
+        ref = generalized_berry_curvature(eig, "orbital", b=b, c=c)
+        np.testing.assert_allclose(e, eig.energies, rtol=0, atol=1e-12 * np.abs(e).max())
+        np.testing.assert_allclose(om, ref, rtol=0, atol=1e-12 * np.abs(ref).max())
+    assert np.abs(ref).max() > 1e-3
+
+
+def test_orbital_hall_curve_both_methods_agree():
+    m = haldane(t0=1.0, t2=0.1, phi=0.7, delta=0.3)  # d_0 depends on k
+    ef = np.linspace(-3, 3, 25)
+    a = hall_conductivity(m, ef, nk=36, operator="orbital")
+    b = hall_conductivity(m, ef, nk=36, operator="orbital", method="sum-over-states")
+    np.testing.assert_allclose(a.sigma, b.sigma, rtol=0, atol=1e-12 * np.abs(b.sigma).max())
 
 
 @pytest.mark.parametrize("t2,phi,delta", [(0.1, np.pi / 2, 0.2), (0.1, np.pi / 2, 1.0),
