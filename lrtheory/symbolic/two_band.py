@@ -18,15 +18,13 @@ import sympy as sp
 __all__ = ["curvature_identity", "metric_identity"]
 
 
-def curvature_identity(sign: int = 1) -> dict:
-    """Residuals of the lower- and upper-band closed forms (both must be exactly 0).
-
-    ``sign=-1`` checks the opposite sign instead (a wrong variant: the residuals are not 0).
-    """
+def _two_band_symbols():
+    """Real symbol vectors d, a, c, ``D = |d|`` (eliminated through ``D**2 = d.d``), the map
+    ``v -> v.sigma`` and the band projectors ``P_-``, ``P_+`` of ``d.sigma``."""
     d = sp.Matrix(sp.symbols("d_x d_y d_z", real=True))
     a = sp.Matrix(sp.symbols("a_x a_y a_z", real=True))
     c = sp.Matrix(sp.symbols("c_x c_y c_z", real=True))
-    D = sp.Symbol("D", positive=True)  # |d|, eliminated below through D**2 = d.d
+    D = sp.Symbol("D", positive=True)
     sig = [sp.Matrix([[0, 1], [1, 0]]), sp.Matrix([[0, -sp.I], [sp.I, 0]]),
            sp.Matrix([[1, 0], [0, -1]])]
 
@@ -34,8 +32,15 @@ def curvature_identity(sign: int = 1) -> dict:
         return sum((v[i] * sig[i] for i in range(3)), sp.zeros(2, 2))
 
     one = sp.eye(2)
-    P_minus = (one - dot_sigma(d) / D) / 2
-    P_plus = (one + dot_sigma(d) / D) / 2
+    return d, a, c, D, dot_sigma, (one - dot_sigma(d) / D) / 2, (one + dot_sigma(d) / D) / 2
+
+
+def curvature_identity(sign: int = 1) -> dict:
+    """Residuals of the lower- and upper-band closed forms (both must be exactly 0).
+
+    ``sign=-1`` checks the opposite sign instead (a wrong variant: the residuals are not 0).
+    """
+    d, a, c, D, dot_sigma, P_minus, P_plus = _two_band_symbols()
     out = {}
     for name, (Pn, Pm, gap) in {"lower": (P_minus, P_plus, -2 * D),
                                 "upper": (P_plus, P_minus, 2 * D)}.items():
@@ -54,19 +59,7 @@ def metric_identity(sign: int = 1) -> sp.Expr:
     interband product ``v^a_{-+} v^c_{+-}`` of a two-band model, used by the closed-form
     orbital Hall curvature (:func:`lrtheory.kernels.two_band.two_band_orbital_hall_curvature`).
     """
-    d = sp.Matrix(sp.symbols("d_x d_y d_z", real=True))
-    a = sp.Matrix(sp.symbols("a_x a_y a_z", real=True))
-    c = sp.Matrix(sp.symbols("c_x c_y c_z", real=True))
-    D = sp.Symbol("D", positive=True)
-    sig = [sp.Matrix([[0, 1], [1, 0]]), sp.Matrix([[0, -sp.I], [sp.I, 0]]),
-           sp.Matrix([[1, 0], [0, -1]])]
-
-    def dot_sigma(v):
-        return sum((v[i] * sig[i] for i in range(3)), sp.zeros(2, 2))
-
-    one = sp.eye(2)
-    P_minus = (one - dot_sigma(d) / D) / 2
-    P_plus = (one + dot_sigma(d) / D) / 2
+    d, a, c, D, dot_sigma, P_minus, P_plus = _two_band_symbols()
     tr = sp.expand((P_minus * dot_sigma(a) * P_plus * dot_sigma(c)).trace())
     closed = a.dot(c) - sign * d.dot(a) * d.dot(c) / D**2
     resid = sp.expand((sp.re(tr) - closed) * D**2)
