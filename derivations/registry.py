@@ -227,6 +227,8 @@ DERIVATIONS: list[Derivation] = [
     Derivation("s18", "S15-S18", "Edelstein effect of the Rashba gas", "s18_edelstein"),
     Derivation("w1", "kernel W1", "overflow-free (f_a-f_b)/(e_a-e_b) and its limit f'(e)",
                "kernel_w1"),
+    Derivation("two_band", "kernel two-band", "closed-form S24 curvature of d.sigma and the "
+               "interband metric (no diagonalization)", "kernel_two_band"),
 ]
 
 
