@@ -362,6 +362,7 @@ def run_all(a):
                 res["bulk"].append(measure("bulk", N=N, method="pythtb", repeat=1))
         v2 = pythtb2_timings([N for N in Ns if N <= a.pythtb_max])
         res["bulk"] += v2
+        res["bulk"] += wberri_timings([N for N in Ns if N <= min(a.pythtb_max, 480)])
     if "ohe" in cases:
         print("Orbital Hall curve (200 E_F) vs one E_F")
         Nohe = 240
@@ -414,6 +415,32 @@ def pythtb2_timings(Ns):
     return out
 
 
+def wberri_timings(Ns):
+    """WannierBerri (``calculators.static.AHC`` via ``wberri.run`` on ``Grid(NK=(N, N, 1))``)
+    timed in its own venv if one is there: ``python3 -m venv benchmarks/.venv-wberri &&
+    benchmarks/.venv-wberri/bin/pip install wannierberri pythtb numba`` (see
+    benchmarks/wberri_case.py). Minimum of 2 runs up to N = 240, one run above (~30 s)."""
+    venv = ROOT / "benchmarks" / ".venv-wberri" / "bin" / "python"
+    if not venv.exists() or not Ns:
+        return [{"method": "wberri", "error": "no venv with WannierBerri (python3 -m venv "
+                 "benchmarks/.venv-wberri && benchmarks/.venv-wberri/bin/pip install "
+                 "wannierberri pythtb numba)"}]
+    out = []
+    for N in Ns:
+        cmd = [str(venv), str(ROOT / "benchmarks" / "wberri_case.py"), str(N),
+               "2" if N <= 240 else "1"]
+        try:
+            r = subprocess.run(cmd, capture_output=True, text=True, env=child_env(), timeout=1800)
+            line = [x for x in r.stdout.splitlines() if x.startswith("RESULT ")]
+            res = json.loads(line[-1][7:]) if line else {"N": N, "error": r.stderr[-300:]}
+        except subprocess.TimeoutExpired:
+            res = {"N": N, "error": "timeout"}
+        res.update(method="wberri", N=N)
+        print(f"  bulk wberri N={N} -> {res.get('time', res.get('error'))}", flush=True)
+        out.append(res)
+    return out
+
+
 def _get(rows, **kw):
     for r in rows:
         if all(r.get(k) == v for k, v in kw.items()) and "time" in r:
@@ -429,7 +456,7 @@ def summarize(R):
     add("|---|---|---|---|---|---|---|")
     for N in sorted({r["N"] for r in res["bulk"] if "N" in r}):
         fl = _get(res["bulk"], N=N, method="floor")
-        for m in ("lrtheory", "sum-over-states", "plain", "pythtb", "pythtb2"):
+        for m in ("lrtheory", "sum-over-states", "plain", "pythtb", "pythtb2", "wberri"):
             r = _get(res["bulk"], N=N, method=m)
             if r is None or fl is None:
                 continue
@@ -438,7 +465,9 @@ def summarize(R):
                     "sum-over-states": "the same with method='sum-over-states' (eigh + Eq. S24)",
                     "plain": "Eigensystem + Berry curvature via kmap_reduce (benchmark code)",
                     "pythtb": f"PythTB {r.get('version', '1.8')} wf_array + berry_flux (Chern only)",
-                    "pythtb2": f"PythTB {r.get('version', '2.x')} (Python 3.12 venv)"}[m]
+                    "pythtb2": f"PythTB {r.get('version', '2.x')} (Python 3.12 venv)",
+                    "wberri": f"WannierBerri {r.get('version', '?')} AHC at E_F=0 (own venv, "
+                              f"serial, default NKdiv x NKFFT grid)"}[m]
             add(f"| Haldane bulk {m} | {N}x{N} | {r['time']:.3f} | {fl['time']:.3f} | "
                 f"{r['time'] / fl['time']:.2f} | {r.get('maxrss_mb', float('nan')):.0f} | {note} |")
     o = {r["n_ef"]: r for r in res["ohe"] if "time" in r}
@@ -485,7 +514,7 @@ def plots(R, outdir):
     outdir.mkdir(parents=True, exist_ok=True)
     fig, ax = plt.subplots(1, 3, figsize=(13, 3.8))
     for m, style in (("floor", "k--"), ("lrtheory", "o-"), ("sum-over-states", "d-"),
-                     ("plain", "s-"), ("pythtb", "^-"), ("pythtb2", "v-")):
+                     ("plain", "s-"), ("pythtb", "^-"), ("pythtb2", "v-"), ("wberri", "x-")):
         rows = [r for r in res["bulk"] if r.get("method") == m and "time" in r]
         if rows:
             ax[0].loglog([r["N"] ** 2 for r in rows], [r["time"] for r in rows], style,
