@@ -332,7 +332,8 @@ def ribbon_accumulation(model, ef: float, *, nk: int = 2048, temperature: float 
                         smearing: float = DEFAULT_SMEARING, eta: float | None = None,
                         degen_tol: float = DEGEN_TOL, convergence: bool = True,
                         workers: int | None = 1, chunk_size: int | None = None,
-                        scheduler=None, progress: bool = False) -> RibbonAccumulation:
+                        scheduler=None, progress: bool = False,
+                        fermi_surface: str = "smeared") -> RibbonAccumulation:
     r"""Charge, current and OMM density accumulations across a ribbon (Eq. 55, corrected).
 
     Parameters
@@ -342,6 +343,11 @@ def ribbon_accumulation(model, ef: float, *, nk: int = 2048, temperature: float 
     nk : k-points on the uniform grid (symmetric under k -> -k)
     temperature : T (t0); at ``T = 0`` occupations are a step and the Fermi-surface term uses
         a Fermi derivative of width ``smearing``.
+    fermi_surface : ``"smeared"`` (default) or ``"exact"``: at ``T = 0`` the intraband
+        (Fermi-surface) part is then the exact sum over Fermi points
+        ``-(1/G) sum_{k_F} sign(v_nn) A_nn(k_F)`` (:mod:`lrtheory.response.fermi_points`;
+        ``smearing`` no longer enters it; ``nk`` is the grid on which Fermi points are
+        located). ``"exact"`` needs ``temperature == 0``.
     eta : if given, also the exact finite-eta response (part ``"eta"``).
     convergence : also evaluate with ``nk // 2`` and record the max relative change.
     workers, scheduler, progress, chunk_size : execution of the k-sum
@@ -357,18 +363,31 @@ def ribbon_accumulation(model, ef: float, *, nk: int = 2048, temperature: float 
     nk = int(check_positive("nk", nk))
     if nk < 4:
         raise ConventionError(f"nk must be >= 4, got {nk}")
+    if fermi_surface not in ("smeared", "exact"):
+        raise ConventionError(
+            f"fermi_surface must be 'smeared' or 'exact', got {fermi_surface!r}")
+    exact = fermi_surface == "exact"
+    if exact and check_positive("temperature", temperature, allow_zero=True) > 0:
+        raise ConventionError("fermi_surface='exact' is the T = 0 Fermi-point sum; at T > 0 the "
+                              "Fermi derivative is physical: use fermi_surface='smeared'")
     kgrid = model.k_grid(nk)
     prof = _profiles(model, kgrid, ef, temperature, smearing, eta, degen_tol, workers,
                      chunk_size, scheduler, progress)
+    if exact:
+        from lrtheory.response.fermi_points import fermi_point_profiles
+        prof.update(fermi_point_profiles(model, ef, nk=nk, degen_tol=degen_tol))
     conv = {}
     if convergence:
         half = _profiles(model, model.k_grid(nk // 2), ef, temperature, smearing, eta,
                          degen_tol, workers, chunk_size, scheduler, progress)
+        if exact:
+            half.update(fermi_point_profiles(model, ef, nk=nk // 2, degen_tol=degen_tol))
         for key, val in prof.items():
             scale = max(np.max(np.abs(val)), 1e-300)
             conv[key] = float(np.max(np.abs(val - half[key])) / scale) if scale > 1e-14 else 0.0
     params = dict(ef=ef, nk=nk, temperature=temperature, smearing=smearing, eta=eta,
-                  degen_tol=degen_tol, omm_convention="n_m(y) = -(q/2) y jx(y), q = -1, "
+                  degen_tol=degen_tol, fermi_surface=fermi_surface,
+                  omm_convention="n_m(y) = -(q/2) y jx(y), q = -1, "
                   "x from observation point, y from ribbon centre line")
     return RibbonAccumulation(model.transverse_positions(), prof, params, nk, conv)
 

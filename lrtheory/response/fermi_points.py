@@ -1,0 +1,352 @@
+r"""Exact T = 0 Fermi-surface (intraband) term of a ribbon: a sum over Fermi points.
+
+The intraband part of the static response of a site density ``A`` to ``E_x``
+(:mod:`lrtheory.response.density`, coefficient of ``tau``) is, per unit cell,
+
+.. math::
+   \delta\langle A\rangle_{\rm intra}/\tau
+      = \frac{1}{N_k}\sum_k\sum_n f'(\epsilon_{nk})\, v_{nn}(k)\, A_{nn}(k).
+
+At ``T = 0``, ``f'(e) = -\delta(e - E_F)`` and ``(1/N_k)\sum_k \to (1/G)\int_0^G dk`` with
+``G = 2 pi / L`` the length of the ribbon's Brillouin zone (``L`` its period along x).
+Since ``\int dk\,\delta(\epsilon_n(k) - E_F)\, g(k) = \sum_{k_F} g(k_F)/|v_{nn}(k_F)|``,
+
+.. math::
+   \delta\langle A\rangle_{\rm intra}/\tau
+      = -\frac{1}{G}\sum_{(n, k_F)} s_{nk_F}\, A_{nn}(k_F),
+   \qquad s = \mathrm{sign}\, v_{nn}(k_F) = \mathrm{sign}\,\partial_k\epsilon_n(k_F).
+
+``s`` is taken from the bracketing grid interval (the band goes from below to above
+``E_F``: ``s = +1``), not from ``v`` at the root, so a band extremum touching ``E_F`` gives a
+cancelling pair. The ``1/|v|`` of the delta function cancels the ``v`` of the intraband weight:
+the sum is bounded even where ``v -> 0``. Site quantities, exactly as in
+:func:`lrtheory.response.density.site_traces` with ``u`` the eigenvector at ``k_F``:
+charge ``|u_mu|^2``, ``jx = Re conj(u_mu) (V_x u)_mu``, ``jy = Re conj(u_mu) (V_y u)_mu`` with
+``V_x = dH/dk``, ``(V_y)_{mu nu} = i H_{mu nu} (y_nu - y_mu)``, and ``omm = -(q/2) y jx``.
+
+Degenerate bands at ``k_F`` are treated covariantly: if ``m`` sorted bands are degenerate
+(within ``degen_tol``) at ``k_F`` and all ``m`` cross ``E_F`` there in the same direction
+``s`` (a persistent degeneracy, e.g. two identical copies, or an accidental crossing of two
+branches with slopes of the same sign), the block contributes ``s Tr_block[A]`` (each member
+``s Tr_block[A] / m``), which is the ``T -> 0`` limit of the smeared weight
+``f' Tr_block[v A]`` of density.py. A degenerate block at ``k_F`` whose members do not all
+cross in the same direction (``E_F`` exactly at a crossing of branches with opposite slopes)
+raises :class:`~lrtheory.errors.GaugeError`: shift ``ef`` slightly.
+
+Fermi points are located on the periodic grid ``model.k_grid(nk)`` (sign changes of
+``e_n - E_F`` between neighbours, from one batched ``eigvalsh``; the sorted band index ``n``
+is continuous), then refined on all crossings at once: start at the root of the cubic through
+four grid values (O(dk^4)), then Newton steps with ``v_nn`` from the same batched ``eigh``
+(bisection when a step leaves the bracket), to ``|e_n - E_F| <= 8 eps ||H|| sqrt(n)``; the
+eigensystem at which a point converged is the one evaluated (typically 2 ``eigh`` per point).
+Cost: ``nk`` batched ``eigvalsh`` for the scan plus ~2 ``eigh`` per Fermi point.
+
+A pair of Fermi points of one band inside one grid interval (a band extremum just beyond
+``E_F``) shows no sign change; grid extrema within about one grid step of ``E_F`` are
+re-sampled on a 16x finer local grid (``refine_extrema``). A pair missed even there would
+contribute ``s (A(k_1) - A(k_2)) = O(|k_1 - k_2| max |dA/dk|)``: an error that vanishes with
+the grid spacing. ``E_F`` exactly at a touching point of two branches with opposite slopes
+(measure zero) is invisible to the sorted-band sign test between grid points (its
+contribution ``A_+ - A_-`` is then dropped) and a GaugeError on a grid point.
+
+Units: ``hbar = e = 1``; k in 1/a, energies in t0; profiles per unit field ``E_x``, per unit
+cell (length L along x) and per unit ``tau`` (hbar/t0), as in density.py.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lrtheory.conventions import DEGEN_TOL, ELECTRON_CHARGE
+from lrtheory.errors import ConventionError, GaugeError, ModelError, check_positive
+from lrtheory.kernels.gauge import random_block_unitary
+from lrtheory.parallel.executor import auto_chunk_size
+
+__all__ = ["FermiPoints", "find_fermi_points", "fermi_point_profiles", "REFINE_SUBDIVISIONS"]
+
+#: local grid refinement factor around grid extrema near E_F
+REFINE_SUBDIVISIONS = 16
+#: Newton steps allowed before the root search falls back to plain bisection, and the cap
+_NEWTON_ITER, _MAX_ITER = 8, 80
+
+
+@dataclass
+class FermiPoints:
+    """Fermi points ``e_n(k_F) = E_F`` of a ribbon (one entry per sorted band and crossing).
+
+    Attributes
+    ----------
+    k : (c,) Cartesian k_F along the ribbon (1/a), in ``[0, period)``
+    band : (c,) sorted band index n
+    direction : (c,) +1 where the band rises through E_F (right mover), -1 where it falls
+    velocity : (c,) ``v_nn(k_F)`` (t0 a/hbar); for a degenerate block the block average
+        ``Tr_block v / m``
+    block : (c, 2) ``[lo, hi)`` bands degenerate with n at k_F (``hi - lo = 1`` usually)
+    period : G = 2 pi / L, the length of the Brillouin zone (1/a)
+    residual : (c,) ``|e_n(k_F) - E_F|`` at the returned k_F (t0)
+    """
+
+    k: np.ndarray
+    band: np.ndarray
+    direction: np.ndarray
+    velocity: np.ndarray
+    block: np.ndarray
+    period: float
+    residual: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.k)
+
+
+def _check_ribbon(model):
+    if getattr(model, "dim", None) != 1 or not hasattr(model, "transverse_positions"):
+        raise ModelError("Fermi points need a ribbon (1D Bloch model with a transverse axis): "
+                         "build one with model.ribbon(width)")
+
+
+def _hv(model, k):
+    both = getattr(model, "hamiltonian_and_velocity", None)
+    if both is not None:
+        return both(k)
+    return model.hamiltonian(k), model.velocity(k)
+
+
+def _band_energies(model, k, chunk):
+    """Sorted energies (len(k), n) from batched ``eigvalsh`` in chunks of k."""
+    k = np.asarray(k, float).reshape(-1, 1)
+    return np.concatenate([np.linalg.eigvalsh(model.hamiltonian(k[i:i + chunk]))
+                           for i in range(0, len(k), chunk)])
+
+
+def _block_columns(U, lo, hi):
+    """Eigenvector columns ``lo..hi-1`` of each stacked ``U`` (c, n, n), padded to the largest
+    block: ``(Ub (c, n, mmax), mask (c, mmax))``; padded columns have ``mask = False``."""
+    n = U.shape[-1]
+    m = hi - lo
+    j = np.arange(int(m.max()) if len(m) else 1)[None, :]
+    cols = np.minimum(lo[:, None] + j, n - 1)
+    return np.take_along_axis(U, cols[:, None, :], axis=2), j < m[:, None]
+
+
+#: the cubic through the grid values at t = -1, 0, 1, 2 (t in units of the grid step):
+#: coefficients of 1, t, t^2, t^3 = values @ _CUBIC.T
+_CUBIC = np.linalg.inv(np.vander(np.array([-1.0, 0.0, 1.0, 2.0]), 4, increasing=True))
+
+
+def _cubic_guess(f, jj, nn, t_lin):
+    """Root in [0, 1] of the cubic interpolating band ``nn`` through grid points jj-1..jj+2
+    (periodic), from the linear guess ``t_lin``; falls back to ``t_lin``. O(dk^4) accurate
+    for a smooth band, so the Newton iteration starts within ~1e-10 of the root."""
+    nk = f.shape[0]
+    vals = np.stack([f[(jj + d) % nk, nn] for d in (-1, 0, 1, 2)], axis=-1)
+    c = vals @ _CUBIC.T
+    t = t_lin.copy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for _ in range(6):
+            p = c[:, 0] + t * (c[:, 1] + t * (c[:, 2] + t * c[:, 3]))
+            dp = c[:, 1] + t * (2 * c[:, 2] + 3 * t * c[:, 3])
+            t = np.clip(t - p / dp, 0.0, 1.0)
+        p = c[:, 0] + t * (c[:, 1] + t * (c[:, 2] + t * c[:, 3]))
+    ok = np.isfinite(t) & (np.abs(p) <= np.abs(vals[:, 1:3]).max(-1))
+    return np.where(ok, t, t_lin)
+
+
+def _extrema_brackets(model, ef, kgrid, f, dk, chunk):
+    """Extra brackets ``(a, b, fa, fb, band)`` from grid extrema near E_F that show no sign
+    change (module doc)."""
+    fm, fp = np.roll(f, 1, axis=0), np.roll(f, -1, axis=0)
+    same = ((f < 0) == (fm < 0)) & ((f < 0) == (fp < 0))
+    near = np.abs(f) <= 2 * np.maximum(np.abs(fm - f), np.abs(fp - f))
+    is_min = (f > 0) & (f <= fm) & (f < fp)
+    is_max = (f < 0) & (f >= fm) & (f > fp)
+    ii, nn = np.nonzero(same & near & (is_min | is_max))
+    if len(ii) == 0:
+        return (np.zeros(0),) * 4 + (np.zeros(0, int),)
+    s = REFINE_SUBDIVISIONS
+    t = np.linspace(-1.0, 1.0, 2 * s + 1)
+    kf = kgrid[ii][:, None] + dk * t[None, :]  # (c, 2s+1)
+    e = _band_energies(model, kf.ravel(), chunk).reshape(len(ii), 2 * s + 1, -1)
+    g = e[np.arange(len(ii)), :, nn] - ef  # (c, 2s+1)
+    below = g < 0
+    ci, j = np.nonzero(below[:, :-1] != below[:, 1:])
+    return kf[ci, j], kf[ci, j + 1], g[ci, j], g[ci, j + 1], nn[ci]
+
+
+def _locate(model, ef, nk, refine_extrema, chunk):
+    """Brackets of every Fermi point on the grid: dict of a, b, fa, fb (fa, fb of opposite
+    sign or one zero), band, direction, x0 (start of the root search), period G, ftol."""
+    kgrid = np.asarray(model.k_grid(nk), float)[:, 0]
+    G = float(np.asarray(model.k_grid(2), float)[1, 0] * 2)
+    E = _band_energies(model, kgrid, chunk)  # (nk, n)
+    f = E - ef
+    below = f < 0
+    jj, nn = np.nonzero(below != np.roll(below, -1, axis=0))
+    j1 = (jj + 1) % nk
+    a, b = kgrid[jj], kgrid[j1] + G * (j1 == 0)  # exact grid values at both ends
+    fa, fb = f[jj, nn], f[j1, nn]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_lin = np.where(fa == fb, 0.5, fa / (fa - fb))
+    x0 = a + (b - a) * _cubic_guess(f, jj, nn, t_lin)
+    if refine_extrema:
+        ea, eb, efa, efb, enn = _extrema_brackets(model, ef, kgrid, f, G / nk, chunk)
+        a, b, fa, fb, nn = (np.concatenate(x) for x in
+                            ((a, ea), (b, eb), (fa, efa), (fb, efb), (nn, enn)))
+        x0 = np.concatenate([x0, ea + (eb - ea) * efa / (efa - efb)])
+    scale = max(1.0, float(np.abs(E).max()))
+    n = E.shape[1]
+    return dict(a=a, b=b, fa=fa, fb=fb, band=nn.astype(int), x0=x0,
+                direction=np.where(fa < 0, 1, -1).astype(int),  # below -> above: right mover
+                G=G, ftol=8 * np.finfo(float).eps * scale * np.sqrt(n),
+                ktol=8 * np.finfo(float).eps * G)
+
+
+def _accumulate(sums, H, V, e, U, band, direction, degen_tol, y, rng):
+    """Block data at Fermi points from one eigensystem, and (if ``sums``) the site sums
+    ``sum_c s_c / m_c Tr_block[A]`` for A = charge, jx, jy. Returns (lo, hi, v_block)."""
+    en = e[np.arange(len(band)), band]
+    lo = np.sum(e < (en - degen_tol)[:, None], axis=1)
+    hi = np.sum(e <= (en + degen_tol)[:, None], axis=1)
+    if rng is not None:
+        U = U @ random_block_unitary(np.abs(e[:, :, None] - e[:, None, :]) <= degen_tol, rng)
+    Ub, mask = _block_columns(U, lo, hi)
+    cU = np.conj(Ub)
+    VxUb = V[:, 0] @ Ub
+    vb = (np.einsum("cmb,cmb->cb", cU, VxUb).real * mask).sum(1) / (hi - lo)
+    if sums is not None:
+        w = np.where(mask, (direction / (hi - lo))[:, None], 0.0)  # (c, mmax)
+        Vy = 1j * H * (y[None, None, :] - y[None, :, None])
+        sums["charge"] += np.einsum("cmb,cmb,cb->m", cU, Ub, w).real
+        sums["jx"] += np.einsum("cmb,cmb,cb->m", cU, VxUb, w).real
+        sums["jy"] += np.einsum("cmb,cmb,cb->m", cU, Vy @ Ub, w).real
+    return lo, hi, vb
+
+
+def _solve(model, ef, br, degen_tol, chunk, sums, y, rng):
+    """Safeguarded Newton iteration (v_nn from the same eigh) on all brackets at once; each
+    Fermi point is evaluated (block, velocity, site sums) with the eigensystem at which it
+    converged. Returns a :class:`FermiPoints` (sorted by k, then band)."""
+    a, b, fa, fb = (np.array(br[x], float) for x in ("a", "b", "fa", "fb"))
+    band, direction, x = br["band"], br["direction"], np.array(br["x0"], float)
+    c = len(x)
+    vel, resid = np.zeros(c), np.zeros(c)
+    block = np.zeros((c, 2), int)
+    active = np.ones(c, bool)
+    for it in range(_MAX_ITER):
+        idx = np.nonzero(active)[0]
+        for i0 in range(0, len(idx), chunk):
+            ix = idx[i0:i0 + chunk]
+            H, V = _hv(model, x[ix, None])
+            e, U = np.linalg.eigh(H)
+            rows = np.arange(len(ix))
+            fx = e[rows, band[ix]] - ef
+            done = ((np.abs(fx) <= br["ftol"]) | (np.abs(b[ix] - a[ix]) <= br["ktol"])
+                    | (it == _MAX_ITER - 1))
+            if done.any():
+                d = ix[done]
+                lo, hi, vb = _accumulate(sums, H[done], V[done], e[done], U[done], band[d],
+                                         direction[d], degen_tol, y, rng)
+                vel[d], block[d, 0], block[d, 1], resid[d] = vb, lo, hi, np.abs(fx[done])
+                active[d] = False
+            go = ~done
+            if go.any():
+                g, fg = ix[go], fx[go]
+                u = U[go, :, band[g]]
+                vn = np.einsum("cm,cmn,cn->c", np.conj(u), V[go, 0], u).real
+                left = np.sign(fg) == np.sign(fa[g])  # root between x and b
+                a[g], fa[g] = np.where(left, x[g], a[g]), np.where(left, fg, fa[g])
+                b[g], fb[g] = np.where(left, b[g], x[g]), np.where(left, fb[g], fg)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    newton = x[g] - fg / vn
+                lo_k, hi_k = np.minimum(a[g], b[g]), np.maximum(a[g], b[g])
+                inside = (newton > lo_k) & (newton < hi_k) & (it < _NEWTON_ITER)
+                x[g] = np.where(inside, newton, 0.5 * (a[g] + b[g]))
+        if not active.any():
+            break
+    kf = np.mod(x, br["G"])
+    order = np.lexsort((band, kf))
+    return FermiPoints(kf[order], band[order], direction[order], vel[order], block[order],
+                       br["G"], resid[order])
+
+
+def _setup(model, ef, nk, degen_tol, chunk_size):
+    _check_ribbon(model)
+    ef = float(ef)
+    if not np.isfinite(ef):
+        raise ConventionError(f"ef must be finite, got {ef!r}")
+    nk = int(check_positive("nk", nk))
+    if nk < 4:
+        raise ConventionError(f"nk must be >= 4, got {nk}")
+    check_positive("degen_tol", degen_tol, allow_zero=True)
+    return ef, nk, int(chunk_size or auto_chunk_size(model.n_orbitals))
+
+
+def find_fermi_points(model, ef: float, *, nk: int = 2048, degen_tol: float = DEGEN_TOL,
+                      refine_extrema: bool = True, chunk_size: int | None = None
+                      ) -> FermiPoints:
+    """All ``(n, k_F)`` with ``e_n(k_F) = ef`` (t0) on the ribbon's Brillouin zone.
+
+    ``nk``: detection grid (``model.k_grid(nk)``, periodic); it must resolve the Fermi points
+    of each band (module doc). Crossings exactly at grid points are found once each.
+    Returns a :class:`FermiPoints` (empty for an insulator); raises GaugeError if ``ef`` sits
+    on a degenerate crossing of branches with opposite slopes.
+    """
+    ef, nk, chunk = _setup(model, ef, nk, degen_tol, chunk_size)
+    br = _locate(model, ef, nk, refine_extrema, chunk)
+    pts = _solve(model, ef, br, degen_tol, chunk, None, None, None)
+    _check_blocks(pts)
+    return pts
+
+
+def _check_blocks(pts: FermiPoints, rel_ktol: float = 1e-8):
+    """Every degenerate block at a Fermi point must be crossed by all its m members, at the
+    same k_F, in the same direction (module doc); else GaugeError."""
+    G = pts.period
+    for i in np.nonzero(pts.block[:, 1] - pts.block[:, 0] > 1)[0]:
+        m = pts.block[i, 1] - pts.block[i, 0]
+        dk = np.abs(pts.k - pts.k[i])
+        dk = np.minimum(dk, G - dk)
+        same = ((dk <= rel_ktol * G) & (pts.block[:, 0] == pts.block[i, 0])
+                & (pts.block[:, 1] == pts.block[i, 1]))
+        if same.sum() != m or np.any(pts.direction[same] != pts.direction[i]):
+            raise GaugeError(
+                f"E_F sits at a crossing of {m} degenerate bands ({pts.block[i, 0]}..."
+                f"{pts.block[i, 1] - 1}) at k = {pts.k[i]:.12g} whose branches do not all cross "
+                "E_F in the same direction: the sorted-band Fermi-surface term is ill-defined "
+                "there; shift ef slightly (or lower degen_tol if the bands are only nearly "
+                "degenerate)")
+
+
+def fermi_point_profiles(model, ef: float, *, nk: int = 2048, degen_tol: float = DEGEN_TOL,
+                         points: FermiPoints | None = None, refine_extrema: bool = True,
+                         chunk_size: int | None = None,
+                         randomize_gauge: np.random.Generator | None = None) -> dict:
+    r"""Exact ``T = 0`` intraband site profiles ``-(1/G) sum_{k_F} s A(k_F)`` (module doc).
+
+    Returns ``{"intraband_charge", "intraband_jx", "intraband_jy", "intraband_omm"}``, each
+    (n_orbitals,), in the units and conventions of
+    :func:`lrtheory.response.density.ribbon_accumulation` (per unit ``E_x``, cell and ``tau``;
+    ``omm = -(q/2) y jx``, q = -1). Exactly zero when no band crosses ``ef``.
+    ``points``: evaluate at the Fermi points of an earlier :func:`find_fermi_points` call
+    (then ``nk``, ``refine_extrema`` are not used). ``randomize_gauge``: for tests, a
+    Generator that multiplies the eigenvectors at every k_F by random phases / random
+    unitaries inside degenerate blocks (:func:`lrtheory.kernels.gauge.random_block_unitary`);
+    the result must not change.
+    """
+    ef, nk, chunk = _setup(model, ef, nk, degen_tol, chunk_size)
+    y = np.asarray(model.transverse_positions(), float)
+    sums = {q: np.zeros(len(y)) for q in ("charge", "jx", "jy")}
+    if points is None:
+        br = _locate(model, ef, nk, refine_extrema, chunk)
+        points = _solve(model, ef, br, degen_tol, chunk, sums, y, randomize_gauge)
+    else:
+        for i in range(0, len(points), chunk):
+            sl = slice(i, i + chunk)
+            H, V = _hv(model, points.k[sl, None])
+            e, U = np.linalg.eigh(H)
+            _accumulate(sums, H, V, e, U, points.band[sl], points.direction[sl], degen_tol,
+                        y, randomize_gauge)
+    _check_blocks(points)
+    prof = {f"intraband_{q}": -val / points.period for q, val in sums.items()}
+    prof["intraband_omm"] = -(ELECTRON_CHARGE / 2.0) * y * prof["intraband_jx"]
+    return prof
