@@ -39,6 +39,9 @@ def add_parser(sub):
     p.add_argument("--temperature", default="0", help="temperature (t0); 0 = step occupations")
     p.add_argument("--smearing", default="0.02",
                    help="width of f' for the Fermi-surface term at T = 0 (t0)")
+    p.add_argument("--fermi-surface", default="smeared", choices=["smeared", "exact"],
+                   help="T = 0 Fermi-surface (intraband) term: smeared f' of width --smearing "
+                        "(default) or the exact sum over Fermi points")
     from lrtheory.parallel.cli_options import add_parallel_args
 
     p.add_argument("--tol", type=float, default=1e-3,
@@ -66,11 +69,12 @@ def run(args) -> int:
     ef = parse_number(args.ef, "--ef")
     acc = ribbon_accumulation(rib, ef, nk=args.nk, temperature=parse_number(args.temperature,
                               "--temperature"), smearing=parse_number(args.smearing, "--smearing"),
-                              **parallel_kwargs(args))
+                              fermi_surface=args.fermi_surface, **parallel_kwargs(args))
     q = OPERATORS[args.operator]
     intra, inter = acc.get("intraband", q), acc.get("interband", q)
     conv = max(acc.convergence.get(f"intraband_{q}", 0.0), acc.convergence.get(f"interband_{q}", 0.0))
     summary = dict(model=args.model, width=width, ef=ef, nk=args.nk, operator=args.operator,
+                   fermi_surface=args.fermi_surface,
                    intraband_max=float(np.abs(intra).max()), intraband_total=float(intra.sum()),
                    interband_max=float(np.abs(inter).max()), interband_total=float(inter.sum()),
                    rel_change_nk_half=conv)

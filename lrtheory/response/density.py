@@ -246,9 +246,8 @@ def _chunk_profiles(k, *, model, ef, temperature, smearing, eta, degen_tol):
     VxU = banded_matmul(Vx, U, w) if banded else Vx @ U
     es = Eigensystem(k, e, U, None, float(degen_tol))
     weights = occupation_weights(es, ef, temperature=temperature, smearing=smearing, eta=eta)
-    deg = np.abs(e[:, :, None] - e[:, None, :]) <= degen_tol
-    off_block = bool(np.any(deg & ~np.eye(n, dtype=bool)))
     eye = np.eye(n, dtype=bool)
+    off_block = es.has_degenerate_bands
     if off_block:  # degenerate bands: weights on degenerate blocks need those v elements
         lo, hi = response_band_blocks(weights)
     else:  # diagonal weights (Fermi surface) are taken apart below with diag(v) only
@@ -261,13 +260,13 @@ def _chunk_profiles(k, *, model, ef, temperature, smearing, eta, degen_tol):
         VyU = Vy @ U
     out = {}
     for part, wt in weights.items():
-        R = np.swapaxes(wt, -1, -2) * vband  # R_{n'n} = w_{nn'} v_{n'n} (response_matrices)
         if off_block:
+            R = np.swapaxes(wt, -1, -2) * vband  # R_{n'n} = w_{nn'} v_{n'n} (response_matrices)
             P = _blocked_times_Ud(R, Ud, lo, hi)
         else:
-            diag_R = np.diagonal(wt, axis1=-2, axis2=-1) * vdiag
-            P = diag_R[:, :, None] * Ud
+            P = (np.diagonal(wt, axis1=-2, axis2=-1) * vdiag)[:, :, None] * Ud
             if part != "intraband":  # intraband weights are diagonal without degeneracies
+                R = np.swapaxes(wt, -1, -2) * vband
                 R[:, eye] = 0
                 P += _blocked_times_Ud(R, Ud, lo, hi)
         if banded:
