@@ -525,7 +525,7 @@ def plots(R, outdir):
         ax0b.semilogx([r["nk_total"] for r in mem], [r["maxrss_mb"] for r in mem], "r:",
                       label="peak RSS (MB)")
         ax0b.set_ylabel("peak RSS of the Hall k-sum (MB)", color="r")
-        ax0b.set_ylim(bottom=0)
+        ax0b.set_ylim(0, 1.3 * max(r["maxrss_mb"] for r in mem))  # keep the line visible
     ax[0].set_xlabel("Nk (Haldane bulk)")
     ax[0].set_ylabel("time (s)")
     ax[0].legend(fontsize=8)
