@@ -393,26 +393,32 @@ def run_all(a):
     return R
 
 
-def pythtb2_timings(Ns):
-    """PythTB 2.x needs Python >= 3.12: time it in a separate venv if one is there
-    (``benchmarks/.venv-pythtb2``, made by ``python benchmarks/run.py --make-pythtb2-venv``)."""
-    venv = ROOT / "benchmarks" / ".venv-pythtb2" / "bin" / "python"
+def _peer_timings(method, venv_dir, script, Ns, missing, extra_args=lambda N: []):
+    """Time a peer package that lives in its own venv (``benchmarks/<venv_dir>``): run
+    ``benchmarks/<script> N [extra]`` per N and read its ``RESULT {json}`` line."""
+    venv = ROOT / "benchmarks" / venv_dir / "bin" / "python"
     if not venv.exists() or not Ns:
-        return [{"method": "pythtb2", "error": "no Python >= 3.12 venv with PythTB 2.x "
-                 "(python benchmarks/run.py --make-pythtb2-venv)"}]
+        return [{"method": method, "error": missing}]
     out = []
     for N in Ns:
-        cmd = [str(venv), str(ROOT / "benchmarks" / "pythtb2_case.py"), str(N)]
+        cmd = [str(venv), str(ROOT / "benchmarks" / script), str(N), *extra_args(N)]
         try:
             r = subprocess.run(cmd, capture_output=True, text=True, env=child_env(), timeout=1800)
             line = [x for x in r.stdout.splitlines() if x.startswith("RESULT ")]
             res = json.loads(line[-1][7:]) if line else {"N": N, "error": r.stderr[-300:]}
         except subprocess.TimeoutExpired:
             res = {"N": N, "error": "timeout"}
-        res.update(method="pythtb2", N=N)
-        print(f"  bulk pythtb2 N={N} -> {res.get('time', res.get('error'))}", flush=True)
+        res.update(method=method, N=N)
+        print(f"  bulk {method} N={N} -> {res.get('time', res.get('error'))}", flush=True)
         out.append(res)
     return out
+
+
+def pythtb2_timings(Ns):
+    """PythTB 2.x needs Python >= 3.12: time it in a separate venv if one is there
+    (``benchmarks/.venv-pythtb2``, made by ``benchmarks/check_pythtb2.sh``)."""
+    return _peer_timings("pythtb2", ".venv-pythtb2", "pythtb2_case.py", Ns,
+                         "no Python >= 3.12 venv with PythTB 2.x (benchmarks/check_pythtb2.sh)")
 
 
 def wberri_timings(Ns):
@@ -420,25 +426,10 @@ def wberri_timings(Ns):
     timed in its own venv if one is there: ``python3 -m venv benchmarks/.venv-wberri &&
     benchmarks/.venv-wberri/bin/pip install wannierberri pythtb numba`` (see
     benchmarks/wberri_case.py). Minimum of 2 runs up to N = 240, one run above (~30 s)."""
-    venv = ROOT / "benchmarks" / ".venv-wberri" / "bin" / "python"
-    if not venv.exists() or not Ns:
-        return [{"method": "wberri", "error": "no venv with WannierBerri (python3 -m venv "
-                 "benchmarks/.venv-wberri && benchmarks/.venv-wberri/bin/pip install "
-                 "wannierberri pythtb numba)"}]
-    out = []
-    for N in Ns:
-        cmd = [str(venv), str(ROOT / "benchmarks" / "wberri_case.py"), str(N),
-               "2" if N <= 240 else "1"]
-        try:
-            r = subprocess.run(cmd, capture_output=True, text=True, env=child_env(), timeout=1800)
-            line = [x for x in r.stdout.splitlines() if x.startswith("RESULT ")]
-            res = json.loads(line[-1][7:]) if line else {"N": N, "error": r.stderr[-300:]}
-        except subprocess.TimeoutExpired:
-            res = {"N": N, "error": "timeout"}
-        res.update(method="wberri", N=N)
-        print(f"  bulk wberri N={N} -> {res.get('time', res.get('error'))}", flush=True)
-        out.append(res)
-    return out
+    return _peer_timings("wberri", ".venv-wberri", "wberri_case.py", Ns,
+                         "no venv with WannierBerri (python3 -m venv benchmarks/.venv-wberri && "
+                         "benchmarks/.venv-wberri/bin/pip install wannierberri pythtb numba)",
+                         lambda N: ["2" if N <= 240 else "1"])
 
 
 def _get(rows, **kw):
