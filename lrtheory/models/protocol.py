@@ -21,7 +21,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-__all__ = ["BlochModel"]
+__all__ = ["BlochModel", "hamiltonian_and_velocity"]
 
 
 @runtime_checkable
@@ -34,3 +34,13 @@ class BlochModel(Protocol):
     def hamiltonian(self, k: np.ndarray) -> np.ndarray: ...
 
     def velocity(self, k: np.ndarray) -> np.ndarray: ...
+
+
+def hamiltonian_and_velocity(model, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(H(k), dH/dk)`` of any protocol model: the model's fused
+    ``hamiltonian_and_velocity(k)`` fast path when it has one (one product of Bloch phases
+    with stacked bond coefficients), else ``hamiltonian(k)`` and ``velocity(k)``."""
+    both = getattr(model, "hamiltonian_and_velocity", None)
+    if both is not None:
+        return both(k)
+    return model.hamiltonian(k), model.velocity(k)

@@ -56,6 +56,7 @@ from lrtheory.kernels.banded import (band_diagonals, banded_matmul, banded_site_
                                      half_bandwidth, near_diagonals)
 from lrtheory.kernels.lindhard import LINDHARD, fermi_surface_weight, principal_interband
 from lrtheory.kernels.occupation import fermi
+from lrtheory.models.protocol import hamiltonian_and_velocity
 from lrtheory.parallel.executor import auto_chunk_size, kmap_reduce
 
 __all__ = [
@@ -229,8 +230,7 @@ def _chunk_profiles(k, *, model, ef, temperature, smearing, eta, degen_tol):
 
     Same sums as :func:`site_traces` of :func:`to_orbital` (tested to rounding).
     """
-    both = getattr(model, "hamiltonian_and_velocity", None)  # optional fast path (protocol)
-    H, V = both(k) if both is not None else (model.hamiltonian(k), model.velocity(k))
+    H, V = hamiltonian_and_velocity(model, k)
     Vx = V[:, 0]
     e, U = np.linalg.eigh(H)
     Ud = np.conj(np.swapaxes(U, -1, -2))

@@ -61,6 +61,7 @@ import numpy as np
 from lrtheory.conventions import DEGEN_TOL, ELECTRON_CHARGE
 from lrtheory.errors import ConventionError, GaugeError, ModelError, check_positive
 from lrtheory.kernels.gauge import random_block_unitary
+from lrtheory.models.protocol import hamiltonian_and_velocity
 from lrtheory.parallel.executor import auto_chunk_size
 
 __all__ = ["FermiPoints", "find_fermi_points", "fermi_point_profiles", "REFINE_SUBDIVISIONS"]
@@ -103,13 +104,6 @@ def _check_ribbon(model):
     if getattr(model, "dim", None) != 1 or not hasattr(model, "transverse_positions"):
         raise ModelError("Fermi points need a ribbon (1D Bloch model with a transverse axis): "
                          "build one with model.ribbon(width)")
-
-
-def _hv(model, k):
-    both = getattr(model, "hamiltonian_and_velocity", None)
-    if both is not None:
-        return both(k)
-    return model.hamiltonian(k), model.velocity(k)
 
 
 def _band_energies(model, k, chunk):
@@ -236,7 +230,7 @@ def _solve(model, ef, br, degen_tol, chunk, sums, y, rng):
         idx = np.nonzero(active)[0]
         for i0 in range(0, len(idx), chunk):
             ix = idx[i0:i0 + chunk]
-            H, V = _hv(model, x[ix, None])
+            H, V = hamiltonian_and_velocity(model, x[ix, None])
             e, U = np.linalg.eigh(H)
             rows = np.arange(len(ix))
             fx = e[rows, band[ix]] - ef
@@ -342,7 +336,7 @@ def fermi_point_profiles(model, ef: float, *, nk: int = 2048, degen_tol: float =
     else:
         for i in range(0, len(points), chunk):
             sl = slice(i, i + chunk)
-            H, V = _hv(model, points.k[sl, None])
+            H, V = hamiltonian_and_velocity(model, points.k[sl, None])
             e, U = np.linalg.eigh(H)
             _accumulate(sums, H, V, e, U, points.band[sl], points.direction[sl], degen_tol,
                         y, randomize_gauge)

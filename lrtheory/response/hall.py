@@ -44,6 +44,7 @@ from lrtheory.errors import LrtheoryError, check_finite, check_positive
 from lrtheory.kernels.occupation import fermi, fermi_derivative
 from lrtheory.kernels.two_band import (two_band_bands_and_curvature,
                                        two_band_orbital_hall_curvature)
+from lrtheory.models.protocol import hamiltonian_and_velocity
 from lrtheory.parallel.executor import auto_chunk_size, kmap_reduce
 from lrtheory.response.berry import generalized_berry_curvature, reciprocal_vectors
 
@@ -204,8 +205,7 @@ def bands_and_curvature(model, k, op=None, *, b: int = 0, c: int = 1,
     if method not in METHODS:
         raise LrtheoryError(f"method must be one of {METHODS}, got {method!r}")
     if method == "auto" and uses_two_band_closed_form(model, op):
-        both = getattr(model, "hamiltonian_and_velocity", None)
-        H, dH = both(k) if both is not None else (model.hamiltonian(k), model.velocity(k))
+        H, dH = hamiltonian_and_velocity(model, k)
         if op == "orbital":
             return two_band_orbital_hall_curvature(H, dH, b, c, degen_tol, ELECTRON_CHARGE)
         e, om = two_band_bands_and_curvature(H, dH[:, b], dH[:, c], degen_tol)

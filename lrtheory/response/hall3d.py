@@ -35,6 +35,7 @@ from lrtheory.errors import LrtheoryError, check_finite, check_positive
 from lrtheory.parallel.executor import auto_chunk_size, kmap_reduce
 from lrtheory.response.berry import generalized_berry_curvature
 from lrtheory.kernels.two_band import two_band_bands_and_curvature
+from lrtheory.models.protocol import hamiltonian_and_velocity
 from lrtheory.response.hall import METHODS, eigensystem, occupied_sums, uses_two_band_closed_form
 
 __all__ = ["HallTensor", "hall_tensor", "bz_grid_nd", "grid_points"]
@@ -84,8 +85,7 @@ def _chunk(bounds, *, model, nk, B, op, pairs, ef, temperature, degen_tol, weigh
     k = grid_points(bounds, nk, B)
     out = np.empty((len(pairs), len(ef)))
     if method == "auto" and uses_two_band_closed_form(model, op):
-        both = getattr(model, "hamiltonian_and_velocity", None)
-        H, dH = both(k) if both is not None else (model.hamiltonian(k), model.velocity(k))
+        H, dH = hamiltonian_and_velocity(model, k)
         for p, (b, c) in enumerate(pairs):
             e, om = two_band_bands_and_curvature(H, dH[:, b], dH[:, c], degen_tol)
             om = ELECTRON_CHARGE * om if op == "charge" else om
