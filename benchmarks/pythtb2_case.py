@@ -10,17 +10,10 @@ import time
 import numpy as np
 import pythtb
 
+from pythtb_haldane import LATTICE, ORBITALS, set_haldane_terms  # noqa: E402 (benchmarks/)
+
 N = int(sys.argv[1])
-t0, t2, phi, delta = 1.0, 0.1, np.pi / 2, 0.2
-lat = pythtb.Lattice([[1.0, 0.0], [0.5, np.sqrt(3) / 2]], [[0.0, 0.0], [1 / 3, 1 / 3]],
-                     periodic_dirs=[0, 1])
-m = pythtb.TBModel(lat)
-m.set_onsite([delta, -delta])
-for R in [(0, 0), (-1, 0), (0, -1)]:
-    m.set_hop(-t0, 0, 1, list(R))
-for R in [(1, 0), (-1, 1), (0, -1)]:
-    m.set_hop(t2 * np.exp(1j * phi), 0, 0, list(R))
-    m.set_hop(t2 * np.exp(-1j * phi), 1, 1, list(R))
+m = set_haldane_terms(pythtb.TBModel(pythtb.Lattice(LATTICE, ORBITALS, periodic_dirs=[0, 1])))
 t = time.perf_counter()
 c = m.chern_number((0, 1), (N, N), occ_idxs=[0])
 dt = time.perf_counter() - t

@@ -34,14 +34,9 @@ import pythtb  # noqa: E402
 import wannierberri as wberri  # noqa: E402
 from wannierberri import calculators  # noqa: E402
 
-t0, t2, phi, delta = 1.0, 0.1, np.pi / 2, 0.2
-tb = pythtb.tb_model(2, 2, [[1.0, 0.0], [0.5, np.sqrt(3) / 2]], [[0.0, 0.0], [1 / 3, 1 / 3]])
-tb.set_onsite([delta, -delta])
-for R in [(0, 0), (-1, 0), (0, -1)]:
-    tb.set_hop(-t0, 0, 1, list(R))
-for R in [(1, 0), (-1, 1), (0, -1)]:
-    tb.set_hop(t2 * np.exp(1j * phi), 0, 0, list(R))
-    tb.set_hop(t2 * np.exp(-1j * phi), 1, 1, list(R))
+from pythtb_haldane import LATTICE, ORBITALS, set_haldane_terms  # noqa: E402 (benchmarks/)
+
+tb = set_haldane_terms(pythtb.tb_model(2, 2, LATTICE, ORBITALS))
 system = wberri.System_R.from_pythtb(tb)
 if NKFFT is None:
     grid = wberri.Grid(system, NK=(N, N, 1), use_symmetry=False)
