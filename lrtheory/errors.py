@@ -17,9 +17,14 @@ __all__ = [
     "GaugeError",
     "SymmetryError",
     "InputFileError",
+    "ExpressionError",
+    "ConvergenceError",
+    "ResourceError",
     "LrtheoryWarning",
     "ConvergenceWarning",
     "check_finite",
+    "check_real",
+    "check_integer",
     "check_hermitian",
     "check_positive",
     "warn",
@@ -52,6 +57,21 @@ class SymmetryError(LrtheoryError):
 
 class InputFileError(LrtheoryError):
     """A model or data file is malformed; the message names the line."""
+
+
+class ExpressionError(LrtheoryError):
+    """User text is not an allowed expression (see :mod:`lrtheory.expressions`): a forbidden
+    construct, an unknown name, a resource limit, a division by zero or a non-finite value."""
+
+
+class ConvergenceError(LrtheoryError):
+    """A result is too far from converged to be an answer (e.g. a Chern number on a grid so
+    coarse that it is not near an integer): the message names the measure and the fix."""
+
+
+class ResourceError(LrtheoryError):
+    """A request needs more memory (or time) than is available; the message gives the
+    estimate and the largest size that fits."""
 
 
 class LrtheoryWarning(UserWarning):
@@ -87,6 +107,45 @@ def check_positive(name: str, value: float, *, allow_zero: bool = False) -> floa
         bound = ">= 0" if allow_zero else "> 0"
         raise ConventionError(f"{name} must be {bound}, got {value!r}")
     return v
+
+
+def check_real(name: str, value, *, finite: bool = True) -> np.ndarray:
+    """Return ``value`` (a real number or array of real numbers) as a float ndarray.
+
+    Strings, None, complex numbers and other objects raise :class:`ConventionError` (one
+    line naming ``name``); so do NaN/inf when ``finite``. Used for E_F and similar inputs:
+    ``"0.5"`` is refused rather than silently converted (user text is parsed by the CLI)."""
+    a = np.asarray(value) if not isinstance(value, (str, bytes)) else None
+    if a is None or a.dtype.kind not in "biuf" or a.dtype == object:
+        raise ConventionError(f"{name} must be a real number (or array of real numbers), "
+                              f"got {type(value).__name__} {_short(value)}")
+    a = a.astype(float)
+    if finite and not np.all(np.isfinite(a)):
+        raise ConventionError(f"{name} must be finite, got {_short(value)}")
+    return a
+
+
+def check_integer(name: str, value, *, minimum: int | None = 1, even: bool = False) -> int:
+    """Return ``value`` as an int; refuse non-integers (``2.5``, ``'3'``, True), values below
+    ``minimum`` and (``even``) odd values with :class:`ConventionError`."""
+    ok = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+    if not ok and isinstance(value, (float, np.floating)) and np.isfinite(value) \
+            and float(value).is_integer():
+        ok = True  # 8.0 is 8; 2.5 is refused
+    if not ok:
+        raise ConventionError(f"{name} must be an integer, got {type(value).__name__} "
+                              f"{_short(value)}")
+    v = int(value)
+    if minimum is not None and v < minimum:
+        raise ConventionError(f"{name} must be >= {minimum}, got {v}")
+    if even and v % 2:
+        raise ConventionError(f"{name} must be even, got {v} (use {v - 1} or {v + 1})")
+    return v
+
+
+def _short(value, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def check_hermitian(name: str, matrix, *, atol: float = 1e-10) -> np.ndarray:

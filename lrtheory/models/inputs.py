@@ -4,8 +4,9 @@ A model file gives lattice vectors, orbitals with positions (and on-site energie
 hoppings ``<i, cell 0| H |j, cell R> = t`` (each bond once; the Hermitian conjugate is added),
 named parameters with defaults, and optionally a time-reversal declaration. Every number may
 be an expression in the parameters (``"-t0"``, ``"t2*exp(I*phi)"``, ``"sqrt(3)/2"``), parsed
-with SymPy's parser in a restricted namespace (never ``eval`` of user text in Python's
-namespace) and required to evaluate to a number once the parameters are substituted.
+by :func:`lrtheory.expressions.parse` (a syntax-tree whitelist with resource limits; user text
+is never evaluated as code) and required to evaluate to a finite number once the parameters
+are substituted.
 
 The result is a :class:`~lrtheory.models.tightbinding.TightBindingModel`, so it uses the
 atomic-position Bloch convention (paper Eq. S48) with the positions written in the file.
@@ -46,15 +47,17 @@ from __future__ import annotations
 
 import json
 import re
+from os import PathLike
 from pathlib import Path
 from typing import Any, Mapping
 
 import numpy as np
 
-from lrtheory.errors import InputFileError, ModelError, SymmetryError
+from lrtheory.errors import ExpressionError, InputFileError, ModelError, SymmetryError
+from lrtheory.expressions import RESERVED_NAMES
 
 __all__ = ["load_model_file", "model_from_dict", "parse_expression", "evaluate_expression",
-           "SCHEMA"]
+           "read_text_file", "SCHEMA"]
 
 #: allowed keys: top level, orbitals[i], hoppings[i] (with a one-line description each)
 SCHEMA: dict[str, dict[str, str]] = {
@@ -88,25 +91,12 @@ SCHEMA: dict[str, dict[str, str]] = {
     },
 }
 
-_ALLOWED_CHARS = re.compile(r"^[A-Za-z0-9_+\-*/().,\s^]*$")
-_MAX_EXPR_LEN = 300
-#: a '.' that is not part of a decimal number (attribute access) is refused
-_ATTRIBUTE = re.compile(r"[A-Za-z_)\]]\s*\.|\.\s*[A-Za-z_(]")
-
-
-def _namespace():
-    import sympy as sp
-
-    funcs = {name: getattr(sp, name) for name in (
-        "exp", "sin", "cos", "tan", "sinh", "cosh", "tanh", "sqrt", "log", "conjugate", "re",
-        "im", "Abs", "atan2", "asin", "acos", "atan")}
-    consts = {"pi": sp.pi, "I": sp.I, "E": sp.E}
-    return funcs, consts
-
-
 def parse_expression(text: Any, params: Mapping[str, Any] = (), *, where: str = "value",
                      allowed_symbols: Mapping[str, Any] | None = None):
     """Parse a number or an expression string into a SymPy expression, safely.
+
+    A thin wrapper of :func:`lrtheory.expressions.parse` (grammar and limits there) that
+    raises :class:`~lrtheory.errors.InputFileError` with the location ``where``.
 
     Parameters
     ----------
@@ -118,84 +108,65 @@ def parse_expression(text: Any, params: Mapping[str, Any] = (), *, where: str = 
         Location used in error messages (``"hoppings[2].t"``).
     allowed_symbols : mapping, optional
         Extra symbols (e.g. ``kx``) that may appear.
-
-    Notes
-    -----
-    Uses :func:`sympy.parsing.sympy_parser.parse_expr` with a global namespace holding only
-    the constructors the parser's transformations emit (``Symbol``, ``Integer``, ``Float``,
-    ``Rational``) and no builtins, a local namespace of the allowed functions, constants and
-    parameters, and a character whitelist (no ``_``-dunder, quotes, brackets or
-    attribute access beyond numbers). Unknown names are rejected with the name.
     """
-    import sympy as sp
-    from sympy.parsing.sympy_parser import (convert_xor, parse_expr,
-                                            standard_transformations)
+    from lrtheory.expressions import parse
 
-    if isinstance(text, bool):
-        raise InputFileError(f"{where}: expected a number or expression, got {text!r}")
-    if isinstance(text, (int, float)):
-        if not np.isfinite(text):
-            raise InputFileError(f"{where}: {text!r} is not finite")
-        return sp.Float(text) if isinstance(text, float) else sp.Integer(text)
-    if not isinstance(text, str):
-        raise InputFileError(f"{where}: expected a number or expression string, got "
-                             f"{type(text).__name__} {text!r}")
-    s = text.strip()
-    if not s:
-        raise InputFileError(f"{where}: empty expression")
-    if (len(s) > _MAX_EXPR_LEN or not _ALLOWED_CHARS.match(s) or "__" in s
-            or _ATTRIBUTE.search(s)):
-        raise InputFileError(f"{where}: {text!r} is not an allowed expression (numbers, "
-                             "parameter names, + - * / ^ ( ), and functions such as exp, "
-                             "sqrt, cos, sin only)")
-    funcs, consts = _namespace()
-    local = {**funcs, **consts}
-    names = {str(p): sp.Symbol(str(p), real=True) for p in params}
-    local.update(names)
-    if allowed_symbols:
-        local.update(allowed_symbols)
-    glob = {"__builtins__": {}, "Symbol": sp.Symbol, "Integer": sp.Integer,
-            "Float": sp.Float, "Rational": sp.Rational}
     try:
-        expr = parse_expr(s, local_dict=local, global_dict=glob,
-                          transformations=standard_transformations + (convert_xor,),
-                          evaluate=True)
-    except Exception as exc:  # noqa: BLE001 - any parse failure becomes one clear line
-        raise InputFileError(f"{where}: cannot parse {text!r} ({type(exc).__name__})") from None
-    if not isinstance(expr, sp.Expr):
-        raise InputFileError(f"{where}: {text!r} is not an expression")
-    known = set(local.values())
-    unknown = sorted(str(x) for x in expr.free_symbols if x not in known)
-    if unknown:
-        raise InputFileError(
-            f"{where}: unknown name(s) {unknown} in {text!r}; known parameters: "
-            f"{sorted(names) or 'none'}"
-        )
-    return expr
+        import sympy as sp
+
+        symbols = {str(p): sp.Symbol(str(p), real=True) for p in params}
+        symbols.update(allowed_symbols or {})
+        return parse(text, symbols, where=where)
+    except ExpressionError as exc:
+        raise InputFileError(str(exc)) from None
 
 
 def evaluate_expression(text: Any, values: Mapping[str, float], *, where: str = "value",
                         real: bool = False) -> complex | float:
     """Parse ``text`` and evaluate it with the parameter ``values`` to a Python number.
 
-    Raises :class:`InputFileError` if the result is not a finite number (or, with ``real``,
-    has a non-zero imaginary part).
+    A thin wrapper of :func:`lrtheory.expressions.evaluate`. Raises
+    :class:`~lrtheory.errors.InputFileError` if the text is not an allowed expression or the
+    result is not a finite number (or, with ``real``, has a non-zero imaginary part).
     """
-    import sympy as sp
+    from lrtheory.expressions import evaluate
 
-    expr = parse_expression(text, values.keys(), where=where)
-    subs = {sp.Symbol(k, real=True): sp.Float(v, 17) for k, v in values.items()}
     try:
-        val = complex(sp.N(expr.xreplace(subs), 17))
-    except (TypeError, ValueError):
-        raise InputFileError(f"{where}: {text!r} does not evaluate to a number") from None
-    if not np.isfinite(val):
-        raise InputFileError(f"{where}: {text!r} evaluates to {val}, not a finite number")
-    if real:
-        if abs(val.imag) > 1e-12 * max(1.0, abs(val.real)):
-            raise InputFileError(f"{where}: {text!r} = {val} must be real")
-        return float(val.real)
-    return val
+        return evaluate(text, values, where=where, real=real)
+    except ExpressionError as exc:
+        raise InputFileError(str(exc)) from None
+
+
+def read_text_file(path, what: str = "file") -> str:
+    """The UTF-8 text of ``path``; binary content raises one line naming the first bad byte.
+
+    Raises
+    ------
+    InputFileError
+        ``"PATH: not a text file (byte 0x.. at offset N is not UTF-8)"``, a NUL byte, or the
+        operating system's reason when the file cannot be read.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputFileError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+    return decode_text(data, path)
+
+
+def decode_text(data: bytes, path) -> str:
+    """Decode ``data`` (the bytes of ``path``) as UTF-8 (a BOM is dropped), or raise one line."""
+    skip = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    try:
+        text = data[skip:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        off = exc.start + skip
+        raise InputFileError(f"{path}: not a text file (byte 0x{data[off]:02x} at offset {off} "
+                             "is not UTF-8)") from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        off = len(text[:nul].encode("utf-8")) + skip
+        raise InputFileError(f"{path}: not a text file (byte 0x00 at offset {off})")
+    return text
 
 
 # -- locating entries in the file text (for line numbers in error messages) --------------------
@@ -266,11 +237,13 @@ class _Locator:
 
 
 def _read(path: Path) -> tuple[dict, str, str]:
-    try:
-        text = path.read_text()
-    except OSError as exc:
-        raise InputFileError(f"cannot read model file {path}: {exc.strerror}") from None
     suffix = path.suffix.lower()
+    if suffix not in (".toml", ".json"):
+        raise InputFileError(f"{path}: unknown model file type {path.suffix!r}: use .toml or "
+                             ".json")
+    if path.exists() and not path.is_file():
+        raise InputFileError(f"cannot read model file {path}: not a regular file")
+    text = read_text_file(path, "model file")
     if suffix == ".toml":
         import tomllib
 
@@ -278,16 +251,24 @@ def _read(path: Path) -> tuple[dict, str, str]:
             return tomllib.loads(text), text, "toml"
         except tomllib.TOMLDecodeError as exc:
             raise InputFileError(f"{path}: malformed TOML: {exc}") from None
-    if suffix == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputFileError(f"{path}: malformed JSON: {exc.msg} (line {exc.lineno}, "
-                                 f"column {exc.colno})") from None
-        if not isinstance(data, dict):
-            raise InputFileError(f"{path}: the top level must be an object")
-        return data, text, "json"
-    raise InputFileError(f"{path}: unknown model file type {path.suffix!r}: use .toml or .json")
+        except (ValueError, RecursionError) as exc:  # an integer of > 4300 digits, deep nesting
+            raise InputFileError(f"{path}: malformed TOML: {_one_line(exc)}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputFileError(f"{path}: malformed JSON: {exc.msg} (line {exc.lineno}, "
+                             f"column {exc.colno})") from None
+    except (ValueError, RecursionError) as exc:  # an integer of > 4300 digits, deep nesting
+        raise InputFileError(f"{path}: malformed JSON: {_one_line(exc)}") from None
+    if not isinstance(data, dict):
+        raise InputFileError(f"{path}: the top level must be an object")
+    return data, text, "json"
+
+
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
 
 
 def load_model_file(path, params: Mapping[str, Any] | None = None):
@@ -306,6 +287,9 @@ def load_model_file(path, params: Mapping[str, Any] | None = None):
     TightBindingModel
         Atomic-position Bloch convention (Eq. S48), positions as given in the file.
     """
+    if not isinstance(path, (str, PathLike)) or isinstance(path, bytes):
+        raise InputFileError(f"the model file path must be a str or path, got "
+                             f"{type(path).__name__}")
     path = Path(path)
     data, text, fmt = _read(path)
     return model_from_dict(data, params, source=str(path), _locator=_Locator(text, fmt,
@@ -433,8 +417,8 @@ def _parameters(data, params, source, loc) -> dict[str, float]:
     if not isinstance(declared, Mapping):
         raise InputFileError(f"{loc.where(key='parameters')}: must be a table name -> value")
     for name in declared:
-        if not re.match(r"^[A-Za-z][A-Za-z0-9_]*$", str(name)) or name in (
-                "I", "E", "pi", "kx", "ky", "kz") or name in _namespace()[0]:
+        if (not re.match(r"^[A-Za-z][A-Za-z0-9_]*$", str(name))
+                or name in ("kx", "ky", "kz") or name in RESERVED_NAMES):
             raise InputFileError(f"{loc.where(key=str(name))}: {name!r} cannot be a parameter "
                                  "name (reserved or not an identifier)")
     overrides = dict(params or {})
@@ -496,6 +480,12 @@ def _matrix_model(data, params, source, loc):
     H = sp.Matrix([[parse_expression(c, values.keys(), where=f"{where} entry [{i}][{j}]",
                                      allowed_symbols=ksyms)
                     for j, c in enumerate(r)] for i, r in enumerate(rows)])
+    subs = {sp.Symbol(k, real=True): sp.Float(v, 17) for k, v in values.items()}
+    bad = (sp.zoo, sp.nan, sp.oo, -sp.oo)
+    for (i, j), e in np.ndenumerate(np.array(H.tolist(), dtype=object)):
+        if e.free_symbols and e.xreplace(subs).has(*bad):
+            raise InputFileError(f"{where} entry [{i}][{j}]: {str(rows[i][j])[:60]!r} is not "
+                                 "finite at the parameter values (a division by zero)")
     pos = None
     if "positions" in data:
         praw = data["positions"]

@@ -96,9 +96,12 @@ HEAD = 'lattice = [[1, 0], [0, 1]]\n[parameters]\nt = 1.0\n[[orbitals]]\npositio
      r"hoppings\[1\] \(line 11\): the bond .* already given by hoppings\[0\]"),
     ("[[hoppings]]\nfrom = 0\nto = 0\nR = [0, 0]\nt = 1\n", r"use the orbital's 'onsite'"),
     ("[[hoppings]]\nfrom = 0\nto = 0\nR = [1, 0]\nt = \"__import__('os')\"\n",
-     r"not an allowed expression"),
-    ("[[hoppings]]\nfrom = 0\nto = 0\nR = [1, 0]\nt = \"t.real\"\n", r"not an allowed"),
-    ("[[hoppings]]\nfrom = 0\nto = 0\nR = [1, 0]\nt = \"1/0\"\n", r"not a finite number"),
+     r"hoppings\[0\]\.t \(line 10\): '__import__' is not an allowed function"),
+    ("[[hoppings]]\nfrom = 0\nto = 0\nR = [1, 0]\nt = \"t.real\"\n",
+     r"attribute access is not allowed in an expression: 't\.real'"),
+    ("[[hoppings]]\nfrom = 0\nto = 0\nR = [1, 0]\nt = \"1/0\"\n", r"division by zero in '1/0'"),
+    ("[[hoppings]]\nfrom = 0\nto = 0\nR = [1, 0]\nt = \"9**9**9\"\n",
+     r"hoppings\[0\]\.t \(line 10\): power '9\*\*9\*\*9': \|exponent\| .* exceeds the limit 1000"),
     ("[[hoppings]]\nfrom = 0\nto = \"Z\"\nR = [1, 0]\nt = 1\n", r"unknown orbital 'Z'"),
 ])
 def test_schema_errors_name_entry_and_line(tmp_path, body, match):
