@@ -23,6 +23,16 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.register_profile("dev", max_examples=30, deadline=None)
+# deep: >= 10^4 random examples per property (issue #13 3b; tests/README.md records the run);
+# LRTHEORY_DEEP_EXAMPLES overrides the count (e.g. to measure a rate on 2000)
+settings.register_profile(
+    "deep",
+    max_examples=int(os.environ.get("LRTHEORY_DEEP_EXAMPLES", "10000")),
+    derandomize=False,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    print_blob=True,
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 from tests.tolerances import TOL, TOL_NUMERIC, TOL_WEAK  # noqa: E402,F401  (re-exported)
