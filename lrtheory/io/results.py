@@ -59,16 +59,21 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.exists():
         raise LrtheoryError(f"cannot write {path}: folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:  # unwritable folder, not a folder, disk full, ...
+        raise LrtheoryError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         if os.path.exists(tmp):
             os.unlink(tmp)
+        if isinstance(exc, OSError):  # e.g. the target is a directory: one typed line
+            raise LrtheoryError(f"cannot write {path}: {exc.strerror or exc}") from None
         raise
     return path
 
