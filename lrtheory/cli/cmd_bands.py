@@ -113,25 +113,27 @@ def _split_path(spec: str) -> list[str]:
             cur += ch
     tokens.append(cur.strip())
     if any(not t for t in tokens):
-        raise LrtheoryError(f"--path {spec!r}: empty point name (points are joined by single "
-                            "'-', e.g. G-K-M-G)")
+        raise LrtheoryError(f"--path {spec[:60]!r}: empty point name (points are joined by "
+                            "single '-', e.g. G-K-M-G)")
     return tokens
 
 
 def _parse_point(token: str, pts: dict, dim: int) -> np.ndarray:
     from lrtheory.cli.common import parse_number
+    from lrtheory.expressions import MAX_SHOWN, split_top_level
 
     token = token.strip()
     if token in pts:
         return pts[token]
-    m = re.fullmatch(r"[\[(]\s*(.*?)\s*[\])]", token)
+    m = re.fullmatch(r"[\[(]\s*(.*?)\s*[\])]", token, flags=re.S)
     if m:
-        vals = [parse_number(x, f"k-point {token}") for x in m.group(1).split(",")]
+        label = token if len(token) <= MAX_SHOWN else token[:MAX_SHOWN - 3] + "..."
+        vals = [parse_number(x, f"k-point {label}") for x in split_top_level(m.group(1))]
         if len(vals) != dim:
-            raise LrtheoryError(f"k-point {token} has {len(vals)} coordinates, expected {dim}")
+            raise LrtheoryError(f"k-point {label} has {len(vals)} coordinates, expected {dim}")
         return np.array(vals, float)
-    raise LrtheoryError(f"unknown k-point {token!r} in --path; named points of this lattice: "
-                        f"{sorted(pts)} (or give reduced coordinates like [0.5,0])")
+    raise LrtheoryError(f"unknown k-point {token[:60]!r} in --path; named points of this "
+                        f"lattice: {sorted(pts)} (or give reduced coordinates like [0.5,0])")
 
 
 def k_path(model, spec: str | None, nk: int):

@@ -2,7 +2,8 @@
 
 ``--model NAME_OR_FILE`` names a built-in model (see :data:`BUILTIN_MODELS`) or a model file;
 ``--param key=value`` (repeatable) sets its parameters; values are numbers or simple
-expressions (``pi/2``) parsed safely with SymPy (never ``eval``).
+expressions (``pi/2``) parsed by the safe parser of :mod:`lrtheory.expressions` (never
+``eval``).
 """
 from __future__ import annotations
 
@@ -53,23 +54,16 @@ BUILTIN_MODELS: dict[str, tuple[Callable, dict, str]] = {
 
 
 def parse_number(text: str, name: str = "value") -> float:
-    """Parse a real number or a simple constant expression (``pi/2``, ``3*sqrt(3)*0.06``)."""
-    if isinstance(text, (int, float)):
-        return float(text)
-    import sympy
-    from sympy.parsing.sympy_parser import parse_expr, standard_transformations
+    """Parse a real number or a constant expression (``pi/2``, ``3*sqrt(3)*0.06``).
 
-    try:
-        expr = parse_expr(str(text), local_dict={"pi": sympy.pi, "sqrt": sympy.sqrt},
-                          transformations=standard_transformations, evaluate=True)
-        value = complex(sympy.N(expr))
-    except Exception:  # noqa: BLE001 - any parse failure becomes one clear line
-        raise LrtheoryError(f"cannot parse {name}={text!r} as a number") from None
-    if value.imag != 0 or value.real != value.real:  # complex, or NaN
-        raise LrtheoryError(f"{name}={text!r} is not a real number")
-    if value.real in (float("inf"), float("-inf")):
-        raise LrtheoryError(f"{name}={text!r} is not finite")
-    return value.real
+    Uses the safe parser :func:`lrtheory.expressions.evaluate` (a syntax-tree whitelist with
+    resource limits; the text is never evaluated as code). Raises
+    :class:`~lrtheory.errors.ExpressionError` (one line naming ``name``) for anything that
+    is not a finite real number.
+    """
+    from lrtheory.expressions import evaluate
+
+    return evaluate(text, {}, where=name, real=True)
 
 
 def parse_params(items: list[str] | None) -> dict[str, float]:
@@ -77,9 +71,9 @@ def parse_params(items: list[str] | None) -> dict[str, float]:
     out = {}
     for item in items or []:
         if "=" not in item:
-            raise LrtheoryError(f"--param expects key=value, got {item!r}")
+            raise LrtheoryError(f"--param expects key=value, got {item[:60]!r}")
         key, val = item.split("=", 1)
-        out[key.strip()] = parse_number(val.strip(), key.strip())
+        out[key.strip()] = parse_number(val.strip(), f"--param {key.strip()[:60]}")
     return out
 
 
