@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from lrtheory.expressions import as_sympy  # never parses a string (unlike sympify)
 from lrtheory.symbolic.lindhard import eta, kubo_coefficients, lindhard, omega
 from lrtheory.symbolic.systems import im_part, re_part
 
@@ -81,7 +82,7 @@ def R(*terms):
     ops = set()
     for _, c, _ in terms:
         for v in c.values():
-            ops |= sp.sympify(v).free_symbols
+            ops |= as_sympy(v).free_symbols
     ops = sorted(ops, key=str)
     table: dict = {}
     weights: dict = {}

@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass, field
 
 import sympy as sp
 
+from lrtheory.expressions import as_sympy  # never parses a string (unlike sympify)
+
 __all__ = [
     "Check", "DerivationResult", "Derivation", "Recorder", "DERIVATIONS",
     "is_zero", "nonzero_witness", "run", "run_all", "get",
@@ -33,7 +35,7 @@ def is_zero(expr) -> bool:
         return all(is_zero(v) for v in expr.values())
     if isinstance(expr, sp.MatrixBase):
         return all(is_zero(e) for e in expr)
-    expr = sp.sympify(expr)
+    expr = as_sympy(expr)
     if expr == 0:
         return True
     for step in (sp.expand, lambda e: sp.expand(sp.together(e)), sp.simplify,
@@ -66,7 +68,7 @@ def nonzero_witness(expr, tries: int = 3):
             if w is not None:
                 return w
         return None
-    expr = sp.sympify(expr)
+    expr = as_sympy(expr)
     for seed in range(tries):
         point = _rational_point(expr.free_symbols, seed + 7)
         try:

@@ -66,6 +66,17 @@ def _to_real_symbols(expr_or_matrix, names: Sequence[str]):
     return expr_or_matrix.xreplace(repl), {s.name: repl[s] for s in free}
 
 
+def _holds_text(obj, depth: int = 0) -> bool:
+    """True if a (nested) sequence or array holds a str/bytes anywhere."""
+    if isinstance(obj, (str, bytes)):
+        return True
+    if isinstance(obj, np.ndarray):
+        return obj.dtype.kind in "USO" and any(_holds_text(x, depth + 1) for x in obj.flat)
+    if isinstance(obj, (list, tuple)) and depth < 4:
+        return any(_holds_text(x, depth + 1) for x in obj)
+    return False
+
+
 def _is_zero(expr) -> bool | None:
     """Symbolic zero test: True (proved zero), False (proved non-zero) or None (unknown)."""
     import sympy as sp
@@ -121,6 +132,11 @@ class SympyBlochModel:
         import sympy as sp
 
         if not isinstance(H, sp.MatrixBase):
+            if _holds_text(H):
+                # sp.Matrix would sympify (evaluate) the strings: user text is never code
+                raise ModelError(f"{name}: H holds strings; build it from SymPy objects, or "
+                                 "write the matrix in a model file ('hamiltonian' key), whose "
+                                 "expressions are parsed safely")
             try:
                 H = sp.Matrix(H)
             except Exception as exc:  # noqa: BLE001

@@ -170,9 +170,12 @@ class _Lines:
     def __init__(self, path):
         self.path = str(path)
         try:
-            text = Path(path).read_text()
+            data = Path(path).read_bytes()
         except OSError as exc:
             raise InputFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+        from lrtheory.models.inputs import decode_text
+
+        text = decode_text(data, path)  # binary content: one line naming the first bad byte
         raw = text.splitlines()
         self.all = raw
         self.items = [(i + 1, s) for i, s in enumerate(raw)]
