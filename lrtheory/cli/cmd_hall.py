@@ -5,7 +5,8 @@ import json
 
 import numpy as np
 
-from lrtheory.cli.common import add_model_args, add_output_args, load_model, parse_params
+from lrtheory.cli.common import (add_model_args, add_output_args, load_model, parse_params,
+                                 run_metadata, save_with_metadata)
 
 EXAMPLES = """examples:
   lrtheory hall --model haldane --param t2=0.1 --param delta=0.2 --nk 240
@@ -21,12 +22,20 @@ def add_parser(sub):
                        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_model_args(p)
     p.add_argument("--nk", type=int, default=240, help="k grid nk x nk (even; default 240)")
-    p.add_argument("--ef-min", type=float, default=-3.5)
-    p.add_argument("--ef-max", type=float, default=3.5)
-    p.add_argument("--n-ef", type=int, default=201)
+    p.add_argument("--ef-min", type=float, default=None,
+                   help="lowest Fermi energy of the curve (t0; default: the bottom of the bands "
+                        "on a coarse grid minus 5%% of the band width)")
+    p.add_argument("--ef-max", type=float, default=None,
+                   help="highest Fermi energy of the curve (t0; default: the top of the bands "
+                        "plus 5%% of the band width)")
+    p.add_argument("--n-ef", type=int, default=201,
+                   help="number of Fermi energies, evenly spaced in [--ef-min, --ef-max] "
+                        "(default 201)")
     p.add_argument("--temperature", type=float, default=0.0, help="T >= 0 (t0)")
     p.add_argument("--operator", default="charge", choices=["charge", "orbital", "spin"],
-                   help="charge: sigma_xy (e^2/h); orbital: orbital Hall (e * e a^2 t0/hbar / hbar)")
+                   help="charge (default): sigma_xy of the charge current j = -e v (e^2/h; "
+                        "-C in a gap of occupied Chern number C); orbital: orbital Hall "
+                        "(e * e a^2 t0/hbar / hbar)")
     p.add_argument("--method", default="auto", choices=["auto", "sum-over-states"],
                    help="auto: closed-form curvature for two-band models with O = 1/charge "
                         "(no diagonalization), else the sum over states (S24); "
@@ -45,33 +54,45 @@ def add_parser(sub):
 def _first_gap(model, nk):
     from lrtheory.response.hall import bz_grid, eigensystem
 
-    k, _, _ = bz_grid(model, max(8, nk // 4))
+    k, _, _ = bz_grid(model, min(max(8, nk // 4), 256))  # bounded memory
     e = eigensystem(model, k).energies
     top, bottom = e.max(0), e.min(0)
+    band_range = (float(e.min()), float(e.max()))
     for n in range(e.shape[1] - 1):
         if bottom[n + 1] > top[n]:
-            return n + 1, 0.5 * (top[n] + bottom[n + 1]), (top[n], bottom[n + 1])
-    return None, None, None
+            return n + 1, 0.5 * (top[n] + bottom[n + 1]), (top[n], bottom[n + 1]), band_range
+    return None, None, None, band_range
 
 
 def run(args) -> int:
     from lrtheory.conventions import E2_OVER_H, ELECTRON_CHARGE
     from lrtheory.errors import LrtheoryError
-    from lrtheory.io.results import save_result
     from lrtheory.parallel.cli_options import parallel_kwargs
     from lrtheory.response.hall import hall_conductivity
 
-    if args.n_ef < 1 or args.ef_max < args.ef_min:
-        raise LrtheoryError("need --n-ef >= 1 and --ef-max >= --ef-min")
+    if args.n_ef < 1:
+        raise LrtheoryError(f"--n-ef must be >= 1, got {args.n_ef}")
+    from lrtheory.errors import check_positive
+
+    check_positive("--tol", args.tol)
+    for flag, v in (("--ef-min", args.ef_min), ("--ef-max", args.ef_max)):
+        if v is not None and not np.isfinite(v):
+            raise LrtheoryError(f"{flag} must be a finite energy (t0), got {v}")
     params = parse_params(args.param)
     model = load_model(args.model, params)
-    n_occ, mid, edges = _first_gap(model, args.nk)
+    n_occ, mid, edges, band_range = _first_gap(model, args.nk)
+    margin = 0.05 * max(band_range[1] - band_range[0], 1e-3)
+    args.ef_min = band_range[0] - margin if args.ef_min is None else args.ef_min
+    args.ef_max = band_range[1] + margin if args.ef_max is None else args.ef_max
+    if args.ef_max < args.ef_min:
+        raise LrtheoryError(f"need --ef-max >= --ef-min, got [{args.ef_min}, {args.ef_max}]")
     ef = np.linspace(args.ef_min, args.ef_max, args.n_ef)
     ef_all = np.append(ef, mid if mid is not None else 0.0)
     # O = 1 curve: Chern numbers of every band and, times q, the electrical sigma_xy
     base = hall_conductivity(model, ef_all, nk=args.nk, temperature=args.temperature,
                              operator=None, method=args.method, **parallel_kwargs(args))
     chern = base.band_chern
+    chern_res = base.chern()  # status: "converged" only when every C_n is near an integer
     if args.operator == "charge":
         sigma = ELECTRON_CHARGE * base.sigma / E2_OVER_H
         change = ELECTRON_CHARGE * base.change_on_doubling / E2_OVER_H
@@ -83,9 +104,13 @@ def run(args) -> int:
         sigma, change, unit = cur.sigma, cur.change_on_doubling, "e*[O]/hbar"
     sig_gap = ELECTRON_CHARGE * base.sigma[-1] / E2_OVER_H
     summary = {
-        "model": args.model, "parameters": params, "nk": args.nk,
+        "model": args.model, "parameters": run_metadata(args, model)["parameters"],
+        "nk": args.nk, "ef_range": [float(args.ef_min), float(args.ef_max)],
+        "current": (base.current.replace("particle", "particle") if args.operator != "charge"
+                    else "charge current j = -e v"),
         "temperature": args.temperature, "operator": args.operator, "method": args.method,
         "band_chern": [float(c) for c in chern],
+        "chern_status": chern_res.status,
         "occupied_chern": float(chern[:n_occ].sum()) if n_occ else None,
         "gap": [float(x) for x in edges] if edges else None,
         "sigma_xy_in_gap_e2h": float(sig_gap) if n_occ else None,
@@ -98,8 +123,9 @@ def run(args) -> int:
         summary["converged"] = warn_if_unconverged(
             summary["max_change_on_doubling"], args.tol, what=f"{args.operator} Hall curve")
     if args.out:
-        save_result(args.out, {"ef": ef, "sigma": sigma[:-1], "change_on_doubling": change[:-1],
-                               "band_chern": chern}, summary)
+        save_with_metadata(args.out, {"ef": ef, "sigma": sigma[:-1],
+                                      "change_on_doubling": change[:-1], "band_chern": chern},
+                           run_metadata(args, model), summary=summary)
     if args.plot:
         from lrtheory.plots.bulk import plot_curve
 
@@ -108,12 +134,18 @@ def run(args) -> int:
     if args.json:
         print(json.dumps(summary, indent=1))
     else:
-        print(f"band Chern numbers: {np.array2string(np.round(chern, 6))}")
+        if not chern_res.converged:
+            print(f"band Chern numbers: NOT CONVERGED on nk = {args.nk} (grid sums "
+                  f"{np.array2string(np.round(chern, 3))}, up to {chern_res.distance.max():.2g} "
+                  "from an integer): increase --nk")
+        else:
+            print(f"band Chern numbers: {np.array2string(np.round(chern, 6))}")
         if n_occ:
             print(f"gap [{edges[0]:.4f}, {edges[1]:.4f}] t0; occupied bands {n_occ}: "
-                  f"C = {chern[:n_occ].sum():+.6f}; sigma_xy(E_F = {mid:.4f}) = {sig_gap:+.6f} e^2/h")
+                  f"C = {chern[:n_occ].sum():+.6f}; sigma_xy(E_F = {mid:.4f}) = {sig_gap:+.6f} e^2/h "
+                  "(charge current j = -e v: sigma_xy = -C e^2/h)")
         else:
             print("no global gap found on the grid")
-        print(f"{args.operator} Hall curve: {args.n_ef} points in [{args.ef_min}, {args.ef_max}], "
+        print(f"{args.operator} Hall curve ({summary['current']}): {args.n_ef} points in [{args.ef_min}, {args.ef_max}], "
               f"max change when nk doubles {summary['max_change_on_doubling']:.2e} {unit}")
     return 0
