@@ -41,6 +41,8 @@ _L_R = [(1, 0), (-1, 1), (0, -1)]
 
 def _check_params(**kw):
     for k, v in kw.items():
+        if isinstance(v, (str, bytes)) or isinstance(v, (bool, np.bool_)):
+            raise ModelError(f"Haldane parameter {k} must be a real number, got {v!r}")
         try:
             x = float(v)
         except (TypeError, ValueError):
@@ -49,13 +51,17 @@ def _check_params(**kw):
             raise ModelError(f"Haldane parameter {k} must be finite, got {v!r}")
 
 
-def haldane(t0: float = 1.0, t2: float = 0.0, phi: float = np.pi / 2, delta: float = 0.0
-            ) -> TightBindingModel:
+def haldane(t0: float = 1.0, t2: float = 0.0, phi: float = np.pi / 2, delta: float = 0.0,
+            **unknown) -> TightBindingModel:
     """Bulk Haldane model (2 orbitals: A = 0, B = 1), energies in the unit of ``t0``.
 
     ``t2 = 0`` gives TR-invariant gapped graphene (Eq. S45); then ``time_reversal`` is the
-    identity (spinless ``Theta = K``), else ``None``.
+    identity (spinless ``Theta = K``), else ``None``. Parameters other than ``t0, t2, phi,
+    delta`` raise :class:`~lrtheory.errors.ModelError` (not a bare TypeError).
     """
+    if unknown:
+        raise ModelError(f"unknown Haldane parameter(s) {sorted(unknown)}: the model has "
+                         "t0, t2, phi, delta")
     _check_params(t0=t0, t2=t2, phi=phi, delta=delta)
     hops = [Hopping(0, 1, R, -t0) for R in _DELTA_R]
     if t2 != 0:

@@ -60,6 +60,57 @@ def _as_hoppings(hoppings: Iterable, dim: int) -> list[Hopping]:
     return out
 
 
+#: largest accepted bound on ||H(k)|| and ||dH/dk|| (t0, t0 a): products of two such numbers
+#: (v^2 in curvatures, H^2 inside eigh) must stay finite in double precision (max ~1.8e308)
+MAX_ENERGY_SCALE = 1e150
+
+
+def _check_energy_scale(hops, onsite, lat, pos) -> float:
+    """Refuse amplitudes whose size makes H(k) or products of it overflow (e.g. t = 1e308:
+    NumPy overflow warnings and NaN bands instead of an answer). Returns the Gershgorin
+    bound ``max_i (|eps_i| + sum_j |t_ij|)`` on every eigenvalue of every H(k) (t0)."""
+    n = len(onsite)
+    if n == 0:
+        return 0.0
+    row = np.abs(np.asarray(onsite, complex)).astype(float)
+    longest = 1.0
+    if hops:
+        I = np.array([h.i for h in hops])
+        J = np.array([h.j for h in hops])
+        A = np.abs(np.array([h.t for h in hops], complex))
+        R = np.array([h.R for h in hops], float).reshape(len(hops), -1)
+        d = R @ lat + pos[J] - pos[I]
+        longest = max(1.0, float(np.max(np.linalg.norm(d, axis=1))))
+        with np.errstate(over="ignore", invalid="ignore"):
+            np.add.at(row, I, A)
+            np.add.at(row, J, A)
+    with np.errstate(over="ignore", invalid="ignore"):
+        scale = float(np.max(row)) * longest
+    if not np.isfinite(scale) or scale > MAX_ENERGY_SCALE:
+        raise ModelError(
+            f"hopping and on-site magnitudes make ||H(k)|| (or ||dH/dk||) up to {scale:.3g}, "
+            f"above the limit {MAX_ENERGY_SCALE:.0e} (t0) at which H, its square or v^2 "
+            "overflow double precision: rescale the energies")
+    return float(np.max(row))
+
+
+def _check_unitary(U, n: int, atol: float = 1e-8) -> np.ndarray:
+    """``time_reversal`` must be a finite unitary (n, n) matrix (``Theta = U K``)."""
+    try:
+        U = np.asarray(U, complex)
+    except (TypeError, ValueError):
+        raise ModelError(f"time_reversal must be a numeric (n, n) matrix, got {U!r}") from None
+    if U.shape != (n, n):
+        raise ShapeError(f"time_reversal must have shape ({n}, {n}) (one row per orbital), "
+                         f"got {U.shape}")
+    check_finite("time_reversal", U)
+    dev = float(np.max(np.abs(U.conj().T @ U - np.eye(n)))) if n else 0.0
+    if dev > atol:
+        raise ModelError(f"time_reversal is not unitary: max |U^dagger U - 1| = {dev:.3g} "
+                         f"(tolerance {atol:g}); Theta = U K needs a unitary U")
+    return U
+
+
 @dataclass(frozen=True, eq=False)
 class TightBindingModel:
     """A Bloch tight-binding model (satisfies :class:`lrtheory.models.protocol.BlochModel`).
@@ -121,6 +172,10 @@ class TightBindingModel:
                     "the Hermitian conjugate is added automatically"
                 )
             seen.add(key)
+        bound = _check_energy_scale(hops, onsite, lat, pos)
+        object.__setattr__(self, "_energy_bound", bound)
+        if self.time_reversal is not None:
+            object.__setattr__(self, "time_reversal", _check_unitary(self.time_reversal, n))
         object.__setattr__(self, "lattice_vectors", lat)
         object.__setattr__(self, "positions", pos)
         object.__setattr__(self, "hoppings", hops)
@@ -285,6 +340,12 @@ class TightBindingModel:
         out = self._assemble(k, self.dim + 1)
         return out[..., 0, :, :], out[..., 1:, :, :]
 
+    @property
+    def energy_bound(self) -> float:
+        """Bound (t0) on ``|e_n(k)|`` for every band and k (Gershgorin: largest on-site
+        magnitude plus the sum of hopping magnitudes of one orbital)."""
+        return self._energy_bound
+
     # -- geometry -------------------------------------------------------------------------
     @property
     def reciprocal_vectors(self) -> np.ndarray:
@@ -353,12 +414,16 @@ class TightBindingModel:
         """
         if self.dim != 2:
             raise ModelError(f"ribbon() needs a 2D model, {self.name} has dim={self.dim}")
-        try:
-            width = int(width)
-        except (TypeError, ValueError):
-            raise ModelError(f"ribbon width must be an integer, got {width!r}") from None
+        integral = (isinstance(width, (int, np.integer)) and not isinstance(width, (bool, np.bool_))
+                    or isinstance(width, (float, np.floating)) and float(width).is_integer())
+        if not integral:  # 2.5 is not silently W = 2, nor '3' W = 3
+            raise ModelError(f"ribbon width must be an integer number of cells, got "
+                             f"{type(width).__name__} {width!r}")
+        width = int(width)
         if width <= 0:
             raise ModelError(f"ribbon width must be a positive number of cells, got {width}")
+        if not (isinstance(periodic, (int, np.integer)) and periodic in (0, 1)):
+            raise ModelError(f"periodic must be 0 or 1 (the lattice vector kept), got {periodic!r}")
         other = 1 - periodic
         a_par, a_perp = self.lattice_vectors[periodic], self.lattice_vectors[other]
         n = self.n_orbitals

@@ -51,7 +51,8 @@ import numpy as np
 
 from lrtheory.bands.eigensystem import Eigensystem
 from lrtheory.conventions import DEGEN_TOL, ELECTRON_CHARGE
-from lrtheory.errors import ConventionError, LrtheoryError, ModelError, check_positive
+from lrtheory.errors import (ConventionError, LrtheoryError, ModelError, check_integer,
+                             check_positive, check_real, warn)
 from lrtheory.kernels.banded import (band_diagonals, banded_matmul, banded_site_trace,
                                      half_bandwidth, near_diagonals)
 from lrtheory.kernels.lindhard import LINDHARD, fermi_surface_weight, principal_interband
@@ -359,9 +360,20 @@ def ribbon_accumulation(model, ef: float, *, nk: int = 2048, temperature: float 
     if getattr(model, "dim", None) != 1 or not hasattr(model, "transverse_positions"):
         raise ModelError("ribbon_accumulation needs a ribbon (1D Bloch model with a transverse "
                          "axis): build one with model.ribbon(width)")
-    nk = int(check_positive("nk", nk))
-    if nk < 4:
-        raise ConventionError(f"nk must be >= 4, got {nk}")
+    ef = _scalar_ef(ef)
+    nk = check_integer("nk", nk, minimum=4)
+    check_positive("temperature", temperature, allow_zero=True)
+    check_positive("smearing", smearing)
+    check_positive("degen_tol", degen_tol, allow_zero=True)
+    if eta is not None:
+        check_positive("eta", eta)
+    if chunk_size is not None:
+        check_integer("chunk_size", chunk_size)
+    filling = _filling(model, ef, max(float(temperature), float(smearing)))
+    if filling != "partial":
+        warn(f"E_F = {ef:g} t0 lies outside the spectrum (every |e_n(k)| <= "
+             f"{model.energy_bound:.4g} t0): all bands are {filling}, so every accumulation "
+             "is exactly zero")
     if fermi_surface not in ("smeared", "exact"):
         raise ConventionError(
             f"fermi_surface must be 'smeared' or 'exact', got {fermi_surface!r}")
@@ -385,10 +397,32 @@ def ribbon_accumulation(model, ef: float, *, nk: int = 2048, temperature: float 
             scale = max(np.max(np.abs(val)), 1e-300)
             conv[key] = float(np.max(np.abs(val - half[key])) / scale) if scale > 1e-14 else 0.0
     params = dict(ef=ef, nk=nk, temperature=temperature, smearing=smearing, eta=eta,
-                  degen_tol=degen_tol, fermi_surface=fermi_surface,
+                  degen_tol=degen_tol, fermi_surface=fermi_surface, filling=filling,
                   omm_convention="n_m(y) = -(q/2) y jx(y), q = -1, "
                   "x from observation point, y from ribbon centre line")
     return RibbonAccumulation(model.transverse_positions(), prof, params, nk, conv)
+
+
+def _scalar_ef(ef) -> float:
+    a = check_real("ef", ef)
+    if a.size != 1:
+        raise ConventionError(f"ef must be one Fermi energy (a real number), got shape {a.shape}")
+    return float(a.reshape(-1)[0])
+
+
+#: Fermi functions 40 widths away from E_F are 1 or 0 to ~4e-18 (below rounding of the sums)
+_FILLING_WIDTHS = 40.0
+
+
+def _filling(model, ef: float, width: float) -> str:
+    """``"full"``/``"empty"`` when ``E_F`` lies more than 40 widths (T or smearing) above /
+    below every band (Gershgorin bound ``model.energy_bound``, rigorous for all k), else
+    ``"partial"``; models without a bound count as ``"partial"``."""
+    bound = getattr(model, "energy_bound", None)
+    if bound is None:
+        return "partial"
+    margin = float(bound) + _FILLING_WIDTHS * width
+    return "full" if ef > margin else "empty" if ef < -margin else "partial"
 
 
 def symmetric_antisymmetric(y: np.ndarray, profile: np.ndarray, *, atol: float = 1e-8):

@@ -59,7 +59,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from lrtheory.conventions import DEGEN_TOL, ELECTRON_CHARGE
-from lrtheory.errors import ConventionError, GaugeError, ModelError, check_positive
+from lrtheory.errors import (ConventionError, GaugeError, ModelError, check_integer,
+                             check_positive, check_real)
 from lrtheory.kernels.gauge import random_block_unitary
 from lrtheory.models.protocol import hamiltonian_and_velocity
 from lrtheory.parallel.executor import auto_chunk_size
@@ -265,13 +266,14 @@ def _solve(model, ef, br, degen_tol, chunk, sums, y, rng):
 
 def _setup(model, ef, nk, degen_tol, chunk_size):
     _check_ribbon(model)
-    ef = float(ef)
-    if not np.isfinite(ef):
-        raise ConventionError(f"ef must be finite, got {ef!r}")
-    nk = int(check_positive("nk", nk))
-    if nk < 4:
-        raise ConventionError(f"nk must be >= 4, got {nk}")
+    a = check_real("ef", ef)
+    if a.size != 1:
+        raise ConventionError(f"ef must be one Fermi energy (a real number), got shape {a.shape}")
+    ef = float(a.reshape(-1)[0])
+    nk = check_integer("nk", nk, minimum=4)
     check_positive("degen_tol", degen_tol, allow_zero=True)
+    if chunk_size is not None:
+        check_integer("chunk_size", chunk_size)
     return ef, nk, int(chunk_size or auto_chunk_size(model.n_orbitals))
 
 
