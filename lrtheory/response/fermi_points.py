@@ -49,6 +49,21 @@ the grid spacing. ``E_F`` exactly at a touching point of two branches with oppos
 (measure zero) is invisible to the sorted-band sign test between grid points (its
 contribution ``A_+ - A_-`` is then dropped) and a GaugeError on a grid point.
 
+Coincidences on the grid: a band value within ``max(degen_tol, ftol)`` of ``E_F`` *at a grid
+point* (e.g. the two edge bands of a Haldane ribbon with Delta = 0 crossing at E = 0,
+k = pi, which rounding splits to +-4e-17, so that no sign change is seen) is found directly,
+never through brackets. The bands within that tolerance of ``E_F`` there form blocks; in
+each block the *branches* are the eigenvectors ``b`` of the block-projected velocity
+``P V_x P`` (degenerate perturbation theory: the smooth continuations of the bands through the
+crossing) with slopes ``v_b``, and the block contributes ``sum_b sign(v_b) A_bb``. This is the
+limit ``E_F -> e_cross`` from either side (each branch crosses E_F once, the sorted-band
+Fermi points on both sides converge to the branch values), so the result is continuous
+there; the entries are marked ``branch = True`` in :class:`FermiPoints`. A single band whose
+slope at the grid point is below ``100 max(degen_tol, ftol) / dk`` touches ``E_F`` at an
+extremum: it contributes 0 (the limit from both sides: no Fermi point, or a cancelling pair);
+a degenerate block with such a slow branch is ambiguous and raises GaugeError. A crossing
+within ``degen_tol`` of ``E_F`` *between* grid points still raises GaugeError (shift ef).
+
 Units: ``hbar = e = 1``; k in 1/a, energies in t0; profiles per unit field ``E_x``, per unit
 cell (length L along x) and per unit ``tau`` (hbar/t0), as in density.py.
 """
@@ -87,6 +102,9 @@ class FermiPoints:
     block : (c, 2) ``[lo, hi)`` bands degenerate with n at k_F (``hi - lo = 1`` usually)
     period : G = 2 pi / L, the length of the Brillouin zone (1/a)
     residual : (c,) ``|e_n(k_F) - E_F|`` at the returned k_F (t0)
+    branch : (c,) True for a branch of a band crossing that coincides with E_F at a grid
+        point (module doc): then ``band`` is ``block[0]`` + branch index, ``velocity`` the
+        branch slope ``v_b`` and the contribution ``sign(v_b) <b|A|b>``
     """
 
     k: np.ndarray
@@ -96,6 +114,11 @@ class FermiPoints:
     block: np.ndarray
     period: float
     residual: np.ndarray
+    branch: np.ndarray = None
+
+    def __post_init__(self):
+        if self.branch is None:
+            self.branch = np.zeros(len(self.k), bool)
 
     def __len__(self) -> int:
         return len(self.k)
@@ -147,7 +170,7 @@ def _cubic_guess(f, jj, nn, t_lin):
     return np.where(ok, t, t_lin)
 
 
-def _extrema_brackets(model, ef, kgrid, f, dk, chunk):
+def _extrema_brackets(model, ef, kgrid, f, dk, chunk, hit=None):
     """Extra brackets ``(a, b, fa, fb, band)`` from grid extrema near E_F that show no sign
     change (module doc)."""
     fm, fp = np.roll(f, 1, axis=0), np.roll(f, -1, axis=0)
@@ -155,7 +178,7 @@ def _extrema_brackets(model, ef, kgrid, f, dk, chunk):
     near = np.abs(f) <= 2 * np.maximum(np.abs(fm - f), np.abs(fp - f))
     is_min = (f > 0) & (f <= fm) & (f < fp)
     is_max = (f < 0) & (f >= fm) & (f > fp)
-    ii, nn = np.nonzero(same & near & (is_min | is_max))
+    ii, nn = np.nonzero(same & near & (is_min | is_max) & (True if hit is None else ~hit))
     if len(ii) == 0:
         return (np.zeros(0),) * 4 + (np.zeros(0, int),)
     s = REFINE_SUBDIVISIONS
@@ -168,7 +191,7 @@ def _extrema_brackets(model, ef, kgrid, f, dk, chunk):
     return kf[ci, j], kf[ci, j + 1], g[ci, j], g[ci, j + 1], nn[ci]
 
 
-def _locate(model, ef, nk, refine_extrema, chunk):
+def _locate(model, ef, nk, refine_extrema, chunk, degen_tol=DEGEN_TOL):
     """Brackets of every Fermi point on the grid: dict of a, b, fa, fb (fa, fb of opposite
     sign or one zero), band, direction, x0 (start of the root search), period G, ftol."""
     kgrid = np.asarray(model.k_grid(nk), float)[:, 0]
@@ -176,24 +199,29 @@ def _locate(model, ef, nk, refine_extrema, chunk):
     E = _band_energies(model, kgrid, chunk)  # (nk, n)
     f = E - ef
     below = f < 0
+    scale = max(1.0, float(np.abs(E).max()))
+    n = E.shape[1]
+    ftol = 8 * np.finfo(float).eps * scale * np.sqrt(n)
+    hit = np.abs(f) <= max(degen_tol, ftol)  # E_F on a band value at a grid point
     jj, nn = np.nonzero(below != np.roll(below, -1, axis=0))
     j1 = (jj + 1) % nk
+    keep = ~(hit[jj, nn] | hit[j1, nn])  # those crossings are the grid hits themselves
+    jj, nn, j1 = jj[keep], nn[keep], j1[keep]
     a, b = kgrid[jj], kgrid[j1] + G * (j1 == 0)  # exact grid values at both ends
     fa, fb = f[jj, nn], f[j1, nn]
     with np.errstate(divide="ignore", invalid="ignore"):
         t_lin = np.where(fa == fb, 0.5, fa / (fa - fb))
     x0 = a + (b - a) * _cubic_guess(f, jj, nn, t_lin)
     if refine_extrema:
-        ea, eb, efa, efb, enn = _extrema_brackets(model, ef, kgrid, f, G / nk, chunk)
+        ea, eb, efa, efb, enn = _extrema_brackets(model, ef, kgrid, f, G / nk, chunk, hit)
         a, b, fa, fb, nn = (np.concatenate(x) for x in
                             ((a, ea), (b, eb), (fa, efa), (fb, efb), (nn, enn)))
         x0 = np.concatenate([x0, ea + (eb - ea) * efa / (efa - efb)])
-    scale = max(1.0, float(np.abs(E).max()))
-    n = E.shape[1]
     return dict(a=a, b=b, fa=fa, fb=fb, band=nn.astype(int), x0=x0,
                 direction=np.where(fa < 0, 1, -1).astype(int),  # below -> above: right mover
-                G=G, ftol=8 * np.finfo(float).eps * scale * np.sqrt(n),
-                ktol=8 * np.finfo(float).eps * G)
+                G=G, ftol=ftol, ktol=8 * np.finfo(float).eps * G,
+                hits=kgrid[np.unique(np.nonzero(hit)[0])], hit_tol=max(degen_tol, ftol),
+                dk=G / nk)
 
 
 def _accumulate(sums, H, V, e, U, band, direction, degen_tol, y, rng):
@@ -264,6 +292,70 @@ def _solve(model, ef, br, degen_tol, chunk, sums, y, rng):
                        br["G"], resid[order])
 
 
+#: a branch slower than this many hit tolerances per grid step cannot be told from a band
+#: touching E_F (module doc)
+_SLOW_BRANCH = 100.0
+
+
+def _grid_hits(model, ef, ks, hit_tol, dk, degen_tol, sums=None, y=None):
+    """Branch entries at the grid points ``ks`` where bands lie within ``hit_tol`` of E_F
+    (module doc): ``(k, band, direction, velocity, block (c, 2), residual)``; adds
+    ``sum_b sign(v_b) A_bb`` to ``sums`` if given."""
+    out = [[] for _ in range(6)]
+    vtol = _SLOW_BRANCH * hit_tol / dk
+    for k0 in np.atleast_1d(np.asarray(ks, float)):
+        H, V = hamiltonian_and_velocity(model, np.array([[k0]]))
+        H, Vx = H[0], V[0, 0]
+        e, U = np.linalg.eigh(H)
+        near = np.nonzero(np.abs(e - ef) <= hit_tol)[0]
+        if len(near) == 0:
+            continue
+        # blocks: consecutive near bands, split where the gap exceeds degen_tol
+        splits = np.nonzero(np.diff(e[near]) > max(degen_tol, hit_tol))[0] + 1
+        for blk in np.split(near, splits):
+            lo, hi = int(blk[0]), int(blk[-1]) + 1
+            P = U[:, lo:hi]
+            vb, W = np.linalg.eigh(np.conj(P.T) @ Vx @ P)
+            slow = np.abs(vb) <= vtol
+            if slow.any():
+                if hi - lo == 1:
+                    continue  # an extremum touching E_F: 0 from both sides (module doc)
+                raise GaugeError(
+                    f"E_F = {ef:.12g} coincides at the grid point k = {k0:.12g} with {hi - lo} "
+                    f"degenerate bands ({lo}...{hi - 1}) one of whose branches has slope "
+                    f"{vb[slow][0]:.3g} (below {vtol:.3g}): crossing and touching cannot be "
+                    "told apart there; shift ef slightly or change nk")
+            B = P @ W
+            s = np.sign(vb)
+            if sums is not None:
+                cB = np.conj(B)
+                Vy = 1j * H * (y[None, :] - y[:, None])
+                sums["charge"] += (cB * B).real @ s
+                sums["jx"] += (cB * (Vx @ B)).real @ s
+                sums["jy"] += (cB * (Vy @ B)).real @ s
+            for b in range(hi - lo):
+                for lst, val in zip(out, (k0, lo + b, int(s[b]), vb[b], (lo, hi),
+                                          abs(e[lo + b] - ef))):
+                    lst.append(val)
+    k, band, direction, vel, block, resid = out
+    return (np.array(k, float), np.array(band, int), np.array(direction, int),
+            np.array(vel, float), np.array(block, int).reshape(-1, 2), np.array(resid, float))
+
+
+def _with_hits(pts: FermiPoints, hits) -> FermiPoints:
+    k, band, direction, vel, block, resid = hits
+    if len(k) == 0:
+        return pts
+    kk = np.concatenate([pts.k, np.mod(k, pts.period)])
+    bb = np.concatenate([pts.band, band])
+    order = np.lexsort((bb, kk))
+    cat = lambda a, b: np.concatenate([a, b])[order]  # noqa: E731
+    return FermiPoints(kk[order], bb[order], cat(pts.direction, direction),
+                       cat(pts.velocity, vel), np.concatenate([pts.block, block])[order],
+                       pts.period, cat(pts.residual, resid),
+                       cat(pts.branch, np.ones(len(k), bool)))
+
+
 def _setup(model, ef, nk, degen_tol, chunk_size):
     _check_ribbon(model)
     a = check_real("ef", ef)
@@ -288,8 +380,9 @@ def find_fermi_points(model, ef: float, *, nk: int = 2048, degen_tol: float = DE
     on a degenerate crossing of branches with opposite slopes.
     """
     ef, nk, chunk = _setup(model, ef, nk, degen_tol, chunk_size)
-    br = _locate(model, ef, nk, refine_extrema, chunk)
+    br = _locate(model, ef, nk, refine_extrema, chunk, degen_tol)
     pts = _solve(model, ef, br, degen_tol, chunk, None, None, None)
+    pts = _with_hits(pts, _grid_hits(model, ef, br["hits"], br["hit_tol"], br["dk"], degen_tol))
     _check_blocks(pts)
     return pts
 
@@ -298,11 +391,11 @@ def _check_blocks(pts: FermiPoints, rel_ktol: float = 1e-8):
     """Every degenerate block at a Fermi point must be crossed by all its m members, at the
     same k_F, in the same direction (module doc); else GaugeError."""
     G = pts.period
-    for i in np.nonzero(pts.block[:, 1] - pts.block[:, 0] > 1)[0]:
+    for i in np.nonzero((pts.block[:, 1] - pts.block[:, 0] > 1) & ~pts.branch)[0]:
         m = pts.block[i, 1] - pts.block[i, 0]
         dk = np.abs(pts.k - pts.k[i])
         dk = np.minimum(dk, G - dk)
-        same = ((dk <= rel_ktol * G) & (pts.block[:, 0] == pts.block[i, 0])
+        same = ((dk <= rel_ktol * G) & ~pts.branch & (pts.block[:, 0] == pts.block[i, 0])
                 & (pts.block[:, 1] == pts.block[i, 1]))
         if same.sum() != m or np.any(pts.direction[same] != pts.direction[i]):
             raise GaugeError(
@@ -333,15 +426,22 @@ def fermi_point_profiles(model, ef: float, *, nk: int = 2048, degen_tol: float =
     y = np.asarray(model.transverse_positions(), float)
     sums = {q: np.zeros(len(y)) for q in ("charge", "jx", "jy")}
     if points is None:
-        br = _locate(model, ef, nk, refine_extrema, chunk)
+        br = _locate(model, ef, nk, refine_extrema, chunk, degen_tol)
         points = _solve(model, ef, br, degen_tol, chunk, sums, y, randomize_gauge)
+        points = _with_hits(points, _grid_hits(model, ef, br["hits"], br["hit_tol"], br["dk"],
+                                               degen_tol, sums, y))
     else:
-        for i in range(0, len(points), chunk):
-            sl = slice(i, i + chunk)
+        regular = np.nonzero(~points.branch)[0]
+        for i in range(0, len(regular), chunk):
+            sl = regular[i:i + chunk]
             H, V = hamiltonian_and_velocity(model, points.k[sl, None])
             e, U = np.linalg.eigh(H)
             _accumulate(sums, H, V, e, U, points.band[sl], points.direction[sl], degen_tol,
                         y, randomize_gauge)
+        if points.branch.any():  # branches are re-derived at their grid points (no bracket)
+            hit_tol = max(degen_tol, float(points.residual[points.branch].max()))
+            _grid_hits(model, ef, np.unique(points.k[points.branch]), hit_tol,
+                       points.period / max(nk, 4), degen_tol, sums, y)
     _check_blocks(points)
     prof = {f"intraband_{q}": -val / points.period for q, val in sums.items()}
     prof["intraband_omm"] = -(ELECTRON_CHARGE / 2.0) * y * prof["intraband_jx"]

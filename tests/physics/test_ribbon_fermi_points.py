@@ -351,15 +351,25 @@ class _OppositeBranches:
         return (np.arange(n) * 2 * np.pi / n)[:, None]
 
 
-def test_fermi_level_at_a_crossing_of_opposite_branches_is_an_error():
-    # Source: module doc: the sorted-band sum is ill-defined there (the sorted lower band only
-    # touches E_F); a clear GaugeError, and a slightly shifted E_F works and obeys the sum
-    # rule (each branch crosses once up and once down).
+def test_fermi_level_at_a_crossing_of_opposite_branches_is_the_branch_limit():
+    # Source: analytic. Branches sin k (orbital 0) and -sin k (orbital 1) cross E_F = 0 at the
+    # grid points k = 0 and pi with slopes +-1; each branch crosses once up and once down, and
+    # A = jx = v on its own orbital, so sign(v) v = |v| = 1 at each of the 2 crossings:
+    # intraband jx = -(1/G) * 2 = -1/pi on each orbital, charge 0 (sum rule). At E_F = 0 the
+    # crossing lies on the grid (formerly a GaugeError): the branch limit (module doc); at
+    # E_F = 1e-3 the sorted-band Fermi points give |cos k_F| = sqrt(1 - 1e-6).
     m = _OppositeBranches()
-    with pytest.raises(GaugeError, match="shift ef"):
-        fermi_point_profiles(m, 0.0, nk=64)
-    prof = fermi_point_profiles(m, 1e-3, nk=64)
-    assert abs(prof["intraband_charge"].sum()) < 1e-14
+    G = 2 * np.pi
+    at = fermi_point_profiles(m, 0.0, nk=64)
+    np.testing.assert_allclose(at["intraband_jx"], [-2 / G, -2 / G], rtol=0, atol=1e-14)
+    np.testing.assert_allclose(at["intraband_charge"], [0.0, 0.0], rtol=0, atol=1e-14)
+    pts = find_fermi_points(m, 0.0, nk=64)
+    assert len(pts) == 4 and pts.branch.all()
+    for ef in (1e-3, -1e-3, 1e-10):
+        prof = fermi_point_profiles(m, ef, nk=64)
+        assert abs(prof["intraband_charge"].sum()) < 1e-14
+        want = -2 / G * np.sqrt(1 - ef**2)
+        np.testing.assert_allclose(prof["intraband_jx"], [want, want], rtol=0, atol=1e-12)
 
 
 # -- insulators and bad input ------------------------------------------------------------------
