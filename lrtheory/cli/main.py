@@ -39,12 +39,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """Raised in the main thread by SIGTERM, so that it cleans up as Ctrl-C does (worker
+    processes stopped, Dask clusters closed, no half-written files)."""
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated()
+
+
+def _catch_sigterm():
+    """Install the SIGTERM handler (main thread only); returns the previous handler."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _raise_terminated)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    previous_sigterm = _catch_sigterm()
     try:
         return int(args.func(args) or 0)
     except LrtheoryError as exc:
@@ -52,9 +72,17 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"lrtheory {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except Terminated:
+        print(f"lrtheory {args.command}: terminated (SIGTERM)", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print(f"lrtheory {args.command}: interrupted", file=sys.stderr)
         return 130
+    finally:
+        if previous_sigterm is not None:
+            import signal
+
+            signal.signal(signal.SIGTERM, previous_sigterm)
 
 
 if __name__ == "__main__":  # pragma: no cover

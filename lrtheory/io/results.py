@@ -53,6 +53,25 @@ def _jsonable(obj: Any) -> Any:
     return obj
 
 
+def _current_umask() -> int:
+    """The process umask, read without changing it where the OS allows (Linux >= 4.7:
+    /proc/self/status); else set and restored at once under a lock."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    import threading
+
+    lock = globals().setdefault("_UMASK_LOCK", threading.Lock())
+    with lock:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
     path = Path(path)
@@ -64,6 +83,9 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     except OSError as exc:  # unwritable folder, not a folder, disk full, ...
         raise LrtheoryError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
+        # mkstemp creates the file 0600 whatever the umask; a result file gets the mode any
+        # new file of this user gets (0644 under the usual umask 022)
+        os.fchmod(fd, 0o666 & ~_current_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

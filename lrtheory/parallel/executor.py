@@ -22,10 +22,12 @@ the client/cluster closed if this call created them (Dask), and the exception pr
 """
 from __future__ import annotations
 
+import ast
 import multiprocessing
 import os
 import signal
 import sys
+import threading
 from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
@@ -39,6 +41,7 @@ __all__ = [
     "iter_chunks",
     "available_cores",
     "make_executor",
+    "check_workers",
     "SerialExecutor",
     "ProcessExecutor",
     "DaskExecutor",
@@ -168,10 +171,40 @@ def _limit_blas_threads(n: int | None) -> None:
     threadpool_limits(int(n))
 
 
+def _exit_with_parent() -> None:
+    """Start a daemon thread that ends this worker as soon as its parent process is gone.
+
+    A pool worker blocks on its task queue, whose write end it holds itself, so it would
+    never see the parent die (kill -9, SIGTERM without cleanup) and would live on for ever,
+    and with it the fork server (which stops only when every holder of its "alive" pipe is
+    gone). ``PR_SET_PDEATHSIG`` does not help: the parent of a forkserver worker is the fork
+    server, not the caller. multiprocessing gives each child a sentinel of the process that
+    started it (the write end of the launch pipe, kept open by the caller): it becomes ready
+    when that process exits, however it exits.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None or getattr(parent, "sentinel", None) is None:
+        return
+    import threading
+    from multiprocessing.connection import wait
+
+    sentinel = parent.sentinel
+
+    def watch():
+        try:
+            wait([sentinel])
+        except OSError:
+            pass
+        os._exit(1)
+
+    threading.Thread(target=watch, name="lrtheory-parent-watchdog", daemon=True).start()
+
+
 def _process_init(func: Callable, blas_threads: int | None) -> None:
     # the parent handles Ctrl-C and terminates the pool; workers ignore SIGINT so that an
     # interrupt does not print one traceback per worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent()
     _limit_blas_threads(blas_threads)
     global _WORKER_FUNC
     _WORKER_FUNC = func
@@ -189,25 +222,95 @@ DEFAULT_START_METHOD = "forkserver" if "forkserver" in multiprocessing.get_all_s
     else "spawn"
 
 
-#: modules the fork server imports before forking workers ("__main__" as multiprocessing's
-#: default; then the modules that define lrtheory's k-chunk functions)
+#: modules the fork server imports before forking workers: the modules that define
+#: lrtheory's k-chunk functions. Not ``"__main__"`` (multiprocessing's default): importing a
+#: user's script without an ``if __name__ == "__main__":`` guard in the fork server runs the
+#: script a second time there, which starts a second pool and breaks the first.
 FORKSERVER_PRELOAD = [
-    "__main__", "numpy", "lrtheory.parallel.executor", "lrtheory.response.hall",
+    "numpy", "lrtheory.parallel.executor", "lrtheory.response.hall",
     "lrtheory.response.hall3d", "lrtheory.response.density", "lrtheory.response.torque",
     "lrtheory.response.fermi_surface", "lrtheory.response.ribbon_paper",
 ]
 
 
-def _check_picklable(func: Callable) -> None:
+def _check_picklable(func: Callable) -> bytes:
     import pickle
 
     try:
-        pickle.dumps(func)
+        return pickle.dumps(func)
     except Exception as exc:  # noqa: BLE001 - any pickling failure means the same thing
         raise LrtheoryError(
             f"the k-chunk function cannot be sent to worker processes ({exc}); use workers=1, "
             "or a module-level function / functools.partial with picklable arguments"
         ) from None
+
+
+# -- the caller's main module and the workers --------------------------------------------------
+# multiprocessing makes every forkserver/spawn worker import the caller's main script (as
+# ``__mp_main__``) so that functions defined there can be unpickled. A script without an
+# ``if __name__ == "__main__":`` guard then runs again in every worker and starts pools of its
+# own. lrtheory's k-chunk functions live in importable modules, so the workers of a pool whose
+# function does not refer to ``__main__`` are started without the main module (a thread-local
+# switch read by a wrapper of ``multiprocessing.spawn.get_preparation_data``; other users of
+# multiprocessing are unaffected).
+
+_HIDE_MAIN = threading.local()
+
+
+def _install_preparation_hook() -> None:
+    from multiprocessing import spawn
+
+    orig = spawn.get_preparation_data
+    if getattr(orig, "_lrtheory_hides_main", False):
+        return
+
+    def get_preparation_data(name):
+        data = orig(name)
+        if getattr(_HIDE_MAIN, "on", False):
+            data.pop("init_main_from_path", None)
+            data.pop("init_main_from_name", None)
+        return data
+
+    get_preparation_data._lrtheory_hides_main = True  # type: ignore[attr-defined]
+    spawn.get_preparation_data = get_preparation_data
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    """``__name__ == "__main__"`` (either order)."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1
+            and isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = [test.left, test.comparators[0]]
+    return (any(isinstance(x, ast.Name) and x.id == "__name__" for x in sides)
+            and any(isinstance(x, ast.Constant) and x.value == "__main__" for x in sides))
+
+
+def _unguarded_main_script() -> str | None:
+    """The path of the main script if this call runs in its top-level code outside an
+    ``if __name__ == "__main__":`` block (a worker importing the script would run the call
+    again), else None (guarded, interactive, or called from elsewhere)."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or not path:
+        return None
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_globals is main.__dict__ and frame.f_code.co_name == "<module>":
+            break
+        frame = frame.f_back
+    if frame is None:
+        return None
+    try:
+        with open(path, "rb") as fh:
+            tree = ast.parse(fh.read())
+    except (OSError, SyntaxError, ValueError):
+        return None
+    line = frame.f_lineno
+    for node in tree.body:
+        if (isinstance(node, ast.If) and _is_main_guard(node.test)
+                and node.lineno <= line <= (node.end_lineno or node.lineno)):
+            return None
+    return path
 
 
 class ProcessExecutor:
@@ -241,7 +344,18 @@ class ProcessExecutor:
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
-        _check_picklable(func)
+        needs_main = b"__main__" in _check_picklable(func)
+        if needs_main:
+            script = _unguarded_main_script()
+            if script is not None:
+                raise LrtheoryError(
+                    f"the k-chunk function is defined in the script {script}, which every "
+                    "worker process must import, and the script starts the k-sum outside an "
+                    "'if __name__ == \"__main__\":' block, so each worker would run it again: "
+                    "put the script's top-level code under that guard, move the function into "
+                    "a module, or use workers=1"
+                )
+        _install_preparation_hook()
         if self.ctx.get_start_method() == "forkserver":
             # modules imported once in the server (when it starts, at the first pool of this
             # process) and inherited by every worker it forks: workers then start in
@@ -249,18 +363,25 @@ class ProcessExecutor:
             mod = getattr(getattr(func, "func", func), "__module__", None)
             self.ctx.set_forkserver_preload(
                 FORKSERVER_PRELOAD + ([mod] if mod and mod not in FORKSERVER_PRELOAD else []))
-        self.pool = ProcessPoolExecutor(self.n_workers, mp_context=self.ctx,
-                                        initializer=_process_init,
-                                        initargs=(func, self.blas_threads))
-        futures = [self.pool.submit(_process_call, c) for c in chunks]
+        # the workers are started in this thread, by the submits
+        _HIDE_MAIN.on = not needs_main
+        try:
+            self.pool = ProcessPoolExecutor(self.n_workers, mp_context=self.ctx,
+                                            initializer=_process_init,
+                                            initargs=(func, self.blas_threads))
+            futures = [self.pool.submit(_process_call, c) for c in chunks]
+        finally:
+            _HIDE_MAIN.on = False
         for i, fut in enumerate(futures):
             try:
                 result = fut.result()
             except BrokenProcessPool:
+                hint = (" (the k-chunk function refers to __main__, which the workers could "
+                        "not import? move it into a module)" if needs_main else "")
                 raise LrtheoryError(
                     f"a worker process died while computing k-chunk {i + 1} of {len(chunks)} "
                     "(killed by the OS? out of memory?); try fewer workers or a smaller "
-                    "chunk_size"
+                    f"chunk_size{hint}"
                 ) from None
             futures[i] = None  # the reduce owns the partial sum now
             yield result
@@ -279,6 +400,75 @@ class ProcessExecutor:
             pool.shutdown(wait=True, cancel_futures=True)
         else:
             pool.shutdown(wait=True)
+
+
+#: seconds to wait for a Dask scheduler to answer (``LRTHEORY_DASK_TIMEOUT`` overrides)
+DASK_CONNECT_TIMEOUT = 10.0
+
+_DASK_LOGGERS = ("distributed", "tornado", "asyncio")
+
+
+class _quiet_dask_logs:
+    """Silence distributed's (and tornado's/asyncio's) loggers while connecting or shutting
+    down: a failed handshake or a cancelled computation otherwise logs tracebacks."""
+
+    def __enter__(self):
+        import logging
+
+        self.saved = []
+        for name in _DASK_LOGGERS:
+            log = logging.getLogger(name)
+            self.saved.append((log, log.level, log.disabled))
+            log.disabled = True
+        return self
+
+    def __exit__(self, *exc):
+        for log, level, disabled in self.saved:
+            log.setLevel(level)
+            log.disabled = disabled
+        return False
+
+
+def _connect_scheduler(distributed, address: str):
+    """A ``distributed.Client`` for ``address`` ('tcp://host:port'); any problem (bad
+    syntax, nothing listening, not a Dask scheduler, no answer in time) is one
+    :class:`LrtheoryError` line."""
+    import socket
+    from urllib.parse import urlsplit
+
+    try:
+        timeout = float(os.environ.get("LRTHEORY_DASK_TIMEOUT", DASK_CONNECT_TIMEOUT))
+    except ValueError:
+        timeout = DASK_CONNECT_TIMEOUT
+    shown = address if len(address) <= 80 else address[:77] + "..."
+    try:
+        parts = urlsplit(address)
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:  # e.g. a port that is not a number or out of range
+        raise LrtheoryError(f"scheduler {shown!r}: bad address ({exc}); expected "
+                            "'tcp://host:port'") from None
+    if parts.scheme not in ("tcp", "tls") or not host or parts.path not in ("", "/"):
+        raise LrtheoryError(f"scheduler {shown!r}: expected 'tcp://host:port' or "
+                            "'tls://host:port'")
+    port = port or 8786
+    # a plain TCP probe first: a refused connection or an unknown host is an immediate
+    # answer here, where Dask would retry until its timeout
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise LrtheoryError(f"cannot reach the Dask scheduler at {shown}: {reason}") from None
+    try:
+        with _quiet_dask_logs():
+            return distributed.Client(address, timeout=f"{timeout}s")
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - junk answers raise anything (MemoryError...)
+        what = type(exc).__name__
+        raise LrtheoryError(
+            f"no Dask scheduler answered at {shown} within {timeout:g} s ({what}): is this "
+            "the address of a running 'dask scheduler'?"
+        ) from None
 
 
 def _dask_apply(func: Callable, chunk: np.ndarray) -> Any:
@@ -328,10 +518,7 @@ class DaskExecutor:
             )
             self.client = distributed.Client(self.cluster)
         elif isinstance(scheduler, str) and "://" in scheduler:
-            try:
-                self.client = distributed.Client(scheduler, timeout="20s")
-            except OSError as exc:
-                raise LrtheoryError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+            self.client = _connect_scheduler(distributed, scheduler)
         else:
             raise LrtheoryError(
                 f"scheduler must be 'tcp://host:port', 'local', 'local:N' or a "
@@ -352,29 +539,56 @@ class DaskExecutor:
     def shutdown(self, cancel: bool = False) -> None:
         pending = [f for f in self.futures if f is not None]
         self.futures = []
+        if not cancel:
+            self._close()
+            return
+        # after an interrupt or an error: the cancelled tasks, the closing comms and the
+        # workers being stopped log tracebacks from distributed's threads; keep them quiet
+        # for good (the interrupt itself is reported once by the caller)
+        quiet = _quiet_dask_logs().__enter__()
         try:
-            if cancel and pending:
+            if pending:
                 self.client.cancel(pending)
+        except Exception:  # noqa: BLE001 - best effort on the way out
+            pass
         finally:
-            if self.owns_client:
-                self.client.close()
-                if self.cluster is not None:
-                    self.cluster.close()
+            try:
+                self._close()
+            finally:
+                if self.owns_client:
+                    quiet.saved = []  # leave distributed's loggers off: its threads die late
+                quiet.__exit__(None, None, None)
+
+    def _close(self) -> None:
+        if self.owns_client:
+            self.client.close()
+            if self.cluster is not None:
+                self.cluster.close()
+
+
+def check_workers(workers: Any) -> int | None:
+    """``workers`` as an int >= 1, or None (all cores); anything else (0, -2, 2.5, '4',
+    True) raises :class:`LrtheoryError`."""
+    import numbers
+
+    if workers is None:
+        return None
+    if isinstance(workers, bool) or not isinstance(workers, numbers.Integral):
+        raise LrtheoryError(
+            f"workers must be a positive integer or None (all cores), got {workers!r}")
+    if int(workers) < 1:
+        raise LrtheoryError(f"workers must be >= 1 (1 = serial), got {int(workers)}")
+    return int(workers)
 
 
 def make_executor(workers: int | None = 1, scheduler: Any = None):
     """The executor for ``workers`` (1: serial, N: N processes, None: all cores) or a Dask
     ``scheduler`` (see :class:`DaskExecutor`; takes precedence over ``workers``)."""
+    workers = check_workers(workers)
     if scheduler is not None and scheduler != "":
         return DaskExecutor(scheduler, workers=workers)
     if workers is None:
         workers = available_cores()
-    try:
-        workers = int(workers)
-    except (TypeError, ValueError):
-        raise LrtheoryError(f"workers must be a positive integer, got {workers!r}") from None
-    if workers < 1:
-        raise LrtheoryError(f"workers must be >= 1, got {workers}")
     return SerialExecutor() if workers == 1 else ProcessExecutor(workers)
 
 
@@ -417,6 +631,7 @@ def kmap_reduce(
     -------
     The sum of the partial sums (same type and shape as one ``func`` result).
     """
+    check_workers(workers)
     k = np.asarray(k)
     if len(k) == 0:
         raise LrtheoryError("the k stack is empty")

@@ -1,0 +1,282 @@
+"""Processes and files (issue #13 s4): no orphan after SIGTERM or kill -9, one line on
+Ctrl-C of a Dask run, scripts without a main guard, result files honour the umask, a
+``--scheduler`` that is not a Dask scheduler is one line.
+
+Every test runs its own subprocess in a new session and looks only at that subprocess's
+descendants (found with psutil before the signal), so concurrent runs do not interfere.
+Time limits are generous (a loaded shared machine): they separate "gone at once" from
+"lives on for minutes", not fast from slow.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+import pytest
+
+psutil = pytest.importorskip("psutil")
+
+from lrtheory.errors import LrtheoryError  # noqa: E402
+from lrtheory.io.results import atomic_write_bytes, save_result  # noqa: E402
+from lrtheory.parallel import kmap_reduce  # noqa: E402
+
+#: a CLI job that runs for many seconds on 2 workers (stopped long before it ends)
+LONG_HALL = [sys.executable, "-m", "lrtheory.cli.main", "hall", "--nk", "2400", "--n-ef", "2001",
+             "--method", "sum-over-states", "--workers", "2"]
+
+
+def _alive(proc) -> bool:
+    try:
+        return proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _start_with_workers(cmd, cwd, n_descendants=4, timeout=120.0):
+    """Start ``cmd`` in a new session; return (Popen, its descendants) once it has at least
+    ``n_descendants`` (resource tracker, fork server, 2 workers)."""
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    parent = psutil.Process(proc.pid)
+    t0 = time.monotonic()
+    kids = []
+    while time.monotonic() - t0 < timeout:
+        if proc.poll() is not None:
+            out, err = proc.communicate()
+            pytest.fail(f"the job ended before its workers were seen: {err.decode()[-400:]}")
+        kids = parent.children(recursive=True)
+        if len(kids) >= n_descendants:
+            return proc, kids
+        time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGKILL)
+    pytest.fail(f"no {n_descendants} descendants after {timeout} s: {kids}")
+
+
+def _left_alive(kids, timeout=30.0):
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        if not any(_alive(k) for k in kids):
+            return []
+        time.sleep(0.1)
+    left = [k for k in kids if _alive(k)]
+    for k in left:  # do not leave them to the next test
+        try:
+            k.kill()
+        except psutil.NoSuchProcess:
+            pass
+    return left
+
+
+def test_sigterm_cleans_up_like_ctrl_c(tmp_path):
+    proc, kids = _start_with_workers(LONG_HALL, tmp_path)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143
+    assert err.decode().strip().splitlines()[-1] == "lrtheory hall: terminated (SIGTERM)"
+    assert "Traceback" not in err.decode()
+    assert _left_alive(kids) == []
+
+
+def test_kill_9_of_the_parent_takes_the_workers_and_fork_server_along(tmp_path):
+    proc, kids = _start_with_workers(LONG_HALL, tmp_path)
+    proc.kill()
+    proc.communicate(timeout=60)
+    # before the fix, the fork server and the workers lived on for minutes
+    assert _left_alive(kids) == []
+
+
+def _run_script(tmp_path, body, timeout=180):
+    script = tmp_path / "user_script.py"
+    script.write_text(textwrap.dedent(body))
+    return subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def test_script_without_main_guard_runs_with_workers(tmp_path):
+    # most physicists' scripts have no guard; multiprocessing would run this script again in
+    # the fork server and in each worker (each starting a pool of its own)
+    res = _run_script(tmp_path, """
+        import functools
+        import numpy as np
+        from lrtheory.models.haldane import haldane
+        from lrtheory.parallel import kmap_reduce
+        from lrtheory.response.hall import hall_conductivity
+
+        print("script body runs", flush=True)
+        total = kmap_reduce(functools.partial(np.sum, axis=0), np.ones((40, 3)),
+                            chunk_size=4, workers=2)
+        print("sum", total.tolist())
+        curve = hall_conductivity(haldane(t2=0.1, delta=0.2), [0.0], nk=96, chunk_size=16,
+                                  workers=2, method="sum-over-states")
+        print("C", round(float(curve.band_chern[0]), 3))
+    """)
+    assert res.returncode == 0, res.stderr
+    assert res.stderr == ""
+    lines = res.stdout.splitlines()
+    assert lines.count("script body runs") == 1  # not re-run in any other process
+    assert "sum [40.0, 40.0, 40.0]" in lines
+    assert "C -1.0" in lines  # Haldane 1988, topological phase: |C| = 1 (sign: this model)
+
+
+def test_function_defined_in_an_unguarded_script_is_one_clear_error(tmp_path):
+    res = _run_script(tmp_path, """
+        import numpy as np
+        from lrtheory.errors import LrtheoryError
+        from lrtheory.parallel import kmap_reduce
+
+        def count(chunk):
+            return np.array([len(chunk)])
+
+        try:
+            kmap_reduce(count, np.zeros((10, 1)), chunk_size=2, workers=2)
+        except LrtheoryError as exc:
+            print("ERROR", exc)
+    """)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.startswith("ERROR the k-chunk function is defined in the script")
+    assert "__main__" in res.stdout and len(res.stdout.splitlines()) == 1
+
+
+def test_function_defined_in_a_guarded_script_works(tmp_path):
+    res = _run_script(tmp_path, """
+        import numpy as np
+        from lrtheory.parallel import kmap_reduce
+
+        def count(chunk):
+            return np.array([len(chunk)])
+
+        if __name__ == "__main__":
+            print(kmap_reduce(count, np.zeros((10, 1)), chunk_size=2, workers=2).tolist())
+    """)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == "[10]"
+
+
+@pytest.mark.parametrize("umask,mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_result_files_honour_the_umask(tmp_path, umask, mode):
+    old = os.umask(umask)
+    try:
+        a = atomic_write_bytes(tmp_path / "raw.bin", b"x")
+        b = save_result(tmp_path / "r.npz", {"x": [1.0]})
+        c = save_result(tmp_path / "r.json", {"x": [1.0]})
+    finally:
+        os.umask(old)
+    for path in (a, b, c):
+        assert oct(os.stat(path).st_mode & 0o777) == oct(mode), path
+
+
+# -- --scheduler that is not a Dask scheduler -------------------------------------------------
+
+
+class _JunkServer:
+    """A TCP server on a free port that answers every connection with junk bytes."""
+
+    def __init__(self, payload=b"\xff" * 64 + b"HTTP/1.0 200 OK\r\n\r\nhello\n"):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.payload = payload
+        self.stop = False
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        self.sock.settimeout(0.2)
+        while not self.stop:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            try:
+                conn.sendall(self.payload * 4)
+                time.sleep(0.05)
+            except OSError:
+                pass
+            finally:
+                conn.close()
+
+    def close(self):
+        self.stop = True
+        self.thread.join(5)
+        self.sock.close()
+
+
+def _closed_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()  # nothing listens there now (a concurrent run could take it: then it fails fast)
+    return port
+
+
+def _cli(args, cwd, timeout=120):
+    return subprocess.run([sys.executable, "-m", "lrtheory.cli.main", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def test_scheduler_that_is_not_dask_is_one_line(tmp_path):
+    pytest.importorskip("distributed")
+    server = _JunkServer()
+    try:
+        t0 = time.monotonic()
+        res = _cli(["hall", "--nk", "24", "--scheduler", f"tcp://127.0.0.1:{server.port}"],
+                   tmp_path)
+        elapsed = time.monotonic() - t0
+    finally:
+        server.close()
+    assert res.returncode == 2
+    err = res.stderr.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("lrtheory hall: error: no Dask scheduler"), err
+    assert elapsed < 90  # the connect timeout is 10 s; before the fix: MemoryError of 3 EiB
+
+
+@pytest.mark.parametrize("address,expect", [
+    ("closed", "cannot reach the Dask scheduler"),
+    ("tcp://127.0.0.1:notaport", "bad address"),
+    ("tcp://127.0.0.1:99999", "bad address"),
+    ("tcp://", "expected 'tcp://host:port'"),
+    ("http://127.0.0.1:8786", "expected 'tcp://host:port'"),
+])
+def test_scheduler_connection_problems_are_one_line(tmp_path, address, expect):
+    pytest.importorskip("distributed")
+    if address == "closed":
+        address = f"tcp://127.0.0.1:{_closed_port()}"
+    res = _cli(["hall", "--nk", "24", "--scheduler", address], tmp_path)
+    assert res.returncode == 2
+    err = res.stderr.strip().splitlines()
+    assert len(err) == 1 and expect in err[0], err
+
+
+def test_scheduler_problems_in_python_are_lrtheory_errors():
+    pytest.importorskip("distributed")
+    import numpy as np
+
+    with pytest.raises(LrtheoryError, match="cannot reach"):
+        kmap_reduce(np.sum, np.zeros((4, 1)), scheduler=f"tcp://127.0.0.1:{_closed_port()}")
+
+
+# -- Ctrl-C on a Dask run ---------------------------------------------------------------------
+
+
+def test_ctrl_c_on_a_dask_run_prints_one_line(tmp_path):
+    pytest.importorskip("distributed")
+    cmd = [sys.executable, "-m", "lrtheory.cli.main", "hall", "--nk", "2400", "--n-ef", "2001",
+           "--method", "sum-over-states", "--scheduler", "local:2"]
+    # the Dask workers are spawned processes (nanny + worker each): wait for them
+    proc, kids = _start_with_workers(cmd, tmp_path, n_descendants=3, timeout=180)
+    time.sleep(3.0)  # let the cluster start computing
+    if proc.poll() is not None:
+        pytest.fail(f"the Dask job ended early: {proc.communicate()[1].decode()[-400:]}")
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
+    _, err = proc.communicate(timeout=120)
+    lines = [x for x in err.decode().splitlines() if x.strip()]
+    assert proc.returncode == 130, err.decode()[-2000:]
+    assert lines == ["lrtheory hall: interrupted"], err.decode()[-2000:]
+    assert _left_alive(kids, timeout=60) == []
