@@ -9,38 +9,20 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["plot_bands"]
+from lrtheory.plots._common import new_figure, save_figure
+
+__all__ = ["plot_bands", "bands_figure"]
 
 
-def plot_bands(path, kdist: np.ndarray, energies: np.ndarray, *,
-               ticks: Sequence[float] = (), labels: Sequence[str] = (),
-               title: str = "", fermi: float | None = None, xlabel: str = "k path (1/a)"
-               ) -> Path:
-    """Draw bands ``energies`` (Nk, n) against the path coordinate ``kdist`` (Nk,) to PNG.
+def bands_figure(kdist: np.ndarray, energies: np.ndarray, *,
+                 ticks: Sequence[float] = (), labels: Sequence[str] = (),
+                 title: str = "", fermi: float | None = None, xlabel: str | None = None):
+    """The figure of :func:`plot_bands` (a matplotlib ``Figure``, not saved).
 
-    Parameters
-    ----------
-    path : str or Path
-        Output file (``.png``; any matplotlib format works).
-    kdist : (Nk,) array
-        Cumulative path length (1/a).
-    energies : (Nk, n) array
-        Band energies (t0), ascending per k.
-    ticks, labels : sequences
-        Positions (on ``kdist``) and names of the high-symmetry points.
-    title : str
-        Figure title (model and parameters).
-    fermi : float, optional
-        Draw a dashed line at this energy.
+    ``xlabel`` defaults to "k (1/a)" for a 1D (ribbon) path whose ticks are numbers
+    (``-pi/a``, ``0``, ``pi/a``) and to "k along the path (1/a)" otherwise.
     """
-    from matplotlib.figure import Figure
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    from lrtheory.io.results import atomic_write_bytes
-    import io
-
-    fig = Figure(figsize=(5.0, 4.0), dpi=120)
-    FigureCanvasAgg(fig)
+    fig = new_figure((5.0, 4.0), dpi=120)
     ax = fig.add_subplot(1, 1, 1)
     ax.plot(kdist, energies, color="k", lw=0.9)
     for t in ticks:
@@ -48,19 +30,55 @@ def plot_bands(path, kdist: np.ndarray, energies: np.ndarray, *,
     if len(ticks):
         ax.set_xticks(list(ticks))
         ax.set_xticklabels([_pretty(lbl) for lbl in labels])
-    else:
-        ax.set_xlabel(xlabel)
+    if xlabel is None:
+        numeric = bool(len(labels)) and all(_is_number_label(lbl) for lbl in labels)
+        xlabel = "k (1/a)" if numeric else "k along the path (1/a)"
+    ax.set_xlabel(xlabel)
     if fermi is not None:
         ax.axhline(fermi, color="tab:red", ls="--", lw=0.8)
     ax.set_xlim(float(np.min(kdist)), float(np.max(kdist)))
     ax.set_ylabel("energy ($t_0$)")
     if title:
-        ax.set_title(title, fontsize=9)
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format=Path(path).suffix.lstrip(".") or "png")
-    return atomic_write_bytes(path, buf.getvalue())
+        import textwrap
+
+        ax.set_title(textwrap.fill(title, 62), fontsize=9)   # long parameter lists wrap
+    return fig
+
+
+def plot_bands(path, kdist: np.ndarray, energies: np.ndarray, *,
+               ticks: Sequence[float] = (), labels: Sequence[str] = (),
+               title: str = "", fermi: float | None = None, xlabel: str | None = None
+               ) -> Path:
+    """Draw bands ``energies`` (Nk, n) against the path coordinate ``kdist`` (Nk,) to a file.
+
+    Parameters
+    ----------
+    path : str or Path
+        Output file (``.png``; any format matplotlib writes, chosen by the suffix).
+    kdist : (Nk,) array
+        Cumulative path length (1/a); for a ribbon, k along the ribbon (1/a).
+    energies : (Nk, n) array
+        Band energies (t0), ascending per k.
+    ticks, labels : sequences
+        Positions (on ``kdist``) and names of the high-symmetry points.
+    title : str
+        Figure title (model and parameters).
+    fermi : float, optional
+        Draw a dashed line at this energy (t0).
+    xlabel : str, optional
+        x-axis label (default: see :func:`bands_figure`); the axis is always labelled.
+    """
+    fig = bands_figure(kdist, energies, ticks=ticks, labels=labels, title=title,
+                       fermi=fermi, xlabel=xlabel)
+    return save_figure(fig, path)
+
+
+def _is_number_label(label: str) -> bool:
+    return all(c in "0123456789.-+/*pia " for c in str(label))
 
 
 def _pretty(label: str) -> str:
+    label = str(label)
+    if _is_number_label(label) and "pi" in label:
+        return "$" + label.replace("pi", r"\pi") + "$"
     return {"G": r"$\Gamma$", "K'": r"$K'$"}.get(label, label)

@@ -12,19 +12,12 @@ from pathlib import Path
 import numpy as np
 
 
-def _plt():
-    import matplotlib
+def curve_figure(x, y, *, xlabel="E_F (t0)", ylabel="", title="", labels=None):
+    """The figure of :func:`plot_curve` (a matplotlib ``Figure``, not saved)."""
+    from lrtheory.plots._common import new_figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def plot_curve(x, y, path, *, xlabel="E_F (t0)", ylabel="", title="", labels=None):
-    """Line plot of one or several curves ``y`` (n,) or (m, n) against ``x``."""
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(5.2, 3.6))
+    fig = new_figure((5.2, 3.6), dpi=120)
+    ax = fig.add_subplot(1, 1, 1)
     ys = np.atleast_2d(y)
     for i, yy in enumerate(ys):
         ax.plot(x, yy, label=None if labels is None else labels[i])
@@ -34,10 +27,19 @@ def plot_curve(x, y, path, *, xlabel="E_F (t0)", ylabel="", title="", labels=Non
     ax.axhline(0, color="k", lw=0.5)
     if labels is not None:
         ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return fig
+
+
+def plot_curve(x, y, path, *, xlabel="E_F (t0)", ylabel="", title="", labels=None):
+    """Line plot of one or several curves ``y`` (n,) or (m, n) against ``x``, written
+    atomically to ``path`` (format from the suffix). Several curves need ``labels``."""
+    from lrtheory.errors import LrtheoryError
+    from lrtheory.plots._common import save_figure
+
+    if np.ndim(y) == 2 and len(y) > 1 and labels is None:
+        raise LrtheoryError(f"plot_curve: {len(y)} curves need labels for the legend")
+    fig = curve_figure(x, y, xlabel=xlabel, ylabel=ylabel, title=title, labels=labels)
+    return save_figure(fig, path, dpi=120)
 
 
 def make_docs_figures(folder) -> list[Path]:
@@ -53,7 +55,8 @@ def make_docs_figures(folder) -> list[Path]:
     ef = np.linspace(-3.5, 3.5, 281)
     curves, labels = [], []
     for t2, d in ((0.1, 0.2), (0.1, 0.7), (0.0, 0.5)):
-        c = hall_conductivity(haldane(t2=t2, delta=d), ef, nk=240, temperature=0.01)
+        c = hall_conductivity(haldane(t2=t2, delta=d), ef, nk=240, temperature=0.01,
+                              operator=None)  # O = 1; times q below
         curves.append(ELECTRON_CHARGE * c.sigma / E2_OVER_H)
         labels.append(f"t2={t2}, Delta={d}")
     out.append(plot_curve(ef, curves, folder / "bulk_sigma_xy.png", ylabel="sigma_xy (e^2/h)",

@@ -17,21 +17,21 @@ y in a, profiles per unit cell and unit field E_x (t0/(e a)); intraband parts pe
 """
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
 
 from lrtheory.bands.eigensystem import Eigensystem
 from lrtheory.errors import LrtheoryError
-from lrtheory.io.results import atomic_write_bytes, save_result
+from lrtheory.io.results import save_result
 from lrtheory.models.haldane import haldane
 from lrtheory.parallel import blas_single_thread
+from lrtheory.plots._common import UNITS, per_field
 from lrtheory.response.density import ribbon_accumulation, symmetric_antisymmetric
 from lrtheory.response.omm import omm_diagonal_parts, state_centres
 from lrtheory.response.ribbon_paper import paper_route_profiles
 
-__all__ = ["PARAMS", "make_figure", "make_all", "figure_data"]
+__all__ = ["PARAMS", "make_figure", "make_all", "figure_data", "draw_figure"]
 
 W = 20
 PARAMS = {
@@ -115,21 +115,57 @@ def figure_data(n: int, *, nk: int = NK_RESPONSE) -> tuple[dict, dict]:
 
 
 # -- drawing ------------------------------------------------------------------------------
-def _fig(nrows, ncols, size):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+#: axis-label units (docs/conventions.md): responses per unit cell and per unit field E_x
+_OMM_UNIT = per_field(UNITS["omm"])
+_CURRENT_UNIT = per_field(r"$e$ or " + UNITS["current"])
 
-    fig = Figure(figsize=size, dpi=110)
-    FigureCanvasAgg(fig)
+
+def _fig(nrows, ncols, size):
+    from lrtheory.plots._common import new_figure
+
+    fig = new_figure(size, dpi=110)
     axes = fig.subplots(nrows, ncols, squeeze=False)
     return fig, axes
 
 
 def _save_png(fig, path):
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    atomic_write_bytes(path, buf.getvalue())
+    from lrtheory.plots._common import save_figure
+
+    save_figure(fig, path)
+
+
+def _ribbon_schematic(ax, width=4, cells=4):
+    """Fig. 1(a): the zigzag ribbon (drawn ``width`` cells wide, ``cells`` cells along x),
+    A and B sites, nearest-neighbour bonds, the field E_x and the periodic direction."""
+    rib = haldane(**PARAMS["gapped_graphene"]).ribbon(width)
+    a1 = np.asarray(rib.lattice_vectors[0], dtype=float)
+    cell = np.asarray(rib.positions, dtype=float)
+    pos = np.concatenate([cell + n * a1 for n in range(cells)])
+    sub = np.tile(np.arange(len(cell)) % 2, cells)          # 0: A, 1: B (alternating)
+    d = np.linalg.norm(pos[:, None] - pos[None], axis=-1)
+    bond = 1 / np.sqrt(3)
+    pairs = [(i, j) for i, j in zip(*np.nonzero(np.abs(d - bond) < 1e-6)) if i < j]
+    for n, (i, j) in enumerate(pairs):
+        ax.plot(*pos[[i, j]].T, color="0.6", lw=0.8, zorder=1,
+                label="NN bond ($-t_0$)" if n == 0 else "_nolegend_")
+    ax.scatter(*pos[sub == 0].T, s=22, color="tab:blue", zorder=2, label="A")
+    ax.scatter(*pos[sub == 1].T, s=22, facecolor="white", edgecolor="tab:red", zorder=2,
+               label="B")
+    x0, x1 = pos[:, 0].min(), pos[:, 0].max()
+    y0, y1 = pos[:, 1].min(), pos[:, 1].max()
+    ax.set_xlim(x0 - 0.6, x1 + 0.6)
+    ax.set_ylim(y0 - 1.4, y1 + 1.1)
+    ax.annotate("", xy=(x0 + 1.6, y0 - 0.9), xytext=(x0 + 0.2, y0 - 0.9),
+                arrowprops=dict(arrowstyle="->", color="k", lw=1.2))
+    ax.text(x0 + 1.75, y0 - 0.9, "$E_x$", va="center", fontsize=8)
+    ax.text(x1 - 0.1, y0 - 0.9, "periodic along x", ha="right", va="center", fontsize=7)
+    ax.text(0.5 * (x0 + x1), y1 + 0.6, "B edge", ha="center", fontsize=7, color="tab:red")
+    ax.text(0.5 * (x0 + x1), y0 - 0.45, "A edge", ha="center", fontsize=7, color="tab:blue")
+    ax.set_aspect("equal")
+    ax.set_xlabel("x (a)")
+    ax.set_ylabel("y (a), origin: ribbon centre")
+    ax.legend(fontsize=6, loc="center right")
+    ax.set_title(f"(a) zigzag ribbon (drawn W={width}; computed W={W})", fontsize=8)
 
 
 def _bands_by_centre(ax, k, e, centres, title):
@@ -142,14 +178,28 @@ def _bands_by_centre(ax, k, e, centres, title):
     return sc
 
 
+def _band_name(b, nb):
+    """'valence n' / 'conduction n' (n counted from the gap: 1 = nearest) for band b of nb."""
+    if b < nb // 2:
+        return f"valence {nb // 2 - b}"
+    return f"conduction {b - nb // 2 + 1}"
+
+
 def _draw_m(ax, k, e, m, title, bands=None):
     n = e.shape[1]
     sel = range(n) if bands is None else bands
     for b in sel:
-        ax.plot(k, m[:, b], lw=0.6)
+        # valence solid, conduction dashed on top, in other colours: where a conduction
+        # curve coincides with a valence one (particle-hole mirror), both stay visible
+        val = b < n // 2
+        dist = n // 2 - b if val else b - n // 2 + 1
+        ax.plot(k, m[:, b], lw=1.3 if val else 0.9, ls="-" if val else (0, (3, 2)),
+                color=f"C{dist - 1 + (0 if val else 3)}", label=_band_name(b, n),
+                zorder=2 if val else 3)
     ax.set_xlabel("k (1/a)")
     ax.set_ylabel(r"$m_{nn}(k)$ self-rotation ($e a^2 t_0/\hbar$)")
     ax.set_title(title, fontsize=8)
+    ax.legend(fontsize=5, ncol=2, title="band (1 = next to the gap)", title_fontsize=5)
 
 
 def _draw_profile(ax, d, pre, title, paper=True):
@@ -161,7 +211,7 @@ def _draw_profile(ax, d, pre, title, paper=True):
                 label="printed Eq.57 route, interband, random $A_{nn}$ gauge")
     ax.axhline(0, color="0.8", lw=0.5)
     ax.set_xlabel("y (a), origin: ribbon centre")
-    ax.set_ylabel(r"$\delta n_m^z(y)$ per cell per $E_x$")
+    ax.set_ylabel(r"$\delta n_m^z(y)$ per cell per $E_x$" + "\n" + _OMM_UNIT, fontsize=8)
     ax.set_title(title, fontsize=8)
     ax.legend(fontsize=6)
 
@@ -173,21 +223,23 @@ def _draw_currents(ax, d, pre, title):
     ax.plot(y, -d[f"{pre}intraband_charge"], "^-", ms=2, lw=0.5, label=r"charge intraband (per $\tau$)")
     ax.plot(y, -d[f"{pre}interband_charge"], "v-", ms=2, lw=0.5, label="charge interband")
     ax.set_xlabel("y (a)")
-    ax.set_ylabel("charge (e) / current (e a t0/hbar) per cell per $E_x$")
+    ax.set_ylabel("charge / current per cell per $E_x$\n" + _CURRENT_UNIT, fontsize=8)
     ax.set_title(title, fontsize=8)
     ax.legend(fontsize=6)
 
 
-def _draw(n, data, params, png):
+def draw_figure(n, data, params):
+    """The matplotlib ``Figure`` of figure ``n`` from :func:`figure_data`'s arrays (not saved)."""
     if n == 1:
-        fig, axes = _fig(1, 3, (11, 3.6))
-        for ax, panel, name in zip(axes[0], "bcd", ("(b) gapped graphene, t2=0, Delta=0.5",
-                                                     "(c) Haldane trivial, t2=0.06, Delta=0.5",
-                                                     "(d) Haldane topological, t2=0.06, Delta=0")):
+        fig, axes = _fig(1, 4, (14, 3.8))
+        _ribbon_schematic(axes[0, 0])
+        for ax, panel, name in zip(axes[0, 1:], "bcd", ("(b) gapped graphene, t2=0, Delta=0.5",
+                                                        "(c) Haldane trivial, t2=0.06, Delta=0.5",
+                                                        "(d) Haldane topological, t2=0.06, Delta=0")):
             ax.plot(data[f"k_{panel}"], data[f"energies_{panel}"], "k", lw=0.5)
             ax.set_xlabel("k (1/a)")
             ax.set_ylabel("energy ($t_0$)")
-            ax.set_title(name + f", W={W}", fontsize=8)
+            ax.set_title(name + f", W={params.get('width', W)}", fontsize=8)
             ax.set_xlim(-np.pi, np.pi)
     elif n == 2:
         fig, axes = _fig(2, 3, (13, 7.5))
@@ -197,8 +249,9 @@ def _draw(n, data, params, png):
                 "(a) m_nn(k) self-rotation (origin independent), bands near the gap",
                 bands=range(nb // 2 - 3, nb // 2 + 3))
         sc = _bands_by_centre(axes[0, 1], data["k"], e, data["centres"],
-                              "(b) bands coloured by centre $r^y_{nn}(k)$ (a)")
-        axes[0, 1].figure.colorbar(sc, ax=axes[0, 1])
+                              "(b) bands coloured by their centre $r^y_{nn}(k)$")
+        cb = fig.colorbar(sc, ax=axes[0, 1])
+        cb.set_label(r"centre $r^y_{nn}(k)$ (a), origin: ribbon centre", fontsize=8)
         _draw_profile(axes[0, 2], data, "", f"(c) OMM accumulation, E_F={EF[2]}, t2=0",
                       paper=False)
         axes[0, 2].plot(data["y"], data["paper_parallel_intraband_omm"], "+", ms=3,
@@ -210,12 +263,13 @@ def _draw(n, data, params, png):
         ax.plot(data["y"], data["intraband_omm_anti"], "^", ms=3, color="tab:green",
                 label="antisymmetric")
         ax.set_xlabel("y (a)")
-        ax.set_ylabel(r"intraband $\delta n_m^z$ per $\tau$")
+        ax.set_ylabel(r"intraband $\delta n_m^z$ per cell per $E_x$ per $\tau$" + "\n"
+                      + _OMM_UNIT, fontsize=8)
         ax.set_title("(d) intraband OMM: (anti)symmetric parts about y=0", fontsize=8)
         ax.legend(fontsize=6)
         _draw_currents(axes[1, 1], data, "", "currents and charge, t2=0")
         _draw_profile(axes[1, 2], data, "t2_", "extra: caption's t2=0.06 (TR broken), E_F=1.5")
-    else:
+    elif n == 3:
         fig, axes = _fig(2, 3, (13, 7.5))
         for row, pre, name in ((0, "triv_", "trivial, Delta=0.5"),
                                (1, "topo_", "topological, Delta=0")):
@@ -227,7 +281,13 @@ def _draw(n, data, params, png):
             _draw_profile(axes[row, 1], data, pre,
                           f"({'b' if row == 0 else 'd'}) OMM accumulation, {name}, E_F=0")
             _draw_currents(axes[row, 2], data, pre, f"currents and charge, {name}")
-    _save_png(fig, png)
+    else:
+        raise LrtheoryError(f"unknown figure {n!r}: use 1, 2 or 3")
+    return fig
+
+
+def _draw(n, data, params, png):
+    _save_png(draw_figure(n, data, params), png)
 
 
 def make_figure(n: int, outdir: str | Path = ".", *, nk: int = NK_RESPONSE) -> dict:

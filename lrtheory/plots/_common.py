@@ -1,0 +1,54 @@
+"""Shared pieces of the plot modules: a pyplot-free figure, atomic saving, unit labels.
+
+Units follow docs/conventions.md: hbar = e = 1, energies in t0, k in 1/a, lengths in a; a
+response to the field is given *per unit field* E_x, whose unit is t0/(e a); intraband
+(Fermi-surface) parts are per unit relaxation time tau (hbar/t0).
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+#: unit of the field E_x (docs/conventions.md)
+FIELD_UNIT = r"$t_0/(e a)$"
+#: units of the quantities whose responses are plotted
+UNITS = {
+    "omm": r"$e a^2 t_0/\hbar$",        # orbital moment (e a v)
+    "charge": "electrons",              # electron number (charge density = q times this)
+    "velocity": r"$a t_0/\hbar$",       # velocity density j = {v, P}/2
+    "current": r"$e a t_0/\hbar$",      # charge current q j
+    "energy": r"$t_0$",
+    "k": r"$1/a$",
+    "length": r"$a$",
+}
+
+
+def per_field(unit: str) -> str:
+    """``'(<unit> per t0/(e a))'``: the unit of a response per unit field E_x."""
+    return f"({unit} per {FIELD_UNIT})"
+
+
+def new_figure(size, dpi=110):
+    """A matplotlib Figure with an Agg canvas, without pyplot (no global state)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=size, dpi=dpi)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def save_figure(fig, path, *, dpi=None) -> Path:
+    """Write ``fig`` atomically to ``path`` in the format its suffix names (default PNG).
+
+    Errors writing the file (unwritable folder, a directory in the way) are
+    :class:`~lrtheory.errors.LrtheoryError` lines from
+    :func:`lrtheory.io.results.atomic_write_bytes`.
+    """
+    from lrtheory.io.results import atomic_write_bytes
+
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fmt = Path(path).suffix.lstrip(".").lower() or "png"
+    fig.savefig(buf, format=fmt, dpi=dpi)
+    return atomic_write_bytes(path, buf.getvalue())
