@@ -168,6 +168,7 @@ class _Builder:
         self.where = where
         self.constants = {"pi": sp.pi, "E": sp.E, "I": sp.I}
         self.functions = {name: getattr(sp, name) for name in FUNCTION_NAMES}
+        self.unknown: ExpressionError | None = None  # set by parse() from the pre-scan
         self.bad = (sp.S.ComplexInfinity, sp.S.NaN, sp.S.Infinity, sp.S.NegativeInfinity)
 
     # -- messages --------------------------------------------------------------------------
@@ -230,7 +231,7 @@ class _Builder:
             return self.symbols[n]
         if n in self.functions:
             raise self.fail(f"function {n!r} needs an argument, e.g. {n}(x): {self.piece(node)}")
-        raise self.fail(f"unknown name(s) [{n!r}]")  # normally caught by the pre-scan
+        raise self.unknown or self.fail(f"unknown name(s) [{n[:MAX_SHOWN]!r}]")
 
     def binop(self, node):
         sp = self.sp
@@ -335,8 +336,10 @@ class _Builder:
         return result
 
 
-def _prescan(tree, where: str, text: str, symbols: dict, constants) -> None:
-    """Count nodes, measure nesting depth (without recursion) and collect unknown names."""
+def _prescan(tree, where: str, text: str, symbols: dict, constants):
+    """Count nodes and measure nesting depth (without recursion), raising at a limit; return
+    the error for the unknown names (raised by the builder when it meets one, so that a
+    forbidden construct met first in the walk is reported first), or None."""
     chains = ((ast.Add, ast.Sub), (ast.Mult, ast.Div))
     skip = (ast.operator, ast.unaryop, ast.expr_context, ast.cmpop, ast.boolop)
     stack = [(tree.body, 1)]
@@ -363,16 +366,17 @@ def _prescan(tree, where: str, text: str, symbols: dict, constants) -> None:
     if depth > MAX_DEPTH:
         raise ExpressionError(f"{where}: expression nests {depth} levels deep; the limit is "
                               f"{MAX_DEPTH}")
+    if not unknown:
+        return None
     for name in unknown:
         if name in _NOT_FINITE_NAMES:
-            raise ExpressionError(f"{where}: {_show(text)} is {_NOT_FINITE_NAMES[name]}")
-    if unknown:
-        names = sorted(symbols)
-        known = (repr(names[:20])[:-1] + ", ...]" if len(names) > 20 else repr(names)) \
-            if names else "none"
-        shown = [n[:MAX_SHOWN] for n in unknown[:5]]
-        raise ExpressionError(f"{where}: unknown name(s) {shown} in {_show(text)}; known "
-                              f"parameters: {known}")
+            return ExpressionError(f"{where}: {_show(text)} is {_NOT_FINITE_NAMES[name]}")
+    names = sorted(symbols)
+    known = (repr(names[:20])[:-1] + ", ...]" if len(names) > 20 else repr(names)) \
+        if names else "none"
+    shown = [n[:MAX_SHOWN] for n in unknown[:5]]
+    return ExpressionError(f"{where}: unknown name(s) {shown} in {_show(text)}; known "
+                           f"parameters: {known}")
 
 
 def parse(text: Any, symbols: Iterable[str] | Mapping[str, Any] = (), *,
@@ -438,8 +442,9 @@ def parse(text: Any, symbols: Iterable[str] | Mapping[str, Any] = (), *,
         reason = ("nested too deeply" if isinstance(exc, (RecursionError, MemoryError))
                   else "not a valid expression")
         raise ExpressionError(f"{where}: {_show(s)}: {reason}") from None
-    _prescan(tree, where, s, table, CONSTANT_NAMES)
+    unknown = _prescan(tree, where, s, table, CONSTANT_NAMES)
     builder = _Builder(src, table, where)
+    builder.unknown = unknown
     try:
         expr = builder.build(tree.body)
     except RecursionError:  # pragma: no cover - MAX_DEPTH keeps the walk shallow
