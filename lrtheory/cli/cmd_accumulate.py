@@ -54,9 +54,9 @@ def add_parser(sub):
 
 
 def run(args) -> int:
-    from lrtheory.cli.common import check_width, load_hopping_model, parse_number, parse_params
+    from lrtheory.cli.common import (check_width, load_hopping_model, parse_number,
+                                     parse_params, run_metadata, save_with_metadata)
     from lrtheory.errors import ModelError
-    from lrtheory.io.results import save_result
     from lrtheory.parallel.cli_options import parallel_kwargs
     from lrtheory.response.density import ribbon_accumulation
 
@@ -65,7 +65,10 @@ def run(args) -> int:
                          "use omm, charge, current or jy")
     model, converted = load_hopping_model(args.model, parse_params(args.param), "accumulate")
     width = check_width(args.width)
-    rib = model.ribbon(width) if model.dim == 2 else model
+    if model.dim != 2 or not hasattr(model, "ribbon"):
+        raise ModelError(f"--model {args.model}: accumulate cuts a ribbon of --width cells from "
+                         f"a 2D model, this model is {model.dim}D; ribbons need a 2D model")
+    rib = model.ribbon(width)
     ef = parse_number(args.ef, "--ef")
     acc = ribbon_accumulation(rib, ef, nk=args.nk, temperature=parse_number(args.temperature,
                               "--temperature"), smearing=parse_number(args.smearing, "--smearing"),
@@ -96,10 +99,11 @@ def run(args) -> int:
               f"rel. change Nk/2 -> Nk {conv:.1e}")
     if args.out:
         arrays = {"y": acc.y, **acc.profiles}
-        meta = dict(acc.params, model=args.model, width=width, **parse_params(args.param))
+        meta = run_metadata(args, model)
+        meta["response_parameters"] = dict(acc.params)
         if converted is not None:
             meta["converted_from_matrix"] = converted.summary()
-        save_result(args.out, arrays, meta)
+        save_with_metadata(args.out, arrays, meta, summary=summary)
     if getattr(args, "plot", None):
         from lrtheory.plots.ribbon import plot_profile
 

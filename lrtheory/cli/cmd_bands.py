@@ -211,6 +211,7 @@ def run(args) -> int:
     with cli_warnings("bands"):
         params = parse_params(args.param)
         model = load_model(args.model, params)
+        base_model = model  # parameters in effect are those of the bulk model
         if args.width is not None:
             width = check_width(args.width)
             if model.dim == 2 and not hasattr(model, "ribbon"):
@@ -223,10 +224,10 @@ def run(args) -> int:
         if args.width is not None:
             summary["width"] = int(args.width)
         if args.out:
-            from lrtheory.io.results import save_result
+            from lrtheory.cli.common import run_metadata, save_with_metadata
 
-            save_result(args.out, arrays, summary["parameters"], command="bands",
-                        summary=summary)
+            save_with_metadata(args.out, arrays, run_metadata(args, base_model),
+                               summary=summary)
         if args.plot:
             from lrtheory.plots.bands import plot_bands
 

@@ -23,11 +23,22 @@ def add_parser(sub):
     p.add_argument("--out", default=".", metavar="DIR", help="output folder (default: .)")
     p.add_argument("--nk", type=int, default=None,
                    help="k-points of the response k-sums (default 2048)")
-    p.set_defaults(func=run)
+    p.add_argument("--json", action="store_true",
+                   help="print the written files and convergence as JSON on stdout")
+    p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    p.set_defaults(func=run, out_is_dir=True)
     return p
 
 
+#: rough share of the run time of each figure (from timings at the default nk), for the ETA
+_WEIGHT = {1: 1.0, 2: 3.0, 3: 3.0}
+
+
 def run(args) -> int:
+    import json
+    import sys
+    import time
+
     from lrtheory.errors import ConventionError
     from lrtheory.plots.figures import NK_RESPONSE, make_figure
 
@@ -35,9 +46,29 @@ def run(args) -> int:
     if nk < 8:
         raise ConventionError(f"--nk must be >= 8, got {nk}")
     figs = [1, 2, 3] if args.which == "all" else [int(args.which)]
-    for n in figs:
+    total_w = sum(_WEIGHT[n] for n in figs)
+    tty = sys.stderr.isatty()
+    t0, done_w, rows = time.perf_counter(), 0.0, []
+    for i, n in enumerate(figs):
+        if not args.quiet:
+            el = time.perf_counter() - t0
+            eta = (f", ETA {el / done_w * (total_w - done_w):.0f} s" if done_w else "")
+            line = (f"lrtheory figure: {i + 1}/{len(figs)} computing fig {n} (nk={nk}) ... "
+                    f"elapsed {el:.0f} s{eta}")
+            sys.stderr.write(("\r\033[K" + line) if tty else line + "\n")
+            sys.stderr.flush()
         res = make_figure(n, args.out, nk=nk)
+        done_w += _WEIGHT[n]
         conv = {k: v for k, v in res["params"].items() if "rel_change" in k}
-        extra = "  " + ", ".join(f"{k}={v:.1e}" for k, v in conv.items()) if conv else ""
-        print(f"figure {n}: {res['png']}  {res['npz']}{extra}")
+        rows.append({"figure": n, "png": str(res["png"]), "npz": str(res["npz"]), **conv})
+        if not args.json:
+            extra = "  " + ", ".join(f"{k}={v:.1e}" for k, v in conv.items()) if conv else ""
+            if tty and not args.quiet:
+                sys.stderr.write("\r\033[K")
+            print(f"figure {n}: {res['png']}  {res['npz']}{extra}", flush=True)
+    if not args.quiet:
+        line = f"lrtheory figure: {len(figs)}/{len(figs)} done in {time.perf_counter() - t0:.1f} s"
+        sys.stderr.write(("\r\033[K" if tty else "") + line + "\n")
+    if args.json:
+        print(json.dumps({"nk": nk, "out": str(args.out), "figures": rows}, indent=1))
     return 0

@@ -25,16 +25,17 @@ def add_parser(sub):
     p = sub.add_parser(
         "flake", help="OMM density response of a Haldane flake to E_x (exact eigenstates)",
         description=__doc__, epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
-    num = lambda name: (lambda text: parse_number(text, name))  # noqa: E731
-    p.add_argument("--nx", type=int, default=6, help="cells along a1 = (1, 0) (default 6)")
-    p.add_argument("--ny", type=int, default=6, help="cells along a2 = (1/2, sqrt3/2) (default 6)")
-    p.add_argument("--t0", type=num("t0"), default=1.0, help="nearest-neighbour hopping (1)")
-    p.add_argument("--t2", type=num("t2"), default=0.06, help="Haldane hopping (0.06)")
-    p.add_argument("--phi", type=num("phi"), default=np.pi / 2, help="Haldane phase (pi/2)")
-    p.add_argument("--delta", type=num("delta"), default=0.5, help="staggered potential (0.5)")
-    p.add_argument("--ef", type=num("ef"), default=0.0, help="Fermi level mu (0)")
-    p.add_argument("--eta", type=num("eta"), default=1e-2, help="broadening eta > 0 (0.01)")
-    p.add_argument("--temperature", type=num("temperature"), default=0.0, help="T (0)")
+    # numbers are parsed after argparse (safe expressions such as pi/2), so that a bad value
+    # gets a message naming the option and what it must be
+    p.add_argument("--nx", default="6", help="cells along a1 = (1, 0) (default 6)")
+    p.add_argument("--ny", default="6", help="cells along a2 = (1/2, sqrt3/2) (default 6)")
+    p.add_argument("--t0", default="1", help="nearest-neighbour hopping (t0 units; default 1)")
+    p.add_argument("--t2", default="0.06", help="Haldane hopping (t0; default 0.06)")
+    p.add_argument("--phi", default="pi/2", help="Haldane phase (rad; default pi/2)")
+    p.add_argument("--delta", default="0.5", help="staggered potential (t0; default 0.5)")
+    p.add_argument("--ef", default="0", help="Fermi level mu (t0; default 0)")
+    p.add_argument("--eta", default="0.01", help="broadening eta > 0 (t0; default 0.01)")
+    p.add_argument("--temperature", default="0", help="T >= 0 (t0; default 0)")
     add_output_args(p, plot=True)
     p.set_defaults(func=run)
     return p
@@ -75,21 +76,47 @@ def compute(nx, ny, *, t0=1.0, t2=0.06, phi=np.pi / 2, delta=0.5, ef=0.0, eta=1e
     return arrays, summary
 
 
-def run(args) -> int:
-    from lrtheory.errors import ConventionError, check_positive
+def _parse_args(args) -> dict:
+    """Numbers of the command line, validated (one line naming the option on error)."""
+    from lrtheory.cli.common import check_eta, check_width
+    from lrtheory.errors import ConventionError, LrtheoryError
 
-    check_positive("eta", args.eta)
+    vals = {}
     for name in ("nx", "ny"):
-        if getattr(args, name) < 1:
-            raise ConventionError(f"--{name} must be >= 1, got {getattr(args, name)}")
-    params = dict(nx=args.nx, ny=args.ny, t0=args.t0, t2=args.t2, phi=args.phi,
-                  delta=args.delta, ef=args.ef, eta=args.eta, temperature=args.temperature)
+        vals[name] = check_width(getattr(args, name), f"--{name}")
+    for name in ("t0", "t2", "phi", "delta", "ef"):
+        vals[name] = parse_number(getattr(args, name), f"--{name}")
+    try:
+        eta = parse_number(args.eta, "--eta")
+    except LrtheoryError:
+        eta = args.eta
+    vals["eta"] = check_eta(eta)
+    try:
+        temp = parse_number(args.temperature, "--temperature")
+    except LrtheoryError:
+        temp = float("nan")
+    if not (temp >= 0 and np.isfinite(temp)):
+        raise ConventionError("--temperature must be a finite temperature >= 0 (units of t0), "
+                              f"got {args.temperature!r}")
+    vals["temperature"] = temp
+    return vals
+
+
+def run(args) -> int:
+    params = _parse_args(args)
+    for k, v in params.items():
+        setattr(args, k, v)
     arrays, summary = compute(args.nx, args.ny, **{k: v for k, v in params.items()
                                                   if k not in ("nx", "ny")})
     if args.out:
         from lrtheory.io.results import save_result
 
-        save_result(args.out, arrays, params, summary=summary, command="flake")
+        from lrtheory.cli.common import run_metadata
+
+        meta = run_metadata(args, model_arg="haldane-flake", params={})
+        meta["parameters"] = params  # every parameter in effect (all are options)
+        rest = {k: v for k, v in meta.items() if k != "parameters"}
+        save_result(args.out, arrays, params, summary=summary, **rest)
     if args.plot:
         from lrtheory.plots.flake import plot_site_maps
 

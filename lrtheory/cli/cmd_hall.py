@@ -106,8 +106,8 @@ def run(args) -> int:
     summary = {
         "model": args.model, "parameters": run_metadata(args, model)["parameters"],
         "nk": args.nk, "ef_range": [float(args.ef_min), float(args.ef_max)],
-        "current": (base.current.replace("particle", "particle") if args.operator != "charge"
-                    else "charge current j = -e v"),
+        "current": {"charge": "charge current j = -e v", "orbital": "orbital-moment current "
+                    "j = m_z v", "spin": "spin current j = s_z v"}[args.operator],
         "temperature": args.temperature, "operator": args.operator, "method": args.method,
         "band_chern": [float(c) for c in chern],
         "chern_status": chern_res.status,
@@ -146,6 +146,6 @@ def run(args) -> int:
                   "(charge current j = -e v: sigma_xy = -C e^2/h)")
         else:
             print("no global gap found on the grid")
-        print(f"{args.operator} Hall curve ({summary['current']}): {args.n_ef} points in [{args.ef_min}, {args.ef_max}], "
+        print(f"{args.operator} Hall curve ({summary['current']}): {args.n_ef} points in [{args.ef_min:.4g}, {args.ef_max:.4g}] t0, "
               f"max change when nk doubles {summary['max_change_on_doubling']:.2e} {unit}")
     return 0

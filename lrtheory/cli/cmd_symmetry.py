@@ -26,6 +26,9 @@ def add_parser(sub):
     add_model_args(p)
     p.add_argument("--width", default=6, help="ribbon width used for the search (default 6)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--out", metavar="FILE",
+                   help="write the symmetries and selection rules (.json or .npz) with all "
+                        "parameters, the command line and the lrtheory version")
     p.set_defaults(func=run)
     return p
 
@@ -44,6 +47,12 @@ def run(args) -> int:
         rules = {d: {p: describe(r) for p, r in v.items()} for d, v in consequences(s).items()}
         rows.append(dict(name=s.name, antiunitary=s.antiunitary, antisymmetry=s.sign < 0,
                          k_map=f"k -> {'' if s.k_map > 0 else '-'}k", rules=rules))
+    if args.out:
+        from lrtheory.cli.common import run_metadata, save_with_metadata
+
+        save_with_metadata(args.out, {"symmetry_names": [r["name"] for r in rows]},
+                           run_metadata(args, model),
+                           summary={"model": report, "ribbon_symmetries": rows})
     if args.json:
         print(json.dumps({"model": report, "ribbon_symmetries": rows}, indent=1))
         return 0

@@ -1,25 +1,31 @@
 """``lrtheory verify``: run every symbolic derivation and print a status table.
 
-Examples
---------
-    lrtheory verify                 # table of all derivations
-    lrtheory verify --only eq22     # one derivation (repeatable)
-    lrtheory verify --json          # machine-readable
-    lrtheory verify --list          # labels only
-
 Exit status 0 if every selected derivation is verified (identities reduce to zero and every
-deliberately wrong variant is rejected), 1 otherwise.
+deliberately wrong variant is rejected), 1 otherwise. Progress lines (one per derivation, with
+an ETA) go to stderr; --quiet silences them.
 """
+
 from __future__ import annotations
 
 import json
 import sys
 
+EXAMPLES = """examples:
+  lrtheory verify                      # table of all derivations
+  lrtheory verify --only eq22          # one derivation (repeatable)
+  lrtheory verify --json               # machine-readable, on stdout
+  lrtheory verify --out verify.json    # the same, written to a file with the command line
+  lrtheory verify --list               # labels only
+"""
+
 
 def add_parser(sub):
+    import argparse
+
     p = sub.add_parser(
         "verify", help="run every symbolic derivation and report its status",
-        description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
+        description=__doc__.split("\n\n", 1)[1] if __doc__ else None, epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--json", action="store_true", help="machine-readable output on stdout")
     p.add_argument("--only", action="append", metavar="LABEL",
@@ -27,6 +33,9 @@ def add_parser(sub):
     p.add_argument("--list", action="store_true", help="list derivation labels and exit")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="print every identity, wrong variant and finding")
+    p.add_argument("--out", metavar="FILE",
+                   help="write the results (.json or .npz) with the command line and version")
+    p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     p.set_defaults(func=run)
     return p
 
@@ -41,14 +50,31 @@ def run(args, registry=None, out=None) -> int:
         for d in derivs:
             print(f"{d.label:6s} {d.equation:22s} {d.summary}", file=out)
         return 0
-    results = reg.run_all(only=args.only, registry=derivs)
+    from lrtheory.cli.common import progress
+
+    selected = [reg.get(lbl, derivs) for lbl in args.only] if args.only else list(derivs)
+    bar = progress("verify", len(selected), enabled=not getattr(args, "quiet", False))
+    results = []
+    for d in selected:
+        bar.step(f"{d.label} {d.equation}")
+        results.append(reg.run(d))
+        bar.advance()
+    bar.finish()
     ok = all(r.verified for r in results)
+    payload = {
+        "verified": ok,
+        "total_seconds": round(sum(r.seconds for r in results), 3),
+        "derivations": [r.to_dict() for r in results],
+    }
+    if getattr(args, "out", None):
+        from lrtheory.cli.common import run_metadata, save_with_metadata
+
+        meta = run_metadata(args, model_arg=None, params={})
+        save_with_metadata(args.out, {"labels": [r.label for r in results],
+                                      "verified": [bool(r.verified) for r in results],
+                                      "seconds": [r.seconds for r in results]},
+                           meta, result=json.loads(json.dumps(payload, default=str)))
     if args.json:
-        payload = {
-            "verified": ok,
-            "total_seconds": round(sum(r.seconds for r in results), 3),
-            "derivations": [r.to_dict() for r in results],
-        }
         json.dump(payload, out, indent=2, default=str)
         out.write("\n")
         return 0 if ok else 1

@@ -21,12 +21,15 @@ __all__ = [
     "add_model_args",
     "add_output_args",
     "check_eta",
+    "check_output_paths",
     "check_width",
     "cli_warnings",
     "load_model",
     "model_summary",
     "parse_number",
     "parse_params",
+    "progress",
+    "run_metadata",
     "warn_if_unconverged",
 ]
 
@@ -93,6 +96,8 @@ def load_model(name: str, params: dict | None = None):
     from pathlib import Path
 
     if Path(name).exists():
+        if str(name).endswith(("_hr.dat", "_tb.dat")):
+            return _load_wannier90(name, params)
         from lrtheory.models import inputs  # model files (issue #6)
 
         return inputs.load_model_file(name, params)
@@ -101,9 +106,33 @@ def load_model(name: str, params: dict | None = None):
     )
 
 
+def _load_wannier90(name: str, params: dict):
+    """A Wannier90 ``seedname_hr.dat`` (+ ``_centres.xyz``/``_tb.dat`` beside it for the
+    lattice and positions) or ``seedname_tb.dat``: a tight-binding model in the file's units
+    (eV, Angstrom)."""
+    from lrtheory.errors import InputFileError
+    from lrtheory.models.wannier90 import load_wannier90
+
+    if params:
+        raise ModelError(f"--param: a Wannier90 model ({name}) has no parameters, got "
+                         f"{sorted(params)}")
+    try:
+        return load_wannier90(name)
+    except InputFileError as exc:
+        msg = str(exc)
+        if "lattice_vectors=" in msg or "positions=" in msg:
+            seed = str(name)[: -len("_hr.dat")]
+            raise InputFileError(
+                f"{name}: an _hr.dat file holds no lattice vectors or Wannier centres; put "
+                f"{seed}_tb.dat (or {seed}_centres.xyz and {seed}_tb.dat) beside it, or "
+                f"give --model {seed}_tb.dat") from None
+        raise
+
+
 def add_model_args(p: argparse.ArgumentParser, default: str = "haldane") -> None:
     p.add_argument("--model", default=default,
-                   help=f"built-in model ({', '.join(BUILTIN_MODELS)}) or model file "
+                   help=f"built-in model ({', '.join(BUILTIN_MODELS)}) or model file: "
+                        f"TOML/JSON, or Wannier90 seedname_hr.dat / seedname_tb.dat "
                         f"(default: {default})")
     p.add_argument("--param", action="append", metavar="KEY=VALUE",
                    help="model parameter, repeatable (e.g. --param t2=0.1 --param phi=pi/2)")
@@ -223,3 +252,208 @@ def load_hopping_model(name: str, params: dict | None, command: str):
         from lrtheory.models.fourier import to_tight_binding
 
         return to_tight_binding(model, full_output=True)
+
+
+# -- output paths, validated before any computation (issue #13, section 2) -------------------
+#: result formats written by :func:`lrtheory.io.results.save_result`
+RESULT_SUFFIXES = (".npz", ".json")
+
+
+def plot_suffixes() -> tuple[str, ...]:
+    """File suffixes matplotlib can write (``.png``, ``.pdf``, ``.svg``, ...)."""
+    try:
+        from matplotlib.backend_bases import FigureCanvasBase
+
+        return tuple(sorted("." + s for s in FigureCanvasBase.get_supported_filetypes()))
+    except Exception:  # noqa: BLE001 - matplotlib missing: the usual raster/vector formats
+        return (".eps", ".jpeg", ".jpg", ".pdf", ".png", ".ps", ".svg", ".svgz", ".tif",
+                ".tiff", ".webp")
+
+
+def _check_folder(folder, flag: str, text: str) -> None:
+    import os
+    from pathlib import Path
+
+    folder = Path(folder)
+    if not folder.exists():
+        raise ConventionError(f"{flag} {text}: folder {folder} does not exist")
+    if not folder.is_dir():
+        raise ConventionError(f"{flag} {text}: {folder} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ConventionError(f"{flag} {text}: folder {folder} is not writable")
+
+
+def _check_file(text, flag: str, suffixes) -> "Path":
+    from pathlib import Path
+
+    if not str(text).strip():
+        raise ConventionError(f"{flag} needs a file name, got {text!r}")
+    path = Path(text)
+    if path.is_dir():
+        raise ConventionError(f"{flag} {text}: is a directory (give a file name)")
+    suffix = path.suffix.lower()
+    if suffix not in suffixes:
+        raise ConventionError(f"{flag} {text}: unknown file type {path.suffix or '(none)'!r}; "
+                              f"use one of {', '.join(suffixes)}")
+    _check_folder(path.parent if str(path.parent) else ".", flag, text)
+    return path
+
+
+def check_output_paths(args) -> None:
+    """Validate every output path of a parsed command line before anything is computed.
+
+    ``--out FILE``: ``.npz``/``.json``; ``--plot FILE``: a suffix matplotlib writes; with
+    ``args.out_is_dir`` (``figure``) ``--out`` is a folder, created if missing. Each file's
+    folder must exist and be writable, a file target must not be a directory, and two outputs
+    must not be the same file. Raises :class:`~lrtheory.errors.ConventionError` (one line).
+    """
+    import os
+    from pathlib import Path
+
+    out, plot = getattr(args, "out", None), getattr(args, "plot", None)
+    paths = {}
+    if out is not None:
+        if getattr(args, "out_is_dir", False):
+            d = Path(out)
+            if d.exists() and not d.is_dir():
+                raise ConventionError(f"--out {out}: is a file, not a folder")
+            anc = d
+            while not anc.exists():  # the nearest existing ancestor must be a writable folder
+                anc = anc.parent
+            if not anc.is_dir():
+                raise ConventionError(f"--out {out}: {anc} is not a folder")
+            if not os.access(anc, os.W_OK | os.X_OK):
+                raise ConventionError(f"--out {out}: folder {anc} is not writable")
+        else:
+            paths["--out"] = _check_file(out, "--out", RESULT_SUFFIXES)
+    if plot is not None:
+        paths["--plot"] = _check_file(plot, "--plot", getattr(args, "plot_suffixes", None)
+                                      or plot_suffixes())
+    if len(paths) == 2 and paths["--out"].resolve() == paths["--plot"].resolve():
+        raise ConventionError(f"--out and --plot name the same file {out!r}: give two names")
+
+
+# -- result metadata (issue #13, section 4) ---------------------------------------------------
+def file_sha256(path) -> str:
+    """Hex SHA-256 of a file's bytes (the model file a result was computed from)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+#: run settings copied from the command line into every result file when present
+_SETTINGS = ("nk", "eta", "ef", "ef_min", "ef_max", "n_ef", "temperature", "smearing",
+             "fermi_surface", "operator", "method", "tol", "width", "filling", "path",
+             "nx", "ny", "t0", "t2", "phi", "delta", "which", "workers", "only")
+
+
+def parameters_in_effect(model_arg: str | None, model=None, overrides: dict | None = None
+                         ) -> dict:
+    """Every model parameter in effect: built-in defaults merged with ``--param`` overrides,
+    or the values a model file's parameters took (``model.params``)."""
+    overrides = dict(overrides or {})
+    if model_arg in BUILTIN_MODELS:
+        _, defaults, _ = BUILTIN_MODELS[model_arg]
+        return {k: parse_number(v, k) for k, v in {**defaults, **overrides}.items()}
+    params = dict(getattr(model, "params", None) or {})
+    return {**params, **{k: v for k, v in overrides.items() if k not in params}}
+
+
+def run_metadata(args, model=None, *, model_arg: str | None = None, params: dict | None = None
+                 ) -> dict:
+    """Provenance stored by every command's ``--out``: command, full command line
+    (``sys.argv``), lrtheory version, model name, every parameter in effect, the model file's
+    sha256 (model files), and the run settings (nk, eta, E_F, ...) given on the command line.
+
+    Returns a dict with key ``parameters`` (model parameters in effect) and the rest, ready
+    for ``save_result(path, arrays, meta["parameters"], **rest)``.
+    """
+    from pathlib import Path
+
+    from lrtheory import __version__
+
+    model_arg = getattr(args, "model", None) if model_arg is None else model_arg
+    if params is None:
+        params = parse_params(getattr(args, "param", None))
+    meta = {
+        "command": getattr(args, "command", None),
+        "command_line": list(sys.argv),
+        "lrtheory_version": __version__,
+        "parameters": parameters_in_effect(model_arg, model, params),
+        "parameters_overridden": sorted(params),
+    }
+    if model_arg is not None:
+        meta["model"] = model_arg
+        if model_arg not in BUILTIN_MODELS and Path(model_arg).is_file():
+            meta["model_file"] = str(Path(model_arg).resolve())
+            meta["model_file_sha256"] = file_sha256(model_arg)
+    if model is not None:
+        meta["model_name"] = getattr(model, "name", type(model).__name__)
+    meta["settings"] = {k: getattr(args, k) for k in _SETTINGS
+                        if getattr(args, k, None) is not None}
+    return meta
+
+
+def save_with_metadata(path, arrays: dict, meta: dict, **extra):
+    """``save_result`` with :func:`run_metadata` output (parameters + the rest)."""
+    from lrtheory.io.results import save_result
+
+    rest = {k: v for k, v in meta.items() if k != "parameters"}
+    rest.update(extra)
+    return save_result(path, arrays, meta["parameters"], **rest)
+
+
+# -- progress lines on stderr (issue #13, section 6) ------------------------------------------
+class progress:
+    """Progress lines ``lrtheory CMD: i/n label ... ETA 20 s`` on stderr.
+
+    On a terminal the line is rewritten in place (``\r``) and ends with a newline; otherwise
+    (batch logs) one line per step. ``--json`` output on stdout is never touched.
+    """
+
+    def __init__(self, command: str, total: int, *, stream=None, enabled: bool = True):
+        import time
+
+        self.command, self.total = command, int(total)
+        self.stream = sys.stderr if stream is None else stream
+        self.enabled = enabled
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.t0 = time.perf_counter()
+        self.done = 0
+
+    def _eta(self) -> str:
+        import time
+
+        if self.done == 0:
+            return ""
+        el = time.perf_counter() - self.t0
+        left = el / self.done * (self.total - self.done)
+        return f" (elapsed {el:.0f} s, ETA {left:.0f} s)"
+
+    def step(self, label: str) -> None:
+        """Announce step ``done + 1`` (about to start)."""
+        if not self.enabled:
+            return
+        line = f"lrtheory {self.command}: {self.done + 1}/{self.total} {label} ...{self._eta()}"
+        if self.tty:
+            self.stream.write("\r\033[K" + line)
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def advance(self) -> None:
+        self.done += 1
+
+    def finish(self) -> None:
+        import time
+
+        if not self.enabled:
+            return
+        el = time.perf_counter() - self.t0
+        line = f"lrtheory {self.command}: {self.done}/{self.total} done in {el:.1f} s"
+        self.stream.write(("\r\033[K" if self.tty else "") + line + "\n")
+        self.stream.flush()

@@ -66,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     previous_sigterm = _catch_sigterm()
     try:
+        from lrtheory.cli.common import check_output_paths
+
+        check_output_paths(args)  # every output path, before anything is computed or written
         return int(args.func(args) or 0)
     except LrtheoryError as exc:
         if args.debug:

@@ -33,7 +33,7 @@ def test_matrix_file_equals_builtin_haldane(tmp_path, capsys):
     assert "H(k) converted to a hopping list: 9 bonds up to |R| = 1" in lines[0]
     assert lines[1].startswith("omm accumulation (W=6")
     arrays, meta = load_result(out)
-    assert "converted" in meta["parameters"]["converted_from_matrix"]
+    assert "converted" in meta["converted_from_matrix"]
     ref = ribbon_accumulation(haldane(t0=1.0, t2=0.1, phi=np.pi / 2, delta=0.5).ribbon(6), 1.5,
                               nk=64, convergence=False)
     np.testing.assert_allclose(arrays["y"], ref.y, rtol=0, atol=1e-12)
