@@ -40,6 +40,7 @@ import cmath
 import keyword
 import math
 import numbers
+import warnings
 from typing import Any, Iterable, Mapping
 
 from lrtheory.errors import ExpressionError
@@ -434,7 +435,9 @@ def parse(text: Any, symbols: Iterable[str] | Mapping[str, Any] = (), *,
                               f"{MAX_LENGTH}")
     src = s.replace("^", "**")
     try:
-        tree = ast.parse(src, mode="eval")
+        with warnings.catch_warnings():  # e.g. SyntaxWarning 'invalid decimal literal' for '1or'
+            warnings.simplefilter("ignore")
+            tree = ast.parse(src, mode="eval")
     except SyntaxError as exc:
         msg = (exc.msg or "syntax error").split("\n")[0][:80]
         raise ExpressionError(f"{where}: not a valid expression: {_show(s)} ({msg})") from None

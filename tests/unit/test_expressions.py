@@ -194,6 +194,17 @@ def test_limits_are_inclusive_and_long_sums_are_one_level():
     assert evaluate("-".join(["1"] * 400), real=True) == 1 - 399
 
 
+def test_no_syntax_warning_escapes(recwarn):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for text in ("1or a", "1and 2", "0x1for"):
+            with pytest.raises(ExpressionError):
+                parse(text, ["a"])
+    assert not [w for w in recwarn if issubclass(w.category, SyntaxWarning)]
+
+
 def test_user_text_is_truncated_in_messages():
     text = "x" * 1000 + " + 1"
     with pytest.raises(ExpressionError) as info:
