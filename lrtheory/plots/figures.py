@@ -204,7 +204,8 @@ def _draw_m(ax, k, e, m, title, bands=None):
 
 def _draw_profile(ax, d, pre, title, paper=True):
     y = d[f"{pre}y"]
-    ax.plot(y, d[f"{pre}intraband_omm"], "o", ms=3, color="tab:blue", label=r"intraband (per $\tau$)")
+    ax.plot(y, d[f"{pre}intraband_omm"], "o", ms=3, color="tab:blue",
+            label=r"intraband (per $\tau$)")
     ax.plot(y, d[f"{pre}interband_omm"], "^", ms=3, color="tab:orange", label="interband")
     if paper:
         ax.plot(y, d[f"{pre}paper_random_interband_omm"], "x", ms=3, color="0.5",
@@ -220,7 +221,8 @@ def _draw_currents(ax, d, pre, title):
     y = d[f"{pre}y"]
     ax.plot(y, -d[f"{pre}intraband_jx"], "o-", ms=2, lw=0.5, label=r"$J_x$ intraband (per $\tau$)")
     ax.plot(y, -d[f"{pre}interband_jy"], "s-", ms=2, lw=0.5, label=r"$J_y$ interband")
-    ax.plot(y, -d[f"{pre}intraband_charge"], "^-", ms=2, lw=0.5, label=r"charge intraband (per $\tau$)")
+    ax.plot(y, -d[f"{pre}intraband_charge"], "^-", ms=2, lw=0.5,
+            label=r"charge intraband (per $\tau$)")
     ax.plot(y, -d[f"{pre}interband_charge"], "v-", ms=2, lw=0.5, label="charge interband")
     ax.set_xlabel("y (a)")
     ax.set_ylabel("charge / current per cell per $E_x$\n" + _CURRENT_UNIT, fontsize=8)
@@ -233,9 +235,9 @@ def draw_figure(n, data, params):
     if n == 1:
         fig, axes = _fig(1, 4, (14, 3.8))
         _ribbon_schematic(axes[0, 0])
-        for ax, panel, name in zip(axes[0, 1:], "bcd", ("(b) gapped graphene, t2=0, Delta=0.5",
-                                                        "(c) Haldane trivial, t2=0.06, Delta=0.5",
-                                                        "(d) Haldane topological, t2=0.06, Delta=0")):
+        names = ("(b) gapped graphene, t2=0, Delta=0.5", "(c) Haldane trivial, t2=0.06, Delta=0.5",
+                 "(d) Haldane topological, t2=0.06, Delta=0")
+        for ax, panel, name in zip(axes[0, 1:], "bcd", names):
             ax.plot(data[f"k_{panel}"], data[f"energies_{panel}"], "k", lw=0.5)
             ax.set_xlabel("k (1/a)")
             ax.set_ylabel("energy ($t_0$)")

@@ -266,8 +266,9 @@ def test_accumulate_plot(captured, tmp_path, capsys):
     assert r"$e a^2 t_0/\hbar$" in fig.axes[0].get_ylabel()
 
 
-@pytest.mark.parametrize("quantity, unit", [("charge", "electrons"), ("current", r"$a t_0/\hbar$"),
-                                            ("jy", r"$a t_0/\hbar$"), ("omm", r"$e a^2 t_0/\hbar$")])
+@pytest.mark.parametrize("quantity, unit", [
+    ("charge", "electrons"), ("current", r"$a t_0/\hbar$"), ("jy", r"$a t_0/\hbar$"),
+    ("omm", r"$e a^2 t_0/\hbar$")])
 def test_profile_units(quantity, unit):
     y = np.linspace(-1, 1, 6)
     fig = ribbon_mod.profile_figure(y, y, 0 * y, quantity=quantity)
