@@ -23,6 +23,7 @@ the client/cluster closed if this call created them (Dask), and the exception pr
 from __future__ import annotations
 
 import ast
+import logging
 import multiprocessing
 import os
 import signal
@@ -512,9 +513,14 @@ class DaskExecutor:
                     ) from None
             if n < 1:
                 raise LrtheoryError(f"scheduler {scheduler!r}: need at least one worker")
+            # workers ignore Ctrl-C (this process handles it and closes the cluster); the
+            # cluster's logs stay below CRITICAL: errors reach the caller as exceptions, and a
+            # shutdown after an interrupt otherwise logs pages of tracebacks. Port 0 / no
+            # dashboard: concurrent clusters on one machine do not collide.
             self.cluster = distributed.LocalCluster(
                 n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                silence_logs=40,
+                scheduler_port=0, silence_logs=logging.CRITICAL,
+                preload=["lrtheory.parallel._dask_worker"],
             )
             self.client = distributed.Client(self.cluster)
         elif isinstance(scheduler, str) and "://" in scheduler:

@@ -228,6 +228,22 @@ def test_bad_arguments_raise_clear_errors():
         kmap_reduce(FUNC, K, chunk_size=200, scheduler="local:two")
 
 
+@pytest.mark.parametrize("bad", [0, -1, -3, 2.5, 1.0, "abc", "4", True, [2]])
+def test_bad_workers_are_refused_even_for_a_single_chunk(bad):
+    # a single chunk used to switch to the serial executor before workers was checked, so
+    # workers=0 was accepted silently
+    with pytest.raises(LrtheoryError, match="workers"):
+        kmap_reduce(FUNC, K[:5], workers=bad)
+    with pytest.raises(LrtheoryError, match="workers"):
+        ex.make_executor(bad)
+
+
+def test_good_workers_values():
+    assert ex.check_workers(None) is None
+    assert ex.check_workers(np.int64(3)) == 3
+    assert kmap_reduce(lambda c: np.array([len(c)]), np.zeros((4, 1)), workers=1)[0] == 4
+
+
 def test_progress_reports_every_chunk(capsys):
     out = kmap_reduce(lambda c: np.array([len(c)]), np.zeros((10, 1)), chunk_size=3,
                       progress=True, desc="unit")

@@ -65,12 +65,18 @@ def _left_alive(kids, timeout=30.0):
             return []
         time.sleep(0.1)
     left = [k for k in kids if _alive(k)]
+    desc = []
+    for k in left:
+        try:
+            desc.append((k.pid, k.status(), " ".join(k.cmdline())[-60:]))
+        except psutil.Error:
+            pass
     for k in left:  # do not leave them to the next test
         try:
             k.kill()
         except psutil.NoSuchProcess:
             pass
-    return left
+    return desc
 
 
 def test_sigterm_cleans_up_like_ctrl_c(tmp_path):
