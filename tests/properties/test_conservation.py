@@ -72,7 +72,10 @@ def test_equation_of_motion_eq33(s, seed, kw):
     chi = R.response(s, a, b, **kw)
     adot = obs.time_derivative(s, a)
     rhs = -1j * R.commutator_expectation(s, a, b, **tk) + R.response(s, adot, b, **kw)
-    scale = rounding_scale(s, a, b, **kw) * (abs(omega) + eta + np.ptp(s.eigensystem.energies))
+    # |e_a - e_b| <= 2 max|e| and the rounding of i[H, A] is ~ u ||H|| ||A||: both covered
+    # (ptp alone is not: a spectrum [1, 1.1] has ptp 0.1 but ||H|| 1.1)
+    scale = rounding_scale(s, a, b, **kw) * (
+        abs(omega) + eta + 2 * np.abs(s.eigensystem.energies).max())
     assert abs(-1j * (omega + 1j * eta) * chi - rhs) <= EXACT * scale
     # counter-example: the literal Eq. (33) (omega without i eta) misses exactly eta chi
     literal = -1j * omega * chi - rhs
