@@ -15,10 +15,13 @@ Generated from the argparse parsers by `python3 examples/gen_cli_docs.py`; do no
 hand. Every command accepts `--debug` (before the command name) to show full tracebacks;
 without it any input error is one line on stderr and exit status 2.
 
-Shared options: `--model NAME_OR_FILE` (built-in `haldane`, `gapped-graphene`, or a model
-file, see [Your own model](own-model.md)), `--param KEY=VALUE` (repeatable; values are numbers
-or expressions such as `pi/2`), `--out FILE` (`.npz` or `.json`, with all parameters and the
-lrtheory version), `--plot PNG`, `--json`.
+Every command takes `--out` (`.npz` or `.json`, with every parameter in effect, the model
+file's sha256, the command line and the lrtheory version; for `figure` a folder) and `--json`.
+`bands`, `hall`, `accumulate` and `symmetry` take `--model NAME_OR_FILE` (built-in `haldane`,
+`gapped-graphene`, a TOML/JSON/SymPy model file or a Wannier90 `_tb.dat`/`_hr.dat`, see
+[Your own model](own-model.md)) and `--param KEY=VALUE` (repeatable; values are numbers or
+expressions such as `pi/2`); `bands`, `hall`, `accumulate` and `flake` take `--plot FILE`
+(a format matplotlib writes). All output paths are checked before any computation.
 """
 
 

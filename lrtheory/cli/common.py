@@ -124,8 +124,8 @@ def _load_wannier90(name: str, params: dict):
             seed = str(name)[: -len("_hr.dat")]
             raise InputFileError(
                 f"{name}: an _hr.dat file holds no lattice vectors or Wannier centres; put "
-                f"{seed}_tb.dat (or {seed}_centres.xyz and {seed}_tb.dat) beside it, or "
-                f"give --model {seed}_tb.dat") from None
+                f"{seed}_tb.dat beside it (lattice; centres from it or {seed}_centres.xyz), "
+                f"or give --model {seed}_tb.dat") from None
         raise
 
 
