@@ -90,3 +90,32 @@ def inverse_powers(d: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
     """``|D|^-k`` on ``mask`` and 0 elsewhere (no division by the masked-out ~0 entries)."""
     safe = np.where(mask, np.abs(d), 1.0)
     return np.where(mask, safe ** (-float(k)), 0.0)
+
+
+def gapped_expansion(s: FiniteSystem, o, field, *, total: bool = False):
+    r"""Coefficients of the small-eta expansion of the static accumulation of a gapped system.
+
+    From :func:`pair_terms` (every contributing pair has ``|D| >= gap``)::
+
+        delta n(eta) = U0 + eta B + R(eta),    U0 = sum Re Y/D,   B = sum Im Y/D^2,
+        |R(eta)| <= eta^2 K3 + eta^3 K4,      K3 = sum |Re Y|/|D|^3,  K4 = sum |Im Y|/D^4,
+
+    and the O(eta) remainder of the undergap part alone is bounded by ``eta K2``,
+    ``K2 = sum |Im Y|/D^2`` (exact: ``D/(D^2+eta^2) = 1/D - eta^2/(D (D^2+eta^2))`` and
+    ``eta/(D^2+eta^2) = eta/D^2 - eta^3/(D^2 (D^2+eta^2))``). With TR (TR-odd O) ``U0 = 0``
+    and ``Re Y`` sums to zero at every eta (Eq. 25-27), so ``delta n/eta - B`` is bounded by
+    ``eta^2 K4``. ``total=True`` sums over sites first (``sum_i n_O(i) = O``).
+
+    Returns a dict of arrays (per site) or floats (``total``): U0, B, K2, K3, K4.
+    """
+    y, d = pair_terms(s, o, field)
+    if total:
+        y = y.sum(axis=0, keepdims=True)
+    m = (y != 0).any(axis=0) & (np.abs(d) > 0)
+    p = {k: inverse_powers(d, m, k)[None] for k in (1, 2, 3, 4)}
+    sign = np.sign(d)[None]
+    out = dict(U0=(y.real * sign * p[1]).sum(axis=(1, 2)), B=(y.imag * p[2]).sum(axis=(1, 2)),
+               K2=(np.abs(y.imag) * p[2]).sum(axis=(1, 2)),
+               K3=(np.abs(y.real) * p[3]).sum(axis=(1, 2)),
+               K4=(np.abs(y.imag) * p[4]).sum(axis=(1, 2)))
+    return {k: float(v[0]) for k, v in out.items()} if total else out
