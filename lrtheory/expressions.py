@@ -334,6 +334,15 @@ class _Builder:
                 v = abs(float(x))
                 if not math.isfinite(v) or v > 10.0 ** MAX_LOG10:
                     raise self.fail(f"{self.piece(node)} exceeds the limit 10^{MAX_LOG10}")
+            elif isinstance(x, sp.Pow) and x.exp.is_Number and abs(x.exp) > MAX_EXPONENT:
+                # SymPy combines a**2 * a**3 into a**5: bound the combined exponent too
+                raise self.fail(f"{self.piece(node)} combines to a power with |exponent| "
+                                f"{float(abs(x.exp)):.4g}; the limit is {MAX_EXPONENT}")
+            elif isinstance(x, sp.exp) and x.args[0].is_number:
+                z = _approx(x.args[0])
+                if z is None or not cmath.isfinite(z) or abs(z.real) / _LN10 > MAX_LOG10:
+                    raise self.fail(f"{self.piece(node)} combines to an exponential beyond "
+                                    f"10^+-{MAX_LOG10}")
         return result
 
 

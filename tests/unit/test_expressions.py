@@ -161,6 +161,8 @@ def test_forbidden_constructs_are_one_line_errors(text, match):
     ("(10**299)*(10**299)", r"exact number beyond 10\^\+-300"),
     ("1" * 400, r"exceeds the limit 10\^300"),
     ("1e400", r"'1e400' is not finite"),
+    ("*".join(["a**100"] * 11), r"combines to a power with \|exponent\| 1100; the limit is 1000"),
+    ("*".join(["exp(100)"] * 7), r"combines to an exponential beyond 10\^\+-300"),
     ("1/0", r"division by zero in '1/0'"),
     ("a/(b - b)", r"division by zero in 'a/\(b - b\)'"),
     ("0**-1", r"division by zero in '0\*\*-1'"),
@@ -176,10 +178,10 @@ def test_forbidden_constructs_are_one_line_errors(text, match):
     ("+".join(["a"] * 600), rf"has 1199 nodes; the limit is {MAX_NODES}"),
 ])
 def test_resource_limits_and_non_finite_values(text, match):
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU seconds: a loaded machine does not make a parse "slow"
     with pytest.raises(ExpressionError, match=match) as info:
         parse(text, ["a", "b"], where="W")
-    assert time.perf_counter() - t0 < PARSE_SECONDS
+    assert time.process_time() - t0 < PARSE_SECONDS
     assert "\n" not in str(info.value) and len(str(info.value)) < 200
 
 
@@ -357,7 +359,7 @@ TREES = _trees()
 
 def _check_one(text, marker: Path) -> None:
     text = text.replace("MARKER", str(marker))
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU seconds, not wall-clock: independent of the machine's load
     try:
         expr = parse(text, ["a", "b"], where="W")
     except ExpressionError as exc:
@@ -371,7 +373,7 @@ def _check_one(text, marker: Path) -> None:
             assert "\n" not in str(exc)
         else:
             assert np.isfinite(v)
-    dt = time.perf_counter() - t0
+    dt = time.process_time() - t0
     assert dt < PARSE_SECONDS, f"{dt:.3f} s for {text[:80]!r}"
     assert not marker.exists(), f"side effect of {text[:80]!r}"
 
