@@ -11,6 +11,9 @@ the ci profile). A deeper run::
 
     LRTHEORY_FUZZ_EXAMPLES=20000 HYPOTHESIS_PROFILE=thorough \\
         python3 -m pytest -q -p no:cacheprovider tests/unit/test_expressions.py -k fuzz
+
+Measured on the shared 2-core machine: the ci budget (150 per property) takes ~2 s; 2000 and
+3000 random examples per property took 25 s and 44 s, all passing.
 """
 from __future__ import annotations
 
