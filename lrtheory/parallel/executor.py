@@ -276,6 +276,35 @@ def _install_preparation_hook() -> None:
     spawn.get_preparation_data = get_preparation_data
 
 
+class _deferred_interrupts:
+    """Hold SIGINT/SIGTERM (Python-level handlers only, main thread only) for the duration
+    of the block and deliver them to the original handler at its end."""
+
+    SIGNALS = ("SIGINT", "SIGTERM")
+
+    def __enter__(self):
+        self.saved, self.pending = {}, []
+        if threading.current_thread() is not threading.main_thread():
+            return self
+        for name in self.SIGNALS:
+            sig = getattr(signal, name, None)
+            if sig is None:
+                continue
+            old = signal.getsignal(sig)
+            if callable(old):
+                self.saved[sig] = old
+                signal.signal(sig, lambda signum, frame: self.pending.append(signum))
+        return self
+
+    def __exit__(self, *exc):
+        for sig, old in self.saved.items():
+            signal.signal(sig, old)
+        if self.pending and exc[0] is None:
+            signum = self.pending[0]
+            self.saved[signum](signum, sys._getframe())
+        return False
+
+
 def _is_main_guard(test: ast.expr) -> bool:
     """``__name__ == "__main__"`` (either order)."""
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1
@@ -364,13 +393,17 @@ class ProcessExecutor:
             mod = getattr(getattr(func, "func", func), "__module__", None)
             self.ctx.set_forkserver_preload(
                 FORKSERVER_PRELOAD + ([mod] if mod and mod not in FORKSERVER_PRELOAD else []))
-        # the workers are started in this thread, by the submits
+        # the workers are started in this thread, by the submits; an interrupt in the middle
+        # of a launch would leave a half-started worker outside the pool (not terminated on
+        # shutdown, printing a traceback when the pool's semaphores vanish): Ctrl-C / SIGTERM
+        # take effect right after the launches
         _HIDE_MAIN.on = not needs_main
         try:
-            self.pool = ProcessPoolExecutor(self.n_workers, mp_context=self.ctx,
-                                            initializer=_process_init,
-                                            initargs=(func, self.blas_threads))
-            futures = [self.pool.submit(_process_call, c) for c in chunks]
+            with _deferred_interrupts():
+                self.pool = ProcessPoolExecutor(self.n_workers, mp_context=self.ctx,
+                                                initializer=_process_init,
+                                                initargs=(func, self.blas_threads))
+                futures = [self.pool.submit(_process_call, c) for c in chunks]
         finally:
             _HIDE_MAIN.on = False
         for i, fut in enumerate(futures):

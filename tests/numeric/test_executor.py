@@ -63,7 +63,7 @@ def _cmdline(proc):
         return []
 
 
-def _wait_no_children(timeout=15.0):
+def _wait_no_children(timeout=45.0):  # generous: a loaded machine is slow to reap
     t0 = time.time()
     while time.time() - t0 < timeout:
         multiprocessing.active_children()  # reaps finished pool workers

@@ -83,8 +83,9 @@ def test_sigterm_cleans_up_like_ctrl_c(tmp_path):
     proc, kids = _start_with_workers(LONG_HALL, tmp_path)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 143
-    assert err.decode().strip().splitlines()[-1] == "lrtheory hall: terminated (SIGTERM)"
+    assert proc.returncode == 143, err.decode()[-3000:]
+    assert err.decode().strip().splitlines()[-1] == "lrtheory hall: terminated (SIGTERM)", \
+        err.decode()[-3000:]
     assert "Traceback" not in err.decode()
     assert _left_alive(kids) == []
 
