@@ -19,6 +19,15 @@ worker once (process pool initializer / Dask scatter), not once per chunk.
 Interrupts: on ``KeyboardInterrupt`` (Ctrl-C) or any error while reducing, pending chunks
 are cancelled, the worker processes are terminated (process pool) or the futures cancelled and
 the client/cluster closed if this call created them (Dask), and the exception propagates.
+The CLI turns SIGTERM into the same path. Local Dask workers ignore SIGINT (the caller closes
+the cluster), and the cluster's logs are kept quiet, so Ctrl-C is one line.
+
+Processes: pool workers exit as soon as the calling process is gone, however it ends
+(``kill -9`` included; see :func:`_exit_with_parent`), and with them the fork server. A
+caller's main script is not imported by the fork server, nor by the workers unless the
+k-chunk function is defined in it (then the script needs an ``if __name__ == "__main__":``
+guard, and a call outside the guard is refused with one line instead of running the script
+once per worker).
 """
 from __future__ import annotations
 
