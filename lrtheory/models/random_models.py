@@ -102,16 +102,21 @@ def random_tr_broken(n_sites: int, rng: np.random.Generator, *, spinful: bool = 
                      d: int = 2) -> FiniteSystem:
     """Random complex Hermitian system without TR symmetry (``time_reversal=None``).
 
-    The matrix breaks the natural TR (``Theta = K`` or the Kramers one) with probability 1;
-    this is checked (``SymmetryError`` otherwise).
+    The matrix breaks the natural TR (``Theta = K`` or the Kramers one) by at least
+    ``1e-3`` (``TimeReversal.symmetry_residual``): a draw below that (probability ~1e-3 for a
+    2x2 spinless matrix, whose one imaginary entry can be small) is redrawn from the same
+    ``rng``, so the result stays reproducible from the seed; ``SymmetryError`` after 100 draws.
     """
     pos = random_positions(n_sites, rng, d)
     ni = 2 if spinful else 1
-    h = random_hermitian(n_sites * ni, rng)
     tr = TimeReversal.spinful(n_sites) if spinful else TimeReversal.spinless(n_sites)
-    if tr.symmetry_residual(h) < 1e-3:  # pragma: no cover - measure-zero event
-        raise SymmetryError("random TR-broken matrix came out TR-symmetric; change the seed")
-    return FiniteSystem(h, pos, ni, None)
+    if not spinful and n_sites < 2:
+        raise ConventionError("a spinless TR-broken system needs n_sites >= 2 (1x1 H is real)")
+    for _ in range(100):
+        h = random_hermitian(n_sites * ni, rng)
+        if tr.symmetry_residual(h) >= 1e-3:
+            return FiniteSystem(h, pos, ni, None)
+    raise SymmetryError("100 random TR-broken matrices came out TR-symmetric")  # pragma: no cover
 
 
 def random_gapped(n_sites: int, rng: np.random.Generator, *, kind: str = "spinless",
