@@ -509,8 +509,9 @@ def _connect_scheduler(distributed, address: str):
     except BaseException as exc:  # noqa: BLE001 - junk answers raise anything (MemoryError...)
         what = type(exc).__name__
         raise LrtheoryError(
-            f"no Dask scheduler answered at {shown} within {timeout:g} s ({what}): is this "
-            "the address of a running 'dask scheduler'?"
+            f"no Dask scheduler at {shown}: the server there did not complete a Dask "
+            f"handshake within {timeout:g} s ({what}); is this the address of a running "
+            "'dask scheduler'?"
         ) from None
 
 
