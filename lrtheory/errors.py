@@ -25,6 +25,7 @@ __all__ = [
     "check_finite",
     "check_real",
     "check_integer",
+    "check_real_scalar",
     "check_hermitian",
     "check_positive",
     "warn",
@@ -123,6 +124,15 @@ def check_real(name: str, value, *, finite: bool = True) -> np.ndarray:
     if finite and not np.all(np.isfinite(a)):
         raise ConventionError(f"{name} must be finite, got {_short(value)}")
     return a
+
+
+def check_real_scalar(name: str, value) -> float:
+    """One finite real number (e.g. a Fermi energy or chemical potential) as a float;
+    strings, arrays of several values, NaN/inf raise :class:`ConventionError`."""
+    a = check_real(name, value)
+    if a.size != 1:
+        raise ConventionError(f"{name} must be one real number, got shape {a.shape}")
+    return float(a.reshape(-1)[0])
 
 
 def check_integer(name: str, value, *, minimum: int | None = 1, even: bool = False) -> int:

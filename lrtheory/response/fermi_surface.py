@@ -29,11 +29,11 @@ import numpy as np
 
 from lrtheory.bands.eigensystem import Eigensystem
 from lrtheory.conventions import DEGEN_TOL
-from lrtheory.errors import ConventionError, check_positive
+from lrtheory.errors import ConventionError, check_integer, check_positive, check_real_scalar
 from lrtheory.kernels.occupation import fermi_derivative
 from lrtheory.parallel.executor import kmap_reduce
 from lrtheory.response.berry import band_operator
-from lrtheory.response.hall import KIntegral, bz_grid, eigensystem
+from lrtheory.response.hall import NK_MIN, KIntegral, bz_grid, eigensystem
 
 __all__ = ["fermi_surface_density", "block_trace_product", "fermi_surface_continuum", "quadrature"]
 
@@ -57,12 +57,16 @@ def quadrature(model, *, nk=None, k_max=None, n_r=400, n_theta=64):
     if getattr(model, "lattice_vectors", None) is None:
         if k_max is None:
             raise ConventionError("continuum models need k_max (radius of the polar grid)")
+        check_positive("k_max", k_max)
+        n_r = check_integer("n_r", n_r, minimum=2)
+        n_theta = check_integer("n_theta", n_theta, minimum=2)
         k, w = model.polar_grid(k_max, n_r, n_theta)
         k2, w2 = model.polar_grid(k_max, max(2, n_r // 2), max(2, n_theta // 2))
         kw = np.concatenate([np.c_[k, w, 0 * w], np.c_[k2, 0 * w2, w2]])
         return kw, int(n_r)
     if nk is None:
         raise ConventionError("lattice models need nk (linear BZ grid size)")
+    nk = check_integer("nk", nk, minimum=NK_MIN, even=True)  # the half column needs nk/2
     k, half, area = bz_grid(model, nk)
     w = np.full(len(k), 1.0 / (area * len(k)))
     return np.c_[k, w, 4 * w * half], int(nk)
@@ -105,6 +109,7 @@ def fermi_surface_density(model, op, mu: float, *, tau: float, temperature: floa
         ``value`` (dim,), ``change_on_doubling`` from the half-density grid.
     """
     check_positive("tau", tau)
+    mu = check_real_scalar("mu", mu)
     T = check_positive("temperature", temperature)
     kw, nk_label = quadrature(model, nk=nk, k_max=k_max, n_r=n_r, n_theta=n_theta)
     func = partial(_fs_chunk, model=model, op=op, mu=float(mu), temperature=T,
@@ -121,6 +126,7 @@ def fermi_surface_continuum(model, op, mu: float, *, tau: float, k_max: float,
     ``chi_c = -tau sum_n int d^2k/(2pi)^2 delta(e_n - mu) Re Tr_D[O v^c]``, shape (2,).
     ``change_on_doubling`` compares with ``n_theta/2`` angles."""
     check_positive("tau", tau)
+    mu = check_real_scalar("mu", mu)
     vals = []
     for nt in (int(n_theta), max(2, int(n_theta) // 2)):
         kc, band, w = model.fermi_crossings(mu, k_max=k_max, n_theta=nt, n_r=n_r)

@@ -31,7 +31,8 @@ from functools import partial
 import numpy as np
 
 from lrtheory.conventions import DEGEN_TOL, E2_OVER_H, ELECTRON_CHARGE
-from lrtheory.errors import LrtheoryError, check_finite, check_positive
+from lrtheory.errors import (LrtheoryError, check_integer, check_positive,
+                             check_real)
 from lrtheory.parallel.executor import auto_chunk_size, kmap_reduce
 from lrtheory.response.berry import generalized_berry_curvature
 from lrtheory.kernels.two_band import two_band_bands_and_curvature
@@ -117,7 +118,11 @@ def hall_tensor(model, ef, *, nk=40, temperature: float = 0.0, operator=None,
     """
     if method not in METHODS:
         raise LrtheoryError(f"method must be one of {METHODS}, got {method!r}")
-    ef = check_finite("ef", np.atleast_1d(np.asarray(ef, float)))
+    ef = check_real("ef", ef).reshape(-1)
+    if ef.size == 0:
+        raise LrtheoryError("ef is empty: give at least one Fermi energy")
+    nk_items = list(nk) if isinstance(nk, (tuple, list, np.ndarray)) else [nk]
+    nk = tuple(check_integer("nk", v, minimum=1) for v in nk_items)
     check_positive("temperature", temperature, allow_zero=True)
     _, vol = bz_grid_nd(model, 1)  # validates the lattice; the grid is built per chunk
     lat = np.atleast_2d(np.asarray(model.lattice_vectors, float))

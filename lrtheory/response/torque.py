@@ -24,7 +24,7 @@ from functools import partial
 import numpy as np
 
 from lrtheory.conventions import DEGEN_TOL, E_CHARGE
-from lrtheory.errors import check_positive
+from lrtheory.errors import check_integer, check_positive, check_real_scalar
 from lrtheory.kernels.occupation import fermi, fermi_derivative
 from lrtheory.parallel.executor import kmap_reduce
 from lrtheory.response.berry import band_operator
@@ -89,6 +89,11 @@ def _chunk(kw, *, model, op, mu, T, eta, tau, degen_tol, what):
 def _run(model, op, mu, what, *, temperature, eta=1.0, tau=1.0, nk=None, k_max=None,
          n_r=400, n_theta=64, chunk_size=4096, workers=1, degen_tol=DEGEN_TOL, scale=1.0):
     T = check_positive("temperature", temperature)
+    mu = check_real_scalar("mu", mu)
+    check_positive("eta", eta)
+    check_positive("tau", tau)
+    check_positive("degen_tol", degen_tol, allow_zero=True)
+    check_integer("chunk_size", chunk_size)
     kw, label = quadrature(model, nk=nk, k_max=k_max, n_r=n_r, n_theta=n_theta)
     func = partial(_chunk, model=model, op=op, mu=float(mu), T=T, eta=float(eta),
                    tau=float(tau), degen_tol=degen_tol, what=what)

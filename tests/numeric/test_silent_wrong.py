@@ -257,3 +257,29 @@ def test_bad_python_input_is_an_lrtheory_error(call):
 def test_nk_min_documented():
     assert NK_MIN == 8 and NK_MIN % 2 == 0
     assert "NK_MIN" in hall_mod.__doc__ and GaugeError  # documented constant
+
+
+def _layered():
+    from lrtheory.models.haldane import layered_haldane
+
+    return layered_haldane()
+
+
+@pytest.mark.parametrize("call", [
+    lambda: __import__("lrtheory.response.torque", fromlist=["x"]).external_torque(
+        TOPO, "spin_z", "0.1", temperature=0.1, nk=8),
+    lambda: __import__("lrtheory.response.torque", fromlist=["x"]).external_torque(
+        TOPO, "spin_z", np.nan, temperature=0.1, nk=8),
+    lambda: __import__("lrtheory.response.torque", fromlist=["x"]).density_response(
+        TOPO, None, 0.0, eta=-1.0, temperature=0.1, nk=8),
+    lambda: __import__("lrtheory.response.fermi_surface", fromlist=["x"]).quadrature(
+        TOPO, nk=7),
+    lambda: __import__("lrtheory.response.hall3d", fromlist=["x"]).hall_tensor(
+        _layered(), "abc"),
+    lambda: __import__("lrtheory.response.hall3d", fromlist=["x"]).hall_tensor(
+        _layered(), 0.0, nk=2.5),
+], ids=["mu-str", "mu-nan", "eta-neg", "quad-odd", "hall3d-ef", "hall3d-nk"])
+def test_other_response_entry_points_validate(call):
+    with pytest.raises(LrtheoryError) as exc:
+        call()
+    assert "\n" not in str(exc.value)
