@@ -61,8 +61,12 @@ Fermi points on both sides converge to the branch values), so the result is cont
 there; the entries are marked ``branch = True`` in :class:`FermiPoints`. A single band whose
 slope at the grid point is below ``100 max(degen_tol, ftol) / dk`` touches ``E_F`` at an
 extremum: it contributes 0 (the limit from both sides: no Fermi point, or a cancelling pair);
-a degenerate block with such a slow branch is ambiguous and raises GaugeError. A crossing
-within ``degen_tol`` of ``E_F`` *between* grid points still raises GaugeError (shift ef).
+a degenerate block with such a slow branch is ambiguous and raises GaugeError. The same
+test runs on the 16x local grids around band extrema near E_F (``refine_extrema``), so a
+crossing between grid points that lies on a local-grid point (k = pi on an odd grid) is
+found too. A crossing within ``degen_tol`` of ``E_F`` elsewhere between grid points still
+raises GaugeError (shift ef); one within rounding of ``E_F`` and on no local-grid point is
+not seen (measure zero).
 
 Units: ``hbar = e = 1``; k in 1/a, energies in t0; profiles per unit field ``E_x``, per unit
 cell (length L along x) and per unit ``tau`` (hbar/t0), as in density.py.
@@ -170,9 +174,10 @@ def _cubic_guess(f, jj, nn, t_lin):
     return np.where(ok, t, t_lin)
 
 
-def _extrema_brackets(model, ef, kgrid, f, dk, chunk, hit=None):
+def _extrema_brackets(model, ef, kgrid, f, dk, chunk, hit=None, hit_tol=0.0):
     """Extra brackets ``(a, b, fa, fb, band)`` from grid extrema near E_F that show no sign
-    change (module doc)."""
+    change (module doc), and the refined k where a band lies within ``hit_tol`` of E_F (a
+    crossing at E_F on the local grid, e.g. k = pi on an odd grid)."""
     fm, fp = np.roll(f, 1, axis=0), np.roll(f, -1, axis=0)
     same = ((f < 0) == (fm < 0)) & ((f < 0) == (fp < 0))
     near = np.abs(f) <= 2 * np.maximum(np.abs(fm - f), np.abs(fp - f))
@@ -180,15 +185,29 @@ def _extrema_brackets(model, ef, kgrid, f, dk, chunk, hit=None):
     is_max = (f < 0) & (f >= fm) & (f > fp)
     ii, nn = np.nonzero(same & near & (is_min | is_max) & (True if hit is None else ~hit))
     if len(ii) == 0:
-        return (np.zeros(0),) * 4 + (np.zeros(0, int),)
+        return (np.zeros(0),) * 4 + (np.zeros(0, int), np.zeros(0))
     s = REFINE_SUBDIVISIONS
     t = np.linspace(-1.0, 1.0, 2 * s + 1)
     kf = kgrid[ii][:, None] + dk * t[None, :]  # (c, 2s+1)
     e = _band_energies(model, kf.ravel(), chunk).reshape(len(ii), 2 * s + 1, -1)
     g = e[np.arange(len(ii)), :, nn] - ef  # (c, 2s+1)
+    on = np.abs(g) <= hit_tol
     below = g < 0
-    ci, j = np.nonzero(below[:, :-1] != below[:, 1:])
-    return kf[ci, j], kf[ci, j + 1], g[ci, j], g[ci, j + 1], nn[ci]
+    ci, j = np.nonzero((below[:, :-1] != below[:, 1:]) & ~on[:, :-1] & ~on[:, 1:])
+    return kf[ci, j], kf[ci, j + 1], g[ci, j], g[ci, j + 1], nn[ci], kf[on]
+
+
+def _distinct(k, G, rel=1e-9):
+    """``k`` modulo G without repeats closer than ``rel * G`` (the same point reached from
+    two neighbouring refinements differs by rounding)."""
+    k = np.sort(np.mod(np.asarray(k, float), G))
+    if len(k) == 0:
+        return k
+    keep = np.r_[True, np.diff(k) > rel * G]
+    k = k[keep]
+    if len(k) > 1 and (k[0] + G - k[-1]) <= rel * G:
+        k = k[:-1]
+    return k
 
 
 def _locate(model, ef, nk, refine_extrema, chunk, degen_tol=DEGEN_TOL):
@@ -212,15 +231,18 @@ def _locate(model, ef, nk, refine_extrema, chunk, degen_tol=DEGEN_TOL):
     with np.errstate(divide="ignore", invalid="ignore"):
         t_lin = np.where(fa == fb, 0.5, fa / (fa - fb))
     x0 = a + (b - a) * _cubic_guess(f, jj, nn, t_lin)
+    ehits = np.zeros(0)
     if refine_extrema:
-        ea, eb, efa, efb, enn = _extrema_brackets(model, ef, kgrid, f, G / nk, chunk, hit)
+        ea, eb, efa, efb, enn, ehits = _extrema_brackets(model, ef, kgrid, f, G / nk, chunk,
+                                                         hit, max(degen_tol, ftol))
         a, b, fa, fb, nn = (np.concatenate(x) for x in
                             ((a, ea), (b, eb), (fa, efa), (fb, efb), (nn, enn)))
         x0 = np.concatenate([x0, ea + (eb - ea) * efa / (efa - efb)])
     return dict(a=a, b=b, fa=fa, fb=fb, band=nn.astype(int), x0=x0,
                 direction=np.where(fa < 0, 1, -1).astype(int),  # below -> above: right mover
                 G=G, ftol=ftol, ktol=8 * np.finfo(float).eps * G,
-                hits=kgrid[np.unique(np.nonzero(hit)[0])], hit_tol=max(degen_tol, ftol),
+                hits=_distinct(np.concatenate([kgrid[np.unique(np.nonzero(hit)[0])], ehits]), G),
+                hit_tol=max(degen_tol, ftol),
                 dk=G / nk)
 
 

@@ -283,3 +283,17 @@ def test_other_response_entry_points_validate(call):
     with pytest.raises(LrtheoryError) as exc:
         call()
     assert "\n" not in str(exc.value)
+
+
+@pytest.mark.parametrize("nk", [2047, 1001])
+def test_crossing_between_grid_points_found_by_the_local_refinement(nk):
+    # k = pi is not a point of an odd grid; it is a point of the 16x local grid around the
+    # band extrema next to it: same branch limit as the off-crossing route (E_F = 1e-6)
+    assert not np.any(np.isclose(RIB0.k_grid(nk)[:, 0], np.pi, rtol=0, atol=1e-9))
+    at = fermi_point_profiles(RIB0, 0.0, nk=nk)
+    off = fermi_point_profiles(RIB0, 1e-6, nk=nk)
+    assert np.abs(off["intraband_jx"]).max() > 1e-3
+    for key in at:
+        scale = max(np.abs(off[key]).max(), 1e-12)
+        np.testing.assert_allclose(at[key], off[key], rtol=0, atol=1e-4 * scale)
+    assert find_fermi_points(RIB0, 0.0, nk=nk).branch.sum() == 2  # counted once
