@@ -559,10 +559,13 @@ class DaskExecutor:
             # workers ignore Ctrl-C (this process handles it and closes the cluster); the
             # cluster's logs stay below CRITICAL: errors reach the caller as exceptions, and a
             # shutdown after an interrupt otherwise logs pages of tracebacks. Port 0 / no
-            # dashboard: concurrent clusters on one machine do not collide.
+            # dashboard: concurrent clusters on one machine do not collide (with
+            # dashboard_address=None the scheduler still opens its HTTP server on 8787 and
+            # warns on stderr when another cluster holds that port: bind it to port 0).
             self.cluster = distributed.LocalCluster(
                 n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
                 scheduler_port=0, silence_logs=logging.CRITICAL,
+                scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
                 preload=["lrtheory.parallel._dask_worker"],
             )
             self.client = distributed.Client(self.cluster)

@@ -287,3 +287,24 @@ def test_ctrl_c_on_a_dask_run_prints_one_line(tmp_path):
     assert proc.returncode == 130, err.decode()[-2000:]
     assert lines == ["lrtheory hall: interrupted"], err.decode()[-2000:]
     assert _left_alive(kids, timeout=60) == []
+
+
+def test_local_cluster_does_not_need_port_8787(recwarn):
+    # found running two suites at once: with dashboard_address=None the scheduler still opened
+    # its HTTP server on 8787 and warned on stderr when another cluster held it. Hold 8787
+    # here (if someone else holds it already, the premise holds as well).
+    pytest.importorskip("distributed")
+    import numpy as np
+
+    holder = socket.socket()
+    try:
+        holder.bind(("0.0.0.0", 8787))
+        holder.listen(1)
+    except OSError:
+        pass
+    try:
+        out = kmap_reduce(np.sum, np.ones((6, 1)), chunk_size=2, scheduler="local:1")
+    finally:
+        holder.close()
+    assert out == 6.0
+    assert not [w for w in recwarn.list if "already in use" in str(w.message)]
