@@ -56,10 +56,11 @@ def add_parser(sub):
 def run(args) -> int:
     from lrtheory.cli.common import (check_width, load_hopping_model, parse_number,
                                      parse_params, run_metadata, save_with_metadata)
-    from lrtheory.errors import ModelError
+    from lrtheory.errors import ModelError, check_positive
     from lrtheory.parallel.cli_options import parallel_kwargs
     from lrtheory.response.density import ribbon_accumulation
 
+    check_positive("--tol", args.tol)  # before any work: a tolerance <= 0 can never be met
     if args.operator == "spin":
         raise ModelError(f"--operator spin: model {args.model!r} is spinless (no spin density); "
                          "use omm, charge, current or jy")

@@ -140,7 +140,10 @@ def run(args) -> int:
                   "from an integer): increase --nk")
         else:
             print(f"band Chern numbers: {np.array2string(np.round(chern, 6))}")
-        if n_occ:
+        if n_occ and not chern_res.converged:
+            print(f"gap [{edges[0]:.4f}, {edges[1]:.4f}] t0; occupied bands {n_occ}: C and "
+                  "sigma_xy not given (the Chern numbers are not converged)")
+        elif n_occ:
             print(f"gap [{edges[0]:.4f}, {edges[1]:.4f}] t0; occupied bands {n_occ}: "
                   f"C = {chern[:n_occ].sum():+.6f}; sigma_xy(E_F = {mid:.4f}) = {sig_gap:+.6f} e^2/h "
                   "(charge current j = -e v: sigma_xy = -C e^2/h)")

@@ -1,8 +1,11 @@
 """The ``lrtheory`` command line: one subcommand module per task.
 
 Each module listed in ``COMMANDS`` defines ``add_parser(subparsers)`` (which registers the
-subcommand, its help with examples, and sets ``func``) . Any :class:`LrtheoryError`
-becomes one line on stderr and exit status 2, unless ``--debug`` is given.
+subcommand, its help with examples, and sets ``func``). Any :class:`LrtheoryError` (and a
+``MemoryError``) becomes one line on stderr and exit status 2; SIGTERM exits 143 and Ctrl-C 130
+after the same clean-up; any other exception is a bug in lrtheory and becomes one line
+``internal error: ...`` with exit status 70. ``--debug`` shows the full traceback instead.
+Every lrtheory warning a command issues is printed as one line ``lrtheory CMD: warning: ...``.
 """
 from __future__ import annotations
 
@@ -58,6 +61,12 @@ def _catch_sigterm():
     return signal.signal(signal.SIGTERM, _raise_terminated)
 
 
+def _one_line(exc: BaseException, limit: int = 400) -> str:
+    """The message of ``exc`` on one line, at most ``limit`` characters."""
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -68,12 +77,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from lrtheory.cli.common import check_output_paths
 
+        from lrtheory.cli.common import cli_warnings
+
         check_output_paths(args)  # every output path, before anything is computed or written
-        return int(args.func(args) or 0)
+        with cli_warnings(args.command):  # every lrtheory warning is one line, in every command
+            return int(args.func(args) or 0)
     except LrtheoryError as exc:
         if args.debug:
             raise
-        print(f"lrtheory {args.command}: error: {exc}", file=sys.stderr)
+        print(f"lrtheory {args.command}: error: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        if args.debug:
+            raise
+        print(f"lrtheory {args.command}: error: out of memory; use a smaller --nk/--width or "
+              "fewer --workers", file=sys.stderr)
         return 2
     except Terminated:
         print(f"lrtheory {args.command}: terminated (SIGTERM)", file=sys.stderr)
@@ -81,6 +99,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"lrtheory {args.command}: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - a bug in lrtheory: one line, not a traceback
+        if args.debug:
+            raise
+        print(f"lrtheory {args.command}: internal error: {type(exc).__name__}: "
+              f"{_one_line(exc)} (a bug in lrtheory {__version__}: please report it with the "
+              "command line; --debug shows the traceback)", file=sys.stderr)
+        return 70
     finally:
         if previous_sigterm is not None:
             import signal
