@@ -562,13 +562,10 @@ class DaskExecutor:
             # dashboard: concurrent clusters on one machine do not collide (with
             # dashboard_address=None the scheduler still opens its HTTP server on 8787 and
             # warns on stderr when another cluster holds that port: bind it to port 0).
-            self.cluster = distributed.LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                scheduler_port=0, silence_logs=logging.CRITICAL,
-                scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
-                preload=["lrtheory.parallel._dask_worker"],
-            )
-            self.client = distributed.Client(self.cluster)
+            # an interrupt while the cluster starts would leave it half-started (closed
+            # at exit by distributed with a traceback): it takes effect once the cluster is up
+            with _deferred_interrupts():
+                self._start_local(distributed, n)
         elif isinstance(scheduler, str) and "://" in scheduler:
             self.client = _connect_scheduler(distributed, scheduler)
         else:
@@ -576,7 +573,25 @@ class DaskExecutor:
                 f"scheduler must be 'tcp://host:port', 'local', 'local:N' or a "
                 f"distributed.Client, got {scheduler!r}"
             )
-        self.n_workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+        try:
+            self.n_workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+        except BaseException:
+            self.shutdown(cancel=True)
+            raise
+
+    def _start_local(self, distributed, n: int) -> None:
+        self.cluster = distributed.LocalCluster(
+            n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+            scheduler_port=0, silence_logs=logging.CRITICAL,
+            scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+            preload=["lrtheory.parallel._dask_worker"],
+        )
+        try:
+            self.client = distributed.Client(self.cluster)
+        except BaseException:
+            with _quiet_dask_logs():
+                self.cluster.close()
+            raise
 
     def map_ordered(self, func: Callable, chunks: list) -> Iterator[Any]:
         fut_func = self.client.scatter(func, broadcast=True, hash=False)

@@ -274,11 +274,25 @@ def test_scheduler_problems_in_python_are_lrtheory_errors():
 
 def test_ctrl_c_on_a_dask_run_prints_one_line(tmp_path):
     pytest.importorskip("distributed")
-    cmd = [sys.executable, "-m", "lrtheory.cli.main", "hall", "--nk", "2400", "--n-ef", "2001",
+    cmd = [sys.executable, "-m", "lrtheory.cli.main", "hall", "--nk", "3600", "--n-ef", "2001",
            "--method", "sum-over-states", "--scheduler", "local:2"]
     # the Dask workers are spawned processes (nanny + worker each): wait for them
     proc, kids = _start_with_workers(cmd, tmp_path, n_descendants=3, timeout=180)
-    time.sleep(3.0)  # let the cluster start computing
+    # interrupt while the workers compute (Ctrl-C during the cluster's start-up is held
+    # until it is up): wait until the descendants have used 2 CPU seconds
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < 180 and proc.poll() is None:
+        cpu = 0.0
+        for k in psutil.Process(proc.pid).children(recursive=True):
+            try:
+                if "resource_tracker" not in " ".join(k.cmdline()):
+                    cpu += k.cpu_times().user
+            except psutil.Error:
+                pass
+        if cpu > 2.0:
+            break
+        time.sleep(0.2)
+    kids = psutil.Process(proc.pid).children(recursive=True) if proc.poll() is None else kids
     if proc.poll() is not None:
         pytest.fail(f"the Dask job ended early: {proc.communicate()[1].decode()[-400:]}")
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
