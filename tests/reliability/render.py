@@ -78,8 +78,8 @@ def _cell(text: str, limit: int = 160) -> str:
 
 def _shown_message(case: Case, res: Result) -> str:
     msg = res.message
-    if case.expect in ("ok", "either") and res.outcome == "pass" and not msg:
-        msg = "(succeeds)"
+    if not msg and res.outcome in ("pass", "fail") and (res.rc == 0 or res.rc is None):
+        msg = "(succeeds)" if "hang" not in res.kinds else "(no answer)"
     if res.outcome == "external":
         msg = f"checked by `{case.node}`"
         return msg

@@ -94,6 +94,7 @@ def default_mode() -> str:
 # -- preparing and executing ------------------------------------------------------------------
 def prepare(case: Case, tmp: Path) -> None:
     """Write the case's files into ``tmp`` (a name ending in '/' is a folder)."""
+    tmp.mkdir(parents=True, exist_ok=True)
     for name, content in case.files:
         p = tmp / name
         if name.endswith("/"):
@@ -330,6 +331,7 @@ def normalize(text: str, tmp: Path) -> str:
                      (str(REPO), "<repo>")):
         text = text.replace(p + os.sep, label + "/").replace(p, label)
     text = re.sub(r"/tmp/pytest-of-[^/\s]+/pytest-\d+/[^/\s]+", "<tmp>", text)
+    text = re.sub(r" at 0x[0-9a-fA-F]+", " at 0x...", text)  # object reprs
     return text
 
 
@@ -390,7 +392,8 @@ def judge(case: Case, tmp: Path, data: dict | None, hung: bool, orphans: list[in
             add(("untyped", (data.get("exc") or "")[:300]))
         lines = message.splitlines()
         errs = lines
-    res.message = normalize(message.strip(), tmp)
+    # a success shows no message (its last stderr line may be a progress line with a time)
+    res.message = normalize(message.strip(), tmp) if failed else ""
     expect = case.expect
     if failed and expect == "ok":
         add(("refused", res.message or (data.get("exc") or f"exit status {res.rc}")))
