@@ -53,3 +53,15 @@ def test_docs_are_up_to_date(tmp_path):
                                                  "docs/reliability.md", "regenerated", n=0))[:80])
         pytest.fail("docs/reliability.md is stale: run python -m tests.reliability.render\n"
                     + diff)
+
+
+def test_external_cases_name_existing_tests():
+    """Process/signal rows point at real tests (they are checked there, not here)."""
+    from tests.reliability.cases import REPO
+
+    for c in CASES:
+        if c.expect != "external":
+            continue
+        path, _, name = c.node.partition("::")
+        src = (REPO / path).read_text()
+        assert f"def {name}(" in src, c.node
