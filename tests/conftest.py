@@ -37,6 +37,14 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 from tests.tolerances import TOL, TOL_NUMERIC, TOL_WEAK  # noqa: E402,F401  (re-exported)
 
+# Subprocesses the tests start (python -m lrtheory.cli.main, scripts in tmp_path) import THIS
+# checkout, not the tree a shared editable install points at (two clones that both ran
+# `pip install -e .` repoint it for each other): the README's test command and .ci/run are
+# then the same command, with nothing exported around it.
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [_ROOT] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != _ROOT])
+
 
 def pytest_configure(config):
     """Whole-run watchdog: the suite takes ~1 minute; if it is still running after
