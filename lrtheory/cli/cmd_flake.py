@@ -61,7 +61,9 @@ def compute(nx, ny, *, t0=1.0, t2=0.06, phi=np.pi / 2, delta=0.5, ef=0.0, eta=1e
     below, above = e[e < ef], e[e > ef]
     gap = float(above.min() - below.max()) if below.size and above.size else 0.0
     norm, norm_half = np.linalg.norm(parts["total"]), np.linalg.norm(half)
-    exponent = float(np.log2(norm / norm_half)) if norm_half > 0 else float("nan")
+    # |delta n_m| ~ eta^p from eta and eta/2; undefined (None, never NaN) when the
+    # accumulation vanishes (a 1x1 flake, E_F above or below every state)
+    exponent = float(np.log2(norm / norm_half)) if norm > 0 and norm_half > 0 else None
     arrays = dict(positions=s.positions, omm=parts["total"], omm_fermi=parts["fermi"],
                   omm_undergap=parts["undergap"], omm_half_eta=half, charge=charge,
                   charge_current=jq, energies=e)
@@ -137,8 +139,12 @@ def run(args) -> int:
         print(f"  max |delta n_m|   = {summary['max_abs_omm']:.4e}  "
               f"(Fermi-level {summary['max_abs_omm_fermi']:.3e}, "
               f"undergap {summary['max_abs_omm_undergap']:.3e})")
-        print(f"  eta exponent p    = {summary['eta_exponent']:.4f}  "
-              "(|delta n_m| ~ eta^p; p = 1: no-dissipation no-accumulation)")
+        if summary["eta_exponent"] is None:
+            print("  eta exponent p    = undefined (the accumulation is exactly zero at eta "
+                  "and eta/2)")
+        else:
+            print(f"  eta exponent p    = {summary['eta_exponent']:.4f}  "
+                  "(|delta n_m| ~ eta^p; p = 1: no-dissipation no-accumulation)")
         print(f"  sum_i delta n_q   = {summary['total_charge']:.2e}  "
               f"(max |delta n_q| = {summary['max_abs_charge']:.3e})")
     return 0

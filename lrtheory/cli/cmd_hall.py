@@ -9,7 +9,7 @@ from lrtheory.cli.common import (add_model_args, add_output_args, load_model, pa
                                  run_metadata, save_with_metadata)
 
 EXAMPLES = """examples:
-  lrtheory hall --model haldane --param t2=0.1 --param delta=0.2 --nk 240
+  lrtheory hall --model haldane --param t2=0.1 --param delta=0.2 --nk 720
   lrtheory hall --model gapped-graphene --operator orbital --ef-min -2 --ef-max 2 --plot ohc.png
   lrtheory hall --model haldane --temperature 0.02 --out hall.npz --json
 """
@@ -45,6 +45,9 @@ def add_parser(sub):
     p.add_argument("--tol", type=float, default=1e-3,
                    help="warn if the curve changes by more than this when nk doubles "
                         "(units of the curve; default 1e-3)")
+    p.add_argument("--max-hours", type=float, default=0.5,
+                   help="refuse a run whose estimated time (timed on 2048 k-points before "
+                        "the k-sum starts) exceeds this many hours (default 0.5)")
     add_parallel_args(p)
     add_output_args(p)
     p.set_defaults(func=run)
@@ -62,6 +65,34 @@ def _first_gap(model, nk):
         if bottom[n + 1] > top[n]:
             return n + 1, 0.5 * (top[n] + bottom[n + 1]), (top[n], bottom[n + 1]), band_range
     return None, None, None, band_range
+
+
+def _check_run_time(args, model, ef_all) -> None:
+    """Refuse, before the k-sum, a run longer than ``--max-hours`` (one line with the
+    estimate and the largest nk that fits); small grids are not timed."""
+    from lrtheory.errors import ResourceError, check_positive
+    from lrtheory.response.hall import NK_MIN, hall_time_estimate
+
+    limit = check_positive("--max-hours", args.max_hours) * 3600.0
+    if args.nk < 1024:  # < 1e6 k-points: seconds at most for the models lrtheory reads
+        return
+    if args.workers is None:  # --workers auto
+        from lrtheory.parallel.executor import available_cores
+
+        workers = available_cores()
+    else:
+        workers = max(1, int(args.workers))
+    per_curve = hall_time_estimate(model, ef_all, nk=args.nk, temperature=args.temperature,
+                                   operator=None, method=args.method, workers=workers)
+    seconds = per_curve * (1 if args.operator == "charge" else 2)
+    if seconds <= limit:
+        return
+    best = int(args.nk * np.sqrt(limit / seconds)) // 2 * 2
+    fit = (f"nk <= {best} fits" if best >= NK_MIN else "no grid fits")
+    raise ResourceError(
+        f"nk = {args.nk} ({args.nk ** 2:.3g} k-points) would take an estimated "
+        f"{seconds / 3600:.2g} h on {workers} worker(s) (timed on 2048 k-points), over "
+        f"--max-hours {args.max_hours:g}: {fit}, or raise --max-hours / add --workers")
 
 
 def run(args) -> int:
@@ -88,6 +119,7 @@ def run(args) -> int:
         raise LrtheoryError(f"need --ef-max >= --ef-min, got [{args.ef_min}, {args.ef_max}]")
     ef = np.linspace(args.ef_min, args.ef_max, args.n_ef)
     ef_all = np.append(ef, mid if mid is not None else 0.0)
+    _check_run_time(args, model, ef_all)
     # O = 1 curve: Chern numbers of every band and, times q, the electrical sigma_xy
     base = hall_conductivity(model, ef_all, nk=args.nk, temperature=args.temperature,
                              operator=None, method=args.method, **parallel_kwargs(args))

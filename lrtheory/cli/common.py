@@ -312,6 +312,11 @@ def check_output_paths(args) -> None:
 
     out, plot = getattr(args, "out", None), getattr(args, "plot", None)
     paths = {}
+    for flag, value in (("--out", out), ("--plot", plot)):
+        if value is not None and not str(value).strip():
+            folder = flag == "--out" and getattr(args, "out_is_dir", False)
+            what = "folder" if folder else "file name"
+            raise ConventionError(f"{flag} is empty: give a {what}")
     if out is not None:
         if getattr(args, "out_is_dir", False):
             d = Path(out)

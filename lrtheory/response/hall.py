@@ -77,6 +77,7 @@ __all__ = [
     "CHERN_TOL",
     "available_memory",
     "hall_memory_estimate",
+    "hall_time_estimate",
     "bz_grid",
     "occupied_sums",
     "hall_conductivity",
@@ -369,6 +370,35 @@ def _hall_chunk(bounds, *, model, nk, B, op, b, c, ef, temperature, degen_tol, w
     # Omega^O per band, same normalization)
     return {"full": full, "half": hs,
             "band": om.sum(0) * weight, "band_half": om[half].sum(0) * 4 * weight}
+
+
+def hall_time_estimate(model, ef, *, nk: int, temperature: float = 0.0, operator="charge",
+                       method: str = "auto", workers: int = 1, sample: int = 2048) -> float:
+    """Estimated wall time (seconds) of :func:`hall_conductivity` with the same arguments.
+
+    Times the k-chunk integrand of the same call on the first ``sample`` k-points of the
+    ``nk x nk`` grid (best of two runs, so one-off set-up is not counted) and scales it
+    linearly to ``nk^2`` k-points shared by ``workers`` processes (every k-point costs the
+    same). It leaves out the chunk bookkeeping, the reduce, the process start-up (~1 s) and
+    counts perfect parallel speed-up (measured 1.8-2.05x on 2 cores, docs/performance.md):
+    a lower bound, measured at 0.65-0.75 of the real time for the Haldane model at
+    nk = 480 and 960 on one worker.
+    """
+    import time
+
+    ef = check_real("ef", ef).reshape(-1)
+    nk = check_integer("nk", nk, minimum=NK_MIN, even=True)
+    _, _, area = bz_grid(model, 2)
+    m = int(min(max(1, int(sample)), nk * nk))
+    func = partial(_hall_chunk, model=model, nk=nk, B=reciprocal_vectors(model), op=operator,
+                   b=0, c=1, ef=ef, temperature=float(temperature), degen_tol=DEGEN_TOL,
+                   weight=1.0 / (area * nk * nk), method=method)
+    best = float("inf")
+    for _ in range(2):
+        t0 = time.perf_counter()
+        func(np.array([0, m]))
+        best = min(best, time.perf_counter() - t0)
+    return best * (nk * nk / m) / max(1, int(workers))
 
 
 def hall_conductivity(model, ef, *, nk: int = 120, temperature: float = 0.0, operator="charge",

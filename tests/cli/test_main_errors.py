@@ -63,3 +63,57 @@ def test_accumulate_refuses_a_negative_tolerance_before_work(capsys):
     assert cli_main.main(["accumulate", "--tol", "-1", "--nk", "100000000"]) == 2
     err = capsys.readouterr().err
     assert err.strip() == "lrtheory accumulate: error: --tol must be > 0, got -1.0"
+
+
+def test_hall_refuses_a_run_longer_than_max_hours(capsys):
+    """nk = 100000 is 1e10 k-points: hours of work (the issue's MemoryError case, which now
+    fits in memory). Refused in about a second with the timed estimate and an nk that fits;
+    the nk it proposes is consistent with the linear cost in nk^2."""
+    import re
+
+    assert cli_main.main(["hall", "--nk", "100000", "--n-ef", "3"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "would take an estimated" in err and "--max-hours" in err
+    hours = float(re.search(r"estimated ([0-9.e+-]+) h", err).group(1))
+    best = int(re.search(r"nk <= (\d+) fits", err).group(1))
+    assert hours > 0.5
+    assert best ** 2 * hours / 100000 ** 2 <= 0.5 * 1.05  # the proposed grid meets the limit
+
+
+def test_hall_time_estimate_is_a_linear_lower_bound():
+    """The estimate is linear in nk^2 (same per-k cost) and cannot exceed 2x the real time."""
+    import time
+
+    import numpy as np
+
+    from lrtheory.models.haldane import haldane
+    from lrtheory.response.hall import hall_conductivity, hall_time_estimate
+
+    m, ef = haldane(), np.linspace(-3, 3, 21)
+    small = hall_time_estimate(m, ef, nk=64, operator=None, sample=4096)
+    t0 = time.perf_counter()
+    hall_conductivity(m, ef, nk=64, operator=None)
+    real = time.perf_counter() - t0
+    assert small < 2 * real
+    big = hall_time_estimate(m, ef, nk=6400, operator=None, sample=2048)
+    assert 2e3 < big / small < 5e4  # 10^4 x the k-points of nk=64 (timing noise up to x5)
+
+
+@pytest.mark.parametrize("argv", [["figure", "1", "--out="], ["bands", "--nk", "8", "--out="],
+                                  ["bands", "--nk", "8", "--plot", " "]])
+def test_empty_output_names_are_refused(argv, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert cli_main.main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is empty" in err
+    assert list(tmp_path.iterdir()) == []  # nothing written into the working folder
+
+
+def test_flake_exponent_is_undefined_not_nan_when_nothing_accumulates(capsys):
+    """A flake with E_F above every state has no accumulation at any eta: the eta exponent
+    is undefined, printed as such and stored as JSON null, never NaN."""
+    import json
+
+    assert cli_main.main(["flake", "--nx", "2", "--ny", "2", "--ef", "50", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["summary"]["max_abs_omm"] == 0.0 and out["summary"]["eta_exponent"] is None
