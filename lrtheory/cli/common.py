@@ -95,6 +95,12 @@ def load_model(name: str, params: dict | None = None):
         return ctor(**full)
     from pathlib import Path
 
+    if not str(name).strip():
+        raise ModelError(f"--model is empty: use one of {sorted(BUILTIN_MODELS)} or a model "
+                         "file path")
+    looks_like_file = Path(name).suffix != "" or "/" in str(name) or "\\" in str(name)
+    if looks_like_file and not Path(name).exists():
+        raise ModelError(f"--model {name}: no such file")
     if Path(name).exists():
         if str(name).endswith(("_hr.dat", "_tb.dat")):
             return _load_wannier90(name, params)

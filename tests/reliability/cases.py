@@ -544,13 +544,13 @@ _w90_family()
 # -- model argument itself ---------------------------------------------------------------------
 for _label, _arg, _rx, _files_ in (
         ("unknown name", "nope", r"unknown model 'nope'", ()),
-        ("empty", "", r"model", ()),
-        ("missing file", "missing.toml", r"missing.toml", ()),
+        ("empty", "", r"--model is empty", ()),
+        ("missing file", "missing.toml", r"missing.toml: no such file", ()),
         ("directory", "d.toml", r"d.toml", (("d.toml/", ""),)),
         ("unknown suffix", "m.yaml", r"m.yaml|file type", (("m.yaml", "a: 1\n"),)),
         ("no suffix", "model", r"model", (("model", HALDANE_TOML),)),
         ("plain .dat", "x.dat", r"x.dat|file type", (("x.dat", "1 2 3\n"),)),
-        ("attack as name", ATTACK_SYSTEM, r"unknown model", ())):
+        ("attack as name", ATTACK_SYSTEM, r"unknown model|no such file", ())):
     add(Case(id=f"cli-model-{_slug(_label)}", category="cli-model",
              description=f"--model: {_label}", argv=tuple(BASE["bands"] + ["--model", _arg]),
              files=_files_, match=_rx))
