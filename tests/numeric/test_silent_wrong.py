@@ -103,7 +103,9 @@ def test_memory_estimate_cli_one_line(monkeypatch, capsys):
     from lrtheory.cli.main import main
 
     monkeypatch.setattr(hall_mod, "available_memory", lambda: 2**27)
-    assert main(["hall", "--nk", "100000", "--n-ef", "3"]) != 0
+    # --max-hours high enough that the run-time refusal (tests/cli/test_main_errors.py) does
+    # not come first: the memory check must refuse on its own
+    assert main(["hall", "--nk", "100000", "--n-ef", "3", "--max-hours", "1000"]) != 0
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "GiB" in err[0] and "largest nk" in err[0]
 
