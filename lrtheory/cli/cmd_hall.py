@@ -45,9 +45,9 @@ def add_parser(sub):
     p.add_argument("--tol", type=float, default=1e-3,
                    help="warn if the curve changes by more than this when nk doubles "
                         "(units of the curve; default 1e-3)")
-    p.add_argument("--max-hours", type=float, default=0.5,
+    p.add_argument("--max-hours", type=float, default=0.25,
                    help="refuse a run whose estimated time (timed on 2048 k-points before "
-                        "the k-sum starts) exceeds this many hours (default 0.5)")
+                        "the k-sum starts) exceeds this many hours (default 0.25)")
     add_parallel_args(p)
     add_output_args(p)
     p.set_defaults(func=run)

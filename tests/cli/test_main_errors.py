@@ -71,32 +71,31 @@ def test_hall_refuses_a_run_longer_than_max_hours(capsys):
     the nk it proposes is consistent with the linear cost in nk^2."""
     import re
 
-    assert cli_main.main(["hall", "--nk", "100000", "--n-ef", "3"]) == 2
+    # 1e10 k-points take ~1 h here; a limit of 36 s holds on any plausible machine
+    assert cli_main.main(["hall", "--nk", "100000", "--n-ef", "3", "--max-hours", "0.01"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "would take an estimated" in err and "--max-hours" in err
     hours = float(re.search(r"estimated ([0-9.e+-]+) h", err).group(1))
     best = int(re.search(r"nk <= (\d+) fits", err).group(1))
-    assert hours > 0.5
-    assert best ** 2 * hours / 100000 ** 2 <= 0.5 * 1.05  # the proposed grid meets the limit
+    assert hours > 0.01
+    assert best ** 2 * hours / 100000 ** 2 <= 0.01 * 1.05  # the proposed grid meets the limit
 
 
-def test_hall_time_estimate_is_a_linear_lower_bound():
-    """The estimate is linear in nk^2 (same per-k cost) and cannot exceed 2x the real time."""
+def test_hall_time_estimate_scales_the_timed_sample(monkeypatch):
+    """The estimate is (time of the sample chunk) x nk^2 / sample / workers. The clock is
+    replaced by one that advances 1 ms per call, so the check does not depend on load
+    (its accuracy against real runs is measured, not tested: hall_time_estimate's docstring)."""
     import time
 
     import numpy as np
 
     from lrtheory.models.haldane import haldane
-    from lrtheory.response.hall import hall_conductivity, hall_time_estimate
+    from lrtheory.response.hall import hall_time_estimate
 
-    m, ef = haldane(), np.linspace(-3, 3, 21)
-    small = hall_time_estimate(m, ef, nk=64, operator=None, sample=4096)
-    t0 = time.perf_counter()
-    hall_conductivity(m, ef, nk=64, operator=None)
-    real = time.perf_counter() - t0
-    assert small < 2 * real
-    big = hall_time_estimate(m, ef, nk=6400, operator=None, sample=2048)
-    assert 2e3 < big / small < 5e4  # 10^4 x the k-points of nk=64 (timing noise up to x5)
+    ticks = iter(np.arange(0.0, 10.0, 1e-3))
+    monkeypatch.setattr(time, "perf_counter", lambda: float(next(ticks)))
+    est = hall_time_estimate(haldane(), [0.0], nk=6400, operator=None, sample=2048, workers=2)
+    assert est == pytest.approx(1e-3 * 6400 ** 2 / 2048 / 2, rel=1e-9)
 
 
 @pytest.mark.parametrize("argv", [["figure", "1", "--out="], ["bands", "--nk", "8", "--out="],
