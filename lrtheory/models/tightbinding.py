@@ -411,6 +411,13 @@ class TightBindingModel:
         unit cells along the other one, open boundaries (edges parallel to the periodic
         vector). Transverse coordinate: ``transverse_positions()``; with ``center`` the
         origin of the transverse coordinate is the ribbon's centre line.
+
+        The ribbon frame is right-handed by construction, whatever the lattice vectors:
+        ``x`` along the periodic vector, transverse axis ``y = z x x`` (the periodic vector
+        turned by +90 degrees), so that ``-(q/2) y j_x`` is the physical ``m_z``. (It used
+        to point along the stacking vector; when that lay to the right of the periodic one
+        the frame was left-handed and the OMM accumulation, ``j_y`` and ``V_y`` came out with
+        the wrong sign, issue #18.) The cells are stacked along ``+y`` or ``-y`` accordingly.
         """
         if self.dim != 2:
             raise ModelError(f"ribbon() needs a 2D model, {self.name} has dim={self.dim}")
@@ -428,9 +435,10 @@ class TightBindingModel:
         a_par, a_perp = self.lattice_vectors[periodic], self.lattice_vectors[other]
         n = self.n_orbitals
         pos = np.concatenate([self.positions + c * a_perp for c in range(width)])
+        # right-handed (x, y, z): y = z x a_par / |a_par|, never flipped towards a_perp
         axis = np.array([-a_par[1], a_par[0]]) / np.linalg.norm(a_par)
-        if axis @ a_perp < 0:
-            axis = -axis
+        if abs(axis @ a_perp) < 1e-12 * np.linalg.norm(a_perp):
+            raise ModelError("ribbon(): the lattice vectors are parallel, no transverse axis")
         if center:
             y = pos @ axis
             pos = pos - 0.5 * (y.max() + y.min()) * axis
