@@ -12,6 +12,9 @@ import pkgutil
 import sys
 from pathlib import Path
 
+# document THIS checkout's lrtheory, not the tree a (shared) editable install points at
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 HEADER = """# API reference
 
 Generated from the docstrings by `python3 examples/gen_api_docs.py`; do not edit by hand.

@@ -9,6 +9,9 @@ import argparse
 import sys
 from pathlib import Path
 
+# document THIS checkout's lrtheory, not the tree a (shared) editable install points at
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 HEADER = """# Command-line reference
 
 Generated from the argparse parsers by `python3 examples/gen_cli_docs.py`; do not edit by
