@@ -126,12 +126,13 @@ def check_real(name: str, value, *, finite: bool = True) -> np.ndarray:
     return a
 
 
-def check_real_scalar(name: str, value) -> float:
+def check_real_scalar(name: str, value, what: str = "real number") -> float:
     """One finite real number (e.g. a Fermi energy or chemical potential) as a float;
-    strings, arrays of several values, NaN/inf raise :class:`ConventionError`."""
+    strings, arrays of several values, NaN/inf raise :class:`ConventionError` (``what``
+    names the quantity in the message)."""
     a = check_real(name, value)
     if a.size != 1:
-        raise ConventionError(f"{name} must be one real number, got shape {a.shape}")
+        raise ConventionError(f"{name} must be one {what}, got shape {a.shape}")
     return float(a.reshape(-1)[0])
 
 

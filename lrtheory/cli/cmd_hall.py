@@ -76,12 +76,9 @@ def _check_run_time(args, model, ef_all) -> None:
     limit = check_positive("--max-hours", args.max_hours) * 3600.0
     if args.nk < 1024:  # < 1e6 k-points: seconds at most for the models lrtheory reads
         return
-    if args.workers is None:  # --workers auto
-        from lrtheory.parallel.executor import available_cores
+    from lrtheory.parallel.executor import resolve_workers
 
-        workers = available_cores()
-    else:
-        workers = max(1, int(args.workers))
+    workers = resolve_workers(args.workers)
     per_curve = hall_time_estimate(model, ef_all, nk=args.nk, temperature=args.temperature,
                                    operator=None, method=args.method, workers=workers)
     seconds = per_curve * (1 if args.operator == "charge" else 2)
@@ -135,8 +132,9 @@ def run(args) -> int:
                                 operator=op, method=args.method, **parallel_kwargs(args))
         sigma, change, unit = cur.sigma, cur.change_on_doubling, "e*[O]/hbar"
     sig_gap = ELECTRON_CHARGE * base.sigma[-1] / E2_OVER_H
+    meta = run_metadata(args, model)
     summary = {
-        "model": args.model, "parameters": run_metadata(args, model)["parameters"],
+        "model": args.model, "parameters": meta["parameters"],
         "nk": args.nk, "ef_range": [float(args.ef_min), float(args.ef_max)],
         "current": {"charge": "charge current j = -e v", "orbital": "orbital-moment current "
                     "j = m_z v", "spin": "spin current j = s_z v"}[args.operator],
@@ -157,7 +155,7 @@ def run(args) -> int:
     if args.out:
         save_with_metadata(args.out, {"ef": ef, "sigma": sigma[:-1],
                                       "change_on_doubling": change[:-1], "band_chern": chern},
-                           run_metadata(args, model), summary=summary)
+                           meta, summary=summary)
     if args.plot:
         from lrtheory.plots.bulk import plot_curve
 

@@ -91,8 +91,7 @@ def load_model(name: str, params: dict | None = None):
                 f"unknown parameter(s) {sorted(unknown)} for model {name!r}; "
                 f"known: {sorted(defaults)}"
             )
-        full = {k: parse_number(v, k) for k, v in {**defaults, **params}.items()}
-        return ctor(**full)
+        return ctor(**parameters_in_effect(name, overrides=params))
     from pathlib import Path
 
     if not str(name).strip():
@@ -292,9 +291,7 @@ def _check_folder(folder, flag: str, text: str) -> None:
 def _check_file(text, flag: str, suffixes) -> "Path":
     from pathlib import Path
 
-    if not str(text).strip():
-        raise ConventionError(f"{flag} needs a file name, got {text!r}")
-    path = Path(text)
+    path = Path(text)  # an empty name is refused by check_output_paths
     if path.is_dir():
         raise ConventionError(f"{flag} {text}: is a directory (give a file name)")
     suffix = path.suffix.lower()
@@ -313,7 +310,6 @@ def check_output_paths(args) -> None:
     folder must exist and be writable, a file target must not be a directory, and two outputs
     must not be the same file. Raises :class:`~lrtheory.errors.ConventionError` (one line).
     """
-    import os
     from pathlib import Path
 
     out, plot = getattr(args, "out", None), getattr(args, "plot", None)
@@ -331,10 +327,7 @@ def check_output_paths(args) -> None:
             anc = d
             while not anc.exists():  # the nearest existing ancestor must be a writable folder
                 anc = anc.parent
-            if not anc.is_dir():
-                raise ConventionError(f"--out {out}: {anc} is not a folder")
-            if not os.access(anc, os.W_OK | os.X_OK):
-                raise ConventionError(f"--out {out}: folder {anc} is not writable")
+            _check_folder(anc, "--out", out)
         else:
             paths["--out"] = _check_file(out, "--out", RESULT_SUFFIXES)
     if plot is not None:

@@ -75,9 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     previous_sigterm = _catch_sigterm()
     try:
-        from lrtheory.cli.common import check_output_paths
-
-        from lrtheory.cli.common import cli_warnings
+        from lrtheory.cli.common import check_output_paths, cli_warnings
 
         check_output_paths(args)  # every output path, before anything is computed or written
         with cli_warnings(args.command):  # every lrtheory warning is one line, in every command

@@ -11,6 +11,7 @@ import json
 import os
 import platform
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -53,6 +54,10 @@ def _jsonable(obj: Any) -> Any:
     return obj
 
 
+#: serializes the set-and-restore fallback of :func:`_current_umask` between threads
+_UMASK_LOCK = threading.Lock()
+
+
 def _current_umask() -> int:
     """The process umask, read without changing it where the OS allows (Linux >= 4.7:
     /proc/self/status); else set and restored at once under a lock."""
@@ -63,10 +68,7 @@ def _current_umask() -> int:
                     return int(line.split()[1], 8)
     except (OSError, ValueError, IndexError):
         pass
-    import threading
-
-    lock = globals().setdefault("_UMASK_LOCK", threading.Lock())
-    with lock:
+    with _UMASK_LOCK:
         mask = os.umask(0o022)
         os.umask(mask)
     return mask

@@ -51,6 +51,7 @@ __all__ = [
     "iter_chunks",
     "available_cores",
     "make_executor",
+    "resolve_workers",
     "check_workers",
     "SerialExecutor",
     "ProcessExecutor",
@@ -648,14 +649,20 @@ def check_workers(workers: Any) -> int | None:
     return int(workers)
 
 
+def resolve_workers(workers: Any) -> int:
+    """The number of worker processes ``workers`` stands for: itself, or
+    :func:`available_cores` for None; invalid values raise as in :func:`check_workers`."""
+    workers = check_workers(workers)
+    return available_cores() if workers is None else workers
+
+
 def make_executor(workers: int | None = 1, scheduler: Any = None):
     """The executor for ``workers`` (1: serial, N: N processes, None: all cores) or a Dask
     ``scheduler`` (see :class:`DaskExecutor`; takes precedence over ``workers``)."""
     workers = check_workers(workers)
     if scheduler is not None and scheduler != "":
         return DaskExecutor(scheduler, workers=workers)
-    if workers is None:
-        workers = available_cores()
+    workers = resolve_workers(workers)
     return SerialExecutor() if workers == 1 else ProcessExecutor(workers)
 
 

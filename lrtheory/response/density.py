@@ -52,7 +52,7 @@ import numpy as np
 from lrtheory.bands.eigensystem import Eigensystem
 from lrtheory.conventions import DEGEN_TOL, ELECTRON_CHARGE
 from lrtheory.errors import (ConventionError, LrtheoryError, ModelError, check_integer,
-                             check_positive, check_real, warn)
+                             check_positive, check_real_scalar, warn)
 from lrtheory.kernels.banded import (band_diagonals, banded_matmul, banded_site_trace,
                                      half_bandwidth, near_diagonals)
 from lrtheory.kernels.lindhard import LINDHARD, fermi_surface_weight, principal_interband
@@ -360,7 +360,7 @@ def ribbon_accumulation(model, ef: float, *, nk: int = 2048, temperature: float 
     if getattr(model, "dim", None) != 1 or not hasattr(model, "transverse_positions"):
         raise ModelError("ribbon_accumulation needs a ribbon (1D Bloch model with a transverse "
                          "axis): build one with model.ribbon(width)")
-    ef = _scalar_ef(ef)
+    ef = check_real_scalar("ef", ef, "Fermi energy (a real number)")
     nk = check_integer("nk", nk, minimum=4)
     check_positive("temperature", temperature, allow_zero=True)
     check_positive("smearing", smearing)
@@ -401,13 +401,6 @@ def ribbon_accumulation(model, ef: float, *, nk: int = 2048, temperature: float 
                   omm_convention="n_m(y) = -(q/2) y jx(y), q = -1, "
                   "x from observation point, y from ribbon centre line")
     return RibbonAccumulation(model.transverse_positions(), prof, params, nk, conv)
-
-
-def _scalar_ef(ef) -> float:
-    a = check_real("ef", ef)
-    if a.size != 1:
-        raise ConventionError(f"ef must be one Fermi energy (a real number), got shape {a.shape}")
-    return float(a.reshape(-1)[0])
 
 
 #: Fermi functions 40 widths away from E_F are 1 or 0 to ~4e-18 (below rounding of the sums)

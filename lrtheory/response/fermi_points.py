@@ -78,8 +78,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from lrtheory.conventions import DEGEN_TOL, ELECTRON_CHARGE
-from lrtheory.errors import (ConventionError, GaugeError, ModelError, check_integer,
-                             check_positive, check_real)
+from lrtheory.errors import (GaugeError, ModelError, check_integer,
+                             check_positive, check_real_scalar)
 from lrtheory.kernels.gauge import random_block_unitary
 from lrtheory.models.protocol import hamiltonian_and_velocity
 from lrtheory.parallel.executor import auto_chunk_size
@@ -380,10 +380,7 @@ def _with_hits(pts: FermiPoints, hits) -> FermiPoints:
 
 def _setup(model, ef, nk, degen_tol, chunk_size):
     _check_ribbon(model)
-    a = check_real("ef", ef)
-    if a.size != 1:
-        raise ConventionError(f"ef must be one Fermi energy (a real number), got shape {a.shape}")
-    ef = float(a.reshape(-1)[0])
+    ef = check_real_scalar("ef", ef, "Fermi energy (a real number)")
     nk = check_integer("nk", nk, minimum=4)
     check_positive("degen_tol", degen_tol, allow_zero=True)
     if chunk_size is not None:

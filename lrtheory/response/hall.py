@@ -52,8 +52,8 @@ that fits. Time: ~0.7 us per k-point on the two-band closed form (2 cores, 2026)
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import os
+from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
@@ -66,7 +66,7 @@ from lrtheory.kernels.occupation import fermi, fermi_derivative
 from lrtheory.kernels.two_band import (two_band_bands_and_curvature,
                                        two_band_orbital_hall_curvature)
 from lrtheory.models.protocol import hamiltonian_and_velocity
-from lrtheory.parallel.executor import auto_chunk_size, kmap_reduce
+from lrtheory.parallel.executor import auto_chunk_size, kmap_reduce, resolve_workers
 from lrtheory.response.berry import generalized_berry_curvature, reciprocal_vectors
 
 __all__ = [
@@ -372,6 +372,15 @@ def _hall_chunk(bounds, *, model, nk, B, op, b, c, ef, temperature, degen_tol, w
             "band": om.sum(0) * weight, "band_half": om[half].sum(0) * 4 * weight}
 
 
+def _hall_integrand(model, ef, nk, area, *, temperature, operator, b, c, degen_tol, method):
+    """The k-chunk function of :func:`hall_conductivity` (and of its time estimate): index
+    ranges of the ``nk x nk`` grid -> partial sums, weight ``int d^2k/(2pi)^2 = (1/(A N))
+    sum_k`` with ``A`` the unit-cell area and ``N = nk^2``."""
+    return partial(_hall_chunk, model=model, nk=nk, B=reciprocal_vectors(model), op=operator,
+                   b=b, c=c, ef=ef, temperature=float(temperature), degen_tol=degen_tol,
+                   weight=1.0 / (area * nk * nk), method=method)
+
+
 def hall_time_estimate(model, ef, *, nk: int, temperature: float = 0.0, operator="charge",
                        method: str = "auto", workers: int = 1, sample: int = 2048) -> float:
     """Estimated wall time (seconds) of :func:`hall_conductivity` with the same arguments.
@@ -390,9 +399,8 @@ def hall_time_estimate(model, ef, *, nk: int, temperature: float = 0.0, operator
     nk = check_integer("nk", nk, minimum=NK_MIN, even=True)
     _, _, area = bz_grid(model, 2)
     m = int(min(max(1, int(sample)), nk * nk))
-    func = partial(_hall_chunk, model=model, nk=nk, B=reciprocal_vectors(model), op=operator,
-                   b=0, c=1, ef=ef, temperature=float(temperature), degen_tol=DEGEN_TOL,
-                   weight=1.0 / (area * nk * nk), method=method)
+    func = _hall_integrand(model, ef, nk, area, temperature=temperature, operator=operator,
+                           b=0, c=1, degen_tol=DEGEN_TOL, method=method)
     best = float("inf")
     for _ in range(2):
         t0 = time.perf_counter()
@@ -448,22 +456,15 @@ def hall_conductivity(model, ef, *, nk: int = 120, temperature: float = 0.0, ope
     _, _, area = bz_grid(model, 2)  # validates the model; the grid itself is never stored
     nk = check_integer("nk", nk, minimum=NK_MIN, even=True)
     n_total = nk * nk
-    weight = 1.0 / (area * n_total)  # int d^2k/(2pi)^2 = (1/(A N)) sum_k
     cs = (check_integer("chunk_size", chunk_size) if chunk_size is not None
           else auto_chunk_size(model.n_orbitals, arrays=16))
-    if workers is None:
-        n_workers = os.cpu_count() or 1
-    elif isinstance(workers, (int, np.integer)) and workers > 1:
-        n_workers = int(workers)
-    else:
-        n_workers = 1  # invalid values are refused by the executor
-    _check_memory(model.n_orbitals, nk, ef.size, cs, n_workers, float(temperature))
+    _check_memory(model.n_orbitals, nk, ef.size, cs, resolve_workers(workers),
+                  float(temperature))
     # the map runs over (start, stop) index ranges: each worker builds its own k-points
     starts = np.arange(0, n_total, cs)
     bounds = np.stack([starts, np.minimum(starts + cs, n_total)], -1)
-    func = partial(_hall_chunk, model=model, nk=nk, B=reciprocal_vectors(model), op=operator,
-                   b=b, c=c, ef=ef, temperature=float(temperature), degen_tol=degen_tol,
-                   weight=weight, method=method)
+    func = _hall_integrand(model, ef, nk, area, temperature=temperature, operator=operator,
+                           b=b, c=c, degen_tol=degen_tol, method=method)
     out = kmap_reduce(func, bounds, chunk_size=1, workers=workers, progress=progress,
                       desc="Hall", scheduler=scheduler)
     # band sums: Chern number C_n = (1/2pi) int Omega_n d^2k = 2 pi * (1/(2pi)^2) int
