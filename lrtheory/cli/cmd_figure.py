@@ -36,9 +36,8 @@ _WEIGHT = {1: 1.0, 2: 3.0, 3: 3.0}
 
 def run(args) -> int:
     import json
-    import sys
-    import time
 
+    from lrtheory.cli.common import progress
     from lrtheory.errors import ConventionError
     from lrtheory.plots.figures import NK_RESPONSE, make_figure
 
@@ -46,29 +45,20 @@ def run(args) -> int:
     if nk < 8:
         raise ConventionError(f"--nk must be >= 8, got {nk}")
     figs = [1, 2, 3] if args.which == "all" else [int(args.which)]
-    total_w = sum(_WEIGHT[n] for n in figs)
-    tty = sys.stderr.isatty()
-    t0, done_w, rows = time.perf_counter(), 0.0, []
-    for i, n in enumerate(figs):
-        if not args.quiet:
-            el = time.perf_counter() - t0
-            eta = (f", ETA {el / done_w * (total_w - done_w):.0f} s" if done_w else "")
-            line = (f"lrtheory figure: {i + 1}/{len(figs)} computing fig {n} (nk={nk}) ... "
-                    f"elapsed {el:.0f} s{eta}")
-            sys.stderr.write(("\r\033[K" + line) if tty else line + "\n")
-            sys.stderr.flush()
+    bar = progress("figure", len(figs), enabled=not args.quiet,
+                   weights=[_WEIGHT[n] for n in figs])
+    rows = []
+    for n in figs:
+        bar.step(f"computing fig {n} (nk={nk})")
         res = make_figure(n, args.out, nk=nk)
-        done_w += _WEIGHT[n]
+        bar.advance()
         conv = {k: v for k, v in res["params"].items() if "rel_change" in k}
         rows.append({"figure": n, "png": str(res["png"]), "npz": str(res["npz"]), **conv})
         if not args.json:
             extra = "  " + ", ".join(f"{k}={v:.1e}" for k, v in conv.items()) if conv else ""
-            if tty and not args.quiet:
-                sys.stderr.write("\r\033[K")
+            bar.clear()
             print(f"figure {n}: {res['png']}  {res['npz']}{extra}", flush=True)
-    if not args.quiet:
-        line = f"lrtheory figure: {len(figs)}/{len(figs)} done in {time.perf_counter() - t0:.1f} s"
-        sys.stderr.write(("\r\033[K" if tty else "") + line + "\n")
+    bar.finish()
     if args.json:
         print(json.dumps({"nk": nk, "out": str(args.out), "figures": rows}, indent=1))
     return 0

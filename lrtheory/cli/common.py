@@ -419,7 +419,8 @@ class progress:
     (batch logs) one line per step. ``--json`` output on stdout is never touched.
     """
 
-    def __init__(self, command: str, total: int, *, stream=None, enabled: bool = True):
+    def __init__(self, command: str, total: int, *, stream=None, enabled: bool = True,
+                 weights=None):
         import time
 
         self.command, self.total = command, int(total)
@@ -428,14 +429,17 @@ class progress:
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self.t0 = time.perf_counter()
         self.done = 0
+        # relative cost of each step, for the ETA (equal steps unless given)
+        self.weights = [1.0] * self.total if weights is None else [float(w) for w in weights]
+        self.done_weight = 0.0
 
     def _eta(self) -> str:
         import time
 
-        if self.done == 0:
+        if self.done_weight == 0:
             return ""
         el = time.perf_counter() - self.t0
-        left = el / self.done * (self.total - self.done)
+        left = el / self.done_weight * (sum(self.weights) - self.done_weight)
         return f" (elapsed {el:.0f} s, ETA {left:.0f} s)"
 
     def step(self, label: str) -> None:
@@ -450,7 +454,13 @@ class progress:
         self.stream.flush()
 
     def advance(self) -> None:
+        self.done_weight += self.weights[self.done]
         self.done += 1
+
+    def clear(self) -> None:
+        """On a terminal, erase the progress line before other output is printed."""
+        if self.enabled and self.tty:
+            self.stream.write("\r\033[K")
 
     def finish(self) -> None:
         import time

@@ -196,7 +196,6 @@ def _exit_with_parent() -> None:
     parent = multiprocessing.parent_process()
     if parent is None or getattr(parent, "sentinel", None) is None:
         return
-    import threading
     from multiprocessing.connection import wait
 
     sentinel = parent.sentinel
@@ -457,8 +456,6 @@ class _quiet_dask_logs:
     down: a failed handshake or a cancelled computation otherwise logs tracebacks."""
 
     def __enter__(self):
-        import logging
-
         self.saved = []
         for name in _DASK_LOGGERS:
             log = logging.getLogger(name)
