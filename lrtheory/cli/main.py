@@ -25,6 +25,7 @@ COMMANDS = [
     "cmd_accumulate",
     "cmd_symmetry",
     "cmd_hall",
+    "cmd_where",
 ]
 
 

@@ -1,0 +1,157 @@
+"""``lrtheory where``: derivation, kernels, tests, findings and docs of a paper equation.
+
+Looks the equation up in the registry :mod:`lrtheory.equations` (the one place where code is
+tagged with the equation it implements). EQUATION is a number (main text), an S-number
+(supplement) or the label as printed: ``57``, ``S18``, ``eq. 24``, ``Eq. (38)``. An equation
+that no record covers is one line on stderr naming the closest ones, exit status 2.
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+EXAMPLES = """examples:
+  lrtheory where 57                    # the ribbon OMM matrix m_nl (printed and corrected)
+  lrtheory where S18                   # the Edelstein result of the Rashba gas
+  lrtheory where eq. 24                # any spelling of the label: 24, eq24, Eq. (24)
+  lrtheory where 24 41                 # several equations
+  lrtheory where --list                # every equation the registry answers for
+  lrtheory where 33 --json             # machine-readable
+"""
+
+
+def add_parser(sub):
+    import argparse
+
+    p = sub.add_parser(
+        "where", help="show derivation, kernels and tests of a paper equation",
+        description=__doc__.split("\n\n", 1)[1] if __doc__ else None, epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("equation", nargs="*", metavar="EQUATION",
+                   help="57, S18, 'eq. 24', ... (several allowed)")
+    p.add_argument("--list", action="store_true", help="list every record and exit")
+    p.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    p.set_defaults(func=run)
+    return p
+
+
+def _records(words):
+    """The records asked for: the words joined as one label, else each word a label."""
+    from lrtheory.equations import UnknownEquationError, canonical_label, lookup
+
+    if not words:
+        raise UnknownEquationError("name an equation, e.g. lrtheory where 57 (or --list)")
+    try:
+        return [(canonical_label(" ".join(words)), lookup(" ".join(words)))]
+    except UnknownEquationError as joined:
+        if len(words) == 1:
+            raise
+        try:
+            return [(canonical_label(w), lookup(w)) for w in words]
+        except UnknownEquationError:
+            raise joined from None
+
+
+def _derivation(label):
+    """(label, module file, summary) of a registered derivation, or a note if unknown."""
+    from lrtheory.derivations import registry
+
+    try:
+        d = registry.get(label)
+    except Exception:  # noqa: BLE001 - a stale label is reported, not a crash
+        return {"label": label, "module": None, "summary": "not in derivations/registry.py"}
+    return {"label": d.label, "module": f"derivations/{d.module}.py", "summary": d.summary,
+            "equation": d.equation}
+
+
+def _kernel(k):
+    from lrtheory.equations import resolve_kernel
+
+    out = {"path": k.path, "form": k.form}
+    try:
+        _, home = resolve_kernel(k.path)
+    except (ImportError, AttributeError) as exc:
+        out["error"] = f"does not import ({type(exc).__name__}: {exc})"
+    else:
+        if home != k.path:
+            out["defined_in"] = home
+    return out
+
+
+def describe(eq, asked: str | None = None) -> dict:
+    """Everything ``where`` prints about one record, as a dict (also the --json payload);
+    ``asked`` is the canonical label that was looked up (default: the record's own)."""
+    from lrtheory.equations import FINDINGS
+
+    return {
+        "asked": asked or eq.label, "label": eq.label, "covers": eq.covers_text, "statement": eq.statement,
+        "status": eq.status,
+        "findings": [{"number": n, "paper": FINDINGS[n][0], "text": FINDINGS[n][1]}
+                     for n in eq.findings],
+        "derivations": [_derivation(lbl) for lbl in eq.derivations],
+        "kernels": [_kernel(k) for k in eq.kernels],
+        "tests": list(eq.tests),
+        "docs": [f"docs/{d}" for d in eq.docs],
+    }
+
+
+def format_record(d: dict) -> str:
+    """The text block of one record (``d`` from :func:`describe`)."""
+    pad = "              "
+    head = d["label"] if d["asked"] == d["label"] else f"{d['asked']}: see {d['label']}"
+    lines = [f"{head}  (this entry covers {d['covers']})",
+             f"  statement:  {d['statement']}",
+             f"  status:     {d['status']}"]
+    for f in d["findings"]:
+        lines.append(f"  finding {f['number']}:{' ' if f['number'] >= 10 else '  '}"
+                     f"[{f['paper']}] {f['text']}")
+    if d["derivations"]:
+        for i, dv in enumerate(d["derivations"]):
+            head = "  derivation: " if i == 0 else pad
+            where = dv["module"] or "?"
+            lines.append(f"{head}{dv['label']} ({where}): {dv['summary']}; "
+                         f"run: lrtheory verify --only {dv['label']}")
+    else:
+        lines.append("  derivation: none registered (no derivation yet)")
+    if d["kernels"]:
+        for i, k in enumerate(d["kernels"]):
+            head = "  kernels:    " if i == 0 else pad
+            note = f"  [{k['form']}]"
+            if "defined_in" in k:
+                note += f"  (now defined in {k['defined_in']})"
+            if "error" in k:
+                note += f"  ({k['error']})"
+            lines.append(f"{head}{k['path']}{note}")
+    else:
+        lines.append("  kernels:    none (not implemented as a function of its own)")
+    for i, t in enumerate(d["tests"] or ["none"]):
+        lines.append(("  tests:      " if i == 0 else pad) + t)
+    for i, doc in enumerate(d["docs"]):
+        lines.append(("  docs:       " if i == 0 else pad) + doc)
+    return "\n".join(lines)
+
+
+def run(args, out=None) -> int:
+    from lrtheory.equations import EQUATIONS
+
+    out = out or sys.stdout
+    if getattr(args, "list", False):
+        if args.json:
+            json.dump([{"label": e.label, "covers": e.covers_text, "status": e.status,
+                        "statement": e.statement} for e in EQUATIONS], out, indent=2)
+            out.write("\n")
+            return 0
+        w1 = max(len(e.covers_text) for e in EQUATIONS)
+        w2 = max(len(e.status) for e in EQUATIONS)
+        for e in EQUATIONS:
+            print(f"{e.label:7s} {e.covers_text:{w1}s}  {e.status:{w2}s}  {e.statement}",
+                  file=out)
+        return 0
+    described = [describe(eq, asked) for asked, eq in _records(args.equation)]
+    if args.json:
+        json.dump(described if len(described) > 1 else described[0], out, indent=2)
+        out.write("\n")
+        return 0
+    print("\n\n".join(format_record(d) for d in described), file=out)
+    return 0
