@@ -26,6 +26,7 @@ from lrtheory.errors import LrtheoryError
 
 __all__ = [
     "Equation", "Kernel", "EQUATIONS", "FINDINGS", "UnknownEquationError",
+    "READINGS", "FORMS", "LrtheoryError",
     "canonical_label", "expand_labels", "lookup", "close_matches", "resolve_kernel",
     "markdown_table", "update_docs", "BEGIN_MARKER", "END_MARKER",
 ]
@@ -161,8 +162,11 @@ def canonical_label(text) -> str:
     UnknownEquationError
         If ``text`` is not a string of that form (one line, at most 40 characters).
     """
+    if isinstance(text, int) and not isinstance(text, bool) and 0 <= text < 1000:
+        text = str(text)
     if not isinstance(text, str):
-        raise UnknownEquationError(f"an equation label is text, got {type(text).__name__}")
+        raise UnknownEquationError(f"an equation label is text or a number, got "
+                                   f"{type(text).__name__}")
     if len(text) > _MAX_QUERY:
         raise UnknownEquationError(f"not an equation label (longer than {_MAX_QUERY} "
                                    "characters); write e.g. 57, S18 or 'eq. 24'")
