@@ -2,7 +2,17 @@
 
 Implements and checks Sun, Kazantsev, Principi, Vignale (2024), "Nonconserved density
 accumulations in orbital Hall transport: insights from linear response theory".
-Units and sign conventions: :mod:`lrtheory.conventions` and docs/conventions.md.
+Units and sign conventions: :mod:`lrtheory.conventions` and docs/conventions.md (whose
+glossary fixes one name per concept). Which function implements which paper equation:
+:mod:`lrtheory.equations` (``lrtheory where 57``).
+
+The public API is the grouped ``__all__`` below. Every name is imported on first use
+(PEP 562 module ``__getattr__``), so ``import lrtheory`` and the command line start fast and
+pull in NumPy, SciPy or SymPy only when a name that needs them is touched::
+
+    import lrtheory
+    model = lrtheory.haldane(t2=0.06, delta=0.5)
+    curve = lrtheory.hall_conductivity(model, [0.0, 1.5], nk=120)
 """
 from importlib.metadata import PackageNotFoundError, version as _version
 
@@ -11,4 +21,140 @@ try:
 except PackageNotFoundError:  # running from a source tree without install
     __version__ = "0.0.0+unknown"
 
-__all__ = ["__version__"]
+#: Public name -> module that defines it, grouped. A value equal to ``"."`` means the name
+#: is a subpackage/module of lrtheory itself (``lrtheory.finite``, ``lrtheory.conventions``).
+_GROUPS: dict[str, dict[str, str]] = {
+    # -- models: the protocol every response accepts, and the model classes --------------------
+    "models": {
+        "BlochModel": "lrtheory.models.protocol",
+        "Ribbon": "lrtheory.models.protocol",
+        "RibbonCut": "lrtheory.models.protocol",
+        "ContinuumModel": "lrtheory.models.protocol",
+        "ensure_model": "lrtheory.models.protocol",
+        "hamiltonian_and_velocity": "lrtheory.models.protocol",
+        "TimeReversal": "lrtheory.models.time_reversal",
+        "Hopping": "lrtheory.models.tightbinding",
+        "TightBindingModel": "lrtheory.models.tightbinding",
+        "TightBindingRibbon": "lrtheory.models.tightbinding",
+        "haldane": "lrtheory.models.haldane",
+        "layered_haldane": "lrtheory.models.haldane",
+        "RashbaGas": "lrtheory.models.continuum",
+        "MassiveDirac": "lrtheory.models.continuum",
+        "SympyBlochModel": "lrtheory.models.sympy_model",
+        "Wannier90Model": "lrtheory.models.wannier90",
+    },
+    # -- lattices, grids and k paths -------------------------------------------------------------
+    "lattice": {
+        "reciprocal_vectors": "lrtheory.models.lattice",
+        "k_grid": "lrtheory.models.lattice",
+        "UniformGrid": "lrtheory.models.lattice",
+        "polar_grid": "lrtheory.models.lattice",
+        "k_path": "lrtheory.models.lattice",
+        "named_points": "lrtheory.models.lattice",
+    },
+    # -- bands: eigensystems of Bloch Hamiltonians ----------------------------------------------
+    "bands": {
+        "Eigensystem": "lrtheory.bands.eigensystem",
+    },
+    # -- responses of Bloch models and ribbons (each cites its paper equation) -----------------
+    "responses": {
+        "hall_conductivity": "lrtheory.response.hall",
+        "chern_numbers": "lrtheory.response.hall",
+        "HallCurve": "lrtheory.response.hall",
+        "ChernNumbers": "lrtheory.response.hall",
+        "KIntegral": "lrtheory.response.hall",
+        "hall_tensor": "lrtheory.response.hall3d",
+        "HallTensor": "lrtheory.response.hall3d",
+        "berry_curvature": "lrtheory.response.berry",
+        "generalized_berry_curvature": "lrtheory.response.berry",
+        "fhs_chern": "lrtheory.response.berry",
+        "band_omm": "lrtheory.response.bulk_omm",
+        "fermi_surface_density": "lrtheory.response.fermi_surface",
+        "fermi_surface_continuum": "lrtheory.response.fermi_surface",
+        "net_torque": "lrtheory.response.torque",
+        "external_torque": "lrtheory.response.torque",
+        "external_torque_sea": "lrtheory.response.torque",
+        "proper_current": "lrtheory.response.torque",
+        "ribbon_accumulation": "lrtheory.response.density",
+        "RibbonAccumulation": "lrtheory.response.density",
+        "symmetric_antisymmetric": "lrtheory.response.density",
+        "find_fermi_points": "lrtheory.response.fermi_points",
+        "fermi_point_profiles": "lrtheory.response.fermi_points",
+        "paper_route_profiles": "lrtheory.response.ribbon_paper",
+    },
+    # -- symmetry analysis of models and ribbons -----------------------------------------------
+    "symmetry": {
+        "find_ribbon_symmetries": "lrtheory.models.symmetry",
+        "symmetry_report": "lrtheory.models.symmetry",
+    },
+    # -- finite systems with exact eigenstates (flakes; the literal operators) ----------------
+    "finite systems": {
+        "FiniteSystem": "lrtheory.finite.system",
+        "haldane_flake": "lrtheory.finite.examples",
+        "finite": ".",
+    },
+    # -- symbolic derivations and the equation registry ----------------------------------------
+    "symbolic": {
+        "symbolic": ".",
+        "derivations": ".",
+        "equations": ".",
+    },
+    # -- input and output: model files, Wannier90, PythTB, results -----------------------------
+    "io": {
+        "load_model_file": "lrtheory.models.inputs",
+        "model_from_dict": "lrtheory.models.inputs",
+        "load_wannier90": "lrtheory.models.wannier90",
+        "read_hr_dat": "lrtheory.models.wannier90",
+        "write_hr_dat": "lrtheory.models.wannier90",
+        "from_pythtb": "lrtheory.models.pythtb_adapter",
+        "save_result": "lrtheory.io.results",
+        "load_result": "lrtheory.io.results",
+        "expressions": ".",
+    },
+    # -- errors and warnings (every error is an LrtheoryError, itself a ValueError) -------------
+    "errors": {
+        "LrtheoryError": "lrtheory.errors",
+        "ModelError": "lrtheory.errors",
+        "ShapeError": "lrtheory.errors",
+        "ConventionError": "lrtheory.errors",
+        "GaugeError": "lrtheory.errors",
+        "SymmetryError": "lrtheory.errors",
+        "InputFileError": "lrtheory.errors",
+        "ExpressionError": "lrtheory.errors",
+        "ConvergenceError": "lrtheory.errors",
+        "ResourceError": "lrtheory.errors",
+        "LrtheoryWarning": "lrtheory.errors",
+        "ConvergenceWarning": "lrtheory.errors",
+    },
+    # -- units and conventions (docs/conventions.md) -------------------------------------------
+    "units and conventions": {
+        "conventions": ".",
+        "ELECTRON_CHARGE": "lrtheory.conventions",
+        "HBAR": "lrtheory.conventions",
+        "E_CHARGE": "lrtheory.conventions",
+        "TR_PARITY": "lrtheory.conventions",
+    },
+}
+
+_LAZY = {name: module for group in _GROUPS.values() for name, module in group.items()}
+
+__all__ = ["__version__", *_LAZY]
+
+
+def __getattr__(name: str):
+    """Import a public name on first use (PEP 562) and cache it in the module namespace."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'lrtheory' has no attribute {name!r}")
+    import importlib
+
+    if module == ".":
+        value = importlib.import_module(f"lrtheory.{name}")
+    else:
+        value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
