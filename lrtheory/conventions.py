@@ -64,6 +64,11 @@ TR_PARITY = {
     "current_of_tr_odd": +1,
 }
 
+#: The one tolerance rule of symmetry checks (time reversal and any antiunitary symmetry):
+#: the residual, e.g. ``max |U H(k)^* U^dagger - H(-k)|``, relative to the energy scale
+#: ``max |H|``, must not exceed this (see :class:`lrtheory.models.time_reversal.TimeReversal`).
+SYMMETRY_RTOL = 1e-9
+
 #: Default degeneracy threshold (energy units) below which two levels are treated as one
 #: degenerate level: gauge-covariant formulas then use the degenerate-subspace limit.
 DEGEN_TOL = 1e-8

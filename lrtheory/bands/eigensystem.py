@@ -20,8 +20,29 @@ import numpy as np
 from lrtheory.conventions import DEGEN_TOL
 from lrtheory.errors import GaugeError, ModelError, ShapeError, check_finite
 from lrtheory.kernels.gauge import random_block_unitary
+from lrtheory.models.protocol import hamiltonian_and_velocity
 
-__all__ = ["Eigensystem", "to_band_basis"]
+__all__ = ["Eigensystem", "to_band_basis", "check_hamiltonian"]
+
+
+def check_hamiltonian(H: np.ndarray, name: str) -> None:
+    """Refuse a stack H(k) (..., n, n) with NaN/inf or ``max |H - H^dagger|`` above
+    ``1e-9 max(1, max |H|)`` (:class:`~lrtheory.errors.ModelError` naming the model)."""
+    dev = np.max(np.abs(H - np.conj(np.swapaxes(H, -1, -2)))) if H.size else 0.0
+    if not np.isfinite(dev):
+        raise ModelError(f"{name}: H(k) contains NaN or inf")
+    if dev > 1e-9 * max(1.0, float(np.abs(H).max())):
+        raise ModelError(f"{name}: H(k) is not Hermitian (max |H - H^dagger| = {dev:.3g})")
+
+
+def _k_widths(model) -> tuple[int, ...]:
+    """Accepted last-axis sizes of k: ``dim`` or the embedding space's dimension."""
+    widths = [model.dim]
+    if model.lattice_vectors is not None:
+        widths.append(np.shape(model.lattice_vectors)[1])
+    elif model.has_positions:
+        widths.append(np.shape(model.positions)[1])
+    return tuple(widths)
 
 
 def to_band_basis(states: np.ndarray, op: np.ndarray) -> np.ndarray:
@@ -58,28 +79,34 @@ class Eigensystem:
     @classmethod
     def compute(cls, model, k, *, degen_tol: float = DEGEN_TOL, check: bool = True
                 ) -> "Eigensystem":
-        """Diagonalize ``model.hamiltonian(k)`` for all ``k`` (shape (Nk, dim)) at once."""
+        """Diagonalize ``model.hamiltonian(k)`` for all ``k`` at once.
+
+        Parameters
+        ----------
+        model : BlochModel
+            The model (:func:`lrtheory.models.protocol.hamiltonian_and_velocity` gives H
+            and dH/dk in one pass).
+        k : (Nk, dim) or (Nk, d_space) array
+            Cartesian k (1/a); a 1D array is one k (or, for ``dim = 1``, Nk values).
+        degen_tol : float
+            Degeneracy threshold (t0).
+        check : bool
+            Refuse a non-finite or non-Hermitian H(k) (:class:`ModelError`).
+
+        Returns
+        -------
+        Eigensystem
+        """
         k = check_finite("k", np.asarray(k, float))
         if k.ndim == 1:
             k = k[:, None] if model.dim == 1 else k[None, :]
-        if k.ndim != 2 or k.shape[1] not in (model.dim, np.shape(model.positions)[1]):
+        if k.ndim != 2 or k.shape[1] not in _k_widths(model):
             raise ShapeError(f"k must have shape (Nk, {model.dim}), got {k.shape}")
-        both = getattr(model, "hamiltonian_and_velocity", None)
-        if both is not None:
-            H, dH = both(k)
-        else:
-            H, dH = model.hamiltonian(k), None
+        H, dH = hamiltonian_and_velocity(model, k)
         if check:
-            dev = np.max(np.abs(H - np.conj(np.swapaxes(H, -1, -2)))) if H.size else 0.0
-            if not np.isfinite(dev):
-                raise ModelError(f"{getattr(model, 'name', 'model')}: H(k) contains NaN or inf")
-            if dev > 1e-9 * max(1.0, float(np.abs(H).max())):
-                raise ModelError(
-                    f"{getattr(model, 'name', 'model')}: H(k) is not Hermitian "
-                    f"(max |H - H^dagger| = {dev:.3g})"
-                )
+            check_hamiltonian(H, model.name)
         e, U = np.linalg.eigh(H)
-        V = to_band_basis(U, model.velocity(k) if dH is None else dH)
+        V = to_band_basis(U, dH)
         return cls(k, e, U, V, float(degen_tol))
 
     # -- derived quantities -----------------------------------------------------------------
@@ -131,12 +158,6 @@ class Eigensystem:
         deg = self.degenerate()
         inv = np.where(deg, 0.0, 1.0 / np.where(deg, 1.0, de))
         return 1j * self.velocity * inv[:, None, :, :]
-
-    def min_gap(self) -> float:
-        """Smallest non-degenerate level spacing on this k stack (diagnostic)."""
-        de = np.abs(self.energy_differences())
-        de = np.where(de <= self.degen_tol, np.inf, de)
-        return float(de.min()) if de.size else np.inf
 
     def require_nondegenerate(self, what: str) -> None:
         """Raise :class:`GaugeError` if any two bands are degenerate within ``degen_tol``."""

@@ -57,6 +57,7 @@ def run(args) -> int:
     from lrtheory.cli.common import (check_width, load_hopping_model, parse_number,
                                      parse_params, run_metadata, save_with_metadata)
     from lrtheory.errors import ModelError, check_positive
+    from lrtheory.models.tightbinding import TightBindingModel
     from lrtheory.parallel.cli_options import parallel_kwargs
     from lrtheory.response.density import ribbon_accumulation
 
@@ -66,7 +67,7 @@ def run(args) -> int:
                          "use omm, charge, current or jy")
     model, converted = load_hopping_model(args.model, parse_params(args.param), "accumulate")
     width = check_width(args.width)
-    if model.dim != 2 or not hasattr(model, "ribbon"):
+    if model.dim != 2 or not isinstance(model, TightBindingModel):
         raise ModelError(f"--model {args.model}: accumulate cuts a ribbon of --width cells from "
                          f"a 2D model, this model is {model.dim}D; ribbons need a 2D model")
     rib = model.ribbon(width)
@@ -105,7 +106,7 @@ def run(args) -> int:
         if converted is not None:
             meta["converted_from_matrix"] = converted.summary()
         save_with_metadata(args.out, arrays, meta, summary=summary)
-    if getattr(args, "plot", None):
+    if args.plot:
         from lrtheory.plots.ribbon import plot_profile
 
         plot_profile(args.plot, acc.y, intra, inter, quantity=args.operator,

@@ -233,13 +233,15 @@ def cli_warnings(command: str) -> Iterator[None]:
 
 def model_summary(model) -> dict:
     """Short description of a Bloch model for summaries and result metadata."""
-    tr = getattr(model, "time_reversal", None)
+    from lrtheory.models.protocol import ensure_model
+
+    ensure_model(model, where="model summary")
     return {
-        "model": getattr(model, "name", type(model).__name__),
+        "model": model.name,
         "dim": int(model.dim),
         "n_orbitals": int(model.n_orbitals),
-        "parameters": dict(getattr(model, "params", {}) or {}),
-        "time_reversal_declared": tr is not None,
+        "parameters": dict(model.params or {}),
+        "time_reversal_declared": model.time_reversal is not None,
     }
 
 
@@ -250,9 +252,11 @@ def load_hopping_model(name: str, params: dict | None, command: str):
     with :func:`lrtheory.models.fourier.to_tight_binding`. Returns ``(model, ConversionInfo
     or None)``; warnings (e.g. no positions) are printed as one line.
     """
+    from lrtheory.models.tightbinding import TightBindingModel
+
     with cli_warnings(command):
         model = load_model(name, params)
-        if hasattr(model, "ribbon") or model.dim != 2:
+        if isinstance(model, TightBindingModel) or model.dim != 2:
             return model, None
         from lrtheory.models.fourier import to_tight_binding
 
@@ -363,7 +367,7 @@ def parameters_in_effect(model_arg: str | None, model=None, overrides: dict | No
     if model_arg in BUILTIN_MODELS:
         _, defaults, _ = BUILTIN_MODELS[model_arg]
         return {k: parse_number(v, k) for k, v in {**defaults, **overrides}.items()}
-    params = dict(getattr(model, "params", None) or {})
+    params = dict(model.params or {}) if model is not None else {}
     return {**params, **{k: v for k, v in overrides.items() if k not in params}}
 
 
@@ -396,7 +400,7 @@ def run_metadata(args, model=None, *, model_arg: str | None = None, params: dict
             meta["model_file"] = str(Path(model_arg).resolve())
             meta["model_file_sha256"] = file_sha256(model_arg)
     if model is not None:
-        meta["model_name"] = getattr(model, "name", type(model).__name__)
+        meta["model_name"] = model.name
     meta["settings"] = {k: getattr(args, k) for k in _SETTINGS
                         if getattr(args, k, None) is not None}
     return meta

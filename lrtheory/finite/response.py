@@ -154,7 +154,7 @@ def expectation(system: FiniteSystem, a, *, temperature: float = 0.0, mu: float 
     eig = _eig(system, eigensystem)
     a_, ab = _stack(system, a, "A")
     f = occupations(eig.energies, temperature, mu)
-    u = eig.vectors
+    u = eig.states
     val = np.einsum("a,ja,ijk,ka->i", f, u.conj(), a_, u, optimize=True)
     return val.reshape(ab)
 
@@ -207,7 +207,7 @@ def site_density_response(system: FiniteSystem, operator=None, probe=None, *, et
     o_, ob = _stack(system, o, "operator")
     b = obs.position(system) if probe is None else probe
     b_, bb = _stack(system, b, "probe")
-    u = eig.vectors
+    u = eig.states
     lam = lindhard(eig.energies, eta=eta, omega=omega, temperature=temperature, mu=mu, part=part)
     k = lam[None] * np.swapaxes(eig.to_eigenbasis(b_), -1, -2)  # K[m,a,b] = L_ab B_ba
     c = u.conj().T @ o_  # (k, a, mu)
@@ -274,7 +274,7 @@ def _site_commutator_with_position(system, operator, eig, temperature, mu) -> np
     """``<[n_O(i), r_a]>`` for all sites: (k, N_sites, d)."""
     o_, _ = _stack(system, operator, "operator")
     f = occupations(eig.energies, temperature, mu)
-    rho = (eig.vectors * f) @ eig.vectors.conj().T  # rho_{jk}
+    rho = (eig.states * f) @ eig.states.conj().T  # rho_{jk}
     x = system.orbital_positions  # (N, d)
     dx = x[None, :, :] - x[:, None, :]  # dx[j, k] = x_k - x_j
     q = (rho.T[None, :, :, None] * o_[..., None]) * dx[None]  # Q[k, j, kk, a]

@@ -18,20 +18,15 @@ Units: ``hbar = e = 1``; energies in t0, lengths in the lattice constant
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from functools import cached_property
 
 import numpy as np
 
-from lrtheory.conventions import DEGEN_TOL
+from lrtheory.conventions import DEGEN_TOL, SYMMETRY_RTOL
+from lrtheory.errors import LrtheoryError, ModelError, ShapeError, SymmetryError, check_hermitian
 from lrtheory.kernels.gauge import random_block_unitary
-from lrtheory.errors import (
-    LrtheoryError,
-    ModelError,
-    ShapeError,
-    SymmetryError,
-    check_finite,
-    check_hermitian,
-)
+from lrtheory.models.time_reversal import TimeReversal  # the one TR value (re-exported)
 
 __all__ = [
     "TimeReversal",
@@ -41,102 +36,8 @@ __all__ = [
     "random_gauge",
 ]
 
-_SIGMA_Y = np.array([[0.0, -1.0j], [1.0j, 0.0]])
-
-#: Absolute tolerance (relative to max|H|, max|A|) of the symmetry checks.
-SYMMETRY_ATOL = 1e-10
-
-
-@dataclasses.dataclass(frozen=True, eq=False)
-class TimeReversal:
-    r"""Antiunitary time reversal ``Theta = U K`` (``K``: complex conjugation in the site basis).
-
-    .. math:: \Theta A \Theta^{-1} = U A^* U^\dagger, \qquad \Theta^2 = U U^*.
-
-    Parameters
-    ----------
-    unitary : (N, N) complex array
-        The unitary ``U``; checked to be unitary and to satisfy ``U U^* = +-1``.
-    """
-
-    unitary: np.ndarray
-
-    def __post_init__(self):
-        u = check_finite("time-reversal unitary U", self.unitary).astype(complex)
-        if u.ndim != 2 or u.shape[0] != u.shape[1]:
-            raise ShapeError(
-                f"time-reversal unitary U must be a square (N, N) matrix, got {u.shape}")
-        n = u.shape[0]
-        if np.max(np.abs(u @ u.conj().T - np.eye(n)), initial=0.0) > SYMMETRY_ATOL:
-            raise SymmetryError("time-reversal matrix U is not unitary (U U^dagger != 1)")
-        sq = u @ u.conj()
-        sign = None
-        for s in (+1, -1):
-            if np.max(np.abs(sq - s * np.eye(n)), initial=0.0) <= SYMMETRY_ATOL:
-                sign = s
-        if sign is None:
-            raise SymmetryError(
-                "Theta^2 = U U^* must be +1 or -1 (spinless: U = 1; spin-1/2: 1 (x) i sigma_y), "
-                f"got max|U U^* -+ 1| = "
-                f"{min(np.max(np.abs(sq - np.eye(n))), np.max(np.abs(sq + np.eye(n)))):.3g}"
-            )
-        u.setflags(write=False)
-        object.__setattr__(self, "unitary", u)
-        object.__setattr__(self, "_square", sign)
-
-    # -- constructors ---------------------------------------------------------------------
-    @classmethod
-    def spinless(cls, n: int) -> "TimeReversal":
-        """``Theta = K`` (``U = 1``, ``Theta^2 = +1``) on ``n`` orbitals."""
-        return cls(np.eye(n, dtype=complex))
-
-    @classmethod
-    def spinful(cls, n_sites: int) -> "TimeReversal":
-        """Spin-1/2: ``U = 1_sites (x) i sigma_y`` in site-major ordering, ``Theta^2 = -1``."""
-        return cls(np.kron(np.eye(n_sites), 1j * _SIGMA_Y))
-
-    # -- properties -----------------------------------------------------------------------
-    @property
-    def square(self) -> int:
-        """``Theta^2 = +1`` (spinless) or ``-1`` (Kramers)."""
-        return self._square
-
-    @property
-    def dim(self) -> int:
-        return self.unitary.shape[0]
-
-    def transform(self, operator) -> np.ndarray:
-        r"""``Theta A Theta^{-1} = U A^* U^dagger`` for a (stack of) matrices ``(..., N, N)``."""
-        a = np.asarray(operator)
-        return self.unitary @ a.conj() @ self.unitary.conj().T
-
-    def apply_state(self, psi) -> np.ndarray:
-        """``Theta |psi> = U psi^*`` for column vectors ``(N, ...)``."""
-        return self.unitary @ np.asarray(psi).conj()
-
-    def signature(self, operator, *, atol: float = SYMMETRY_ATOL) -> int | None:
-        r"""TR signature ``lambda`` of a Hermitian operator: ``U A^* U^dagger = lambda A``.
-
-        Returns +1, -1, or ``None`` if ``A`` has no definite parity (within
-        ``atol * max(1, max|A|)``). The zero operator returns +1.
-        """
-        a = np.asarray(operator)
-        t = self.transform(a)
-        scale = atol * max(1.0, float(np.max(np.abs(a), initial=0.0)))
-        if np.max(np.abs(t - a), initial=0.0) <= scale:
-            return +1
-        if np.max(np.abs(t + a), initial=0.0) <= scale:
-            return -1
-        return None
-
-    def is_symmetry_of(self, hamiltonian, *, atol: float = SYMMETRY_ATOL) -> bool:
-        """``True`` when ``[H, Theta] = 0``, i.e. ``U H^* U^dagger = H``."""
-        return self.signature(hamiltonian, atol=atol) == +1
-
-    def symmetry_residual(self, hamiltonian) -> float:
-        """``max |U H^* U^dagger - H|``."""
-        h = np.asarray(hamiltonian)
-        return float(np.max(np.abs(self.transform(h) - h), initial=0.0))
+#: Deprecated: the symmetry checks follow ``conventions.SYMMETRY_RTOL`` (one rule).
+SYMMETRY_ATOL = SYMMETRY_RTOL
 
 
 def degenerate_groups(energies, degen_tol: float = DEGEN_TOL) -> list[np.ndarray]:
@@ -156,8 +57,9 @@ class Eigensystem:
     ----------
     energies : (N,) float array
         Sorted eigenvalues (energy units t0).
-    vectors : (N, N) complex array
-        Orthonormal eigenvectors as columns, ``vectors[:, a] = |a>`` in the site basis.
+    states : (N, N) complex array
+        Orthonormal eigenvectors as columns, ``states[:, a] = |a>`` in the site basis (the
+        name of :class:`lrtheory.bands.Eigensystem` too; ``vectors`` is a deprecated alias).
 
     Notes
     -----
@@ -166,7 +68,7 @@ class Eigensystem:
     """
 
     energies: np.ndarray
-    vectors: np.ndarray
+    states: np.ndarray
 
     @classmethod
     def from_hamiltonian(cls, hamiltonian) -> "Eigensystem":
@@ -174,12 +76,19 @@ class Eigensystem:
         return cls(e, u)
 
     @property
+    def vectors(self) -> np.ndarray:
+        """Deprecated alias of :attr:`states`."""
+        warnings.warn("Eigensystem.vectors is deprecated: use Eigensystem.states",
+                      DeprecationWarning, stacklevel=2)
+        return self.states
+
+    @property
     def n(self) -> int:
         return self.energies.shape[0]
 
     def to_eigenbasis(self, operator) -> np.ndarray:
         """``U^dagger A U`` for a stack ``(..., N, N)``: ``[A]_{ab} = <a|A|b>``."""
-        u = self.vectors
+        u = self.states
         return u.conj().T @ np.asarray(operator) @ u
 
     def groups(self, degen_tol: float = DEGEN_TOL) -> list[np.ndarray]:
@@ -189,10 +98,10 @@ class Eigensystem:
     def check(self, hamiltonian, *, atol: float = 1e-9) -> None:
         """Check that this eigensystem is orthonormal and diagonalizes ``H`` (else ModelError)."""
         h = np.asarray(hamiltonian)
-        u = self.vectors
+        u = self.states
         if u.shape != h.shape or self.energies.shape != (h.shape[0],):
             raise ShapeError(
-                f"eigensystem shapes energies {self.energies.shape}, vectors {u.shape} "
+                f"eigensystem shapes energies {self.energies.shape}, states {u.shape} "
                 f"do not match H {h.shape}"
             )
         scale = atol * max(1.0, float(np.max(np.abs(h), initial=0.0)))
@@ -212,7 +121,7 @@ def random_gauge(eig: Eigensystem, rng: np.random.Generator, *, degen_tol: float
     blocks = np.zeros((n, n), bool)
     for g in eig.groups(degen_tol):
         blocks[np.ix_(g, g)] = True
-    return Eigensystem(eig.energies.copy(), eig.vectors @ random_block_unitary(blocks, rng))
+    return Eigensystem(eig.energies.copy(), eig.states @ random_block_unitary(blocks, rng))
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -310,12 +219,8 @@ class FiniteSystem:
         if tr is not None:
             if tr.dim != h.shape[0]:
                 raise ShapeError(f"time-reversal U has dimension {tr.dim}, H has {h.shape[0]}")
-            res = tr.symmetry_residual(h)
-            if res > SYMMETRY_ATOL * max(1.0, float(np.max(np.abs(h)))):
-                raise SymmetryError(
-                    f"the claimed time reversal is not a symmetry of H: max|U H^* U^dagger - H| "
-                    f"= {res:.3g} (pass time_reversal=None for a TR-broken system)"
-                )
+            tr.check(h, where="FiniteSystem",
+                     hint="pass time_reversal=None for a TR-broken system")
         h.setflags(write=False)
         pos.setflags(write=False)
         object.__setattr__(self, "hamiltonian", h)
@@ -361,8 +266,3 @@ class FiniteSystem:
         if self.time_reversal is None:
             raise SymmetryError("this system has no time-reversal operator")
         return self.time_reversal.signature(operator)
-
-    def with_hamiltonian(self, hamiltonian, *, time_reversal="keep") -> "FiniteSystem":
-        """A copy with a new ``H`` (same positions); TR kept (and re-checked) by default."""
-        tr = self.time_reversal if time_reversal == "keep" else time_reversal
-        return FiniteSystem(hamiltonian, self.positions, self.n_internal, tr)

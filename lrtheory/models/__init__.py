@@ -1,6 +1,17 @@
-"""lrtheory.models: Bloch models (hopping lists, Haldane), ribbons, flakes, random models."""
+"""lrtheory.models: the model protocol, Bloch models (hopping lists, Haldane, SymPy, k.p),
+ribbons, time reversal and the lattice module."""
 from lrtheory.models.haldane import haldane
-from lrtheory.models.protocol import BlochModel
-from lrtheory.models.tightbinding import Hopping, TightBindingModel
+from lrtheory.models.protocol import (BlochModel, ContinuumModel, Ribbon, RibbonCut,
+                                      ensure_model, hamiltonian_and_velocity)
+from lrtheory.models.tightbinding import Hopping, TightBindingModel, TightBindingRibbon
+from lrtheory.models.time_reversal import TimeReversal
 
-__all__ = ["BlochModel", "Hopping", "TightBindingModel", "haldane"]
+__all__ = [
+    # protocol
+    "BlochModel", "Ribbon", "RibbonCut", "ContinuumModel", "ensure_model",
+    "hamiltonian_and_velocity",
+    # symmetry value
+    "TimeReversal",
+    # tight-binding models
+    "Hopping", "TightBindingModel", "TightBindingRibbon", "haldane",
+]

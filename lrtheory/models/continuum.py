@@ -1,16 +1,16 @@
 r"""Continuum (k.p) models: the Rashba gas (paper Eq. S15) and the massive Dirac model.
 
-These satisfy the :class:`lrtheory.models.protocol.BlochModel` protocol with
+These are :class:`lrtheory.models.protocol.ContinuumModel` subclasses with
 
 * ``dim = 2``; ``hamiltonian(k)`` of shape (..., n, n) for Cartesian ``k`` (..., 2);
 * ``velocity(k) = dH/dk`` (hbar = 1), shape (..., 2, n, n);
 * ``positions``: zeros (n, 2): all internal degrees of freedom sit at the same point, so the
   atomic-position convention (Eq. S48) and the "periodic" convention coincide;
 * ``lattice_vectors = None``: there is no lattice and no Brillouin zone. k-integrals use the
-  polar quadrature :meth:`ContinuumModel.polar_grid` (weights include ``1/(2 pi)^2``, so a
-  weighted sum is ``int d^2k/(2 pi)^2``, i.e. a density per unit area) or the exact Fermi
-  circles of :meth:`ContinuumModel.fermi_crossings`;
-* ``time_reversal``: ``U`` of ``Theta = U K`` or ``None``.
+  polar quadrature :func:`lrtheory.models.lattice.polar_grid` (weights include
+  ``1/(2 pi)^2``, so a weighted sum is ``int d^2k/(2 pi)^2``, i.e. a density per unit area)
+  or the exact Fermi lines of :func:`fermi_crossings`;
+* ``time_reversal``: a :class:`~lrtheory.models.time_reversal.TimeReversal` or ``None``.
 
 Units: hbar = 1; the mass ``m`` and Rashba velocity ``alpha`` are free parameters (choose
 energy and length units such that the numbers are of order one).
@@ -22,19 +22,21 @@ from dataclasses import dataclass
 import numpy as np
 
 from lrtheory.errors import ConventionError, ModelError, ShapeError, check_finite, check_positive
+from lrtheory.models.protocol import ContinuumModel
+from lrtheory.models.time_reversal import TimeReversal
 
-__all__ = ["ContinuumModel", "RashbaGas", "MassiveDirac", "PAULI"]
+__all__ = ["ContinuumModel", "RashbaGas", "MassiveDirac", "PAULI", "fermi_crossings"]
 
 PAULI = np.array([[[0, 1], [1, 0]], [[0, -1j], [1j, 0]], [[1, 0], [0, -1]]], dtype=complex)
 _ID2 = np.eye(2, dtype=complex)
 
 
-class ContinuumModel:
-    """Base class: subclasses define ``_coefficients(k)`` (scalar functions of k multiplying
-    constant matrices) and ``_dcoefficients(k)`` (their k-derivatives)."""
+class _CoefficientModel(ContinuumModel):
+    """A 2D k.p model ``H(k) = sum_m c_m(k) M_m``: subclasses define ``_coefficients(k)``
+    (scalar functions of k multiplying the constant matrices ``_matrices``) and
+    ``_dcoefficients(k)`` (their k-derivatives)."""
 
     dim = 2
-    lattice_vectors = None
     name = "continuum model"
 
     #: constant matrices (m, n, n) multiplying the coefficients
@@ -64,80 +66,9 @@ class ContinuumModel:
         dc = self._dcoefficients(self._k(k))  # (..., 2, m)
         return np.einsum("...am,mij->...aij", dc, self._matrices)
 
-    # -- k-space quadrature -------------------------------------------------------------
-    @staticmethod
-    def polar_grid(k_max: float, n_r: int, n_theta: int, *, k_min: float = 0.0):
-        r"""Gauss-Legendre (radial) x uniform (angle) quadrature of ``int d^2k/(2 pi)^2``.
-
-        Returns ``(k (N, 2), w (N,))`` with ``sum(w * g(k)) ~ int d^2k/(2pi)^2 g`` over the
-        annulus ``k_min < |k| < k_max``. Spectrally accurate for smooth periodic angular
-        dependence; the radial rule needs the integrand smooth on the scale of ``k_max/n_r``
-        (for Fermi-function integrands: ``T / v_F`` must be resolved).
-        """
-        check_positive("k_max", k_max)
-        if not (0 <= k_min < k_max):
-            raise ConventionError(f"need 0 <= k_min < k_max, got k_min={k_min}, k_max={k_max}")
-        x, wx = np.polynomial.legendre.leggauss(int(n_r))
-        kr = k_min + (k_max - k_min) * (x + 1) / 2
-        wr = wx * (k_max - k_min) / 2 * kr
-        th = 2 * np.pi * np.arange(int(n_theta)) / int(n_theta)
-        K, T = np.meshgrid(kr, th, indexing="ij")
-        W = np.outer(wr, np.full(len(th), 2 * np.pi / len(th))) / (2 * np.pi) ** 2
-        k = np.stack([K * np.cos(T), K * np.sin(T)], -1).reshape(-1, 2)
-        return k, W.reshape(-1)
-
-    def fermi_crossings(self, mu: float, *, k_max: float, n_theta: int = 64, n_r: int = 400,
-                        newton_steps: int = 30):
-        r"""Exact Fermi lines ``e_n(k) = mu`` along radial rays (T = 0 Fermi-surface sums).
-
-        For every angle ``theta_j`` (uniform, ``n_theta``) and band ``n`` every radial
-        crossing ``k_c`` in ``(0, k_max)`` is bracketed on an ``n_r`` grid and refined by
-        Newton steps with the Hellmann-Feynman radial velocity ``v_r = <n|dH/dk . k_hat|n>``
-        (safeguarded by the bracket). Then
-
-        .. math:: \int \frac{d^2k}{(2\pi)^2} \delta(\epsilon_n(\mathbf k) - \mu)\, g
-                  = \sum_c w_c\, g(\mathbf k_c),\qquad
-                  w_c = \frac{1}{(2\pi)^2}\frac{2\pi}{n_\theta}\frac{k_c}{|v_r|}.
-
-        Returns ``(k (M, 2), band (M,), w (M,))``. Raises if a crossing is tangential
-        (``|v_r|`` below 1e-12).
-        """
-        check_positive("k_max", k_max)
-        th = 2 * np.pi * np.arange(int(n_theta)) / int(n_theta)
-        u = np.stack([np.cos(th), np.sin(th)], -1)  # (T, 2)
-        kr = np.linspace(0.0, k_max, int(n_r) + 1)[1:]
-        e = np.linalg.eigvalsh(self.hamiltonian(kr[None, :, None] * u[:, None, :]))  # T,R,n
-        s = np.sign(e - mu)
-        cross = (s[:, :-1, :] * s[:, 1:, :]) <= 0
-        cross &= ~((s[:, :-1, :] == 0) & (s[:, 1:, :] == 0))
-        it, ir, ib = np.nonzero(cross)
-        lo, hi = kr[ir].copy(), kr[ir + 1].copy()
-        kc = 0.5 * (lo + hi)
-        uu = u[it]
-        vr = np.ones_like(kc)
-        for _ in range(int(newton_steps)):
-            kv = kc[:, None] * uu
-            ee, U = np.linalg.eigh(self.hamiltonian(kv))
-            idx = np.arange(len(kc))
-            en = ee[idx, ib]
-            un = U[idx, :, ib]
-            V = self.velocity(kv)
-            vr = np.real(np.einsum("mi,mij,mj->m", un.conj(), np.einsum("ma,maij->mij", uu, V), un))
-            # keep the bracket: the sign of e - mu at lo is known
-            below = (en - mu) * np.sign(e[it, ir, ib] - mu) > 0
-            lo = np.where(below, kc, lo)
-            hi = np.where(below, hi, kc)
-            step = kc - (en - mu) / np.where(vr == 0, np.inf, vr)
-            bad = ~((step > lo) & (step < hi))
-            kc = np.where(bad, 0.5 * (lo + hi), step)
-        if np.any(np.abs(vr) < 1e-12):
-            raise ModelError(f"{self.name}: tangential Fermi-line crossing at mu={mu}")
-        w = (2 * np.pi / len(th)) * kc / np.abs(vr) / (2 * np.pi) ** 2
-        return kc[:, None] * uu, ib, w
-
 
 @dataclass(frozen=True, eq=False)
-class RashbaGas(ContinuumModel):
+class RashbaGas(_CoefficientModel):
     r"""Two-dimensional Rashba gas, paper Eq. (S15):
 
     .. math:: H = \frac{k^2}{2m} + \alpha (\hat z\times\mathbf k)\cdot\boldsymbol\sigma
@@ -159,8 +90,9 @@ class RashbaGas(ContinuumModel):
         object.__setattr__(self, "_matrices", np.stack([_ID2, PAULI[0], PAULI[1]]))
 
     @property
-    def time_reversal(self) -> np.ndarray:
-        return 1j * PAULI[1]
+    def time_reversal(self) -> TimeReversal:
+        """``Theta = i sigma_y K`` (``Theta^2 = -1``)."""
+        return TimeReversal(1j * PAULI[1])
 
     @property
     def spin(self) -> np.ndarray:
@@ -196,7 +128,7 @@ class RashbaGas(ContinuumModel):
 
 
 @dataclass(frozen=True, eq=False)
-class MassiveDirac(ContinuumModel):
+class MassiveDirac(_CoefficientModel):
     r"""Massive Dirac model of one valley:
 
     .. math:: H = v(\tau k_x\sigma_x + k_y\sigma_y) + \Delta\sigma_z
@@ -228,3 +160,75 @@ class MassiveDirac(ContinuumModel):
         dx = np.stack([self.v * self.valley + z, z, z], -1)
         dy = np.stack([z, self.v + z, z], -1)
         return np.stack([dx, dy], -2)
+
+
+def fermi_crossings(model, mu: float, *, k_max: float, n_theta: int = 64, n_r: int = 400,
+                    newton_steps: int = 30):
+    r"""Exact Fermi lines ``e_n(k) = mu`` along radial rays (T = 0 Fermi-surface sums).
+
+    For every angle ``theta_j`` (uniform, ``n_theta``) and band ``n`` every radial
+    crossing ``k_c`` in ``(0, k_max)`` is bracketed on an ``n_r`` grid and refined by
+    Newton steps with the Hellmann-Feynman radial velocity ``v_r = <n|dH/dk . k_hat|n>``
+    (safeguarded by the bracket). Then
+
+    .. math:: \int \frac{d^2k}{(2\pi)^2} \delta(\epsilon_n(\mathbf k) - \mu)\, g
+              = \sum_c w_c\, g(\mathbf k_c),\qquad
+              w_c = \frac{1}{(2\pi)^2}\frac{2\pi}{n_\theta}\frac{k_c}{|v_r|}.
+
+    Parameters
+    ----------
+    model : ContinuumModel
+        A 2D k.p model (energies in its unit, k in 1/a).
+    mu : float
+        Fermi energy.
+    k_max : float
+        Largest radius searched (1/a).
+    n_theta, n_r, newton_steps : int
+        Angles, radial bracketing grid, Newton refinements.
+
+    Returns
+    -------
+    k : (M, 2) ndarray
+        Crossing points (1/a).
+    band : (M,) int ndarray
+        Band index of each crossing.
+    w : (M,) ndarray
+        Weights ``w_c`` of the line integral above (1/(a^2 energy)).
+
+    Raises
+    ------
+    ModelError
+        A crossing is tangential (``|v_r|`` below 1e-12).
+    """
+    check_positive("k_max", k_max)
+    th = 2 * np.pi * np.arange(int(n_theta)) / int(n_theta)
+    u = np.stack([np.cos(th), np.sin(th)], -1)  # (T, 2)
+    kr = np.linspace(0.0, k_max, int(n_r) + 1)[1:]
+    e = np.linalg.eigvalsh(model.hamiltonian(kr[None, :, None] * u[:, None, :]))  # T,R,n
+    s = np.sign(e - mu)
+    cross = (s[:, :-1, :] * s[:, 1:, :]) <= 0
+    cross &= ~((s[:, :-1, :] == 0) & (s[:, 1:, :] == 0))
+    it, ir, ib = np.nonzero(cross)
+    lo, hi = kr[ir].copy(), kr[ir + 1].copy()
+    kc = 0.5 * (lo + hi)
+    uu = u[it]
+    vr = np.ones_like(kc)
+    for _ in range(int(newton_steps)):
+        kv = kc[:, None] * uu
+        ee, U = np.linalg.eigh(model.hamiltonian(kv))
+        idx = np.arange(len(kc))
+        en = ee[idx, ib]
+        un = U[idx, :, ib]
+        V = model.velocity(kv)
+        vr = np.real(np.einsum("mi,mij,mj->m", un.conj(), np.einsum("ma,maij->mij", uu, V), un))
+        # keep the bracket: the sign of e - mu at lo is known
+        below = (en - mu) * np.sign(e[it, ir, ib] - mu) > 0
+        lo = np.where(below, kc, lo)
+        hi = np.where(below, hi, kc)
+        step = kc - (en - mu) / np.where(vr == 0, np.inf, vr)
+        bad = ~((step > lo) & (step < hi))
+        kc = np.where(bad, 0.5 * (lo + hi), step)
+    if np.any(np.abs(vr) < 1e-12):
+        raise ModelError(f"{model.name}: tangential Fermi-line crossing at mu={mu}")
+    w = (2 * np.pi / len(th)) * kc / np.abs(vr) / (2 * np.pi) ** 2
+    return kc[:, None] * uu, ib, w

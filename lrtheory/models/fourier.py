@@ -40,6 +40,8 @@ import numpy as np
 
 from lrtheory.errors import (LrtheoryWarning, ModelError, ShapeError, check_finite,
                              check_positive, warn)
+from lrtheory.models.lattice import reciprocal_vectors
+from lrtheory.models.protocol import ensure_model
 
 __all__ = ["to_tight_binding", "ConversionInfo", "canonical_bonds", "MissingPositionsWarning"]
 
@@ -92,8 +94,7 @@ class ConversionInfo:
 
 
 def _geometry(model, lattice_vectors, positions, name):
-    lat = lattice_vectors if lattice_vectors is not None else getattr(model, "lattice_vectors",
-                                                                       None)
+    lat = lattice_vectors if lattice_vectors is not None else model.lattice_vectors
     if lat is None:
         raise ModelError(f"{name}: to_tight_binding needs lattice vectors (the hoppings' cell "
                          "offsets R are in their units): pass lattice_vectors=...")
@@ -109,7 +110,7 @@ def _geometry(model, lattice_vectors, positions, name):
     n = model.n_orbitals
     source = "given"
     if positions is None:
-        positions = getattr(model, "positions", None)
+        positions = model.positions if model.has_positions else None
         source = "model"
     if positions is None:
         source = "zero"
@@ -131,9 +132,10 @@ def to_tight_binding(model, *, lattice_vectors=None, positions=None, max_range=N
 
     Parameters
     ----------
-    model : BlochModel-like
-        Anything with ``dim``, ``n_orbitals`` and ``hamiltonian(k)`` (Cartesian ``k`` of shape
-        ``(..., dim)``, 1/a), e.g. a :class:`~lrtheory.models.sympy_model.SympyBlochModel`.
+    model : BlochModel
+        Any :class:`~lrtheory.models.protocol.BlochModel` (``hamiltonian(k)`` with Cartesian
+        ``k`` of shape ``(..., dim)``, 1/a), e.g. a
+        :class:`~lrtheory.models.sympy_model.SympyBlochModel`.
     lattice_vectors : (dim, d_space) array, optional
         Cartesian lattice vectors (a); default ``model.lattice_vectors``.
     positions : (n, d_space) array, optional
@@ -172,13 +174,14 @@ def to_tight_binding(model, *, lattice_vectors=None, positions=None, max_range=N
     >>> len(tb.hoppings)
     9
     """
-    name = getattr(model, "name", type(model).__name__)
+    ensure_model(model, where="to_tight_binding")
+    name = model.name
     tol = check_positive("tol", tol, allow_zero=True)
     rtol = check_positive("rtol", rtol)
     lat, pos, source = _geometry(model, lattice_vectors, positions, name)
     dim, d_space = lat.shape
     n = model.n_orbitals
-    b = 2 * np.pi * np.linalg.pinv(lat).T  # (dim, d_space)
+    b = reciprocal_vectors(lat)  # (dim, d_space)
     unit = lat / np.linalg.norm(lat, axis=1)[:, None]
 
     def stripped(kappa):
@@ -303,8 +306,8 @@ def _build(model, t, Rs, keep, lat, pos, name):
             rmax = max(rmax, max(abs(x) for x in R))
     hops.sort(key=lambda h: (h.i, h.j, h.R))
     tb = TightBindingModel(lat, pos, hops, onsite=onsite,
-                           time_reversal=getattr(model, "time_reversal", None), name=name,
-                           params=dict(getattr(model, "params", {}) or {}))
+                           time_reversal=model.time_reversal, name=name,
+                           params=dict(model.params or {}))
     return tb, len(hops), rmax
 
 

@@ -510,7 +510,7 @@ def _matrix_model(data, params, source, loc):
             raise InputFileError(f"{loc.where(key='time_reversal')}: must be true, false, "
                                  f"'auto' or a unitary matrix, got {tr!r}")
         try:
-            model.time_reversal = model._check_time_reversal(U)
+            model = model.with_time_reversal(U)
         except SymmetryError:
             if tr != "auto":
                 raise
@@ -525,14 +525,6 @@ def _check_keys(table: Mapping, allowed: Mapping[str, str], loc: _Locator,
                 f"{loc.where(section, index, str(key))}: unknown key {key!r}; allowed: "
                 f"{', '.join(allowed)}"
             )
-
-
-def _tr_deviation(model, U) -> float:
-    k = np.random.default_rng(2024).uniform(-np.pi, np.pi, size=(8, model.dim))
-    k = k @ np.eye(model.dim) if model.dim == model.lattice_vectors.shape[1] else k
-    lhs = model.hamiltonian(-k)
-    rhs = U @ model.hamiltonian(k).conj() @ U.conj().T
-    return float(np.max(np.abs(lhs - rhs)))
 
 
 def _time_reversal(model, tr, loc: _Locator):
@@ -554,12 +546,10 @@ def _time_reversal(model, tr, loc: _Locator):
     else:
         raise InputFileError(f"{where}: must be true, false, 'auto' or a unitary matrix, got "
                              f"{tr!r}")
-    dev = _tr_deviation(model, U)
-    tol = 1e-9 * max(1.0, float(np.abs(model._bonds[1]).max()))
-    if dev > tol:
-        if tr == "auto":
-            return None
-        raise SymmetryError(f"{where}: declared time reversal is not a symmetry of this model "
-                            f"(max |H(-k) - U H(k)^* U^dagger| = {dev:.3g}); use 'auto' to "
-                            "declare it only when it holds")
-    return U
+    from lrtheory.models.time_reversal import TimeReversal
+
+    theta = TimeReversal.coerce(U, n, where=where)
+    if tr == "auto":
+        return theta if theta.holds(model) else None
+    theta.check(model, where=where, hint="use 'auto' to declare it only when it holds")
+    return theta

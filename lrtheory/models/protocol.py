@@ -1,46 +1,292 @@
-"""The model protocol that every response function consumes.
+r"""The typed model protocol that every response function consumes (Kwant
+``kwant/system.py`` style: abstract classes whose docstrings say which members are optional,
+and one entry check, :func:`ensure_model`).
 
-A *Bloch model* (bulk or ribbon) is any object with
+Classes
+-------
+:class:`BlochModel`
+    A periodic system: ``H(k)`` and ``dH/dk`` on stacked Cartesian k.
+:class:`Ribbon`
+    A :class:`BlochModel` with one periodic direction that also knows each orbital's
+    transverse position, the frame in which vector quantities are reported and, when it was
+    cut from a 2D model, the cut (:class:`RibbonCut`). Room for a ``Slab`` beside it.
+:class:`ContinuumModel`
+    A :class:`BlochModel` without a lattice (k.p models), integrated with a polar
+    quadrature (:func:`lrtheory.models.lattice.polar_grid`) instead of a Brillouin-zone grid.
 
-* ``dim``: number of periodic directions (2 for a 2D bulk, 1 for a ribbon);
-* ``n_orbitals``: size of H(k);
-* ``positions``: (n_orbitals, d_space) Cartesian orbital positions (units of a);
-* ``lattice_vectors``: (dim, d_space) Cartesian lattice vectors of the periodic directions;
-* ``hamiltonian(k)``: H(k), shape (..., n, n), for Cartesian ``k`` of shape (..., dim)
-  (units 1/a), in the atomic-position Bloch convention (paper Eq. S48, phases
-  ``exp(i k.(R + r_mu))``), so that ``velocity(k) = dH/dk`` is the velocity operator;
-* ``velocity(k)``: dH/dk, shape (..., dim, n, n) (units t0 a / hbar);
-* ``time_reversal``: the unitary ``U`` of ``Theta = U K`` if the model is declared
-  TR-invariant (checked by :func:`lrtheory.models.symmetry` tools), else ``None``.
+Users' own models subclass :class:`BlochModel` (or :class:`Ribbon`) and define the two
+abstract methods and the four required data members (docs/own-model.md); a class that only
+*looks* like a model (duck typing) is refused by :func:`ensure_model` with one line naming
+``lrtheory.models.BlochModel``. Response code is written against these classes, never
+against a concrete model, and probes no member with ``getattr``/``hasattr``.
 
-Response code is written against this protocol, never against a concrete class.
+Units: energies in t0, lengths in a, k Cartesian in 1/a (hbar = 1).
 """
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+import abc
+from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 
-__all__ = ["BlochModel", "hamiltonian_and_velocity"]
+from lrtheory.errors import ModelError
+
+__all__ = ["BlochModel", "Ribbon", "RibbonCut", "ContinuumModel", "ensure_model",
+           "hamiltonian_and_velocity", "MissingGeometryError"]
 
 
-@runtime_checkable
-class BlochModel(Protocol):
-    dim: int
-    n_orbitals: int
-    positions: np.ndarray
-    lattice_vectors: np.ndarray
-
-    def hamiltonian(self, k: np.ndarray) -> np.ndarray: ...
-
-    def velocity(self, k: np.ndarray) -> np.ndarray: ...
+class MissingGeometryError(ModelError):
+    """The model was built without orbital positions (or lattice vectors) that the
+    requested quantity needs."""
 
 
-def hamiltonian_and_velocity(model, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(H(k), dH/dk)`` of any protocol model: the model's fused
-    ``hamiltonian_and_velocity(k)`` fast path when it has one (one product of Bloch phases
-    with stacked bond coefficients), else ``hamiltonian(k)`` and ``velocity(k)``."""
-    both = getattr(model, "hamiltonian_and_velocity", None)
-    if both is not None:
-        return both(k)
-    return model.hamiltonian(k), model.velocity(k)
+class _Default:
+    """A class-level default that an instance attribute, a dataclass field or a subclass
+    property can override (a non-data descriptor, so ``self.name = ...`` works)."""
+
+    def __init__(self, factory, doc: str):
+        self.factory, self.__doc__ = factory, doc
+
+    def __set_name__(self, owner, name):
+        self.attr = name
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        return self.factory(obj)
+
+
+class BlochModel(abc.ABC):
+    r"""A Bloch model (bulk, ribbon or continuum): the protocol of every k-space response.
+
+    Required (abstract methods)
+    ---------------------------
+    hamiltonian(k)
+        ``H(k)``, shape ``(..., n, n)``, for Cartesian ``k`` of shape ``(..., dim)`` (1/a;
+        a model embedded in a higher-dimensional space may also accept ``(..., d_space)``),
+        in the atomic-position Bloch convention (paper Eq. S48, phases
+        ``exp(i k.(R + r_mu))``), so that ``velocity(k) = dH/dk`` is the velocity operator
+        (energies in t0).
+    velocity(k)
+        ``dH/dk``, shape ``(..., dim, n, n)`` (t0 a / hbar).
+
+    Required data members (attributes, properties or dataclass fields)
+    -----------------------------------------------------------------
+    dim : int
+        Number of periodic directions (2 for a 2D bulk, 1 for a ribbon).
+    n_orbitals : int
+        Size ``n`` of ``H(k)``.
+    positions : (n, d_space) ndarray
+        Cartesian orbital positions (a). A model without them may raise
+        :class:`MissingGeometryError` here and say so with ``has_positions = False``.
+    lattice_vectors : (dim, d_space) ndarray or None
+        Cartesian lattice vectors of the periodic directions (a); ``None`` for a continuum
+        model (no Brillouin zone).
+
+    Optional members (defaults here)
+    --------------------------------
+    name : str
+        Label for messages and results (default: the class name).
+    params : dict
+        Model parameters by name (default ``{}``).
+    time_reversal : TimeReversal or None
+        A declared ``Theta = U K`` (:class:`lrtheory.models.time_reversal.TimeReversal`),
+        checked when the model is built; ``None`` (default) when none is declared.
+    spin : (3, n, n) ndarray or None
+        Spin operators ``S_a`` (hbar = 1) for spin densities and currents (default None:
+        spinless).
+    energy_bound : float or None
+        A bound (t0) on ``|e_n(k)|`` for all bands and k, e.g. Gershgorin's (default None:
+        unknown).
+    has_positions : bool
+        False when ``positions`` would raise (default True).
+    hamiltonian_and_velocity(k)
+        ``(H(k), dH/dk)`` in one pass (default: the two methods separately).
+    reciprocal_vectors, k_grid(n, shift=False)
+        From :mod:`lrtheory.models.lattice` (concrete; need ``lattice_vectors``).
+    """
+
+    name = _Default(lambda self: type(self).__name__, "Label (default: the class name).")
+    params = _Default(lambda self: {}, "Model parameters by name (default {}).")
+    time_reversal = None
+    spin = None
+    energy_bound = None
+    has_positions = True
+
+    @abc.abstractmethod
+    def hamiltonian(self, k) -> np.ndarray:
+        """H(k), shape (..., n, n) (t0) for Cartesian k (..., dim) (1/a)."""
+
+    @abc.abstractmethod
+    def velocity(self, k) -> np.ndarray:
+        """dH/dk, shape (..., dim, n, n) (t0 a / hbar)."""
+
+    def hamiltonian_and_velocity(self, k) -> tuple[np.ndarray, np.ndarray]:
+        """``(H(k), dH/dk)``; subclasses override it with a fused fast path."""
+        return self.hamiltonian(k), self.velocity(k)
+
+    @property
+    def reciprocal_vectors(self) -> np.ndarray:
+        """Reciprocal lattice vectors b_i (rows), ``a_i . b_j = 2 pi delta_ij`` (1/a)."""
+        from lrtheory.models.lattice import reciprocal_vectors
+
+        return reciprocal_vectors(self._require_lattice("reciprocal vectors"))
+
+    def k_grid(self, n: int | Sequence[int], *, shift: bool = False) -> np.ndarray:
+        """Uniform grid of the first BZ cell, (prod(n), dim) (1/a): see
+        :func:`lrtheory.models.lattice.k_grid`."""
+        from lrtheory.models.lattice import k_grid
+
+        return k_grid(self._require_lattice("k-grids"), n, shift=shift)
+
+    def _require_lattice(self, what: str) -> np.ndarray:
+        lat = self.lattice_vectors
+        if lat is None:
+            raise MissingGeometryError(
+                f"{self.name} has no lattice vectors (continuum model, or built without "
+                f"lattice_vectors=...): {what} need a lattice")
+        return lat
+
+
+@dataclass(frozen=True)
+class RibbonCut:
+    """How a ribbon was cut from a 2D lattice model (issue #18).
+
+    Attributes
+    ----------
+    direction : tuple of int
+        The periodic direction in the parent's lattice-vector indices (Miller-like:
+        ``(1, 0)`` is along ``a_1``).
+    width : int
+        Number of parent cells stacked across the ribbon.
+    stacking : tuple of int
+        The stacking vector in the parent's lattice-vector indices.
+    terminations : str
+        Which parent orbitals sit on the two edges (lowest and highest transverse
+        coordinate).
+    """
+
+    direction: tuple
+    width: int
+    stacking: tuple
+    terminations: str = ""
+
+
+class Ribbon(BlochModel):
+    r"""A Bloch model with one periodic direction and open transverse edges.
+
+    Required, besides :class:`BlochModel`'s members
+    -----------------------------------------------
+    transverse_positions()
+        ``(n,)`` transverse coordinate ``y`` of every orbital (a), origin on the centre line
+        for ribbons cut by :meth:`TightBindingModel.ribbon`.
+
+    Optional
+    --------
+    frame : (3, 3) ndarray
+        Rows: unit vectors (along the ribbon, transverse, normal) of the frame in which
+        vector quantities (``j_x``, ``j_y``, ``V_y``, ``m_z = -(q/2) y j_x``) are reported;
+        right-handed. Default: the identity.
+    cut : RibbonCut or None
+        How the ribbon was cut from a 2D model; None (default) for hand-made ribbons.
+    """
+
+    frame = _Default(lambda self: np.eye(3), "Report frame (rows x, y, z; default identity).")
+    cut = None
+
+    @abc.abstractmethod
+    def transverse_positions(self) -> np.ndarray:
+        """(n,) transverse coordinate of every orbital (a)."""
+
+
+class ContinuumModel(BlochModel):
+    r"""A k.p model: no lattice, no Brillouin zone (``lattice_vectors = None``).
+
+    k-integrals use :func:`lrtheory.models.lattice.polar_grid` (weights include
+    ``1/(2 pi)^2``: a weighted sum is ``int d^2k/(2 pi)^2``, a density per unit area).
+    """
+
+    lattice_vectors = None
+
+    @staticmethod
+    def polar_grid(k_max: float, n_r: int, n_theta: int, *, k_min: float = 0.0):
+        """See :func:`lrtheory.models.lattice.polar_grid`."""
+        from lrtheory.models.lattice import polar_grid
+
+        return polar_grid(k_max, n_r, n_theta, k_min=k_min)
+
+    def fermi_crossings(self, mu: float, *, k_max: float, n_theta: int = 64, n_r: int = 400,
+                        newton_steps: int = 30):
+        """Exact Fermi lines along radial rays: see
+        :func:`lrtheory.models.continuum.fermi_crossings`."""
+        from lrtheory.models.continuum import fermi_crossings
+
+        return fermi_crossings(self, mu, k_max=k_max, n_theta=n_theta, n_r=n_r,
+                               newton_steps=newton_steps)
+
+
+_HINTS = {
+    "Ribbon": "build one with model.ribbon(width)",
+    "ContinuumModel": "a k.p model, e.g. lrtheory.models.continuum.RashbaGas",
+    "BlochModel": "subclass lrtheory.models.BlochModel, see docs/own-model.md",
+}
+
+_REQUIRED = ("dim", "n_orbitals", "lattice_vectors")
+
+
+def _describe(model) -> str:
+    if isinstance(model, BlochModel):
+        return f"{type(model).__name__} {model.name!r}"
+    return f"{type(model).__name__} (not a lrtheory.models.BlochModel)"
+
+
+def ensure_model(model, kind: type = BlochModel, *, where: str):
+    """The one entry check of every response: ``model`` must be a ``kind``.
+
+    Parameters
+    ----------
+    model : object
+        The model handed to a response function.
+    kind : type
+        :class:`BlochModel` (default), :class:`Ribbon`, :class:`ContinuumModel` or any
+        subclass.
+    where : str
+        The entry point's name, first word of the message.
+
+    Returns
+    -------
+    model
+        Unchanged.
+
+    Raises
+    ------
+    ModelError
+        One line: ``"ribbon_accumulation needs a Ribbon (build one with model.ribbon(width)),
+        got TightBindingModel 'Haldane'"``; also when a subclass lacks a required member.
+    """
+    if not isinstance(model, kind):
+        hint = _HINTS.get(kind.__name__)
+        if not isinstance(model, BlochModel) and kind is not BlochModel:
+            hint = f"{hint}; models subclass lrtheory.models.BlochModel" if hint else \
+                "models subclass lrtheory.models.BlochModel"
+        hint = f" ({hint})" if hint else ""
+        article = "an" if kind.__name__[0] in "AEIOU" else "a"
+        raise ModelError(f"{where} needs {article} {kind.__name__}{hint}, got {_describe(model)}")
+    for member in _REQUIRED:
+        try:
+            getattr(model, member)
+        except AttributeError:
+            raise ModelError(f"{where}: {_describe(model)} lacks the required member "
+                             f"{member!r} (see lrtheory.models.BlochModel)") from None
+    if isinstance(model, Ribbon) and model.dim != 1:
+        raise ModelError(f"{where}: {_describe(model)} is a Ribbon with dim={model.dim}, "
+                         "expected 1")
+    return model
+
+
+def hamiltonian_and_velocity(model: BlochModel, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(H(k), dH/dk)`` of any :class:`BlochModel`: its ``hamiltonian_and_velocity`` method
+    (a fused fast path where the model has one: one product of Bloch phases with stacked
+    bond coefficients; else the two methods)."""
+    return model.hamiltonian_and_velocity(k)

@@ -161,7 +161,7 @@ def random_gapped(n_sites: int, rng: np.random.Generator, *, kind: str = "spinle
             raise ConventionError("fermi_pair_splitting needs occupied and empty levels")
         lo[-1], hi[0] = -fermi_pair_splitting / 2, fermi_pair_splitting / 2
     levels = np.repeat(np.concatenate([lo, hi]), deg)
-    u = base.eigensystem.vectors
+    u = base.eigensystem.states
     h = (u * levels) @ u.conj().T
     return FiniteSystem(h, base.positions, base.n_internal, base.time_reversal)
 

@@ -32,7 +32,9 @@ r_i))``), in which ``dH/dk`` is the velocity operator and the interband Berry co
 carries the intracell positions. Band energies and band velocities do not depend on the
 convention, but the Berry connection, the orbital moment (OMM) and every density resolved
 in position do: for those, give ``positions`` and write H(k) in the atomic-position
-convention. Without ``positions`` the model has none, and asking for them raises.
+convention. Without ``positions`` the model has none (``has_positions`` is False), and
+asking for them raises :class:`~lrtheory.models.protocol.MissingGeometryError`; without
+``lattice_vectors``, ``lattice_vectors`` is None (no Brillouin zone: k-grids raise).
 
 Units: energies in t0, k Cartesian in 1/a, velocity ``dH/dk`` in t0 a (hbar = 1).
 """
@@ -44,18 +46,13 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from lrtheory.errors import ModelError, ShapeError, check_finite
+from lrtheory.models.protocol import BlochModel, MissingGeometryError
+from lrtheory.models.time_reversal import TimeReversal
 
 __all__ = ["SympyBlochModel", "MissingGeometryError", "K_SYMBOLS"]
 
 #: names of the Cartesian wave-vector symbols, in order
 K_SYMBOLS = ("kx", "ky", "kz")
-
-
-class MissingGeometryError(ModelError, AttributeError):
-    """The model was built without orbital positions / lattice vectors.
-
-    Also an ``AttributeError`` so that ``hasattr(model, "positions")`` is simply False.
-    """
 
 
 def _to_real_symbols(expr_or_matrix, names: Sequence[str]):
@@ -96,9 +93,9 @@ def _is_zero(expr) -> bool | None:
     return None
 
 
-class SympyBlochModel:
-    """A Bloch model from a SymPy matrix (satisfies the BlochModel protocol when positions
-    and lattice vectors are given).
+class SympyBlochModel(BlochModel):
+    """A Bloch model from a SymPy matrix (a :class:`~lrtheory.models.protocol.BlochModel`;
+    position-resolved quantities need ``positions``, k-grids need ``lattice_vectors``).
 
     Parameters
     ----------
@@ -115,9 +112,10 @@ class SympyBlochModel:
         Cartesian orbital positions (units of a). Give them only if ``H`` is written in the
         atomic-position convention (see the module notes); required by position-dependent
         quantities.
-    time_reversal : (n, n) array or None
-        ``U`` of a declared TR operator ``Theta = U K``; checked numerically against
-        ``H(-k) = U H(k)^* U^dagger``.
+    time_reversal : TimeReversal, (n, n) array or None
+        A declared TR operator ``Theta = U K`` (a bare ``U`` is converted); checked by
+        :meth:`TimeReversal.check` (``H(-k) = U H(k)^* U^dagger`` on its fixed k sample,
+        :class:`~lrtheory.errors.SymmetryError` if it fails).
     dim : int, optional
         Number of periodic directions. Default: ``len(lattice_vectors)`` if given, else the
         highest k symbol used (``kx`` -> 1, ``ky`` -> 2, ``kz`` -> 3).
@@ -189,7 +187,7 @@ class SympyBlochModel:
             self._pos = pos
         self.time_reversal = None
         if time_reversal is not None:
-            self.time_reversal = self._check_time_reversal(time_reversal)
+            self.time_reversal = self._checked_time_reversal(time_reversal)
 
     # -- pickling (worker processes, Dask) ----------------------------------------------------
     def __getstate__(self) -> dict:
@@ -286,7 +284,7 @@ class SympyBlochModel:
         return fn, mats, f"# {self.name}: {label}\n{src}"
 
     def _eval(self, fn, mats, k) -> np.ndarray:
-        k = self._kvec(k)
+        k = self._periodic_k(k)
         batch = k.shape[:-1]
         m = mats.shape[1]
         if m == 0:
@@ -299,7 +297,9 @@ class SympyBlochModel:
             F[..., e] = np.broadcast_to(np.asarray(v, complex), batch)
         return np.einsum("...m,amij->...aij", F, mats.astype(complex), optimize=True)
 
-    def _kvec(self, k) -> np.ndarray:
+    def _periodic_k(self, k) -> np.ndarray:
+        """``k`` along the periodic directions (..., dim) (1/a): a Cartesian k in the
+        embedding space (..., d_space) of a lower-dimensional model is projected on them."""
         k = check_finite("k", np.asarray(k, dtype=float))
         if self.dim == 1 and (k.ndim == 0 or k.shape[-1] != 1):
             k = k[..., None]
@@ -313,21 +313,20 @@ class SympyBlochModel:
                                  f"got shape {k.shape}")
         return k
 
-    def _check_time_reversal(self, U) -> np.ndarray:
-        from lrtheory.errors import SymmetryError
+    def _checked_time_reversal(self, value) -> TimeReversal:
+        tr = TimeReversal.coerce(value, self.n_orbitals, where=f"{self.name}: time_reversal")
+        tr.check(self, where=self.name)
+        return tr
 
-        U = np.asarray(U, complex)
-        n = self.n_orbitals
-        if U.shape != (n, n) or not np.allclose(U @ U.conj().T, np.eye(n), atol=1e-10):
-            raise ModelError(f"{self.name}: time_reversal must be a unitary ({n}, {n}) matrix")
-        k = np.random.default_rng(7).uniform(-np.pi, np.pi, size=(6, self.dim))
-        lhs = self.hamiltonian(-k)
-        rhs = U @ self.hamiltonian(k).conj() @ U.conj().T
-        dev = float(np.max(np.abs(lhs - rhs)))
-        if dev > 1e-9:
-            raise SymmetryError(f"{self.name}: declared time reversal is not a symmetry: "
-                                f"max |H(-k) - U H(k)^* U^dagger| = {dev:.3g}")
-        return U
+    def with_time_reversal(self, time_reversal) -> "SympyBlochModel":
+        """Same model with another declared time reversal (TimeReversal, bare ``U`` or None),
+        checked (SymmetryError if it does not hold)."""
+        new = object.__new__(SympyBlochModel)
+        new.__dict__.update(self.__dict__)
+        new.time_reversal = None
+        if time_reversal is not None:
+            new.time_reversal = new._checked_time_reversal(time_reversal)
+        return new
 
     # -- protocol ---------------------------------------------------------------------------
     def hamiltonian(self, k) -> np.ndarray:
@@ -337,6 +336,11 @@ class SympyBlochModel:
     def velocity(self, k) -> np.ndarray:
         """dH/dk, shape (..., dim, n, n) (units t0 a, hbar = 1)."""
         return self._eval(self._v_fn, self._v_mats, k)
+
+    @property
+    def has_positions(self) -> bool:
+        """False when the model was built without orbital positions."""
+        return self._pos is not None
 
     @property
     def positions(self) -> np.ndarray:
@@ -350,33 +354,10 @@ class SympyBlochModel:
         return self._pos
 
     @property
-    def lattice_vectors(self) -> np.ndarray:
-        """Cartesian lattice vectors (dim, d_space); raises if none were given."""
-        if self._lat is None:
-            raise MissingGeometryError(
-                f"{self.name} has no lattice vectors: pass lattice_vectors=... (needed for "
-                "k-grids and named k-points)"
-            )
+    def lattice_vectors(self) -> np.ndarray | None:
+        """Cartesian lattice vectors (dim, d_space), or None if none were given (then
+        k-grids and named k-points raise :class:`MissingGeometryError`)."""
         return self._lat
-
-    @property
-    def reciprocal_vectors(self) -> np.ndarray:
-        """Reciprocal lattice vectors b_i (rows), a_i . b_j = 2 pi delta_ij (1/a)."""
-        return 2 * np.pi * np.linalg.pinv(self.lattice_vectors).T
-
-    def k_grid(self, n, *, shift: bool = False) -> np.ndarray:
-        """Uniform grid of Cartesian k in the first BZ cell (see TightBindingModel.k_grid)."""
-        from lrtheory.errors import check_positive
-
-        ns = np.broadcast_to(np.atleast_1d(n), (self.dim,)).astype(int)
-        for v in ns:
-            check_positive("number of k-points", v)
-        axes = [(np.arange(m) + (0.5 if shift else 0.0)) / m for m in ns]
-        frac = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, self.dim)
-        lat = self.lattice_vectors
-        if self.dim == lat.shape[1]:
-            return frac @ self.reciprocal_vectors
-        return frac * (2 * np.pi / np.linalg.norm(lat, axis=1))
 
     def to_tight_binding(self, **kwargs):
         """The real-space hopping list of this H(k) (needed for ribbons and flakes).
@@ -403,7 +384,7 @@ class SympyBlochModel:
         new.params = self._check_params({**self.params, **params})
         if self.time_reversal is not None:
             new.time_reversal = None
-            new.time_reversal = new._check_time_reversal(self.time_reversal)
+            new.time_reversal = new._checked_time_reversal(self.time_reversal)
         return new
 
     def __repr__(self) -> str:

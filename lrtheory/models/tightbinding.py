@@ -19,14 +19,17 @@ Units: energies in t0, lengths in a, k in 1/a (Cartesian).
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 import numpy as np
 
-from lrtheory.errors import ModelError, ShapeError, check_finite, check_positive
+from lrtheory.errors import ModelError, ShapeError, check_finite
+from lrtheory.models.protocol import BlochModel, Ribbon, RibbonCut
+from lrtheory.models.time_reversal import TimeReversal
 
-__all__ = ["TightBindingModel", "Hopping"]
+__all__ = ["TightBindingModel", "TightBindingRibbon", "Hopping", "BondTable"]
 
 _ROUND = 9  # decimals used to group equal bond displacements
 
@@ -94,26 +97,47 @@ def _check_energy_scale(hops, onsite, lat, pos) -> float:
     return float(np.max(row))
 
 
-def _check_unitary(U, n: int, atol: float = 1e-8) -> np.ndarray:
-    """``time_reversal`` must be a finite unitary (n, n) matrix (``Theta = U K``)."""
-    try:
-        U = np.asarray(U, complex)
-    except (TypeError, ValueError):
-        raise ModelError(f"time_reversal must be a numeric (n, n) matrix, got {U!r}") from None
-    if U.shape != (n, n):
-        raise ShapeError(f"time_reversal must have shape ({n}, {n}) (one row per orbital), "
-                         f"got {U.shape}")
-    check_finite("time_reversal", U)
-    dev = float(np.max(np.abs(U.conj().T @ U - np.eye(n)))) if n else 0.0
-    if dev > atol:
-        raise ModelError(f"time_reversal is not unitary: max |U^dagger U - 1| = {dev:.3g} "
-                         f"(tolerance {atol:g}); Theta = U K needs a unitary U")
-    return U
+@dataclass(frozen=True, eq=False)
+class BondTable:
+    r"""The bonds of a :class:`TightBindingModel` as sparse triplets (read-only arrays).
+
+    ``H(k) = sum_m exp(i k.d_m) H_m`` with ``H_m[row, col] += amplitude`` for every entry of
+    group ``m = group[e]`` (repeated positions add up), on-site terms in the group ``d = 0``.
+
+    Attributes
+    ----------
+    displacements : (m, d_space) ndarray
+        Distinct Cartesian bond displacements ``d_m = R.A + r_j - r_i`` (a), sorted.
+    group, row, col : (E,) int ndarrays
+        Group, row ``i`` and column ``j`` of each entry (both orientations of every bond).
+    amplitude : (E,) complex ndarray
+        The entry's amplitude (t0).
+    n_orbitals : int
+        Size of ``H``.
+    """
+
+    displacements: np.ndarray
+    group: np.ndarray
+    row: np.ndarray
+    col: np.ndarray
+    amplitude: np.ndarray
+    n_orbitals: int
+
+    def __post_init__(self):
+        for name in ("displacements", "group", "row", "col", "amplitude"):
+            getattr(self, name).setflags(write=False)
+
+    def matrices(self) -> np.ndarray:
+        """The dense bond matrices ``H_m``, (m, n, n) (t0; for analysis of small models)."""
+        n = self.n_orbitals
+        Hm = np.zeros((len(self.displacements), n, n), complex)
+        np.add.at(Hm, (self.group, self.row, self.col), self.amplitude)
+        return Hm
 
 
 @dataclass(frozen=True, eq=False)
-class TightBindingModel:
-    """A Bloch tight-binding model (satisfies :class:`lrtheory.models.protocol.BlochModel`).
+class TightBindingModel(BlochModel):
+    """A Bloch tight-binding model (a :class:`lrtheory.models.protocol.BlochModel`).
 
     Parameters
     ----------
@@ -126,19 +150,25 @@ class TightBindingModel:
         automatically, so list each bond once. Listing a bond and its conjugate raises.
     onsite : (n_orbitals,) array, optional
         On-site energies (real).
-    time_reversal : (n, n) array or None
-        ``U`` of a declared TR operator ``Theta = U K`` (spinless: identity).
+    time_reversal : TimeReversal, (n, n) array or None
+        A declared TR operator ``Theta = U K`` (spinless: ``U = 1``); a bare ``U`` is
+        converted to a :class:`~lrtheory.models.time_reversal.TimeReversal`. Checked here
+        (:meth:`TimeReversal.check`): a false claim raises
+        :class:`~lrtheory.errors.SymmetryError`.
     transverse_axis : (d_space,) array, optional
-        For ribbons: unit vector along which the ribbon is open.
+        Only for :class:`TightBindingRibbon` (deprecated here): unit vector along which the
+        ribbon is open.
     name : str
         Human-readable label.
+    params : dict
+        Model parameters by name.
     """
 
     lattice_vectors: np.ndarray
     positions: np.ndarray
     hoppings: tuple = ()
     onsite: np.ndarray | None = None
-    time_reversal: np.ndarray | None = None
+    time_reversal: TimeReversal | None = None
     transverse_axis: np.ndarray | None = None
     name: str = "tight-binding model"
     params: dict = field(default_factory=dict)
@@ -174,13 +204,19 @@ class TightBindingModel:
             seen.add(key)
         bound = _check_energy_scale(hops, onsite, lat, pos)
         object.__setattr__(self, "_energy_bound", bound)
-        if self.time_reversal is not None:
-            object.__setattr__(self, "time_reversal", _check_unitary(self.time_reversal, n))
+        tr = TimeReversal.coerce(self.time_reversal, n)
+        object.__setattr__(self, "time_reversal", tr)
         object.__setattr__(self, "lattice_vectors", lat)
         object.__setattr__(self, "positions", pos)
         object.__setattr__(self, "hoppings", hops)
         object.__setattr__(self, "onsite", onsite.real.astype(float))
         object.__setattr__(self, "_coo", self._group_bonds())
+        if self.transverse_axis is not None and not isinstance(self, Ribbon):
+            warnings.warn("TightBindingModel(transverse_axis=...) is deprecated: build a "
+                          "TightBindingRibbon (or use model.ribbon(width))", DeprecationWarning,
+                          stacklevel=3)
+        if tr is not None:
+            tr.check(self, where=self.name)
 
     # -- protocol -------------------------------------------------------------------------
     @property
@@ -231,15 +267,22 @@ class TightBindingModel:
                 np.asarray(T, complex))
 
     @property
-    def _bonds(self) -> tuple[np.ndarray, np.ndarray]:
-        """``(D (m, d_space), H_m (m, n, n))``: the dense bond matrices (built on demand; for
-        analysis of small models, never used by the k-sums)."""
-        D, G, I, J, T = self._coo
-        Hm = np.zeros((len(D), self.n_orbitals, self.n_orbitals), complex)
-        np.add.at(Hm, (G, I, J), T)
-        return D, Hm
+    def bond_table(self) -> BondTable:
+        """The bonds grouped by displacement as read-only sparse triplets
+        (:class:`BondTable`; ``bond_table.matrices()`` gives the dense ``H_m``)."""
+        D, G, I, J, T = (np.array(x) for x in self._coo)
+        return BondTable(D, G, I, J, T, self.n_orbitals)
 
-    def _kvec(self, k) -> np.ndarray:
+    @property
+    def _bonds(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(D (m, d_space), H_m (m, n, n))``: the dense bond matrices (use
+        :attr:`bond_table`)."""
+        table = self.bond_table
+        return table.displacements, table.matrices()
+
+    def _cartesian_k(self, k) -> np.ndarray:
+        """``k`` as Cartesian vectors (..., d_space) (1/a): a k given along the periodic
+        direction(s) (..., dim) of an embedded model (a ribbon in the plane) is embedded."""
         k = check_finite("k", np.asarray(k, dtype=float))
         d_space = self.lattice_vectors.shape[1]
         if self.dim == 1 and (k.ndim == 0 or k.shape[-1] != 1):
@@ -257,7 +300,7 @@ class TightBindingModel:
 
     def _phases(self, k):
         """``(batch shape, exp(i k.d_m) (..., m))`` for Cartesian or periodic ``k``."""
-        k = self._kvec(k)
+        k = self._cartesian_k(k)
         D = self._coo[0]
         # k.d by broadcasting over the few Cartesian axes (faster than a tiny matmul), then
         # exp(i k.d) as cos + i sin written in place (no complex temporaries)
@@ -346,43 +389,26 @@ class TightBindingModel:
         magnitude plus the sum of hopping magnitudes of one orbital)."""
         return self._energy_bound
 
-    # -- geometry -------------------------------------------------------------------------
-    @property
-    def reciprocal_vectors(self) -> np.ndarray:
-        """Reciprocal lattice vectors b_i (rows), with a_i . b_j = 2 pi delta_ij (1/a)."""
-        lat = self.lattice_vectors
-        return 2 * np.pi * np.linalg.pinv(lat).T
-
-    def transverse_positions(self) -> np.ndarray:
-        """Coordinate of each orbital along ``transverse_axis`` (ribbons; units of a)."""
-        if self.transverse_axis is None:
-            raise ModelError(f"{self.name} is not a ribbon: it has no transverse axis")
-        return self.positions @ self.transverse_axis
-
-    def k_grid(self, n: int | Sequence[int], *, shift: bool = False) -> np.ndarray:
-        """Uniform Monkhorst-Pack-like grid of Cartesian k in the first BZ cell.
-
-        Symmetric under k -> -k (modulo G) when ``shift`` is False: TR pairs are present.
-        Returns shape (prod(n), dim) for the periodic directions (ribbons: (n, 1)).
-        """
-        ns = np.broadcast_to(np.atleast_1d(n), (self.dim,)).astype(int)
-        for v in ns:
-            check_positive("number of k-points", v)
-        axes = [(np.arange(m) + (0.5 if shift else 0.0)) / m for m in ns]
-        frac = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, self.dim)
-        if self.dim == self.lattice_vectors.shape[1]:
-            return frac @ self.reciprocal_vectors
-        lengths = np.linalg.norm(self.lattice_vectors, axis=1)
-        return frac * (2 * np.pi / lengths)
-
     # -- derived systems --------------------------------------------------------------------
+    def _rebuilt(self, positions, hoppings, time_reversal="keep") -> "TightBindingModel":
+        """Same kind of model (a ribbon stays a :class:`TightBindingRibbon` with its cut) with
+        other positions / hoppings / declared time reversal."""
+        tr = self.time_reversal if isinstance(time_reversal, str) else time_reversal
+        args = (self.lattice_vectors, positions, hoppings, self.onsite, tr,
+                self.transverse_axis, self.name, dict(self.params))
+        if isinstance(self, TightBindingRibbon):
+            return TightBindingRibbon(*args, cut=self.cut)
+        return TightBindingModel(*args)
+
     def with_positions(self, positions) -> "TightBindingModel":
         """Same hoppings with orbitals moved (e.g. by lattice vectors): H(k) changes only by a
         k-dependent unitary gauge; physics must not change (PHYSICS-CHECKS item 3)."""
-        return TightBindingModel(
-            self.lattice_vectors, positions, self.hoppings, self.onsite, self.time_reversal,
-            self.transverse_axis, self.name, dict(self.params),
-        )
+        return self._rebuilt(positions, self.hoppings)
+
+    def with_time_reversal(self, time_reversal) -> "TightBindingModel":
+        """Same model with another declared time reversal (a :class:`TimeReversal`, a bare
+        ``U`` or None), checked like at construction (SymmetryError if it does not hold)."""
+        return self._rebuilt(self.positions, self.hoppings, time_reversal)
 
     def move_orbital(self, orbital: int, cell_shift: Sequence[int]) -> "TightBindingModel":
         """Move one orbital to another unit cell (relabel which cell it belongs to).
@@ -401,12 +427,10 @@ class TightBindingModel:
             if h.i == orbital:
                 R = R + s
             new.append(Hopping(h.i, h.j, tuple(int(r) for r in R), h.t))
-        return TightBindingModel(
-            self.lattice_vectors, pos, new, self.onsite, self.time_reversal,
-            self.transverse_axis, self.name, dict(self.params),
-        )
+        return self._rebuilt(pos, new)
 
-    def ribbon(self, width: int, *, periodic: int = 0, center: bool = True) -> "TightBindingModel":
+    def ribbon(self, width: int, *, periodic: int = 0, center: bool = True
+               ) -> "TightBindingRibbon":
         """Cut a 2D model into a ribbon: periodic along lattice vector ``periodic``, ``width``
         unit cells along the other one, open boundaries (edges parallel to the periodic
         vector). Transverse coordinate: ``transverse_positions()``; with ``center`` the
@@ -418,6 +442,13 @@ class TightBindingModel:
         to point along the stacking vector; when that lay to the right of the periodic one
         the frame was left-handed and the OMM accumulation, ``j_y`` and ``V_y`` came out with
         the wrong sign, issue #18.) The cells are stacked along ``+y`` or ``-y`` accordingly.
+
+        Returns
+        -------
+        TightBindingRibbon
+            With :attr:`~TightBindingRibbon.frame` (rows x, y, z) and
+            :attr:`~TightBindingRibbon.cut` (direction, width, stacking vector, edge
+            terminations) recorded.
         """
         if self.dim != 2:
             raise ModelError(f"ribbon() needs a 2D model, {self.name} has dim={self.dim}")
@@ -449,12 +480,13 @@ class TightBindingModel:
                 c2 = c + h.R[other]
                 if 0 <= c2 < width:
                     hops.append(Hopping(c * n + h.i, c2 * n + h.j, (h.R[periodic],), h.t))
-        tr = None
-        if self.time_reversal is not None:
-            tr = np.kron(np.eye(width), self.time_reversal)
-        return TightBindingModel(
+        tr = None if self.time_reversal is None else self.time_reversal.tile(width)
+        direction = tuple(int(i == periodic) for i in range(2))
+        stacking = tuple(int(i == other) for i in range(2))
+        cut = RibbonCut(direction, width, stacking, _terminations(pos @ axis, n))
+        return TightBindingRibbon(
             a_par[None, :], pos, hops, onsite, tr, axis,
-            f"{self.name} ribbon (W={width})", {**self.params, "width": width},
+            f"{self.name} ribbon (W={width})", {**self.params, "width": width}, cut=cut,
         )
 
     def flake(self, n1: int, n2: int) -> tuple[np.ndarray, np.ndarray]:
@@ -486,5 +518,55 @@ class TightBindingModel:
         return H, pos.reshape(N, -1)
 
     def __repr__(self) -> str:
-        return (f"TightBindingModel({self.name!r}, dim={self.dim}, "
+        return (f"{type(self).__name__}({self.name!r}, dim={self.dim}, "
                 f"n_orbitals={self.n_orbitals}, hoppings={len(self.hoppings)})")
+
+
+def _terminations(y: np.ndarray, n: int, tol: float = 1e-9) -> str:
+    """Which parent orbitals (index modulo the parent's ``n``) sit on the two edges."""
+    lo = sorted({int(i % n) for i in np.nonzero(y <= y.min() + tol)[0]})
+    hi = sorted({int(i % n) for i in np.nonzero(y >= y.max() - tol)[0]})
+    return f"lower edge (y = {y.min():.6g}): orbital(s) {lo}; upper edge (y = {y.max():.6g}): " \
+           f"orbital(s) {hi} of the parent cell"
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class TightBindingRibbon(TightBindingModel, Ribbon):
+    """A tight-binding ribbon (a :class:`~lrtheory.models.protocol.Ribbon`): one periodic
+    lattice vector, open edges, the transverse axis, the report frame and the cut.
+
+    Built by :meth:`TightBindingModel.ribbon`, or by hand with the fields of
+    :class:`TightBindingModel` (``transverse_axis`` required) and ``cut`` (None for a
+    hand-made ribbon).
+    """
+
+    cut: RibbonCut | None = None
+
+    def __post_init__(self):
+        super().__post_init__()
+        if self.dim != 1:
+            raise ModelError(f"{self.name}: a ribbon has one periodic lattice vector, got "
+                             f"dim={self.dim}")
+        if self.transverse_axis is None:
+            raise ModelError(f"{self.name}: a ribbon needs transverse_axis (the unit vector "
+                             "across it)")
+        ax = check_finite("transverse_axis", np.asarray(self.transverse_axis, float))
+        if ax.shape != (self.lattice_vectors.shape[1],) or np.linalg.norm(ax) == 0:
+            raise ShapeError(f"{self.name}: transverse_axis must be a non-zero vector of length "
+                             f"{self.lattice_vectors.shape[1]}, got shape {ax.shape}")
+        object.__setattr__(self, "transverse_axis", ax)
+
+    def transverse_positions(self) -> np.ndarray:
+        """Coordinate of each orbital along ``transverse_axis`` (n,) (units of a)."""
+        return self.positions @ self.transverse_axis
+
+    @property
+    def frame(self) -> np.ndarray:
+        """(3, 3): rows x (along the periodic vector), y (the transverse axis) and
+        z = x cross y, unit vectors in the embedding space padded to 3D; right-handed by
+        construction (:meth:`TightBindingModel.ribbon` takes y = z cross x)."""
+        def unit3(v):
+            v = np.concatenate([np.asarray(v, float), np.zeros(3 - len(v))])
+            return v / np.linalg.norm(v)
+        x, y = unit3(self.lattice_vectors[0]), unit3(self.transverse_axis)
+        return np.stack([x, y, np.cross(x, y)])

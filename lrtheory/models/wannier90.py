@@ -126,7 +126,7 @@ class Wannier90Model(TightBindingModel):
         object.__setattr__(self, "_rblocks", (RA, H.reshape(len(H), -1)))
 
     def _w90_parts(self, k):
-        k = self._kvec(k)
+        k = self._cartesian_k(k)
         RA, H2 = self._rblocks
         n = self.n_orbitals
         arg = k @ RA.T

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from lrtheory import __version__
-from lrtheory.cli.cmd_bands import k_path, named_points
+from lrtheory.models.lattice import k_path, named_points
 from lrtheory.cli.main import main
 from lrtheory.io.results import load_result
 from lrtheory.models.haldane import haldane

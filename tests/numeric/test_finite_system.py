@@ -110,7 +110,7 @@ def test_eigensystem_computed_once_and_checked(rng):
     s = FiniteSystem(h, np.zeros((6, 1)))
     assert s.eigensystem is s.eigensystem
     e = s.eigensystem
-    np.testing.assert_allclose(h @ e.vectors, e.vectors * e.energies, atol=1e-12)
+    np.testing.assert_allclose(h @ e.states, e.states * e.energies, atol=1e-12)
     bad = Eigensystem(e.energies, np.eye(6))
     with pytest.raises(ModelError, match="does not diagonalize"):
         bad.check(s.hamiltonian)

@@ -82,7 +82,7 @@ def _site_trace(system, b, s):
 def proper_current_parts(system, o, mu, eta, origin=None, field=E_X):
     """Site-resolved static responses ``{(name, a): (N_sites,)}`` for name in j, D, J14."""
     eig = system.eigensystem
-    e, u = eig.energies, eig.vectors
+    e, u = eig.energies, eig.states
     f = resp.occupations(e, 0.0, mu)
     lam = (f[:, None] - f[None, :]) / (e[:, None] - e[None, :] + 1j * eta)
     rf = E_CHARGE * np.tensordot(field, obs.position(system), 1)  # e E.r (origin free up to a constant)

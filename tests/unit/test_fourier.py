@@ -20,6 +20,7 @@ import pytest
 import sympy as sp
 
 from lrtheory.errors import ModelError
+from lrtheory.models.protocol import BlochModel
 from lrtheory.models.fourier import (MissingPositionsWarning, canonical_bonds,
                                      to_tight_binding)
 from lrtheory.models.haldane import DELTAS, LATTICE, haldane
@@ -177,7 +178,7 @@ def test_positions_that_do_not_match_the_convention_are_reported():
                                          positions=[[0, 0], [0.3, 0.1]]))
 
 
-class _NotHermitian:
+class _NotHermitian(BlochModel):
     dim, n_orbitals, name = 1, 2, "bad"
     lattice_vectors, positions = np.eye(1), np.zeros((2, 1))
 
@@ -186,6 +187,9 @@ class _NotHermitian:
         H = np.zeros(k.shape + (2, 2), complex)
         H[..., 0, 1] = np.exp(1j * k)  # no conjugate partner in H[1, 0]
         return H
+
+    def velocity(self, k):
+        return np.zeros(np.shape(k)[:-1] + (1, 2, 2), complex)
 
 
 def test_non_hermitian_h_is_rejected():

@@ -96,7 +96,7 @@ def test_errors():
     model = SympyBlochModel(sp.Matrix([[sp.cos(kx)]]), dim=1)
     with pytest.raises(MissingGeometryError, match="no orbital positions"):
         model.positions
-    assert not hasattr(model, "positions")  # also an AttributeError
+    assert not model.has_positions and model.lattice_vectors is None
 
 
 def test_time_reversal_checked(sym_haldane):
