@@ -224,6 +224,9 @@ DERIVATIONS: list[Derivation] = [
                "eq33_identity"),
     Derivation("eq41", "Eq. 37-41, S25-S31", "net torque = e eta chi_{O,r}(0).E -> Eq. 41",
                "eq41_net_torque"),
+    Derivation("eq57", "Eq. 57, S52-S55", "ribbon OMM m_nl: printed diagonal = self-rotation "
+               "+ 2 x centre of mass, printed off-diagonal gauge dependent; covariant form",
+               "eq57_ribbon_omm"),
     Derivation("s24", "S19-S24", "Berry-curvature form of Eq. 29; O = 1 gives Omega_n",
                "s24_berry_curvature"),
     Derivation("s18", "S15-S18", "Edelstein effect of the Rashba gas", "s18_edelstein"),

@@ -277,6 +277,7 @@ RECORDS: list[dict] = [
          tests=("tests/physics/test_flake_vs_ribbon.py::test_flake_middle_approaches_ribbon",),
          docs=(_RIBBON,)),
     dict(label="Eq. 57", covers=("Eq. 57", "S52-S55"), reading="corrected", findings=(8, 7),
+         derivations=("eq57",),
          statement="ribbon OMM matrix m_nl(k) = -(e/2) d_k(e_n + e_l) r^y_nl + (e/4i) sum "
          "(e_l + e_n - 2 e_n')[A r^y - r^y A]: off-diagonal gauge dependent",
          kernels=("lrtheory.response.omm.paper_omm_eq57 [as printed]",
@@ -285,7 +286,8 @@ RECORDS: list[dict] = [
          tests=(f"{_OMM}::test_printed_eq57_diagonal_and_gauge_dependence",
                 f"{_OMM}::test_printed_eq57_diagonal_origin_dependence_is_twice_the_lever_arm",
                 f"{_OMM}::test_omm_matrix_gauge_covariant",
-                f"{_OMM}::test_ribbon_total_moment_approaches_bulk_magnetization"),
+                f"{_OMM}::test_ribbon_total_moment_approaches_bulk_magnetization",
+                "tests/symbolic/test_eq57_kernels.py", f"{_DER}[eq57]"),
          docs=(_RIBBON,)),
     dict(label="Eq. 58", covers=("Eq. 58",), reading="corrected", findings=(10,),
          statement="undergap (interband) OMM accumulation of Fig. 3: zero in Haldane ribbons "

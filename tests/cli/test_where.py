@@ -18,14 +18,14 @@ def _run(argv, capsys):
     return rc, out, err
 
 
-def test_eq57_names_printed_and_corrected_kernels_and_no_derivation(capsys):
+def test_eq57_names_printed_and_corrected_kernels_and_its_derivation(capsys):
     rc, out, err = _run(["57"], capsys)
     assert rc == 0 and not err
     assert out.startswith("Eq. 57")
     assert "lrtheory.response.omm.paper_omm_eq57  [as printed]" in out or (
         "paper_omm_eq57" in out and "now defined in" in out)  # moved: the new home is named
     assert "omm_matrix" in out and "[corrected]" in out
-    assert "derivation: none registered (no derivation yet)" in out
+    assert "derivations/eq57_ribbon_omm.py" in out and "lrtheory verify --only eq57" in out
     assert "finding 8:" in out and "gauge dependent" in out
     assert "tests/physics/test_omm_ribbon.py::test_printed_eq57_diagonal_and_gauge_dependence" in out
     assert "docs/derivations.md#ribbons-and-the-omm-density" in out
@@ -62,7 +62,13 @@ def test_list_has_one_line_per_record(capsys):
     rc, out, _ = _run(["--list"], capsys)
     lines = out.strip().splitlines()
     assert rc == 0 and len(lines) == len(EQUATIONS)
-    assert any(line.startswith("Eq. 57 ") and "no derivation yet" in line for line in lines)
+    assert any(line.startswith("Eq. 44 ") and "no derivation yet" in line for line in lines)
+
+
+def test_equation_without_derivation_says_so(capsys):
+    rc, out, _ = _run(["44"], capsys)
+    assert rc == 0 and "derivation: none registered (no derivation yet)" in out
+    assert "external_torque_sea" in out
 
 
 def test_json(capsys):
