@@ -27,7 +27,7 @@ from lrtheory.errors import LrtheoryError
 __all__ = [
     "Equation", "Kernel", "EQUATIONS", "FINDINGS", "UnknownEquationError",
     "READINGS", "FORMS", "LrtheoryError",
-    "canonical_label", "expand_labels", "lookup", "close_matches", "resolve_kernel",
+    "canonical_label", "expand_labels", "lookup", "for_kernel", "close_matches", "resolve_kernel",
     "markdown_table", "update_docs", "BEGIN_MARKER", "END_MARKER",
 ]
 
@@ -209,6 +209,17 @@ def lookup(text) -> Equation:
         near = ", ".join(close_matches(label))
         raise UnknownEquationError(f"no entry for {label} in the equation registry; close "
                                    f"matches: {near} (lrtheory where --list shows all)") from None
+
+
+def for_kernel(name) -> list:
+    """The records whose kernels include a function called ``name`` (its last dotted part,
+    or a longer dotted tail such as ``"omm.omm_matrix"``); [] if none. ``name`` is compared
+    as text, never imported or evaluated."""
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][\w.]{0,120}", name):
+        raise UnknownEquationError("a kernel name is a Python identifier or dotted path, "
+                                   f"e.g. omm_matrix; got {str(name)[:40]!r}")
+    tail = "." + name.lstrip(".")
+    return [eq for eq in EQUATIONS if any(("." + k.path).endswith(tail) for k in eq.kernels)]
 
 
 def resolve_kernel(path: str):

@@ -16,6 +16,7 @@ EXAMPLES = """examples:
   lrtheory where eq. 24                # any spelling of the label: 24, eq24, Eq. (24)
   lrtheory where 24 41                 # several equations
   lrtheory where --list                # every equation the registry answers for
+  lrtheory where --kernel omm_matrix   # which equations a function implements
   lrtheory where 33 --json             # machine-readable
 """
 
@@ -31,6 +32,8 @@ def add_parser(sub):
     p.add_argument("equation", nargs="*", metavar="EQUATION",
                    help="57, S18, 'eq. 24', ... (several allowed)")
     p.add_argument("--list", action="store_true", help="list every record and exit")
+    p.add_argument("--kernel", metavar="NAME",
+                   help="list the equations a function implements (name or dotted path)")
     p.add_argument("--json", action="store_true", help="machine-readable output on stdout")
     p.set_defaults(func=run)
     return p
@@ -132,26 +135,55 @@ def format_record(d: dict) -> str:
     return "\n".join(lines)
 
 
+def _print(text: str, out) -> int:
+    """Print; a closed pipe (``lrtheory where --list | head``) ends quietly with status 0."""
+    try:
+        print(text, file=out)
+        out.flush()
+    except BrokenPipeError:
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
+
+
+def _by_kernel(name, out, as_json: bool) -> int:
+    from lrtheory.equations import UnknownEquationError, for_kernel
+
+    found = for_kernel(name)
+    if not found:
+        raise UnknownEquationError(f"no equation record names a kernel {name!r} "
+                                   "(lrtheory where --list shows all records)")
+    if as_json:
+        return _print(json.dumps([describe(eq) for eq in found], indent=2), out)
+    lines = []
+    for eq in found:
+        forms = sorted({k.form for k in eq.kernels if ("." + k.path).endswith("." + name)})
+        lines.append(f"{eq.label:7s} [{', '.join(forms)}]  {eq.statement}")
+    return _print("\n".join(lines), out)
+
+
 def run(args, out=None) -> int:
     from lrtheory.equations import EQUATIONS
 
     out = out or sys.stdout
+    if getattr(args, "kernel", None) is not None:
+        if args.equation or args.list:
+            from lrtheory.equations import UnknownEquationError
+
+            raise UnknownEquationError("--kernel takes no EQUATION and no --list")
+        return _by_kernel(args.kernel, out, args.json)
     if getattr(args, "list", False):
         if args.json:
-            json.dump([{"label": e.label, "covers": e.covers_text, "status": e.status,
-                        "statement": e.statement} for e in EQUATIONS], out, indent=2)
-            out.write("\n")
-            return 0
+            return _print(json.dumps([{"label": e.label, "covers": e.covers_text,
+                                       "status": e.status, "statement": e.statement}
+                                      for e in EQUATIONS], indent=2), out)
         w1 = max(len(e.covers_text) for e in EQUATIONS)
         w2 = max(len(e.status) for e in EQUATIONS)
-        for e in EQUATIONS:
-            print(f"{e.label:7s} {e.covers_text:{w1}s}  {e.status:{w2}s}  {e.statement}",
-                  file=out)
-        return 0
+        return _print("\n".join(f"{e.label:7s} {e.covers_text:{w1}s}  {e.status:{w2}s}  "
+                                f"{e.statement}" for e in EQUATIONS), out)
     described = [describe(eq, asked) for asked, eq in _records(args.equation)]
     if args.json:
-        json.dump(described if len(described) > 1 else described[0], out, indent=2)
-        out.write("\n")
-        return 0
-    print("\n\n".join(format_record(d) for d in described), file=out)
-    return 0
+        return _print(json.dumps(described if len(described) > 1 else described[0], indent=2),
+                      out)
+    return _print("\n\n".join(format_record(d) for d in described), out)

@@ -104,3 +104,32 @@ def test_console_command_starts_and_answers(tmp_path):
                        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "generalized_berry_curvature" in r.stdout and "derivations/s24_berry_curvature.py" in r.stdout
+
+
+def test_kernel_reverse_lookup(capsys):
+    rc, out, _ = _run(["--kernel", "paper_omm_eq57"], capsys)
+    assert rc == 0 and out.startswith("Eq. 57") and "[as printed]" in out
+    rc, out, _ = _run(["--kernel", "lrtheory.response.density.ribbon_accumulation"], capsys)
+    assert rc == 0 and "Eq. 55" in out
+
+
+@pytest.mark.parametrize("argv,needle", [
+    (["--kernel", "not_a_kernel_anywhere"], "no equation record names a kernel"),
+    (["--kernel", "os.system('x')"], "a kernel name is a Python identifier"),
+    (["--kernel", "omm_matrix", "57"], "--kernel takes no EQUATION"),
+])
+def test_kernel_bad_input(argv, needle, capsys):
+    rc, out, err = _run(argv, capsys)
+    assert rc == 2 and not out and err.count("\n") == 1 and needle in err
+
+
+def test_answers_for_every_equation_in_derivations_md(capsys):
+    """issue #14 'Done when': the lookup command answers for every equation the page names."""
+    from tests.unit.test_equations import _doc_text_outside_index, _mentioned_labels
+
+    labels = sorted(_mentioned_labels(_doc_text_outside_index()))
+    assert len(labels) > 60
+    for label in labels:
+        rc, out, err = _run([label], capsys)
+        assert rc == 0 and not err, (label, err)
+        assert "statement:" in out and "tests:" in out and "docs:" in out
