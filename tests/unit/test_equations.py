@@ -231,3 +231,10 @@ def test_expand_labels():
     for bad in ("Eq. 39-37", "eq 3", "S2-Eq. 3"):
         with pytest.raises(ValueError):
             E.expand_labels([bad])
+
+
+def test_registry_answers_for_every_equation_of_the_paper():
+    """The paper numbers Eqs. (1)-(58) in the main text and (S1)-(S55) in the appendices:
+    every one has a record (most are grouped with the equation they lead to)."""
+    paper = {f"Eq. {n}" for n in range(1, 59)} | {f"S{n}" for n in range(1, 56)}
+    assert set(E._INDEX) == paper
