@@ -238,3 +238,34 @@ def test_registry_answers_for_every_equation_of_the_paper():
     every one has a record (most are grouped with the equation they lead to)."""
     paper = {f"Eq. {n}" for n in range(1, 59)} | {f"S{n}" for n in range(1, 56)}
     assert set(E._INDEX) == paper
+
+
+def test_resolve_kernel_follows_a_shim(tmp_path, monkeypatch):
+    """A function moved to a new module, its old path a shim that warns on import: the old
+    path still resolves (no warning escapes) and names the new home; `where` shows it."""
+    import sys
+    import warnings
+
+    name = f"_lrt_shim_{abs(hash(tmp_path)) % 10**8}"
+    (tmp_path / f"{name}.py").write_text(
+        "import warnings\n"
+        "warnings.warn('moved to lrtheory.equations', DeprecationWarning, stacklevel=2)\n"
+        "from lrtheory.equations import lookup as old_lookup  # noqa: F401\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, name, raising=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        obj, home = E.resolve_kernel(f"{name}.old_lookup")
+    assert obj is E.lookup and home == "lrtheory.equations.lookup"
+    from lrtheory.cli.cmd_where import _kernel
+
+    shown = _kernel(E.Kernel(f"{name}.old_lookup", "corrected"))
+    assert shown["defined_in"] == "lrtheory.equations.lookup"
+    missing = _kernel(E.Kernel(f"{name}.gone", "corrected"))
+    assert "does not import" in missing["error"]  # a stale path is reported, not a crash
+    monkeypatch.delitem(sys.modules, name, raising=False)
+
+
+def test_resolve_kernel_class_member():
+    obj, home = E.resolve_kernel("lrtheory.equations.Kernel.parse")
+    assert obj == E.Kernel.parse and home == "lrtheory.equations.Kernel.parse"
