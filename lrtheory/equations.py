@@ -27,7 +27,8 @@ from lrtheory.errors import LrtheoryError
 __all__ = [
     "Equation", "Kernel", "EQUATIONS", "FINDINGS", "UnknownEquationError",
     "READINGS", "FORMS", "LrtheoryError",
-    "canonical_label", "expand_labels", "lookup", "for_kernel", "close_matches", "resolve_kernel",
+    "canonical_label", "expand_labels", "lookup", "for_kernel", "for_finding",
+    "finding_number", "close_matches", "resolve_kernel",
     "markdown_table", "update_docs", "BEGIN_MARKER", "END_MARKER",
 ]
 
@@ -209,6 +210,28 @@ def lookup(text) -> Equation:
         near = ", ".join(close_matches(label))
         raise UnknownEquationError(f"no entry for {label} in the equation registry; close "
                                    f"matches: {near} (lrtheory where --list shows all)") from None
+
+
+_FINDING = re.compile(r"^\s*finding\s*#?\s*(\d{1,3})\s*$", re.IGNORECASE)
+
+
+def finding_number(text):
+    """``"finding 8"`` -> 8; None if ``text`` is not of that form."""
+    m = _FINDING.match(text) if isinstance(text, str) and len(text) <= _MAX_QUERY else None
+    return int(m.group(1)) if m else None
+
+
+def for_finding(number: int) -> list:
+    """The records that cite finding ``number`` of docs/derivations.md.
+
+    Raises
+    ------
+    UnknownEquationError
+        If there is no such finding."""
+    if number not in FINDINGS:
+        raise UnknownEquationError(f"no finding {number}: the findings are numbered "
+                                   f"1-{max(FINDINGS)} (docs/derivations.md)")
+    return [eq for eq in EQUATIONS if number in eq.findings]
 
 
 def for_kernel(name) -> list:

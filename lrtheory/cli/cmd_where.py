@@ -17,6 +17,7 @@ EXAMPLES = """examples:
   lrtheory where 24 41                 # several equations
   lrtheory where --list                # every equation the registry answers for
   lrtheory where --kernel omm_matrix   # which equations a function implements
+  lrtheory where finding 8             # a finding of docs/derivations.md and its equations
   lrtheory where 33 --json             # machine-readable
 """
 
@@ -163,10 +164,27 @@ def _by_kernel(name, out, as_json: bool) -> int:
     return _print("\n".join(lines), out)
 
 
+def _by_finding(number, out, as_json: bool) -> int:
+    from lrtheory.equations import FINDINGS, for_finding
+
+    found = for_finding(number)
+    paper, text = FINDINGS[number]
+    if as_json:
+        return _print(json.dumps({"finding": number, "paper": paper, "text": text,
+                                  "equations": [describe(eq) for eq in found]}, indent=2), out)
+    lines = [f"finding {number} [{paper}]: {text}", "  docs: docs/derivations.md"
+             "#the-findings-at-a-glance"]
+    lines += [f"  {eq.label:7s} {eq.status}: {eq.statement}" for eq in found]
+    return _print("\n".join(lines), out)
+
+
 def run(args, out=None) -> int:
-    from lrtheory.equations import EQUATIONS
+    from lrtheory.equations import EQUATIONS, finding_number
 
     out = out or sys.stdout
+    number = finding_number(" ".join(args.equation)) if args.equation else None
+    if number is not None and not getattr(args, "kernel", None) and not args.list:
+        return _by_finding(number, out, args.json)
     if getattr(args, "kernel", None) is not None:
         if args.equation or args.list:
             from lrtheory.equations import UnknownEquationError

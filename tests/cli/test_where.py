@@ -133,3 +133,11 @@ def test_answers_for_every_equation_in_derivations_md(capsys):
         rc, out, err = _run([label], capsys)
         assert rc == 0 and not err, (label, err)
         assert "statement:" in out and "tests:" in out and "docs:" in out
+
+
+def test_finding(capsys):
+    rc, out, _ = _run(["finding", "8"], capsys)
+    assert rc == 0 and out.startswith("finding 8 [S53-S55, Eq. 56-57]")
+    assert "Eq. 57" in out and "Eq. 56" in out
+    rc, out, err = _run(["finding", "0"], capsys)
+    assert rc == 2 and not out and "no finding 0" in err

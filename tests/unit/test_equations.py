@@ -269,3 +269,12 @@ def test_resolve_kernel_follows_a_shim(tmp_path, monkeypatch):
 def test_resolve_kernel_class_member():
     obj, home = E.resolve_kernel("lrtheory.equations.Kernel.parse")
     assert obj == E.Kernel.parse and home == "lrtheory.equations.Kernel.parse"
+
+
+def test_every_finding_is_cited_by_a_record():
+    cited = {n for eq in E.EQUATIONS for n in eq.findings}
+    assert cited == set(E.FINDINGS)
+    assert E.finding_number("finding 8") == 8 and E.finding_number("Finding #12") == 12
+    assert E.finding_number("8") is None and E.finding_number("finding x") is None
+    with pytest.raises(E.UnknownEquationError, match="numbered 1-14"):
+        E.for_finding(15)
