@@ -89,7 +89,8 @@ def describe(eq, asked: str | None = None) -> dict:
     from lrtheory.equations import FINDINGS
 
     return {
-        "asked": asked or eq.label, "label": eq.label, "covers": eq.covers_text, "statement": eq.statement,
+        "asked": asked or eq.label, "label": eq.label, "covers": eq.covers_text,
+        "statement": eq.statement,
         "status": eq.status,
         "findings": [{"number": n, "paper": FINDINGS[n][0], "text": FINDINGS[n][1]}
                      for n in eq.findings],

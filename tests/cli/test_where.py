@@ -27,7 +27,8 @@ def test_eq57_names_printed_and_corrected_kernels_and_its_derivation(capsys):
     assert "omm_matrix" in out and "[corrected]" in out
     assert "derivations/eq57_ribbon_omm.py" in out and "lrtheory verify --only eq57" in out
     assert "finding 8:" in out and "gauge dependent" in out
-    assert "tests/physics/test_omm_ribbon.py::test_printed_eq57_diagonal_and_gauge_dependence" in out
+    assert ("tests/physics/test_omm_ribbon.py::test_printed_eq57_diagonal_and_gauge_dependence"
+            in out)
     assert "docs/derivations.md#ribbons-and-the-omm-density" in out
 
 
@@ -103,7 +104,8 @@ def test_console_command_starts_and_answers(tmp_path):
     r = subprocess.run([sys.executable, "-m", "lrtheory.cli.main", "where", "S24"],
                        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
     assert r.returncode == 0, r.stderr
-    assert "generalized_berry_curvature" in r.stdout and "derivations/s24_berry_curvature.py" in r.stdout
+    assert "generalized_berry_curvature" in r.stdout
+    assert "derivations/s24_berry_curvature.py" in r.stdout
 
 
 def test_kernel_reverse_lookup(capsys):

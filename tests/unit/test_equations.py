@@ -48,7 +48,8 @@ def _mentioned_labels(text: str) -> set:
 
 
 def test_mention_parser_sees_known_forms():
-    got = _mentioned_labels("Eqs. (37)-(43); Eq. 24, 31; Eq. 38 -> 39; S32-S34; (S14); Eq. (8)/(11)")
+    got = _mentioned_labels("Eqs. (37)-(43); Eq. 24, 31; Eq. 38 -> 39; S32-S34; (S14); "
+                            "Eq. (8)/(11)")
     assert {"Eq. 37", "Eq. 40", "Eq. 43", "Eq. 24", "Eq. 31", "Eq. 38", "Eq. 39", "S32",
             "S33", "S34", "S14", "Eq. 8", "Eq. 11"} <= got
     assert "Eq. 25" not in got and "Eq. 32" not in got and "S35" not in got
