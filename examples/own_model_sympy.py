@@ -18,8 +18,8 @@ import argparse
 import numpy as np
 import sympy as sp
 
-from lrtheory.cli.cmd_bands import k_path
 from lrtheory.errors import SymmetryError
+from lrtheory.models.lattice import k_path
 from lrtheory.models.sympy_model import SympyBlochModel
 
 

@@ -206,8 +206,11 @@ def fermi_crossings(model, mu: float, *, k_max: float, n_theta: int = 64, n_r: i
     kr = np.linspace(0.0, k_max, int(n_r) + 1)[1:]
     e = np.linalg.eigvalsh(model.hamiltonian(kr[None, :, None] * u[:, None, :]))  # T,R,n
     s = np.sign(e - mu)
-    cross = (s[:, :-1, :] * s[:, 1:, :]) <= 0
-    cross &= ~((s[:, :-1, :] == 0) & (s[:, 1:, :] == 0))
+    # a sign change inside an interval, or a root exactly on a grid point: counted once, in
+    # the interval that ends there (it used to be counted in both neighbouring intervals)
+    zero = s == 0
+    cross = (s[:, :-1, :] * s[:, 1:, :] < 0) | (zero[:, 1:, :] & ~zero[:, :-1, :])
+    cross[:, 0, :] |= zero[:, 0, :] & ~zero[:, 1, :]
     it, ir, ib = np.nonzero(cross)
     lo, hi = kr[ir].copy(), kr[ir + 1].copy()
     kc = 0.5 * (lo + hi)

@@ -157,8 +157,14 @@ def from_pythtb(tb, *, time_reversal=None, name: str = "PythTB model"):
     if lat_per.shape[0] == 1 and lat.shape[1] == 2:
         a = lat_per[0] / np.linalg.norm(lat_per[0])
         transverse = np.array([-a[1], a[0]])
+    if transverse is not None:  # a PythTB ribbon: a Ribbon (frame from its axis, no cut)
+        from lrtheory.models.tightbinding import TightBindingRibbon
+
+        return TightBindingRibbon(lat_per, pos, new_hops, onsite=on,
+                                  time_reversal=time_reversal, transverse_axis=transverse,
+                                  name=name)
     return TightBindingModel(lat_per, pos, new_hops, onsite=on, time_reversal=time_reversal,
-                             transverse_axis=transverse, name=name)
+                             name=name)
 
 
 def pythtb_hamiltonian(tb, k_red) -> np.ndarray:

@@ -134,7 +134,9 @@ def test_gauge_and_degenerate_blocks(rng):
     omo_g = generalized_berry_curvature(eig.randomize_gauge(rng), "orbital")
     np.testing.assert_allclose(omo, omo_g, rtol=1e-9, atol=1e-10)
 
-    class Doubled:
+    from lrtheory.models.protocol import BlochModel
+
+    class Doubled(BlochModel):
         dim, n_orbitals = 2, 4
         lattice_vectors = m.lattice_vectors
         positions = np.repeat(m.positions, 2, axis=0)
@@ -167,13 +169,14 @@ def test_grid_slices_reassemble_the_bz_grid():
     """The workers' (start, stop) slices give exactly the points of bz_grid, in order, with
     the same nk/2 sub-grid mask (so the k-sum never stores the whole grid)."""
     from lrtheory.models import haldane
-    from lrtheory.response.berry import reciprocal_vectors
+    from lrtheory.models.lattice import reciprocal_vectors
     from lrtheory.response.hall import bz_grid, grid_slice
 
     m = haldane(1, 0.1, 0.5, 0.2)
     for nk in (6, 7):
         k, half, _ = bz_grid(m, nk)
-        parts = [grid_slice(np.array([s, min(s + 5, nk * nk)]), nk, reciprocal_vectors(m))
+        B = reciprocal_vectors(m.lattice_vectors)
+        parts = [grid_slice(np.array([s, min(s + 5, nk * nk)]), nk, B)
                  for s in range(0, nk * nk, 5)]
         np.testing.assert_allclose(np.concatenate([p[0] for p in parts]), k, rtol=0, atol=1e-14)
         np.testing.assert_array_equal(np.concatenate([p[1] for p in parts]), half)

@@ -47,7 +47,9 @@ def test_protocol_model_without_fast_path():
     gives the same profiles as the TightBindingModel it wraps."""
     rib = haldane(1, 0.06, np.pi / 2, 0.5).ribbon(5)
 
-    class Plain:
+    from lrtheory.models.protocol import Ribbon
+
+    class Plain(Ribbon):
         dim, n_orbitals = rib.dim, rib.n_orbitals
         positions, lattice_vectors = rib.positions, rib.lattice_vectors
         hamiltonian, velocity = rib.hamiltonian, rib.velocity

@@ -12,6 +12,7 @@ import pytest
 from lrtheory.errors import ConventionError, GaugeError, ModelError
 from lrtheory.kernels.gauge import random_block_unitary
 from lrtheory.models.haldane import haldane, phase_boundary
+from lrtheory.models.protocol import Ribbon
 from lrtheory.models.symmetry import consequences, find_ribbon_symmetries
 from lrtheory.models.tightbinding import Hopping, TightBindingModel
 from lrtheory.response.density import ribbon_accumulation
@@ -258,15 +259,18 @@ def test_edge_fermi_surface_charge_is_odd_under_c2():
 
 
 # -- gauge and degenerate blocks ---------------------------------------------------------------
-class _Copies:
+class _Copies(Ribbon):
     """Two identical, decoupled copies of a ribbon (every level exactly two-fold degenerate):
-    duck-typed ribbon protocol (hamiltonian, velocity, transverse_positions, k_grid)."""
+    a Ribbon given only through the protocol (hamiltonian, velocity, transverse_positions,
+    k_grid)."""
 
     dim = 1
 
     def __init__(self, rib):
         self.rib = rib
         self.n_orbitals = 2 * rib.n_orbitals
+        self.lattice_vectors = rib.lattice_vectors
+        self.positions = np.concatenate([rib.positions, rib.positions])
 
     def _double(self, M):
         n = M.shape[-1]
@@ -325,12 +329,14 @@ def test_degenerate_copies_are_treated_covariantly():
         np.testing.assert_allclose(acc.profiles[key], want, rtol=0, atol=1e-13 * _scale(one))
 
 
-class _OppositeBranches:
+class _OppositeBranches(Ribbon):
     """Two decoupled orbitals with bands sin k and -sin k: they cross at E = 0 at k = 0 (a grid
     point) with opposite slopes."""
 
     dim = 1
     n_orbitals = 2
+    lattice_vectors = np.array([[1.0, 0.0]])
+    positions = np.array([[0.0, -0.5], [0.0, 0.5]])
 
     def hamiltonian(self, k):
         s = np.sin(np.asarray(k, float)[..., 0])
