@@ -2,7 +2,10 @@
 
 ``save_result(path, arrays, params)`` writes ``.npz`` (arrays + a JSON ``meta`` entry) or
 ``.json`` (arrays as nested lists). The file is written to a temporary name in the same
-folder and renamed, so a reader never sees half a file.
+folder and renamed, so a reader never sees half a file. :class:`lrtheory.result.Result`
+objects are written by the same function (:func:`save_result_record`: arrays under
+``values.<name>``, ``coords.<name>``, ``error.<name>``, ``subgrid.<name>``; the other fields
+in ``meta["result"]``) and read back by :func:`load_result_record`.
 """
 from __future__ import annotations
 
@@ -20,7 +23,8 @@ import numpy as np
 from lrtheory import __version__
 from lrtheory.errors import LrtheoryError
 
-__all__ = ["metadata", "save_result", "load_result", "atomic_write_bytes"]
+__all__ = ["metadata", "save_result", "load_result", "atomic_write_bytes", "save_result_record",
+           "load_result_record"]
 
 
 def metadata(params: Mapping[str, Any] | None = None, **extra: Any) -> dict:
@@ -132,3 +136,68 @@ def load_result(path: str | os.PathLike) -> tuple[dict, dict]:
             return {k: z[k] for k in z.files if k != "meta"}, meta
     doc = json.loads(path.read_text())
     return {k: np.asarray(v) for k, v in doc["data"].items()}, doc["meta"]
+
+
+#: the array-valued fields of a Result, in file key order (``<field>.<name>``)
+_RECORD_ARRAYS = ("values", "coords", "error", "subgrid")
+#: the other fields of a Result, stored in ``meta["result"]``
+_RECORD_META = ("quantity", "units", "settings", "model", "status", "provenance")
+#: suffix of the imaginary part of a complex array in a .json file (JSON has no complex)
+_IMAG = "@imag"
+
+
+def save_result_record(path: str | os.PathLike, result) -> Path:
+    """Write a :class:`lrtheory.result.Result` with :func:`save_result` (atomic).
+
+    ``.npz`` keeps every array exactly (complex included); ``.json`` writes complex arrays as
+    their real part plus a ``<key>@imag`` array. Inverse: :func:`load_result_record`."""
+    path = Path(path)
+    arrays = {}
+    for group in _RECORD_ARRAYS:
+        for name, arr in getattr(result, group).items():
+            key, arr = f"{group}.{name}", np.asarray(arr)
+            if path.suffix == ".json" and np.iscomplexobj(arr):
+                arrays[key], arrays[key + _IMAG] = arr.real, arr.imag
+            else:
+                arrays[key] = arr
+    record = _as_text_if_needed({name: getattr(result, name) for name in _RECORD_META})
+    return save_result(path, arrays, _as_text_if_needed(result.model.get("params", {})),
+                       result=record)
+
+
+def _as_text_if_needed(obj: Any) -> Any:
+    """JSON-ready copy of ``obj``: what JSON cannot hold (a callable operator, an object)
+    becomes its ``repr`` text, so saving a result never fails on a setting."""
+    obj = _jsonable(obj)
+    if isinstance(obj, dict):
+        return {k: _as_text_if_needed(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_as_text_if_needed(v) for v in obj]
+    if obj is None or isinstance(obj, (str, bool, int, float)):
+        return obj
+    return repr(obj)
+
+
+def load_result_record(path: str | os.PathLike) -> dict:
+    """The Result fields (a dict for ``Result(**fields)``) of a file written by
+    :func:`save_result_record`; one typed line if the file is not such a record."""
+    path = Path(path)
+    try:
+        arrays, meta = load_result(path)
+    except (OSError, ValueError, KeyError) as exc:
+        raise LrtheoryError(f"cannot read result {path}: {exc}") from None
+    record = meta.get("result") if isinstance(meta, dict) else None
+    if not isinstance(record, dict) or not isinstance(record.get("quantity"), str):
+        raise LrtheoryError(f"{path} is not a saved lrtheory Result (no meta['result'] record)")
+    out = {name: record.get(name, {}) for name in _RECORD_META}
+    out["status"] = record.get("status", "not checked")
+    for group in _RECORD_ARRAYS:
+        out[group] = {}
+    for key, arr in arrays.items():
+        if key.endswith(_IMAG):
+            continue
+        group, _, name = key.partition(".")
+        if group in _RECORD_ARRAYS and name:
+            imag = arrays.get(key + _IMAG)
+            out[group][name] = arr if imag is None else arr + 1j * imag
+    return out

@@ -22,19 +22,39 @@ invariant, and with the same Fermi-sea sums as the raw diagonal.
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
-from lrtheory.conventions import ELECTRON_CHARGE
+from lrtheory.conventions import DEGEN_TOL, ELECTRON_CHARGE
 from lrtheory.errors import LrtheoryError, ModelError, ShapeError
-from lrtheory.response.bulk_omm import block_average_diagonal, omm_matrix
+from lrtheory.kernels.two_band import (two_band_bands_and_curvature,
+                                       two_band_orbital_hall_curvature)
+from lrtheory.models import lattice
+from lrtheory.models.protocol import hamiltonian_and_velocity
+from lrtheory.response.bulk_omm import bulk_omm_matrix, block_average_diagonal
+from lrtheory.response.kspace import eigensystem
 
 __all__ = [
     "band_operator",
     "generalized_berry_curvature",
     "berry_curvature",
+    "bands_and_curvature",
+    "uses_two_band_closed_form",
+    "is_number_operator",
+    "METHODS",
     "fhs_chern",
     "reciprocal_vectors",
 ]
+
+
+def is_number_operator(op) -> bool:
+    """True for the operator specs ``None`` and ``"number"`` (``O = 1``)."""
+    return op is None or (isinstance(op, str) and op == "number")
+
+
+def _is_charge(op) -> bool:
+    return isinstance(op, str) and op == "charge"
 
 
 def band_operator(eig, op, model=None) -> np.ndarray:
@@ -44,32 +64,33 @@ def band_operator(eig, op, model=None) -> np.ndarray:
 
     * ``None`` or ``"number"``: the identity (``O = 1``: ordinary Berry curvature);
     * ``"charge"``: ``q * 1`` with the electron charge ``q = -1``;
-    * ``"orbital"``: the bulk orbital moment ``m_z`` (:func:`lrtheory.response.bulk_omm.omm_matrix`);
-    * ``"spin_x"``, ``"spin_y"``, ``"spin_z"``: ``model.spin[a]`` (models with a ``spin``
-      attribute of shape (3, n, n), e.g. :class:`lrtheory.models.continuum.RashbaGas`);
+    * ``"orbital"``: the bulk orbital moment ``m_z``
+      (:func:`lrtheory.response.bulk_omm.bulk_omm_matrix`);
+    * ``"spin_x"``, ``"spin_y"``, ``"spin_z"``: ``model.spin[a]`` (models whose ``spin`` is
+      a (3, n, n) array, e.g. :class:`lrtheory.models.continuum.RashbaGas`; ``None`` for a
+      spinless model);
     * an (n, n) array in the orbital basis (k independent, e.g. sublattice ``sigma_z``);
     * a callable ``f(eig) -> (Nk, n, n)`` already in the band basis (e.g. a valley operator
       ``tau(k) * 1``).
     """
     Nk, n = eig.energies.shape
-    if op is None or (isinstance(op, str) and op == "number"):
+    if is_number_operator(op):
         return np.broadcast_to(np.eye(n, dtype=complex), (Nk, n, n))
     if isinstance(op, str):
         if op == "charge":
             return ELECTRON_CHARGE * np.broadcast_to(np.eye(n, dtype=complex), (Nk, n, n))
         if op == "orbital":
-            return omm_matrix(eig)
+            return bulk_omm_matrix(eig)
         if op.startswith("spin"):
-            spin = getattr(model, "spin", None) if model is not None else None
-            if spin is None:
+            if model is None or model.spin is None:
+                label = "no model was given" if model is None else \
+                    f"{model.name!r} has none (spinless model)"
                 raise ModelError(
-                    f"operator {op!r} needs a model with a spin attribute (3, n, n); "
-                    f"{getattr(model, 'name', model)!r} has none (spinless model)"
-                )
+                    f"operator {op!r} needs a model with spin operators (3, n, n); {label}")
             comp = {"spin_x": 0, "spin_y": 1, "spin_z": 2, "spin": 2}.get(op)
             if comp is None:
                 raise LrtheoryError(f"unknown spin component {op!r}: use spin_x, spin_y, spin_z")
-            return eig.operator(np.asarray(spin)[comp])
+            return eig.operator(np.asarray(model.spin)[comp])
         raise LrtheoryError(
             f"unknown operator {op!r}: use number, charge, orbital, spin_x|y|z, a matrix or a callable"
         )
@@ -95,8 +116,8 @@ def generalized_berry_curvature(eig, op=None, *, b: int = 0, c: int = 1, model=N
     O = band_operator(eig, op, model)
     V = eig.velocity
     vb, vc = V[:, b], V[:, c]
-    if op is None or op == "number" or op == "charge":
-        X = vb if op != "charge" else ELECTRON_CHARGE * vb
+    if is_number_operator(op) or _is_charge(op):
+        X = ELECTRON_CHARGE * vb if _is_charge(op) else vb
     else:
         X = 0.5 * (O @ vb + vb @ O)
     # sum_{n'} Im(X_{n n'} vc_{n' n}) / (e_n - e_n')^2
@@ -112,16 +133,47 @@ def berry_curvature(eig, *, block_average: bool = True) -> np.ndarray:
     return generalized_berry_curvature(eig, None, block_average=block_average)
 
 
+def uses_two_band_closed_form(model, op) -> bool:
+    """True when the curvature of ``model`` takes the closed-form two-band route
+    (:mod:`lrtheory.kernels.two_band`, no ``eigh``): two orbitals and ``O`` a multiple of 1,
+    or the orbital moment ``m_z`` of a 2D model."""
+    if model.n_orbitals != 2 or not (op is None or isinstance(op, str)):
+        return False
+    return op in (None, "number", "charge") or (op == "orbital" and model.dim == 2)
+
+
+#: the ``method`` values of the curvature k-sums
+METHODS = ("auto", "sum-over-states")
+
+
+def bands_and_curvature(model, k, op=None, *, b: int = 0, c: int = 1,
+                        degen_tol: float = DEGEN_TOL, method: str = "auto"
+                        ) -> tuple[np.ndarray, np.ndarray]:
+    """Band energies (Nk, n) (t0) and generalized curvature ``Omega^O_{n,bc}`` (Nk, n)
+    (``[O] a^2``, Eq. S24) on the k stack (Nk, d) (1/a).
+
+    ``method="auto"``: the closed form for two-band models with ``O`` = 1 or charge, or
+    ``m_z`` (:mod:`lrtheory.kernels.two_band`), else one batched ``eigh`` and the sum over
+    states (Eq. S24); ``"sum-over-states"``: always the latter (for cross-checks)."""
+    if method not in METHODS:
+        raise LrtheoryError(f"method must be one of {METHODS}, got {method!r}")
+    if method == "auto" and uses_two_band_closed_form(model, op):
+        H, dH = hamiltonian_and_velocity(model, k)
+        if op == "orbital":
+            return two_band_orbital_hall_curvature(H, dH, b, c, degen_tol, ELECTRON_CHARGE)
+        e, om = two_band_bands_and_curvature(H, dH[:, b], dH[:, c], degen_tol)
+        return e, (ELECTRON_CHARGE * om if op == "charge" else om)
+    eig = eigensystem(model, k, degen_tol)
+    return eig.energies, generalized_berry_curvature(eig, op, b=b, c=c, model=model)
+
+
 def reciprocal_vectors(model) -> np.ndarray:
-    """Reciprocal vectors b_i (rows, 1/a) of a 2D lattice model."""
-    lat = getattr(model, "lattice_vectors", None)
-    if lat is None:
-        raise ModelError(
-            f"{getattr(model, 'name', 'model')} has no lattice (continuum model): "
-            "use a polar k grid instead of a Brillouin-zone grid"
-        )
-    lat = np.atleast_2d(np.asarray(lat, float))
-    return 2 * np.pi * np.linalg.pinv(lat).T
+    """Deprecated: use ``model.reciprocal_vectors`` or
+    :func:`lrtheory.models.lattice.reciprocal_vectors` (of the lattice vectors)."""
+    warnings.warn("lrtheory.response.berry.reciprocal_vectors(model) is deprecated: use "
+                  "model.reciprocal_vectors or lrtheory.models.lattice.reciprocal_vectors"
+                  "(model.lattice_vectors)", DeprecationWarning, stacklevel=2)
+    return lattice.reciprocal_vectors(model.lattice_vectors)
 
 
 def fhs_chern(model, nk: int, n_occ: int) -> float:
@@ -135,7 +187,7 @@ def fhs_chern(model, nk: int, n_occ: int) -> float:
     Boundary links use the atomic-position convention ``u(k + G) = diag(exp(-i G.r_mu)) u(k)``
     (paper Eq. S48). Exact integer for any ``nk`` large enough that ``|F| < pi`` everywhere.
     """
-    B = reciprocal_vectors(model)
+    B = lattice.reciprocal_vectors(model.lattice_vectors)
     nk = int(nk)
     if nk < 2:
         raise LrtheoryError(f"nk must be >= 2, got {nk}")

@@ -38,11 +38,13 @@ model at ``phi = +-pi/2``), not in every two-band model (tested against finite d
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from lrtheory.conventions import ELECTRON_CHARGE
 
-__all__ = ["omm_matrix", "band_omm"]
+__all__ = ["bulk_omm_matrix", "band_omm", "block_average_diagonal", "omm_matrix"]
 
 
 def _inverse_gaps(eig) -> np.ndarray:
@@ -53,8 +55,10 @@ def _inverse_gaps(eig) -> np.ndarray:
     return np.where(deg, 0.0, 1.0 / np.where(deg, 1.0, d))
 
 
-def omm_matrix(eig, *, charge: float = ELECTRON_CHARGE) -> np.ndarray:
-    r"""Interband OMM matrix ``m^z_{nn'}(k)`` (Nk, n, n), Hermitian, gauge covariant.
+def bulk_omm_matrix(eig, *, charge: float = ELECTRON_CHARGE) -> np.ndarray:
+    r"""Bulk interband OMM matrix ``m^z_{nn'}(k)`` (Nk, n, n) of Bloch bands, Hermitian,
+    gauge covariant (module docstring; not the ribbon operator of Eq. 57, which is
+    :func:`lrtheory.response.omm.omm_matrix`).
 
     Parameters
     ----------
@@ -62,6 +66,11 @@ def omm_matrix(eig, *, charge: float = ELECTRON_CHARGE) -> np.ndarray:
         Needs ``velocity`` with two in-plane components (x, y) on axis 1.
     charge : float
         Particle charge (default electron, -1).
+
+    Returns
+    -------
+    (Nk, n, n) complex ndarray
+        Units ``e a^2 t0 / hbar``.
     """
     V = eig.velocity
     if V.shape[1] < 2:
@@ -81,7 +90,7 @@ def band_omm(eig, *, charge: float = ELECTRON_CHARGE, block_average: bool = True
     With ``block_average`` (default) degenerate bands get the average of the block trace,
     which is gauge invariant; the plain diagonal is not inside a degenerate block.
     """
-    m = np.real(np.einsum("knn->kn", omm_matrix(eig, charge=charge)))
+    m = np.real(np.einsum("knn->kn", bulk_omm_matrix(eig, charge=charge)))
     if block_average:
         m = block_average_diagonal(eig, m)
     return m
@@ -91,3 +100,12 @@ def block_average_diagonal(eig, values: np.ndarray) -> np.ndarray:
     """Replace per-band values (Nk, n) by their average over each degenerate block."""
     deg = eig.degenerate().astype(float)  # [n, m]
     return np.einsum("knm,km->kn", deg, values) / deg.sum(-1)
+
+
+def omm_matrix(eig, *, charge: float = ELECTRON_CHARGE) -> np.ndarray:
+    """Deprecated name of :func:`bulk_omm_matrix` (the ribbon's is
+    :func:`lrtheory.response.omm.omm_matrix`)."""
+    warnings.warn("lrtheory.response.bulk_omm.omm_matrix is deprecated: use bulk_omm_matrix "
+                  "(the bulk matrix; the ribbon's is lrtheory.response.omm.omm_matrix)",
+                  DeprecationWarning, stacklevel=2)
+    return bulk_omm_matrix(eig, charge=charge)

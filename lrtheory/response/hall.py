@@ -52,33 +52,34 @@ that fits. Time: ~0.7 us per k-point on the two-band closed form (2 cores, 2026)
 """
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
-from functools import partial
-
 import numpy as np
 
-from lrtheory.bands.eigensystem import Eigensystem
 from lrtheory.conventions import DEGEN_TOL, E2_OVER_H, ELECTRON_CHARGE
 from lrtheory.errors import (ConvergenceError, ConventionError, LrtheoryError, ResourceError,
                              check_integer, check_positive, check_real)
-from lrtheory.kernels.occupation import fermi, fermi_derivative
-from lrtheory.kernels.two_band import (two_band_bands_and_curvature,
-                                       two_band_orbital_hall_curvature)
-from lrtheory.models.protocol import hamiltonian_and_velocity
-from lrtheory.parallel.executor import auto_chunk_size, kmap_reduce, resolve_workers
-from lrtheory.response.berry import generalized_berry_curvature, reciprocal_vectors
+from lrtheory.models.lattice import UniformGrid
+from lrtheory.models.protocol import ensure_model
+from lrtheory.parallel.executor import auto_chunk_size, resolve_workers
+from lrtheory.result import KIntegral, Result, _build, register_view
+# generic helpers, re-exported here under their old import path
+from lrtheory.response.berry import (METHODS, bands_and_curvature, is_number_operator,
+                                     uses_two_band_closed_form)
+from lrtheory.response.ksum import Integrand, ksum, ksum_time_estimate
+from lrtheory.response.kspace import (PER_CHUNK_BYTES as _PER_CHUNK_BYTES, available_memory,
+                                      eigensystem, ksum_memory_estimate, occupied_sums)
 
 __all__ = [
     "KIntegral",
     "HallCurve",
     "ChernNumbers",
+    "HallIntegrand",
     "NK_MIN",
     "CHERN_TOL",
     "available_memory",
     "hall_memory_estimate",
     "hall_time_estimate",
     "bz_grid",
+    "hall_grid",
     "occupied_sums",
     "hall_conductivity",
     "chern_numbers",
@@ -87,28 +88,6 @@ __all__ = [
     "uses_two_band_closed_form",
 ]
 
-
-@dataclass(frozen=True)
-class KIntegral:
-    """A k-integrated quantity with its convergence estimate.
-
-    ``value`` at linear density ``nk``; ``change_on_doubling = value(nk) - value(nk/2)``
-    (an estimate of the remaining error, usually pessimistic); ``nk`` the grid size.
-    """
-
-    value: np.ndarray
-    nk: int
-    change_on_doubling: np.ndarray
-    info: dict = field(default_factory=dict)
-
-    def __float__(self) -> float:
-        return float(np.asarray(self.value).reshape(-1)[0])
-
-    @property
-    def error_estimate(self) -> float:
-        return float(np.max(np.abs(self.change_on_doubling)))
-
-
 #: smallest linear grid of the Hall k-sum (even): nk/2 = 4 is the coarsest sub-grid that
 #: samples more than the 4 time-reversal-invariant momenta
 NK_MIN = 8
@@ -116,7 +95,6 @@ NK_MIN = 8
 CHERN_TOL = 1e-3
 
 
-@dataclass(frozen=True)
 class ChernNumbers(KIntegral):
     """Band Chern numbers ``(1/2pi) int Omega_n d^2k`` with their convergence status.
 
@@ -127,15 +105,24 @@ class ChernNumbers(KIntegral):
     answer: refine the grid, or the bands touch and single-band Chern numbers are undefined).
     """
 
-    integer: np.ndarray = None
-    distance: np.ndarray = None
-    tol: float = CHERN_TOL
-    status: str = "not converged"
+    @property
+    def integer(self) -> np.ndarray:
+        return self.values["integer"]
 
     @property
-    def converged(self) -> bool:
-        return self.status == "converged"
+    def distance(self) -> np.ndarray:
+        return self.values["distance"]
 
+    @property
+    def tol(self) -> float:
+        return self.settings["tol"]
+
+    @property
+    def info(self) -> dict:
+        return {"distance_from_integer": self.distance, "tol": self.tol}
+
+
+register_view("chern_numbers", ChernNumbers)
 
 #: ``HallCurve.operator`` -> the current whose response ``sigma`` is (docs/conventions.md)
 _CURRENTS = {
@@ -145,33 +132,50 @@ _CURRENTS = {
     "number": "particle (number) current j = v, O = 1",
     "orbital": "orbital-moment current j = m_z v (orbital Hall conductivity)",
 }
+_UNITS = {"charge": "e^2/hbar", "None": "e/hbar", "number": "e/hbar",
+          "orbital": "e (e a^2 t0/hbar)/hbar"}
 
 
-@dataclass(frozen=True)
-class HallCurve:
-    """Generalized Hall conductivity versus Fermi energy.
+class HallCurve(Result):
+    """Generalized Hall conductivity versus Fermi energy (a :class:`~lrtheory.result.Result`).
 
     ``sigma`` in units of ``e [O] / hbar`` (``operator="charge"``: e^2/hbar), shape (n_EF,);
     ``sigma_half`` the same on the ``nk/2`` grid; ``band_chern`` (n_bands,) the Chern number
     of each band, ``(1/2pi) int Omega_n`` (for ``operator=None`` and ``"charge"``; for other
     operators the per-band sums of ``Omega^O``). :attr:`current` says which current ``sigma``
     is the response of (charge current ``j = -e v`` or particle current ``j = v``).
+    Result fields: ``values`` ``sigma``, ``band_chern``; ``coords["ef"]``; ``subgrid`` the
+    ``nk/2`` values; ``error`` their differences; ``settings`` nk, temperature, operator, b, c.
     """
 
-    ef: np.ndarray
-    sigma: np.ndarray
-    sigma_half: np.ndarray
-    nk: int
-    temperature: float
-    operator: str
-    b: int
-    c: int
-    band_chern: np.ndarray
-    band_chern_half: np.ndarray
+    def __init__(self, ef, sigma, sigma_half, nk, temperature, operator, b, c, band_chern,
+                 band_chern_half, **fields_):
+        sigma, sigma_half = np.asarray(sigma), np.asarray(sigma_half)
+        bc, bch = np.asarray(band_chern), np.asarray(band_chern_half)
+        Result.__init__(
+            self, "hall_conductivity", {"sigma": sigma, "band_chern": bc},
+            units={"sigma": _UNITS.get(str(operator), "e [O]/hbar"), "band_chern": "1",
+                   "ef": "t0"},
+            coords={"ef": ef}, settings={"nk": int(nk), "temperature": float(temperature),
+                                         "operator": str(operator), "b": b, "c": c},
+            error={"sigma": sigma - sigma_half, "band_chern": bc - bch},
+            subgrid={"sigma": sigma_half, "band_chern": bch}, **fields_)
+
+    ef = property(lambda self: self.coords["ef"], doc="Fermi energies (t0), (n_EF,).")
+    sigma = property(lambda self: self.values["sigma"], doc="sigma(E_F) on the nk grid.")
+    sigma_half = property(lambda self: self.subgrid["sigma"], doc="sigma on the nk/2 grid.")
+    band_chern = property(lambda self: self.values["band_chern"], doc="C_n (n_bands,).")
+    band_chern_half = property(lambda self: self.subgrid["band_chern"], doc="C_n, nk/2 grid.")
+    nk = property(lambda self: self.settings["nk"], doc="Linear grid size (even).")
+    temperature = property(lambda self: self.settings["temperature"], doc="T (t0).")
+    operator = property(lambda self: self.settings["operator"], doc="Operator spec (text).")
+    b = property(lambda self: self.settings["b"], doc="Current direction.")
+    c = property(lambda self: self.settings["c"], doc="Field direction.")
 
     @property
     def change_on_doubling(self) -> np.ndarray:
-        return self.sigma - self.sigma_half
+        """``sigma - sigma_half``: the change when the linear grid density doubles."""
+        return self.error["sigma"]
 
     @property
     def current(self) -> str:
@@ -193,55 +197,34 @@ class HallCurve:
                 f"nk={self.nk}, T={self.temperature:g}, b={self.b}, c={self.c}, "
                 f"band_chern={np.round(self.band_chern, 6).tolist()})")
 
-    def chern(self, tol: float = CHERN_TOL) -> "ChernNumbers":
+    def chern(self, tol: float = CHERN_TOL) -> ChernNumbers:
         """:class:`ChernNumbers` of ``band_chern`` with its status (never raises)."""
-        return _chern_status(self.band_chern, self.band_chern_half, self.nk, tol)
+        return _chern_status(self.band_chern, self.band_chern_half, self.nk, tol, self)
 
 
-def _chern_status(value, half, nk, tol) -> ChernNumbers:
+register_view("hall_conductivity", HallCurve)
+
+
+def _chern_status(value, half, nk, tol, source: Result | None = None) -> ChernNumbers:
     value, half = np.asarray(value, float), np.asarray(half, float)
     integer = np.rint(value)
     distance = np.abs(value - integer)
     ok = bool(np.all(distance <= tol) and np.all(np.rint(half) == integer))
-    return ChernNumbers(value, int(nk), value - half,
-                        {"distance_from_integer": distance, "tol": tol},
-                        integer=integer.astype(int), distance=distance, tol=float(tol),
-                        status="converged" if ok else "not converged")
-
-
-def available_memory() -> int:
-    """Available physical memory in bytes: ``MemAvailable`` of /proc/meminfo, else
-    ``SC_AVPHYS_PAGES * SC_PAGE_SIZE``, else 4 GiB (an assumption, stated)."""
-    try:
-        with open("/proc/meminfo") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        return int(os.sysconf("SC_AVPHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
-    except (AttributeError, ValueError, OSError):
-        return 4 * 2**30
-
-
-#: bytes of bookkeeping per chunk of the map (bounds row, the view object and list slot)
-_PER_CHUNK_BYTES = 16 + 160
+    extra = {} if source is None else {"model": source.model, "provenance": source.provenance}
+    return _build(ChernNumbers, dict(
+        quantity="chern_numbers",
+        values={"value": value, "integer": integer.astype(int), "distance": distance},
+        units={"value": "1", "integer": "1", "distance": "1"},
+        settings={"nk": int(nk), "tol": float(tol)}, error={"value": value - half},
+        subgrid={"value": half}, status="converged" if ok else "not converged", **extra))
 
 
 def hall_memory_estimate(n_orbitals: int, nk: int, n_ef: int, chunk_size: int,
                          workers: int = 1, temperature: float = 0.0) -> int:
-    """Estimated peak memory (bytes) of :func:`hall_conductivity` on an ``nk x nk`` grid.
-
-    Chunk list: ``ceil(nk^2 / chunk_size) * 176`` bytes (in the parent); per worker: one
-    chunk's working set, ~16 complex (n, n) arrays per k-point, the energy sort of
-    :func:`occupied_sums` (~6 floats per state) and at ``T > 0`` the occupation matrix
-    (at most 2e6 floats); results ``O(n_EF + n_bands)``."""
-    n_chunks = -(-int(nk) ** 2 // int(chunk_size))
-    states = int(chunk_size) * int(n_orbitals)
-    per_chunk = 16 * 16 * int(chunk_size) * int(n_orbitals) ** 2 + 6 * 8 * states
-    per_chunk += 8 * (min(2_000_000, states * n_ef) if temperature > 0 else 4 * n_ef)
-    return int(n_chunks * _PER_CHUNK_BYTES + max(1, workers) * per_chunk + 64 * n_ef)
+    """Estimated peak memory (bytes) of :func:`hall_conductivity` on an ``nk x nk`` grid:
+    :func:`lrtheory.response.kspace.ksum_memory_estimate` of ``nk^2`` points."""
+    return ksum_memory_estimate(n_orbitals, int(nk) ** 2, n_ef, chunk_size, workers,
+                                temperature)
 
 
 def _check_memory(n_orbitals, nk, n_ef, cs, workers, temperature):
@@ -259,154 +242,115 @@ def _check_memory(n_orbitals, nk, n_ef, cs, workers, temperature):
         f"{avail / 2**30:.3g} GiB available: {fit}")
 
 
-def bz_grid(model, nk: int) -> tuple[np.ndarray, np.ndarray, float]:
-    """Uniform ``nk x nk`` grid of the first BZ cell (k -> -k symmetric modulo G).
-
-    Returns ``k (N, 2)`` Cartesian, ``half (N,)`` bool mask of the ``nk/2`` sub-grid (every
-    other point; all False if ``nk`` is odd) and the unit-cell area (a^2).
-    """
+def hall_grid(model, nk: int, *, product: str = "outer") -> UniformGrid:
+    """The ``nk x nk`` :class:`~lrtheory.models.lattice.UniformGrid` of a 2D lattice model
+    (``nk`` >= 2; raises for a continuum or non-2D model). ``product``: see UniformGrid."""
     nk = check_integer("nk", nk, minimum=2)
-    B = reciprocal_vectors(model)
-    if B.shape != (2, 2):
-        raise LrtheoryError(f"a 2D bulk model is needed, reciprocal vectors have shape {B.shape}")
-    i = np.arange(nk)
-    I1, I2 = np.meshgrid(i, i, indexing="ij")
-    frac = np.stack([I1, I2], -1).reshape(-1, 2) / nk
-    half = ((I1 % 2 == 0) & (I2 % 2 == 0)).reshape(-1) if nk % 2 == 0 else np.zeros(nk * nk, bool)
-    area = abs(np.linalg.det(np.atleast_2d(np.asarray(model.lattice_vectors, float))))
-    return frac @ B, half, area
+    lat = model.lattice_vectors
+    if lat is not None and np.shape(np.atleast_2d(lat)) != (2, 2):
+        raise LrtheoryError(f"a 2D bulk model is needed, lattice vectors have shape "
+                            f"{np.shape(np.atleast_2d(lat))}")
+    return UniformGrid.from_lattice(lat, (nk, nk), product=product)
 
 
-def occupied_sums(energies: np.ndarray, weights: np.ndarray, ef: np.ndarray,
-                  temperature: float) -> np.ndarray:
-    r"""``S(E_F) = sum_j w_j f(e_j - E_F)`` for all ``E_F`` at once (any shapes, flattened).
+def bz_grid(model, nk: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """Uniform ``nk x nk`` grid of the first BZ cell (k -> -k symmetric modulo G), whole.
 
-    ``T = 0``: sort once, cumulative sums, ``searchsorted`` (states exactly at ``E_F``
-    count 1/2). ``T > 0``: exact occupation matrix for small problems, else energy bins of
-    width ``T/50`` with a first-order Taylor correction in each bin.
+    Returns ``k (N, 2)`` Cartesian (1/a), ``half (N,)`` bool mask of the ``nk/2`` sub-grid
+    (every other point; all False if ``nk`` is odd) and the unit-cell area (a^2).
     """
-    e = np.asarray(energies, float).reshape(-1)
-    w = np.asarray(weights, float).reshape(-1)
-    ef = np.atleast_1d(np.asarray(ef, float))
-    if temperature <= 0:
-        if ef.size <= 16:  # a few E_F: direct comparison, O(N * n_EF), no sort
-            return np.array([w[e < x].sum() + 0.5 * w[e == x].sum() for x in ef])
-        order = np.argsort(e, kind="stable")
-        es, cs = e[order], np.concatenate([[0.0], np.cumsum(w[order])])
-        lo = np.searchsorted(es, ef, side="left")
-        hi = np.searchsorted(es, ef, side="right")
-        return 0.5 * (cs[lo] + cs[hi])
-    T = float(temperature)
-    if e.size * ef.size <= 2_000_000:
-        return fermi(e[None, :] - ef[:, None], 0.0, T) @ w
-    h = T / 50.0
-    idx = np.floor((e - e.min()) / h).astype(np.int64)
-    uniq, inv = np.unique(idx, return_inverse=True)
-    centers = e.min() + (uniq + 0.5) * h
-    s0 = np.bincount(inv, weights=w)
-    s1 = np.bincount(inv, weights=w * (e - centers[inv]))
-    x = centers[None, :] - ef[:, None]
-    return fermi(x, 0.0, T) @ s0 + fermi_derivative(x, 0.0, T) @ s1
-
-
-def eigensystem(model, k: np.ndarray, degen_tol: float = DEGEN_TOL) -> Eigensystem:
-    """One batched diagonalization of ``model`` on the k stack (Nk, 2): H(k) and dH/dk built
-    together where the model offers ``hamiltonian_and_velocity``, band-basis velocities by
-    batched matmul (:meth:`Eigensystem.compute` without the Hermiticity re-check)."""
-    return Eigensystem.compute(model, k, degen_tol=degen_tol, check=False)
+    grid = hall_grid(model, nk, product="matmul")  # one matrix product, as it always was
+    return grid.points(), grid.subgrid_mask(), grid.cell_volume
 
 
 def grid_slice(bounds: np.ndarray, nk: int, B: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """k-points ``start <= i < stop`` of the ``nk x nk`` grid of :func:`bz_grid` (same order)
-    and their ``nk/2`` sub-grid mask, built inside the worker: memory flat in Nk."""
+    and their ``nk/2`` sub-grid mask (:meth:`UniformGrid.points`, :meth:`~UniformGrid.subgrid_mask`)."""
     start, stop = (int(x) for x in np.asarray(bounds).reshape(-1)[:2])
-    i1, i2 = np.divmod(np.arange(start, stop), nk)
-    k = np.outer(i1 / nk, B[0]) + np.outer(i2 / nk, B[1])
-    half = (i1 % 2 == 0) & (i2 % 2 == 0) if nk % 2 == 0 else np.zeros(len(i1), bool)
-    return k, half
+    grid = UniformGrid(B, (int(nk), int(nk)))
+    return grid.points(start, stop), grid.subgrid_mask(start, stop)
 
 
-def uses_two_band_closed_form(model, op) -> bool:
-    """True when the Hall k-sum of ``model`` takes the closed-form two-band route
-    (:mod:`lrtheory.kernels.two_band`, no ``eigh``): two orbitals and ``O`` a multiple of 1,
-    or the orbital moment ``m_z`` of a 2D model."""
-    if model.n_orbitals != 2 or not (op is None or isinstance(op, str)):
-        return False
-    return op in (None, "number", "charge") or (op == "orbital" and model.dim == 2)
+class HallIntegrand(Integrand):
+    r"""Generalized Hall conductivity of Eq. (S23) on one chunk, for a whole E_F curve.
+
+    ``sigma^O_bc(E_F) = sum_k w_k sum_n f(e_nk - E_F) Omega^O_{n,bc}(k)`` (``e [O]/hbar``;
+    charge: e^2/hbar) and the band sums ``C_n = 2 pi sum_k w_k Omega_n(k)`` (for charge
+    divided by ``q``: the Chern numbers). Curvature from :func:`~lrtheory.response.berry.
+    bands_and_curvature` (Eq. S24; closed form for two bands); the E_F sum by
+    :func:`~lrtheory.response.kspace.occupied_sums`. A Fermi-sea quantity; TR-odd for
+    ``O = 1`` or charge, TR-even for a TR-odd ``O`` (orbital moment, spin), else None.
+    """
+
+    name = "hall_conductivity"
+    kind = "sea"
+
+    def __init__(self, ef, nk, *, temperature=0.0, operator="charge", b=0, c=1,
+                 degen_tol=DEGEN_TOL, method="auto"):
+        self.ef, self.nk = ef, int(nk)
+        self.temperature, self.operator = float(temperature), operator
+        self.b, self.c, self.degen_tol, self.method = b, c, degen_tol, method
+        charge = isinstance(operator, str) and operator == "charge"
+        self.tr_parity = -1 if charge or is_number_operator(operator) else (
+            1 if isinstance(operator, str) else None)
+        self.units = {"sigma": _UNITS.get(str(operator), "e [O]/hbar"), "band_chern": "1"}
+        # C_n = (1/2pi) int Omega_n d^2k = 2 pi * (1/(2pi)^2) int; Omega^q = q Omega
+        self._scale = 2 * np.pi / (ELECTRON_CHARGE if charge else 1.0)
+
+    def __call__(self, k, model):
+        return bands_and_curvature(model, k, self.operator, b=self.b, c=self.c,
+                                   degen_tol=self.degen_tol, method=self.method)
+
+    def reduce(self, state, weights):
+        energies, om = weights.select(state[0]), weights.select(state[1])
+        return {"sigma": occupied_sums(energies, om, self.ef, self.temperature) * weights.factor,
+                "band": om.sum(0) * weights.factor}
+
+    def finish(self, total, grid):
+        return {"sigma": total["sigma"], "band_chern": self._scale * total["band"]}
+
+    def coords(self):
+        return {"ef": self.ef}
+
+    def settings(self):
+        return {"nk": self.nk, "temperature": self.temperature, "operator": str(self.operator),
+                "b": self.b, "c": self.c, "method": self.method}
 
 
-METHODS = ("auto", "sum-over-states")
-
-
-def bands_and_curvature(model, k, op=None, *, b: int = 0, c: int = 1,
-                        degen_tol: float = DEGEN_TOL, method: str = "auto"
-                        ) -> tuple[np.ndarray, np.ndarray]:
-    """Band energies (Nk, n) (t0) and generalized curvature ``Omega^O_{n,bc}`` (Nk, n)
-    (``[O] a^2``) on the k stack.
-
-    ``method="auto"``: the closed form for two-band models with ``O`` = 1 or charge
-    (:mod:`lrtheory.kernels.two_band`), else one batched ``eigh`` and the sum over states
-    (Eq. S24); ``"sum-over-states"``: always the latter (for cross-checks)."""
+def _setup(model, ef, nk, temperature, operator, b, c, degen_tol, method, where):
+    """Checked integrand and grid of a Hall k-sum (one line per bad input)."""
+    model = ensure_model(model, where=where)
     if method not in METHODS:
         raise LrtheoryError(f"method must be one of {METHODS}, got {method!r}")
-    if method == "auto" and uses_two_band_closed_form(model, op):
-        H, dH = hamiltonian_and_velocity(model, k)
-        if op == "orbital":
-            return two_band_orbital_hall_curvature(H, dH, b, c, degen_tol, ELECTRON_CHARGE)
-        e, om = two_band_bands_and_curvature(H, dH[:, b], dH[:, c], degen_tol)
-        return e, (ELECTRON_CHARGE * om if op == "charge" else om)
-    eig = eigensystem(model, k, degen_tol)
-    return eig.energies, generalized_berry_curvature(eig, op, b=b, c=c, model=model)
-
-
-def _hall_chunk(bounds, *, model, nk, B, op, b, c, ef, temperature, degen_tol, weight,
-                method="auto"):
-    k, half = grid_slice(bounds, nk, B)
-    energies, om = bands_and_curvature(model, k, op, b=b, c=c, degen_tol=degen_tol,
-                                       method=method)
-    full = occupied_sums(energies, om, ef, temperature) * weight
-    hs = occupied_sums(energies[half], om[half], ef, temperature) * (4 * weight)
-    # per-band Chern numbers of the ordinary curvature (only for op None: else the sums of
-    # Omega^O per band, same normalization)
-    return {"full": full, "half": hs,
-            "band": om.sum(0) * weight, "band_half": om[half].sum(0) * 4 * weight}
-
-
-def _hall_integrand(model, ef, nk, area, *, temperature, operator, b, c, degen_tol, method):
-    """The k-chunk function of :func:`hall_conductivity` (and of its time estimate): index
-    ranges of the ``nk x nk`` grid -> partial sums, weight ``int d^2k/(2pi)^2 = (1/(A N))
-    sum_k`` with ``A`` the unit-cell area and ``N = nk^2``."""
-    return partial(_hall_chunk, model=model, nk=nk, B=reciprocal_vectors(model), op=operator,
-                   b=b, c=c, ef=ef, temperature=float(temperature), degen_tol=degen_tol,
-                   weight=1.0 / (area * nk * nk), method=method)
+    ef = check_real("ef", ef).reshape(-1)
+    if ef.size == 0:
+        raise ConventionError("ef is empty: give at least one Fermi energy")
+    check_positive("temperature", temperature, allow_zero=True)
+    check_positive("degen_tol", degen_tol, allow_zero=True)
+    for name, v in (("b", b), ("c", c)):
+        if check_integer(name, v, minimum=0) > 1:
+            raise ConventionError(f"{name} must be 0 (x) or 1 (y) for a 2D model, got {v}")
+    hall_grid(model, 2)  # a 2D lattice model (message before the nk check, as always)
+    nk = check_integer("nk", nk, minimum=NK_MIN, even=True)
+    integrand = HallIntegrand(ef, nk, temperature=temperature, operator=operator, b=b, c=c,
+                              degen_tol=degen_tol, method=method)
+    return model, ef, nk, integrand, hall_grid(model, nk)
 
 
 def hall_time_estimate(model, ef, *, nk: int, temperature: float = 0.0, operator="charge",
                        method: str = "auto", workers: int = 1, sample: int = 2048) -> float:
     """Estimated wall time (seconds) of :func:`hall_conductivity` with the same arguments.
 
-    Times the k-chunk integrand of the same call on the first ``sample`` k-points of the
-    ``nk x nk`` grid (best of two runs, so one-off set-up is not counted) and scales it
-    linearly to ``nk^2`` k-points shared by ``workers`` processes (every k-point costs the
-    same). It leaves out the chunk bookkeeping, the reduce, the process start-up (~1 s) and
-    counts perfect parallel speed-up (measured 1.8-2.05x on 2 cores, docs/performance.md):
-    a lower bound, measured at 0.65-0.75 of the real time for the Haldane model at
-    nk = 480 and 960 on one worker.
+    Times the k-chunk function of the same call on the first ``sample`` k-points of the
+    ``nk x nk`` grid (:func:`lrtheory.response.ksum.ksum_time_estimate`: best of two runs,
+    scaled linearly to ``nk^2`` k-points shared by ``workers`` processes). It leaves out the
+    chunk bookkeeping, the reduce, the process start-up (~1 s) and counts perfect parallel
+    speed-up (measured 1.8-2.05x on 2 cores, docs/performance.md): a lower bound, measured
+    at 0.65-0.75 of the real time for the Haldane model at nk = 480 and 960 on one worker.
     """
-    import time
-
-    ef = check_real("ef", ef).reshape(-1)
-    nk = check_integer("nk", nk, minimum=NK_MIN, even=True)
-    _, _, area = bz_grid(model, 2)
-    m = int(min(max(1, int(sample)), nk * nk))
-    func = _hall_integrand(model, ef, nk, area, temperature=temperature, operator=operator,
-                           b=0, c=1, degen_tol=DEGEN_TOL, method=method)
-    best = float("inf")
-    for _ in range(2):
-        t0 = time.perf_counter()
-        func(np.array([0, m]))
-        best = min(best, time.perf_counter() - t0)
-    return best * (nk * nk / m) / max(1, int(workers))
+    model, ef, nk, integrand, grid = _setup(model, ef, nk, temperature, operator, 0, 1,
+                                            DEGEN_TOL, method, "hall_time_estimate")
+    return ksum_time_estimate(integrand, model, grid, workers=workers, sample=sample)
 
 
 def hall_conductivity(model, ef, *, nk: int = 120, temperature: float = 0.0, operator="charge",
@@ -434,6 +378,10 @@ def hall_conductivity(model, ef, *, nk: int = 120, temperature: float = 0.0, ope
         ``"orbital"``: orbital Hall conductivity (units ``e * [m]/hbar``, ``[m] = e a^2 t0/hbar``).
     b, c : int
         Current and field directions.
+    chunk_size, workers, progress, scheduler
+        See :func:`lrtheory.response.ksum.ksum`.
+    degen_tol : float
+        Bands closer than this (t0) count as degenerate.
     method : ``"auto"`` or ``"sum-over-states"``
         ``auto`` uses the closed-form two-band curvature where it applies (two orbitals,
         ``O`` = 1 or charge; no diagonalization), else the sum over states of Eq. S24;
@@ -442,36 +390,18 @@ def hall_conductivity(model, ef, *, nk: int = 120, temperature: float = 0.0, ope
     Returns
     -------
     HallCurve
+        A :class:`~lrtheory.result.Result` (``sigma``, ``band_chern``, their ``nk/2``
+        values and differences).
     """
-    if method not in METHODS:
-        raise LrtheoryError(f"method must be one of {METHODS}, got {method!r}")
-    ef = check_real("ef", ef).reshape(-1)
-    if ef.size == 0:
-        raise ConventionError("ef is empty: give at least one Fermi energy")
-    check_positive("temperature", temperature, allow_zero=True)
-    check_positive("degen_tol", degen_tol, allow_zero=True)
-    for name, v in (("b", b), ("c", c)):
-        if check_integer(name, v, minimum=0) > 1:
-            raise ConventionError(f"{name} must be 0 (x) or 1 (y) for a 2D model, got {v}")
-    _, _, area = bz_grid(model, 2)  # validates the model; the grid itself is never stored
-    nk = check_integer("nk", nk, minimum=NK_MIN, even=True)
-    n_total = nk * nk
+    model, ef, nk, integrand, grid = _setup(model, ef, nk, temperature, operator, b, c,
+                                            degen_tol, method, "hall_conductivity")
     cs = (check_integer("chunk_size", chunk_size) if chunk_size is not None
           else auto_chunk_size(model.n_orbitals, arrays=16))
     _check_memory(model.n_orbitals, nk, ef.size, cs, resolve_workers(workers),
                   float(temperature))
-    # the map runs over (start, stop) index ranges: each worker builds its own k-points
-    starts = np.arange(0, n_total, cs)
-    bounds = np.stack([starts, np.minimum(starts + cs, n_total)], -1)
-    func = _hall_integrand(model, ef, nk, area, temperature=temperature, operator=operator,
-                           b=b, c=c, degen_tol=degen_tol, method=method)
-    out = kmap_reduce(func, bounds, chunk_size=1, workers=workers, progress=progress,
-                      desc="Hall", scheduler=scheduler)
-    # band sums: Chern number C_n = (1/2pi) int Omega_n d^2k = 2 pi * (1/(2pi)^2) int
-    # charge: Omega^q = q Omega, so the band sums / q are the Chern numbers (as for O = 1)
-    scale = 2 * np.pi / (ELECTRON_CHARGE if operator == "charge" else 1.0)
-    return HallCurve(ef, out["full"], out["half"], int(nk), float(temperature),
-                     str(operator), b, c, scale * out["band"], scale * out["band_half"])
+    res = ksum(integrand, model, grid, workers=workers, scheduler=scheduler, chunk_size=cs,
+               progress=progress)
+    return _build(HallCurve, {f: getattr(res, f) for f in Result.__dataclass_fields__})
 
 
 def chern_numbers(model, nk: int = 120, *, tol: float = CHERN_TOL, strict: bool = True,

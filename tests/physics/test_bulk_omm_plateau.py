@@ -10,7 +10,7 @@ import sympy as sp
 
 from lrtheory.bands.eigensystem import Eigensystem
 from lrtheory.models.haldane import haldane
-from lrtheory.response.bulk_omm import band_omm, omm_matrix
+from lrtheory.response.bulk_omm import band_omm, bulk_omm_matrix
 from lrtheory.response.hall import hall_conductivity
 
 
@@ -47,7 +47,7 @@ def test_omm_matrix_hermitian_covariant(rng):
     m = haldane(t2=0.1, delta=0.3)
     k = rng.uniform(-3, 3, size=(40, 2))
     eig = Eigensystem.compute(m, k)
-    M = omm_matrix(eig)
+    M = bulk_omm_matrix(eig)
     np.testing.assert_allclose(M, np.conj(np.swapaxes(M, -1, -2)), atol=1e-12)
     np.testing.assert_allclose(band_omm(eig), band_omm(eig.randomize_gauge(rng)), rtol=1e-9)
     # two bands with k-independent d_0 (phi = pi/2: d_0 = 2 t2 cos(phi) sum cos = 0):
@@ -59,13 +59,13 @@ def test_two_band_omm_off_diagonal_is_the_d0_gradient_term(rng):
     """m_{-+} = (iq/2)(v^y_{-+} d_x d0 - v^x_{-+} d_y d0)/(e_- - e_+) (docs/bulk.md): non-zero
     for the Haldane model at phi = 0.7, where d_0 = 2 t2 cos(phi) sum_l cos(k.l) depends on k;
     grad d_0 from central differences of Tr H/2 (step 1e-5: error ~1e-10 relative), an
-    independent route to the velocity elements used by omm_matrix."""
+    independent route to the velocity elements used by bulk_omm_matrix."""
     from lrtheory.conventions import ELECTRON_CHARGE as q
 
     m = haldane(t2=0.1, phi=0.7, delta=0.3)
     k = rng.uniform(-3, 3, size=(40, 2))
     eig = Eigensystem.compute(m, k)
-    M = omm_matrix(eig)
+    M = bulk_omm_matrix(eig)
     h = 1e-5
 
     def d0(kk):
