@@ -26,13 +26,11 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from lrtheory.errors import ModelError, ShapeError, check_finite
+from lrtheory.models.bonds import MAX_ENERGY_SCALE, BondTable, _check_energy_scale, group_bonds
 from lrtheory.models.protocol import BlochModel, Ribbon, RibbonCut
 from lrtheory.models.time_reversal import TimeReversal
 
 __all__ = ["TightBindingModel", "TightBindingRibbon", "Hopping", "BondTable"]
-
-_ROUND = 9  # decimals used to group equal bond displacements
-
 
 @dataclass(frozen=True)
 class Hopping:
@@ -61,78 +59,6 @@ def _as_hoppings(hoppings: Iterable, dim: int) -> list[Hopping]:
             raise ModelError(f"hopping #{n}: amplitude {h.t!r} is not finite")
         out.append(h)
     return out
-
-
-#: largest accepted bound on ||H(k)|| and ||dH/dk|| (t0, t0 a): products of two such numbers
-#: (v^2 in curvatures, H^2 inside eigh) must stay finite in double precision (max ~1.8e308)
-MAX_ENERGY_SCALE = 1e150
-
-
-def _check_energy_scale(hops, onsite, lat, pos) -> float:
-    """Refuse amplitudes whose size makes H(k) or products of it overflow (e.g. t = 1e308:
-    NumPy overflow warnings and NaN bands instead of an answer). Returns the Gershgorin
-    bound ``max_i (|eps_i| + sum_j |t_ij|)`` on every eigenvalue of every H(k) (t0)."""
-    n = len(onsite)
-    if n == 0:
-        return 0.0
-    row = np.abs(np.asarray(onsite, complex)).astype(float)
-    longest = 1.0
-    if hops:
-        I = np.array([h.i for h in hops])
-        J = np.array([h.j for h in hops])
-        A = np.abs(np.array([h.t for h in hops], complex))
-        R = np.array([h.R for h in hops], float).reshape(len(hops), -1)
-        d = R @ lat + pos[J] - pos[I]
-        longest = max(1.0, float(np.max(np.linalg.norm(d, axis=1))))
-        with np.errstate(over="ignore", invalid="ignore"):
-            np.add.at(row, I, A)
-            np.add.at(row, J, A)
-    with np.errstate(over="ignore", invalid="ignore"):
-        scale = float(np.max(row)) * longest
-    if not np.isfinite(scale) or scale > MAX_ENERGY_SCALE:
-        raise ModelError(
-            f"hopping and on-site magnitudes make ||H(k)|| (or ||dH/dk||) up to {scale:.3g}, "
-            f"above the limit {MAX_ENERGY_SCALE:.0e} (t0) at which H, its square or v^2 "
-            "overflow double precision: rescale the energies")
-    return float(np.max(row))
-
-
-@dataclass(frozen=True, eq=False)
-class BondTable:
-    r"""The bonds of a :class:`TightBindingModel` as sparse triplets (read-only arrays).
-
-    ``H(k) = sum_m exp(i k.d_m) H_m`` with ``H_m[row, col] += amplitude`` for every entry of
-    group ``m = group[e]`` (repeated positions add up), on-site terms in the group ``d = 0``.
-
-    Attributes
-    ----------
-    displacements : (m, d_space) ndarray
-        Distinct Cartesian bond displacements ``d_m = R.A + r_j - r_i`` (a), sorted.
-    group, row, col : (E,) int ndarrays
-        Group, row ``i`` and column ``j`` of each entry (both orientations of every bond).
-    amplitude : (E,) complex ndarray
-        The entry's amplitude (t0).
-    n_orbitals : int
-        Size of ``H``.
-    """
-
-    displacements: np.ndarray
-    group: np.ndarray
-    row: np.ndarray
-    col: np.ndarray
-    amplitude: np.ndarray
-    n_orbitals: int
-
-    def __post_init__(self):
-        for name in ("displacements", "group", "row", "col", "amplitude"):
-            getattr(self, name).setflags(write=False)
-
-    def matrices(self) -> np.ndarray:
-        """The dense bond matrices ``H_m``, (m, n, n) (t0; for analysis of small models)."""
-        n = self.n_orbitals
-        Hm = np.zeros((len(self.displacements), n, n), complex)
-        np.add.at(Hm, (self.group, self.row, self.col), self.amplitude)
-        return Hm
 
 
 @dataclass(frozen=True, eq=False)
@@ -228,43 +154,8 @@ class TightBindingModel(BlochModel):
         return self.positions.shape[0]
 
     def _group_bonds(self):
-        """Group terms by Cartesian displacement d = R.A + r_j - r_i (projected on the
-        periodic directions) as sparse triplets: ``(D (m, d_space), g, i, j, t)`` with term
-        ``t`` at ``[i, j]`` of group ``g`` (repeated positions add up). Storage is O(number of
-        hoppings), not O(m n^2): wide ribbons keep a few n terms per group."""
-        n = self.n_orbitals
-        lat = self.lattice_vectors
-        index: dict[tuple, int] = {}
-        exact: list[np.ndarray] = []
-        G: list[int] = []
-        I: list[int] = []
-        J: list[int] = []
-        T: list[complex] = []
-
-        def group(d):
-            key = tuple(np.round(d, _ROUND) + 0.0)
-            if key not in index:
-                index[key] = len(exact)
-                exact.append(np.asarray(d, float))
-            return index[key]
-
-        for h in self.hoppings:
-            d = np.asarray(h.R, float) @ lat + self.positions[h.j] - self.positions[h.i]
-            G += [group(d), group(-d)]
-            I += [h.i, h.j]
-            J += [h.j, h.i]
-            T += [complex(h.t), complex(np.conj(h.t))]
-        g0 = group(np.zeros(lat.shape[1]))
-        G += [g0] * n
-        I += list(range(n))
-        J += list(range(n))
-        T += list(self.onsite.astype(complex))
-        keys = sorted(index)  # deterministic group order
-        remap = np.empty(len(keys), int)
-        remap[[index[k] for k in keys]] = np.arange(len(keys))
-        D = np.array([exact[index[k]] for k in keys], float).reshape(len(keys), lat.shape[1])
-        return (D, remap[np.asarray(G, int)], np.asarray(I, int), np.asarray(J, int),
-                np.asarray(T, complex))
+        """Sparse bond triplets ``(D, G, I, J, T)`` (see :func:`lrtheory.models.bonds.group_bonds`)."""
+        return group_bonds(self.hoppings, self.onsite, self.lattice_vectors, self.positions)
 
     @property
     def bond_table(self) -> BondTable:
