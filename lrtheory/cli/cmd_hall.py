@@ -55,7 +55,8 @@ def add_parser(sub):
 
 
 def _first_gap(model, nk):
-    from lrtheory.response.hall import bz_grid, eigensystem
+    from lrtheory.response.hall import bz_grid
+    from lrtheory.response.kspace import eigensystem
 
     k, _, _ = bz_grid(model, min(max(8, nk // 4), 256))  # bounded memory
     e = eigensystem(model, k).energies
@@ -71,7 +72,8 @@ def _check_run_time(args, model, ef_all) -> None:
     """Refuse, before the k-sum, a run longer than ``--max-hours`` (one line with the
     estimate and the largest nk that fits); small grids are not timed."""
     from lrtheory.errors import ResourceError, check_positive
-    from lrtheory.response.hall import NK_MIN, hall_time_estimate
+    from lrtheory.response.hall import hall_time_estimate
+    from lrtheory.response.ksum import NK_MIN
 
     limit = check_positive("--max-hours", args.max_hours) * 3600.0
     if args.nk < 1024:  # < 1e6 k-points: seconds at most for the models lrtheory reads

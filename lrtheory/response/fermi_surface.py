@@ -16,26 +16,28 @@ non-degenerate bands it is ``O_nn v^c_nn``.
 
 Two evaluations:
 
-* ``T > 0``: Fermi-function derivative on a quadrature (uniform BZ grid for lattice
-  models, :meth:`ContinuumModel.polar_grid` for continuum models);
+* ``T > 0``: Fermi-function derivative on the k-sum driver (:func:`lrtheory.response.ksum.ksum`;
+  uniform BZ grid for lattice models, polar quadrature for continuum models:
+  :func:`lrtheory.response.ksum.response_grid`), integrand :class:`FermiSurfaceDensity`;
 * ``T = 0`` (continuum models): exact Fermi lines from
   :meth:`ContinuumModel.fermi_crossings` (no smearing).
 """
 from __future__ import annotations
 
-from functools import partial
-
 import numpy as np
 
 from lrtheory.bands.eigensystem import Eigensystem
 from lrtheory.conventions import DEGEN_TOL
-from lrtheory.errors import ConventionError, check_integer, check_positive, check_real_scalar
+from lrtheory.errors import check_positive, check_real_scalar
 from lrtheory.kernels.occupation import fermi_derivative
-from lrtheory.parallel.executor import kmap_reduce
+from lrtheory.models.protocol import ContinuumModel, ensure_model
 from lrtheory.response.berry import band_operator
-from lrtheory.response.hall import NK_MIN, KIntegral, bz_grid, eigensystem
+from lrtheory.response.ksum import Integrand, chunk_weights, ksum, response_grid
+from lrtheory.response.kspace import eigensystem
+from lrtheory.result import KIntegral
 
-__all__ = ["fermi_surface_density", "block_trace_product", "fermi_surface_continuum", "quadrature"]
+__all__ = ["fermi_surface_density", "FermiSurfaceDensity", "block_trace_product",
+           "fermi_surface_continuum", "quadrature"]
 
 
 def block_trace_product(eig, O: np.ndarray) -> np.ndarray:
@@ -47,39 +49,44 @@ def block_trace_product(eig, O: np.ndarray) -> np.ndarray:
 
 
 def quadrature(model, *, nk=None, k_max=None, n_r=400, n_theta=64):
-    """k points with two weight columns: ``(N, dim + 2)`` = [k, w_full, w_half].
+    """k points with two weight columns, whole: ``(N, dim + 2)`` = [k, w_full, w_half].
 
-    ``sum w g(k) ~ int d^2k/(2pi)^2 g``. Lattice models: uniform ``nk x nk`` BZ grid, the
-    half column weights the ``nk/2`` sub-grid. Continuum models: polar grid of radius
-    ``k_max`` (``n_r`` x ``n_theta``), the half column a separate ``n_r/2 x n_theta/2`` grid.
-    Returns ``(kw, nk_label)``.
+    ``sum w g(k) ~ int d^2k/(2pi)^2 g`` on the grid of
+    :func:`lrtheory.response.ksum.response_grid` (lattice: ``nk x nk`` BZ grid, the half
+    column weights the ``nk/2`` sub-grid; continuum: polar grid of radius ``k_max`` plus the
+    ``n_r/2 x n_theta/2`` grid). Returns ``(kw, label)`` with ``label`` = ``nk`` or ``n_r``.
     """
-    if getattr(model, "lattice_vectors", None) is None:
-        if k_max is None:
-            raise ConventionError("continuum models need k_max (radius of the polar grid)")
-        check_positive("k_max", k_max)
-        n_r = check_integer("n_r", n_r, minimum=2)
-        n_theta = check_integer("n_theta", n_theta, minimum=2)
-        k, w = model.polar_grid(k_max, n_r, n_theta)
-        k2, w2 = model.polar_grid(k_max, max(2, n_r // 2), max(2, n_theta // 2))
-        kw = np.concatenate([np.c_[k, w, 0 * w], np.c_[k2, 0 * w2, w2]])
-        return kw, int(n_r)
-    if nk is None:
-        raise ConventionError("lattice models need nk (linear BZ grid size)")
-    nk = check_integer("nk", nk, minimum=NK_MIN, even=True)  # the half column needs nk/2
-    k, half, area = bz_grid(model, nk)
-    w = np.full(len(k), 1.0 / (area * len(k)))
-    return np.c_[k, w, 4 * w * half], int(nk)
+    grid, nk = response_grid(model, nk=nk, k_max=k_max, n_r=n_r, n_theta=n_theta)
+    n = grid.n_points
+    w_full, w_sub = (chunk_weights(grid, 0, n, sub).point for sub in (False, True))
+    return np.c_[grid.points(0, n), w_full, w_sub], int(n_r if nk is None else nk)
 
 
-def _fs_chunk(kw, *, model, op, mu, temperature, degen_tol):
-    k, w = kw[:, :-2], kw[:, -2:]
-    eig = eigensystem(model, k, degen_tol)
-    O = band_operator(eig, op, model)
-    g = block_trace_product(eig, O)  # (Nk, d, n)
-    fp = fermi_derivative(eig.energies, mu, temperature)  # (Nk, n)
-    val = np.einsum("kan,kn->ka", g, fp)
-    return {"full": val.T @ w[:, 0], "half": val.T @ w[:, 1]}
+class FermiSurfaceDensity(Integrand):
+    r"""Eq. (28) / (S14), sign corrected: ``chi_{O, r_c} = tau sum_n int d^2k/(2pi)^2
+    f'(e_nk) Re Tr_{D(n)}[O v^c]`` at ``T > 0``, shape (dim,). Units ``[O] hbar/(t0 a)``
+    per ``a^2`` (times ``tau`` in hbar/t0): ``delta <O>/area = e chi . E``. Fermi surface;
+    nonzero only for a TR-odd ``O`` in a TR-invariant model (parity depends on ``O``)."""
+
+    name = "fermi_surface_density"
+    kind = "surface"
+
+    def __init__(self, op, mu, *, tau, temperature, degen_tol=DEGEN_TOL):
+        self.op, self.mu, self.tau = op, float(mu), float(tau)
+        self.temperature, self.degen_tol = float(temperature), degen_tol
+        self.units = {"value": "[O] e tau / (hbar a^2) per field unit"}
+
+    def __call__(self, k, model):
+        eig = eigensystem(model, k, self.degen_tol)
+        g = block_trace_product(eig, band_operator(eig, self.op, model))  # (Nk, d, n)
+        fp = fermi_derivative(eig.energies, self.mu, self.temperature)  # (Nk, n)
+        return {"value": np.einsum("kan,kn->ka", g, fp)}
+
+    def finish(self, total, grid):
+        return {"value": self.tau * total["value"]}
+
+    def settings(self):
+        return {"temperature": self.temperature, "mu": self.mu, "tau": self.tau}
 
 
 def fermi_surface_density(model, op, mu: float, *, tau: float, temperature: float,
@@ -98,25 +105,28 @@ def fermi_surface_density(model, op, mu: float, *, tau: float, temperature: floa
         ``>> T/v_F``).
     op : operator spec (:func:`lrtheory.response.berry.band_operator`)
     mu, temperature : float
-        Chemical potential and ``T > 0`` (for ``T = 0`` on continuum models see
+        Chemical potential and ``T > 0`` (t0; for ``T = 0`` on continuum models see
         :func:`fermi_surface_continuum`).
     tau : float
         Relaxation time (hbar/t0), common to all sheets.
+    chunk_size, workers : see :func:`lrtheory.response.ksum.ksum`
+    degen_tol : float
+        Bands closer than this (t0) count as degenerate.
 
     Returns
     -------
     KIntegral
-        ``value`` (dim,), ``change_on_doubling`` from the half-density grid.
+        ``value`` (dim,), ``change_on_doubling`` from the half-density grid; ``nk`` the BZ
+        grid size, None on a polar grid (``settings`` has ``k_max``, ``n_r``, ``n_theta``).
     """
+    model = ensure_model(model, where="fermi_surface_density")
     check_positive("tau", tau)
     mu = check_real_scalar("mu", mu)
     T = check_positive("temperature", temperature)
-    kw, nk_label = quadrature(model, nk=nk, k_max=k_max, n_r=n_r, n_theta=n_theta)
-    func = partial(_fs_chunk, model=model, op=op, mu=float(mu), temperature=T,
-                   degen_tol=degen_tol)
-    out = kmap_reduce(func, kw, chunk_size=chunk_size, workers=workers)
-    return KIntegral(tau * out["full"], int(nk_label), tau * (out["full"] - out["half"]),
-                     {"temperature": T, "mu": float(mu), "tau": float(tau)})
+    grid, nk = response_grid(model, nk=nk, k_max=k_max, n_r=n_r, n_theta=n_theta)
+    res = ksum(FermiSurfaceDensity(op, mu, tau=tau, temperature=T, degen_tol=degen_tol),
+               model, grid, chunk_size=chunk_size, workers=workers)
+    return KIntegral.from_result(res, nk=nk)
 
 
 def fermi_surface_continuum(model, op, mu: float, *, tau: float, k_max: float,
@@ -124,7 +134,26 @@ def fermi_surface_continuum(model, op, mu: float, *, tau: float, k_max: float,
                             degen_tol: float = DEGEN_TOL) -> KIntegral:
     r"""Eq. (28) (sign corrected) at ``T = 0`` on the exact Fermi lines of a continuum model:
     ``chi_c = -tau sum_n int d^2k/(2pi)^2 delta(e_n - mu) Re Tr_D[O v^c]``, shape (2,).
-    ``change_on_doubling`` compares with ``n_theta/2`` angles."""
+
+    Parameters
+    ----------
+    model : ContinuumModel
+    op : operator spec (:func:`lrtheory.response.berry.band_operator`)
+    mu : float
+        Fermi energy (t0).
+    tau : float
+        Relaxation time (hbar/t0).
+    k_max, n_theta, n_r
+        Radius (1/a) and resolution of the Fermi-line search
+        (:meth:`ContinuumModel.fermi_crossings`).
+
+    Returns
+    -------
+    KIntegral
+        ``value`` (2,); ``change_on_doubling`` compares with ``n_theta/2`` angles; ``nk``
+        None (a line integral; ``settings`` has ``n_theta``, ``n_r``, ``k_max``).
+    """
+    model = ensure_model(model, ContinuumModel, where="fermi_surface_continuum")
     check_positive("tau", tau)
     mu = check_real_scalar("mu", mu)
     vals = []
@@ -135,5 +164,8 @@ def fermi_surface_continuum(model, op, mu: float, *, tau: float, k_max: float,
         g = block_trace_product(eig, O)  # (M, d, n)
         gb = g[np.arange(len(kc)), :, band]  # (M, d)
         vals.append(-tau * (w @ gb))
-    return KIntegral(vals[0], int(n_theta), vals[0] - vals[1],
-                     {"temperature": 0.0, "mu": float(mu), "tau": float(tau)})
+    return KIntegral(vals[0], None, vals[0] - vals[1],
+                     {"temperature": 0.0, "mu": float(mu), "tau": float(tau),
+                      "grid": "fermi lines", "k_max": k_max, "n_theta": int(n_theta),
+                      "n_r": int(n_r)}, quantity="fermi_surface_density",
+                     model={"name": model.name, "params": dict(model.params)})

@@ -64,7 +64,7 @@ from lrtheory.result import KIntegral, Result, _build, register_view
 # generic helpers, re-exported here under their old import path
 from lrtheory.response.berry import (METHODS, bands_and_curvature, is_number_operator,
                                      uses_two_band_closed_form)
-from lrtheory.response.ksum import Integrand, ksum, ksum_time_estimate
+from lrtheory.response.ksum import NK_MIN, Integrand, ksum, ksum_time_estimate
 from lrtheory.response.kspace import (PER_CHUNK_BYTES as _PER_CHUNK_BYTES, available_memory,
                                       eigensystem, ksum_memory_estimate, occupied_sums)
 
@@ -88,9 +88,6 @@ __all__ = [
     "uses_two_band_closed_form",
 ]
 
-#: smallest linear grid of the Hall k-sum (even): nk/2 = 4 is the coarsest sub-grid that
-#: samples more than the 4 time-reversal-invariant momenta
-NK_MIN = 8
 #: default tolerance on |C - round(C)| for a Chern number to count as converged
 CHERN_TOL = 1e-3
 

@@ -13,11 +13,12 @@ for ``O = 1`` or charge the tensor is antisymmetric and only ``b < c`` is comput
 general operator (spin Hall: ``operator="spin_z"`` on a model with a ``spin`` attribute, or
 an (n, n) matrix) every ``(b, c)`` is computed.
 
-k grid: ``n1 x n2 x n3`` uniform grid of the first BZ cell, built chunk by chunk inside the
-workers (memory flat in Nk); one eigensystem per chunk serves every component and every
-``E_F`` (two-band models with ``O`` = 1 or charge need none: closed-form curvature,
-:mod:`lrtheory.kernels.two_band`); the sum runs through :func:`lrtheory.parallel.kmap_reduce`
-(serial, processes or Dask).
+k grid: ``n1 x n2 x n3`` :class:`~lrtheory.models.lattice.UniformGrid` of the first BZ cell
+on the k-sum driver (:func:`lrtheory.response.ksum.ksum`: chunks built inside the workers,
+memory flat in Nk; serial, processes or Dask); one eigensystem per chunk serves every
+component and every ``E_F`` (two-band models with ``O`` = 1 or charge need none:
+closed-form curvature, :mod:`lrtheory.kernels.two_band`). With every ``n_a`` even the
+``n/2`` sub-grid of the same pass gives ``change_on_doubling``.
 
 Not covered: the orbital Hall conductivity in 3D (``operator="orbital"`` is the 2D ``m_z``
 of :mod:`lrtheory.response.bulk_omm`) and the off-diagonal position elements of Wannier
@@ -25,31 +26,40 @@ interpolation (see :mod:`lrtheory.models.wannier90`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import partial
-
 import numpy as np
 
 from lrtheory.conventions import DEGEN_TOL, E2_OVER_H, ELECTRON_CHARGE
-from lrtheory.errors import (LrtheoryError, check_integer, check_positive,
-                             check_real)
-from lrtheory.parallel.executor import auto_chunk_size, kmap_reduce
-from lrtheory.response.berry import generalized_berry_curvature
+from lrtheory.errors import LrtheoryError, check_integer, check_positive, check_real
 from lrtheory.kernels.two_band import two_band_bands_and_curvature
-from lrtheory.models.protocol import hamiltonian_and_velocity
-from lrtheory.response.hall import METHODS, eigensystem, occupied_sums, uses_two_band_closed_form
+from lrtheory.models.lattice import UniformGrid
+from lrtheory.models.protocol import ensure_model, hamiltonian_and_velocity
+from lrtheory.response.berry import (METHODS, generalized_berry_curvature, is_number_operator,
+                                     uses_two_band_closed_form)
+from lrtheory.response.ksum import Integrand, ksum
+from lrtheory.response.kspace import eigensystem, occupied_sums
+from lrtheory.result import Result, _build, register_view
 
-__all__ = ["HallTensor", "hall_tensor", "bz_grid_nd", "grid_points"]
+__all__ = ["HallTensor", "HallTensorIntegrand", "hall_tensor", "bz_grid_nd", "grid_points"]
 
 
-@dataclass(frozen=True)
-class HallTensor:
-    """``sigma[i_EF, b, c]`` (units: [O] e/hbar per length**(d-2)), on grid ``nk``."""
+class HallTensor(Result):
+    """``sigma[i_EF, b, c]`` (units: [O] e/hbar per length**(d-2)), on grid ``nk``
+    (a :class:`~lrtheory.result.Result`: ``values["sigma"]``, ``coords["ef"]``; with every
+    ``n_a`` even, ``error["sigma"]`` the change from the ``n/2`` grid)."""
 
-    ef: np.ndarray
-    sigma: np.ndarray
-    nk: tuple
-    operator: str
+    def __init__(self, ef, sigma, nk, operator, **fields_):
+        Result.__init__(self, "hall_tensor", {"sigma": sigma}, coords={"ef": ef},
+                        settings={"nk": tuple(nk), "operator": str(operator)}, **fields_)
+
+    ef = property(lambda self: self.coords["ef"], doc="Fermi energies, (n_EF,).")
+    sigma = property(lambda self: self.values["sigma"], doc="sigma[i_EF, b, c].")
+    nk = property(lambda self: tuple(self.settings["nk"]), doc="Grid points per direction.")
+    operator = property(lambda self: self.settings["operator"], doc="Operator spec (text).")
+
+    @property
+    def change_on_doubling(self) -> np.ndarray | None:
+        """``sigma(n) - sigma(n/2)`` (None when some ``n_a`` is odd: no nested sub-grid)."""
+        return self.error.get("sigma")
 
     @property
     def sigma_e2h(self) -> np.ndarray:
@@ -57,46 +67,92 @@ class HallTensor:
         return self.sigma / E2_OVER_H
 
 
+register_view("hall_tensor", HallTensor)
+
+
 def bz_grid_nd(model, nk) -> tuple[np.ndarray, float]:
-    """Uniform grid of Cartesian k (N, d) over the first BZ cell and the cell volume."""
-    lat = np.atleast_2d(np.asarray(model.lattice_vectors, float))
-    d = lat.shape[0]
-    if lat.shape != (d, d):
-        raise LrtheoryError(f"a bulk model is needed (square lattice matrix), got {lat.shape}")
-    ns = np.broadcast_to(np.atleast_1d(np.asarray(nk, int)), (d,))
-    for v in ns:
-        check_positive("number of k-points per direction", v)
-    axes = [np.arange(m) / m for m in ns]
-    frac = np.stack(np.meshgrid(*axes, indexing="ij"), -1).reshape(-1, d)
-    B = 2 * np.pi * np.linalg.inv(lat).T
-    return frac @ B, abs(np.linalg.det(lat))
+    """Uniform grid of Cartesian k (N, d) over the first BZ cell (whole) and the cell volume
+    (:class:`~lrtheory.models.lattice.UniformGrid`, one matrix product per point)."""
+    grid = _grid(model, nk)
+    return grid.points(), grid.cell_volume
 
 
 def grid_points(bounds, nk: tuple, B: np.ndarray) -> np.ndarray:
     """Cartesian k of flat indices ``start <= i < stop`` of the grid of :func:`bz_grid_nd`
     (same order), built inside the worker: memory flat in the number of k-points."""
     start, stop = (int(x) for x in np.asarray(bounds).reshape(-1)[:2])
-    idx = np.unravel_index(np.arange(start, stop), nk)
-    frac = np.stack([i / m for i, m in zip(idx, nk)], -1)
-    return frac @ B
+    return UniformGrid(B, tuple(nk), product="matmul").points(start, stop)
 
 
-def _chunk(bounds, *, model, nk, B, op, pairs, ef, temperature, degen_tol, weight,
-           method="auto"):
-    k = grid_points(bounds, nk, B)
-    out = np.empty((len(pairs), len(ef)))
-    if method == "auto" and uses_two_band_closed_form(model, op):
-        H, dH = hamiltonian_and_velocity(model, k)
-        for p, (b, c) in enumerate(pairs):
-            e, om = two_band_bands_and_curvature(H, dH[:, b], dH[:, c], degen_tol)
-            om = ELECTRON_CHARGE * om if op == "charge" else om
-            out[p] = occupied_sums(e, om, ef, temperature) * weight
-        return out
-    eig = eigensystem(model, k, degen_tol)
-    for p, (b, c) in enumerate(pairs):
-        om = generalized_berry_curvature(eig, op, b=b, c=c, model=model)
-        out[p] = occupied_sums(eig.energies, om, ef, temperature) * weight
-    return out
+def _grid(model, nk) -> UniformGrid:
+    lat = model.lattice_vectors
+    shape = np.shape(np.atleast_2d(lat)) if lat is not None else None
+    if lat is None or shape[0] != shape[1]:
+        raise LrtheoryError(f"a bulk model is needed (square lattice matrix), got "
+                            f"{'no lattice (continuum model)' if lat is None else shape}")
+    d = shape[0]
+    ns = tuple(int(x) for x in np.broadcast_to(np.atleast_1d(np.asarray(nk, int)), (d,)))
+    for v in ns:
+        check_positive("number of k-points per direction", v)
+    return UniformGrid.from_lattice(lat, ns, product="matmul")
+
+
+def _antisymmetric(operator) -> bool:
+    """``O = 1`` or charge: ``sigma_bc = -sigma_cb``, only ``b < c`` is computed."""
+    return is_number_operator(operator) or (isinstance(operator, str) and operator == "charge")
+
+
+class HallTensorIntegrand(Integrand):
+    r"""All components ``sigma^O_bc(E_F)`` of Eq. (S23) in d dimensions on one chunk:
+    ``sum_k w_k sum_n f(e_nk - E_F) Omega^O_{n,bc}(k)`` (``e [O]/hbar`` per length**(d-2);
+    curvature Eq. S24). Fermi sea; TR-odd for ``O = 1`` or charge."""
+
+    name = "hall_tensor"
+    kind = "sea"
+
+    def __init__(self, ef, pairs, *, operator=None, temperature=0.0, degen_tol=DEGEN_TOL,
+                 method="auto"):
+        self.ef, self.pairs, self.operator = ef, list(pairs), operator
+        self.temperature, self.degen_tol, self.method = float(temperature), degen_tol, method
+        self.anti = _antisymmetric(operator)
+        self.tr_parity = -1 if self.anti else None
+        self.units = {"sigma": "e [O]/hbar per length**(d-2)"}
+
+    def __call__(self, k, model):
+        if self.method == "auto" and uses_two_band_closed_form(model, self.operator):
+            H, dH = hamiltonian_and_velocity(model, k)
+            out = []
+            for b, c in self.pairs:
+                e, om = two_band_bands_and_curvature(H, dH[:, b], dH[:, c], self.degen_tol)
+                out.append((e, ELECTRON_CHARGE * om if self.operator == "charge" else om))
+            return out
+        eig = eigensystem(model, k, self.degen_tol)
+        return [(eig.energies, generalized_berry_curvature(eig, self.operator, b=b, c=c,
+                                                           model=model))
+                for b, c in self.pairs]
+
+    def reduce(self, state, weights):
+        out = np.empty((len(self.pairs), len(self.ef)))
+        for p, (e, om) in enumerate(state):
+            out[p] = occupied_sums(weights.select(e), weights.select(om), self.ef,
+                                   self.temperature) * weights.factor
+        return {"pairs": out}
+
+    def finish(self, total, grid):
+        d = grid.dim
+        sigma = np.zeros((len(self.ef), d, d))
+        for p, (b, c) in enumerate(self.pairs):
+            sigma[:, b, c] = total["pairs"][p]
+            if self.anti:
+                sigma[:, c, b] = -total["pairs"][p]
+        return {"sigma": sigma}
+
+    def coords(self):
+        return {"ef": self.ef}
+
+    def settings(self):
+        return {"operator": str(self.operator), "temperature": self.temperature,
+                "method": self.method}
 
 
 def hall_tensor(model, ef, *, nk=40, temperature: float = 0.0, operator=None,
@@ -108,14 +164,25 @@ def hall_tensor(model, ef, *, nk=40, temperature: float = 0.0, operator=None,
     Parameters
     ----------
     model : BlochModel with a square lattice matrix (bulk)
-    ef : float or (n_EF,) array, Fermi energies (energy units of the model)
-    nk : int or d ints, grid size per reciprocal direction
-    temperature : float, ``T >= 0`` (k_B = 1)
+    ef : float or (n_EF,) array
+        Fermi energies (energy units of the model, t0).
+    nk : int or d ints
+        Grid size per reciprocal direction (all even: ``change_on_doubling`` too).
+    temperature : float
+        ``T >= 0`` (t0, k_B = 1).
     operator : None (number current), "charge" (electrical AHC), "spin_x|y|z", (n, n) array
-    workers, scheduler, chunk_size, progress : see :func:`lrtheory.parallel.kmap_reduce`
+    workers, scheduler, chunk_size, progress : see :func:`lrtheory.response.ksum.ksum`
+    degen_tol : float
+        Bands closer than this (t0) count as degenerate.
     method : "auto" (closed-form two-band curvature where it applies, no ``eigh``) or
         "sum-over-states" (see :func:`lrtheory.response.hall.hall_conductivity`)
+
+    Returns
+    -------
+    HallTensor
+        ``sigma`` (n_EF, d, d) in ``e [O]/hbar`` per length**(d-2) (charge: e^2/hbar).
     """
+    model = ensure_model(model, where="hall_tensor")
     if method not in METHODS:
         raise LrtheoryError(f"method must be one of {METHODS}, got {method!r}")
     ef = check_real("ef", ef).reshape(-1)
@@ -124,27 +191,13 @@ def hall_tensor(model, ef, *, nk=40, temperature: float = 0.0, operator=None,
     nk_items = list(nk) if isinstance(nk, (tuple, list, np.ndarray)) else [nk]
     nk = tuple(check_integer("nk", v, minimum=1) for v in nk_items)
     check_positive("temperature", temperature, allow_zero=True)
-    _, vol = bz_grid_nd(model, 1)  # validates the lattice; the grid is built per chunk
-    lat = np.atleast_2d(np.asarray(model.lattice_vectors, float))
-    d = lat.shape[0]
-    ns = tuple(int(x) for x in np.broadcast_to(np.atleast_1d(np.asarray(nk, int)), (d,)))
-    for v in ns:
-        check_positive("number of k-points per direction", v)
-    n_total = int(np.prod(ns))
-    anti = operator is None or (isinstance(operator, str) and operator in ("number", "charge"))
-    pairs = [(b, c) for b in range(d) for c in range(d) if (b < c if anti else True)]
-    func = partial(_chunk, model=model, nk=ns, B=2 * np.pi * np.linalg.inv(lat).T,
-                   op=operator, pairs=pairs, ef=ef, temperature=float(temperature),
-                   degen_tol=degen_tol, weight=1.0 / (vol * n_total), method=method)
-    cs = chunk_size or auto_chunk_size(model.n_orbitals, arrays=16)
-    # the map runs over (start, stop) index ranges: each worker builds its own k-points
-    starts = np.arange(0, n_total, cs)
-    bounds = np.stack([starts, np.minimum(starts + cs, n_total)], -1)
-    out = kmap_reduce(func, bounds, chunk_size=1, workers=workers, scheduler=scheduler,
-                      progress=progress, desc="Hall tensor")
-    sigma = np.zeros((len(ef), d, d))
-    for p, (b, c) in enumerate(pairs):
-        sigma[:, b, c] = out[p]
-        if anti:
-            sigma[:, c, b] = -out[p]
-    return HallTensor(ef, sigma, ns, str(operator))
+    grid = _grid(model, nk)
+    anti = _antisymmetric(operator)
+    pairs = [(b, c) for b in range(grid.dim) for c in range(grid.dim) if (b < c if anti else True)]
+    integrand = HallTensorIntegrand(ef, pairs, operator=operator, temperature=temperature,
+                                    degen_tol=degen_tol, method=method)
+    res = ksum(integrand, model, grid, workers=workers, scheduler=scheduler,
+               chunk_size=chunk_size, progress=progress)
+    kw = {f: getattr(res, f) for f in Result.__dataclass_fields__}
+    kw["settings"] = {**res.settings, "nk": grid.shape}
+    return _build(HallTensor, kw)

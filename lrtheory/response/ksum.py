@@ -37,17 +37,21 @@ from typing import Any
 
 import numpy as np
 
-from lrtheory.errors import ConventionError, ShapeError, check_finite, check_integer
+from lrtheory.errors import (ConventionError, ShapeError, check_finite, check_integer,
+                             check_positive)
 from lrtheory.models.lattice import UniformGrid, polar_grid
 from lrtheory.models.protocol import ensure_model
 from lrtheory.parallel.executor import auto_chunk_size, kmap_reduce
 from lrtheory.result import Result
 
 __all__ = ["Integrand", "Weights", "QuadratureGrid", "ksum", "ksum_time_estimate",
-           "point_weight", "SUB"]
+           "point_weight", "chunk_weights", "response_grid", "NK_MIN", "SUB"]
 
 #: key suffix of the sub-grid partial sums in the chunk results
 SUB = "@sub"
+#: smallest linear BZ grid with an error estimate (even): nk/2 = 4 is the coarsest sub-grid
+#: that samples more than the 4 time-reversal-invariant momenta of a 2D lattice
+NK_MIN = 8
 _KINDS = ("sea", "surface", "both")
 
 
@@ -202,6 +206,25 @@ class QuadratureGrid:
         return f"QuadratureGrid(n_points={self.n_points}, {self.label})"
 
 
+def response_grid(model, *, nk=None, k_max=None, n_r: int = 400, n_theta: int = 64,
+                  product: str = "matmul"):
+    """The k grid of a 2D bulk response: the ``nk x nk`` BZ grid of a lattice model (``nk``
+    even, ``>= NK_MIN``), or the polar quadrature of radius ``k_max`` (1/a) with ``n_r x
+    n_theta`` points of a continuum model (``lattice_vectors is None``, no BZ).
+
+    Returns ``(grid, nk)``: a :class:`UniformGrid` and ``nk``, or a :class:`QuadratureGrid`
+    and None."""
+    if model.lattice_vectors is None:
+        if k_max is None:
+            raise ConventionError("continuum models need k_max (radius of the polar grid)")
+        check_positive("k_max", k_max)
+        return QuadratureGrid.polar(k_max, n_r, n_theta), None
+    if nk is None:
+        raise ConventionError("lattice models need nk (linear BZ grid size)")
+    nk = check_integer("nk", nk, minimum=NK_MIN, even=True)  # the sub-grid needs nk/2
+    return UniformGrid.from_lattice(model.lattice_vectors, (nk, nk), product=product), nk
+
+
 def point_weight(grid: UniformGrid) -> float:
     """Weight of one point of a uniform grid, ``1 / (V_cell n_1 ... n_d)`` (1/a^d), products
     taken left to right (``int d^dk/(2 pi)^d = (1/(V_cell N)) sum_k``)."""
@@ -214,7 +237,10 @@ def _has_subgrid(grid) -> bool:
     return grid.has_subgrid
 
 
-def _weights(grid, start: int, stop: int, sub: bool) -> Weights:
+def chunk_weights(grid, start: int, stop: int, sub: bool) -> Weights:
+    """The :class:`Weights` of points ``start..stop`` of ``grid``: the full grid, or with
+    ``sub`` the sub-grid (uniform: mask of the ``n/2`` points, weight ``2^d w``;
+    quadrature: the second weight column)."""
     m = stop - start
     if isinstance(grid, UniformGrid):
         w = point_weight(grid)
@@ -228,9 +254,9 @@ def _ksum_chunk(bounds, *, integrand: Integrand, model, grid, subgrid: bool) -> 
     """One chunk: points built here, one evaluation, full (and sub-grid) partial sums."""
     start, stop = (int(x) for x in np.asarray(bounds).reshape(-1)[:2])
     state = integrand(grid.points(start, stop), model)
-    out = integrand.reduce(state, _weights(grid, start, stop, False))
+    out = integrand.reduce(state, chunk_weights(grid, start, stop, False))
     if subgrid:
-        sub = integrand.reduce(state, _weights(grid, start, stop, True))
+        sub = integrand.reduce(state, chunk_weights(grid, start, stop, True))
         out.update({name + SUB: v for name, v in sub.items()})
     return out
 

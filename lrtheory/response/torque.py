@@ -16,23 +16,36 @@ intraband (Drude, relaxation-time) part ``tau sum f' Tr_D[O v^c]`` and an interb
 ``sum_{n != m} (f_n - f_m)/(e_n - e_m + i eta) O_nm A^c_mn``. With ``tau = 1/eta`` (one
 broadening for both, the clean limit) the intraband part of ``T_bar`` is
 ``e sum f' Tr_D[O v]`` for every ``eta``: the external torque of Eq. (43)/(44).
+
+Each response is a small :class:`~lrtheory.response.ksum.Integrand` (:class:`DensityResponse`,
+:class:`ExternalTorque`, :class:`ExternalTorqueSea`, :class:`ProperCurrent`) on the k-sum
+driver (:func:`lrtheory.response.ksum.ksum`; grid: :func:`~lrtheory.response.ksum.response_grid`,
+the BZ grid of a lattice model or the polar quadrature of a continuum model). Results are
+:class:`~lrtheory.result.KIntegral` views of the driver's Result (error: sub-grid estimate).
+The bulk net torque is :func:`bulk_net_torque` (``net_torque`` is its deprecated name; the
+finite-system one is :func:`lrtheory.finite.response.net_torque`).
 """
 from __future__ import annotations
 
-from functools import partial
+import warnings
 
 import numpy as np
 
 from lrtheory.conventions import DEGEN_TOL, E_CHARGE
 from lrtheory.errors import check_integer, check_positive, check_real_scalar
 from lrtheory.kernels.occupation import fermi, fermi_derivative
-from lrtheory.parallel.executor import kmap_reduce
+from lrtheory.models.protocol import ensure_model
 from lrtheory.response.berry import band_operator
-from lrtheory.response.fermi_surface import block_trace_product, quadrature
-from lrtheory.response.hall import KIntegral, eigensystem
+from lrtheory.response.fermi_surface import block_trace_product
+from lrtheory.response.ksum import Integrand, ksum, response_grid
+from lrtheory.response.kspace import eigensystem
+from lrtheory.result import KIntegral
 
-__all__ = ["net_torque", "external_torque", "external_torque_sea", "proper_current",
-           "density_response"]
+__all__ = ["bulk_net_torque", "external_torque", "external_torque_sea", "proper_current",
+           "density_response", "DensityResponse", "ExternalTorque", "ExternalTorqueSea",
+           "ProperCurrent", "net_torque"]
+
+_UNIT = "e [O] t0 / a^2 per field unit"
 
 
 def _interband(eig, O, mu, T, eta):
@@ -51,97 +64,179 @@ def _interband(eig, O, mu, T, eta):
     return np.einsum("knm,knm,kcmn->kc", L, O, A)
 
 
-def _chunk(kw, *, model, op, mu, T, eta, tau, degen_tol, what):
-    d = kw.shape[1] - 2
-    k, w = kw[:, :d], kw[:, d:]
-    eig = eigensystem(model, k, degen_tol)
-    O = band_operator(eig, op, model)
-    fp = fermi_derivative(eig.energies, mu, T)
-    if what == "density":
-        val = tau * np.einsum("kcn,kn->kc", block_trace_product(eig, O), fp)
-        val = val + np.real(_interband(eig, O, mu, T, eta))
-    elif what == "external":
-        val = E_CHARGE * np.einsum("kcn,kn->kc", block_trace_product(eig, O), fp)
-    elif what == "sea":
-        # -e sum_n f_n d_c O_nn with d_c O_nn from the sum rule (block traced)
-        e = eig.energies
-        dd = e[:, :, None] - e[:, None, :]
-        deg = eig.degenerate()
-        inv = np.where(deg, 0.0, 1.0 / np.where(deg, 1.0, dd))  # 1/(e_n - e_m)
-        dO = 2 * np.real(np.einsum("kcnm,kmn,knm->kcn", eig.velocity, O, inv))
-        val = -E_CHARGE * np.einsum("kcn,kn->kc", dO, fermi(e, mu, T))
-    elif what == "proper":
-        # J[a, c] = e sum_n f'_n v^c_nn d^a_n,  d^a_n = sum_{m not in D(n)} Re(O_nm A^a_mn)
-        e = eig.energies
-        dd = e[:, :, None] - e[:, None, :]
-        deg = eig.degenerate()
-        inv = np.where(deg, 0.0, 1.0 / np.where(deg, 1.0, dd))  # [n, m] = 1/(e_n - e_m)
+def _inverse_gaps(eig):
+    """[n, m] = 1/(e_n - e_m), zero inside degenerate blocks."""
+    e = eig.energies
+    dd = e[:, :, None] - e[:, None, :]
+    deg = eig.degenerate()
+    return np.where(deg, 0.0, 1.0 / np.where(deg, 1.0, dd))
+
+
+class _BandIntegrand(Integrand):
+    """Shared set-up of the torque integrands: one eigensystem, the operator in the band
+    basis and ``f'`` per chunk; subclasses define :meth:`_value` ``(Nk, ...)``."""
+
+    units = {"value": _UNIT}
+
+    def __init__(self, op, mu, *, temperature, eta=1.0, tau=1.0, degen_tol=DEGEN_TOL):
+        self.op, self.mu, self.temperature = op, float(mu), float(temperature)
+        self.eta, self.tau, self.degen_tol = float(eta), float(tau), degen_tol
+
+    def __call__(self, k, model):
+        eig = eigensystem(model, k, self.degen_tol)
+        O = band_operator(eig, self.op, model)
+        fp = fermi_derivative(eig.energies, self.mu, self.temperature)
+        return {"value": self._value(eig, O, fp)}
+
+    def settings(self):
+        return {"temperature": self.temperature, "mu": self.mu, "eta": self.eta,
+                "tau": self.tau}
+
+
+class DensityResponse(_BandIntegrand):
+    r"""``chi_{O, r_c}(omega = 0, eta)`` (dim,): intraband ``tau sum f' Tr_D[O v^c]`` plus
+    the interband Lindhard sum ``sum_{n != m} (f_n - f_m)/(e_n - e_m + i eta) O_nm A^c_mn``
+    (Eqs. 20-32 for a Bloch model); ``delta<O>/area = e chi . E`` (units ``[O] a / t0`` per
+    a^2). Both Fermi sea and surface; TR parity depends on ``O``."""
+
+    name = "density_response"
+    kind = "both"
+
+    def _value(self, eig, O, fp):
+        val = self.tau * np.einsum("kcn,kn->kc", block_trace_product(eig, O), fp)
+        return val + np.real(_interband(eig, O, self.mu, self.temperature, self.eta))
+
+
+class ExternalTorque(_BandIntegrand):
+    r"""External torque, Eq. (43) with the derived sign: ``e sum_n f'(e_n) Tr_D[O v]``
+    (dim,) (``e [O] t0`` per a^2 per field unit). Fermi surface."""
+
+    name = "external_torque"
+    kind = "surface"
+
+    def _value(self, eig, O, fp):
+        return E_CHARGE * np.einsum("kcn,kn->kc", block_trace_product(eig, O), fp)
+
+
+class ExternalTorqueSea(_BandIntegrand):
+    r"""External torque from the projected operator, Eqs. (44), (S33)-(S34):
+    ``-e sum_n f_n d_c O_nn`` with ``d_c O_nn = 2 Re sum_{m not in D(n)} v_nm O_mn /
+    (e_n - e_m)`` (sum rule; k-independent ``O``). Fermi sea."""
+
+    name = "external_torque_sea"
+    kind = "sea"
+
+    def _value(self, eig, O, fp):
+        dO = 2 * np.real(np.einsum("kcnm,kmn,knm->kcn", eig.velocity, O, _inverse_gaps(eig)))
+        return -E_CHARGE * np.einsum("kcn,kn->kc", dO,
+                                     fermi(eig.energies, self.mu, self.temperature))
+
+
+class ProperCurrent(_BandIntegrand):
+    r"""Proper-current response, Eq. (51)/(S36) in our reading: ``J[a, c] = e sum_n
+    f'_n v^c_nn d^a_n`` with the dipole ``d^a_n = sum_{m not in D(n)} Re(O_nm A^a_mn)``
+    (dim, dim). Fermi surface."""
+
+    name = "proper_current"
+    kind = "surface"
+
+    def _value(self, eig, O, fp):
         # A^a_mn = i v^a_mn / (e_n - e_m)  -> at [n, m] of the product O_nm A_mn
-        Aa = 1j * np.swapaxes(eig.velocity, -1, -2) * inv[:, None]
+        Aa = 1j * np.swapaxes(eig.velocity, -1, -2) * _inverse_gaps(eig)[:, None]
         dip = np.real(np.einsum("knm,kanm->kan", O, Aa))
         vdiag = np.real(np.einsum("kcnn->kcn", eig.velocity))
-        val = E_CHARGE * np.einsum("kan,kcn,kn->kac", dip, vdiag, fp)
-    else:  # pragma: no cover
-        raise ValueError(what)
-    return {"full": np.tensordot(w[:, 0], val, 1), "half": np.tensordot(w[:, 1], val, 1)}
+        return E_CHARGE * np.einsum("kan,kcn,kn->kac", dip, vdiag, fp)
 
 
-def _run(model, op, mu, what, *, temperature, eta=1.0, tau=1.0, nk=None, k_max=None,
-         n_r=400, n_theta=64, chunk_size=4096, workers=1, degen_tol=DEGEN_TOL, scale=1.0):
+def _run(integrand_class, model, op, mu, *, temperature, eta=1.0, tau=1.0, nk=None,
+         k_max=None, n_r=400, n_theta=64, chunk_size=4096, workers=1, degen_tol=DEGEN_TOL):
+    model = ensure_model(model, where=integrand_class.name)
     T = check_positive("temperature", temperature)
     mu = check_real_scalar("mu", mu)
     check_positive("eta", eta)
     check_positive("tau", tau)
     check_positive("degen_tol", degen_tol, allow_zero=True)
     check_integer("chunk_size", chunk_size)
-    kw, label = quadrature(model, nk=nk, k_max=k_max, n_r=n_r, n_theta=n_theta)
-    func = partial(_chunk, model=model, op=op, mu=float(mu), T=T, eta=float(eta),
-                   tau=float(tau), degen_tol=degen_tol, what=what)
-    out = kmap_reduce(func, kw, chunk_size=chunk_size, workers=workers)
-    return KIntegral(scale * out["full"], label, scale * (out["full"] - out["half"]),
-                     {"temperature": T, "mu": float(mu), "eta": float(eta), "tau": float(tau)})
+    grid, nk = response_grid(model, nk=nk, k_max=k_max, n_r=n_r, n_theta=n_theta)
+    integrand = integrand_class(op, mu, temperature=T, eta=eta, tau=tau, degen_tol=degen_tol)
+    return KIntegral.from_result(ksum(integrand, model, grid, chunk_size=chunk_size,
+                                      workers=workers), nk=nk)
 
 
 def density_response(model, op, mu, *, eta: float, tau: float | None = None,
                      temperature: float, **quad) -> KIntegral:
-    r"""Total density response ``chi_{O, r_c}(omega = 0, eta)`` (dim,) of a Bloch model:
-    intraband ``tau sum f' Tr_D[O v^c]`` (``tau = 1/eta`` by default) plus the interband
-    Lindhard sum at finite ``eta``. ``delta<O>/area = e chi . E``. ``T > 0``."""
+    r"""Total density response ``chi_{O, r_c}(omega = 0, eta)`` (dim,) of a Bloch model
+    (:class:`DensityResponse`): intraband ``tau sum f' Tr_D[O v^c]`` (``tau = 1/eta`` by
+    default) plus the interband Lindhard sum at finite ``eta``. ``delta<O>/area = e chi . E``.
+
+    Parameters
+    ----------
+    model : BlochModel (lattice: ``nk=``; continuum: ``k_max=``, ``n_r=``, ``n_theta=``)
+    op : operator spec (:func:`lrtheory.response.berry.band_operator`)
+    mu : float
+        Chemical potential (t0).
+    eta, tau : float
+        Broadening (t0) and relaxation time (hbar/t0; default ``1/eta``).
+    temperature : float
+        ``T > 0`` (t0).
+    **quad
+        Grid (``nk`` or ``k_max, n_r, n_theta``), ``chunk_size``, ``workers``, ``degen_tol``.
+
+    Returns
+    -------
+    KIntegral
+        ``value`` (dim,), sub-grid ``change_on_doubling``.
+    """
     check_positive("eta", eta)
     tau = 1.0 / eta if tau is None else check_positive("tau", tau)
-    return _run(model, op, mu, "density", temperature=temperature, eta=eta, tau=tau, **quad)
+    return _run(DensityResponse, model, op, mu, temperature=temperature, eta=eta, tau=tau,
+                **quad)
+
+
+def bulk_net_torque(model, op, mu, *, eta: float, tau: float | None = None,
+                    temperature: float, **quad) -> KIntegral:
+    r"""Net torque per area of a Bloch model at finite ``eta``, Eq. (41) before the
+    ``eta -> 0`` limit: ``T_bar = e eta chi_{O, r}(eta) . E`` (exact; module docstring),
+    (dim,) in ``e [O] t0`` per a^2 per field unit. With TR and a TR-odd ``O`` this is
+    Eq. (41)/(42): ``eta`` times the Fermi-surface density response. Parameters as
+    :func:`density_response`."""
+    chi = density_response(model, op, mu, eta=eta, tau=tau, temperature=temperature, **quad)
+    return KIntegral.from_result(chi, scale=E_CHARGE * eta, nk=chi.nk)
 
 
 def net_torque(model, op, mu, *, eta: float, tau: float | None = None, temperature: float,
                **quad) -> KIntegral:
-    r"""Net torque per area at finite ``eta``, Eq. (41) before the ``eta -> 0`` limit:
-    ``T_bar = e eta chi_{O, r}(eta) . E`` (exact; see module docstring). With TR and a
-    TR-odd ``O`` this is Eq. (41)/(42): ``eta`` times the Fermi-surface density response."""
-    chi = density_response(model, op, mu, eta=eta, tau=tau, temperature=temperature, **quad)
-    return KIntegral(E_CHARGE * eta * chi.value, chi.nk, E_CHARGE * eta * chi.change_on_doubling,
-                     chi.info)
+    """Deprecated name of :func:`bulk_net_torque` (the finite system's is
+    :func:`lrtheory.finite.response.net_torque`)."""
+    warnings.warn("lrtheory.response.torque.net_torque is deprecated: use bulk_net_torque "
+                  "(the finite system's is lrtheory.finite.response.net_torque)",
+                  DeprecationWarning, stacklevel=2)
+    return bulk_net_torque(model, op, mu, eta=eta, tau=tau, temperature=temperature, **quad)
 
 
 def external_torque(model, op, mu, *, temperature: float, **quad) -> KIntegral:
-    r"""External torque, Eq. (43) with the derived sign:
+    r"""External torque, Eq. (43) with the derived sign (:class:`ExternalTorque`):
     ``T_ext = e sum_n int f'(e_n) Tr_D[O v] . E = -e N(e_F) <Re O v>_FS . E``
-    (= ``T_bar/(eta tau)`` in the relaxation-time limit)."""
-    return _run(model, op, mu, "external", temperature=temperature, **quad)
+    (= ``T_bar/(eta tau)`` in the relaxation-time limit), (dim,) in ``e [O] t0`` per a^2.
+    Parameters as :func:`density_response` (no ``eta``/``tau``)."""
+    return _run(ExternalTorque, model, op, mu, temperature=temperature, **quad)
 
 
 def external_torque_sea(model, op, mu, *, temperature: float, **quad) -> KIntegral:
-    r"""External torque from the projected-operator form, Eqs. (44), (S33)-(S34):
-    ``T_ext = -e sum_n int f_n d_k O_nn . E`` with ``d_k O_nn = 2 Re sum_{m not in D(n)}
-    v_nm O_mn / (e_n - e_m)`` (sum rule, no finite differences; k-independent operators
-    only: orbital-basis matrices or spin). Equal to :func:`external_torque` by parts."""
+    r"""External torque from the projected-operator form, Eqs. (44), (S33)-(S34)
+    (:class:`ExternalTorqueSea`): ``T_ext = -e sum_n int f_n d_k O_nn . E`` with
+    ``d_k O_nn = 2 Re sum_{m not in D(n)} v_nm O_mn / (e_n - e_m)`` (sum rule, no finite
+    differences; k-independent operators only: orbital-basis matrices or spin). Equal to
+    :func:`external_torque` by parts. Parameters as :func:`external_torque`."""
     if isinstance(op, str) and op == "orbital" or callable(op):
         raise NotImplementedError(
             "the sum-rule derivative needs a k-independent operator; use external_torque")
-    return _run(model, op, mu, "sea", temperature=temperature, **quad)
+    return _run(ExternalTorqueSea, model, op, mu, temperature=temperature, **quad)
 
 
 def proper_current(model, op, mu, *, temperature: float, **quad) -> KIntegral:
-    r"""Proper-current response, Eq. (51)/(S36) in our reading: ``J[a, c]`` (dim, dim) with
+    r"""Proper-current response, Eq. (51)/(S36) in our reading (:class:`ProperCurrent`):
+    ``J[a, c]`` (dim, dim) with
 
     .. math:: \bar{\mathcal J}_{O,a} = e\sum_n\int f'(\epsilon_n) v^c_{nn}\, d^a_n\, E_c,
               \qquad d^a_n = \sum_{m\notin D(n)}\mathrm{Re}(O_{nm}A^a_{mn}).
@@ -151,6 +246,6 @@ def proper_current(model, op, mu, *, temperature: float, **quad) -> KIntegral:
     ``d^a_n``, gauge invariant and origin independent. The dropped intraband part adds
     ``R0 x`` (net torque) for an origin ``R0``: it is fixed only when the net torque
     vanishes, as the paper notes (Sec. II B). A Fermi-surface quantity: zero in a gapped
-    insulator at ``T -> 0``.
+    insulator at ``T -> 0``. Parameters as :func:`external_torque`.
     """
-    return _run(model, op, mu, "proper", temperature=temperature, **quad)
+    return _run(ProperCurrent, model, op, mu, temperature=temperature, **quad)

@@ -20,8 +20,16 @@ def _acc(res) -> dict:
             "params": params, "get_interband_omm": res.get("interband", "omm")}
 
 
+def _grid_label(r):
+    """``nk``; before issue #14 a continuum result's ``nk`` held its grid label (``n_r`` of
+    the polar grid, ``n_theta`` on Fermi lines), now None with the label in ``settings``."""
+    if r.nk is not None:
+        return r.nk
+    return r.settings["n_theta" if r.settings.get("grid") == "fermi lines" else "n_r"]
+
+
 def _kint(r) -> dict:
-    return {"value": r.value, "nk": r.nk, "change_on_doubling": r.change_on_doubling,
+    return {"value": r.value, "nk": _grid_label(r), "change_on_doubling": r.change_on_doubling,
             "error_estimate": r.error_estimate, "info": dict(r.info)}
 
 
@@ -86,7 +94,10 @@ def case_fermi_points():
 def case_paper_route():
     rib = _ribbon()
     f = A("paper_route_profiles")
-    return {"parallel": f(rib, 0.3, nk=NK), "random": f(rib, 0.3, nk=NK, gauge="random", seed=4),
+    # the random gauge is drawn per chunk (seeded by its first k): its interband part
+    # depends on the chunking (gauge-dependent printed Eq. 57), the intraband part does not
+    rand = f(rib, 0.3, nk=NK, gauge="random", seed=4)
+    return {"parallel": f(rib, 0.3, nk=NK), "random_intraband": rand["intraband"],
             "T": f(rib, 0.3, nk=NK, temperature=0.05)}
 
 

@@ -12,8 +12,8 @@ import numpy as np
 from lrtheory.models.continuum import RashbaGas
 from lrtheory.models.haldane import haldane
 from lrtheory.response.hall import hall_conductivity
-from lrtheory.response.torque import (external_torque, external_torque_sea, net_torque,
-                                      proper_current)
+from lrtheory.response.torque import bulk_net_torque as net_torque
+from lrtheory.response.torque import external_torque, external_torque_sea, proper_current
 
 Q = dict(k_max=3.0, n_r=500, n_theta=32)
 R = RashbaGas(m=1.0, alpha=0.3)
