@@ -18,40 +18,45 @@ from tests.golden.api import A
 from tests.golden.common import GAPPED, HALDANE, NK, W, bloch, kpts, thin  # noqa: F401
 
 
-def eig_outputs(model, k, *, ops=(), ribbon=False) -> dict:
+def eig_outputs(model, k) -> dict:
     """Band quantities of :class:`Eigensystem` that do not depend on the gauge."""
-    Eig = A("Eigensystem")
-    es = Eig.compute(model, k)
-    vdiag = np.real(np.einsum("kcnn->kcn", es.velocity))
-    out = {"energies": es.energies, "velocity_diag": vdiag,
-           "energy_differences": es.energy_differences(), "degenerate": es.degenerate(),
-           "inverse_gap_squared": es.inverse_gap_squared, "min_gap": es.min_gap(),
-           "abs_berry_connection": np.abs(es.berry_connection()),
-           "abs_velocity": np.abs(es.velocity),
-           "operator_sigma_z_diag": np.real(np.einsum(
-               "knn->kn", es.operator(np.diag(np.tile([1.0, -1.0], model.n_orbitals // 2)))))}
-    if ribbon:
-        Y = A("ribbon_position")(model, es)
-        out["ribbon_position_diag"] = np.real(np.einsum("knn->kn", Y))
-        out["abs_ribbon_position"] = np.abs(Y)
-        out["abs_ribbon_vy"] = np.abs(A("ribbon_vy")(es, Y))
-        out["state_centres"] = A("state_centres")(model, es)
-        out["omm_diagonal_parts"] = A("omm_diagonal_parts")(model, es, origin_y=0.3)
-        m = A("ribbon_omm_matrix")(model, es, origin=(0.2, -0.1))
-        out["omm_matrix_diag"] = np.real(np.einsum("knn->kn", m))
-        out["abs_omm_matrix"] = np.abs(m)
-        m57 = A("paper_omm_eq57")(model, es, np.zeros_like(es.energies))
-        out["paper_omm_eq57_diag"] = np.real(np.einsum("knn->kn", m57))
-        out["paper_omm_eq57_abs"] = np.abs(m57)
-        return out
-    out["berry_curvature"] = A("berry_curvature")(es)
-    out["bulk_berry_curvature"] = A("bulk_berry_curvature")(es)
-    out["bulk_omm"] = A("bulk_omm")(es)
-    out["band_omm"] = A("band_omm")(es)
-    out["band_omm_q2"] = A("band_omm")(es, charge=2.0, block_average=False)
+    es = A("Eigensystem").compute(model, k)
+    sz = np.diag(np.tile([1.0, -1.0], model.n_orbitals // 2))
+    return {"energies": es.energies, "n_bands": es.n_bands,
+            "velocity_diag": np.real(np.einsum("kcnn->kcn", es.velocity)),
+            "energy_differences": es.energy_differences(), "degenerate": es.degenerate(),
+            "has_degenerate_bands": es.has_degenerate_bands,
+            "inverse_gap_squared": es.inverse_gap_squared, "min_gap": es.min_gap(),
+            "abs_berry_connection": np.abs(es.berry_connection()),
+            "abs_velocity": np.abs(es.velocity),
+            "operator_sigma_z_diag": np.real(np.einsum("knn->kn", es.operator(sz)))}
+
+
+def ribbon_outputs(model, k) -> dict:
+    """Gauge-invariant ribbon band quantities (positions, centres, OMM diagonals)."""
+    es = A("Eigensystem").compute(model, k)
+    Y = A("ribbon_position")(model, es)
+    m = A("ribbon_omm_matrix")(model, es, origin=(0.2, -0.1))
+    m57 = A("paper_omm_eq57")(model, es, np.zeros_like(es.energies))
+    return {"ribbon_position_diag": np.real(np.einsum("knn->kn", Y)),
+            "abs_ribbon_position": np.abs(Y), "abs_ribbon_vy": np.abs(A("ribbon_vy")(es, Y)),
+            "state_centres": A("state_centres")(model, es),
+            "omm_diagonal_parts": A("omm_diagonal_parts")(model, es, origin_y=0.3),
+            "omm_matrix_diag": np.real(np.einsum("knn->kn", m)), "abs_omm_matrix": np.abs(m),
+            "paper_omm_eq57_diag": np.real(np.einsum("knn->kn", m57)),
+            "paper_omm_eq57_abs": np.abs(m57)}
+
+
+def curvature_outputs(model, k, ops=()) -> dict:
+    """Berry curvature, generalized curvature and OMM of non-degenerate bands."""
+    es = A("Eigensystem").compute(model, k)
     mm = A("bulk_omm_matrix")(es)
-    out["bulk_omm_matrix_diag"] = np.real(np.einsum("knn->kn", mm))
-    out["abs_bulk_omm_matrix"] = np.abs(mm)
+    out = {"berry_curvature": A("berry_curvature")(es),
+           "bulk_berry_curvature": A("bulk_berry_curvature")(es),
+           "bulk_omm": A("bulk_omm")(es), "band_omm": A("band_omm")(es),
+           "band_omm_q2": A("band_omm")(es, charge=2.0, block_average=False),
+           "bulk_omm_matrix_diag": np.real(np.einsum("knn->kn", mm)),
+           "abs_bulk_omm_matrix": np.abs(mm)}
     for name, op in ops:
         if not isinstance(op, np.ndarray):  # at 555daf3 a matrix op fails in op == "number"
             gbc = A("generalized_berry_curvature")
@@ -182,24 +187,36 @@ def case_kernels():
 
 
 # -- bands -----------------------------------------------------------------------------------
-def case_bands_haldane():
+HALDANE_OPS = (("number", None), ("charge", "charge"), ("orbital", "orbital"),
+               ("sigma_z", np.diag([1.0, -1.0])))
+SPIN_OPS = (("spin_x", "spin_x"), ("spin_y", "spin_y"), ("spin_z", "spin_z"))
+
+
+def case_bands_haldane_eig():
+    return eig_outputs(A("haldane")(**HALDANE), kpts(6, 2))
+
+
+def case_bands_haldane_curvature():
     m = A("haldane")(**HALDANE)
-    return {**eig_outputs(m, kpts(6, 2), ops=(("number", None), ("charge", "charge"),
-                                              ("orbital", "orbital"),
-                                              ("sigma_z", np.diag([1.0, -1.0])))),
+    return {**curvature_outputs(m, kpts(6, 2), HALDANE_OPS),
             "fhs_chern": A("fhs_chern")(m, 12, 1),
             "reciprocal_vectors": A("berry_reciprocal_vectors")(m)}
 
 
-def case_bands_rashba():
-    m = A("RashbaGas")(m=1.0, alpha=0.3)
-    return eig_outputs(m, kpts(5, 2, scale=1.5),
-                       ops=(("spin_x", "spin_x"), ("spin_y", "spin_y"), ("spin_z", "spin_z")))
+def case_bands_rashba_eig():
+    return eig_outputs(A("RashbaGas")(m=1.0, alpha=0.3), kpts(5, 2, scale=1.5))
 
 
-def case_bands_ribbon():
-    rib = A("haldane")(**HALDANE).ribbon(W)
-    return eig_outputs(rib, kpts(5, 1), ribbon=True)
+def case_bands_rashba_curvature():
+    return curvature_outputs(A("RashbaGas")(m=1.0, alpha=0.3), kpts(5, 2, scale=1.5), SPIN_OPS)
+
+
+def case_bands_ribbon_eig():
+    return eig_outputs(A("haldane")(**HALDANE).ribbon(W), kpts(5, 1))
+
+
+def case_bands_ribbon_omm():
+    return ribbon_outputs(A("haldane")(**HALDANE).ribbon(W), kpts(5, 1))
 
 
 from tests.golden.cases_response import RESPONSE_CASES  # noqa: E402
@@ -214,9 +231,12 @@ CASES = {
     "models/continuum": case_continuum_models,
     "models/random_models": case_random_models,
     "kernels": case_kernels,
-    "bands/haldane": case_bands_haldane,
-    "bands/rashba": case_bands_rashba,
-    "bands/ribbon": case_bands_ribbon,
+    "bands/haldane_eigensystem": case_bands_haldane_eig,
+    "bands/haldane_curvature": case_bands_haldane_curvature,
+    "bands/rashba_eigensystem": case_bands_rashba_eig,
+    "bands/rashba_curvature": case_bands_rashba_curvature,
+    "bands/ribbon_eigensystem": case_bands_ribbon_eig,
+    "bands/ribbon_omm": case_bands_ribbon_omm,
     **RESPONSE_CASES,
     **IO_CASES,
 }
