@@ -20,7 +20,7 @@ import numpy as np
 from lrtheory.conventions import DEGEN_TOL
 from lrtheory.errors import GaugeError, ModelError, ShapeError, check_finite
 from lrtheory.kernels.gauge import random_block_unitary
-from lrtheory.models.protocol import hamiltonian_and_velocity
+from lrtheory.models.protocol import ensure_model, hamiltonian_and_velocity
 
 __all__ = ["Eigensystem", "to_band_basis", "check_hamiltonian"]
 
@@ -97,6 +97,7 @@ class Eigensystem:
         -------
         Eigensystem
         """
+        ensure_model(model, where="Eigensystem.compute")
         k = check_finite("k", np.asarray(k, float))
         if k.ndim == 1:
             k = k[:, None] if model.dim == 1 else k[None, :]

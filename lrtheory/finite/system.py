@@ -23,7 +23,7 @@ from functools import cached_property
 
 import numpy as np
 
-from lrtheory.conventions import DEGEN_TOL, SYMMETRY_RTOL
+from lrtheory.conventions import DEGEN_TOL
 from lrtheory.errors import LrtheoryError, ModelError, ShapeError, SymmetryError, check_hermitian
 from lrtheory.kernels.gauge import random_block_unitary
 from lrtheory.models.time_reversal import TimeReversal  # the one TR value (re-exported)
@@ -35,9 +35,6 @@ __all__ = [
     "degenerate_groups",
     "random_gauge",
 ]
-
-#: Deprecated: the symmetry checks follow ``conventions.SYMMETRY_RTOL`` (one rule).
-SYMMETRY_ATOL = SYMMETRY_RTOL
 
 
 def degenerate_groups(energies, degen_tol: float = DEGEN_TOL) -> list[np.ndarray]:
