@@ -164,13 +164,6 @@ class TightBindingModel(BlochModel):
         D, G, I, J, T = (np.array(x) for x in self._coo)
         return BondTable(D, G, I, J, T, self.n_orbitals)
 
-    @property
-    def _bonds(self) -> tuple[np.ndarray, np.ndarray]:
-        """``(D (m, d_space), H_m (m, n, n))``: the dense bond matrices (use
-        :attr:`bond_table`)."""
-        table = self.bond_table
-        return table.displacements, table.matrices()
-
     def _cartesian_k(self, k) -> np.ndarray:
         """``k`` as Cartesian vectors (..., d_space) (1/a): a k given along the periodic
         direction(s) (..., dim) of an embedded model (a ribbon in the plane) is embedded."""
