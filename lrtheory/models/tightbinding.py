@@ -99,6 +99,16 @@ class TightBindingModel(BlochModel):
     name: str = "tight-binding model"
     params: dict = field(default_factory=dict)
 
+    def __new__(cls, *args, **kwargs):
+        # the old way to build a ribbon by hand: TightBindingModel(..., transverse_axis=y)
+        axis = kwargs.get("transverse_axis", args[5] if len(args) > 5 else None)
+        if cls is TightBindingModel and axis is not None:
+            warnings.warn("TightBindingModel(..., transverse_axis=...) is deprecated: build a "
+                          "TightBindingRibbon (or use model.ribbon(width)); returning a "
+                          "TightBindingRibbon", DeprecationWarning, stacklevel=2)
+            cls = TightBindingRibbon
+        return super().__new__(cls)
+
     def __post_init__(self):
         lat = np.atleast_2d(check_finite("lattice_vectors", np.asarray(self.lattice_vectors, float)))
         pos = np.atleast_2d(check_finite("positions", np.asarray(self.positions, float)))
@@ -137,10 +147,6 @@ class TightBindingModel(BlochModel):
         object.__setattr__(self, "hoppings", hops)
         object.__setattr__(self, "onsite", onsite.real.astype(float))
         object.__setattr__(self, "_coo", self._group_bonds())
-        if self.transverse_axis is not None and not isinstance(self, Ribbon):
-            warnings.warn("TightBindingModel(transverse_axis=...) is deprecated: build a "
-                          "TightBindingRibbon (or use model.ribbon(width))", DeprecationWarning,
-                          stacklevel=3)
         if tr is not None:
             tr.check(self, where=self.name)
 

@@ -150,10 +150,12 @@ def test_hand_made_ribbon():
         TightBindingRibbon([[1.0, 0.0]], [[0.0, 0.0]], [])
     with pytest.raises(ModelError, match="one periodic lattice vector"):
         TightBindingRibbon(np.eye(2), [[0.0, 0.0]], [], transverse_axis=[0.0, 1.0])
-    with warnings.catch_warnings(record=True) as w:
-        warnings.simplefilter("always")
-        TightBindingModel([[1.0, 0.0]], [[0.0, 0.0]], [], transverse_axis=[0.0, 1.0])
-    assert any(issubclass(x.category, DeprecationWarning) for x in w)
+    with pytest.warns(DeprecationWarning, match="TightBindingRibbon"):
+        old = TightBindingModel([[1.0, 0.0]], [[0.0, 0.0]], [], None, None, [0.0, 1.0])
+    assert type(old) is TightBindingRibbon and old.cut is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        assert type(TightBindingModel([[1.0, 0.0]], [[0.0, 0.0]], [])) is TightBindingModel
 
 
 def test_bond_table_rebuilds_h():
