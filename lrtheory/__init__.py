@@ -56,13 +56,20 @@ _GROUPS: dict[str, dict[str, str]] = {
     "bands": {
         "Eigensystem": "lrtheory.bands.eigensystem",
     },
+    # -- the one k-sum driver and the one result type (a response = one Integrand) ------------
+    "k-sum driver and results": {
+        "ksum": "lrtheory.response.ksum",
+        "Integrand": "lrtheory.response.ksum",
+        "response_grid": "lrtheory.response.ksum",
+        "Result": "lrtheory.result",
+        "KIntegral": "lrtheory.result",
+    },
     # -- responses of Bloch models and ribbons (each cites its paper equation) -----------------
     "responses": {
         "hall_conductivity": "lrtheory.response.hall",
         "chern_numbers": "lrtheory.response.hall",
         "HallCurve": "lrtheory.response.hall",
         "ChernNumbers": "lrtheory.response.hall",
-        "KIntegral": "lrtheory.response.hall",
         "hall_tensor": "lrtheory.response.hall3d",
         "HallTensor": "lrtheory.response.hall3d",
         "berry_curvature": "lrtheory.response.berry",
@@ -81,6 +88,7 @@ _GROUPS: dict[str, dict[str, str]] = {
         "find_fermi_points": "lrtheory.response.fermi_points",
         "fermi_point_profiles": "lrtheory.response.fermi_points",
         "paper_route_profiles": "lrtheory.response.ribbon_paper",
+        "carrier_density": "lrtheory.response.carrier_density",
     },
     # -- symmetry analysis of models and ribbons -----------------------------------------------
     "symmetry": {

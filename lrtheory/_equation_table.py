@@ -327,7 +327,9 @@ RECORDS: list[dict] = [
          statement="generalized Hall conductivity sigma^a_bc = e chi_{J_O, r}(0) = 2 sum f "
          "Re{[O * v] A}/(e_n - e_n') (S22's 1/2 unused)",
          kernels=("lrtheory.response.hall.hall_conductivity",
-                  "lrtheory.response.hall3d.hall_tensor"),
+                  "lrtheory.response.hall.HallIntegrand",
+                  "lrtheory.response.hall3d.hall_tensor",
+                  "lrtheory.response.hall3d.HallTensorIntegrand"),
          tests=(f"{_HALL}::test_S23_equals_direct_kubo_eq29",
                 f"{_HALL}::test_sigma_xy_quantized_minus_C",
                 f"{_DER}[s24]"), docs=(_BULK, _SYMB)),
