@@ -201,7 +201,7 @@ RECORDS: list[dict] = [
          derivations=("eq41",), findings=(2,),
          statement="net torque T = e eta chi_{O,r}(0).E exactly; with TR -> (e pi eta) sum "
          "(f_a - f_b) delta(e_a - e_b) Im{O r}.E (Eq. 41, right as printed)",
-         kernels=("lrtheory.finite.response.net_torque", "lrtheory.response.torque.net_torque",
+         kernels=("lrtheory.finite.response.net_torque", "lrtheory.response.torque.bulk_net_torque",
                   "lrtheory.response.torque.density_response"),
          tests=(f"{_CONS}::test_net_torque_is_eta_times_accumulation",
                 f"{_CONS}::test_net_torque_eq41_with_tr",
@@ -213,7 +213,7 @@ RECORDS: list[dict] = [
          statement="relaxation-time net torque and external torque T_ext = T/(eta tau) = "
          "-e N(e_F) <Re{O v}>_FS . E (printed with +)",
          kernels=("lrtheory.response.torque.external_torque [corrected]",
-                  "lrtheory.response.torque.net_torque"),
+                  "lrtheory.response.torque.bulk_net_torque"),
          tests=(f"{_TORQ}::test_external_torque_value_and_projected_form",
                 f"{_TORQ}::test_net_torque_over_eta_tau_tends_to_external_linearly"),
          docs=(_BULK,)),
@@ -338,7 +338,7 @@ RECORDS: list[dict] = [
          "e_n')^2 (O = 1: d_kx A^y - d_ky A^x)",
          kernels=("lrtheory.response.berry.generalized_berry_curvature",
                   "lrtheory.response.berry.berry_curvature",
-                  "lrtheory.response.hall.bands_and_curvature",
+                  "lrtheory.response.berry.bands_and_curvature",
                   "lrtheory.kernels.two_band.two_band_bands_and_curvature",
                   "lrtheory.kernels.two_band.two_band_orbital_hall_curvature"),
          tests=(f"{_HALL}::test_chern_integer_and_fhs",

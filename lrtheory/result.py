@@ -148,13 +148,28 @@ class Result:
         return self._rebuild(status=status, settings={**self.settings, "tol": float(tol)})
 
     def _rebuild(self, **changes) -> "Result":
-        kw = {f.name: getattr(self, f.name) for f in fields(Result)}
-        kw.update(changes)
-        return _build(type(self), kw)
+        return type(self).from_fields(**{**self.fields(), **changes})
+
+    def fields(self) -> dict:
+        """The Result fields as a dict (``Result(**r.fields())`` is a copy)."""
+        return {f.name: getattr(self, f.name) for f in fields(Result)}
+
+    @classmethod
+    def from_fields(cls, **kw) -> "Result":
+        """An instance of ``cls`` from the :class:`Result` fields (a subclass's own
+        constructor, with its old positional signature, is not called)."""
+        obj = object.__new__(cls)
+        Result.__init__(obj, **kw)
+        return obj
+
+    @classmethod
+    def cast(cls, result: "Result") -> "Result":
+        """``result`` (any Result) seen as ``cls``: same fields, e.g. ``HallCurve.cast(r)``."""
+        return cls.from_fields(**result.fields())
 
     def as_result(self) -> "Result":
         """The plain :class:`Result` of this (sub)class: same fields, base type."""
-        return _build(Result, {f.name: getattr(self, f.name) for f in fields(Result)})
+        return Result.cast(self)
 
     def __repr__(self) -> str:
         shapes = {k: tuple(np.shape(v)) for k, v in self.values.items()}
@@ -177,7 +192,7 @@ class Result:
 
         kw = load_result_record(path)
         target = _VIEWS.get(kw.get("quantity"), Result) if cls is Result else cls
-        return _build(target, kw)
+        return target.from_fields(**kw)
 
     def to_xarray(self):
         """An ``xarray.Dataset`` of the values (xarray is optional, never required).
@@ -201,14 +216,6 @@ class Result:
             data[name] = xr.Variable(dims, arr, attrs={"units": self.units.get(name, "")})
         return xr.Dataset(data, coords=coords,
                           attrs={"quantity": self.quantity, "status": self.status})
-
-
-def _build(cls: type, kw: dict) -> Result:
-    """An instance of ``cls`` (Result or a subclass) from the Result fields ``kw``, without
-    calling the subclass's own constructor."""
-    obj = object.__new__(cls)
-    Result.__init__(obj, **kw)
-    return obj
 
 
 def register_view(quantity: str, cls: type) -> None:
@@ -273,11 +280,11 @@ class KIntegral(Result):
                     nk=None) -> "KIntegral":
         """The KIntegral view of ``result[name]`` (times ``scale``; error likewise), with
         ``nk`` the linear BZ grid size (None on a quadrature)."""
-        kw = {f.name: getattr(result, f.name) for f in fields(Result)}
+        kw = result.fields()
         val, err = result.values[name], result.error.get(name)
         kw["values"] = {"value": scale * val if scale != 1.0 else val}
         kw["error"] = {} if err is None else {"value": scale * err if scale != 1.0 else err}
         kw["subgrid"] = {}
         kw["units"] = {"value": result.units.get(name, "")}
         kw["settings"] = {"nk": nk, **{k: v for k, v in result.settings.items() if k != "nk"}}
-        return _build(cls, kw)
+        return cls.from_fields(**kw)

@@ -31,7 +31,7 @@ from lrtheory.errors import LrtheoryError, ModelError, ShapeError
 from lrtheory.kernels.two_band import (two_band_bands_and_curvature,
                                        two_band_orbital_hall_curvature)
 from lrtheory.models import lattice
-from lrtheory.models.protocol import hamiltonian_and_velocity
+from lrtheory.models.protocol import ensure_model, hamiltonian_and_velocity
 from lrtheory.response.bulk_omm import bulk_omm_matrix, block_average_diagonal
 from lrtheory.response.kspace import eigensystem
 
@@ -187,6 +187,7 @@ def fhs_chern(model, nk: int, n_occ: int) -> float:
     Boundary links use the atomic-position convention ``u(k + G) = diag(exp(-i G.r_mu)) u(k)``
     (paper Eq. S48). Exact integer for any ``nk`` large enough that ``|F| < pi`` everywhere.
     """
+    model = ensure_model(model, where="fhs_chern")
     B = lattice.reciprocal_vectors(model.lattice_vectors)
     nk = int(nk)
     if nk < 2:

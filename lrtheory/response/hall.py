@@ -60,7 +60,7 @@ from lrtheory.errors import (ConvergenceError, ConventionError, LrtheoryError, R
 from lrtheory.models.lattice import UniformGrid
 from lrtheory.models.protocol import ensure_model
 from lrtheory.parallel.executor import auto_chunk_size, resolve_workers
-from lrtheory.result import KIntegral, Result, _build, register_view
+from lrtheory.result import KIntegral, Result, register_view
 # generic helpers, re-exported here under their old import path
 from lrtheory.response.berry import (METHODS, bands_and_curvature, is_number_operator,
                                      uses_two_band_closed_form)
@@ -208,12 +208,12 @@ def _chern_status(value, half, nk, tol, source: Result | None = None) -> ChernNu
     distance = np.abs(value - integer)
     ok = bool(np.all(distance <= tol) and np.all(np.rint(half) == integer))
     extra = {} if source is None else {"model": source.model, "provenance": source.provenance}
-    return _build(ChernNumbers, dict(
+    return ChernNumbers.from_fields(
         quantity="chern_numbers",
         values={"value": value, "integer": integer.astype(int), "distance": distance},
         units={"value": "1", "integer": "1", "distance": "1"},
         settings={"nk": int(nk), "tol": float(tol)}, error={"value": value - half},
-        subgrid={"value": half}, status="converged" if ok else "not converged", **extra))
+        subgrid={"value": half}, status="converged" if ok else "not converged", **extra)
 
 
 def hall_memory_estimate(n_orbitals: int, nk: int, n_ef: int, chunk_size: int,
@@ -398,7 +398,7 @@ def hall_conductivity(model, ef, *, nk: int = 120, temperature: float = 0.0, ope
                   float(temperature))
     res = ksum(integrand, model, grid, workers=workers, scheduler=scheduler, chunk_size=cs,
                progress=progress)
-    return _build(HallCurve, {f: getattr(res, f) for f in Result.__dataclass_fields__})
+    return HallCurve.cast(res)
 
 
 def chern_numbers(model, nk: int = 120, *, tol: float = CHERN_TOL, strict: bool = True,

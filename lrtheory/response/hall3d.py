@@ -37,7 +37,7 @@ from lrtheory.response.berry import (METHODS, generalized_berry_curvature, is_nu
                                      uses_two_band_closed_form)
 from lrtheory.response.ksum import Integrand, ksum
 from lrtheory.response.kspace import eigensystem, occupied_sums
-from lrtheory.result import Result, _build, register_view
+from lrtheory.result import Result, register_view
 
 __all__ = ["HallTensor", "HallTensorIntegrand", "hall_tensor", "bz_grid_nd", "grid_points"]
 
@@ -198,6 +198,5 @@ def hall_tensor(model, ef, *, nk=40, temperature: float = 0.0, operator=None,
                                     degen_tol=degen_tol, method=method)
     res = ksum(integrand, model, grid, workers=workers, scheduler=scheduler,
                chunk_size=chunk_size, progress=progress)
-    kw = {f: getattr(res, f) for f in Result.__dataclass_fields__}
-    kw["settings"] = {**res.settings, "nk": grid.shape}
-    return _build(HallTensor, kw)
+    return HallTensor.from_fields(**{**res.fields(), "settings": {**res.settings,
+                                                                   "nk": grid.shape}})
