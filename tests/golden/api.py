@@ -35,6 +35,12 @@ API = {
     "read_centres_xyz": "lrtheory.models.wannier90:read_centres_xyz",
     "random_models": "lrtheory.models.random_models",
     "cli_load_model": "lrtheory.cli.common:load_model",
+    "parse_number": "lrtheory.cli.common:parse_number",
+    "parse_params": "lrtheory.cli.common:parse_params",
+    "model_summary": "lrtheory.cli.common:model_summary",
+    "evaluate": "lrtheory.expressions:evaluate",
+    "save_result": "lrtheory.io.results:save_result",
+    "load_result": "lrtheory.io.results:load_result",
     "k_path": "lrtheory.cli.cmd_bands:k_path",
     "named_points": "lrtheory.cli.cmd_bands:named_points",
     # -- symmetry -------------------------------------------------------------------------
@@ -63,6 +69,8 @@ API = {
     "two_band_bands_and_curvature": "lrtheory.kernels.two_band:two_band_bands_and_curvature",
     "two_band_orbital_hall_curvature":
         "lrtheory.kernels.two_band:two_band_orbital_hall_curvature",
+    "banded": "lrtheory.kernels.banded",
+    "random_block_unitary": "lrtheory.kernels.gauge:random_block_unitary",
     # -- ribbon responses -----------------------------------------------------------------
     "ribbon_accumulation": "lrtheory.response.density:ribbon_accumulation",
     "symmetric_antisymmetric": "lrtheory.response.density:symmetric_antisymmetric",
@@ -88,6 +96,11 @@ API = {
     "chern_numbers": "lrtheory.response.hall:chern_numbers",
     "bz_grid": "lrtheory.response.hall:bz_grid",
     "occupied_sums": "lrtheory.response.hall:occupied_sums",
+    "grid_slice": "lrtheory.response.hall:grid_slice",
+    "bands_and_curvature": "lrtheory.response.hall:bands_and_curvature",
+    "uses_two_band_closed_form": "lrtheory.response.hall:uses_two_band_closed_form",
+    "hall_memory_estimate": "lrtheory.response.hall:hall_memory_estimate",
+    "grid_points": "lrtheory.response.hall3d:grid_points",
     "hall_tensor": "lrtheory.response.hall3d:hall_tensor",
     "bz_grid_nd": "lrtheory.response.hall3d:bz_grid_nd",
     "fermi_surface_density": "lrtheory.response.fermi_surface:fermi_surface_density",
@@ -103,6 +116,8 @@ API = {
     "haldane_flake": "lrtheory.finite.examples:haldane_flake",
     "honeycomb_flake": "lrtheory.finite.examples:honeycomb_flake",
     "FiniteSystem": "lrtheory.finite.system:FiniteSystem",
+    "FiniteTimeReversal": "lrtheory.finite.system:TimeReversal",
+    "degenerate_groups": "lrtheory.finite.system:degenerate_groups",
     "finite_observables": "lrtheory.finite.observables",
     "finite_response": "lrtheory.finite.response",
     # -- figures and the command line -----------------------------------------------------

@@ -15,7 +15,7 @@ import numpy as np
 
 from tests.golden.api import A
 
-from tests.golden.common import GAPPED, HALDANE, NK, W, bloch, kpts, thin  # noqa: F401
+from tests.golden.common import GAPPED, HALDANE, NK, W, bloch, kpts, min_gap, thin  # noqa: F401
 
 
 def eig_outputs(model, k) -> dict:
@@ -26,7 +26,7 @@ def eig_outputs(model, k) -> dict:
             "velocity_diag": np.real(np.einsum("kcnn->kcn", es.velocity)),
             "energy_differences": es.energy_differences(), "degenerate": es.degenerate(),
             "has_degenerate_bands": es.has_degenerate_bands,
-            "inverse_gap_squared": es.inverse_gap_squared, "min_gap": es.min_gap(),
+            "inverse_gap_squared": es.inverse_gap_squared, "min_gap": min_gap(es),
             "abs_berry_connection": np.abs(es.berry_connection()),
             "abs_velocity": np.abs(es.velocity),
             "operator_sigma_z_diag": np.real(np.einsum("knn->kn", es.operator(sz)))}
@@ -221,6 +221,7 @@ def case_bands_ribbon_omm():
 
 from tests.golden.cases_response import RESPONSE_CASES  # noqa: E402
 from tests.golden.cases_io import IO_CASES  # noqa: E402
+from tests.golden.cases_extra import EXTRA_CASES  # noqa: E402
 
 #: case name -> callable (the one table)
 CASES = {
@@ -239,4 +240,5 @@ CASES = {
     "bands/ribbon_omm": case_bands_ribbon_omm,
     **RESPONSE_CASES,
     **IO_CASES,
+    **EXTRA_CASES,
 }
