@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from tests.golden.api import A
-from tests.golden.common import HALDANE, bloch, kpts, thin
+from tests.golden.common import HALDANE, bloch, kpts, min_gap, thin
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -164,7 +164,7 @@ def case_gaas():
         return {**bloch(m, k), "dim": m.dim, "positions": m.positions,
                 "lattice_vectors": m.lattice_vectors, "n_hoppings": len(m.hoppings),
                 "velocity_diag": np.real(np.einsum("kcnn->kcn", es.velocity)),
-                "min_gap": es.min_gap(),
+                "min_gap": min_gap(es),
                 "curvature": {str(b): v for b, v in curv.items()}, "cli_bands": bands}
 
 

@@ -30,3 +30,11 @@ def thin(a, max_size: int = 1500):
     a = np.asarray(a)
     step = max(1, -(-a.size // max_size))
     return a[::step] if a.ndim else a
+
+
+def min_gap(es) -> float:
+    """Smallest non-degenerate level spacing of an eigensystem (what the removed, unused
+    ``Eigensystem.min_gap`` returned; same arithmetic)."""
+    de = np.abs(es.energy_differences())
+    de = np.where(de <= es.degen_tol, np.inf, de)
+    return float(de.min()) if de.size else np.inf
