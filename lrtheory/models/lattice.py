@@ -63,6 +63,14 @@ def reciprocal_vectors(lattice_vectors) -> np.ndarray:
     return 2 * np.pi * np.linalg.pinv(lat).T
 
 
+def _reciprocal_square(lattice_vectors) -> np.ndarray:
+    """``2 pi inv(A)^T`` for a square lattice matrix: the arithmetic band paths have always
+    used. It differs from :func:`reciprocal_vectors` by ~1 ulp, and :func:`k_path` rounds
+    ``segment / total * (nk - 1)`` to point counts, which such a difference can tip (the
+    golden ``bands`` output: 40 points, not 41)."""
+    return 2 * np.pi * np.linalg.inv(np.asarray(lattice_vectors, float)).T
+
+
 def k_grid(lattice_vectors, n: int | Sequence[int], *, shift: bool = False) -> np.ndarray:
     r"""Uniform Monkhorst-Pack-like grid of the first BZ cell, ``kappa_a = (i_a + s)/n_a``.
 
@@ -292,7 +300,7 @@ def named_points(lattice_vectors) -> dict[str, np.ndarray]:
         n1, n2 = np.linalg.norm(lat, axis=1)
         ang = _angle(lat[0], lat[1])
         if abs(n1 - n2) < _TOL * n1 and (abs(ang - 60) < 1e-6 or abs(ang - 120) < 1e-6):
-            b = reciprocal_vectors(lat)
+            b = _reciprocal_square(lat)
             kmag = 4 * np.pi / (3 * n1)
             cands = [np.array(c) for c in ((1 / 3, 1 / 3), (2 / 3, 1 / 3), (1 / 3, 2 / 3),
                                            (2 / 3, -1 / 3), (1 / 3, -1 / 3))]
@@ -396,7 +404,7 @@ def k_path(model, spec: str | None, nk: int):
     tokens = _split_path(spec)
     if len(tokens) < 2:
         raise LrtheoryError(f"--path needs at least two points joined by '-', got {spec!r}")
-    b = reciprocal_vectors(lat)
+    b = _reciprocal_square(lat)
     corners = np.array([_parse_point(t, pts, dim) @ b for t in tokens])
     seg = np.linalg.norm(np.diff(corners, axis=0), axis=1)
     if np.any(seg == 0):

@@ -110,7 +110,8 @@ def case_finite_time_reversal():
                      "transform": tr.transform(op),
                      "residual": tr.symmetry_residual(op),
                      "residual_real": tr.symmetry_residual(op.real),
-                     "apply_state": tr.apply_state(op[:, 0]),
+                     # Theta |psi> = U psi^* (what the removed, unused apply_state gave)
+                     "apply_state": tr.unitary @ np.asarray(op[:, 0]).conj(),
                      "is_symmetry_real": int(tr.is_symmetry_of(op.real + 0j)),
                      "signature_real": str(tr.signature(op.real)),
                      "signature_imag": str(tr.signature(1j * op.imag))}
