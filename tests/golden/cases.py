@@ -83,6 +83,26 @@ def case_haldane_model():
             "flake": dict(zip(("H", "positions"), m.flake(2, 3)))}
 
 
+def case_hand_made_models():
+    """TightBindingModel built from hopping lists (square lattice, 3D cubic, 1D chain)."""
+    TB, Hop = A("TightBindingModel"), A("Hopping")
+    sq = TB([[1.0, 0.0], [0.0, 1.0]], [[0.0, 0.0], [0.5, 0.3]],
+            [Hop(0, 1, (0, 0), -1.0), Hop(0, 1, (-1, 0), -0.7 + 0.2j), (1, 0, (0, 1), 0.3j),
+             (0, 0, (1, 0), 0.15), (1, 1, (1, 1), -0.05 + 0.05j)], [0.4, -0.4], name="square")
+    cub = TB(np.eye(3), [[0.0, 0.0, 0.0]], [(0, 0, (1, 0, 0), -1.0), (0, 0, (0, 1, 0), -0.8),
+                                           (0, 0, (0, 0, 1), -0.5)], name="cubic")
+    chain = TB([[2.0]], [[0.0], [0.8]], [(0, 1, (0,), -1.0), (1, 0, (1,), -0.6)], [0.1, -0.1],
+               time_reversal=np.eye(2), name="SSH")
+    return {"square": {**bloch(sq, kpts(5, 2)), "energy_bound": sq.energy_bound,
+                       "ribbon": bloch(sq.ribbon(3, periodic=1), kpts(3, 1)),
+                       "ribbon_y": sq.ribbon(3, periodic=1).transverse_positions()},
+            "cubic": {**bloch(cub, kpts(4, 3)), "energy_bound": cub.energy_bound,
+                      "k_grid": cub.k_grid((2, 3, 2))},
+            "chain": {**bloch(chain, kpts(4, 1)), "energy_bound": chain.energy_bound,
+                      "tr": np.asarray(getattr(chain.time_reversal, "U", chain.time_reversal)),
+                      "k_grid": chain.k_grid(5, shift=True)}}
+
+
 def case_haldane_ribbon():
     rib = A("haldane")(**HALDANE).ribbon(W)
     rib1 = A("haldane")(**HALDANE).ribbon(3, periodic=1, center=False)
@@ -227,6 +247,7 @@ from tests.golden.cases_extra import EXTRA_CASES  # noqa: E402
 CASES = {
     "models/haldane": case_haldane_model,
     "models/haldane_ribbon": case_haldane_ribbon,
+    "models/hand_made": case_hand_made_models,
     "models/layered_haldane": case_layered_haldane,
     "models/sympy_qwz": case_sympy_model,
     "models/continuum": case_continuum_models,
