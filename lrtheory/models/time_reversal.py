@@ -26,7 +26,7 @@ import numpy as np
 from lrtheory.conventions import SYMMETRY_RTOL
 from lrtheory.errors import ModelError, ShapeError, SymmetryError, check_finite
 
-__all__ = ["TimeReversal", "tr_sample", "SYMMETRY_RTOL", "UNITARY_ATOL"]
+__all__ = ["TimeReversal", "tr_sample", "symmetry_deviation", "SYMMETRY_RTOL", "UNITARY_ATOL"]
 
 _SIGMA_Y = np.array([[0.0, -1.0j], [1.0j, 0.0]])
 
@@ -41,6 +41,51 @@ def tr_sample(dim: int) -> np.ndarray:
     """The fixed k sample of the time-reversal check: (8, dim) Cartesian k (1/a), uniform in
     ``(-pi, pi)^dim`` from ``numpy.random.default_rng(2024)``."""
     return np.random.default_rng(_SAMPLE_SEED).uniform(-np.pi, np.pi, size=(_SAMPLE_SIZE, dim))
+
+
+def _bloch_residual(model, U, *, antiunitary: bool, k_map, sign: int, k=None
+                    ) -> tuple[float, float]:
+    """``(max |U H(k)^(*) U^dagger - sign H(k_map k)|, max |H|)`` on ``k`` (default
+    :func:`tr_sample`)."""
+    k = tr_sample(model.dim) if k is None else np.asarray(k, float)
+    H = model.hamiltonian(k)
+    Hm = model.hamiltonian(np.asarray(k_map) * k)
+    Hk = np.conj(H) if antiunitary else H
+    res = float(np.max(np.abs(U @ Hk @ np.conj(U).T - sign * Hm), initial=0.0))
+    scale = max(float(np.max(np.abs(H), initial=0.0)), float(np.max(np.abs(Hm), initial=0.0)))
+    return res, scale
+
+
+def symmetry_deviation(model, U, *, antiunitary: bool = True, k_map=-1, sign: int = +1,
+                       k=None) -> float:
+    r"""Relative residual of a (unitary or antiunitary) symmetry of a Bloch model, by the one
+    rule of this module: ``U H(k)^(*) U^dagger = sign H(k_map k)``.
+
+    Parameters
+    ----------
+    model : BlochModel
+        The model.
+    U : (n, n) array
+        The unitary part of the operation (orbital basis).
+    antiunitary : bool
+        Conjugate ``H(k)`` (an operation ``U K``).
+    k_map : float or (dim,) array
+        ``k -> k_map * k`` (time reversal: -1; a mirror along the ribbon combined with Theta:
+        +1; ...).
+    sign : +1 or -1
+        -1 for an antisymmetry (``H -> -H``).
+    k : (m, dim) array, optional
+        k-points (1/a); default :func:`tr_sample`.
+
+    Returns
+    -------
+    float
+        The residual over ``max |H|`` (dimensionless; 0 when H = 0): the symmetry holds when
+        it is at most :data:`~lrtheory.conventions.SYMMETRY_RTOL`.
+    """
+    res, scale = _bloch_residual(model, np.asarray(U), antiunitary=antiunitary, k_map=k_map,
+                                 sign=sign, k=k)
+    return res / scale if scale > 0 else 0.0
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -186,11 +231,8 @@ class TimeReversal:
             if system.n_orbitals != self.dim:
                 raise ShapeError(f"{system.name}: time reversal acts on {self.dim} orbitals, the "
                                  f"model has {system.n_orbitals}")
-            k = tr_sample(system.dim) if k is None else np.asarray(k, float)
-            H, Hm = system.hamiltonian(k), system.hamiltonian(-k)
-            res = float(np.max(np.abs(self.transform(H) - Hm), initial=0.0))
-            scale = max(float(np.max(np.abs(H), initial=0.0)),
-                        float(np.max(np.abs(Hm), initial=0.0)))
+            res, scale = _bloch_residual(system, self.unitary, antiunitary=True, k_map=-1,
+                                         sign=+1, k=k)
             return res, scale, "max |U H(k)^* U^dagger - H(-k)|"
         h = np.asarray(system)
         if h.shape[-2:] != (self.dim, self.dim):

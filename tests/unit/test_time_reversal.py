@@ -12,7 +12,7 @@ from lrtheory.models.continuum import PAULI, MassiveDirac, RashbaGas
 from lrtheory.models.haldane import haldane
 from lrtheory.models.sympy_model import SympyBlochModel
 from lrtheory.models.tightbinding import TightBindingModel
-from lrtheory.models.time_reversal import TimeReversal, tr_sample
+from lrtheory.models.time_reversal import TimeReversal, symmetry_deviation, tr_sample
 
 
 def test_squares_and_array_view():
@@ -122,3 +122,23 @@ def test_finite_systems_share_the_class():
     with pytest.raises(SymmetryError, match="not a symmetry of H"):
         FiniteSystem(h, np.zeros((2, 1)), time_reversal="spinless")
     assert FiniteSystem(h.real, np.zeros((2, 1)), time_reversal="spinless").is_tr_invariant
+
+
+def test_any_antiunitary_symmetry_by_the_same_rule():
+    """The zigzag Haldane ribbon: M_x Theta (x -> -x, k -> k) acts k-locally with U = 1
+    (docs/haldane.md: H(k)^* = H(k) for every phi: M_x and Theta each reverse the t2 flux),
+    Theta alone (k -> -k) does not for sin(phi) != 0. The Rashba gas: K alone with k -> k is
+    no symmetry (sigma_y^* = -sigma_y), i sigma_y K with k -> -k is. One function, one rule."""
+    n = 8
+    U = np.eye(n)
+    for phi in (np.pi / 2, 1.0):
+        rib = haldane(t2=0.1, phi=phi, delta=0.2).ribbon(4)
+        assert symmetry_deviation(rib, U, antiunitary=True, k_map=+1) < 1e-15
+        assert symmetry_deviation(rib, U, antiunitary=True, k_map=-1) == pytest.approx(
+            TimeReversal.spinless(n).deviation(rib), rel=1e-15)
+        assert symmetry_deviation(rib, U, antiunitary=True, k_map=-1) > 0.01
+        assert symmetry_deviation(rib, U, antiunitary=False, k_map=1) == 0.0  # the identity
+        assert symmetry_deviation(rib, U, antiunitary=False, k_map=1, sign=-1) > 0.5
+    gas = RashbaGas(alpha=0.5)
+    assert symmetry_deviation(gas, np.eye(2), antiunitary=True, k_map=+1) > 0.1
+    assert symmetry_deviation(gas, 1j * PAULI[1], antiunitary=True, k_map=-1) < 1e-15
