@@ -117,9 +117,11 @@ def compare(case: str, old: tuple[dict, dict], new: tuple[dict, dict]) -> list[s
             continue
         if o.dtype.kind in "biu" and n.dtype.kind in "biu":
             if not np.array_equal(o, n):
-                bad = int(np.sum(o != n))
-                problems.append(f"{case}: output {key!r}: {bad} of {o.size} integer/bool "
-                                f"entries differ (e.g. golden {o.reshape(-1)[np.argmax(o.reshape(-1) != n.reshape(-1))]!r})")
+                diff = o.reshape(-1) != n.reshape(-1)
+                i = int(np.argmax(diff))
+                problems.append(f"{case}: output {key!r}: {int(diff.sum())} of {o.size} "
+                                f"integer/bool entries differ (first: golden "
+                                f"{o.reshape(-1)[i]!r}, now {n.reshape(-1)[i]!r})")
             continue
         if n.dtype.kind not in "biufc":
             problems.append(f"{case}: output {key!r} is {n.dtype}, golden {o.dtype}")
