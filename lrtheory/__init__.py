@@ -78,7 +78,7 @@ _GROUPS: dict[str, dict[str, str]] = {
         "band_omm": "lrtheory.response.bulk_omm",
         "fermi_surface_density": "lrtheory.response.fermi_surface",
         "fermi_surface_continuum": "lrtheory.response.fermi_surface",
-        "net_torque": "lrtheory.response.torque",
+        "bulk_net_torque": "lrtheory.response.torque",
         "external_torque": "lrtheory.response.torque",
         "external_torque_sea": "lrtheory.response.torque",
         "proper_current": "lrtheory.response.torque",
