@@ -47,7 +47,8 @@ def case_ribbon_accumulation():
            "tr_metal": _acc(ra(_ribbon(t2=0.0, delta=0.5), 1.5, nk=NK, smearing=0.05,
                                convergence=False)),
            "exact": _acc(ra(rib, 0.3, nk=NK, fermi_surface="exact", eta=0.05)),
-           "chunked": _acc(ra(rib, -0.4, nk=NK, chunk_size=7))}
+           "chunked": _acc(ra(rib, -0.4, nk=NK, chunk_size=7)),
+           "above_bands": _acc(ra(rib, 10.0, nk=16))}
     y = rib.transverse_positions()
     s, a = A("symmetric_antisymmetric")(y, out["metal_eta"]["profiles"]["interband_omm"])
     out["symmetric_antisymmetric"] = {"sym": s, "anti": a}
@@ -118,7 +119,11 @@ def case_hall_conductivity():
         out[f"op_{op}"] = _curve(hc(m, ef, nk=16, operator=op))
     out["charge_T"] = _curve(hc(m, ef, nk=16, temperature=0.1))
     out["sos"] = _curve(hc(m, ef, nk=16, method="sum-over-states", b=1, c=0))
-    out["sigma_e2h"] = hc(m, ef, nk=16).sigma_e2h
+    charge = hc(m, ef, nk=16)
+    out["sigma_e2h"] = charge.sigma_e2h
+    ch = charge.chern(tol=0.05)
+    out["curve_chern"] = {"value": ch.value, "integer": ch.integer, "distance": ch.distance,
+                          "status": ch.status}
     ch = A("chern_numbers")(m, 16, strict=False)
     out["chern"] = {**_kint(ch), "integer": ch.integer, "distance": ch.distance,
                     "status": ch.status}
