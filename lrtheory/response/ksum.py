@@ -66,6 +66,10 @@ class Weights:
         The common weight of those points on a uniform grid (1/a^d), else None.
     point : (m,) ndarray
         Per-point weights over the whole chunk, zero outside ``mask`` (1/a^d).
+
+    Integrands that need the points of the estimate themselves (``select`` and ``factor``,
+    e.g. an E_F curve from sorted energies) run on uniform grids; ``point`` works on every
+    grid.
     """
 
     def __init__(self, m: int, *, mask=None, factor=None, point=None):
@@ -91,7 +95,9 @@ class Integrand(abc.ABC):
     r"""The physics of one k-integrated response on one chunk of k-points.
 
     Subclasses set the class attributes and define :meth:`__call__`; the driver
-    (:func:`ksum`) does the rest. Instances must pickle (a module-level class whose
+    (:func:`ksum`) does the rest. The partial sums of a chunk are
+    ``reduce(__call__(k, model), weights)``: one evaluation (one diagonalization) serves the
+    full-grid and the sub-grid sums, which differ only in their weights. Instances must pickle (a module-level class whose
     attributes are arrays, numbers, strings: no lambdas), since they travel to workers.
 
     Attributes
