@@ -42,7 +42,11 @@ def main(argv=None) -> int:
           f"{', MODIFIED' if dirty else ''})", flush=True)
     results = {}
     if args.only and (Path(args.out) / store.JSON).exists():
-        results, _ = store.load(args.out)
+        results, old = store.load(args.out)
+        if old.get("commit") != commit or dirty:
+            print(f"refusing to merge: the data were recorded at {old.get('commit')}, this "
+                  f"lrtheory is {commit}{' (modified)' if dirty else ''}; record all cases")
+            return 2
     for name, func in CASES.items():
         if args.only and name not in args.only:
             continue
