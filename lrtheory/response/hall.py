@@ -27,6 +27,10 @@ the per-chunk sum is a cumulative sum over energy-sorted states read with
 states are binned in energy bins of width ``T/50`` with a first-order correction inside
 each bin (error below ~1e-5 relative) and contracted with a (n_EF x n_bins) occupation matrix.
 
+The k-sum is :class:`HallIntegrand` on the shared driver :func:`lrtheory.response.ksum.ksum`
+(grid, chunks, executor, progress); :class:`HallCurve` and :class:`ChernNumbers` are
+:class:`~lrtheory.result.Result` subclasses.
+
 Convergence: the grid of ``nk x nk`` points (``nk`` even) contains the ``nk/2`` grid
 (every other point), so the same eigensystem also gives the value at half the linear
 density: ``change_on_doubling = value(nk) - value(nk/2)``. ``nk`` must therefore be even
