@@ -43,16 +43,58 @@ def tr_sample(dim: int) -> np.ndarray:
     return np.random.default_rng(_SAMPLE_SEED).uniform(-np.pi, np.pi, size=(_SAMPLE_SIZE, dim))
 
 
-def _bloch_residual(model, U, *, antiunitary: bool, k_map, sign: int, k=None
+def _monomial(U: np.ndarray):
+    """``(perm, phases)`` with ``U[i, perm[i]] = phases[i]`` and no other non-zero entry (a
+    permutation with phases: spinless, spinful and their ribbon tilings), else None."""
+    nz = U != 0
+    if U.size == 0 or not np.all(nz.sum(axis=1) == 1):
+        return None
+    perm = np.argmax(nz, axis=1)
+    return perm, U[np.arange(len(U)), perm]
+
+
+def _times_adjoint(U: np.ndarray, mono) -> np.ndarray:
+    """``U U^dagger`` (O(n^2) for a permutation with phases whose permutation is one)."""
+    if mono is None or len(set(mono[0].tolist())) != len(U):
+        return U @ U.conj().T
+    return np.diag(np.abs(mono[1]) ** 2).astype(complex)
+
+
+def _times_conjugate(U: np.ndarray, mono) -> np.ndarray:
+    """``U U^*`` (O(n^2) for a permutation with phases: ``[i, p(p(i))] = u_i u_{p(i)}^*``)."""
+    if mono is None:
+        return U @ U.conj()
+    perm, ph = mono
+    out = np.zeros(U.shape, complex)
+    rows = np.arange(len(U))
+    np.add.at(out, (rows, perm[perm]), ph * np.conj(ph[perm]))
+    return out
+
+
+def _conjugate_by(U: np.ndarray, A: np.ndarray, mono=None) -> np.ndarray:
+    """``U A U^dagger`` for a stack ``A (..., n, n)``: O(n^2) per matrix when ``U`` is a
+    permutation with phases, else two dense products."""
+    if mono is None:
+        return U @ A @ np.conj(U).T
+    perm, ph = mono
+    return ph[:, None] * A[..., perm[:, None], perm[None, :]] * np.conj(ph)[None, :]
+
+
+def _bloch_residual(model, U, *, antiunitary: bool, k_map, sign: int, k=None, mono=None
                     ) -> tuple[float, float]:
     """``(max |U H(k)^(*) U^dagger - sign H(k_map k)|, max |H|)`` on ``k`` (default
-    :func:`tr_sample`)."""
+    :func:`tr_sample`), one k at a time (memory O(n^2) for wide ribbons)."""
     k = tr_sample(model.dim) if k is None else np.asarray(k, float)
-    H = model.hamiltonian(k)
-    Hm = model.hamiltonian(np.asarray(k_map) * k)
-    Hk = np.conj(H) if antiunitary else H
-    res = float(np.max(np.abs(U @ Hk @ np.conj(U).T - sign * Hm), initial=0.0))
-    scale = max(float(np.max(np.abs(H), initial=0.0)), float(np.max(np.abs(Hm), initial=0.0)))
+    k = k.reshape(-1, k.shape[-1]) if k.ndim > 1 else k.reshape(-1, 1)
+    res = scale = 0.0
+    for kk in k:
+        H = model.hamiltonian(kk[None, :])
+        Hm = model.hamiltonian(np.asarray(k_map) * kk[None, :])
+        Hk = np.conj(H) if antiunitary else H
+        res = max(res, float(np.max(np.abs(_conjugate_by(U, Hk, mono) - sign * Hm),
+                                    initial=0.0)))
+        scale = max(scale, float(np.max(np.abs(H), initial=0.0)),
+                    float(np.max(np.abs(Hm), initial=0.0)))
     return res, scale
 
 
@@ -112,9 +154,10 @@ class TimeReversal:
             raise ShapeError(
                 f"time-reversal unitary U must be a square (N, N) matrix, got {u.shape}")
         n = u.shape[0]
-        if np.max(np.abs(u @ u.conj().T - np.eye(n)), initial=0.0) > UNITARY_ATOL:
+        mono = _monomial(u)
+        if np.max(np.abs(_times_adjoint(u, mono) - np.eye(n)), initial=0.0) > UNITARY_ATOL:
             raise SymmetryError("time-reversal matrix U is not unitary (U U^dagger != 1)")
-        sq = u @ u.conj()
+        sq = _times_conjugate(u, mono)
         sign = None
         for s in (+1, -1):
             if np.max(np.abs(sq - s * np.eye(n)), initial=0.0) <= UNITARY_ATOL:
@@ -128,6 +171,7 @@ class TimeReversal:
         u.setflags(write=False)
         object.__setattr__(self, "unitary", u)
         object.__setattr__(self, "_square", sign)
+        object.__setattr__(self, "_mono", mono)
 
     # -- constructors ---------------------------------------------------------------------
     @classmethod
@@ -193,8 +237,7 @@ class TimeReversal:
     # -- action ---------------------------------------------------------------------------
     def transform(self, operator) -> np.ndarray:
         r"""``Theta A Theta^{-1} = U A^* U^dagger`` for a (stack of) matrices ``(..., N, N)``."""
-        a = np.asarray(operator)
-        return self.unitary @ a.conj() @ self.unitary.conj().T
+        return _conjugate_by(self.unitary, np.asarray(operator).conj(), self._mono)
 
     def tile(self, n_cells: int) -> "TimeReversal":
         """The same operator on ``n_cells`` copies of the basis (cell-major ordering, as in
@@ -232,7 +275,7 @@ class TimeReversal:
                 raise ShapeError(f"{system.name}: time reversal acts on {self.dim} orbitals, the "
                                  f"model has {system.n_orbitals}")
             res, scale = _bloch_residual(system, self.unitary, antiunitary=True, k_map=-1,
-                                         sign=+1, k=k)
+                                         sign=+1, k=k, mono=self._mono)
             return res, scale, "max |U H(k)^* U^dagger - H(-k)|"
         h = np.asarray(system)
         if h.shape[-2:] != (self.dim, self.dim):

@@ -142,3 +142,22 @@ def test_any_antiunitary_symmetry_by_the_same_rule():
     gas = RashbaGas(alpha=0.5)
     assert symmetry_deviation(gas, np.eye(2), antiunitary=True, k_map=+1) > 0.1
     assert symmetry_deviation(gas, 1j * PAULI[1], antiunitary=True, k_map=-1) < 1e-15
+
+
+def test_permutation_fast_path_equals_the_dense_products():
+    """transform and the construction checks take an O(n^2) route for U a permutation with
+    phases (spinless, spinful, ribbon tilings): same result as U A^* U^dagger."""
+    rng = np.random.default_rng(3)
+    A = rng.normal(size=(2, 6, 6)) + 1j * rng.normal(size=(2, 6, 6))
+    swap = np.zeros((6, 6))
+    swap[[0, 1, 2, 3, 4, 5], [3, 5, 4, 0, 2, 1]] = [1, -1, 1, 1, 1, -1]  # involution, U U^* = 1
+    for U in (TimeReversal.spinful(3).U, swap):
+        tr = TimeReversal(U)
+        np.testing.assert_allclose(tr.transform(A), U @ A.conj() @ U.conj().T, atol=1e-15)
+    general = np.kron(np.eye(3), [[np.cos(0.3), np.sin(0.3)], [np.sin(0.3), -np.cos(0.3)]])
+    tr = TimeReversal(general)  # a real reflection: U U^* = U^2 = 1, not a permutation
+    np.testing.assert_allclose(tr.transform(A), general @ A.conj() @ general.T, atol=1e-14)
+    with pytest.raises(SymmetryError, match="not unitary"):
+        TimeReversal(np.array([[1.0, 0.0], [1.0, 0.0]]))  # one column twice
+    with pytest.raises(SymmetryError, match="Theta"):
+        TimeReversal(np.diag([1.0, 1j]) @ np.array([[0, 1], [1, 0]]))
