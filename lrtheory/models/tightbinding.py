@@ -27,7 +27,7 @@ import numpy as np
 
 from lrtheory.errors import ModelError, ShapeError, check_finite
 from lrtheory.models.bonds import MAX_ENERGY_SCALE, BondTable, _check_energy_scale, group_bonds
-from lrtheory.models.protocol import BlochModel, Ribbon, RibbonCut
+from lrtheory.models.protocol import BlochModel, Ribbon, RibbonCut  # noqa: F401 (RibbonCut: re-export)
 from lrtheory.models.time_reversal import TimeReversal
 
 __all__ = ["TightBindingModel", "TightBindingRibbon", "Hopping", "BondTable"]
@@ -319,105 +319,33 @@ class TightBindingModel(BlochModel):
             new.append(Hopping(h.i, h.j, tuple(int(r) for r in R), h.t))
         return self._rebuilt(pos, new)
 
-    def ribbon(self, width: int, *, periodic: int = 0, center: bool = True
+    def with_lattice_basis(self, basis) -> "TightBindingModel":
+        """The same crystal described with the lattice vectors ``basis @ lattice_vectors``
+        (``basis`` an integer matrix with determinant +-1): see
+        :func:`lrtheory.models.cuts.with_lattice_basis`."""
+        from lrtheory.models.cuts import with_lattice_basis
+
+        return with_lattice_basis(self, basis)
+
+    def ribbon(self, width: int, *, periodic: int = 0, direction=None, center: bool = True
                ) -> "TightBindingRibbon":
-        """Cut a 2D model into a ribbon: periodic along lattice vector ``periodic``, ``width``
-        unit cells along the other one, open boundaries (edges parallel to the periodic
-        vector). Transverse coordinate: ``transverse_positions()``; with ``center`` the
-        origin of the transverse coordinate is the ribbon's centre line.
-
-        The ribbon frame is right-handed by construction, whatever the lattice vectors:
-        ``x`` along the periodic vector, transverse axis ``y = z x x`` (the periodic vector
-        turned by +90 degrees), so that ``-(q/2) y j_x`` is the physical ``m_z``. (It used
-        to point along the stacking vector; when that lay to the right of the periodic one
-        the frame was left-handed and the OMM accumulation, ``j_y`` and ``V_y`` came out with
-        the wrong sign, issue #18.) The cells are stacked along ``+y`` or ``-y`` accordingly.
-
-        Returns
-        -------
-        TightBindingRibbon
-            With :attr:`~TightBindingRibbon.frame` (rows x, y, z) and
-            :attr:`~TightBindingRibbon.cut` (direction, width, stacking vector, edge
-            terminations) recorded.
+        """Cut a 2D model into a ribbon of ``width`` cells, periodic along lattice vector
+        ``periodic`` or along any lattice direction ``direction = (p, q)`` (``p a_1 + q
+        a_2``); frame right-handed by construction. See :func:`lrtheory.models.cuts.ribbon`.
         """
-        if self.dim != 2:
-            raise ModelError(f"ribbon() needs a 2D model, {self.name} has dim={self.dim}")
-        integral = (isinstance(width, (int, np.integer)) and not isinstance(width, (bool, np.bool_))
-                    or isinstance(width, (float, np.floating)) and float(width).is_integer())
-        if not integral:  # 2.5 is not silently W = 2, nor '3' W = 3
-            raise ModelError(f"ribbon width must be an integer number of cells, got "
-                             f"{type(width).__name__} {width!r}")
-        width = int(width)
-        if width <= 0:
-            raise ModelError(f"ribbon width must be a positive number of cells, got {width}")
-        if not (isinstance(periodic, (int, np.integer)) and periodic in (0, 1)):
-            raise ModelError(f"periodic must be 0 or 1 (the lattice vector kept), got {periodic!r}")
-        other = 1 - periodic
-        a_par, a_perp = self.lattice_vectors[periodic], self.lattice_vectors[other]
-        n = self.n_orbitals
-        pos = np.concatenate([self.positions + c * a_perp for c in range(width)])
-        # right-handed (x, y, z): y = z x a_par / |a_par|, never flipped towards a_perp
-        axis = np.array([-a_par[1], a_par[0]]) / np.linalg.norm(a_par)
-        if abs(axis @ a_perp) < 1e-12 * np.linalg.norm(a_perp):
-            raise ModelError("ribbon(): the lattice vectors are parallel, no transverse axis")
-        if center:
-            y = pos @ axis
-            pos = pos - 0.5 * (y.max() + y.min()) * axis
-        onsite = np.tile(self.onsite, width)
-        hops = []
-        for c in range(width):
-            for h in self.hoppings:
-                c2 = c + h.R[other]
-                if 0 <= c2 < width:
-                    hops.append(Hopping(c * n + h.i, c2 * n + h.j, (h.R[periodic],), h.t))
-        tr = None if self.time_reversal is None else self.time_reversal.tile(width)
-        direction = tuple(int(i == periodic) for i in range(2))
-        stacking = tuple(int(i == other) for i in range(2))
-        cut = RibbonCut(direction, width, stacking, _terminations(pos @ axis, n))
-        return TightBindingRibbon(
-            a_par[None, :], pos, hops, onsite, tr, axis,
-            f"{self.name} ribbon (W={width})", {**self.params, "width": width}, cut=cut,
-        )
+        from lrtheory.models.cuts import ribbon
+
+        return ribbon(self, width, periodic=periodic, direction=direction, center=center)
 
     def flake(self, n1: int, n2: int) -> tuple[np.ndarray, np.ndarray]:
-        """Finite flake of ``n1 x n2`` unit cells, open in both directions.
+        """Finite flake of ``n1 x n2`` unit cells: see :func:`lrtheory.models.cuts.flake`."""
+        from lrtheory.models.cuts import flake
 
-        Returns ``(H, positions)``: the real-space Hamiltonian (N, N) and Cartesian site
-        positions (N, d_space), orbital index ``(c1 * n2 + c2) * n_orbitals + mu``.
-        """
-        if self.dim != 2:
-            raise ModelError(f"flake() needs a 2D model, {self.name} has dim={self.dim}")
-        for name, v in (("n1", n1), ("n2", n2)):
-            if int(v) <= 0:
-                raise ModelError(f"flake size {name} must be positive, got {v}")
-        n = self.n_orbitals
-        cells = np.array([(c1, c2) for c1 in range(n1) for c2 in range(n2)])
-        index = {tuple(c): m for m, c in enumerate(cells)}
-        N = len(cells) * n
-        H = np.zeros((N, N), complex)
-        H[np.arange(N), np.arange(N)] = np.tile(self.onsite, len(cells))
-        for m, c in enumerate(cells):
-            for h in self.hoppings:
-                m2 = index.get((c[0] + h.R[0], c[1] + h.R[1]))
-                if m2 is None:
-                    continue
-                a, b = m * n + h.i, m2 * n + h.j
-                H[a, b] += h.t
-                H[b, a] += np.conj(h.t)
-        pos = (cells @ self.lattice_vectors)[:, None, :] + self.positions[None, :, :]
-        return H, pos.reshape(N, -1)
+        return flake(self, n1, n2)
 
     def __repr__(self) -> str:
         return (f"{type(self).__name__}({self.name!r}, dim={self.dim}, "
                 f"n_orbitals={self.n_orbitals}, hoppings={len(self.hoppings)})")
-
-
-def _terminations(y: np.ndarray, n: int, tol: float = 1e-9) -> str:
-    """Which parent orbitals (index modulo the parent's ``n``) sit on the two edges."""
-    lo = sorted({int(i % n) for i in np.nonzero(y <= y.min() + tol)[0]})
-    hi = sorted({int(i % n) for i in np.nonzero(y >= y.max() - tol)[0]})
-    return f"lower edge (y = {y.min():.6g}): orbital(s) {lo}; upper edge (y = {y.max():.6g}): " \
-           f"orbital(s) {hi} of the parent cell"
 
 
 @dataclass(frozen=True, eq=False, repr=False)
