@@ -169,7 +169,8 @@ RECORDS: list[dict] = [
          statement="Fermi-surface (relaxation-time) form chi(0) = -N(e_F) tau <Re{n v}>_FS "
          "(printed with +)",
          kernels=("lrtheory.response.fermi_surface.fermi_surface_density [corrected]",
-                  "lrtheory.response.fermi_surface.fermi_surface_continuum [corrected]"),
+                  "lrtheory.response.fermi_surface.fermi_surface_continuum [corrected]",
+                  "lrtheory.response.fermi_surface.FermiSurfaceDensity [corrected]"),
          tests=(f"{_RASH}::test_eq28_numeric_matches_closed_form", f"{_DER}[eq28]"),
          docs=(_BULK, _SYMB)),
     dict(label="Eq. 29", covers=("Eq. 29",), reading="as printed", derivations=("eq29",),
@@ -201,8 +202,10 @@ RECORDS: list[dict] = [
          derivations=("eq41",), findings=(2,),
          statement="net torque T = e eta chi_{O,r}(0).E exactly; with TR -> (e pi eta) sum "
          "(f_a - f_b) delta(e_a - e_b) Im{O r}.E (Eq. 41, right as printed)",
-         kernels=("lrtheory.finite.response.net_torque", "lrtheory.response.torque.bulk_net_torque",
-                  "lrtheory.response.torque.density_response"),
+         kernels=("lrtheory.finite.response.net_torque",
+                  "lrtheory.response.torque.bulk_net_torque",
+                  "lrtheory.response.torque.density_response",
+                  "lrtheory.response.torque.DensityResponse"),
          tests=(f"{_CONS}::test_net_torque_is_eta_times_accumulation",
                 f"{_CONS}::test_net_torque_eq41_with_tr",
                 f"{_CONS}::test_counterexample_eq41_needs_tr",
@@ -213,6 +216,7 @@ RECORDS: list[dict] = [
          statement="relaxation-time net torque and external torque T_ext = T/(eta tau) = "
          "-e N(e_F) <Re{O v}>_FS . E (printed with +)",
          kernels=("lrtheory.response.torque.external_torque [corrected]",
+                  "lrtheory.response.torque.ExternalTorque [corrected]",
                   "lrtheory.response.torque.bulk_net_torque"),
          tests=(f"{_TORQ}::test_external_torque_value_and_projected_form",
                 f"{_TORQ}::test_net_torque_over_eta_tau_tends_to_external_linearly"),
@@ -220,7 +224,8 @@ RECORDS: list[dict] = [
     dict(label="Eq. 44", covers=("Eq. 44", "S32-S34"), reading="as printed", findings=(3,),
          statement="net torque as a Fermi-surface derivative (ie/hbar)<D O>_FS . E = -e sum "
          "f_a E . d_k O_aa (agrees with the corrected sign of Eq. 43)",
-         kernels=("lrtheory.response.torque.external_torque_sea",),
+         kernels=("lrtheory.response.torque.external_torque_sea",
+                  "lrtheory.response.torque.ExternalTorqueSea"),
          tests=(f"{_TORQ}::test_external_torque_value_and_projected_form",), docs=(_BULK,)),
     dict(label="Eq. 45", covers=("Eq. 45-46", "S37-S40"), reading="corrected", findings=(14,),
          statement="torque dipole density D_{O,a} = sum <r_a * T_O * delta>; the triple "
@@ -233,7 +238,8 @@ RECORDS: list[dict] = [
          findings=(13, 14),
          statement="proper current J = j + D and its Fermi-surface response (ie/hbar)<D(r_a * "
          "O)>_FS . E: only the interband dipole of [O * r_a]_aa is gauge invariant",
-         kernels=("lrtheory.response.torque.proper_current [corrected]",),
+         kernels=("lrtheory.response.torque.proper_current [corrected]",
+                  "lrtheory.response.torque.ProperCurrent [corrected]"),
          tests=(f"{_TORQ}::test_proper_current_vanishes_in_tr_insulator_but_orbital_hall_does_not",
                 f"{_PROP}::test_integrated_proper_current_is_eta_chi_and_vanishes",
                 f"{_PROP}::test_valley_interior_conventional_current_is_bulk_hall"),

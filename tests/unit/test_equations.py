@@ -94,7 +94,10 @@ def test_every_kernel_path_resolves(path):
     must still work through its shim; the command then names the new home)."""
     obj, home = E.resolve_kernel(path)
     assert callable(obj), path
-    assert home.split(".")[0] == "lrtheory"
+    # the registry names each kernel's home, not an alias or shim left behind by a move
+    assert home == path, f"{path} now lives at {home}: update lrtheory/_equation_table.py"
+    doc = (obj.__doc__ or "").lstrip().lower()
+    assert not doc.startswith("deprecated"), f"{path} is a deprecated alias"
 
 
 def test_kernel_forms_are_tagged():
