@@ -49,6 +49,8 @@ def test_every_public_name_resolves_without_deprecation(name):
     elif inspect.isclass(obj) or inspect.isfunction(obj):
         # defined where the table says (not an alias left behind by a move)
         assert obj.__module__ == module, f"{name} is defined in {obj.__module__}, not {module}"
+        doc = (obj.__doc__ or "").lstrip().lower()
+        assert not doc.startswith("deprecated"), f"lrtheory.{name} is a deprecated alias"
 
 
 def test_unknown_name_is_attribute_error_and_submodules_still_import():
