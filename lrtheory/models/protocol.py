@@ -48,9 +48,6 @@ class _Default:
     def __init__(self, factory, doc: str):
         self.factory, self.__doc__ = factory, doc
 
-    def __set_name__(self, owner, name):
-        self.attr = name
-
     def __get__(self, obj, owner=None):
         if obj is None:
             return self
