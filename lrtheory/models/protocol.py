@@ -31,6 +31,7 @@ from typing import Sequence
 import numpy as np
 
 from lrtheory.errors import ModelError
+from lrtheory.models import lattice as _lattice
 
 __all__ = ["BlochModel", "Ribbon", "RibbonCut", "ContinuumModel", "ensure_model",
            "hamiltonian_and_velocity", "MissingGeometryError"]
@@ -88,8 +89,10 @@ class BlochModel(abc.ABC):
     params : dict
         Model parameters by name (default ``{}``).
     time_reversal : TimeReversal or None
-        A declared ``Theta = U K`` (:class:`lrtheory.models.time_reversal.TimeReversal`),
-        checked when the model is built; ``None`` (default) when none is declared.
+        A declared ``Theta = U K`` (:class:`lrtheory.models.time_reversal.TimeReversal`);
+        the built-in model classes check it when they are built (your own class: call
+        ``model.time_reversal.check(model, where=...)``); ``None`` (default) when none is
+        declared.
     spin : (3, n, n) ndarray or None
         Spin operators ``S_a`` (hbar = 1) for spin densities and currents (default None:
         spinless).
@@ -126,16 +129,12 @@ class BlochModel(abc.ABC):
     @property
     def reciprocal_vectors(self) -> np.ndarray:
         """Reciprocal lattice vectors b_i (rows), ``a_i . b_j = 2 pi delta_ij`` (1/a)."""
-        from lrtheory.models.lattice import reciprocal_vectors
-
-        return reciprocal_vectors(self._require_lattice("reciprocal vectors"))
+        return _lattice.reciprocal_vectors(self._require_lattice("reciprocal vectors"))
 
     def k_grid(self, n: int | Sequence[int], *, shift: bool = False) -> np.ndarray:
         """Uniform grid of the first BZ cell, (prod(n), dim) (1/a): see
         :func:`lrtheory.models.lattice.k_grid`."""
-        from lrtheory.models.lattice import k_grid
-
-        return k_grid(self._require_lattice("k-grids"), n, shift=shift)
+        return _lattice.k_grid(self._require_lattice("k-grids"), n, shift=shift)
 
     def _require_lattice(self, what: str) -> np.ndarray:
         lat = self.lattice_vectors
@@ -209,9 +208,7 @@ class ContinuumModel(BlochModel):
     @staticmethod
     def polar_grid(k_max: float, n_r: int, n_theta: int, *, k_min: float = 0.0):
         """See :func:`lrtheory.models.lattice.polar_grid`."""
-        from lrtheory.models.lattice import polar_grid
-
-        return polar_grid(k_max, n_r, n_theta, k_min=k_min)
+        return _lattice.polar_grid(k_max, n_r, n_theta, k_min=k_min)
 
     def fermi_crossings(self, mu: float, *, k_max: float, n_theta: int = 64, n_r: int = 400,
                         newton_steps: int = 30):
