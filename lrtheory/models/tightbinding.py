@@ -147,8 +147,15 @@ class TightBindingModel(BlochModel):
         object.__setattr__(self, "hoppings", hops)
         object.__setattr__(self, "onsite", onsite.real.astype(float))
         object.__setattr__(self, "_coo", self._group_bonds())
-        if tr is not None:
-            tr.check(self, where=self.name)
+        if type(self).hamiltonian is TightBindingModel.hamiltonian:
+            self._check_declared_time_reversal()
+        # (a subclass with its own hamiltonian, e.g. Wannier90Model, calls it once it can
+        # evaluate H(k))
+
+    def _check_declared_time_reversal(self) -> None:
+        """The declared time reversal must hold (:meth:`TimeReversal.check`)."""
+        if self.time_reversal is not None:
+            self.time_reversal.check(self, where=self.name)
 
     # -- protocol -------------------------------------------------------------------------
     @property

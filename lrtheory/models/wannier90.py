@@ -124,6 +124,7 @@ class Wannier90Model(TightBindingModel):
         R, H = real_space_hamiltonian(self)
         RA = R[:, : self.dim].astype(float) @ self.lattice_vectors  # (nrpts, d_space)
         object.__setattr__(self, "_rblocks", (RA, H.reshape(len(H), -1)))
+        self._check_declared_time_reversal()
 
     def _w90_parts(self, k):
         k = self._cartesian_k(k)

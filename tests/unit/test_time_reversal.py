@@ -161,3 +161,14 @@ def test_permutation_fast_path_equals_the_dense_products():
         TimeReversal(np.array([[1.0, 0.0], [1.0, 0.0]]))  # one column twice
     with pytest.raises(SymmetryError, match="Theta"):
         TimeReversal(np.diag([1.0, 1j]) @ np.array([[0, 1], [1, 0]]))
+
+
+def test_wannier90_models_check_with_their_own_hamiltonian():
+    from lrtheory.models.wannier90 import Wannier90Model
+
+    m = haldane(t2=0.0)
+    w = Wannier90Model(m.lattice_vectors, m.positions, m.hoppings, m.onsite, np.eye(2))
+    assert isinstance(w.time_reversal, TimeReversal)
+    b = haldane(t2=0.1)
+    with pytest.raises(SymmetryError, match="not a symmetry"):
+        Wannier90Model(b.lattice_vectors, b.positions, b.hoppings, b.onsite, np.eye(2))
