@@ -4,14 +4,17 @@ from lrtheory.parallel.executor import (
     ProcessExecutor,
     SerialExecutor,
     auto_chunk_size,
-    blas_single_thread,
     available_cores,
+    blas_single_thread,
+    check_workers,
     kmap_reduce,
     make_executor,
+    resolve_workers,
     split_chunks,
 )
 
 __all__ = [
-    "kmap_reduce", "auto_chunk_size", "blas_single_thread", "split_chunks", "available_cores", "make_executor",
+    "kmap_reduce", "make_executor", "auto_chunk_size", "split_chunks", "available_cores",
+    "resolve_workers", "check_workers", "blas_single_thread",
     "SerialExecutor", "ProcessExecutor", "DaskExecutor",
 ]
