@@ -225,6 +225,77 @@ def case_w90(p):
     return out
 
 
+#: bcc Fe Wannier90 model of the scale-out case (benchmarks/make_fe_w90.py writes it);
+#: ``--fe-w90 PATH`` or ``LRTHEORY_FE_W90`` override
+FE_W90_DEFAULT = "/tmp/fe_w90/Fe_tb.dat"
+FE_EF = 17.6255  # eV, Fermi energy of the DFT run (nscf.out)
+
+
+def _digest(res):
+    """sha256 of every array a result holds (bit-identity of serial / processes / Dask)."""
+    import hashlib
+
+    h = hashlib.sha256()
+
+    def walk(prefix, obj):
+        if isinstance(obj, np.ndarray):
+            h.update(prefix.encode() + np.ascontiguousarray(obj).tobytes())
+        elif isinstance(obj, dict):
+            for key in sorted(obj, key=str):
+                walk(f"{prefix}/{key}", obj[key])
+
+    walk("", dict(vars(res)) if hasattr(res, "__dict__") else {})
+    walk("values", dict(getattr(res, "values", None) or {}))
+    return h.hexdigest()[:16]
+
+
+def case_scale(p):
+    """Scale-out (issue #14): one k-sum serial, on 2 processes, on Dask (a running
+    2-worker LocalCluster, start-up timed apart, and scheduler='local:2' per call).
+    ``time_first`` is the first call of the child process (fork server / cluster start-up
+    and imports included), ``time`` the minimum of ``repeat`` calls."""
+    system, method, rep = p["system"], p["method"], p["repeat"]
+    if system == "fe":
+        from lrtheory.models.wannier90 import load_wannier90
+        from lrtheory.response.hall3d import hall_tensor
+
+        model = load_wannier90(p["path"])
+        call = partial(hall_tensor, model, [FE_EF], nk=p["nk"], operator="charge")
+    else:
+        from lrtheory.models.haldane import haldane
+        from lrtheory.response.density import ribbon_accumulation
+
+        model = haldane().ribbon(p["W"])
+        call = partial(ribbon_accumulation, model, 0.5, nk=p["nk"], convergence=False)
+    out = {"system": system, "method": method, "nk": p["nk"], "n_orbitals": model.n_orbitals}
+    kw, client, cluster = {}, None, None
+    if method == "processes":
+        kw["workers"] = 2
+    elif method == "dask-local":
+        kw["scheduler"] = "local:2"
+    elif method == "dask":
+        import logging
+
+        import distributed
+
+        t0 = time.perf_counter()
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1,
+                                           dashboard_address=None, silence_logs=logging.ERROR)
+        client = distributed.Client(cluster)
+        out["dask_startup"] = time.perf_counter() - t0
+        kw["scheduler"] = client
+    t0 = time.perf_counter()
+    res = call(**kw)
+    out["time_first"] = time.perf_counter() - t0
+    t, res = _best(lambda: call(**kw), rep)
+    out["time"] = min(t, out["time_first"])
+    out["digest"] = _digest(res)
+    if client is not None:
+        client.close()
+        cluster.close()
+    return out
+
+
 def case_mem(p):
     """Peak memory of the Haldane Hall k-sum vs Nk (nothing else in the process)."""
     from lrtheory.response.hall import hall_conductivity
@@ -235,7 +306,7 @@ def case_mem(p):
 
 
 CASES = {"bulk": case_bulk, "ohe": case_ohe, "ribbon": case_ribbon, "w90": case_w90,
-         "mem": case_mem}
+         "mem": case_mem, "scale": case_scale}
 
 
 def peak_rss_mb() -> float:
@@ -326,7 +397,7 @@ def versions():
     return out
 
 
-CASE_NAMES = ("bulk", "ohe", "ribbon", "mem", "w90")
+CASE_NAMES = ("bulk", "ohe", "ribbon", "mem", "w90", "scale")
 
 
 def run_all(a):
@@ -388,9 +459,31 @@ def run_all(a):
                 # fresh Dask workers)
                 res["w90"].append(measure("w90", kind=kind, n=n, method=method,
                                           repeat=max(rep, 2)))
+    if "scale" in cases:
+        res["scale"] = scale_timings(a, rep)
     R["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S")
     R["loadavg_end"] = os.getloadavg()
     return R
+
+
+def scale_timings(a, rep):
+    """Scale-out rows: bcc Fe AHC tensor (28^3, 18 bands; skipped with a reason when the
+    file is absent) and a Haldane ribbon W = 80 (160 orbitals, nk = 512)."""
+    print("Scale-out: serial vs 2 processes vs Dask on 2 workers")
+    path = a.fe_w90 or os.environ.get("LRTHEORY_FE_W90") or FE_W90_DEFAULT
+    systems = [("ribbon", {"W": 80, "nk": 512})]
+    rows = []
+    if Path(path).exists():
+        systems.insert(0, ("fe", {"path": str(path), "nk": 28}))
+    else:
+        rows.append({"system": "fe", "error": f"no {path}: make it with "
+                     "benchmarks/make_fe_w90.py, or give --fe-w90 / LRTHEORY_FE_W90"})
+        print("  fe skipped:", rows[-1]["error"])
+    for system, extra in systems:
+        for method in ("serial", "processes", "dask", "dask-local"):
+            rows.append(measure("scale", system=system, method=method, repeat=max(rep, 2),
+                                **extra))
+    return rows
 
 
 def _peer_timings(method, venv_dir, script, Ns, missing, extra_args=lambda N: []):
@@ -492,6 +585,23 @@ def summarize(R):
             add(f"| W90 3D {key[0]} ({r['n_orbitals']} orb.) {m} | {key[1]}^3 = "
                 f"{key[1] ** 3:.2e} | {r['time']:.3f} | {fl['time']:.3f} | "
                 f"{r['time'] / fl['time']:.2f} | {r['maxrss_mb']:.0f} | {sp}{extra} |")
+    for system in ("fe", "ribbon"):
+        ser = _get(res.get("scale", []), system=system, method="serial")
+        for m in ("processes", "dask", "dask-local"):
+            r = _get(res.get("scale", []), system=system, method=m)
+            if r is None or ser is None:
+                continue
+            name = {"fe": "bcc Fe W90 AHC", "ribbon": "Haldane ribbon W=80"}[system]
+            same = "bit-equal to serial" if r.get("digest") == ser.get("digest") else \
+                "DIFFERS from serial"
+            extra = {"processes": "2 processes",
+                     "dask": f"Dask, running 2-worker cluster (start-up "
+                             f"{r.get('dask_startup', float('nan')):.1f} s not included)",
+                     "dask-local": "Dask scheduler='local:2' (cluster start-up included)"}[m]
+            add(f"| scale-out {name} {m} | nk={r['nk']} ({r['n_orbitals']} orb.) | "
+                f"{r['time']:.3f} | | | {r['maxrss_mb']:.0f} | serial/{m} = "
+                f"{ser['time'] / r['time']:.2f} (first call "
+                f"{ser['time_first'] / r['time_first']:.2f}); {extra}; {same} |")
     return "\n".join(lines)
 
 
@@ -568,7 +678,9 @@ def main(argv=None):
     p.add_argument("--child", nargs=2, metavar=("CASE", "PARAMS"), help=argparse.SUPPRESS)
     p.add_argument("--replot", action="store_true", help="only redo table/plots from --out")
     p.add_argument("--only", default="", help="comma-separated cases to re-measure "
-                   "(bulk,ohe,ribbon,mem,w90); the others are kept from --out")
+                   "(bulk,ohe,ribbon,mem,w90,scale); the others are kept from --out")
+    p.add_argument("--fe-w90", default="", help="bcc Fe _tb.dat of the scale case "
+                   "(default: $LRTHEORY_FE_W90 or " + FE_W90_DEFAULT + ")")
     a = p.parse_args(argv)
     if a.child:
         child(a.child[0], json.loads(a.child[1]))

@@ -1,0 +1,176 @@
+"""Scale-out of the executors (issue #14): the function reaches each worker once, tasks are
+sized from measured cost without moving a bit of the result, no per-response preload list.
+
+Expected values are independent of the code under test: the serial sum in chunk order is
+written out here with a plain Python loop, and the pickling counts come from the objects
+themselves (each unpickling appends a line to a file).
+"""
+from __future__ import annotations
+
+import functools
+import os
+import pickle
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lrtheory.parallel import executor as ex
+from lrtheory.parallel import kmap_reduce
+from lrtheory.parallel.chunks import BatchPlanner
+from lrtheory.parallel.processes import FORKSERVER_PRELOAD, pickled_modules
+
+
+def _scaled_sum(k, *, weights):
+    """Partial sums whose total depends on the order of addition (magnitudes 1e-4..1e16)."""
+    idx = k[:, 0].astype(int)
+    return {"s": np.array([np.sum(weights[idx] * np.sin(idx))]), "n": np.array([len(k)])}
+
+
+_RNG = np.random.default_rng(3)
+WEIGHTS = _RNG.uniform(-1, 1, 997) * 10.0 ** _RNG.integers(-4, 17, 997)
+K = np.arange(997, dtype=float)[:, None]
+FUNC = functools.partial(_scaled_sum, weights=WEIGHTS)
+
+
+def _reference(chunk_size):
+    total = None
+    for i in range(0, len(K), chunk_size):
+        part = FUNC(K[i:i + chunk_size])
+        total = part if total is None else {key: total[key] + part[key] for key in part}
+    return total
+
+
+def test_the_check_can_fail_grouping_chunks_changes_the_bits():
+    # adding the partial sums of a task inside the worker first would change the result
+    ref = _reference(7)["s"]
+    parts = [FUNC(K[i:i + 7])["s"] for i in range(0, len(K), 7)]
+    grouped = sum((parts[i] + parts[i + 1] if i + 1 < len(parts) else parts[i])
+                  for i in range(0, len(parts), 2))
+    assert not np.array_equal(grouped, ref)
+
+
+def test_planner_starts_with_one_chunk_then_follows_the_measured_cost():
+    p = BatchPlanner(2, min_task_seconds=0.02, splits=4)
+    assert p.next_size(100) == 1  # nothing measured yet
+    p.record(4, 0.4)  # 0.1 s per chunk: the balance bound rules, 100 / (4 * 2)
+    assert p.next_size(100) == 13
+    assert p.next_size(9) == 2  # the tail gets short tasks
+    assert p.next_size(1) == 1 and p.next_size(0) == 0
+    q = BatchPlanner(2, min_task_seconds=0.02)
+    q.record(10, 0.001)  # 0.1 ms per chunk: tasks of at least 20 ms = 200 chunks
+    assert q.next_size(10_000) == 1250 and q.next_size(300) == 200 and q.next_size(150) == 150
+
+
+@pytest.mark.parametrize("chunk_size", [7, 50])
+def test_processes_with_batched_tasks_are_bit_identical_to_serial(chunk_size):
+    ref = _reference(chunk_size)
+    for workers in (1, 2):
+        out = kmap_reduce(FUNC, K, chunk_size=chunk_size, workers=workers)
+        assert out["n"][0] == len(K)
+        assert np.array_equal(out["s"], ref["s"])  # bits, not a tolerance
+
+
+def test_dask_with_batched_tasks_is_bit_identical_to_serial():
+    pytest.importorskip("distributed")
+    ref = _reference(7)
+    out = kmap_reduce(FUNC, K, chunk_size=7, scheduler="local:2")
+    assert np.array_equal(out["s"], ref["s"]) and out["n"][0] == len(K)
+
+
+class _CountsUnpickling:
+    """A chunk function that appends its pid to ``path`` every time it is unpickled."""
+
+    def __init__(self, path):
+        self.path = str(path)
+
+    def __call__(self, k):
+        return np.array([len(k)])
+
+    def __reduce__(self):
+        return (_rebuild, (self.path,))
+
+
+def _rebuild(path):
+    with open(path, "a") as fh:
+        fh.write(f"{os.getpid()}\n")
+    return _CountsUnpickling(path)
+
+
+def test_the_function_reaches_each_process_worker_once(tmp_path):
+    log = tmp_path / "unpickled.txt"
+    out = kmap_reduce(_CountsUnpickling(log), np.zeros((120, 1)), chunk_size=2, workers=2)
+    assert out[0] == 120
+    pids = log.read_text().split()
+    # 60 chunks, 2 workers: once per worker (the parent also reads the pickle once, to
+    # find the modules the fork server preloads, when it starts the server)
+    assert len(pids) == len(set(pids)) <= 3
+
+
+def test_the_function_reaches_each_dask_worker_once(tmp_path):
+    pytest.importorskip("distributed")
+    log = tmp_path / "unpickled.txt"
+    out = kmap_reduce(_CountsUnpickling(log), np.zeros((120, 1)), chunk_size=2,
+                      scheduler="local:2")
+    assert out[0] == 120
+    pids = log.read_text().split()
+    assert len(pids) <= 2 and len(pids) == len(set(pids))
+
+
+def test_preload_is_read_from_the_pickle_not_from_a_list():
+    assert not [m for m in FORKSERVER_PRELOAD if m.startswith("lrtheory.response")]
+    mods = pickled_modules(pickle.dumps(FUNC))
+    assert "tests.numeric.test_scaleout" in mods and "functools" in mods
+    assert "__main__" not in mods
+
+
+def test_a_response_in_a_new_module_runs_on_workers_with_no_registration(tmp_path,
+                                                                        monkeypatch):
+    (tmp_path / "lrt_new_response_mod.py").write_text(textwrap.dedent("""
+        import numpy as np
+
+        def chunk(k, *, scale):
+            return np.array([scale * float(np.sum(k ** 2))])
+    """))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import lrt_new_response_mod as mod
+
+    func = functools.partial(mod.chunk, scale=0.5)
+    k = np.arange(40.0)[:, None]
+    out = kmap_reduce(func, k, chunk_size=3, workers=2)
+    assert out[0] == 0.5 * sum(x * x for x in range(40))
+
+
+def test_old_names_stay_importable_and_dead_code_is_gone():
+    for name in ("kmap_reduce", "make_executor", "split_chunks", "auto_chunk_size",
+                 "available_cores", "resolve_workers", "check_workers", "SerialExecutor",
+                 "ProcessExecutor", "DaskExecutor", "blas_single_thread", "CHUNK_BYTES",
+                 "DEFAULT_START_METHOD", "DASK_CONNECT_TIMEOUT"):
+        assert hasattr(ex, name), name
+    import lrtheory.parallel as par
+
+    for name in par.__all__:
+        assert getattr(par, name) is getattr(ex, name)
+    assert not hasattr(ex, "iter_chunks")
+
+
+def test_no_module_of_the_package_is_over_500_lines():
+    pkg = Path(ex.__file__).parent
+    sizes = {p.name: len(p.read_text().splitlines()) for p in pkg.glob("*.py")}
+    assert max(sizes.values()) <= 500, sizes
+
+
+@pytest.mark.parametrize("env,expect", [({"MALLOC_TRIM_THRESHOLD_": "65536"}, True), ({}, False)])
+def test_dask_malloc_setting_is_undone_only_where_it_was_set(env, expect):
+    if not sys.platform.startswith("linux"):
+        pytest.skip("glibc only")
+    base = {k: v for k, v in os.environ.items() if k != "MALLOC_TRIM_THRESHOLD_"}
+    code = ("from lrtheory.parallel._runtime import undo_malloc_trim as u; "
+            "print(u(), u())")
+    r = subprocess.run([sys.executable, "-c", code], env={**base, **env}, capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == [str(expect)] * 2
