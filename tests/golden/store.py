@@ -43,6 +43,12 @@ def flatten(out, prefix: str = "") -> tuple[dict, dict]:
             texts.update(t)
         elif _is_text(val):
             texts[name] = list(val) if isinstance(val, tuple) else val
+        elif isinstance(val, (list, tuple)) and any(
+                isinstance(x, (dict, list, tuple, str)) or x is None for x in val):
+            # a list of records or a mixed list: one entry per index
+            a, t = flatten({str(i): x for i, x in enumerate(val)}, name + "/")
+            arrays.update(a)
+            texts.update(t)
         else:
             arr = np.asarray(val)
             if arr.dtype == object or arr.dtype.kind in "US":
