@@ -27,6 +27,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", required=True, help="folder for golden.npz and golden.json")
     ap.add_argument("--only", action="append", help="record only these cases (merges)")
+    ap.add_argument("--reason", help="with --only, from a later commit than the data: why these "
+                    "outputs change on purpose (kept in golden.json and shown by the test)")
     args = ap.parse_args(argv)
 
     import lrtheory
@@ -40,12 +42,14 @@ def main(argv=None) -> int:
     dirty = _git(src, "status", "--porcelain", "--untracked-files=no", "--", "lrtheory")
     print(f"lrtheory from {lrtheory.__file__} (commit {commit}"
           f"{', MODIFIED' if dirty else ''})", flush=True)
-    results = {}
+    results, old = {}, None
     if args.only and (Path(args.out) / store.JSON).exists():
         results, old = store.load(args.out)
-        if old.get("commit") != commit or dirty:
+        later = old.get("commit") != commit
+        if dirty or (later and not args.reason):
             print(f"refusing to merge: the data were recorded at {old.get('commit')}, this "
-                  f"lrtheory is {commit}{' (modified)' if dirty else ''}; record all cases")
+                  f"lrtheory is {commit}{' (modified)' if dirty else ''}: record all cases, or "
+                  "re-record deliberately changed cases from a committed tree with --reason")
             return 2
     for name, func in CASES.items():
         if args.only and name not in args.only:
@@ -63,6 +67,15 @@ def main(argv=None) -> int:
             "python": sys.version.split()[0], "numpy": np.__version__,
             "recorded": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "command": "python -m tests.golden.record " + " ".join(argv or sys.argv[1:])}
+    if old is not None:  # a merge: the data keep their provenance, re-recorded cases are listed
+        rerec = dict(old.get("rerecorded", {}))
+        for name in args.only:
+            rerec.pop(name, None)
+            if old.get("commit") != commit and name in results:
+                rerec[name] = {"commit": commit, "reason": args.reason,
+                               "recorded": prov["recorded"]}
+        prov = {**old, "rerecorded": rerec} if rerec else {
+            k: v for k, v in old.items() if k != "rerecorded"}
     store.save(args.out, results, prov)
     print(f"wrote {args.out}/{store.NPZ} and {store.JSON}: {len(results)} cases")
     return 0
