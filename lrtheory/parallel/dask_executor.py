@@ -26,7 +26,7 @@ from lrtheory.parallel.chunks import BatchPlanner
 
 __all__ = ["DaskExecutor", "DASK_CONNECT_TIMEOUT"]
 
-#: tasks in flight per Dask worker
+#: tasks in flight per Dask worker thread
 TASKS_PER_WORKER = 2
 
 #: shortest Dask task worth sending (s)
@@ -164,10 +164,20 @@ class DaskExecutor:
                 f"distributed.Client, got {scheduler!r}"
             )
         try:
-            self.n_workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+            self._count_slots()
         except BaseException:
             self.shutdown(cancel=True)
             raise
+
+    def _count_slots(self) -> int:
+        """Workers and task slots (threads) of the cluster now: a worker with several
+        threads runs several tasks at once, and workers may join while a k-sum runs."""
+        info = self.client.scheduler_info().get("workers", {})
+        self.n_workers = max(1, len(info))
+        self.n_slots = max(self.n_workers,
+                           sum(int(w.get("nthreads", 1) or 1) for w in info.values()))
+        self._slots_at = time.monotonic()
+        return self.n_slots
 
     def _start_local(self, distributed, n: int) -> None:
         self.cluster = distributed.LocalCluster(
@@ -187,7 +197,7 @@ class DaskExecutor:
         import distributed
 
         n = len(chunks)
-        planner = BatchPlanner(self.n_workers, min_task_seconds=MIN_TASK_SECONDS)
+        planner = BatchPlanner(self.n_slots, min_task_seconds=MIN_TASK_SECONDS)
         fut_func = self.client.scatter(func, broadcast=True, hash=False)
         self.futures = [fut_func]
         in_flight: dict = {}
@@ -203,7 +213,7 @@ class DaskExecutor:
             self.futures.append(fut)
             front += size
 
-        while front < n and len(in_flight) < TASKS_PER_WORKER * self.n_workers:
+        while front < n and len(in_flight) < TASKS_PER_WORKER * self.n_slots:
             submit()
         nxt = 0
         while nxt < n:
@@ -220,8 +230,10 @@ class DaskExecutor:
                 self.futures = [f for f in self.futures if f is not fut]
                 results.update(zip(range(lo, lo + len(parts)), parts))
                 planner.record(len(parts), seconds)
-                if front < n:
-                    submit()
+            if time.monotonic() - self._slots_at > 1.0:
+                planner.n_workers = self._count_slots()
+            while front < n and len(in_flight) < TASKS_PER_WORKER * self.n_slots:
+                submit()
         fut_func.release()
         self.futures = []
 

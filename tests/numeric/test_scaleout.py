@@ -174,3 +174,17 @@ def test_dask_malloc_setting_is_undone_only_where_it_was_set(env, expect):
                        text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == [str(expect)] * 2
+
+
+def test_dask_counts_threads_not_only_workers():
+    # a worker with 3 threads runs 3 tasks at once: the executor keeps 2 per thread in flight
+    distributed = pytest.importorskip("distributed")
+    import logging
+
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=3, processes=False,
+                                  dashboard_address=None, silence_logs=logging.ERROR) as cl, \
+            distributed.Client(cl) as client:
+        e = ex.DaskExecutor(client)
+        assert (e.n_workers, e.n_slots) == (1, 3)
+        out = kmap_reduce(FUNC, K, chunk_size=7, scheduler=client)
+        assert np.array_equal(out["s"], _reference(7)["s"])
