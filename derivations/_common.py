@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from lrtheory.expressions import as_sympy  # never parses a string (unlike sympify)
+from lrtheory.io.expressions import as_sympy  # never parses a string (unlike sympify)
 from lrtheory.symbolic.lindhard import eta, kubo_coefficients, lindhard, omega
 from lrtheory.symbolic.systems import im_part, re_part
 

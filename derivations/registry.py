@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 
 import sympy as sp
 
-from lrtheory.expressions import as_sympy  # never parses a string (unlike sympify)
+from lrtheory.io.expressions import as_sympy  # never parses a string (unlike sympify)
 
 __all__ = [
     "Check", "DerivationResult", "Derivation", "Recorder", "DERIVATIONS",

@@ -117,7 +117,7 @@ _GROUPS: dict[str, dict[str, str]] = {
         "from_pythtb": "lrtheory.models.pythtb_adapter",
         "save_result": "lrtheory.io.results",
         "load_result": "lrtheory.io.results",
-        "expressions": ".",
+        "expressions": "lrtheory.io",
     },
     # -- errors and warnings (every error is an LrtheoryError, itself a ValueError) -------------
     "errors": {

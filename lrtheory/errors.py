@@ -61,7 +61,7 @@ class InputFileError(LrtheoryError):
 
 
 class ExpressionError(LrtheoryError):
-    """User text is not an allowed expression (see :mod:`lrtheory.expressions`): a forbidden
+    """User text is not an allowed expression (see :mod:`lrtheory.io.expressions`): a forbidden
     construct, an unknown name, a resource limit, a division by zero or a non-finite value."""
 
 

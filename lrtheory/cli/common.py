@@ -2,7 +2,7 @@
 
 ``--model NAME_OR_FILE`` names a built-in model (see :data:`BUILTIN_MODELS`) or a model file;
 ``--param key=value`` (repeatable) sets its parameters; values are numbers or simple
-expressions (``pi/2``) parsed by the safe parser of :mod:`lrtheory.expressions` (never
+expressions (``pi/2``) parsed by the safe parser of :mod:`lrtheory.io.expressions` (never
 ``eval``).
 """
 from __future__ import annotations
@@ -59,12 +59,12 @@ BUILTIN_MODELS: dict[str, tuple[Callable, dict, str]] = {
 def parse_number(text: str, name: str = "value") -> float:
     """Parse a real number or a constant expression (``pi/2``, ``3*sqrt(3)*0.06``).
 
-    Uses the safe parser :func:`lrtheory.expressions.evaluate` (a syntax-tree whitelist with
+    Uses the safe parser :func:`lrtheory.io.expressions.evaluate` (a syntax-tree whitelist with
     resource limits; the text is never evaluated as code). Raises
     :class:`~lrtheory.errors.ExpressionError` (one line naming ``name``) for anything that
     is not a finite real number.
     """
-    from lrtheory.expressions import evaluate
+    from lrtheory.io.expressions import evaluate
 
     return evaluate(text, {}, where=name, real=True)
 

@@ -4,7 +4,7 @@ A model file gives lattice vectors, orbitals with positions (and on-site energie
 hoppings ``<i, cell 0| H |j, cell R> = t`` (each bond once; the Hermitian conjugate is added),
 named parameters with defaults, and optionally a time-reversal declaration. Every number may
 be an expression in the parameters (``"-t0"``, ``"t2*exp(I*phi)"``, ``"sqrt(3)/2"``), parsed
-by :func:`lrtheory.expressions.parse` (a syntax-tree whitelist with resource limits; user text
+by :func:`lrtheory.io.expressions.parse` (a syntax-tree whitelist with resource limits; user text
 is never evaluated as code) and required to evaluate to a finite number once the parameters
 are substituted.
 
@@ -54,7 +54,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from lrtheory.errors import ExpressionError, InputFileError, ModelError, SymmetryError
-from lrtheory.expressions import RESERVED_NAMES
+from lrtheory.io.expressions import RESERVED_NAMES
 
 __all__ = ["load_model_file", "model_from_dict", "parse_expression", "evaluate_expression",
            "read_text_file", "SCHEMA"]
@@ -95,7 +95,7 @@ def parse_expression(text: Any, params: Mapping[str, Any] = (), *, where: str = 
                      allowed_symbols: Mapping[str, Any] | None = None):
     """Parse a number or an expression string into a SymPy expression, safely.
 
-    A thin wrapper of :func:`lrtheory.expressions.parse` (grammar and limits there) that
+    A thin wrapper of :func:`lrtheory.io.expressions.parse` (grammar and limits there) that
     raises :class:`~lrtheory.errors.InputFileError` with the location ``where``.
 
     Parameters
@@ -109,7 +109,7 @@ def parse_expression(text: Any, params: Mapping[str, Any] = (), *, where: str = 
     allowed_symbols : mapping, optional
         Extra symbols (e.g. ``kx``) that may appear.
     """
-    from lrtheory.expressions import parse
+    from lrtheory.io.expressions import parse
 
     try:
         import sympy as sp
@@ -125,11 +125,11 @@ def evaluate_expression(text: Any, values: Mapping[str, float], *, where: str = 
                         real: bool = False) -> complex | float:
     """Parse ``text`` and evaluate it with the parameter ``values`` to a Python number.
 
-    A thin wrapper of :func:`lrtheory.expressions.evaluate`. Raises
+    A thin wrapper of :func:`lrtheory.io.expressions.evaluate`. Raises
     :class:`~lrtheory.errors.InputFileError` if the text is not an allowed expression or the
     result is not a finite number (or, with ``real``, has a non-zero imaginary part).
     """
-    from lrtheory.expressions import evaluate
+    from lrtheory.io.expressions import evaluate
 
     try:
         return evaluate(text, values, where=where, real=real)

@@ -340,7 +340,7 @@ def _split_path(spec: str) -> list[str]:
 def _parse_point(token: str, pts: dict, dim: int) -> np.ndarray:
     """A named point or ``[a,b]`` reduced coordinates (constant expressions, parsed by the
     safe expression parser, never evaluated as code)."""
-    from lrtheory.expressions import MAX_SHOWN, evaluate, split_top_level
+    from lrtheory.io.expressions import MAX_SHOWN, evaluate, split_top_level
 
     token = token.strip()
     if token in pts:

@@ -1,4 +1,4 @@
-"""The one safe expression parser (lrtheory.expressions, issue #13 section 1).
+"""The one safe expression parser (lrtheory.io.expressions, issue #13 section 1).
 
 Values are checked against numbers computed independently with the math module; attack
 strings, forbidden constructs and resource-limit cases must give one ExpressionError line
@@ -33,7 +33,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lrtheory.errors import ExpressionError, LrtheoryError
-from lrtheory.expressions import (MAX_DEPTH, MAX_EXPONENT, MAX_LENGTH, MAX_NODES, as_sympy,
+from lrtheory.io.expressions import (MAX_DEPTH, MAX_EXPONENT, MAX_LENGTH, MAX_NODES, as_sympy,
                                   evaluate, parse, split_top_level)
 
 ROOT = Path(__file__).resolve().parents[2]
