@@ -95,7 +95,7 @@ def main(src, out):
         for x in centres:
             fh.write(f"X {x[0]:17.8f}{x[1]:17.8f}{x[2]:17.8f}\n")
         fh.write(f"Fe {0:17.8f}{0:17.8f}{0:17.8f}\n")
-    from lrtheory.models.wannier90 import load_wannier90, write_tb_dat
+    from lrtheory.io.wannier90 import load_wannier90, write_tb_dat
 
     model = load_wannier90(out / "Fe", lattice_vectors=lat)
     write_tb_dat(model, out / "Fe_tb.dat")

@@ -162,7 +162,7 @@ def case_ribbon(p):
 def w90_model(kind, tmp):
     """A 3D model written by our Wannier90 writer and read back."""
     from lrtheory.models.tightbinding import Hopping, TightBindingModel
-    from lrtheory.models.wannier90 import load_wannier90, write_tb_dat
+    from lrtheory.io.wannier90 import load_wannier90, write_tb_dat
 
     if kind == "weyl":
         from lrtheory.models.haldane import layered_haldane
@@ -256,7 +256,7 @@ def case_scale(p):
     and imports included), ``time`` the minimum of ``repeat`` calls."""
     system, method, rep = p["system"], p["method"], p["repeat"]
     if system == "fe":
-        from lrtheory.models.wannier90 import load_wannier90
+        from lrtheory.io.wannier90 import load_wannier90
         from lrtheory.response.hall3d import hall_tensor
 
         model = load_wannier90(p["path"])

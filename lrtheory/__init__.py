@@ -41,7 +41,7 @@ _GROUPS: dict[str, dict[str, str]] = {
         "RashbaGas": "lrtheory.models.continuum",
         "MassiveDirac": "lrtheory.models.continuum",
         "SympyBlochModel": "lrtheory.models.sympy_model",
-        "Wannier90Model": "lrtheory.models.wannier90",
+        "Wannier90Model": "lrtheory.io.wannier90.model",
     },
     # -- lattices, grids and k paths -------------------------------------------------------------
     "lattice": {
@@ -111,9 +111,9 @@ _GROUPS: dict[str, dict[str, str]] = {
     "io": {
         "load_model_file": "lrtheory.models.inputs",
         "model_from_dict": "lrtheory.models.inputs",
-        "load_wannier90": "lrtheory.models.wannier90",
-        "read_hr_dat": "lrtheory.models.wannier90",
-        "write_hr_dat": "lrtheory.models.wannier90",
+        "load_wannier90": "lrtheory.io.wannier90.model",
+        "read_hr_dat": "lrtheory.io.wannier90.read",
+        "write_hr_dat": "lrtheory.io.wannier90.write",
         "from_pythtb": "lrtheory.models.pythtb_adapter",
         "save_result": "lrtheory.io.results",
         "load_result": "lrtheory.io.results",

@@ -116,7 +116,7 @@ def _load_wannier90(name: str, params: dict):
     lattice and positions) or ``seedname_tb.dat``: a tight-binding model in the file's units
     (eV, Angstrom)."""
     from lrtheory.errors import InputFileError
-    from lrtheory.models.wannier90 import load_wannier90
+    from lrtheory.io.wannier90 import load_wannier90
 
     if params:
         raise ModelError(f"--param: a Wannier90 model ({name}) has no parameters, got "

@@ -22,7 +22,7 @@ closed-form curvature, :mod:`lrtheory.kernels.two_band`). With every ``n_a`` eve
 
 Not covered: the orbital Hall conductivity in 3D (``operator="orbital"`` is the 2D ``m_z``
 of :mod:`lrtheory.response.bulk_omm`) and the off-diagonal position elements of Wannier
-interpolation (see :mod:`lrtheory.models.wannier90`).
+interpolation (see :mod:`lrtheory.io.wannier90`).
 """
 from __future__ import annotations
 

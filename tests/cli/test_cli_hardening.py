@@ -339,7 +339,7 @@ def test_figure_progress_lines(monkeypatch, tmp_path, capsys):
 @pytest.fixture
 def w90(tmp_path):
     from lrtheory.models.haldane import haldane
-    from lrtheory.models.wannier90 import write_hr_dat, write_tb_dat
+    from lrtheory.io.wannier90 import write_hr_dat, write_tb_dat
 
     m = haldane(t2=0.1, delta=0.2)
     write_tb_dat(m, tmp_path / "hal_tb.dat")

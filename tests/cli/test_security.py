@@ -180,7 +180,7 @@ def test_nul_bytes_bom_and_late_bad_byte(tmp_path):
 
 @pytest.mark.parametrize("suffix", ["_hr.dat", "_tb.dat", "_centres.xyz"])
 def test_binary_wannier90_files_are_one_line(tmp_path, suffix):
-    from lrtheory.models import wannier90 as w
+    from lrtheory.io import wannier90 as w
 
     f = tmp_path / f"junk{suffix}"
     f.write_bytes(b"written on 1 Jan\n" + JUNK)

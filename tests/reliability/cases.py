@@ -924,7 +924,7 @@ _py("py-load-ok", "load_model_file('m.toml', params={'t2': 'pi/100'}) (valid)",
 
 
 def _w90(name, **kw):
-    from lrtheory.models.wannier90 import load_wannier90
+    from lrtheory.io.wannier90 import load_wannier90
 
     return load_wannier90(name, **kw)
 

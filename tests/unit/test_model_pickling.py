@@ -16,7 +16,7 @@ import sympy as sp
 from lrtheory.models.continuum import MassiveDirac, RashbaGas
 from lrtheory.models.haldane import haldane, layered_haldane
 from lrtheory.models.sympy_model import SympyBlochModel
-from lrtheory.models.wannier90 import load_wannier90, write_tb_dat
+from lrtheory.io.wannier90 import load_wannier90, write_tb_dat
 from lrtheory.response.hall import hall_conductivity
 
 kx, ky, m = sp.symbols("kx ky m")

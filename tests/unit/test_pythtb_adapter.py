@@ -137,7 +137,7 @@ def test_pythtb_w90_reader_round_trip(tmp_path, rng):
     """Model -> Wannier90 files (lrtheory's writer) -> PythTB's own reader -> from_pythtb
     gives back the model (3D, 2 orbitals). The reader is ``pythtb.w90`` (a class) in 1.8 and
     ``pythtb.W90`` in 2.x (where ``pythtb.w90`` is the module)."""
-    from lrtheory.models.wannier90 import write_centres_xyz, write_hr_dat
+    from lrtheory.io.wannier90 import write_centres_xyz, write_hr_dat
 
     src = layered_haldane(t2=0.1, phi=0.3, delta=0.2)
     write_hr_dat(src, tmp_path / "x_hr.dat")

@@ -164,7 +164,7 @@ def test_permutation_fast_path_equals_the_dense_products():
 
 
 def test_wannier90_models_check_with_their_own_hamiltonian():
-    from lrtheory.models.wannier90 import Wannier90Model
+    from lrtheory.io.wannier90 import Wannier90Model
 
     m = haldane(t2=0.0)
     w = Wannier90Model(m.lattice_vectors, m.positions, m.hoppings, m.onsite, np.eye(2))

@@ -17,15 +17,15 @@ import numpy as np
 import pytest
 
 from lrtheory.errors import InputFileError
-from lrtheory.models.haldane import LATTICE, haldane, layered_haldane
-from lrtheory.models.tightbinding import Hopping, TightBindingModel
-from lrtheory.models.wannier90 import (
+from lrtheory.io.wannier90 import (
     load_wannier90,
     read_hr_dat,
     write_centres_xyz,
     write_hr_dat,
     write_tb_dat,
 )
+from lrtheory.models.haldane import LATTICE, haldane, layered_haldane
+from lrtheory.models.tightbinding import Hopping, TightBindingModel
 
 HALDANE = haldane(t0=1.0, t2=0.1, phi=0.7, delta=0.2)
 LAT3_2D = np.array([[1.0, 0, 0], [0.5, np.sqrt(3) / 2, 0], [0, 0, 10.0]])

@@ -1,0 +1,69 @@
+r"""Wannier90 tight-binding models: read ``seedname_hr.dat`` (+ ``_centres.xyz``) or
+``seedname_tb.dat`` into a :class:`~lrtheory.models.tightbinding.TightBindingModel`, and write
+them (for tests and benchmarks).
+
+File formats (Wannier90 3.x, ``hamiltonian_write_hr`` / ``hamiltonian_write_tb``):
+
+``seedname_hr.dat``::
+
+    header line (date)
+    num_wann
+    nrpts
+    ndegen(1) ... ndegen(nrpts)          (15 per line)
+    R1 R2 R3  m  n  Re H_mn(R)  Im H_mn(R)   (nrpts * num_wann**2 lines, m fastest)
+
+``seedname_tb.dat``: header, the three lattice vectors (rows, Angstrom), ``num_wann``,
+``nrpts``, the ``ndegen`` list, then for each R a line ``R1 R2 R3`` followed by
+``num_wann**2`` lines ``m n Re Im`` (the Hamiltonian), then the same blocks for the position
+matrix elements ``m n Re x Im x Re y Im y Re z Im z`` (Angstrom).
+
+``seedname_centres.xyz``: an xyz file whose first ``num_wann`` entries (symbol ``X``) are the
+Wannier centres (Cartesian, Angstrom), followed by the atoms.
+
+Conventions
+-----------
+Wannier90 writes ``H_mn(R) = <m, 0|H|n, R>`` on the Wigner-Seitz supercell of the k-grid
+with degeneracies ``ndegen(R)``; the hopping is ``H_mn(R) / ndegen(R)``. This is the same
+real-space meaning as lrtheory's ``Hopping(i=m, j=n, R, t)``. Our Bloch Hamiltonian puts the
+orbital positions in the phase (atomic-position convention, paper Eq. S48)::
+
+    H_ij(k) = sum_R t_ij(R) exp(i k.(R.A + r_j - r_i))
+
+with ``r_j`` the Wannier centres. This is the tight-binding approximation of Wannier
+interpolation: the position operator is taken diagonal, ``<m0|r|nR> = r_m delta_mn
+delta_R0``. From ``_tb.dat`` **only the diagonal, R = 0 position elements are used** (as
+orbital positions); the off-diagonal position matrix elements (they add the "internal"
+Berry connection of Wannier interpolation, Wang et al. PRB 74, 195118 (2006)) are read,
+validated for finiteness, and ignored: anomalous Hall conductivities of real materials
+computed from such a model miss that term.
+
+Each pair ``(m, n, R)`` / ``(n, m, -R)`` appears in the file; the reader checks
+``H(-R) = H(R)^dagger`` (within ``herm_tol``), keeps one bond per pair (the average of the
+two entries, identical to either one when the file is exactly Hermitian), on-site energies
+from ``R = 0, m = n`` (real within ``herm_tol``).
+
+Units: those of the file (energies in eV, lengths in Angstrom, k in 1/Angstrom); responses
+of the resulting model are in the same units (e.g. a 3D Hall conductivity in e^2/(hbar A)).
+
+The reader (:mod:`~lrtheory.io.wannier90.read`), the conversion to a model
+(:mod:`~lrtheory.io.wannier90.model`) and the writers (:mod:`~lrtheory.io.wannier90.write`)
+are submodules; every name is re-exported here.
+"""
+from lrtheory.io.wannier90.model import (Wannier90Model, load_wannier90, model_from_hr,
+                                         real_space_hamiltonian)
+from lrtheory.io.wannier90.read import HrData, read_centres_xyz, read_hr_dat, read_tb_dat
+from lrtheory.io.wannier90.write import write_centres_xyz, write_hr_dat, write_tb_dat
+
+__all__ = [
+    "Wannier90Model",
+    "HrData",
+    "read_hr_dat",
+    "read_tb_dat",
+    "read_centres_xyz",
+    "model_from_hr",
+    "load_wannier90",
+    "write_hr_dat",
+    "write_tb_dat",
+    "write_centres_xyz",
+    "real_space_hamiltonian",
+]

@@ -1,0 +1,103 @@
+"""Writers of Wannier90 files (``_hr.dat``, ``_tb.dat``, ``_centres.xyz``) from a
+:class:`~lrtheory.models.TightBindingModel` (for tests and benchmarks)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from lrtheory.errors import ModelError
+from lrtheory.io.wannier90.model import real_space_hamiltonian
+from lrtheory.models.tightbinding import TightBindingModel
+
+__all__ = ["write_hr_dat", "write_tb_dat", "write_centres_xyz"]
+
+
+def _embed3(model: TightBindingModel, c: float):
+    lat = np.asarray(model.lattice_vectors, float)
+    pos = np.asarray(model.positions, float)
+    dim, d = lat.shape
+    if dim != d or dim not in (2, 3):
+        raise ModelError(
+            f"{model.name}: writing Wannier90 files needs a 2D or 3D bulk model "
+            f"(lattice {lat.shape})"
+        )
+    if dim == 3:
+        return lat, pos
+    lat3 = np.zeros((3, 3))
+    lat3[:2, :2] = lat
+    lat3[2, 2] = c
+    pos3 = np.zeros((len(pos), 3))
+    pos3[:, :2] = pos
+    return lat3, pos3
+
+
+def _ndegen_for(R, degeneracy):
+    nd = np.ones(len(R), int)
+    if degeneracy:
+        for i, r in enumerate(map(tuple, R)):
+            nd[i] = int(degeneracy.get(r, 1))
+    return nd
+
+
+def _ndegen_lines(nd) -> list[str]:
+    return ["".join(f"{v:5d}" for v in nd[i:i + 15]) for i in range(0, len(nd), 15)]
+
+
+def write_hr_dat(model: TightBindingModel, path, *, degeneracy: dict | None = None,
+                 header: str = "written by lrtheory") -> Path:
+    """Write ``model`` as a Wannier90 ``_hr.dat`` (full double precision).
+
+    ``degeneracy`` maps R (3-tuple) to ``ndegen(R)`` (default 1): the file then holds
+    ``ndegen(R) * t(R)``, as Wannier90 does, so a reader that forgets to divide fails the
+    round trip. 2D models are written with R3 = 0.
+    """
+    R, H = real_space_hamiltonian(model)
+    nd = _ndegen_for(R, degeneracy)
+    n = model.n_orbitals
+    lines = [header, f"{n:12d}", f"{len(R):12d}", *_ndegen_lines(nd)]
+    jj, ii = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")  # m (row) fastest
+    for b, r in enumerate(R):
+        vals = H[b] * nd[b]
+        pre = f"{r[0]:5d}{r[1]:5d}{r[2]:5d}"
+        lines += [f"{pre}{m + 1:5d}{k + 1:5d} {vals[m, k].real: .17e} {vals[m, k].imag: .17e}"
+                  for m, k in zip(ii.ravel(), jj.ravel())]
+    path = Path(path)
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def write_tb_dat(model: TightBindingModel, path, *, degeneracy: dict | None = None,
+                 c: float = 10.0, header: str = "written by lrtheory") -> Path:
+    """Write ``model`` as a Wannier90 ``_tb.dat``: lattice (2D models: a_3 = (0, 0, c)),
+    H(R), and position matrix elements ``<m0|r|nR> = r_m delta_mn delta_R0`` (times ndegen)."""
+    lat, pos = _embed3(model, c)
+    R, H = real_space_hamiltonian(model)
+    nd = _ndegen_for(R, degeneracy)
+    n = model.n_orbitals
+    lines = [header] + [" ".join(f"{x: .17e}" for x in row) for row in lat]
+    lines += [f"{n:12d}", f"{len(R):12d}", *_ndegen_lines(nd)]
+    jj, ii = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+    for b, r in enumerate(R):
+        lines += ["", f"{r[0]:5d}{r[1]:5d}{r[2]:5d}"]
+        vals = H[b] * nd[b]
+        lines += [f"{m + 1:5d}{k + 1:5d}   {vals[m, k].real: .17e} {vals[m, k].imag: .17e}"
+                  for m, k in zip(ii.ravel(), jj.ravel())]
+    for b, r in enumerate(R):
+        lines += ["", f"{r[0]:5d}{r[1]:5d}{r[2]:5d}"]
+        for m, k in zip(ii.ravel(), jj.ravel()):
+            p = pos[m] * nd[b] if (m == k and not np.any(r)) else np.zeros(3)
+            lines.append(f"{m + 1:5d}{k + 1:5d}   " + " ".join(f"{x: .17e} {0.0: .17e}" for x in p))
+    path = Path(path)
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def write_centres_xyz(model: TightBindingModel, path, *, c: float = 10.0) -> Path:
+    """Write the orbital positions as ``seedname_centres.xyz`` (symbol X, Angstrom)."""
+    _, pos = _embed3(model, c)
+    lines = [f"{len(pos):6d}", "Wannier centres, written by lrtheory"]
+    lines += [f"X {p[0]: .17e} {p[1]: .17e} {p[2]: .17e}" for p in pos]
+    path = Path(path)
+    path.write_text("\n".join(lines) + "\n")
+    return path
