@@ -253,7 +253,7 @@ def case_scale(p):
     """Scale-out (issue #14): one k-sum serial, on 2 processes, on Dask (a running
     2-worker LocalCluster, start-up timed apart, and scheduler='local:2' per call).
     ``time_first`` is the first call of the child process (fork server / cluster start-up
-    and imports included), ``time`` the minimum of ``repeat`` calls."""
+    and imports included), ``time`` the minimum of it and ``repeat`` more calls."""
     system, method, rep = p["system"], p["method"], p["repeat"]
     if system == "fe":
         from lrtheory.io.wannier90 import load_wannier90
@@ -479,10 +479,25 @@ def scale_timings(a, rep):
         rows.append({"system": "fe", "error": f"no {path}: make it with "
                      "benchmarks/make_fe_w90.py, or give --fe-w90 / LRTHEORY_FE_W90"})
         print("  fe skipped:", rows[-1]["error"])
+    # rounds interleave the methods (serial, processes, Dask, ... again): a burst of load
+    # from other users of a shared machine then hits one round, not one method
     for system, extra in systems:
-        for method in ("serial", "processes", "dask", "dask-local"):
-            rows.append(measure("scale", system=system, method=method, repeat=max(rep, 2),
-                                **extra))
+        runs = {}
+        for _ in range(max(rep, 2)):
+            for method in ("serial", "processes", "dask", "dask-local"):
+                runs.setdefault(method, []).append(
+                    measure("scale", system=system, method=method, repeat=1, **extra))
+        for method, got in runs.items():
+            ok = [r for r in got if "time" in r]
+            if not ok:
+                rows.append(got[-1])
+                continue
+            best = dict(min(ok, key=lambda r: r["time"]))
+            best["time_first"] = min(r["time_first"] for r in ok)
+            best["rounds"] = len(ok)
+            best["loadavg_after"] = [max(r["loadavg_after"][0] for r in ok)]
+            best["digests"] = sorted({r["digest"] for r in ok})
+            rows.append(best)
     return rows
 
 
@@ -592,8 +607,9 @@ def summarize(R):
             if r is None or ser is None:
                 continue
             name = {"fe": "bcc Fe W90 AHC", "ribbon": "Haldane ribbon W=80"}[system]
-            same = "bit-equal to serial" if r.get("digest") == ser.get("digest") else \
-                "DIFFERS from serial"
+            same = "bit-equal to serial" if r.get("digests", [r.get("digest")]) == \
+                ser.get("digests", [ser.get("digest")]) and len(r.get("digests", [0])) == 1 \
+                else "DIFFERS from serial"
             extra = {"processes": "2 processes",
                      "dask": f"Dask, running 2-worker cluster (start-up "
                              f"{r.get('dask_startup', float('nan')):.1f} s not included)",
