@@ -109,8 +109,8 @@ _GROUPS: dict[str, dict[str, str]] = {
     },
     # -- input and output: model files, Wannier90, PythTB, results -----------------------------
     "io": {
-        "load_model_file": "lrtheory.models.inputs",
-        "model_from_dict": "lrtheory.models.inputs",
+        "load_model_file": "lrtheory.io.model_files.build",
+        "model_from_dict": "lrtheory.io.model_files.build",
         "load_wannier90": "lrtheory.io.wannier90.model",
         "read_hr_dat": "lrtheory.io.wannier90.read",
         "write_hr_dat": "lrtheory.io.wannier90.write",

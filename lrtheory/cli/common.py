@@ -103,9 +103,9 @@ def load_model(name: str, params: dict | None = None):
     if Path(name).exists():
         if str(name).endswith(("_hr.dat", "_tb.dat")):
             return _load_wannier90(name, params)
-        from lrtheory.models import inputs  # model files (issue #6)
+        from lrtheory.io.model_files import load_model_file  # model files (issue #6)
 
-        return inputs.load_model_file(name, params)
+        return load_model_file(name, params)
     raise ModelError(
         f"unknown model {name!r}: use one of {sorted(BUILTIN_MODELS)} or a model file path"
     )

@@ -153,7 +153,7 @@ JUNK = bytes([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0xFF, 0xFE, 0x00, 
 
 @pytest.mark.parametrize("name", ["junk.toml", "junk.json"])
 def test_binary_model_file_is_one_line(tmp_path, capsys, name):
-    from lrtheory.models.inputs import load_model_file
+    from lrtheory.io.model_files import load_model_file
 
     f = tmp_path / name
     f.write_bytes(JUNK)
@@ -165,7 +165,7 @@ def test_binary_model_file_is_one_line(tmp_path, capsys, name):
 
 
 def test_nul_bytes_bom_and_late_bad_byte(tmp_path):
-    from lrtheory.models.inputs import load_model_file
+    from lrtheory.io.model_files import load_model_file
 
     f = tmp_path / "m.toml"
     f.write_bytes(b'name = "x"\n\x00\n')
@@ -192,7 +192,7 @@ def test_binary_wannier90_files_are_one_line(tmp_path, suffix):
 
 
 def test_bad_model_paths_are_typed_errors(tmp_path):
-    from lrtheory.models.inputs import load_model_file
+    from lrtheory.io.model_files import load_model_file
 
     for bad in (None, 3, b"m.toml", ["m.toml"]):
         with pytest.raises(InputFileError, match="model file path must be a str or path"):

@@ -899,7 +899,7 @@ _py("py-ribbon-of-ribbon", "haldane().ribbon(3).ribbon(3) (a ribbon is 1D)",
 
 
 def _load(arg, **kw):
-    from lrtheory.models.inputs import load_model_file
+    from lrtheory.io.model_files import load_model_file
 
     return load_model_file(arg, **kw)
 

@@ -438,7 +438,7 @@ def warm_up() -> None:
 
     os.environ.setdefault("MPLBACKEND", "Agg")
     for name in ("numpy", "sympy", "matplotlib", "lrtheory.cli.main", "lrtheory.cli.common",
-                 "lrtheory.io.expressions", "lrtheory.models.inputs", "lrtheory.io.wannier90",
+                 "lrtheory.io.expressions", "lrtheory.io.model_files", "lrtheory.io.wannier90",
                  "lrtheory.models.haldane", "lrtheory.models.sympy_model",
                  "lrtheory.models.fourier", "lrtheory.models.symmetry",
                  "lrtheory.response.hall", "lrtheory.response.density",

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from lrtheory.models.haldane import DELTAS, LATTICE, haldane
-from lrtheory.models.inputs import load_model_file
+from lrtheory.io.model_files import load_model_file
 from lrtheory.models.sympy_model import SympyBlochModel
 from lrtheory.response.density import ribbon_accumulation
 from tests.unit.test_fourier import haldane_matrix

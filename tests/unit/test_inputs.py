@@ -15,7 +15,7 @@ import pytest
 
 from lrtheory.errors import InputFileError, LrtheoryError, ModelError, SymmetryError
 from lrtheory.models.haldane import haldane
-from lrtheory.models.inputs import evaluate_expression, load_model_file, parse_expression
+from lrtheory.io.model_files import evaluate_expression, load_model_file, parse_expression
 from lrtheory.models.protocol import BlochModel
 from tests.tolerances import TOL
 

@@ -57,7 +57,7 @@ class _Lines:
             data = Path(path).read_bytes()
         except OSError as exc:
             raise InputFileError(f"cannot read {path}: {exc.strerror or exc}") from None
-        from lrtheory.models.inputs import decode_text
+        from lrtheory.io.model_files import decode_text
 
         text = decode_text(data, path)  # binary content: one line naming the first bad byte
         raw = text.splitlines()
