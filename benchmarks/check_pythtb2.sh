@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run lrtheory's PythTB-related tests with PythTB 2.x, which needs Python >= 3.12 (CI and the
 # system python have 3.11 and PythTB 1.8, so only this script exercises the 2.x code path of
-# lrtheory/models/pythtb_adapter.py).
+# lrtheory/io/pythtb.py).
 #
 #   benchmarks/check_pythtb2.sh [extra pytest args]
 #

@@ -114,7 +114,7 @@ _GROUPS: dict[str, dict[str, str]] = {
         "load_wannier90": "lrtheory.io.wannier90.model",
         "read_hr_dat": "lrtheory.io.wannier90.read",
         "write_hr_dat": "lrtheory.io.wannier90.write",
-        "from_pythtb": "lrtheory.models.pythtb_adapter",
+        "from_pythtb": "lrtheory.io.pythtb",
         "save_result": "lrtheory.io.results",
         "load_result": "lrtheory.io.results",
         "expressions": "lrtheory.io",

@@ -180,7 +180,7 @@ class _FakePythTB18:
 
 @pytest.mark.parametrize("U", [np.eye(3), np.diag([1.0, 0.5])])
 def test_pythtb_time_reversal_checked(U):
-    from lrtheory.models.pythtb_adapter import from_pythtb
+    from lrtheory.io.pythtb import from_pythtb
 
     with pytest.raises((ShapeError, ModelError), match="time_reversal"):
         from_pythtb(_FakePythTB18(), time_reversal=U)

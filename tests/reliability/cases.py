@@ -974,7 +974,7 @@ _py("py-sympy-string-matrix", "SympyBlochModel([[attack string]])", _sympy_strin
 
 
 def _pythtb_bad(tmp):
-    from lrtheory.models.pythtb_adapter import from_pythtb
+    from lrtheory.io.pythtb import from_pythtb
 
     return from_pythtb(object())
 

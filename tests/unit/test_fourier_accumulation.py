@@ -43,7 +43,7 @@ def toml_hoppings_form(p):
 
 def pythtb_form(p):
     pythtb = pytest.importorskip("pythtb")
-    from lrtheory.models.pythtb_adapter import from_pythtb
+    from lrtheory.io.pythtb import from_pythtb
 
     orb_red = np.array([[0.0, 0.0], DELTAS[0]]) @ np.linalg.inv(LATTICE)
     if hasattr(pythtb, "tb_model") and not hasattr(pythtb, "Lattice"):

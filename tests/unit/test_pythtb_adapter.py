@@ -16,7 +16,7 @@ import pytest
 
 from lrtheory.errors import ModelError
 from lrtheory.models.haldane import DELTAS, LATTICE, haldane, layered_haldane
-from lrtheory.models.pythtb_adapter import from_pythtb, pythtb_hamiltonian
+from lrtheory.io.pythtb import from_pythtb, pythtb_hamiltonian
 from tests.tolerances import TOL
 
 pythtb = pytest.importorskip("pythtb")

@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from lrtheory.errors import ModelError
-from lrtheory.models.pythtb_adapter import require_pythtb
+from lrtheory.io.pythtb import require_pythtb
 
 
 def test_clear_message_when_pythtb_missing(monkeypatch):

@@ -233,7 +233,7 @@ def test_pythtb_reads_the_same_file(tmp_path, rng):
     pythtb = pytest.importorskip("pythtb")
     if not hasattr(pythtb, "w90"):
         pytest.skip("this PythTB has no w90 reader")
-    from lrtheory.models.pythtb_adapter import from_pythtb
+    from lrtheory.io.pythtb import from_pythtb
 
     src = layered_haldane(t2=0.1, phi=0.3, delta=0.2)
     write_hr_dat(src, tmp_path / "x_hr.dat", degeneracy=DEG)
