@@ -128,6 +128,32 @@ API = {
 _CACHE: dict = {}
 
 
+def pin_source_tree() -> str:
+    """Make ``lrtheory.derivations`` (the ``derivations/`` folder, installed under that name
+    by ``package-dir``) come from the same source tree as the imported ``lrtheory``.
+
+    With ``PYTHONPATH=<clone>`` and an editable install of another checkout, ``lrtheory`` is
+    the clone's but the editable finder would still map ``lrtheory.derivations`` to the
+    installed checkout (``lrtheory verify`` would then run the other tree's derivations).
+    Returns the source folder of ``lrtheory``."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    import lrtheory
+
+    src = Path(lrtheory.__file__).resolve().parent.parent
+    init = src / "derivations" / "__init__.py"
+    if "lrtheory.derivations" not in sys.modules and init.exists():
+        spec = importlib.util.spec_from_file_location(
+            "lrtheory.derivations", init, submodule_search_locations=[str(init.parent)])
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules["lrtheory.derivations"] = mod
+        spec.loader.exec_module(mod)
+        lrtheory.derivations = mod
+    return str(src)
+
+
 def A(name: str):
     """The object registered as ``name`` in :data:`API` (imported on first use)."""
     if name not in _CACHE:

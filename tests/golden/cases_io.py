@@ -83,10 +83,13 @@ def cli(*argv, out: str | None = None, stdout_json: bool = False, read: tuple = 
         args = [a.replace("{tmp}", tmp) for a in argv]
         if out:
             args += ["--out", str(Path(tmp) / out)]
-        buf = io.StringIO()
-        with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(io.StringIO()):
+        buf, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(err):
             status = A("cli_main")(args)
         res = {"status": status}
+        if status != 0:
+            last = (err.getvalue().strip().splitlines() or ["(no message)"])[-1]
+            raise RuntimeError(f"lrtheory {' '.join(argv)} exited with status {status}: {last}")
         if out:
             res.update(_read_out(Path(tmp) / out))
         for name in read:

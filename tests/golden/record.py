@@ -35,12 +35,16 @@ def main(argv=None) -> int:
     import numpy as np
 
     from tests.golden import store
+    from tests.golden.api import pin_source_tree
     from tests.golden.cases import CASES
 
-    src = Path(lrtheory.__file__).resolve().parent.parent
+    src = Path(pin_source_tree())
     commit = _git(src, "rev-parse", "HEAD")
     dirty = _git(src, "status", "--porcelain", "--untracked-files=no", "--", "lrtheory")
-    print(f"lrtheory from {lrtheory.__file__} (commit {commit}"
+    import lrtheory.derivations
+
+    print(f"lrtheory from {lrtheory.__file__}, derivations from "
+          f"{lrtheory.derivations.__file__} (commit {commit}"
           f"{', MODIFIED' if dirty else ''})", flush=True)
     results, old = {}, None
     if args.only and (Path(args.out) / store.JSON).exists():

@@ -23,8 +23,10 @@ def main(argv=None) -> int:
     import lrtheory
 
     from tests.golden import store
+    from tests.golden.api import pin_source_tree
     from tests.golden.cases import CASES
 
+    pin_source_tree()
     gold, prov = store.load(args.data)
     print(f"lrtheory from {lrtheory.__file__}; golden data of {prov['commit'][:7]}")
     warnings.simplefilter("ignore")

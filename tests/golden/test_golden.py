@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 
 from tests.golden import store
+from tests.golden.api import pin_source_tree
 from tests.golden.cases import CASES
 
+pin_source_tree()  # lrtheory.derivations from the tree under test (lrtheory verify)
 DATA = Path(__file__).parent / "data"
 GOLDEN, PROVENANCE = store.load(DATA)
 
