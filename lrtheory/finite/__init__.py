@@ -8,6 +8,8 @@
   site-resolved density response to a uniform field (Eq. 20-21), split into Fermi-level and
   undergap parts (Eq. 26-27, 31-32); torques (Eq. 37-41).
 * :mod:`lrtheory.finite.examples`: a Haldane-model flake (Eq. 53).
+* :mod:`lrtheory.finite.random_systems`: random systems and operators with controlled
+  time-reversal properties (the hypothesis strategies on them: ``tests/strategies.py``).
 """
 from lrtheory.finite.system import Eigensystem, FiniteSystem, TimeReversal, random_gauge
 

@@ -14,7 +14,7 @@ from lrtheory.conventions import ELECTRON_CHARGE
 from lrtheory.errors import ShapeError
 from lrtheory.finite import FiniteSystem
 from lrtheory.finite import observables as obs
-from lrtheory.models.random_models import random_hermitian, random_system, random_tr_operator
+from lrtheory.finite.random_systems import random_hermitian, random_system, random_tr_operator
 
 from tests.conftest import TOL
 

@@ -15,7 +15,7 @@ from lrtheory.finite import FiniteSystem
 from lrtheory.finite import observables as obs
 from lrtheory.finite import response as R
 from lrtheory.kernels.occupation import fermi
-from lrtheory.models.random_models import random_hermitian, random_system
+from lrtheory.finite.random_systems import random_hermitian, random_system
 
 from tests.conftest import TOL_NUMERIC
 

@@ -6,13 +6,13 @@ import pytest
 
 from lrtheory.errors import LrtheoryError, ModelError, ShapeError, SymmetryError
 from lrtheory.finite import Eigensystem, FiniteSystem, TimeReversal, random_gauge
-from lrtheory.finite.system import degenerate_groups
-from lrtheory.models.random_models import (
+from lrtheory.finite.random_systems import (
     random_hermitian,
     random_kramers_hermitian,
     random_tr_operator,
     spin_major_to_site_major,
 )
+from lrtheory.finite.system import degenerate_groups
 
 SY = np.array([[0, -1j], [1j, 0]])
 

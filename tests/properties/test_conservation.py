@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 from lrtheory.conventions import ELECTRON_CHARGE
 from lrtheory.finite import observables as obs
 from lrtheory.finite import response as R
-from lrtheory.models.random_models import random_hermitian, random_tr_operator, systems
+from lrtheory.finite.random_systems import random_hermitian, random_tr_operator
+from tests.strategies import systems
 
 from tests.properties._helpers import (
     EXACT,
@@ -59,7 +60,7 @@ def test_charge_accumulation_integrates_to_zero(s, kw):
 
 def test_counterexample_nonconserved_total(rng):
     """For O with [O, H] != 0 the summed density response is the nonzero delta<O>."""
-    from lrtheory.models.random_models import random_system
+    from lrtheory.finite.random_systems import random_system
 
     s = random_system("broken", 6, rng)
     o = random_hermitian(s.n_states, rng)

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from lrtheory.finite import observables as obs
 from lrtheory.finite import random_gauge
 from lrtheory.finite import response as R
-from lrtheory.models.random_models import random_gapped, random_tr_operator, systems
+from lrtheory.finite.random_systems import random_gapped, random_tr_operator
+from tests.strategies import systems
 
 from tests.properties._helpers import EXACT, rounding_scale
 

@@ -6,14 +6,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lrtheory.finite import TimeReversal
-from lrtheory.models.random_models import (
+from lrtheory.finite.random_systems import (
     KINDS,
     random_gapped,
     random_kramers_hermitian,
     random_tr_operator,
-    systems,
-    tr_observables,
 )
+from tests.strategies import systems, tr_observables
 
 SY = np.array([[0, -1j], [1j, 0]])
 
@@ -79,7 +78,7 @@ def test_tr_broken_draw_close_to_symmetric_is_redrawn():
     """Seed 2221 (2 sites, d = 1) first draws a 2x2 H with |Im H_01| < 1e-3/2 (residual of
     Theta = K below 1e-3); it used to raise SymmetryError inside the strategy (hit at 10^4
     examples). Now it is redrawn from the same rng: reproducible and TR-broken by >= 1e-3."""
-    from lrtheory.models.random_models import random_tr_broken
+    from lrtheory.finite.random_systems import random_tr_broken
 
     s1 = random_tr_broken(2, np.random.default_rng(2221), d=1)
     s2 = random_tr_broken(2, np.random.default_rng(2221), d=1)

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from lrtheory.finite import observables as obs
 from lrtheory.finite import response as R
-from lrtheory.models.random_models import random_system, random_tr_operator, systems
+from lrtheory.finite.random_systems import random_system, random_tr_operator
+from tests.strategies import systems
 
 from tests.properties._helpers import EXACT, rounding_scale
 
