@@ -1,9 +1,9 @@
 """Options shared by the subcommands: choosing a model, writing results, plotting.
 
-``--model NAME_OR_FILE`` names a built-in model (see :data:`BUILTIN_MODELS`) or a model file;
-``--param key=value`` (repeatable) sets its parameters; values are numbers or simple
-expressions (``pi/2``) parsed by the safe parser of :mod:`lrtheory.io.expressions` (never
-``eval``).
+``--model NAME_OR_FILE`` names a built-in model (the one catalogue,
+:mod:`lrtheory.models.catalogue`) or a model file; ``--param key=value`` (repeatable) sets
+its parameters; values are numbers or simple expressions (``pi/2``) parsed by the safe
+parser of :mod:`lrtheory.io.expressions` (never ``eval``).
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from typing import Callable, Iterator
 
 from lrtheory.errors import (ConvergenceWarning, ConventionError, LrtheoryError,
                              LrtheoryWarning, ModelError)
+from lrtheory.models.catalogue import CATALOGUE
 
 __all__ = [
     "BUILTIN_MODELS",
@@ -34,25 +35,11 @@ __all__ = [
 ]
 
 
-def _haldane(**p):
-    from lrtheory.models.haldane import haldane
-
-    return haldane(**p)
-
-
-def _gapped_graphene(**p):
-    from lrtheory.models.haldane import haldane
-
-    p.setdefault("delta", 0.5)
-    return haldane(t2=0.0, **p)
-
-
-#: name -> (constructor, default parameters, one-line description)
+#: name -> (builder, default parameters, one-line description): a view of the one catalogue
+#: of built-in models, :data:`lrtheory.models.catalogue.CATALOGUE`
 BUILTIN_MODELS: dict[str, tuple[Callable, dict, str]] = {
-    "haldane": (_haldane, dict(t0=1.0, t2=0.06, phi="pi/2", delta=0.5),
-                "Haldane model (Eq. 53): t0, t2, phi, delta"),
-    "gapped-graphene": (_gapped_graphene, dict(t0=1.0, delta=0.5),
-                        "TR-invariant gapped graphene (Haldane with t2 = 0): t0, delta"),
+    name: (entry.builder, dict(entry.defaults), entry.description)
+    for name, entry in CATALOGUE.items()
 }
 
 

@@ -1,0 +1,176 @@
+"""Readers and writers live in lrtheory/io/ (issue #14): the old paths are shims that warn
+once and re-export the same objects; no module of the package imports a shim; the moved
+modules stay under 500 lines and reach into no other class's private members."""
+from __future__ import annotations
+
+import importlib
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import lrtheory
+
+PKG = Path(lrtheory.__file__).parent
+
+#: old path -> new home (every public name of the home is re-exported by the shim)
+SHIMS = {
+    "lrtheory.expressions": "lrtheory.io.expressions",
+    "lrtheory.models.wannier90": "lrtheory.io.wannier90",
+    "lrtheory.models.inputs": "lrtheory.io.model_files",
+    "lrtheory.models.pythtb_adapter": "lrtheory.io.pythtb",
+    "lrtheory.models.random_models": "lrtheory.finite.random_systems",
+}
+
+
+@pytest.mark.parametrize("old, new", sorted(SHIMS.items()))
+def test_importing_a_shim_warns_and_reexports_the_home(old, new):
+    home = importlib.import_module(new)
+    sys.modules.pop(old, None)
+    with pytest.warns(DeprecationWarning, match=rf"{re.escape(old)} is deprecated: import "
+                                                rf"(the generators )?from {re.escape(new)}"):
+        shim = importlib.import_module(old)
+    assert home.__all__, new
+    for name in home.__all__:
+        assert getattr(shim, name) is getattr(home, name), f"{old}.{name}"
+
+
+def test_the_old_random_models_strategies_still_work():
+    """The shim keeps copies of the two hypothesis strategies for one release."""
+    sys.modules.pop("lrtheory.models.random_models", None)
+    with pytest.warns(DeprecationWarning):
+        rm = importlib.import_module("lrtheory.models.random_models")
+    from hypothesis import given, settings
+
+    seen = []
+
+    @settings(max_examples=3, database=None)
+    @given(rm.systems(("spinful",), max_sites=3))
+    def check(s):
+        seen.append(s.hamiltonian.shape[0])
+
+    check()
+    assert seen and all(n % 2 == 0 for n in seen)
+
+
+def _is_shim(path: Path) -> bool:
+    text = path.read_text(encoding="utf-8")
+    return text.lstrip('r"\n').startswith("Deprecated location")
+
+
+def _modules() -> list[str]:
+    out = []
+    for path in sorted(PKG.rglob("*.py")):
+        rel = path.relative_to(PKG.parent).with_suffix("")
+        parts = list(rel.parts)
+        if parts[-1] == "__main__" or _is_shim(path):
+            continue
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        out.append(".".join(parts))
+    return out
+
+
+def test_the_shim_detector_finds_every_shim_of_this_move():
+    shims = {".".join(p.relative_to(PKG.parent).with_suffix("").parts)
+             for p in PKG.rglob("*.py") if _is_shim(p)}
+    assert set(SHIMS) <= shims
+    assert "lrtheory.io.expressions" in _modules()
+
+
+def test_no_module_of_the_package_imports_a_shim():
+    """Every non-shim module imports in a fresh interpreter without a DeprecationWarning that
+    names lrtheory (third-party deprecations are not ours to fix)."""
+    code = f"""
+import importlib, json, warnings
+bad = {{}}
+for name in {_modules()!r}:
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        try:
+            importlib.import_module(name)
+        except ImportError as exc:  # an optional dependency (dask, matplotlib) is missing
+            continue
+    msgs = [str(w.message) for w in got if issubclass(w.category, DeprecationWarning)
+            and "lrtheory" in str(w.message)]
+    if msgs:
+        bad[name] = msgs
+print(json.dumps(bad))
+"""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       timeout=240, env={"MPLBACKEND": "Agg", **_env()})
+    assert r.returncode == 0, r.stderr[-2000:]
+    bad = json.loads(r.stdout.strip().splitlines()[-1])
+    assert not bad, f"modules that import a deprecated shim: {bad}"
+
+
+def _env() -> dict:
+    import os
+
+    return dict(os.environ)
+
+
+def test_the_import_check_can_fail(tmp_path):
+    """A module that imports a shim is reported by the same detection rule."""
+    mod = tmp_path / "uses_shim_probe.py"
+    mod.write_text("import lrtheory.models.inputs\n")
+    code = ("import sys, warnings; sys.path.insert(0, sys.argv[1])\n"
+            "with warnings.catch_warnings(record=True) as got:\n"
+            "    warnings.simplefilter('always')\n"
+            "    import uses_shim_probe\n"
+            "print(sum(issubclass(w.category, DeprecationWarning) and 'lrtheory' in "
+            "str(w.message) for w in got))")
+    r = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "1"
+
+
+MOVED = ["io", "finite/random_systems.py", "models/catalogue.py"]
+
+
+def _moved_files() -> list[Path]:
+    out = []
+    for rel in MOVED:
+        p = PKG / rel
+        out += sorted(p.rglob("*.py")) if p.is_dir() else [p]
+    return out
+
+
+def test_moved_modules_are_under_500_lines():
+    sizes = {str(p.relative_to(PKG)): len(p.read_text(encoding="utf-8").splitlines())
+             for p in _moved_files()}
+    assert len(sizes) >= 12, sizes
+    assert max(sizes.values()) <= 500, {k: v for k, v in sizes.items() if v > 500}
+
+
+_PRIVATE = re.compile(r"\b(?!self\b|cls\b)([A-Za-z_][A-Za-z0-9_]*)\._[a-z][A-Za-z0-9_]*\b")
+
+
+def _private_accesses(text: str) -> list[str]:
+    """``obj._member`` for an object that is not ``self``/``cls``."""
+    return [m.group(0) for m in _PRIVATE.finditer(text)]
+
+
+#: (file, object) pairs allowed to use private members, with the reason: PythTB 1.8 models
+#: (a third-party class that keeps its lattice, orbitals and hoppings only in private
+#: attributes); lrtheory's own classes are reached through public API only
+ALLOWED = {("io/pythtb.py", "tb"): "PythTB 1.8 tb_model has no public accessors"}
+
+
+def test_readers_use_no_private_members_of_models():
+    found = []
+    for p in _moved_files():
+        rel = str(p.relative_to(PKG))
+        for hit in _private_accesses(p.read_text(encoding="utf-8")):
+            if (rel, hit.split(".")[0]) not in ALLOWED:
+                found.append(f"{rel}: {hit}")
+    assert not found, found
+
+
+def test_the_private_member_scan_can_fail():
+    assert _private_accesses("model._check_time_reversal(U)\nx = model._bonds\nself._ok") == [
+        "model._check_time_reversal", "model._bonds"]
