@@ -174,3 +174,41 @@ def test_readers_use_no_private_members_of_models():
 def test_the_private_member_scan_can_fail():
     assert _private_accesses("model._check_time_reversal(U)\nx = model._bonds\nself._ok") == [
         "model._check_time_reversal", "model._bonds"]
+
+
+_OLD_IMPORT = re.compile(r"^\s*(from\s+(?P<a>lrtheory(\.\w+)*)\s+import\s+(?P<names>[\w, ()]+)"
+                         r"|import\s+(?P<b>lrtheory(\.\w+)+))", re.M)
+
+
+def _old_imports(text: str) -> list[str]:
+    """Import statements of a shim path (``from lrtheory.models import inputs`` included)."""
+    out = []
+    for m in _OLD_IMPORT.finditer(text):
+        mod = m.group("a") or m.group("b")
+        names = [n.split()[0] for n in (m.group("names") or "").strip("()").split(",")
+                 if n.strip()]
+        if mod in SHIMS or any(f"{mod}.{n}" in SHIMS for n in names):
+            out.append(m.group(0).strip())
+    return out
+
+
+def test_no_internal_code_imports_an_old_path():
+    """Lazy imports inside functions too (the fresh-interpreter check sees only import time).
+    tests/golden/api.py keeps the baseline's public paths on purpose (its docstring)."""
+    root = PKG.parent
+    found = []
+    for top in ("lrtheory", "tests", "examples", "derivations", "benchmarks"):
+        for p in sorted((root / top).rglob("*.py")):
+            rel = p.relative_to(root).as_posix()
+            if _is_shim(p) or rel in ("tests/golden/api.py", "tests/unit/test_io_moves.py"):
+                continue
+            found += [f"{rel}: {s}" for s in _old_imports(p.read_text(encoding="utf-8"))]
+    assert not found, found
+
+
+def test_the_old_import_scan_can_fail():
+    text = ("from lrtheory.models.inputs import load_model_file\n"
+            "    from lrtheory.models import wannier90 as w\n"
+            "import lrtheory.expressions\n"
+            "from lrtheory.io.expressions import parse\n")
+    assert len(_old_imports(text)) == 3
