@@ -92,8 +92,8 @@ _GROUPS: dict[str, dict[str, str]] = {
     },
     # -- symmetry analysis of models and ribbons -----------------------------------------------
     "symmetry": {
-        "find_ribbon_symmetries": "lrtheory.models.symmetry",
-        "symmetry_report": "lrtheory.models.symmetry",
+        "find_ribbon_symmetries": "lrtheory.symmetry.operations",
+        "symmetry_report": "lrtheory.symmetry.report",
     },
     # -- finite systems with exact eigenstates (flakes; the literal operators) ----------------
     "finite systems": {

@@ -136,8 +136,8 @@ RECORDS: list[dict] = [
          derivations=("eq22",), findings=(10,),
          statement="microscopic reciprocity chi_AB(w) = lA lB chi_BA(w) for a TR-invariant "
          "system (S1-S6: Lehmann proof)",
-         kernels=("lrtheory.models.symmetry.find_ribbon_symmetries",
-                  "lrtheory.models.symmetry.consequences"),
+         kernels=("lrtheory.symmetry.operations.find_ribbon_symmetries",
+                  "lrtheory.symmetry.rules.consequences"),
          tests=(f"{_RECI}::test_microscopic_reciprocity", f"{_RECI}::test_counterexample_tr_broken",
                 "tests/physics/test_symmetry_ribbon.py", f"{_DER}[eq22]"), docs=(_SYMB,)),
     dict(label="Eq. 24", covers=("Eq. 24", "S7", "S9-S10"), reading="corrected",

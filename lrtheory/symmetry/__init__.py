@@ -1,5 +1,26 @@
-"""Symmetry analysis of ribbons: (anti)unitary point operations found numerically and the
-selection rules they imply for density accumulations (docs/theorems.md, "Antiunitary
-symmetries beyond TR"). Was ``lrtheory.models.symmetry``."""
-from lrtheory.symmetry.operations import *  # noqa: F401,F403
-from lrtheory.symmetry.operations import __all__  # noqa: F401
+"""Symmetry analysis of ribbons (was ``lrtheory.models.symmetry``, issue #14).
+
+* :mod:`lrtheory.symmetry.operations`: the (anti)unitary point operations of a ribbon,
+  found numerically (:func:`find_ribbon_symmetries`; diagonal phases solved from the
+  hopping graph, issue #18).
+* :mod:`lrtheory.symmetry.rules`: what they imply for the static response to ``E_x``, as
+  :class:`Statement` data (per orbital, per y, total) that tests evaluate on profiles.
+* :mod:`lrtheory.symmetry.report`: the report of ``lrtheory symmetry``.
+
+Theory: docs/theorems.md, "Antiunitary symmetries beyond TR".
+"""
+from lrtheory.symmetry.operations import RibbonSymmetry, find_ribbon_symmetries, hopping_table
+from lrtheory.symmetry.report import summary_lines, symmetry_report, time_reversal_deviation
+from lrtheory.symmetry.rules import (DENSITY_PARITIES, LEVELS, QUANTITIES, Statement,
+                                     consequences, describe, selection_rules, statements,
+                                     y_classes)
+
+__all__ = [
+    # operations
+    "RibbonSymmetry", "find_ribbon_symmetries", "hopping_table",
+    # selection rules as data
+    "DENSITY_PARITIES", "QUANTITIES", "LEVELS", "Statement", "consequences", "describe",
+    "selection_rules", "statements", "y_classes",
+    # report
+    "symmetry_report", "summary_lines", "time_reversal_deviation",
+]

@@ -1,25 +1,31 @@
-r"""Find the (anti)unitary point symmetries of a ribbon numerically, and their consequences.
+r"""Find the (anti)unitary point symmetries and antisymmetries of a ribbon numerically.
 
-Candidates: the spatial maps ``(x, y) -> (r_x x + t_x, r_y y)`` (identity, mirrors ``M_x``,
-``M_y``, the rotation ``C2``; ``t_x`` a fractional translation along the ribbon), each alone
-(unitary) or combined with complex conjugation ``K`` (antiunitary, e.g. ``Theta = K`` for a
-spinless model, ``M_x Theta``), each as a symmetry (``s = +1``) or an antisymmetry
-(``s = -1``, particle-hole / chiral type), with ``U`` an orbital permutation times optional
-sublattice signs. In the atomic-position Bloch convention (Eq. S48) such an operation acts as
+Candidates: the spatial maps ``g: (x, y) -> (r_x x + t_x, r_y (y - y_c) + y_c)`` (identity,
+mirrors ``M_x``, ``M_y``, the rotation ``C2``; ``t_x`` a fractional translation along the
+ribbon, ``y_c`` the centre line), each alone (unitary) or combined with complex conjugation
+``K`` (antiunitary, e.g. ``Theta = K`` for a spinless model, ``M_x Theta``), each as a
+symmetry (``s = +1``) or an antisymmetry (``s = -1``, particle-hole / chiral type), with
+``U = D P``: ``P`` the orbital permutation of ``g`` and ``D`` a diagonal of phases. In the
+atomic-position Bloch convention (Eq. S48) such an operation acts as
 
 * unitary: ``U H(k) U^dagger = s H(r_x k)``;
-* antiunitary: ``U H(k)^* U^dagger = s H(-r_x k)``,
+* antiunitary: ``U H(k)^* U^dagger = s H(-r_x k)``.
 
-which is what is checked at random k.
+*The phases are solved for, not guessed* (issue #18: the sublattice sign of a
+non-bipartite model such as Haldane with ``t2 != 0`` was never tried). Every hopping
+``t = <i, 0|H|j, R>`` must be mapped onto the hopping of the image bond,
+``u_i t^(*) conj(u_j) = s t'``, with ``t^(*) = conj(t)`` for an antiunitary operation: on-site
+and same-orbital terms fix nothing but must satisfy ``t^(*) = s t'``; every other bond is a
+phase equation ``u_j = u_i conj(s t' / t^(*))`` on the hopping graph. They are propagated
+over a spanning tree of each connected component (root phase 1) and the remaining bonds are
+checked. The hoppings are read from the model's bond table (a
+:class:`~lrtheory.models.tightbinding.TightBindingModel`) or, for any other
+:class:`~lrtheory.models.protocol.Ribbon`, from the Fourier coefficients of
+``exp(-i k (x_j - x_i)) H_ij(k)``. A candidate that passes is then confirmed by the one
+residual rule of :func:`lrtheory.models.time_reversal.symmetry_deviation` (relative to
+``max |H|``, tolerance :data:`~lrtheory.conventions.SYMMETRY_RTOL`).
 
-Consequences (docs/theorems.md, "Antiunitary symmetries beyond TR"): for a symmetry
-(``s = +1``) the static response of a density ``A`` at transverse position ``y`` to ``E_x``
-satisfies, with ``lambda = lambda_A lambda_x`` the product of the signatures of the density and
-of ``x`` under the operation (time-reversal parity times spatial parity):
-
-* antiunitary: interband (reactive, eta -> 0) part ``delta A(y) = lambda delta A(r_y y)``,
-  intraband (Fermi-surface, per tau) part ``delta A(y) = -lambda delta A(r_y y)``;
-* unitary: both parts ``delta A(y) = lambda delta A(r_y y)``.
+What the operations imply for accumulations: :mod:`lrtheory.symmetry.rules`.
 """
 from __future__ import annotations
 
@@ -27,25 +33,39 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lrtheory.errors import ModelError
+from lrtheory.conventions import SYMMETRY_RTOL
+from lrtheory.models.protocol import Ribbon, ensure_model
+from lrtheory.models.time_reversal import symmetry_deviation
 
-__all__ = ["RibbonSymmetry", "find_ribbon_symmetries", "consequences", "describe", "DENSITY_PARITIES",
-           "symmetry_report", "time_reversal_deviation"]
-
-#: (TR parity, spatial parity as a function of (r_x, r_y)) of the ribbon densities
-DENSITY_PARITIES = {
-    "charge": (+1, lambda rx, ry: 1),
-    "jx": (-1, lambda rx, ry: rx),
-    "jy": (-1, lambda rx, ry: ry),
-    "omm": (-1, lambda rx, ry: rx * ry),  # axial z-component
-}
+__all__ = ["RibbonSymmetry", "find_ribbon_symmetries", "hopping_table"]
 
 _NAMES = {(1, 1): "E", (-1, 1): "M_x", (1, -1): "M_y", (-1, -1): "C2"}
+
+#: positions closer than this (a) are the same point
+_POS_TOL = 1e-6
+#: hoppings below this fraction of the largest one are absent
+_AMP_RTOL = 1e-12
 
 
 @dataclass(frozen=True, eq=False)
 class RibbonSymmetry:
-    """One symmetry operation of a ribbon (see module doc)."""
+    """One (anti)symmetry operation of a ribbon (see module doc).
+
+    Attributes
+    ----------
+    rx, ry : +1 or -1
+        Spatial parities of ``x`` (along the ribbon) and ``y`` (across it).
+    antiunitary : bool
+        Combined with complex conjugation.
+    sign : +1 or -1
+        ``s``: -1 for an antisymmetry (``H -> -H``).
+    tx : float
+        Translation along the ribbon after ``x -> r_x x`` (a).
+    perm : (n,) int array
+        Orbital ``mu`` is mapped onto orbital ``perm[mu]`` (modulo lattice translations).
+    phases : (n,) complex array
+        ``U |mu> = phases[mu] |perm[mu]>``.
+    """
 
     rx: int
     ry: int
@@ -70,13 +90,21 @@ class RibbonSymmetry:
         return -self.rx if self.antiunitary else self.rx
 
     def matrix(self) -> np.ndarray:
+        """The unitary part ``U`` (n, n): ``U[perm[mu], mu] = phases[mu]``."""
         n = len(self.perm)
         U = np.zeros((n, n), complex)
         U[self.perm, np.arange(n)] = self.phases
         return U
 
+    def deviation(self, model, k=None) -> float:
+        """Relative residual of the defining relation (the one rule of
+        :func:`lrtheory.models.time_reversal.symmetry_deviation`; 0 for an exact operation)."""
+        return symmetry_deviation(model, self.matrix(), antiunitary=self.antiunitary,
+                                  k_map=self.k_map, sign=self.sign, k=k)
+
     def check(self, model, k) -> float:
-        """Max deviation of the defining relation at the given k (for tests)."""
+        """Max absolute deviation ``|U H(k)^(*) U^dagger - s H(k_map k)|`` at the given k
+        (t0; for tests)."""
         U = self.matrix()
         H = model.hamiltonian(k)
         Hk = np.conj(H) if self.antiunitary else H
@@ -85,187 +113,198 @@ class RibbonSymmetry:
         return float(np.max(np.abs(lhs - rhs)))
 
 
-def _bipartition(model) -> np.ndarray | None:
-    """+-1 colouring of the hopping graph if bipartite (sublattice signs), else None."""
-    coo = getattr(model, "_coo", None)  # TightBindingModel: sparse bond triplets
-    if coo is None:
-        return None
-    _, G, I, J, T = coo
-    n = model.n_orbitals
-    # sum repeated terms of one bond group first (they may cancel), then threshold
-    key = (G * n + I) * n + J
-    uniq, inv = np.unique(key, return_inverse=True)
-    tot = np.zeros(len(uniq), complex)
-    np.add.at(tot, inv, T)
-    keep = np.abs(tot) > 1e-12
-    ii, jj = (uniq[keep] // n) % n, uniq[keep] % n
-    neighbours = [[] for _ in range(n)]
-    for i, j in zip(ii.tolist(), jj.tolist()):
-        neighbours[i].append(j)
-    col = np.zeros(n, int)
-    for start in range(n):
-        if col[start]:
-            continue
-        col[start] = 1
-        stack = [start]
-        while stack:
-            i = stack.pop()
-            for j in neighbours[i]:
-                if j == i:
-                    continue
-                if col[j] == 0:
-                    col[j] = -col[i]
-                    stack.append(j)
-                elif col[j] == col[i]:
-                    return None
-    return col.astype(float)
+# -- geometry ----------------------------------------------------------------------------------
+def _coordinates(rib) -> tuple[np.ndarray, np.ndarray, float]:
+    """``(x, y, a)``: coordinate of each orbital along the ribbon (frame row 0) and across it
+    (``transverse_positions``), and the period (a)."""
+    pos = np.asarray(rib.positions, float)
+    pos3 = np.zeros((len(pos), 3))
+    pos3[:, :pos.shape[1]] = pos
+    a = float(np.linalg.norm(rib.lattice_vectors[0]))
+    return pos3 @ np.asarray(rib.frame)[0], np.asarray(rib.transverse_positions(), float), a
 
 
-def _match(model, rx, ry, tx, tol=1e-6):
-    pos = model.positions
-    ax = model.lattice_vectors[0]
-    a = np.linalg.norm(ax)
-    ex = ax / a
-    ey = model.transverse_axis
-    x, y = pos @ ex, pos @ ey
-    xi, yi = rx * x + tx, ry * y
+def _match(x, y, a, rx, ry, tx) -> tuple[np.ndarray, np.ndarray] | None:
+    """Orbital permutation of the spatial map (module doc) and the lattice shifts ``n`` with
+    ``r_x x_mu + t_x = x_perm[mu] + n_mu a``; None if an image is not an orbital. Orbitals at
+    one point are matched in their order (the l-th onto the l-th)."""
+    yc = 0.5 * (y.max() + y.min())
+    xi, yi = rx * x + tx, ry * (y - yc) + yc
     perm = np.full(len(x), -1)
+    shift = np.zeros(len(x), int)
     for mu in range(len(x)):
         dx = (xi[mu] - x) / a
-        ok = (np.abs(dx - np.round(dx)) < tol) & (np.abs(yi[mu] - y) < tol)
-        hits = np.nonzero(ok)[0]
-        if len(hits) != 1:
+        here = (np.abs(dx - np.round(dx)) < _POS_TOL) & (np.abs(yi[mu] - y) < _POS_TOL)
+        hits = np.nonzero(here)[0]
+        same = np.nonzero((np.abs(x - x[mu]) < _POS_TOL) & (np.abs(y - y[mu]) < _POS_TOL))[0]
+        if len(hits) == 0 or len(hits) != len(same):
             return None
-        perm[mu] = hits[0]
-    if len(set(perm)) != len(perm):
+        perm[mu] = hits[int(np.searchsorted(same, mu))]
+        shift[mu] = int(np.round(dx[perm[mu]]))
+    if len(set(perm.tolist())) != len(perm):
         return None
-    return perm
+    return perm, shift
 
 
-def find_ribbon_symmetries(model, *, atol: float = 1e-9, seed: int = 0) -> list[RibbonSymmetry]:
-    """All candidate symmetries (module doc) that hold for ``model`` within ``atol``."""
-    if getattr(model, "dim", None) != 1 or getattr(model, "transverse_axis", None) is None:
-        raise ModelError("find_ribbon_symmetries needs a ribbon: build one with model.ribbon(W)")
-    rng = np.random.default_rng(seed)
-    a = np.linalg.norm(model.lattice_vectors[0])
-    ks = rng.uniform(-np.pi / a, np.pi / a, size=(3, 1))
-    x = model.positions @ (model.lattice_vectors[0] / a)
-    sub = _bipartition(model)
-    phase_options = [np.ones(model.n_orbitals)] + ([sub] if sub is not None else [])
+# -- hoppings ----------------------------------------------------------------------------------
+def hopping_table(rib) -> dict | None:
+    """The hoppings of a ribbon as ``{(i, j, R): t}`` with ``t = <i, 0|H|j, R>`` (t0), ``R``
+    the integer cell offset along the ribbon (on-site terms: ``(i, i, 0)``); None when
+    ``H(k)`` is not a finite Fourier series of ``exp(i k (R a + x_j - x_i))``.
+
+    Read from the bond table of a tight-binding ribbon, else from the Fourier coefficients
+    of ``exp(-i k (x_j - x_i)) H_ij(k)`` on a grid of 8, 16, ... 128 points, accepted when
+    they reproduce ``H(k)`` at the fixed sample k of the symmetry check.
+    """
+    from lrtheory.models.tightbinding import TightBindingModel
+
+    x, _, a = _coordinates(rib)
+    if isinstance(rib, TightBindingModel):
+        bt = rib.bond_table
+        d = np.zeros((len(bt.displacements), 3))
+        d[:, :bt.displacements.shape[1]] = bt.displacements
+        dx = d @ np.asarray(rib.frame)[0]
+        R = np.round((dx[bt.group] - x[bt.col] + x[bt.row]) / a).astype(int)
+        table: dict = {}
+        for i, j, r, t in zip(bt.row.tolist(), bt.col.tolist(), R.tolist(), bt.amplitude):
+            table[(i, j, r)] = table.get((i, j, r), 0.0) + complex(t)
+        return _drop_small(table)
+    return _fourier_table(rib, x, a)
+
+
+def _drop_small(table: dict) -> dict:
+    big = max((abs(t) for t in table.values()), default=0.0)
+    return {key: t for key, t in table.items() if abs(t) > _AMP_RTOL * big}
+
+
+def _fourier_table(rib, x, a) -> dict | None:
+    from lrtheory.models.time_reversal import tr_sample
+
+    n = rib.n_orbitals
+    dxo = x[None, :] - x[:, None]  # x_j - x_i
+    ks = tr_sample(1)[:, 0]
+    H_ref = np.stack([rib.hamiltonian(np.array([[k]]))[0] for k in ks])
+    scale = max(float(np.abs(H_ref).max()), 1e-300)
+    for N in (8, 16, 32, 64, 128):
+        kn = 2 * np.pi * np.arange(N) / (N * a)
+        G = np.stack([rib.hamiltonian(np.array([[k]]))[0] * np.exp(-1j * k * dxo) for k in kn])
+        C = np.fft.fft(G, axis=0) / N  # C[m]: coefficient of exp(i k R a), R = m mod N
+        Rs = (np.arange(N) + N // 2) % N - N // 2
+        rebuilt = np.einsum("rij,kr->kij", C, np.exp(1j * ks[:, None] * Rs[None, :] * a)) \
+            * np.exp(1j * ks[:, None, None] * dxo[None])
+        if np.abs(rebuilt - H_ref).max() <= SYMMETRY_RTOL * scale:
+            table = {(i, j, int(R)): complex(C[m, i, j]) for m, R in enumerate(Rs)
+                     for i in range(n) for j in range(n)}
+            return _drop_small(table)
+    return None
+
+
+def _solve_phases(table, perm, shift, rx, antiunitary, sign) -> np.ndarray | None:
+    """Diagonal phases ``u`` with ``u_i t^(*) conj(u_j) = s t'`` for every hopping (module
+    doc), or None when the hoppings admit none."""
+    n = len(perm)
+    big = max(abs(t) for t in table.values())
+    tol = SYMMETRY_RTOL * big
+    edges = [[] for _ in range(n)]
+    checks = []
+    for (i, j, R), t in table.items():
+        src = np.conj(t) if antiunitary else t
+        img = table.get((int(perm[i]), int(perm[j]), rx * R + int(shift[j]) - int(shift[i])),
+                        0.0)
+        if abs(abs(src) - abs(img)) > tol:
+            return None
+        if i == j:
+            if abs(src - sign * img) > tol:
+                return None
+            continue
+        w = sign * img / src
+        w /= abs(w)  # u_i conj(u_j) = w
+        edges[i].append((j, np.conj(w)))
+        edges[j].append((i, w))
+        checks.append((i, j, src, img))
+    u = np.full(n, np.nan + 0j)
+    for root in range(n):
+        if not np.isnan(u[root]):
+            continue
+        u[root] = 1.0
+        stack = [root]
+        while stack:
+            i = stack.pop()
+            for j, cw in edges[i]:
+                if np.isnan(u[j]):
+                    u[j] = u[i] * cw  # u_j = u_i conj(w)
+                    stack.append(j)
+    for i, j, src, img in checks:
+        if abs(u[i] * src * np.conj(u[j]) - sign * img) > tol:
+            return None
+    return _snap(u)
+
+
+def _snap(u: np.ndarray) -> np.ndarray:
+    """Phases within 1e-9 of an 8th root of unity become exactly that root (1, -1, i, ...)."""
+    roots = np.exp(0.25j * np.pi * np.arange(8))
+    roots = np.round(roots.real, 15) + 1j * np.round(roots.imag, 15)
+    out = u.copy()
+    for m, v in enumerate(u):
+        near = np.argmin(np.abs(roots - v))
+        if abs(roots[near] - v) < 1e-9:
+            out[m] = roots[near]
+    return out
+
+
+def find_ribbon_symmetries(model, *, atol: float = SYMMETRY_RTOL, seed: int = 0
+                           ) -> list[RibbonSymmetry]:
+    """All candidate operations (module doc) that hold for a ribbon.
+
+    Parameters
+    ----------
+    model : Ribbon
+        The ribbon (e.g. ``haldane(...).ribbon(W)``).
+    atol : float
+        Tolerance of the relative residual (:meth:`RibbonSymmetry.deviation`).
+    seed : int
+        Unused (kept for compatibility: the k sample is the fixed one of the one rule).
+
+    Returns
+    -------
+    list of RibbonSymmetry
+        At most one operation per (spatial map, unitary/antiunitary, symmetry/antisymmetry),
+        in a fixed order: ``E, M_x, M_y, C2``, each unitary then antiunitary, symmetry then
+        antisymmetry.
+    """
+    ensure_model(model, Ribbon, where="find_ribbon_symmetries")
+    x, y, a = _coordinates(model)
+    table = hopping_table(model)
+    n = model.n_orbitals
     found = []
-    scale = max(1.0, float(np.abs(model.hamiltonian(ks)).max()))
     for (rx, ry) in [(1, 1), (-1, 1), (1, -1), (-1, -1)]:
         txs = np.unique(np.round(np.mod(x - rx * x[0], a), 9))
         for anti in (False, True):
             for sign in (1, -1):
                 if not anti and (rx, ry) == (1, 1) and sign == 1:
                     continue  # identity
-                hit = None
                 for tx in txs:
-                    perm = _match(model, rx, ry, tx)
-                    if perm is None:
-                        continue
-                    for ph in phase_options:
-                        s = RibbonSymmetry(rx, ry, anti, sign, float(tx), perm, ph)
-                        if s.check(model, ks) < atol * scale:
-                            hit = s
-                            break
-                    if hit:
+                    hit = _candidate(model, table, x, y, a, rx, ry, anti, sign, tx, n, atol)
+                    if hit is not None:
+                        found.append(hit)
                         break
-                if hit:
-                    found.append(hit)
     return found
 
 
-def consequences(sym: RibbonSymmetry) -> dict:
-    r"""Selection rules for the static response to ``E_x`` implied by ``sym`` (module doc).
-
-    Returns ``{density: {"intraband": (c, r_y), "interband": (c, r_y)}}`` meaning
-    ``delta A(y) = c * delta A(r_y y)`` for that part; ``c = -1`` with ``r_y = +1`` means the
-    part vanishes at every y. Antisymmetries (``sign = -1``) map E_F to -E_F: no rule at fixed
-    E_F (empty dict).
-    """
-    if sym.sign < 0:
-        return {}
-    out = {}
-    lam_x = sym.rx  # x: TR-even, spatial parity r_x
-    for name, (tr, sp) in DENSITY_PARITIES.items():
-        lam_a = (tr if sym.antiunitary else 1) * sp(sym.rx, sym.ry)
-        lam = lam_a * lam_x
-        if sym.antiunitary:
-            out[name] = {"interband": (lam, sym.ry), "intraband": (-lam, sym.ry)}
-        else:
-            out[name] = {"interband": (lam, sym.ry), "intraband": (lam, sym.ry)}
-    return out
-
-
-def describe(rule: tuple[int, int]) -> str:
-    """Human-readable form of one selection rule."""
-    c, ry = rule
-    if ry == 1:
-        return "zero at every y" if c == -1 else "allowed"
-    return "even in y" if c == 1 else "odd in y"
-
-
-def time_reversal_deviation(model, U=None, *, n_k: int = 4, seed: int = 1) -> float:
-    """Max ``|U H(k)^* U^dagger - H(-k)|`` at random k: 0 for a TR-invariant model.
-
-    ``U`` defaults to the model's declared ``time_reversal`` or, if none, to the identity
-    (spinless ``Theta = K``). Energy units (t0).
-    """
-    rng = np.random.default_rng(seed)
-    if U is None:
-        U = getattr(model, "time_reversal", None)
-    if U is None:
-        U = np.eye(model.n_orbitals)
-    U = np.asarray(U)
-    k = rng.uniform(-np.pi, np.pi, size=(n_k, model.dim))
-    lhs = U @ np.conj(model.hamiltonian(k)) @ U.conj().T
-    return float(np.max(np.abs(lhs - model.hamiltonian(-k))))
-
-
-def symmetry_report(model, ribbon_symmetries, *, atol: float = 1e-9) -> dict:
-    """Which symmetries a model has and which terms of Eq. 55 they force to zero, with the
-    theorem that says so (used by ``lrtheory symmetry``).
-
-    ``ribbon_symmetries`` is the output of :func:`find_ribbon_symmetries` for a ribbon of the
-    model. Returns ``{"time_reversal", "inversion", "antisymmetries", "eq55": [...]}``.
-    """
-    names = {s.name for s in ribbon_symmetries}
-    declared = getattr(model, "time_reversal", None)
-    dev = time_reversal_deviation(model)
-    tr = dev < atol * max(1.0, float(np.abs(model.hamiltonian(np.zeros((1, model.dim)))).max()))
-    tr_text = ("yes (Theta = U K, declared U verified)" if declared is not None and tr
-               else "yes (Theta = K)" if tr
-               else f"no (|U H(k)* U^+ - H(-k)| = {dev:.2g})")
-    if declared is not None and not tr:
-        tr_text += " -- the declared TR operator is NOT a symmetry of H"
-    inversion = "C2" in names
-    anti = sorted(n for n in names if n.endswith("(anti)"))
-    eq55 = []
-    if tr:
-        eq55.append("TR: the interband (undergap) term of every TR-odd density (OMM, spin, "
-                    "valley) vanishes at every y; only the intraband (Fermi-surface, ~tau) "
-                    "term survives and needs states at E_F: no-dissipation no-accumulation "
-                    "theorem (Eq. 25-27, App. I).")
+def _candidate(model, table, x, y, a, rx, ry, anti, sign, tx, n, atol):
+    m = _match(x, y, a, rx, ry, tx)
+    if m is None:
+        return None
+    perm, shift = m
+    if table is None:
+        options = [np.ones(n, complex)]
+    elif not table:
+        options = [np.ones(n, complex)]  # H = 0: everything is a symmetry
     else:
-        eq55.append("no TR: the interband (undergap) term of TR-odd densities is allowed "
-                    "(Eq. 31-32), unless another antiunitary symmetry of the ribbon forbids "
-                    "it (rules below: generalized reciprocity, docs/theorems.md).")
-    if any(s.antiunitary and s.sign > 0 and s.name != "Theta" for s in ribbon_symmetries):
-        forb = [s.name for s in ribbon_symmetries
-                if s.antiunitary and s.sign > 0 and s.name != "Theta"
-                and consequences(s)["omm"]["interband"] == (-1, 1)]
-        if forb:
-            eq55.append(f"{', '.join(forb)}: interband OMM accumulation zero at every y "
-                        "(generalized reciprocity for antiunitary symmetries, theorems.md).")
-    if inversion:
-        eq55.append("C2 (inversion in 2D): each part of the OMM profile is odd in y, so the "
-                    "net OMM accumulation vanishes; a net (uniform) part needs broken "
-                    "inversion.")
-    if anti:
-        eq55.append(f"{', '.join(anti)}: map E_F to -E_F (relate the profiles at +-E_F; no "
-                    "rule at fixed E_F).")
-    return {"time_reversal": tr_text, "time_reversal_deviation": dev,
-            "inversion": "yes (C2 of the ribbon)" if inversion else "no",
-            "antisymmetries": anti or ["none"], "eq55": eq55}
+        ph = _solve_phases(table, perm, shift, rx, anti, sign)
+        options = [] if ph is None else [ph]
+    for ph in options:
+        s = RibbonSymmetry(rx, ry, anti, sign, float(tx), perm, ph)
+        if s.deviation(model) <= atol:
+            return s
+    return None

@@ -44,11 +44,11 @@ API = {
     "k_path": "lrtheory.cli.cmd_bands:k_path",
     "named_points": "lrtheory.cli.cmd_bands:named_points",
     # -- symmetry -------------------------------------------------------------------------
-    "find_ribbon_symmetries": "lrtheory.models.symmetry:find_ribbon_symmetries",
-    "consequences": "lrtheory.models.symmetry:consequences",
-    "describe": "lrtheory.models.symmetry:describe",
-    "symmetry_report": "lrtheory.models.symmetry:symmetry_report",
-    "time_reversal_deviation": "lrtheory.models.symmetry:time_reversal_deviation",
+    "find_ribbon_symmetries": "lrtheory.symmetry:find_ribbon_symmetries",
+    "consequences": "lrtheory.symmetry:consequences",
+    "describe": "lrtheory.symmetry:describe",
+    "symmetry_report": "lrtheory.symmetry:symmetry_report",
+    "time_reversal_deviation": "lrtheory.symmetry:time_reversal_deviation",
     # -- bands ----------------------------------------------------------------------------
     "Eigensystem": "lrtheory.bands.eigensystem:Eigensystem",
     "band_operator": "lrtheory.response.berry:band_operator",

@@ -13,7 +13,7 @@ from lrtheory.errors import ConventionError, GaugeError, ModelError
 from lrtheory.kernels.gauge import random_block_unitary
 from lrtheory.models.haldane import haldane, phase_boundary
 from lrtheory.models.protocol import Ribbon
-from lrtheory.models.symmetry import consequences, find_ribbon_symmetries
+from lrtheory.symmetry import consequences, find_ribbon_symmetries
 from lrtheory.models.tightbinding import Hopping, TightBindingModel
 from lrtheory.response.density import ribbon_accumulation
 from lrtheory.response.fermi_points import find_fermi_points, fermi_point_profiles
