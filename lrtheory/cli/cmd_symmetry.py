@@ -12,9 +12,12 @@ from __future__ import annotations
 import argparse
 import json
 
+from lrtheory.errors import ConventionError
+
 EXAMPLES = """examples:
   lrtheory symmetry --model haldane --param t2=0.06 --param delta=0.5
   lrtheory symmetry --model gapped-graphene --json
+  lrtheory symmetry --model haldane --param delta=0 --direction 1,1    # armchair ribbon
 """
 
 
@@ -26,6 +29,9 @@ def add_parser(sub):
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     add_model_args(p)
     p.add_argument("--width", default=6, help="ribbon width used for the search (default 6)")
+    p.add_argument("--direction", metavar="P,Q", default=None,
+                   help="cut the ribbon along p a_1 + q a_2 (coprime integers; default: along "
+                        "a_1, e.g. 1,1 is an armchair ribbon of the Haldane lattice)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--out", metavar="FILE",
                    help="write the symmetries and selection rules (.json or .npz) with all "
@@ -34,12 +40,29 @@ def add_parser(sub):
     return p
 
 
+def _direction(text):
+    """``"p,q"`` -> ``(p, q)`` integers (None: along a_1); plain int() of each part, no eval."""
+    if text is None:
+        return None
+    parts = str(text).split(",")
+    try:
+        p, q = (int(x.strip()) for x in parts)
+    except ValueError:
+        raise ConventionError(f"--direction must be two integers P,Q (the ribbon along "
+                              f"p a_1 + q a_2), got {text!r}") from None
+    return p, q
+
+
 def run(args) -> int:
     from lrtheory.cli.common import check_width, load_hopping_model, parse_params
     from lrtheory.symmetry import find_ribbon_symmetries, selection_rules, symmetry_report
 
     model, _ = load_hopping_model(args.model, parse_params(args.param), "symmetry")
-    rib = model.ribbon(check_width(args.width)) if model.dim == 2 else model
+    width = check_width(args.width)
+    if args.direction is not None and model.dim != 2:
+        raise ConventionError(f"--direction needs a 2D model, {model.name} has dim={model.dim}")
+    rib = (model.ribbon(width, direction=_direction(args.direction)) if model.dim == 2
+           else model)
     syms = find_ribbon_symmetries(rib)
     report = symmetry_report(model, syms, ribbon=rib)
     rows = []

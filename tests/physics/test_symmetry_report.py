@@ -109,3 +109,19 @@ def test_cli_json(capsys, model, tr):
     assert out["model"]["time_reversal"].startswith(tr)
     assert isinstance(out["ribbon_symmetries"], list)
     assert out["model"]["statements"] and all("text" in s for s in out["model"]["statements"])
+
+
+def test_cli_armchair_direction(capsys):
+    # --direction 1,1 is an armchair ribbon of the Haldane lattice (M_x exchanges A and B)
+    assert main(["symmetry", "--model", "haldane", "--param", "t2=0.06", "--param", "delta=0",
+                 "--direction", "1,1", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    line = next(x for x in out["model"]["eq55"] if x.startswith("M_x Theta"))
+    assert "zero summed over the orbitals at each y, not per orbital" in line
+
+
+@pytest.mark.parametrize("bad", ["1,x", "1", "2,2", "__import__('os')"])
+def test_cli_bad_direction_is_one_line(capsys, bad):
+    assert main(["symmetry", "--direction", bad]) != 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "direction" in err[0]
