@@ -302,11 +302,12 @@ RECORDS: list[dict] = [
                 "tests/symbolic/test_eq57_kernels.py", f"{_DER}[eq57]"),
          docs=(_RIBBON,)),
     dict(label="Eq. 58", covers=("Eq. 58",), reading="corrected", findings=(10,),
-         statement="undergap (interband) OMM accumulation of Fig. 3: zero in Haldane ribbons "
-         "for every t2, phi, Delta (M_x Theta)",
+         statement="undergap (interband) OMM accumulation of Fig. 3: zero in zigzag Haldane "
+         "ribbons for every t2, phi, Delta (M_x Theta, U = 1); not in armchair ribbons",
          kernels=("lrtheory.response.density.ribbon_accumulation",),
          tests=("tests/physics/test_symmetry_ribbon.py::"
-                "test_haldane_has_no_undergap_omm_accumulation_for_any_parameters",),
+                "test_haldane_has_no_undergap_omm_accumulation_for_any_parameters",
+                "tests/physics/test_armchair_undergap.py::test_zigzag_zero_armchair_not"),
          docs=(_RIBBON,)),
     dict(label="S15", covers=("S15",), reading="as printed", derivations=("s18",),
          statement="Rashba gas H = k^2/2m + alpha (z x k).sigma",

@@ -45,6 +45,8 @@ _NAMES = {(1, 1): "E", (-1, 1): "M_x", (1, -1): "M_y", (-1, -1): "C2"}
 _POS_TOL = 1e-6
 #: hoppings below this fraction of the largest one are absent
 _AMP_RTOL = 1e-12
+#: memory bound of the Fourier route of :func:`hopping_table` (bytes of sampled H(k))
+_FFT_BYTES = 2 ** 28
 
 
 @dataclass(frozen=True, eq=False)
@@ -153,8 +155,9 @@ def hopping_table(rib) -> dict | None:
     ``H(k)`` is not a finite Fourier series of ``exp(i k (R a + x_j - x_i))``.
 
     Read from the bond table of a tight-binding ribbon, else from the Fourier coefficients
-    of ``exp(-i k (x_j - x_i)) H_ij(k)`` on a grid of 8, 16, ... 128 points, accepted when
-    they reproduce ``H(k)`` at the fixed sample k of the symmetry check.
+    of ``exp(-i k (x_j - x_i)) H_ij(k)`` on a grid of 8, 16, ... 128 points (while the
+    samples fit in 256 MB), accepted when they reproduce ``H(k)`` at the fixed sample k of the
+    symmetry check.
     """
     from lrtheory.models.tightbinding import TightBindingModel
 
@@ -186,6 +189,8 @@ def _fourier_table(rib, x, a) -> dict | None:
     H_ref = np.stack([rib.hamiltonian(np.array([[k]]))[0] for k in ks])
     scale = max(float(np.abs(H_ref).max()), 1e-300)
     for N in (8, 16, 32, 64, 128):
+        if N * n * n * 16 > _FFT_BYTES:
+            return None  # too wide for the dense Fourier route: no phase solving
         kn = 2 * np.pi * np.arange(N) / (N * a)
         G = np.stack([rib.hamiltonian(np.array([[k]]))[0] * np.exp(-1j * k * dxo) for k in kn])
         C = np.fft.fft(G, axis=0) / N  # C[m]: coefficient of exp(i k R a), R = m mod N
