@@ -218,3 +218,32 @@ def test_haldane_has_no_undergap_omm_accumulation_for_any_parameters():
         assert jy > 1e-4
         for q in ("omm", "charge", "jx"):
             assert np.abs(acc.get("interband", q)).max() < 1e-12 * jy
+
+
+def test_phases_are_solved_for_a_gauge_transformed_ribbon(rng):
+    # A random orbital gauge |mu> -> e^{i theta_mu} |mu> changes every hopping's phase but
+    # no physics: the same operations must be found, now with U = D P, D the gauge phases
+    # (no sign-pattern guess could find them), and the profiles are unchanged.
+    from lrtheory.models.tightbinding import Hopping, TightBindingRibbon
+
+    rib = haldane(t2=0.06, delta=0.5).ribbon(5)
+    th = rng.uniform(0, 2 * np.pi, rib.n_orbitals)
+    hops = [Hopping(h.i, h.j, h.R, h.t * np.exp(1j * (th[h.j] - th[h.i]))) for h in rib.hoppings]
+    g = TightBindingRibbon(rib.lattice_vectors, rib.positions, hops, rib.onsite, None,
+                           rib.transverse_axis, "gauged ribbon", {})
+    a = find_ribbon_symmetries(rib)
+    b = find_ribbon_symmetries(g)
+    assert [s.name for s in a] == [s.name for s in b]
+    mxt = next(s for s in b if s.name == "M_x Theta")
+    assert np.abs(np.abs(mxt.phases) - 1).max() < 1e-12
+    assert np.abs(mxt.phases.imag).max() > 0.1  # genuinely complex phases
+    for s in b:
+        assert s.deviation(g) < 1e-12
+    _check_all_statements(g, b, 0.0)
+
+
+def test_search_refuses_a_bulk_model():
+    from lrtheory.errors import ModelError
+
+    with pytest.raises(ModelError, match="needs a Ribbon"):
+        find_ribbon_symmetries(haldane(t2=0.06))
