@@ -160,4 +160,4 @@ def _orbital_only(syms):
     if not syms:
         return []
     out = statements(_NoY(len(syms[0].perm)), syms)
-    return [s for s in out if s.level != "y-sum"]
+    return [s for s in out if s.level not in ("y-sum", "edge")]

@@ -34,9 +34,10 @@ level where it holds:
   ``"odd"``/``"even"`` under ``y -> -y``);
 * ``"y-sum"``: the sum over the orbitals at each transverse coordinate y (``"zero"``,
   ``"odd"``, ``"even"``, or ``"equal"`` at ``E_F`` and ``-E_F``);
+* ``"edge"``: the sums over the lower and the upper half of the ribbon (``y < y_c`` and
+  ``y > y_c``, ``y_c`` the centre line; orbitals on it belong to neither): ``"zero"``, or
+  ``"odd"``/``"even"`` (lower half = -+ upper half), or ``"equal"`` at ``+-E_F``;
 * ``"total"``: the sum over the ribbon (``"zero"`` or ``"equal"`` at ``+-E_F``).
-
-Sums over one half of the ribbon (one edge) follow from the y-sum statements.
 """
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ DENSITY_PARITIES = {
 
 QUANTITIES = tuple(DENSITY_PARITIES)
 PARTS = ("intraband", "interband")
-LEVELS = ("orbital", "y-sum", "total")
+LEVELS = ("orbital", "y-sum", "edge", "total")
 
 _LABELS = {"charge": "charge", "jx": "j_x", "jy": "j_y", "omm": "OMM"}
 
@@ -124,7 +125,7 @@ class Statement:
         Name of the operation (e.g. ``"M_x Theta"``).
     quantity : {"charge", "jx", "jy", "omm"}
     part : {"intraband", "interband"}
-    level : {"orbital", "y-sum", "total"}
+    level : {"orbital", "y-sum", "edge", "total"}
     relation : {"zero", "opposite", "equal", "odd", "even"}
     factor : +1 or -1
         ``c`` in ``L(E_F)[i] = c L(s E_F)[image[i]]`` for the level's values ``L``.
@@ -177,6 +178,7 @@ class Statement:
     def text(self) -> str:
         what = f"{self.part} {_LABELS[self.quantity]}"
         where = {"orbital": "per orbital", "y-sum": "summed over the orbitals at each y",
+                 "edge": "summed over each half of the ribbon (each edge)",
                  "total": "summed over the ribbon"}[self.level]
         rel = {"zero": "zero", "odd": "odd under y -> -y", "even": "even under y -> -y",
                "opposite": "opposite on the orbitals it exchanges at the same y",
@@ -219,6 +221,8 @@ def statements(rib, symmetries) -> list[Statement]:
     cls_of = np.empty(len(y), int)
     for m, g in enumerate(classes):
         cls_of[g] = m
+    yc = 0.5 * (y.max() + y.min())
+    halves = (np.nonzero(y < yc - 1e-6)[0], np.nonzero(y > yc + 1e-6)[0])
     out = []
     for sym in symmetries:
         mirrored = sym.sign < 0
@@ -238,6 +242,13 @@ def statements(rib, symmetries) -> list[Statement]:
                 if rel is not None:
                     out.append(Statement(sym.name, q, part, "y-sum", rel, c, fl, cls_image,
                                          tuple(classes)))
+                if ry == 1:
+                    rel = "zero" if c == -1 else ("equal" if mirrored else None)
+                else:
+                    rel = "odd" if c == -1 else "even"
+                if rel is not None:
+                    out.append(Statement(sym.name, q, part, "edge", rel, c, fl,
+                                         np.array([0, 1] if ry == 1 else [1, 0]), halves))
                 rel = "zero" if c == -1 else ("equal" if mirrored else None)
                 if rel is not None:
                     out.append(Statement(sym.name, q, part, "total", rel, c, fl,
