@@ -19,6 +19,7 @@ EXAMPLES = """examples:
   lrtheory where --kernel omm_matrix   # which equations a function implements
   lrtheory where finding 8             # a finding of docs/derivations.md and its equations
   lrtheory where 33 --json             # machine-readable
+  lrtheory where 57 --out eq57.json    # the same, written to a file with the command line
 """
 
 
@@ -36,6 +37,9 @@ def add_parser(sub):
     p.add_argument("--kernel", metavar="NAME",
                    help="list the equations a function implements (name or dotted path)")
     p.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    p.add_argument("--out", metavar="FILE",
+                   help="write what is printed (.json or .npz) with the command line and the "
+                        "lrtheory version")
     p.set_defaults(func=run)
     return p
 
@@ -137,6 +141,16 @@ def format_record(d: dict) -> str:
     return "\n".join(lines)
 
 
+def _save(args, labels, payload) -> None:
+    """``--out``: the records shown (labels + the --json payload) with the run metadata."""
+    if getattr(args, "out", None):
+        from lrtheory.cli.common import run_metadata, save_with_metadata
+
+        save_with_metadata(args.out, {"labels": list(labels)},
+                           run_metadata(args, model_arg=None, params={}),
+                           result=json.loads(json.dumps(payload, default=str)))
+
+
 def _print(text: str, out) -> int:
     """Print; a closed pipe (``lrtheory where --list | head``) ends quietly with status 0."""
     try:
@@ -149,15 +163,17 @@ def _print(text: str, out) -> int:
     return 0
 
 
-def _by_kernel(name, out, as_json: bool) -> int:
+def _by_kernel(args, name, out, as_json: bool) -> int:
     from lrtheory.equations import UnknownEquationError, for_kernel
 
     found = for_kernel(name)
     if not found:
         raise UnknownEquationError(f"no equation record names a kernel {name!r} "
                                    "(lrtheory where --list shows all records)")
+    payload = [describe(eq) for eq in found]
+    _save(args, [eq.label for eq in found], payload)
     if as_json:
-        return _print(json.dumps([describe(eq) for eq in found], indent=2), out)
+        return _print(json.dumps(payload, indent=2), out)
     lines = []
     for eq in found:
         forms = sorted({k.form for k in eq.kernels if ("." + k.path).endswith("." + name)})
@@ -165,14 +181,16 @@ def _by_kernel(name, out, as_json: bool) -> int:
     return _print("\n".join(lines), out)
 
 
-def _by_finding(number, out, as_json: bool) -> int:
+def _by_finding(args, number, out, as_json: bool) -> int:
     from lrtheory.equations import FINDINGS, for_finding
 
     found = for_finding(number)
     paper, text = FINDINGS[number]
+    payload = {"finding": number, "paper": paper, "text": text,
+               "equations": [describe(eq) for eq in found]}
+    _save(args, [eq.label for eq in found], payload)
     if as_json:
-        return _print(json.dumps({"finding": number, "paper": paper, "text": text,
-                                  "equations": [describe(eq) for eq in found]}, indent=2), out)
+        return _print(json.dumps(payload, indent=2), out)
     lines = [f"finding {number} [{paper}]: {text}", "  docs: docs/derivations.md"
              "#the-findings-at-a-glance"]
     lines += [f"  {eq.label:7s} {eq.status}: {eq.statement}" for eq in found]
@@ -185,24 +203,26 @@ def run(args, out=None) -> int:
     out = out or sys.stdout
     number = finding_number(" ".join(args.equation)) if args.equation else None
     if number is not None and not getattr(args, "kernel", None) and not args.list:
-        return _by_finding(number, out, args.json)
+        return _by_finding(args, number, out, args.json)
     if getattr(args, "kernel", None) is not None:
         if args.equation or args.list:
             from lrtheory.equations import UnknownEquationError
 
             raise UnknownEquationError("--kernel takes no EQUATION and no --list")
-        return _by_kernel(args.kernel, out, args.json)
+        return _by_kernel(args, args.kernel, out, args.json)
     if getattr(args, "list", False):
+        rows = [{"label": e.label, "covers": e.covers_text, "status": e.status,
+                 "statement": e.statement} for e in EQUATIONS]
+        _save(args, [e.label for e in EQUATIONS], rows)
         if args.json:
-            return _print(json.dumps([{"label": e.label, "covers": e.covers_text,
-                                       "status": e.status, "statement": e.statement}
-                                      for e in EQUATIONS], indent=2), out)
+            return _print(json.dumps(rows, indent=2), out)
         w1 = max(len(e.covers_text) for e in EQUATIONS)
         w2 = max(len(e.status) for e in EQUATIONS)
         return _print("\n".join(f"{e.label:7s} {e.covers_text:{w1}s}  {e.status:{w2}s}  "
                                 f"{e.statement}" for e in EQUATIONS), out)
     described = [describe(eq, asked) for asked, eq in _records(args.equation)]
+    payload = described if len(described) > 1 else described[0]
+    _save(args, [d["label"] for d in described], payload)
     if args.json:
-        return _print(json.dumps(described if len(described) > 1 else described[0], indent=2),
-                      out)
+        return _print(json.dumps(payload, indent=2), out)
     return _print("\n\n".join(format_record(d) for d in described), out)

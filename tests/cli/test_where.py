@@ -143,3 +143,14 @@ def test_finding(capsys):
     assert "Eq. 57" in out and "Eq. 56" in out
     rc, out, err = _run(["finding", "0"], capsys)
     assert rc == 2 and not out and "no finding 0" in err
+
+
+def test_out_writes_the_records_with_the_command_line(tmp_path, capsys):
+    path = tmp_path / "eq57.json"
+    rc, out, _ = _run(["57", "--out", str(path)], capsys)
+    assert rc == 0 and out.startswith("Eq. 57")
+    d = json.loads(path.read_text())
+    text = json.dumps(d)
+    assert "paper_omm_eq57" in text and "eq57" in text and "where" in text
+    rc, _, err = _run(["57", "--out", str(tmp_path / "missing" / "x.json")], capsys)
+    assert rc == 2 and "does not exist" in err
