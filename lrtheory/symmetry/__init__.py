@@ -11,16 +11,16 @@ Theory: docs/theorems.md, "Antiunitary symmetries beyond TR".
 """
 from lrtheory.symmetry.operations import RibbonSymmetry, find_ribbon_symmetries, hopping_table
 from lrtheory.symmetry.report import summary_lines, symmetry_report, time_reversal_deviation
-from lrtheory.symmetry.rules import (DENSITY_PARITIES, LEVELS, QUANTITIES, Statement,
-                                     consequences, describe, selection_rules, statements,
-                                     y_classes)
+from lrtheory.symmetry.rules import (DENSITY_PARITIES, LEVELS, QUANTITIES, QUANTITY_LABELS,
+                                     Statement, consequences, describe, selection_rules,
+                                     statements, y_classes)
 
 __all__ = [
     # operations
     "RibbonSymmetry", "find_ribbon_symmetries", "hopping_table",
     # selection rules as data
-    "DENSITY_PARITIES", "QUANTITIES", "LEVELS", "Statement", "consequences", "describe",
-    "selection_rules", "statements", "y_classes",
+    "DENSITY_PARITIES", "QUANTITIES", "QUANTITY_LABELS", "LEVELS", "Statement", "consequences",
+    "describe", "selection_rules", "statements", "y_classes",
     # report
     "symmetry_report", "summary_lines", "time_reversal_deviation",
 ]

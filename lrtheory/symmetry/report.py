@@ -15,7 +15,7 @@ import numpy as np
 
 from lrtheory.conventions import SYMMETRY_RTOL
 from lrtheory.models.time_reversal import TimeReversal
-from lrtheory.symmetry.rules import _LABELS, QUANTITIES, statements
+from lrtheory.symmetry.rules import QUANTITIES, QUANTITY_LABELS, statements
 
 __all__ = ["symmetry_report", "time_reversal_deviation", "summary_lines"]
 
@@ -84,7 +84,7 @@ def summary_lines(sts) -> list[str]:
             for q in QUANTITIES:
                 phrase, rank = _best([s for s in mine if s.part == part and s.quantity == q])
                 if phrase:
-                    phrases.setdefault(phrase, []).append(_LABELS[q])
+                    phrases.setdefault(phrase, []).append(QUANTITY_LABELS[q])
             for phrase, qs in phrases.items():
                 clauses.append(f"{part} {', '.join(qs)} {phrase}")
         if not clauses:

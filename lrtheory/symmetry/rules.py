@@ -45,8 +45,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["DENSITY_PARITIES", "QUANTITIES", "LEVELS", "consequences", "selection_rules",
-           "describe", "Statement", "statements", "y_classes"]
+__all__ = ["DENSITY_PARITIES", "QUANTITIES", "QUANTITY_LABELS", "LEVELS", "consequences",
+           "selection_rules", "describe", "Statement", "statements", "y_classes"]
 
 #: (TR parity, spatial parity as a function of (r_x, r_y)) of the ribbon densities
 DENSITY_PARITIES = {
@@ -60,7 +60,7 @@ QUANTITIES = tuple(DENSITY_PARITIES)
 PARTS = ("intraband", "interband")
 LEVELS = ("orbital", "y-sum", "edge", "total")
 
-_LABELS = {"charge": "charge", "jx": "j_x", "jy": "j_y", "omm": "OMM"}
+QUANTITY_LABELS = {"charge": "charge", "jx": "j_x", "jy": "j_y", "omm": "OMM"}
 
 
 def selection_rules(sym) -> dict:
@@ -176,7 +176,7 @@ class Statement:
 
     @property
     def text(self) -> str:
-        what = f"{self.part} {_LABELS[self.quantity]}"
+        what = f"{self.part} {QUANTITY_LABELS[self.quantity]}"
         where = {"orbital": "per orbital", "y-sum": "summed over the orbitals at each y",
                  "edge": "summed over each half of the ribbon (each edge)",
                  "total": "summed over the ribbon"}[self.level]
@@ -192,7 +192,7 @@ class Statement:
         return f"{self.symmetry}: {what} {where}: {rel}"
 
 
-def _orbital_level(sym, c, ry, y, mirrored):
+def _orbital_level(sym, c, ry, mirrored):
     perm = np.asarray(sym.perm)
     fixed = bool(np.all(perm == np.arange(len(perm))))
     if ry == 1:
@@ -231,7 +231,7 @@ def statements(rib, symmetries) -> list[Statement]:
         for q, rules in selection_rules(sym).items():
             for part in PARTS:
                 c, ry = rules[part]
-                rel, image, groups = _orbital_level(sym, c, ry, y, mirrored)
+                rel, image, groups = _orbital_level(sym, c, ry, mirrored)
                 if rel is not None:
                     out.append(Statement(sym.name, q, part, "orbital", rel, c, fl, image,
                                          groups))
