@@ -73,7 +73,20 @@ def _best(sts) -> tuple[str, int]:
 
 
 def summary_lines(sts) -> list[str]:
-    """One line per operation: what it forces, strongest level first (see :func:`_best`)."""
+    """The report's text, generated from statements.
+
+    Parameters
+    ----------
+    sts : list of Statement
+        From :func:`lrtheory.symmetry.rules.statements`.
+
+    Returns
+    -------
+    list of str
+        One line per operation: for each part and density the strongest statement (zero per
+        orbital, else zero per y, else odd/even in y, else zero in total, else the partner
+        relation).
+    """
     lines = []
     names = list(dict.fromkeys(s.symmetry for s in sts))
     for name in names:

@@ -45,6 +45,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lrtheory.errors import ConventionError
+
 __all__ = ["DENSITY_PARITIES", "QUANTITIES", "QUANTITY_LABELS", "LEVELS", "consequences",
            "selection_rules", "describe", "Statement", "statements", "y_classes"]
 
@@ -64,9 +66,19 @@ QUANTITY_LABELS = {"charge": "charge", "jx": "j_x", "jy": "j_y", "omm": "OMM"}
 
 
 def selection_rules(sym) -> dict:
-    r"""``{density: {"intraband": (c, r_y), "interband": (c, r_y)}}`` for any operation
-    (module doc): ``delta A_mu(E_F) = c delta A_{perm[mu]}(s E_F)``, ``r_y`` the parity of y
-    under the operation, ``s = sym.sign``."""
+    r"""The rules of any operation, symmetry or antisymmetry (module doc).
+
+    Parameters
+    ----------
+    sym : RibbonSymmetry
+
+    Returns
+    -------
+    dict
+        ``{density: {"intraband": (c, r_y), "interband": (c, r_y)}}`` meaning
+        ``delta A_mu(E_F) = c delta A_{perm[mu]}(s E_F)`` (``s = sym.sign``; ``r_y`` the
+        parity of y under the operation), densities ``charge, jx, jy, omm``.
+    """
     tau = (-1 if sym.antiunitary else 1) * sym.sign
     out = {}
     for name, (tr, sp) in DENSITY_PARITIES.items():
@@ -101,7 +113,20 @@ def describe(rule: tuple[int, int]) -> str:
 
 
 def y_classes(y, tol: float = 1e-6) -> list[np.ndarray]:
-    """Orbital indices grouped by transverse coordinate (within ``tol``, a), in increasing y."""
+    """Orbital indices grouped by transverse coordinate.
+
+    Parameters
+    ----------
+    y : (n,) array
+        Transverse coordinates (a).
+    tol : float
+        Coordinates closer than this (a) are the same y.
+
+    Returns
+    -------
+    list of int arrays
+        One array of orbital indices per distinct y, in increasing y.
+    """
     y = np.asarray(y, float)
     order = np.argsort(y, kind="stable")
     groups, cur = [], [order[0]]
@@ -163,7 +188,7 @@ class Statement:
             that contains ``-E_F``).
         """
         if self.fermi_level == "mirrored" and image_acc is None:
-            raise ValueError(f"{self.text}: needs the accumulation at -E_F (image_acc)")
+            raise ConventionError(f"{self.text}: needs the accumulation at -E_F (image_acc)")
         other = image_acc if self.fermi_level == "mirrored" else acc
         lhs = self.values(acc.get(self.part, self.quantity))
         rhs = self.values(other.get(self.part, self.quantity))[self.image]
@@ -215,6 +240,12 @@ def statements(rib, symmetries) -> list[Statement]:
         The ribbon (its ``transverse_positions()`` define the y-classes).
     symmetries : list of RibbonSymmetry
         From :func:`lrtheory.symmetry.find_ribbon_symmetries` for ``rib``.
+
+    Returns
+    -------
+    list of Statement
+        Per operation, density and part: the orbital, y-sum, edge and total statements that
+        are not trivial; evaluate one with :meth:`Statement.residual`.
     """
     y = np.asarray(rib.transverse_positions(), float)
     classes = y_classes(y)
