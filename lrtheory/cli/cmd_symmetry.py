@@ -55,7 +55,8 @@ def _direction(text):
 
 def run(args) -> int:
     from lrtheory.cli.common import check_width, load_hopping_model, parse_params
-    from lrtheory.symmetry import find_ribbon_symmetries, selection_rules, symmetry_report
+    from lrtheory.symmetry import find_ribbon_symmetries, statements, symmetry_report
+    from lrtheory.symmetry.report import strongest
 
     model, _ = load_hopping_model(args.model, parse_params(args.param), "symmetry")
     width = check_width(args.width)
@@ -65,11 +66,13 @@ def run(args) -> int:
            else model)
     syms = find_ribbon_symmetries(rib)
     report = symmetry_report(model, syms, ribbon=rib)
+    sts = statements(rib, syms)
     rows = []
     for s in syms:
-        rules = {d: {p: f"delta A(orbital, E_F) = {c:+d} delta A(image orbital, "
-                        f"{'-' if s.sign < 0 else ''}E_F)" for p, (c, _) in v.items()}
-                 for d, v in selection_rules(s).items()}
+        mine = [x for x in sts if x.symmetry == s.name]
+        rules = {d: {p: strongest([x for x in mine if x.quantity == d and x.part == p])
+                     for p in ("intraband", "interband")}
+                 for d in ("charge", "jx", "jy", "omm")}
         rows.append(dict(name=s.name, antiunitary=s.antiunitary, antisymmetry=s.sign < 0,
                          k_map=f"k -> {'' if s.k_map > 0 else '-'}k", rules=rules))
     if args.out:

@@ -10,7 +10,8 @@
 Theory: docs/theorems.md, "Antiunitary symmetries beyond TR".
 """
 from lrtheory.symmetry.operations import RibbonSymmetry, find_ribbon_symmetries, hopping_table
-from lrtheory.symmetry.report import summary_lines, symmetry_report, time_reversal_deviation
+from lrtheory.symmetry.report import (strongest, summary_lines, symmetry_report,
+                                      time_reversal_deviation)
 from lrtheory.symmetry.rules import (DENSITY_PARITIES, LEVELS, QUANTITIES, QUANTITY_LABELS,
                                      Statement, consequences, describe, selection_rules,
                                      statements, y_classes)
@@ -22,5 +23,5 @@ __all__ = [
     "DENSITY_PARITIES", "QUANTITIES", "QUANTITY_LABELS", "LEVELS", "Statement", "consequences",
     "describe", "selection_rules", "statements", "y_classes",
     # report
-    "symmetry_report", "summary_lines", "time_reversal_deviation",
+    "symmetry_report", "summary_lines", "strongest", "time_reversal_deviation",
 ]

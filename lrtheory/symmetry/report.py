@@ -17,7 +17,7 @@ from lrtheory.conventions import SYMMETRY_RTOL
 from lrtheory.models.time_reversal import TimeReversal
 from lrtheory.symmetry.rules import QUANTITIES, QUANTITY_LABELS, statements
 
-__all__ = ["symmetry_report", "time_reversal_deviation", "summary_lines"]
+__all__ = ["symmetry_report", "time_reversal_deviation", "summary_lines", "strongest"]
 
 _TR_YES = ("TR: the interband (undergap) term of every TR-odd density (OMM, spin, valley) "
            "vanishes at every y; only the intraband (Fermi-surface, ~tau) term survives and "
@@ -70,6 +70,24 @@ def _best(sts) -> tuple[str, int]:
     if ("orbital", "opposite") in by:
         return "opposite on the orbitals it exchanges at the same y", 5
     return "", 9
+
+
+def strongest(sts) -> str:
+    """The strongest of the statements of one (operation, part, density) as a phrase
+    (``"zero at every orbital"``, ``"zero summed over the orbitals at each y, not per
+    orbital ..."``, ``"odd under y -> -y ..."``, ``"zero in total"``, a partner relation), or
+    ``"allowed"`` when none constrains it.
+
+    Parameters
+    ----------
+    sts : list of Statement
+        Statements of one operation, part and density.
+
+    Returns
+    -------
+    str
+    """
+    return _best(sts)[0] or "allowed"
 
 
 def summary_lines(sts) -> list[str]:

@@ -47,5 +47,6 @@ def test_errors_are_one_line(argv, msg, capsys):
 def test_symmetry_json(capsys):
     assert main(["symmetry", "--model", "haldane", "--param", "delta=0.5", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)["ribbon_symmetries"]
-    assert [r["name"] for r in rows] == ["M_x Theta"]
-    assert rows[0]["rules"]["omm"]["interband"] == "zero at every y"
+    # phi = pi/2: besides M_x Theta the sublattice-sign antisymmetries (issue #18)
+    assert [r["name"] for r in rows] == ["M_x Theta", "M_y (anti)", "C2 Theta (anti)"]
+    assert rows[0]["rules"]["omm"]["interband"] == "zero at every orbital"

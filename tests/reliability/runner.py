@@ -440,7 +440,7 @@ def warm_up() -> None:
     for name in ("numpy", "sympy", "matplotlib", "lrtheory.cli.main", "lrtheory.cli.common",
                  "lrtheory.io.expressions", "lrtheory.io.model_files", "lrtheory.io.wannier90",
                  "lrtheory.models.haldane", "lrtheory.models.sympy_model",
-                 "lrtheory.models.fourier", "lrtheory.models.symmetry",
+                 "lrtheory.models.fourier", "lrtheory.symmetry",
                  "lrtheory.response.hall", "lrtheory.response.density",
                  "lrtheory.response.fermi_points", "lrtheory.io.results", "lrtheory.parallel",
                  "lrtheory.finite.examples", "lrtheory.finite.response"):
