@@ -36,12 +36,14 @@ def banded_matmul(A: np.ndarray, X: np.ndarray, w: int) -> np.ndarray:
     n = A.shape[-1]
     out = np.zeros(np.broadcast_shapes(A.shape[:-2], X.shape[:-2]) + (n, X.shape[-1]),
                    np.result_type(A, X))
+    tmp = np.empty_like(out)  # one buffer for the products (no temporary per diagonal)
     for d in range(-w, w + 1):
         diag = np.diagonal(A, offset=d, axis1=-2, axis2=-1)  # A[mu, mu + d]
-        if d >= 0:
-            out[..., :n - d, :] += diag[..., :, None] * X[..., d:, :]
-        else:
-            out[..., -d:, :] += diag[..., :, None] * X[..., :n + d, :]
+        rows, src = ((slice(0, n - d), X[..., d:, :]) if d >= 0
+                     else (slice(-d, n), X[..., :n + d, :]))
+        t = tmp[..., rows, :]
+        np.multiply(diag[..., :, None], src, out=t)
+        out[..., rows, :] += t
     return out
 
 

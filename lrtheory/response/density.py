@@ -44,21 +44,23 @@ length a along x); intraband parts per unit ``tau`` (hbar/t0).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import partial
+import dataclasses
 
 import numpy as np
 
 from lrtheory.bands.eigensystem import Eigensystem
-from lrtheory.conventions import DEGEN_TOL, ELECTRON_CHARGE
-from lrtheory.errors import (ConventionError, LrtheoryError, ModelError, check_integer,
-                             check_positive, check_real_scalar, warn)
-from lrtheory.kernels.banded import (band_diagonals, banded_matmul, banded_site_trace,
-                                     half_bandwidth, near_diagonals)
-from lrtheory.kernels.lindhard import LINDHARD, fermi_surface_weight, principal_interband
-from lrtheory.kernels.occupation import fermi
-from lrtheory.models.protocol import hamiltonian_and_velocity
-from lrtheory.parallel.executor import auto_chunk_size, kmap_reduce
+from lrtheory.conventions import DEGEN_TOL
+from lrtheory.errors import (ConventionError, LrtheoryError, check_integer, check_positive,
+                             check_real_scalar, warn)
+from lrtheory.kernels.lindhard import fermi_surface_weight
+from lrtheory.models.lattice import UniformGrid
+from lrtheory.models.protocol import Ribbon, ensure_model
+from lrtheory.parallel.executor import auto_chunk_size
+from lrtheory.response.ksum import ksum
+from lrtheory.response.ribbon_ksum import (RibbonIntegrand, chunk_traces, pair_weights,
+                                           ribbon_bandwidth)
+from lrtheory.response.ribbon_operators import OMM_CONVENTION, site_operators
+from lrtheory.result import Result, register_view
 
 __all__ = [
     "occupation_weights",
@@ -98,27 +100,13 @@ def occupation_weights(es: Eigensystem, ef: float, *, temperature: float = 0.0,
     """
     check_positive("temperature", temperature, allow_zero=True)
     check_positive("smearing", smearing)
-    e = es.energies
-    en, em = e[:, :, None], e[:, None, :]  # e_n at [n, n'], e_n' at [n, n']
-    de = en - em
-    deg = np.abs(de) <= es.degen_tol
-    fp = -_fermi_surface(e, ef, temperature, smearing)  # f'(e_n)
-    # f' of the block: average of the two levels (symmetric, constant to O(degen_tol))
-    fp_pair = 0.5 * (fp[:, :, None] + fp[:, None, :])
-    tol = es.degen_tol * (1 + 1e-12)
-    w1_inter = principal_interband(en, em, ef, temperature, tol=tol)  # P (f_n - f_n')/de
-    safe = np.where(deg, 1.0, de)
-    out = {
-        "intraband": np.where(deg, fp_pair, 0.0).astype(complex),
-        "interband": np.where(deg, 0.0, 1j * w1_inter / safe),
-    }
     if eta is not None:
         check_positive("eta", eta)
-        f = fermi(e, ef, temperature)
-        w1 = np.where(deg, fp_pair, w1_inter)
-        lind = LINDHARD(f[:, :, None], f[:, None, :], en, em, 0.0, eta)
-        out["eta"] = (w1 - lind) / eta
-    return out
+    e = es.energies
+    fp = -_fermi_surface(e, ef, temperature, smearing)  # f'(e_n)
+    # e_n at [n, n'], e_n' at [n, n']; f' of a degenerate block: the average of its two levels
+    return pair_weights(e[:, :, None], e[:, None, :], fp[:, :, None], fp[:, None, :], ef,
+                        temperature, es.degen_tol, eta)
 
 
 def response_matrices(es: Eigensystem, ef: float, *, direction: int = 0, **kw) -> dict:
@@ -140,15 +128,12 @@ def to_orbital(es: Eigensystem, R: np.ndarray) -> np.ndarray:
 
 
 def ribbon_site_operators(model, k: np.ndarray) -> dict:
-    r"""k-diagonal orbital-basis operators of a ribbon: ``V_x = dH/dk`` and ``V_y = i[H, y]``.
+    r"""k-diagonal orbital-basis operators of a ribbon: ``V_x = dH/dk`` and ``V_y = i[H, y]``
+    (:func:`lrtheory.response.ribbon_operators.site_operators`).
 
     Returns ``{"vx": (Nk, n, n), "vy": (Nk, n, n)}`` (units t0 a / hbar).
     """
-    y = model.transverse_positions()
-    H = model.hamiltonian(k)
-    vx = model.velocity(k)[:, 0]
-    vy = 1j * H * (y[None, None, :] - y[None, :, None])
-    return {"vx": vx, "vy": vy}
+    return site_operators(model, k)
 
 
 def site_traces(R_orb: np.ndarray, ops: dict) -> dict:
@@ -196,116 +181,79 @@ def response_band_blocks(weights: dict) -> tuple[int, int]:
     return lo, max(hi, lo)
 
 
-def _blocked_band_velocity(Ud, VU, lo, hi):
-    """``U^dagger V U`` in every block except ``[:lo, :lo]`` and ``[hi:, hi:]`` (left 0)."""
-    Nk, n, _ = Ud.shape
-    v = np.zeros((Nk, n, n), complex)
-    v[:, :lo, lo:] = Ud[:, :lo] @ VU[:, :, lo:]
-    v[:, lo:hi] = Ud[:, lo:hi] @ VU
-    v[:, hi:, :hi] = np.conj(np.swapaxes(v[:, :hi, hi:], -1, -2))  # Hermitian
-    return v
-
-
-def _blocked_times_Ud(R, Ud, lo, hi):
-    """``R @ U^dagger`` for ``R`` vanishing in the ``[:lo, :lo]`` and ``[hi:, hi:]`` blocks."""
-    P = np.empty(Ud.shape, complex)
-    P[:, :lo] = R[:, :lo, lo:] @ Ud[:, lo:]
-    P[:, lo:hi] = R[:, lo:hi] @ Ud
-    P[:, hi:] = R[:, hi:, :hi] @ Ud[:, :hi]
-    return P
-
-
 def _chunk_profiles(k, *, model, ef, temperature, smearing, eta, degen_tol):
-    """Map step: site traces ``<A_mu> = Re (A U R U^dagger)_{mu mu}`` for ``A = 1, V_x, V_y``
-    and every part, from one eigensystem, with as few n^3 products as the structure allows
-    (BLAS threads are capped by the executor, :func:`lrtheory.parallel.kmap_reduce`).
-
-    * the weights depend on energies only, so the bands that cannot respond (pairs of fully
-      occupied or of empty bands, :func:`response_band_blocks`) are known before any product
-      and the band-basis velocity and ``P = R U^dagger`` skip those blocks;
-    * when ``H``, ``V_x`` (hence ``V_y``) are banded in the orbital order (ribbons,
-      :mod:`lrtheory.kernels.banded`), ``V_x U`` and the traces cost O(w n^2): only the
-      diagonals of ``U P`` near the main one are formed;
-    * the intraband ``R`` is diagonal unless bands are degenerate (then ``R U^dagger`` is a
-      row scaling).
-
-    Same sums as :func:`site_traces` of :func:`to_orbital` (tested to rounding).
-    """
-    H, V = hamiltonian_and_velocity(model, k)
-    Vx = V[:, 0]
-    e, U = np.linalg.eigh(H)
-    Ud = np.conj(np.swapaxes(U, -1, -2))
-    n = e.shape[-1]
-    y = model.transverse_positions()
-    w = half_bandwidth(H, Vx)
-    banded = 2 * w + 1 <= n // 4
-    if banded:  # V_y = i[H, y] only through its diagonals: (V_y)[mu, mu+d] = i H (y_mu+d - y_mu)
-        Vy = {d: 1j * h * (y[d:] - y[:n - d] if d >= 0 else y[:n + d] - y[-d:])
-              for d, h in band_diagonals(H, w).items()}
-    else:
-        Vy = 1j * H * (y[None, None, :] - y[None, :, None])
-    VxU = banded_matmul(Vx, U, w) if banded else Vx @ U
-    es = Eigensystem(k, e, U, None, float(degen_tol))
-    weights = occupation_weights(es, ef, temperature=temperature, smearing=smearing, eta=eta)
-    eye = np.eye(n, dtype=bool)
-    off_block = es.has_degenerate_bands
-    if off_block:  # degenerate bands: weights on degenerate blocks need those v elements
-        lo, hi = response_band_blocks(weights)
-    else:  # diagonal weights (Fermi surface) are taken apart below with diag(v) only
-        lo, hi = response_band_blocks({name: np.where(eye, 0, wt)
-                                       for name, wt in weights.items()})
-    vband = _blocked_band_velocity(Ud, VxU, lo, hi)
-    if not off_block:
-        vdiag = np.einsum("kin,kin->kn", np.conj(U), VxU)  # v_nn
-    if not banded:
-        VyU = Vy @ U
-    out = {}
-    for part, wt in weights.items():
-        if off_block:
-            R = np.swapaxes(wt, -1, -2) * vband  # R_{n'n} = w_{nn'} v_{n'n} (response_matrices)
-            P = _blocked_times_Ud(R, Ud, lo, hi)
-        else:
-            P = (np.diagonal(wt, axis1=-2, axis2=-1) * vdiag)[:, :, None] * Ud
-            if part != "intraband":  # intraband weights are diagonal without degeneracies
-                R = np.swapaxes(wt, -1, -2) * vband
-                R[:, eye] = 0
-                P += _blocked_times_Ud(R, Ud, lo, hi)
-        if banded:
-            diags = near_diagonals(U, P, w)
-            traces = {"charge": banded_site_trace(None, diags, w),
-                      "jx": banded_site_trace(Vx, diags, w),
-                      "jy": banded_site_trace(Vy, diags, w)}
-            for q, t in traces.items():
-                out[f"{part}_{q}"] = t.real.sum(0)
-        else:
-            out[f"{part}_charge"] = np.einsum("kmn,knm->m", U, P, optimize=True).real
-            out[f"{part}_jx"] = np.einsum("kmn,knm->m", VxU, P, optimize=True).real
-            out[f"{part}_jy"] = np.einsum("kmn,knm->m", VyU, P, optimize=True).real
-    return out
+    """Site traces of one chunk summed over its k-points, keys ``"<part>_<quantity>"``
+    (:func:`lrtheory.response.ribbon_ksum.chunk_traces`; same sums as :func:`site_traces`
+    of :func:`to_orbital`, tested to rounding)."""
+    per_k = chunk_traces(k, model, y=np.asarray(model.transverse_positions(), float), ef=ef,
+                         temperature=temperature, smearing=smearing, eta=eta,
+                         degen_tol=degen_tol)
+    return {key: v.sum(0) for key, v in per_k.items()}
 
 
-@dataclass
-class RibbonAccumulation:
-    r"""Density accumulations of a ribbon in a static field ``E_x`` (per unit field and cell).
+#: settings of a ribbon accumulation that :attr:`RibbonAccumulation.params` shows (the
+#: keys before issue #14)
+_PARAM_KEYS = ("ef", "nk", "temperature", "smearing", "eta", "degen_tol", "fermi_surface",
+               "filling", "omm_convention")
+
+
+class RibbonAccumulation(Result):
+    r"""Density accumulations of a ribbon in a static field ``E_x`` (per unit field and cell):
+    a :class:`lrtheory.result.Result` (``quantity = "ribbon_accumulation"``) that keeps the
+    attributes of the older class.
 
     Attributes
     ----------
-    y : (n,) transverse coordinate of each orbital (a), origin on the ribbon centre line
-    profiles : dict of (n,) arrays, keys ``"<part>_<quantity>"``; parts ``intraband``
+    values : dict of (n,) arrays, keys ``"<part>_<quantity>"``; parts ``intraband``
         (per unit tau), ``interband`` (eta -> 0) and ``eta`` (exact at finite eta, if asked);
         quantities ``charge`` (electron number; charge density = q * this), ``jx``, ``jy``
-        (velocity densities; charge current = q * this) and ``omm`` = ``-(q/2) y jx``.
-    nk : int, number of k-points; ``convergence`` : dict, max relative change of each profile
-        when Nk is halved (if computed).
+        (velocity densities in the ribbon's frame; charge current = q * this) and ``omm`` =
+        ``-(q/2) y jx``. ``profiles`` is the same dict.
+    y : (n,) transverse coordinate of each orbital (a), origin on the ribbon centre line
+        (``coords["y"]``).
+    error : dict, full-grid minus sub-grid (every other k-point, i.e. ``k_grid(nk // 2)``)
+        profiles, from the same pass (odd ``nk``: a second run on ``k_grid(nk // 2)``).
+    convergence : dict, max relative change of each profile when Nk is halved,
+        ``max|error| / max|value|`` (0 for a profile below 1e-14; empty if not computed).
+    settings : the run settings, the ribbon's ``frame`` (3, 3) (rows: along the ribbon,
+        transverse, normal; issue #18) and ``cut`` (dict or None). ``params``: the settings
+        the class had before (ef, nk, temperature, smearing, eta, degen_tol, fermi_surface,
+        filling, omm_convention). ``nk``: number of k-points.
     """
 
-    y: np.ndarray
-    profiles: dict
-    params: dict
-    nk: int
-    convergence: dict = field(default_factory=dict)
+    def __init__(self, y, profiles, params, nk, convergence=None, **fields_):
+        settings = {**dict(params), "nk": nk, "convergence": dict(convergence or {})}
+        Result.__init__(self, "ribbon_accumulation", dict(profiles), coords={"y": y},
+                        settings=settings, **fields_)
+
+    @property
+    def y(self) -> np.ndarray:
+        return self.coords["y"]
+
+    @property
+    def profiles(self) -> dict:
+        return self.values
+
+    @property
+    def nk(self) -> int:
+        return self.settings["nk"]
+
+    @property
+    def params(self) -> dict:
+        return {key: self.settings[key] for key in _PARAM_KEYS if key in self.settings}
+
+    @property
+    def convergence(self) -> dict:
+        return self.settings.get("convergence", {})
+
+    @property
+    def frame(self) -> np.ndarray:
+        """The ribbon's report frame (3, 3) (``settings["frame"]``)."""
+        return np.asarray(self.settings["frame"])
 
     def get(self, part: str, quantity: str) -> np.ndarray:
+        """The profile of ``quantity`` (charge, jx, jy, omm) in ``part`` (intraband,
+        interband, eta)."""
         try:
             return self.profiles[f"{part}_{quantity}"]
         except KeyError:
@@ -314,18 +262,22 @@ class RibbonAccumulation:
             ) from None
 
 
-def _profiles(model, k, ef, temperature, smearing, eta, degen_tol, workers, chunk_size,
-              scheduler=None, progress=False):
-    func = partial(_chunk_profiles, model=model, ef=ef, temperature=temperature,
-                   smearing=smearing, eta=eta, degen_tol=degen_tol)
-    tot = kmap_reduce(func, k, chunk_size=chunk_size or auto_chunk_size(model.n_orbitals),
-                      workers=workers, scheduler=scheduler, progress=progress,
-                      desc="ribbon k-sum")
-    y = model.transverse_positions()
-    prof = {key: val / len(k) for key, val in tot.items()}
-    for part in [p for p in ("intraband", "interband", "eta") if f"{p}_jx" in prof]:
-        prof[f"{part}_omm"] = -(ELECTRON_CHARGE / 2.0) * y * prof[f"{part}_jx"]
-    return prof
+register_view("ribbon_accumulation", RibbonAccumulation)
+
+
+def _ribbon_grid(model, nk: int) -> UniformGrid:
+    """The ribbon's grid ``model.k_grid(nk)`` as a :class:`UniformGrid` (same points, bit for
+    bit: ``(i / nk) * (2 pi / L)``), cell "volume" 1 so that the weights are ``1 / nk``."""
+    length = np.linalg.norm(np.asarray(model.lattice_vectors, float), axis=1)
+    return UniformGrid((2 * np.pi / length)[:, None], (nk,), 1.0, "outer")
+
+
+def _relative_change(full: dict, change: dict) -> dict:
+    conv = {}
+    for key, val in full.items():
+        scale = max(np.max(np.abs(val)), 1e-300)
+        conv[key] = float(np.max(np.abs(change[key])) / scale) if scale > 1e-14 else 0.0
+    return conv
 
 
 def ribbon_accumulation(model, ef: float, *, nk: int = 2048, temperature: float = 0.0,
@@ -338,28 +290,36 @@ def ribbon_accumulation(model, ef: float, *, nk: int = 2048, temperature: float 
 
     Parameters
     ----------
-    model : ribbon Bloch model (``dim == 1``, ``transverse_positions()``)
-    ef : Fermi energy (t0)
-    nk : k-points on the uniform grid (symmetric under k -> -k)
-    temperature : T (t0); at ``T = 0`` occupations are a step and the Fermi-surface term uses
-        a Fermi derivative of width ``smearing``.
-    fermi_surface : ``"smeared"`` (default) or ``"exact"``: at ``T = 0`` the intraband
-        (Fermi-surface) part is then the exact sum over Fermi points
-        ``-(1/G) sum_{k_F} sign(v_nn) A_nn(k_F)`` (:mod:`lrtheory.response.fermi_points`;
-        ``smearing`` no longer enters it; ``nk`` is the grid on which Fermi points are
-        located). ``"exact"`` needs ``temperature == 0``.
-    eta : if given, also the exact finite-eta response (part ``"eta"``).
-    convergence : also evaluate with ``nk // 2`` and record the max relative change.
-    workers, scheduler, progress, chunk_size : execution of the k-sum
-        (:func:`lrtheory.parallel.kmap_reduce`: local processes or a Dask scheduler).
+    model : Ribbon
+        A :class:`lrtheory.models.protocol.Ribbon` (e.g. ``haldane().ribbon(20)``).
+    ef : float
+        Fermi energy (t0).
+    nk : int
+        k-points on the uniform grid ``model.k_grid(nk)`` (symmetric under k -> -k).
+    temperature : float
+        T (t0); at ``T = 0`` occupations are a step and the Fermi-surface term uses a Fermi
+        derivative of width ``smearing`` (t0).
+    fermi_surface : str
+        ``"smeared"`` (default) or ``"exact"``: at ``T = 0`` the intraband (Fermi-surface)
+        part is then the exact sum over Fermi points ``-(1/G) sum_{k_F} sign(v_nn)
+        A_nn(k_F)`` (:mod:`lrtheory.response.fermi_points`; ``smearing`` no longer enters it;
+        ``nk`` is the grid on which Fermi points are located). Needs ``temperature == 0``.
+    eta : float, optional
+        If given, also the exact finite-eta response (part ``"eta"``) (t0).
+    convergence : bool
+        Also estimate the error: the sub-grid of every other k-point (``k_grid(nk // 2)``)
+        summed in the same pass (odd ``nk``: a second run on ``k_grid(nk // 2)``); the max
+        relative change goes to ``convergence``.
+    workers, scheduler, progress, chunk_size
+        Execution of the k-sum (:func:`lrtheory.response.ksum.ksum`).
 
     Returns
     -------
     RibbonAccumulation
+        Profiles per unit ``E_x`` and cell (intraband per unit tau), the ribbon's frame and
+        cut in ``settings``.
     """
-    if getattr(model, "dim", None) != 1 or not hasattr(model, "transverse_positions"):
-        raise ModelError("ribbon_accumulation needs a ribbon (1D Bloch model with a transverse "
-                         "axis): build one with model.ribbon(width)")
+    model = ensure_model(model, Ribbon, where="ribbon_accumulation")
     ef = check_real_scalar("ef", ef, "Fermi energy (a real number)")
     nk = check_integer("nk", nk, minimum=4)
     check_positive("temperature", temperature, allow_zero=True)
@@ -381,26 +341,35 @@ def ribbon_accumulation(model, ef: float, *, nk: int = 2048, temperature: float 
     if exact and check_positive("temperature", temperature, allow_zero=True) > 0:
         raise ConventionError("fermi_surface='exact' is the T = 0 Fermi-point sum; at T > 0 the "
                               "Fermi derivative is physical: use fermi_surface='smeared'")
-    kgrid = model.k_grid(nk)
-    prof = _profiles(model, kgrid, ef, temperature, smearing, eta, degen_tol, workers,
-                     chunk_size, scheduler, progress)
+    y = np.asarray(model.transverse_positions(), float)
+    integrand = RibbonIntegrand(y, ef=ef, temperature=temperature, smearing=smearing, eta=eta,
+                                degen_tol=degen_tol, bandwidth=ribbon_bandwidth(model))
+    run = dict(workers=workers, scheduler=scheduler, progress=progress,
+               chunk_size=chunk_size or auto_chunk_size(model.n_orbitals))
+    one_pass = convergence and nk % 2 == 0
+    res = ksum(integrand, model, _ribbon_grid(model, nk), subgrid=one_pass, **run)
+    prof, change = dict(res.values), dict(res.error)
+    if convergence and not one_pass:  # odd nk: k_grid(nk // 2) is not a sub-grid
+        half = ksum(integrand, model, _ribbon_grid(model, nk // 2), subgrid=False, **run)
+        change = {key: prof[key] - half.values[key] for key in prof}
     if exact:
         from lrtheory.response.fermi_points import fermi_point_profiles
         prof.update(fermi_point_profiles(model, ef, nk=nk, degen_tol=degen_tol))
-    conv = {}
-    if convergence:
-        half = _profiles(model, model.k_grid(nk // 2), ef, temperature, smearing, eta,
-                         degen_tol, workers, chunk_size, scheduler, progress)
-        if exact:
-            half.update(fermi_point_profiles(model, ef, nk=nk // 2, degen_tol=degen_tol))
-        for key, val in prof.items():
-            scale = max(np.max(np.abs(val)), 1e-300)
-            conv[key] = float(np.max(np.abs(val - half[key])) / scale) if scale > 1e-14 else 0.0
+        if convergence:
+            half_fp = fermi_point_profiles(model, ef, nk=nk // 2, degen_tol=degen_tol)
+            change.update({key: prof[key] - val for key, val in half_fp.items()})
+    conv = _relative_change(prof, change) if convergence else {}
     params = dict(ef=ef, nk=nk, temperature=temperature, smearing=smearing, eta=eta,
                   degen_tol=degen_tol, fermi_surface=fermi_surface, filling=filling,
-                  omm_convention="n_m(y) = -(q/2) y jx(y), q = -1, "
-                  "x from observation point, y from ribbon centre line")
-    return RibbonAccumulation(model.transverse_positions(), prof, params, nk, conv)
+                  omm_convention=OMM_CONVENTION)
+    cut = None if model.cut is None else dataclasses.asdict(model.cut)
+    extra = dict(frame=np.asarray(model.frame, float).tolist(), cut=cut,
+                 chunk_size=res.settings["chunk_size"], grid="ribbon k_grid",
+                 subgrid="every other k-point" if one_pass else
+                 ("k_grid(nk // 2), second run" if convergence else None))
+    return RibbonAccumulation(y, prof, {**params, **extra}, nk, conv,
+                              model=res.model, error=change if convergence else {},
+                              status="not checked")
 
 
 #: Fermi functions 40 widths away from E_F are 1 or 0 to ~4e-18 (below rounding of the sums)
@@ -410,8 +379,8 @@ _FILLING_WIDTHS = 40.0
 def _filling(model, ef: float, width: float) -> str:
     """``"full"``/``"empty"`` when ``E_F`` lies more than 40 widths (T or smearing) above /
     below every band (Gershgorin bound ``model.energy_bound``, rigorous for all k), else
-    ``"partial"``; models without a bound count as ``"partial"``."""
-    bound = getattr(model, "energy_bound", None)
+    ``"partial"``; models without a bound (``energy_bound is None``) count as ``"partial"``."""
+    bound = model.energy_bound
     if bound is None:
         return "partial"
     margin = float(bound) + _FILLING_WIDTHS * width

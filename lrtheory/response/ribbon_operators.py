@@ -1,0 +1,122 @@
+r"""The one home of the k-diagonal operators of a ribbon (issue #14).
+
+A ribbon (:class:`lrtheory.models.protocol.Ribbon`) is periodic along ``x`` and bounded
+along ``y``: the transverse position ``y`` (``transverse_positions()``, origin on the centre
+line, point-like orbitals, paper Eq. S49) is a k-diagonal operator, and so are
+
+* the longitudinal velocity ``V_x = dH/dk`` (the model's ``velocity``);
+* the transverse velocity ``V_y = i[H, y]``, ``(V_y)_{mu nu} = i H_{mu nu} (y_nu - y_mu)``
+  (orbital basis; :func:`transverse_velocity`, or only its band diagonals
+  :func:`transverse_velocity_diagonals` when ``H`` is banded); in the band basis
+  ``(v_y)_{nl} = i (e_n - e_l) Y_{nl}`` (:func:`band_transverse_velocity`) with
+  ``Y_{nl} = <u_n|y|u_l>`` (:func:`band_position`);
+* the OMM density of point-like orbitals ``n_m(y) = -(q/2) y j_x(y)`` (:func:`omm_density`;
+  :data:`lrtheory.conventions.ELECTRON_CHARGE` ``q = -1``; module doc of
+  :mod:`lrtheory.response.density`).
+
+Vector quantities are components in the ribbon's frame ``Ribbon.frame`` (rows: along the
+ribbon, transverse, normal; right-handed by construction, issue #18): ``x`` is the first row,
+``y`` the second. Units: ``hbar = e = 1``; ``y`` in a, velocities in t0 a / hbar.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from lrtheory.conventions import ELECTRON_CHARGE
+from lrtheory.kernels.banded import band_diagonals
+
+__all__ = ["transverse_velocity", "transverse_velocity_diagonals", "band_position",
+           "band_transverse_velocity", "omm_density", "add_omm_profiles", "site_operators",
+           "OMM_CONVENTION"]
+
+#: the OMM density convention reported with every ribbon result
+OMM_CONVENTION = ("n_m(y) = -(q/2) y jx(y), q = -1, x from observation point, y from ribbon "
+                  "centre line")
+
+
+def transverse_velocity(H: np.ndarray, y: np.ndarray) -> np.ndarray:
+    r"""``V_y = i[H, y]`` in the orbital basis: ``(V_y)_{mu nu} = i H_{mu nu} (y_nu - y_mu)``.
+
+    Parameters
+    ----------
+    H : (..., n, n) complex ndarray
+        Bloch Hamiltonian(s) ``H(k)`` (t0).
+    y : (n,) ndarray
+        Transverse orbital positions (a).
+
+    Returns
+    -------
+    (..., n, n) ndarray
+        ``V_y`` (t0 a / hbar).
+    """
+    y = np.asarray(y, float)
+    return 1j * H * (y[None, :] - y[:, None])
+
+
+def transverse_velocity_diagonals(H: np.ndarray, y: np.ndarray, w: int) -> dict:
+    r"""The band diagonals ``{d: (V_y)[..., mu, mu + d]}``, ``d = -w..w``, of ``V_y = i[H, y]``
+    for ``H`` of half-bandwidth ``w`` (:mod:`lrtheory.kernels.banded`): no dense array.
+
+    Parameters
+    ----------
+    H : (..., n, n) ndarray
+        Banded Hamiltonian(s) (t0).
+    y : (n,) ndarray
+        Transverse positions (a).
+    w : int
+        Half-bandwidth of ``H``.
+
+    Returns
+    -------
+    dict of int -> (..., n - |d|) ndarray
+        Layout of ``np.diagonal(V_y, offset=d)`` (t0 a / hbar).
+    """
+    y = np.asarray(y, float)
+    n = len(y)
+    return {d: 1j * h * (y[d:] - y[:n - d] if d >= 0 else y[:n + d] - y[-d:])
+            for d, h in band_diagonals(H, w).items()}
+
+
+def band_position(U: np.ndarray, y: np.ndarray, origin_y: float = 0.0) -> np.ndarray:
+    """``Y_{nl}(k) = <u_n| y - origin_y |u_l>`` (..., n, n) in the band basis of the
+    eigenvectors ``U`` (columns), y from the ribbon centre line (a)."""
+    y = np.asarray(y, float) - origin_y
+    return np.conj(np.swapaxes(U, -1, -2)) @ (y[:, None] * U)
+
+
+def band_transverse_velocity(e: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """``(v_y)_{nl} = i (e_n - e_l) Y_{nl}`` (band basis; exact since ``V_y = i[H, y]``)
+    from the energies ``e`` (..., n) (t0) and :func:`band_position` ``Y`` (a)."""
+    return 1j * (e[..., :, None] - e[..., None, :]) * Y
+
+
+def omm_density(y: np.ndarray, jx: np.ndarray) -> np.ndarray:
+    r"""OMM density of point-like orbitals ``n_m(y) = -(q/2) y j_x(y)`` (``q`` =
+    :data:`~lrtheory.conventions.ELECTRON_CHARGE`; ``e a^2 t0/hbar`` per unit of ``j_x``)."""
+    return -(ELECTRON_CHARGE / 2.0) * np.asarray(y, float) * jx
+
+
+def add_omm_profiles(profiles: dict, y: np.ndarray) -> dict:
+    """Add ``"<part>_omm" = omm_density(y, profiles["<part>_jx"])`` for every part with a
+    ``jx`` profile (in place; returns ``profiles``)."""
+    for key in [k for k in profiles if k.endswith("_jx")]:
+        profiles[key[:-3] + "_omm"] = omm_density(y, profiles[key])
+    return profiles
+
+
+def site_operators(model, k: np.ndarray) -> dict:
+    r"""k-diagonal orbital-basis operators of a ribbon: ``V_x = dH/dk`` and ``V_y = i[H, y]``.
+
+    Parameters
+    ----------
+    model : Ribbon
+    k : (Nk, 1) ndarray
+        k along the ribbon (1/a).
+
+    Returns
+    -------
+    dict
+        ``{"vx": (Nk, n, n), "vy": (Nk, n, n)}`` (t0 a / hbar).
+    """
+    H = model.hamiltonian(k)
+    return {"vx": model.velocity(k)[:, 0], "vy": transverse_velocity(H, model.transverse_positions())}
