@@ -77,12 +77,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lrtheory.conventions import DEGEN_TOL, ELECTRON_CHARGE
-from lrtheory.errors import (GaugeError, ModelError, check_integer,
-                             check_positive, check_real_scalar)
+from lrtheory.conventions import DEGEN_TOL
+from lrtheory.errors import GaugeError, check_integer, check_positive, check_real_scalar
 from lrtheory.kernels.gauge import random_block_unitary
-from lrtheory.models.protocol import hamiltonian_and_velocity
+from lrtheory.models.protocol import Ribbon, ensure_model, hamiltonian_and_velocity
 from lrtheory.parallel.executor import auto_chunk_size
+from lrtheory.response.ribbon_operators import add_omm_profiles, transverse_velocity
 
 __all__ = ["FermiPoints", "find_fermi_points", "fermi_point_profiles", "REFINE_SUBDIVISIONS"]
 
@@ -128,10 +128,34 @@ class FermiPoints:
         return len(self.k)
 
 
-def _check_ribbon(model):
-    if getattr(model, "dim", None) != 1 or not hasattr(model, "transverse_positions"):
-        raise ModelError("Fermi points need a ribbon (1D Bloch model with a transverse axis): "
-                         "build one with model.ribbon(width)")
+@dataclass
+class _Brackets:
+    """Brackets of the Fermi points on the grid (:func:`_locate`).
+
+    Attributes
+    ----------
+    a, b : (c,) ends of each bracket (1/a); ``fa``, ``fb``: ``e_n - E_F`` there (t0), of
+        opposite sign or one zero
+    band : (c,) sorted band index; ``direction``: +1 below -> above E_F (right mover), else -1
+    x0 : (c,) start of the root search (1/a)
+    G : length of the Brillouin zone (1/a); ``dk = G / nk`` the grid step
+    ftol : energy tolerance of the root (t0); ``ktol``: bracket width tolerance (1/a)
+    hits : grid (and local-grid) k where a band lies within ``hit_tol`` (t0) of E_F
+    """
+
+    a: np.ndarray
+    b: np.ndarray
+    fa: np.ndarray
+    fb: np.ndarray
+    band: np.ndarray
+    x0: np.ndarray
+    direction: np.ndarray
+    G: float
+    ftol: float
+    ktol: float
+    hits: np.ndarray
+    hit_tol: float
+    dk: float
 
 
 def _band_energies(model, k, chunk):
@@ -211,8 +235,7 @@ def _distinct(k, G, rel=1e-9):
 
 
 def _locate(model, ef, nk, refine_extrema, chunk, degen_tol=DEGEN_TOL):
-    """Brackets of every Fermi point on the grid: dict of a, b, fa, fb (fa, fb of opposite
-    sign or one zero), band, direction, x0 (start of the root search), period G, ftol."""
+    """Brackets of every Fermi point on the grid (:class:`_Brackets`)."""
     kgrid = np.asarray(model.k_grid(nk), float)[:, 0]
     G = float(np.asarray(model.k_grid(2), float)[1, 0] * 2)
     E = _band_energies(model, kgrid, chunk)  # (nk, n)
@@ -238,12 +261,12 @@ def _locate(model, ef, nk, refine_extrema, chunk, degen_tol=DEGEN_TOL):
         a, b, fa, fb, nn = (np.concatenate(x) for x in
                             ((a, ea), (b, eb), (fa, efa), (fb, efb), (nn, enn)))
         x0 = np.concatenate([x0, ea + (eb - ea) * efa / (efa - efb)])
-    return dict(a=a, b=b, fa=fa, fb=fb, band=nn.astype(int), x0=x0,
-                direction=np.where(fa < 0, 1, -1).astype(int),  # below -> above: right mover
-                G=G, ftol=ftol, ktol=8 * np.finfo(float).eps * G,
-                hits=_distinct(np.concatenate([kgrid[np.unique(np.nonzero(hit)[0])], ehits]), G),
-                hit_tol=max(degen_tol, ftol),
-                dk=G / nk)
+    return _Brackets(a=a, b=b, fa=fa, fb=fb, band=nn.astype(int), x0=x0,
+                     direction=np.where(fa < 0, 1, -1).astype(int),  # below -> above: right mover
+                     G=G, ftol=ftol, ktol=8 * np.finfo(float).eps * G,
+                     hits=_distinct(np.concatenate([kgrid[np.unique(np.nonzero(hit)[0])],
+                                                    ehits]), G),
+                     hit_tol=max(degen_tol, ftol), dk=G / nk)
 
 
 def _accumulate(sums, H, V, e, U, band, direction, degen_tol, y, rng):
@@ -260,7 +283,7 @@ def _accumulate(sums, H, V, e, U, band, direction, degen_tol, y, rng):
     vb = (np.einsum("cmb,cmb->cb", cU, VxUb).real * mask).sum(1) / (hi - lo)
     if sums is not None:
         w = np.where(mask, (direction / (hi - lo))[:, None], 0.0)  # (c, mmax)
-        Vy = 1j * H * (y[None, None, :] - y[None, :, None])
+        Vy = transverse_velocity(H, y)
         sums["charge"] += np.einsum("cmb,cmb,cb->m", cU, Ub, w).real
         sums["jx"] += np.einsum("cmb,cmb,cb->m", cU, VxUb, w).real
         sums["jy"] += np.einsum("cmb,cmb,cb->m", cU, Vy @ Ub, w).real
@@ -271,8 +294,8 @@ def _solve(model, ef, br, degen_tol, chunk, sums, y, rng):
     """Safeguarded Newton iteration (v_nn from the same eigh) on all brackets at once; each
     Fermi point is evaluated (block, velocity, site sums) with the eigensystem at which it
     converged. Returns a :class:`FermiPoints` (sorted by k, then band)."""
-    a, b, fa, fb = (np.array(br[x], float) for x in ("a", "b", "fa", "fb"))
-    band, direction, x = br["band"], br["direction"], np.array(br["x0"], float)
+    a, b, fa, fb = (np.array(x, float) for x in (br.a, br.b, br.fa, br.fb))
+    band, direction, x = br.band, br.direction, np.array(br.x0, float)
     c = len(x)
     vel, resid = np.zeros(c), np.zeros(c)
     block = np.zeros((c, 2), int)
@@ -285,7 +308,7 @@ def _solve(model, ef, br, degen_tol, chunk, sums, y, rng):
             e, U = np.linalg.eigh(H)
             rows = np.arange(len(ix))
             fx = e[rows, band[ix]] - ef
-            done = ((np.abs(fx) <= br["ftol"]) | (np.abs(b[ix] - a[ix]) <= br["ktol"])
+            done = ((np.abs(fx) <= br.ftol) | (np.abs(b[ix] - a[ix]) <= br.ktol)
                     | (it == _MAX_ITER - 1))
             if done.any():
                 d = ix[done]
@@ -308,10 +331,10 @@ def _solve(model, ef, br, degen_tol, chunk, sums, y, rng):
                 x[g] = np.where(inside, newton, 0.5 * (a[g] + b[g]))
         if not active.any():
             break
-    kf = np.mod(x, br["G"])
+    kf = np.mod(x, br.G)
     order = np.lexsort((band, kf))
     return FermiPoints(kf[order], band[order], direction[order], vel[order], block[order],
-                       br["G"], resid[order])
+                       br.G, resid[order])
 
 
 #: a branch slower than this many hit tolerances per grid step cannot be told from a band
@@ -351,7 +374,7 @@ def _grid_hits(model, ef, ks, hit_tol, dk, degen_tol, sums=None, y=None):
             s = np.sign(vb)
             if sums is not None:
                 cB = np.conj(B)
-                Vy = 1j * H * (y[None, :] - y[:, None])
+                Vy = transverse_velocity(H, y)
                 sums["charge"] += (cB * B).real @ s
                 sums["jx"] += (cB * (Vx @ B)).real @ s
                 sums["jy"] += (cB * (Vy @ B)).real @ s
@@ -378,8 +401,8 @@ def _with_hits(pts: FermiPoints, hits) -> FermiPoints:
                        cat(pts.branch, np.ones(len(k), bool)))
 
 
-def _setup(model, ef, nk, degen_tol, chunk_size):
-    _check_ribbon(model)
+def _setup(model, ef, nk, degen_tol, chunk_size, where):
+    ensure_model(model, Ribbon, where=where)
     ef = check_real_scalar("ef", ef, "Fermi energy (a real number)")
     nk = check_integer("nk", nk, minimum=4)
     check_positive("degen_tol", degen_tol, allow_zero=True)
@@ -398,10 +421,10 @@ def find_fermi_points(model, ef: float, *, nk: int = 2048, degen_tol: float = DE
     Returns a :class:`FermiPoints` (empty for an insulator); raises GaugeError if ``ef`` sits
     on a degenerate crossing of branches with opposite slopes.
     """
-    ef, nk, chunk = _setup(model, ef, nk, degen_tol, chunk_size)
+    ef, nk, chunk = _setup(model, ef, nk, degen_tol, chunk_size, "find_fermi_points")
     br = _locate(model, ef, nk, refine_extrema, chunk, degen_tol)
     pts = _solve(model, ef, br, degen_tol, chunk, None, None, None)
-    pts = _with_hits(pts, _grid_hits(model, ef, br["hits"], br["hit_tol"], br["dk"], degen_tol))
+    pts = _with_hits(pts, _grid_hits(model, ef, br.hits, br.hit_tol, br.dk, degen_tol))
     _check_blocks(pts)
     return pts
 
@@ -441,13 +464,13 @@ def fermi_point_profiles(model, ef: float, *, nk: int = 2048, degen_tol: float =
     unitaries inside degenerate blocks (:func:`lrtheory.kernels.gauge.random_block_unitary`);
     the result must not change.
     """
-    ef, nk, chunk = _setup(model, ef, nk, degen_tol, chunk_size)
+    ef, nk, chunk = _setup(model, ef, nk, degen_tol, chunk_size, "fermi_point_profiles")
     y = np.asarray(model.transverse_positions(), float)
     sums = {q: np.zeros(len(y)) for q in ("charge", "jx", "jy")}
     if points is None:
         br = _locate(model, ef, nk, refine_extrema, chunk, degen_tol)
         points = _solve(model, ef, br, degen_tol, chunk, sums, y, randomize_gauge)
-        points = _with_hits(points, _grid_hits(model, ef, br["hits"], br["hit_tol"], br["dk"],
+        points = _with_hits(points, _grid_hits(model, ef, br.hits, br.hit_tol, br.dk,
                                                degen_tol, sums, y))
     else:
         regular = np.nonzero(~points.branch)[0]
@@ -463,5 +486,4 @@ def fermi_point_profiles(model, ef: float, *, nk: int = 2048, degen_tol: float =
                        points.period / max(nk, 4), degen_tol, sums, y)
     _check_blocks(points)
     prof = {f"intraband_{q}": -val / points.period for q, val in sums.items()}
-    prof["intraband_omm"] = -(ELECTRON_CHARGE / 2.0) * y * prof["intraband_jx"]
-    return prof
+    return add_omm_profiles(prof, y)

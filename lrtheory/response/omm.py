@@ -29,6 +29,7 @@ from lrtheory.conventions import ELECTRON_CHARGE, OMM_PREFACTOR
 from lrtheory.errors import ShapeError
 from lrtheory.response.berry import berry_curvature
 from lrtheory.response.bulk_omm import band_omm
+from lrtheory.response.ribbon_operators import band_position, band_transverse_velocity
 
 __all__ = [
     "ribbon_position",
@@ -43,21 +44,16 @@ __all__ = [
 ]
 
 
-def _herm(a):
-    return np.conj(np.swapaxes(a, -1, -2))
-
-
 def ribbon_position(model, es: Eigensystem, origin_y: float = 0.0) -> np.ndarray:
-    """``Y_nl(k) = <u_nk| y - origin_y |u_lk>`` (Nk, n, n), y from the ribbon centre line (a)."""
-    y = model.transverse_positions() - origin_y
-    U = es.states
-    return _herm(U) @ (y[None, :, None] * U)
+    """``Y_nl(k) = <u_nk| y - origin_y |u_lk>`` (Nk, n, n), y from the ribbon centre line (a)
+    (:func:`lrtheory.response.ribbon_operators.band_position`)."""
+    return band_position(es.states, model.transverse_positions(), origin_y)
 
 
 def ribbon_vy(es: Eigensystem, Y: np.ndarray) -> np.ndarray:
-    """``(v_y)_nl = i (e_n - e_l) Y_nl`` (band basis; exact since v_y = i[H, y])."""
-    e = es.energies
-    return 1j * (e[:, :, None] - e[:, None, :]) * Y
+    """``(v_y)_nl = i (e_n - e_l) Y_nl`` (band basis; exact since v_y = i[H, y];
+    :func:`lrtheory.response.ribbon_operators.band_transverse_velocity`)."""
+    return band_transverse_velocity(es.energies, Y)
 
 
 def state_centres(model, es: Eigensystem) -> np.ndarray:

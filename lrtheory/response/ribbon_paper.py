@@ -22,9 +22,11 @@ from lrtheory.conventions import DEGEN_TOL
 from lrtheory.errors import ConventionError
 from lrtheory.parallel.executor import auto_chunk_size, kmap_reduce
 from lrtheory.response.density import DEFAULT_SMEARING, response_matrices
+from lrtheory.models.protocol import Ribbon, ensure_model
 from lrtheory.response.omm import paper_density_response, paper_omm_eq57
+from lrtheory.result import Result
 
-__all__ = ["paper_route_profiles"]
+__all__ = ["paper_route", "paper_route_profiles"]
 
 
 def _chunk(k, *, model, ef, temperature, smearing, gauge, scale, seed):
@@ -40,15 +42,54 @@ def _chunk(k, *, model, ef, temperature, smearing, gauge, scale, seed):
     return {part: paper_density_response(model, es, m, R) for part, R in Rs.items()}
 
 
-def paper_route_profiles(model, ef: float, *, nk: int = 2048, gauge: str = "parallel",
-                         temperature: float = 0.0, smearing: float = DEFAULT_SMEARING,
-                         scale: float = 1.0, seed: int = 0, workers: int = 1) -> dict:
-    """Printed-route OMM profiles ``{"intraband", "interband"}`` (n_orb,), per cell and unit
-    field, in the convention q = -1 (the paper's +e flips the sign). See module doc."""
+def paper_route(model, ef: float, *, nk: int = 2048, gauge: str = "parallel",
+                temperature: float = 0.0, smearing: float = DEFAULT_SMEARING,
+                scale: float = 1.0, seed: int = 0, workers: int = 1) -> Result:
+    """Printed-route OMM profiles as a :class:`~lrtheory.result.Result` (see module doc).
+
+    Parameters
+    ----------
+    model : Ribbon
+    ef : float
+        Fermi energy (t0).
+    nk : int
+        k-points of ``model.k_grid(nk)``.
+    gauge : str
+        ``"parallel"`` (``A_nn = 0``) or ``"random"`` (random ``A_nn`` of size ``scale``,
+        seeded by ``seed`` and each chunk's first k).
+    temperature, smearing : float
+        As in :func:`lrtheory.response.density.ribbon_accumulation` (t0).
+
+    Returns
+    -------
+    Result
+        ``quantity = "paper_route_omm"``, values ``"intraband"`` (per unit tau) and
+        ``"interband"`` (n_orb,), per cell and unit field, convention q = -1 (the paper's +e
+        flips the sign); coords ``y``; settings (gauge, nk, ...) and the ribbon's frame.
+    """
+    model = ensure_model(model, Ribbon, where="paper_route_profiles")
     if gauge not in ("parallel", "random"):
         raise ConventionError(f"gauge must be 'parallel' or 'random', got {gauge!r}")
     k = model.k_grid(int(nk))
     func = partial(_chunk, model=model, ef=ef, temperature=temperature, smearing=smearing,
                    gauge=gauge, scale=scale, seed=seed)
     tot = kmap_reduce(func, k, chunk_size=auto_chunk_size(model.n_orbitals), workers=workers)
-    return {key: val / len(k) for key, val in tot.items()}
+    values = {key: val / len(k) for key, val in tot.items()}
+    unit = "e a^2 t0/hbar per cell per unit E_x"
+    return Result("paper_route_omm", values,
+                  units={"intraband": "per tau (hbar/t0), " + unit, "interband": unit},
+                  coords={"y": np.asarray(model.transverse_positions(), float)},
+                  settings=dict(ef=float(ef), nk=int(nk), gauge=gauge, temperature=temperature,
+                                smearing=smearing, scale=scale, seed=seed,
+                                frame=np.asarray(model.frame, float).tolist()),
+                  model={"name": model.name, "params": dict(model.params)})
+
+
+def paper_route_profiles(model, ef: float, *, nk: int = 2048, gauge: str = "parallel",
+                         temperature: float = 0.0, smearing: float = DEFAULT_SMEARING,
+                         scale: float = 1.0, seed: int = 0, workers: int = 1) -> dict:
+    """Printed-route OMM profiles ``{"intraband", "interband"}`` (n_orb,), per cell and unit
+    field, in the convention q = -1 (the paper's +e flips the sign): the values of
+    :func:`paper_route` (which returns them as a Result with settings and frame)."""
+    return dict(paper_route(model, ef, nk=nk, gauge=gauge, temperature=temperature,
+                            smearing=smearing, scale=scale, seed=seed, workers=workers).values)
