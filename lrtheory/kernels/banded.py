@@ -22,7 +22,18 @@ __all__ = ["half_bandwidth", "banded_matmul", "near_diagonals", "band_diagonals"
 
 
 def half_bandwidth(*stacks: np.ndarray) -> int:
-    """Largest ``|mu - nu|`` with a non-zero entry in any matrix of the stacks (..., n, n)."""
+    """Largest ``|mu - nu|`` with a non-zero entry in any matrix of the stacks.
+
+    Parameters
+    ----------
+    *stacks : ndarray
+        Stacks of square matrices, each (..., n, n) with the same ``n`` (any units).
+
+    Returns
+    -------
+    int
+        The half-bandwidth ``w`` (0 for diagonal or all-zero matrices).
+    """
     n = stacks[0].shape[-1]
     nz = np.zeros((n, n), bool)
     for A in stacks:
@@ -32,7 +43,24 @@ def half_bandwidth(*stacks: np.ndarray) -> int:
 
 
 def banded_matmul(A: np.ndarray, X: np.ndarray, w: int) -> np.ndarray:
-    """``A @ X`` for stacked (Nk, n, n) ``A`` of half-bandwidth ``w`` and (Nk, n, m) ``X``."""
+    """``A @ X`` for a banded stack ``A`` in O(w n m) per matrix instead of O(n^2 m).
+
+    Parameters
+    ----------
+    A : ndarray
+        Stacked (Nk, n, n) matrices of half-bandwidth ``w`` (any units).
+    X : ndarray
+        Stacked (Nk, n, m) matrices (broadcast against ``A`` over the stack axes).
+    w : int
+        Half-bandwidth of ``A`` (:func:`half_bandwidth`); entries farther from the diagonal
+        are ignored.
+
+    Returns
+    -------
+    ndarray
+        ``A @ X``, shape (Nk, n, m), units of ``A`` times units of ``X``; equal to the dense
+        product to rounding.
+    """
     n = A.shape[-1]
     out = np.zeros(np.broadcast_shapes(A.shape[:-2], X.shape[:-2]) + (n, X.shape[-1]),
                    np.result_type(A, X))
@@ -48,8 +76,21 @@ def banded_matmul(A: np.ndarray, X: np.ndarray, w: int) -> np.ndarray:
 
 
 def near_diagonals(U: np.ndarray, P: np.ndarray, w: int) -> dict[int, np.ndarray]:
-    """Diagonals ``d = -w..w`` of ``M = U @ P`` as ``{d: M[..., mu + d, mu]}`` without forming
-    ``M`` (each an O(n^2) contraction per stack entry)."""
+    """Diagonals ``d = -w..w`` of ``M = U @ P`` without forming ``M``.
+
+    Parameters
+    ----------
+    U, P : ndarray
+        Stacked (..., n, n) matrices (any units).
+    w : int
+        Number of diagonals on each side of the main one.
+
+    Returns
+    -------
+    dict of int to ndarray
+        ``{d: M[..., mu + d, mu]}`` for ``d = -w..w``; entry ``d`` has shape (..., n - |d|),
+        each an O(n^2) contraction per stack entry.
+    """
     n = U.shape[-1]
     Pt = np.swapaxes(P, -1, -2)  # Pt[mu, n] = P[n, mu]
     out = {}
@@ -62,18 +103,45 @@ def near_diagonals(U: np.ndarray, P: np.ndarray, w: int) -> dict[int, np.ndarray
 
 
 def band_diagonals(A: np.ndarray, w: int) -> dict[int, np.ndarray]:
-    """``{d: A[..., mu, mu + d]}`` for ``d = -w..w`` (views into ``A``)."""
+    """The ``2w + 1`` diagonals of a banded stack.
+
+    Parameters
+    ----------
+    A : ndarray
+        Stacked (..., n, n) matrices (any units).
+    w : int
+        Half-bandwidth.
+
+    Returns
+    -------
+    dict of int to ndarray
+        ``{d: A[..., mu, mu + d]}`` for ``d = -w..w``, shapes (..., n - |d|) (read-only
+        views into ``A``).
+    """
     return {d: np.diagonal(A, offset=d, axis1=-2, axis2=-1) for d in range(-w, w + 1)}
 
 
 def banded_site_trace(A: dict[int, np.ndarray] | np.ndarray | None, diags: dict[int, np.ndarray],
                       w: int) -> np.ndarray:
-    """``t_mu = (A M)_{mu mu}`` from the near diagonals of ``M`` (:func:`near_diagonals`).
+    """Site traces ``t_mu = (A M)_{mu mu}`` from the near diagonals of ``M``.
 
-    ``A``: the banded operator as a stacked matrix, or directly as its diagonals
-    ``{d: A[..., mu, mu + d]}`` (:func:`band_diagonals`; an operator known only through its
-    diagonals never needs a dense n x n array); ``None`` means the identity (``t = diag M``).
-    Shape (..., n)."""
+    Parameters
+    ----------
+    A : ndarray or dict of int to ndarray or None
+        The banded operator as a stacked (..., n, n) matrix, or directly as its diagonals
+        ``{d: A[..., mu, mu + d]}`` (:func:`band_diagonals`; an operator known only through
+        its diagonals never needs a dense n x n array); ``None`` means the identity
+        (``t = diag M``).
+    diags : dict of int to ndarray
+        The near diagonals ``{d: M[..., mu + d, mu]}`` of ``M`` (:func:`near_diagonals`).
+    w : int
+        Half-bandwidth of ``A``.
+
+    Returns
+    -------
+    ndarray
+        ``t_mu``, shape (..., n), units of ``A`` times units of ``M``.
+    """
     if A is None:
         return diags[0]
     if not isinstance(A, dict):

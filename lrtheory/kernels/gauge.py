@@ -20,6 +20,20 @@ def random_block_unitary(degenerate: np.ndarray, rng: np.random.Generator) -> np
     states, diagonal included). ``W = exp(i pi G)`` with ``G`` a Gaussian Hermitian matrix
     restricted to the blocks: random phases on non-degenerate states, random rotations inside
     degenerate blocks.
+
+    Parameters
+    ----------
+    degenerate : array_like of bool
+        (..., n, n) mask: ``True`` where states ``a`` and ``b`` are degenerate (diagonal
+        included).
+    rng : numpy.random.Generator
+        Source of the random numbers.
+
+    Returns
+    -------
+    ndarray
+        Complex unitary ``W``, shape (..., n, n) (dimensionless), exactly zero outside the
+        degenerate blocks.
     """
     degenerate = np.asarray(degenerate, bool)
     G = rng.normal(size=degenerate.shape) + 1j * rng.normal(size=degenerate.shape)

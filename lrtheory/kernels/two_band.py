@@ -24,8 +24,21 @@ __all__ = ["d_vector", "two_band_bands_and_curvature", "two_band_orbital_hall_cu
 
 
 def d_vector(H: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(d_0, d)`` of stacked 2x2 Hermitian matrices ``H`` (..., 2, 2): shapes (...) and
-    (..., 3), with ``H = d_0 1 + d.sigma`` (same units as ``H``)."""
+    """Pauli decomposition ``H = d_0 1 + d.sigma`` of stacked 2x2 Hermitian matrices.
+
+    Parameters
+    ----------
+    H : ndarray
+        Stacked Hermitian (..., 2, 2) matrices (any units, e.g. t0 for ``H(k)``, t0 a for
+        ``dH/dk``).
+
+    Returns
+    -------
+    d0 : ndarray
+        Shape (...), units of ``H``.
+    d : ndarray
+        Shape (..., 3), units of ``H``.
+    """
     h00, h11, h01 = H[..., 0, 0].real, H[..., 1, 1].real, H[..., 0, 1]
     d0 = 0.5 * (h00 + h11)
     d = np.stack([h01.real, -h01.imag, 0.5 * (h00 - h11)], axis=-1)
@@ -36,14 +49,23 @@ def two_band_bands_and_curvature(H: np.ndarray, dHb: np.ndarray, dHc: np.ndarray
                                  degen_tol: float) -> tuple[np.ndarray, np.ndarray]:
     """Ascending energies (Nk, 2) and curvature ``Omega_{n,bc}`` (Nk, 2) of a two-band model.
 
+    The Berry curvature of Eq. S24 with ``O = 1`` in closed form.
+
     Parameters
     ----------
-    H : (Nk, 2, 2) Hermitian, units t0
-    dHb, dHc : (Nk, 2, 2) ``dH/dk_b`` and ``dH/dk_c`` (t0 a)
+    H : ndarray
+        (Nk, 2, 2) Hermitian Bloch Hamiltonians (t0).
+    dHb, dHc : ndarray
+        (Nk, 2, 2) ``dH/dk_b`` and ``dH/dk_c`` (t0 a).
     degen_tol : float
-        Energies closer than this are one degenerate level (curvature 0 there).
+        Energies closer than this (t0) are one degenerate level (curvature 0 there).
 
-    Returns energies (t0) and curvature (a^2).
+    Returns
+    -------
+    energies : ndarray
+        (Nk, 2) ascending band energies (t0).
+    curvature : ndarray
+        (Nk, 2) ``Omega_{n,bc}`` of the lower and upper band (a^2).
     """
     d0, d = d_vector(H)
     _, a = d_vector(dHb)
@@ -71,13 +93,32 @@ def two_band_orbital_hall_curvature(H: np.ndarray, dH: np.ndarray, b: int, c: in
     ``X^b_{-+} = m v^b_{-+} + m_{-+} g_b``, hence
 
     .. math:: \Omega^m_{-,bc} = m\,\Omega_{-,bc}
-              + rac{q\, g_b\,(S_{yc} g_x - S_{xc} g_y)}{8|d|^3},\qquad
+              + \frac{q\, g_b\,(S_{yc} g_x - S_{xc} g_y)}{8|d|^3},\qquad
               \Omega^m_{+,bc} = -\Omega^m_{-,bc}.
 
-    Parameters: ``H`` (Nk, 2, 2) (t0), ``dH`` (Nk, 2, 2, 2) ``dH/dk_{x,y}`` (t0 a), current
-    direction ``b``, field direction ``c``, ``charge`` q of the particles (-1: electrons).
-    Returns energies (t0) and ``Omega^m`` (units of m times a^2). Zero where ``2|d| <=
-    degen_tol``. Equal to the sum over states to rounding (tested).
+    Equal to the sum over states to rounding (tested).
+
+    Parameters
+    ----------
+    H : ndarray
+        (Nk, 2, 2) Hermitian Bloch Hamiltonians (t0).
+    dH : ndarray
+        (Nk, 2, 2, 2) velocities ``dH/dk_{x,y}`` on axis 1 (t0 a).
+    b : int
+        Current direction (0: x, 1: y).
+    c : int
+        Field direction (0: x, 1: y).
+    degen_tol : float
+        Where ``2|d| <= degen_tol`` (t0) the bands are degenerate and ``Omega^m`` is 0.
+    charge : float
+        Charge q of the particles (units of e; -1: electrons).
+
+    Returns
+    -------
+    energies : ndarray
+        (Nk, 2) ascending band energies (t0).
+    curvature : ndarray
+        (Nk, 2) ``Omega^m_{n,bc}`` (units of the orbital moment, e a^2 t0/hbar, times a^2).
     """
     d0, d = d_vector(H)
     A = [d_vector(dH[:, a])[1] for a in range(2)]

@@ -1,0 +1,198 @@
+"""numpydoc docstrings of the public API (issue #14): every public function and class of the
+modules in ``MODULES`` has a one-line summary, a ``Parameters`` section naming every parameter
+of its signature, and (functions that return a value) a ``Returns`` or ``Yields`` section.
+
+The sections are parsed here in a few lines (numpydoc is not a dependency). The list of
+modules is meant to grow: add a module once its docstrings are done.
+"""
+from __future__ import annotations
+
+import ast
+import dataclasses
+import importlib
+import inspect
+import re
+import textwrap
+
+import pytest
+
+MODULES = [
+    "lrtheory.kernels.banded",
+    "lrtheory.kernels.gauge",
+    "lrtheory.kernels.lindhard",
+    "lrtheory.kernels.occupation",
+    "lrtheory.kernels.two_band",
+]
+
+_HEADER = re.compile(r"^(?P<title>[A-Z][A-Za-z ]+)\n-{3,}\s*$", re.M)
+
+
+def sections(doc: str) -> dict[str, str]:
+    """The numpydoc sections of a docstring: title -> body (dedented); '' -> the summary part."""
+    doc = inspect.cleandoc(doc or "")
+    out, last, title = {}, 0, ""
+    for m in _HEADER.finditer(doc):
+        out[title] = doc[last:m.start()]
+        title, last = m.group("title").strip(), m.end()
+    out[title] = doc[last:]
+    return out
+
+
+def documented_names(body: str) -> set[str]:
+    """Names of a Parameters-like section: lines at the section's left margin, ``a, b : type``."""
+    names = set()
+    for line in textwrap.dedent(body.strip("\n")).splitlines():
+        if line and not line[0].isspace():
+            for name in line.split(":")[0].split(","):
+                names.add(name.strip().lstrip("*"))
+    return names
+
+
+def _returns_value(func) -> bool:
+    """Whether the function's own body has ``return <value>`` or ``yield``."""
+    try:
+        src = textwrap.dedent(inspect.getsource(func))
+    except (OSError, TypeError):
+        return True
+    tree = ast.parse(src).body[0]
+    todo = list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, ast.Return) and node.value is not None:
+            if not (isinstance(node.value, ast.Constant) and node.value.value is None):
+                return True
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return True
+        todo.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def docstring_problems(obj) -> list[str]:
+    """What is missing from the docstring of a public function or class (empty: fine)."""
+    doc = inspect.getdoc(obj) if not inspect.isclass(obj) else obj.__doc__
+    if not doc or not doc.strip():
+        return ["no docstring"]
+    secs = sections(doc)
+    problems = []
+    summary = secs.get("", "").strip().splitlines()
+    if not summary or not summary[0].strip():
+        problems.append("no one-line summary")
+    if inspect.isclass(obj):
+        if dataclasses.is_dataclass(obj):
+            params = [f.name for f in dataclasses.fields(obj) if f.init]
+        elif "__init__" in vars(obj):
+            params = list(inspect.signature(obj.__init__).parameters)[1:]
+        else:
+            params = []
+        documented = documented_names(secs.get("Parameters", "")) | documented_names(
+            secs.get("Attributes", ""))
+    else:
+        params = list(inspect.signature(obj).parameters)
+        documented = documented_names(secs.get("Parameters", ""))
+    params = [p for p in params if p not in ("self", "cls")]
+    if params and "Parameters" not in secs and not (inspect.isclass(obj) and "Attributes" in secs):
+        problems.append("no Parameters section")
+    missing = [p for p in params if p not in documented]
+    if missing and (params and ("Parameters" in secs or "Attributes" in secs)):
+        problems.append(f"Parameters does not name {missing}")
+    if (not inspect.isclass(obj) and _returns_value(obj)
+            and "Returns" not in secs and "Yields" not in secs):
+        problems.append("no Returns section")
+    return problems
+
+
+def public_callables(module):
+    """(name, object) of the public functions and classes defined in the module: those in
+    ``__all__`` if it has one, else every non-underscored name."""
+    names = getattr(module, "__all__", None)
+    if names is None:
+        names = [n for n in vars(module) if not n.startswith("_")]
+    out = []
+    for name in names:
+        obj = getattr(module, name, None)
+        if (inspect.isfunction(obj) or inspect.isclass(obj)) and \
+                getattr(obj, "__module__", None) == module.__name__:
+            out.append((name, obj))
+    return out
+
+
+def _cases():
+    for modname in MODULES:
+        module = importlib.import_module(modname)
+        for name, obj in public_callables(module):
+            yield pytest.param(obj, id=f"{modname}.{name}")
+
+
+@pytest.mark.parametrize("obj", list(_cases()))
+def test_public_docstring_is_complete(obj):
+    problems = docstring_problems(obj)
+    assert not problems, f"{obj.__module__}.{obj.__qualname__}: " + "; ".join(problems)
+
+
+def test_every_listed_module_has_public_definitions():
+    for modname in MODULES:
+        assert public_callables(importlib.import_module(modname)), modname
+
+
+# --- the checker itself can fail ----------------------------------------------------------
+
+def _bad(ef, temperature, *, eta=0.01):
+    """Occupation at the Fermi energy.
+
+    Parameters
+    ----------
+    ef : float
+        Fermi energy (t0).
+    """
+    return ef + temperature + eta
+
+
+def _good(ef, temperature, *, eta=0.01):
+    """Occupation at the Fermi energy.
+
+    Parameters
+    ----------
+    ef, temperature : float
+        Fermi energy and temperature (t0).
+    eta : float
+        Broadening (t0).
+
+    Returns
+    -------
+    float
+        The sum (t0).
+    """
+    return ef + temperature + eta
+
+
+def _no_value(path):
+    """Write nothing.
+
+    Parameters
+    ----------
+    path : str
+        Where.
+    """
+    return None
+
+
+class _BadClass:
+    """A class without its constructor's parameters."""
+
+    def __init__(self, n):
+        self.n = n
+
+
+def test_checker_flags_a_bad_docstring():
+    problems = docstring_problems(_bad)
+    assert any("temperature" in p and "eta" in p for p in problems), problems
+    assert "no Returns section" in problems
+    assert docstring_problems(_BadClass) == ["no Parameters section"]
+    assert docstring_problems(lambda x: x) == ["no docstring"]
+
+
+def test_checker_accepts_a_good_docstring():
+    assert docstring_problems(_good) == []
+    assert docstring_problems(_no_value) == []
