@@ -35,39 +35,146 @@ T = sp.Symbol("T", positive=True)
 
 
 def lindhard(fa_=fa, fb_=fb, ea_=ea, eb_=eb, omega_=omega, eta_=eta):
-    r"""Eq. 18: :math:`(f_a - f_b)/(\epsilon_a - \epsilon_b + \omega + i\eta)`."""
+    r"""Eq. 18: :math:`(f_a - f_b)/(\epsilon_a - \epsilon_b + \omega + i\eta)`.
+
+    Parameters
+    ----------
+    fa_, fb_ : sympy.Expr
+        Occupations :math:`f_a`, :math:`f_b` (dimensionless; default the symbols ``fa``, ``fb``).
+    ea_, eb_ : sympy.Expr
+        Energies :math:`\epsilon_a`, :math:`\epsilon_b` (t0; default ``ea``, ``eb``).
+    omega_ : sympy.Expr
+        Frequency :math:`\omega` (t0/hbar; default ``omega``).
+    eta_ : sympy.Expr
+        Adiabatic switching rate :math:`\eta > 0` (t0; default ``eta``).
+
+    Returns
+    -------
+    sympy.Expr
+        The complex Lindhard factor (1/t0).
+    """
     return (fa_ - fb_) / (ea_ - eb_ + omega_ + sp.I * eta_)
 
 
 def lindhard_re(fa_=fa, fb_=fb, ea_=ea, eb_=eb, omega_=omega, eta_=eta):
-    r"""Eq. S8, real part: :math:`(f_a-f_b)\,y/(y^2+\eta^2)`, :math:`y=\epsilon_a-\epsilon_b+\omega`."""
+    r"""Eq. S8, real part: :math:`(f_a-f_b)\,y/(y^2+\eta^2)`, :math:`y=\epsilon_a-\epsilon_b+\omega`.
+
+    Parameters
+    ----------
+    fa_, fb_ : sympy.Expr
+        Occupations :math:`f_a`, :math:`f_b` (dimensionless; default the symbols ``fa``, ``fb``).
+    ea_, eb_ : sympy.Expr
+        Energies :math:`\epsilon_a`, :math:`\epsilon_b` (t0; default ``ea``, ``eb``).
+    omega_ : sympy.Expr
+        Frequency :math:`\omega` (t0/hbar; default ``omega``).
+    eta_ : sympy.Expr
+        Adiabatic switching rate :math:`\eta > 0` (t0; default ``eta``).
+
+    Returns
+    -------
+    sympy.Expr
+        Its real part (1/t0).
+    """
     y = ea_ - eb_ + omega_
     return (fa_ - fb_) * y / (y**2 + eta_**2)
 
 
 def lindhard_im(fa_=fa, fb_=fb, ea_=ea, eb_=eb, omega_=omega, eta_=eta):
-    r"""Eq. S8, imaginary part: :math:`-(f_a-f_b)\,\eta/(y^2+\eta^2)`."""
+    r"""Eq. S8, imaginary part: :math:`-(f_a-f_b)\,\eta/(y^2+\eta^2)`.
+
+    Parameters
+    ----------
+    fa_, fb_ : sympy.Expr
+        Occupations :math:`f_a`, :math:`f_b` (dimensionless; default the symbols ``fa``, ``fb``).
+    ea_, eb_ : sympy.Expr
+        Energies :math:`\epsilon_a`, :math:`\epsilon_b` (t0; default ``ea``, ``eb``).
+    omega_ : sympy.Expr
+        Frequency :math:`\omega` (t0/hbar; default ``omega``).
+    eta_ : sympy.Expr
+        Adiabatic switching rate :math:`\eta > 0` (t0; default ``eta``).
+
+    Returns
+    -------
+    sympy.Expr
+        Its imaginary part (1/t0).
+    """
     y = ea_ - eb_ + omega_
     return -(fa_ - fb_) * eta_ / (y**2 + eta_**2)
 
 
 def principal_weight(y=x, eta_=eta):
-    r"""Regularised principal part :math:`P(1/y) = \lim_{\eta\to0} y/(y^2+\eta^2)` (after Eq. 26)."""
+    r"""Regularised principal part :math:`P(1/y) = \lim_{\eta\to0} y/(y^2+\eta^2)` (after Eq. 26).
+
+    Parameters
+    ----------
+    y : sympy.Expr
+        Energy difference (t0; default the symbol ``x`` = e_a - e_b).
+    eta_ : sympy.Expr
+        Regulator :math:`\eta > 0` (t0).
+
+    Returns
+    -------
+    sympy.Expr
+        :math:`y/(y^2+\eta^2)` (1/t0).
+    """
     return y / (y**2 + eta_**2)
 
 
 def lorentzian(y=x, eta_=eta):
-    r""":math:`\eta/(y^2+\eta^2)/\pi \to \delta(y)` as :math:`\eta \to 0^+` (Eq. 26)."""
+    r""":math:`\eta/(y^2+\eta^2)/\pi \to \delta(y)` as :math:`\eta \to 0^+` (Eq. 26).
+
+    Parameters
+    ----------
+    y : sympy.Expr
+        Energy difference (t0; default the symbol ``x`` = e_a - e_b).
+    eta_ : sympy.Expr
+        Width :math:`\eta > 0` (t0).
+
+    Returns
+    -------
+    sympy.Expr
+        The normalised Lorentzian (1/t0).
+    """
     return eta_ / (y**2 + eta_**2) / sp.pi
 
 
 def fermi_sym(e=ea, mu_=mu, T_=T):
-    r"""Fermi-Dirac occupation :math:`1/(e^{(\epsilon-\mu)/T}+1)` (:math:`k_B = 1`)."""
+    r"""Fermi-Dirac occupation :math:`1/(e^{(\epsilon-\mu)/T}+1)` (:math:`k_B = 1`).
+
+    Parameters
+    ----------
+    e : sympy.Expr
+        Energy (t0; default ``ea``).
+    mu_ : sympy.Expr
+        Chemical potential (t0).
+    T_ : sympy.Expr
+        Temperature :math:`k_B T > 0` (t0).
+
+    Returns
+    -------
+    sympy.Expr
+        The occupation (dimensionless).
+    """
     return 1 / (sp.exp((e - mu_) / T_) + 1)
 
 
 def fermi_derivative_sym(e=ea, mu_=mu, T_=T):
-    r""":math:`\partial f/\partial\epsilon` of :func:`fermi_sym`."""
+    r""":math:`\partial f/\partial\epsilon` of :func:`fermi_sym`.
+
+    Parameters
+    ----------
+    e : sympy.Expr
+        Energy (t0; default ``ea``).
+    mu_ : sympy.Expr
+        Chemical potential (t0).
+    T_ : sympy.Expr
+        Temperature :math:`k_B T > 0` (t0).
+
+    Returns
+    -------
+    sympy.Expr
+        :math:`\partial f/\partial\epsilon` (1/t0).
+    """
     return sp.diff(fermi_sym(e, mu_, T_), e)
 
 
@@ -83,6 +190,22 @@ def divided_difference_stable(ea_=ea, eb_=eb, mu_=mu, T_=T, *, branch: str = "a_
 
     each with a non-positive exponent, and both tending to :math:`f'(\epsilon)` as
     :math:`\epsilon_b \to \epsilon_a` (checked in ``derivations/kernel_w1.py``).
+
+    Parameters
+    ----------
+    ea_, eb_ : sympy.Expr
+        Energies (t0).
+    mu_ : sympy.Expr
+        Chemical potential (t0).
+    T_ : sympy.Expr
+        Temperature (t0).
+    branch : {"a_below", "a_above"}
+        Which form (anything else: ``ConventionError``).
+
+    Returns
+    -------
+    sympy.Expr
+        :math:`W_1` (1/t0), with ``sympy.codegen.cfunctions.expm1``.
     """
     from sympy.codegen.cfunctions import expm1
 
@@ -101,6 +224,20 @@ def kubo_coefficients(A_el, B_el, energies, occupations) -> dict:
     Terms with :math:`f_a = f_b` identically are dropped (every weight used here carries
     the factor :math:`f_a - f_b`). Coefficients are expanded polynomials; two sums agree if
     their coefficient dictionaries agree (sufficient condition, exact and fast).
+
+    Parameters
+    ----------
+    A_el, B_el : sympy.Matrix
+        :math:`[A]_{ab}`, :math:`[B]_{ab}` in the eigenbasis (n x n; ``ShapeError`` otherwise).
+    energies : sequence
+        :math:`\epsilon_a` (t0; symbols or numbers), length n.
+    occupations : sequence
+        :math:`f_a` (dimensionless), length n.
+
+    Returns
+    -------
+    dict
+        ``{(e_a, e_b, f_a, f_b): sum A_ab B_ba}`` (units of A times B).
     """
     n = len(energies)
     if A_el.shape != (n, n) or B_el.shape != (n, n) or len(occupations) != n:
@@ -128,7 +265,19 @@ def kubo_coefficients(A_el, B_el, energies, occupations) -> dict:
 
 
 def combine(*terms) -> dict:
-    """Linear combination ``sum c * coeffs`` of coefficient dictionaries ``(c, coeffs)``."""
+    """Linear combination ``sum c * coeffs`` of coefficient dictionaries ``(c, coeffs)``.
+
+    Parameters
+    ----------
+    *terms : tuple of (sympy.Expr, dict)
+        Pairs ``(c, coeffs)`` of a factor and a coefficient dictionary of
+        :func:`kubo_coefficients`.
+
+    Returns
+    -------
+    dict
+        The combined coefficient dictionary (same keys), entries expanded.
+    """
     out: dict = {}
     for c, d in terms:
         for k, v in d.items():
@@ -137,12 +286,42 @@ def combine(*terms) -> dict:
 
 
 def map_coefficients(func, coeffs: dict) -> dict:
-    """Apply ``func`` (e.g. ``sp.re``) to every coefficient, expanded."""
+    """Apply ``func`` (e.g. ``sp.re``) to every coefficient, expanded.
+
+    Parameters
+    ----------
+    func : callable
+        Applied to every coefficient (SymPy expression to SymPy expression).
+    coeffs : dict
+        Coefficient dictionary of :func:`kubo_coefficients`.
+
+    Returns
+    -------
+    dict
+        Same keys, ``sp.expand(func(v))`` values.
+    """
     return {k: sp.expand(func(v)) for k, v in coeffs.items()}
 
 
 def kubo_sum(coeffs: dict, weight=None, omega_=omega, eta_=eta):
-    """Evaluate ``sum_k weight(f_a, f_b, e_a, e_b) * coeff_k`` (default: Lindhard, Eq. 18)."""
+    """Evaluate ``sum_k weight(f_a, f_b, e_a, e_b) * coeff_k`` (default: Lindhard, Eq. 18).
+
+    Parameters
+    ----------
+    coeffs : dict
+        Coefficient dictionary of :func:`kubo_coefficients`.
+    weight : callable, optional
+        ``weight(f_a, f_b, e_a, e_b)``; default the Lindhard factor with ``omega_``, ``eta_``.
+    omega_ : sympy.Expr
+        Frequency (t0/hbar) of the default weight.
+    eta_ : sympy.Expr
+        Switching rate (t0) of the default weight.
+
+    Returns
+    -------
+    sympy.Expr
+        The sum (units of the coefficients times the weight: 1/t0 for Eq. 18).
+    """
     if weight is None:
         def weight(f1, f2, e1, e2):
             return lindhard(f1, f2, e1, e2, omega_, eta_)
@@ -161,12 +340,34 @@ def chi(A_el, B_el, energies, occupations, omega_=omega, eta_=eta, *, weight=Non
     weight : callable, optional
         ``weight(fa, fb, ea, eb)`` replacing the Lindhard factor (default Eq. 18 with
         ``omega_``, ``eta_``).
+    omega_ : sympy.Expr
+        Frequency :math:`\omega` (t0/hbar) of the default weight.
+    eta_ : sympy.Expr
+        Switching rate :math:`\eta` (t0) of the default weight.
+
+    Returns
+    -------
+    sympy.Expr
+        :math:`\chi_{A,B}(\omega)` (units of A times B per t0).
     """
     return kubo_sum(kubo_coefficients(A_el, B_el, energies, occupations), weight, omega_, eta_)
 
 
 def commutator_expectation(A_el, B_el, occupations):
-    r""":math:`\langle[A,B]\rangle = \sum_a f_a ([A,B])_{aa}` from eigenbasis matrix elements."""
+    r""":math:`\langle[A,B]\rangle = \sum_a f_a ([A,B])_{aa}` from eigenbasis matrix elements.
+
+    Parameters
+    ----------
+    A_el, B_el : sympy.Matrix
+        Eigenbasis matrix elements (n x n).
+    occupations : sequence
+        :math:`f_a` (dimensionless), length n.
+
+    Returns
+    -------
+    sympy.Expr
+        :math:`\langle[A,B]\rangle` (units of A times B).
+    """
     C = A_el * B_el - B_el * A_el
     return sum(occupations[a] * C[a, a] for a in range(len(occupations)))
 
@@ -178,6 +379,19 @@ def real_line_integral(expr, y=x):
     with positive imaginary part (requires degree(denominator) >= degree(numerator) + 2 and no
     real poles). SymPy's ``integrate`` is slow and, in SymPy 1.14, wrong (returns 0) for
     ``(1 + 2y) y / ((1 + y^2)(y^2 + eta^2))``; the residue theorem is exact and fast.
+
+    Parameters
+    ----------
+    expr : sympy.Expr
+        Rational function of ``y`` (``ConventionError`` if it decays slower than 1/y^2 or has a
+        pole on the real axis).
+    y : sympy.Symbol
+        Integration variable (default ``x``).
+
+    Returns
+    -------
+    sympy.Expr
+        The integral (units of ``expr`` times ``y``).
     """
     num, den = sp.fraction(sp.factor(sp.together(expr)))
     pn, pd = sp.Poly(num, y), sp.Poly(den, y)
@@ -208,6 +422,20 @@ def lorentzian_against(g, y=x, eta_=eta):
 
     The limit equals :math:`\pi g(0)` for a smooth integrable test function (Eq. 26,
     imaginary part). Rational ``g``: residue theorem; otherwise ``sympy.integrate``.
+
+    Parameters
+    ----------
+    g : sympy.Expr
+        Test function of ``y``.
+    y : sympy.Symbol
+        Integration variable (energy, t0; default ``x``).
+    eta_ : sympy.Expr
+        Width (t0).
+
+    Returns
+    -------
+    integral, limit : sympy.Expr
+        The integral at finite :math:`\eta` and its :math:`\eta\to0^+` limit (units of ``g``).
     """
     integral = _integrate(g * eta_ / (y**2 + eta_**2), y)
     return integral, sp.limit(integral, eta_, 0, "+")
@@ -218,6 +446,20 @@ def principal_against(g, y=x, eta_=eta):
 
     The limit is the Cauchy principal value :math:`P\!\int g(y)/y\,dy` (Eq. 26, real part).
     ``g`` must be rational and decay at least like ``1/y`` (residue theorem).
+
+    Parameters
+    ----------
+    g : sympy.Expr
+        Rational test function of ``y``.
+    y : sympy.Symbol
+        Integration variable (energy, t0; default ``x``).
+    eta_ : sympy.Expr
+        Regulator (t0).
+
+    Returns
+    -------
+    integral, limit : sympy.Expr
+        The integral at finite :math:`\eta` and its :math:`\eta\to0^+` limit (units of ``g``).
     """
     integral = real_line_integral(g * y / (y**2 + eta_**2), y)
     return integral, sp.limit(integral, eta_, 0, "+")
@@ -227,6 +469,18 @@ def principal_value(g, y=x):
     r"""Cauchy principal value :math:`\lim_{c\to0^+}(\int_{-\infty}^{-c}+\int_c^\infty) g/y`.
 
     Computed independently of the :math:`\eta` regularisation (antiderivative + limit).
+
+    Parameters
+    ----------
+    g : sympy.Expr
+        Test function of ``y`` (its partial fractions must integrate in closed form).
+    y : sympy.Symbol
+        Integration variable (energy, t0; default ``x``).
+
+    Returns
+    -------
+    sympy.Expr
+        :math:`P\!\int g/y\,dy` (units of ``g``).
     """
     c = sp.Symbol("c", positive=True)
     G = sp.integrate(sp.apart(g / y, y), y)

@@ -42,7 +42,18 @@ __all__ = [
 
 
 def spinless_u(n: int) -> sp.Matrix:
-    """Unitary part of spinless time reversal, :math:`\\Theta = K` (``U = 1``)."""
+    """Unitary part of spinless time reversal, :math:`\\Theta = K` (``U = 1``).
+
+    Parameters
+    ----------
+    n : int
+        Number of orbitals.
+
+    Returns
+    -------
+    sympy.Matrix
+        The n x n identity.
+    """
     return sp.eye(n)
 
 
@@ -50,6 +61,16 @@ def kramers_u(n_orbitals: int) -> sp.Matrix:
     r"""Unitary part of spin-1/2 time reversal :math:`\Theta = (i\sigma_y \otimes 1) K`.
 
     Basis order: spin (up, down) outer, orbital inner; :math:`\Theta^2 = -1`.
+
+    Parameters
+    ----------
+    n_orbitals : int
+        Number of orbitals per spin.
+
+    Returns
+    -------
+    sympy.Matrix
+        U = i sigma_y (x) 1, shape (2 n_orbitals, 2 n_orbitals).
     """
     isy = sp.Matrix([[0, 1], [-1, 0]])
     return sp.kronecker_product(isy, sp.eye(n_orbitals))
@@ -63,12 +84,38 @@ def _square(name: str, m) -> sp.Matrix:
 
 
 def tr_state(psi, U) -> sp.Matrix:
-    r"""Time-reversed partner :math:`\Theta|\psi\rangle = U\psi^*` of a column vector."""
+    r"""Time-reversed partner :math:`\Theta|\psi\rangle = U\psi^*` of a column vector.
+
+    Parameters
+    ----------
+    psi : sympy.Matrix or sequence
+        Column vector (n,).
+    U : sympy.Matrix
+        Unitary part of Theta = U K (n x n).
+
+    Returns
+    -------
+    sympy.Matrix
+        U psi^* (column, n x 1).
+    """
     return sp.Matrix(U) * sp.Matrix(psi).conjugate()
 
 
 def tr_transform(A, U) -> sp.Matrix:
-    r"""Antiunitary transform :math:`\tilde A = \Theta A^\dagger \Theta^{-1} = U A^T U^\dagger`."""
+    r"""Antiunitary transform :math:`\tilde A = \Theta A^\dagger \Theta^{-1} = U A^T U^\dagger`.
+
+    Parameters
+    ----------
+    A : sympy.Matrix
+        Square n x n operator (``ShapeError`` if not square).
+    U : sympy.Matrix
+        Unitary part of Theta = U K, same shape as ``A``.
+
+    Returns
+    -------
+    sympy.Matrix
+        U A^T U^dagger (units of ``A``).
+    """
     A = _square("A", A)
     U = _square("U", U)
     if U.shape != A.shape:
@@ -77,7 +124,20 @@ def tr_transform(A, U) -> sp.Matrix:
 
 
 def tr_signature(A, U) -> int | None:
-    r"""Return ``+1`` / ``-1`` if :math:`\tilde A = \pm A` exactly, else ``None``."""
+    r"""Return ``+1`` / ``-1`` if :math:`\tilde A = \pm A` exactly, else ``None``.
+
+    Parameters
+    ----------
+    A : sympy.Matrix
+        Square n x n operator.
+    U : sympy.Matrix
+        Unitary part of Theta = U K.
+
+    Returns
+    -------
+    int or None
+        +1 (TR-even), -1 (TR-odd), or None if neither holds exactly.
+    """
     At = tr_transform(A, U)
     for lam in (1, -1):
         if (At - lam * sp.Matrix(A)).applyfunc(sp.simplify).is_zero_matrix:
@@ -90,6 +150,20 @@ def project_tr_parity(X, U, lam: int) -> sp.Matrix:
 
     Hermitian when ``X`` is; :math:`X \mapsto \tilde X` is linear and involutive for
     :math:`\Theta^2 = \pm 1`, so the result has signature exactly ``lam``.
+
+    Parameters
+    ----------
+    X : sympy.Matrix
+        Square n x n operator.
+    U : sympy.Matrix
+        Unitary part of Theta = U K.
+    lam : int
+        Target signature, +1 or -1 (``ConventionError`` otherwise).
+
+    Returns
+    -------
+    sympy.Matrix
+        (X + lam X~)/2 (units of ``X``).
     """
     if lam not in (1, -1):
         raise ConventionError(f"TR signature must be +1 or -1, got {lam!r}")
@@ -101,6 +175,16 @@ def exact_product(*mats) -> sp.Matrix:
 
     Entries must be polynomials (over the Gaussian rationals) in their symbols; the result
     comes back expanded.
+
+    Parameters
+    ----------
+    *mats : sympy.Matrix
+        Factors with polynomial entries, conformable shapes.
+
+    Returns
+    -------
+    sympy.Matrix
+        The product, expanded.
     """
     from sympy.polys.matrices import DomainMatrix
 
@@ -113,7 +197,18 @@ def exact_product(*mats) -> sp.Matrix:
 
 
 def hadamard_exact(X, Y) -> sp.Matrix:
-    """Exact elementwise product ``X_ij * Y_ij`` (expanded, polynomial domains)."""
+    """Exact elementwise product ``X_ij * Y_ij`` (expanded, polynomial domains).
+
+    Parameters
+    ----------
+    X, Y : sympy.Matrix
+        Matrices of the same shape with polynomial entries.
+
+    Returns
+    -------
+    sympy.Matrix
+        X_ij Y_ij, expanded.
+    """
     from sympy.polys.matrices import DomainMatrix
 
     dX, dY = DomainMatrix.from_Matrix(sp.Matrix(X)).unify(DomainMatrix.from_Matrix(sp.Matrix(Y)))
@@ -122,7 +217,20 @@ def hadamard_exact(X, Y) -> sp.Matrix:
 
 
 def matrix_elements(A, V) -> sp.Matrix:
-    r"""Matrix of :math:`[A]_{ab} = \langle a|A|b\rangle` for the columns ``a`` of ``V``."""
+    r"""Matrix of :math:`[A]_{ab} = \langle a|A|b\rangle` for the columns ``a`` of ``V``.
+
+    Parameters
+    ----------
+    A : sympy.Matrix
+        Operator (n x n).
+    V : sympy.Matrix
+        Basis states as columns (n x m).
+
+    Returns
+    -------
+    sympy.Matrix
+        V^dagger A V (m x m), units of ``A``.
+    """
     V = sp.Matrix(V)
     try:
         return exact_product(V.H, sp.Matrix(A), V)
@@ -131,19 +239,56 @@ def matrix_elements(A, V) -> sp.Matrix:
 
 
 def hermiticity_residual(A, V) -> sp.Matrix:
-    r"""Eq. 19 residual :math:`[A]_{ab} - [A]_{ba}^*` (zero for Hermitian ``A``)."""
+    r"""Eq. 19 residual :math:`[A]_{ab} - [A]_{ba}^*` (zero for Hermitian ``A``).
+
+    Parameters
+    ----------
+    A : sympy.Matrix
+        Operator (n x n).
+    V : sympy.Matrix
+        Basis states as columns (n x m).
+
+    Returns
+    -------
+    sympy.Matrix
+        [A]_ab - [A]_ba^* (m x m), expanded.
+    """
     M = matrix_elements(A, V)
     return (M - M.H).applyfunc(sp.expand)
 
 
 def commutator(A, B) -> sp.Matrix:
-    """Matrix commutator ``AB - BA``."""
+    """Matrix commutator ``AB - BA``.
+
+    Parameters
+    ----------
+    A, B : sympy.Matrix
+        Square matrices of the same shape.
+
+    Returns
+    -------
+    sympy.Matrix
+        AB - BA (units of A times B).
+    """
     A, B = sp.Matrix(A), sp.Matrix(B)
     return A * B - B * A
 
 
 def time_derivative(A, H) -> sp.Matrix:
-    r"""Heisenberg time derivative :math:`\dot A = i[H, A]` (:math:`\hbar = 1`)."""
+    r"""Heisenberg time derivative :math:`\dot A = i[H, A]` (:math:`\hbar = 1`).
+
+    Parameters
+    ----------
+    A : sympy.Matrix
+        Operator (n x n).
+    H : sympy.Matrix
+        Hamiltonian (n x n, t0).
+
+    Returns
+    -------
+    sympy.Matrix
+        i[H, A] (units of A times t0/hbar).
+    """
     return sp.I * commutator(H, A)
 
 
@@ -152,6 +297,22 @@ def generic_hermitian(n: int, name: str, *, real: bool = False,
     """An ``n x n`` Hermitian matrix with independent real symbols as entries.
 
     ``real=True``: real symmetric; ``imaginary=True``: ``i`` times real antisymmetric.
+
+    Parameters
+    ----------
+    n : int
+        Size.
+    name : str
+        Prefix of the symbol names (``name_ii``, ``namer_ij``, ``namei_ij``).
+    real : bool
+        Real symmetric matrix.
+    imaginary : bool
+        i times a real antisymmetric matrix (at most one of ``real``, ``imaginary``: ``ConventionError``).
+
+    Returns
+    -------
+    sympy.Matrix
+        The n x n Hermitian matrix of real symbols.
     """
     if real and imaginary:
         raise ConventionError("choose at most one of real=True, imaginary=True")
@@ -179,6 +340,16 @@ def cayley_unitary(S) -> sp.Matrix:
     With Gaussian-rational entries in ``S`` the result has Gaussian-rational entries: an exact
     eigenbasis for test Hamiltonians :math:`H = V \mathrm{diag}(\epsilon) V^\dagger`. A real
     antisymmetric ``S`` gives a real orthogonal matrix.
+
+    Parameters
+    ----------
+    S : sympy.Matrix
+        Square anti-Hermitian matrix (``ModelError`` otherwise).
+
+    Returns
+    -------
+    sympy.Matrix
+        The unitary (1 - S)(1 + S)^-1, same shape.
     """
     S = _square("S", S)
     if not (S + S.H).is_zero_matrix:
@@ -217,16 +388,51 @@ class SymbolicOperator:
 
     @classmethod
     def standard(cls, kind: str, matrix) -> "SymbolicOperator":
-        """Build with the conventional parity of ``kind`` (a key of ``TR_PARITY``)."""
+        """Build with the conventional parity of ``kind`` (a key of ``TR_PARITY``).
+
+        Parameters
+        ----------
+        kind : str
+            A key of ``TR_PARITY`` (``ConventionError`` otherwise).
+        matrix : sympy.Matrix or sequence
+            Hermitian matrix.
+
+        Returns
+        -------
+        SymbolicOperator
+            Named ``kind`` with its conventional parity.
+        """
         if kind not in TR_PARITY:
             raise ConventionError(f"unknown operator kind {kind!r}; known: {sorted(TR_PARITY)}")
         return cls(kind, sp.Matrix(matrix), TR_PARITY[kind])
 
     def check_parity(self, U) -> bool:
-        """True if ``Theta A^dagger Theta^-1 = parity * A`` exactly for ``Theta = U K``."""
+        """True if ``Theta A^dagger Theta^-1 = parity * A`` exactly for ``Theta = U K``.
+
+        Parameters
+        ----------
+        U : sympy.Matrix
+            Unitary part of Theta = U K.
+
+        Returns
+        -------
+        bool
+            Whether the declared parity holds exactly.
+        """
         diff = tr_transform(self.matrix, U) - self.parity * self.matrix
         return diff.applyfunc(sp.expand).is_zero_matrix
 
     def elements(self, V) -> sp.Matrix:
-        """Matrix elements in the basis of the columns of ``V``."""
+        """Matrix elements in the basis of the columns of ``V``.
+
+        Parameters
+        ----------
+        V : sympy.Matrix
+            Basis states as columns.
+
+        Returns
+        -------
+        sympy.Matrix
+            V^dagger A V.
+        """
         return matrix_elements(self.matrix, V)

@@ -71,6 +71,11 @@ def kramers_system() -> ExactSystem:
     The eigenbasis is the Cayley transform of :math:`S = iK` with ``K`` a TR-odd Hermitian
     matrix with small integer entries, so ``V`` commutes with :math:`\Theta` and the columns
     (0, 2) and (1, 3) are Kramers partners; ``H = V diag(e1, e2, e1, e2) V^dagger``.
+
+    Returns
+    -------
+    ExactSystem
+        The exact test system (Hamiltonian, eigenbasis, levels, occupations, U).
     """
     U = kramers_u(2)
     K0 = sp.Matrix([[1, 2 - sp.I, 1 + sp.I, -1], [2 + sp.I, -2, 3, sp.I],
@@ -86,7 +91,13 @@ def kramers_system() -> ExactSystem:
 
 @lru_cache(maxsize=None)
 def spinless_tr_system() -> ExactSystem:
-    r"""3x3 real symmetric Hamiltonian, :math:`\Theta = K`, three non-degenerate levels."""
+    r"""3x3 real symmetric Hamiltonian, :math:`\Theta = K`, three non-degenerate levels.
+
+    Returns
+    -------
+    ExactSystem
+        The exact test system (U = 1).
+    """
     S = sp.Matrix([[0, 1, -2], [-1, 0, 1], [2, -1, 0]]) / 3
     V = cayley_unitary(S)
     es, fs = _levels([1, 2, 3])
@@ -96,7 +107,13 @@ def spinless_tr_system() -> ExactSystem:
 
 @lru_cache(maxsize=None)
 def no_tr_system() -> ExactSystem:
-    r"""3x3 complex Hermitian Hamiltonian without time reversal (generic complex eigenbasis)."""
+    r"""3x3 complex Hermitian Hamiltonian without time reversal (generic complex eigenbasis).
+
+    Returns
+    -------
+    ExactSystem
+        The exact test system (U = None).
+    """
     S = sp.Matrix([[sp.I, 1 + sp.I, -2], [-1 + sp.I, 0, 1 - 2 * sp.I],
                    [2, -1 - 2 * sp.I, -sp.I]]) / 3
     V = cayley_unitary(S)
@@ -106,7 +123,20 @@ def no_tr_system() -> ExactSystem:
 
 
 def exact_hermitian(n: int, seed: int) -> sp.Matrix:
-    """Hermitian matrix with small Gaussian-integer entries from a fixed seed (reproducible)."""
+    """Hermitian matrix with small Gaussian-integer entries from a fixed seed (reproducible).
+
+    Parameters
+    ----------
+    n : int
+        Size.
+    seed : int
+        Seed of ``random.Random`` (same seed, same matrix).
+
+    Returns
+    -------
+    sympy.Matrix
+        n x n Hermitian matrix, entries in -3..3 (+ i -3..3 off the diagonal).
+    """
     import random
 
     rnd = random.Random(seed)
@@ -126,6 +156,22 @@ def tr_odd_even_pair(system: ExactSystem, lam_a: int = -1, lam_b: int = 1, *,
     Entries are independent real symbols (``numeric=False``) or fixed Gaussian integers
     (``numeric=True``, seeds from ``names``). For a system without TR the matrices are
     returned without parity projection.
+
+    Parameters
+    ----------
+    system : ExactSystem
+        Supplies n and U.
+    lam_a, lam_b : int
+        TR signatures (+1 or -1) of the two operators.
+    names : tuple of str
+        Symbol prefixes (or seeds) of the two operators.
+    numeric : bool
+        Gaussian-integer entries instead of symbols.
+
+    Returns
+    -------
+    tuple of sympy.Matrix
+        (A, B), each n x n Hermitian.
     """
     n = system.n
     if numeric:
@@ -146,16 +192,48 @@ def generic_eigenbasis(n: int = 3) -> ExactSystem:
 
     With :func:`tr_odd_even_pair` this gives fully generic Hermitian matrix elements
     :math:`[A]_{ab}`, :math:`[B]_{ab}` (only Eq. 19 imposed).
+
+    Parameters
+    ----------
+    n : int
+        Number of levels.
+
+    Returns
+    -------
+    ExactSystem
+        Diagonal Hamiltonian, V = 1, no TR.
     """
     es, fs = _levels(list(range(1, n + 1)))
     return ExactSystem(sp.diag(*es), sp.eye(n), es, fs, None)
 
 
 def re_part(expr):
-    """Real part of a polynomial in real symbols (expanded), ``(z + z^*)/2``."""
+    """Real part of a polynomial in real symbols (expanded), ``(z + z^*)/2``.
+
+    Parameters
+    ----------
+    expr : sympy.Expr
+        Polynomial in real symbols.
+
+    Returns
+    -------
+    sympy.Expr
+        (z + z^*)/2, expanded.
+    """
     return sp.expand((expr + sp.conjugate(expr)) / 2)
 
 
 def im_part(expr):
-    """Imaginary part of a polynomial in real symbols (expanded), ``(z - z^*)/(2i)``."""
+    """Imaginary part of a polynomial in real symbols (expanded), ``(z - z^*)/(2i)``.
+
+    Parameters
+    ----------
+    expr : sympy.Expr
+        Polynomial in real symbols.
+
+    Returns
+    -------
+    sympy.Expr
+        (z - z^*)/(2i), expanded.
+    """
     return sp.expand((expr - sp.conjugate(expr)) / (2 * sp.I))

@@ -39,6 +39,16 @@ def curvature_identity(sign: int = 1) -> dict:
     """Residuals of the lower- and upper-band closed forms (both must be exactly 0).
 
     ``sign=-1`` checks the opposite sign instead (a wrong variant: the residuals are not 0).
+
+    Parameters
+    ----------
+    sign : int
+        +1: the closed form of lrtheory.kernels.two_band; -1: the wrong-sign variant.
+
+    Returns
+    -------
+    dict
+        ``{'lower': residual, 'upper': residual}`` (SymPy expressions; 0 when the identity holds).
     """
     d, a, c, D, dot_sigma, P_minus, P_plus = _two_band_symbols()
     out = {}
@@ -58,6 +68,16 @@ def metric_identity(sign: int = 1) -> sp.Expr:
     ``sign=-1`` checks a wrong variant). With the curvature identity this gives every
     interband product ``v^a_{-+} v^c_{+-}`` of a two-band model, used by the closed-form
     orbital Hall curvature (:func:`lrtheory.kernels.two_band.two_band_orbital_hall_curvature`).
+
+    Parameters
+    ----------
+    sign : int
+        +1: the identity; -1: a wrong variant.
+
+    Returns
+    -------
+    sympy.Expr
+        The residual (0 when the identity holds).
     """
     d, a, c, D, dot_sigma, P_minus, P_plus = _two_band_symbols()
     tr = sp.expand((P_minus * dot_sigma(a) * P_plus * dot_sigma(c)).trace())

@@ -22,6 +22,10 @@ MODULES = [
     "lrtheory.kernels.lindhard",
     "lrtheory.kernels.occupation",
     "lrtheory.kernels.two_band",
+    "lrtheory.symbolic.lindhard",
+    "lrtheory.symbolic.operators",
+    "lrtheory.symbolic.systems",
+    "lrtheory.symbolic.two_band",
 ]
 
 _HEADER = re.compile(r"^(?P<title>[A-Z][A-Za-z ]+)\n-{3,}\s*$", re.M)
