@@ -84,12 +84,35 @@ class ConvergenceWarning(LrtheoryWarning):
 
 
 def warn(message: str, category: type[Warning] = LrtheoryWarning, stacklevel: int = 3) -> None:
-    """Issue an lrtheory warning."""
+    """Issue an lrtheory warning.
+
+    Parameters
+    ----------
+    message : str
+        One line naming the problem.
+    category : type
+        Warning class (default :class:`LrtheoryWarning`).
+    stacklevel : int
+        As for ``warnings.warn`` (3: the caller of the lrtheory function).
+    """
     warnings.warn(message, category, stacklevel=stacklevel)
 
 
 def check_finite(name: str, array) -> np.ndarray:
-    """Return ``array`` as an ndarray, raising if it holds NaN or inf."""
+    """Return ``array`` as an ndarray, raising if it holds NaN or inf.
+
+    Parameters
+    ----------
+    name : str
+        Name of the input, used in the one-line error message.
+    array : array_like
+        Values (any units).
+
+    Returns
+    -------
+    ndarray
+        ``np.asarray(array)`` (``LrtheoryError`` on NaN or inf).
+    """
     a = np.asarray(array)
     if a.dtype.kind in "fc" and not np.all(np.isfinite(a)):
         raise LrtheoryError(f"{name} contains NaN or inf values")
@@ -97,7 +120,22 @@ def check_finite(name: str, array) -> np.ndarray:
 
 
 def check_positive(name: str, value: float, *, allow_zero: bool = False) -> float:
-    """Check a scalar parameter is finite and > 0 (>= 0 with ``allow_zero``)."""
+    """Check a scalar parameter is finite and > 0 (>= 0 with ``allow_zero``).
+
+    Parameters
+    ----------
+    name : str
+        Name of the input, used in the one-line error message.
+    value : float
+        The scalar (its units: those of the quantity, e.g. t0 for eta or T).
+    allow_zero : bool
+        Accept 0.
+
+    Returns
+    -------
+    float
+        ``float(value)``; ``ConventionError`` if not a finite real number > 0 (>= 0).
+    """
     try:
         v = float(value)
     except (TypeError, ValueError):
@@ -115,7 +153,22 @@ def check_real(name: str, value, *, finite: bool = True) -> np.ndarray:
 
     Strings, None, complex numbers and other objects raise :class:`ConventionError` (one
     line naming ``name``); so do NaN/inf when ``finite``. Used for E_F and similar inputs:
-    ``"0.5"`` is refused rather than silently converted (user text is parsed by the CLI)."""
+    ``"0.5"`` is refused rather than silently converted (user text is parsed by the CLI).
+
+    Parameters
+    ----------
+    name : str
+        Name of the input, used in the one-line error message.
+    value : float or array_like
+        Real number(s) (units of the quantity).
+    finite : bool
+        Refuse NaN and inf.
+
+    Returns
+    -------
+    ndarray
+        float array of the shape of ``value``.
+    """
     a = np.asarray(value) if not isinstance(value, (str, bytes)) else None
     if a is None or a.dtype.kind not in "biuf" or a.dtype == object:
         raise ConventionError(f"{name} must be a real number (or array of real numbers), "
@@ -129,7 +182,22 @@ def check_real(name: str, value, *, finite: bool = True) -> np.ndarray:
 def check_real_scalar(name: str, value, what: str = "real number") -> float:
     """One finite real number (e.g. a Fermi energy or chemical potential) as a float;
     strings, arrays of several values, NaN/inf raise :class:`ConventionError` (``what``
-    names the quantity in the message)."""
+    names the quantity in the message).
+
+    Parameters
+    ----------
+    name : str
+        Name of the input, used in the one-line error message.
+    value : float
+        One real number (units of the quantity, e.g. t0 for E_F).
+    what : str
+        What the quantity is, for the message.
+
+    Returns
+    -------
+    float
+        The value.
+    """
     a = check_real(name, value)
     if a.size != 1:
         raise ConventionError(f"{name} must be one {what}, got shape {a.shape}")
@@ -138,7 +206,24 @@ def check_real_scalar(name: str, value, what: str = "real number") -> float:
 
 def check_integer(name: str, value, *, minimum: int | None = 1, even: bool = False) -> int:
     """Return ``value`` as an int; refuse non-integers (``2.5``, ``'3'``, True), values below
-    ``minimum`` and (``even``) odd values with :class:`ConventionError`."""
+    ``minimum`` and (``even``) odd values with :class:`ConventionError`.
+
+    Parameters
+    ----------
+    name : str
+        Name of the input, used in the one-line error message.
+    value : int
+        An int, or a float with an integer value (``8.0``).
+    minimum : int or None
+        Smallest allowed value (None: no bound).
+    even : bool
+        Refuse odd values.
+
+    Returns
+    -------
+    int
+        The value.
+    """
     ok = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
     if not ok and isinstance(value, (float, np.floating)) and np.isfinite(value) \
             and float(value).is_integer():
@@ -160,7 +245,22 @@ def _short(value, limit: int = 60) -> str:
 
 
 def check_hermitian(name: str, matrix, *, atol: float = 1e-10) -> np.ndarray:
-    """Check a (stack of) square matrices is finite and Hermitian within ``atol``."""
+    """Check a (stack of) square matrices is finite and Hermitian within ``atol``.
+
+    Parameters
+    ----------
+    name : str
+        Name of the input, used in the one-line error message.
+    matrix : array_like
+        (..., n, n) stack of square matrices (any units, e.g. t0).
+    atol : float
+        Tolerance on ``max |H - H^dagger|`` relative to ``max(1, max |H|)``.
+
+    Returns
+    -------
+    ndarray
+        The matrix as an array (``ShapeError`` if not square, ``ModelError`` if not Hermitian).
+    """
     h = check_finite(name, matrix)
     if h.ndim < 2 or h.shape[-1] != h.shape[-2]:
         raise ShapeError(f"{name} must be a square matrix (..., n, n), got shape {h.shape}")

@@ -39,7 +39,13 @@ _VIEWS: dict[str, type] = {}
 
 
 def provenance() -> dict:
-    """Provenance of a result made now: lrtheory version, UTC time, ``sys.argv``."""
+    """Provenance of a result made now: lrtheory version, UTC time, ``sys.argv``.
+
+    Returns
+    -------
+    dict
+        ``{'lrtheory_version': str, 'created': ISO 8601 UTC time, 'argv': list of str}``.
+    """
     from lrtheory import __version__
 
     return {"lrtheory_version": __version__,
@@ -140,7 +146,18 @@ class Result:
         return max(errs) if errs else float("nan")
 
     def with_status(self, tol: float) -> "Result":
-        """A copy whose status says whether every ``|error| <= tol`` (units of the arrays)."""
+        """A copy whose status says whether every ``|error| <= tol`` (units of the arrays).
+
+        Parameters
+        ----------
+        tol : float
+            Tolerance on every ``|error|`` (units of the arrays).
+
+        Returns
+        -------
+        Result
+            A copy (same class) with ``status`` 'converged' or 'not converged'.
+        """
         if not self.error:
             status = "not checked"
         else:
@@ -179,7 +196,18 @@ class Result:
     # -- files ------------------------------------------------------------------------------
     def save(self, path) -> "Path":  # noqa: F821
         """Write the result to ``path`` (``.npz`` or ``.json``) with the one atomic writer,
-        :func:`lrtheory.io.results.save_result`; read it back with :meth:`load`."""
+        :func:`lrtheory.io.results.save_result`; read it back with :meth:`load`.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            Target file, ``.npz`` or ``.json``.
+
+        Returns
+        -------
+        pathlib.Path
+            The path written.
+        """
         from lrtheory.io.results import save_result_record
 
         return save_result_record(path, self)
@@ -187,7 +215,18 @@ class Result:
     @classmethod
     def load(cls, path) -> "Result":
         """Read a file written by :meth:`save` (the subclass of its quantity when one is
-        registered, e.g. :class:`~lrtheory.response.hall.HallCurve`)."""
+        registered, e.g. :class:`~lrtheory.response.hall.HallCurve`).
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            A file written by :meth:`save`.
+
+        Returns
+        -------
+        Result
+            The result (a registered subclass where there is one).
+        """
         from lrtheory.io.results import load_result_record
 
         kw = load_result_record(path)
@@ -219,7 +258,15 @@ class Result:
 
 
 def register_view(quantity: str, cls: type) -> None:
-    """Let :meth:`Result.load` rebuild files of ``quantity`` as ``cls`` (a Result subclass)."""
+    """Let :meth:`Result.load` rebuild files of ``quantity`` as ``cls`` (a Result subclass).
+
+    Parameters
+    ----------
+    quantity : str
+        The :attr:`Result.quantity` written in the file.
+    cls : type
+        Result subclass built by :meth:`Result.load` for that quantity.
+    """
     _VIEWS[quantity] = cls
 
 
@@ -239,6 +286,23 @@ class KIntegral(Result):
         pessimistic estimate of the remaining error).
     info : dict
         The run settings other than ``nk``.
+
+    Parameters
+    ----------
+    value : array_like
+        The k-integrated array (units of the quantity, in ``units``).
+    nk : int or None
+        Linear BZ grid size (None on a polar quadrature).
+    change_on_doubling : array_like
+        Value minus the value on the sub-grid (same units and shape as ``value``).
+    info : dict, optional
+        Other run settings (eta, temperature, ...).
+    quantity : str
+        Name of the quantity.
+    units : dict, optional
+        ``{'value': unit text}``.
+    **fields_ : dict
+        Further :class:`Result` fields (model, status, provenance, ...).
     """
 
     def __init__(self, value, nk, change_on_doubling, info: dict | None = None, *,
@@ -279,7 +343,24 @@ class KIntegral(Result):
     def from_result(cls, result: Result, name: str = "value", *, scale: float = 1.0,
                     nk=None) -> "KIntegral":
         """The KIntegral view of ``result[name]`` (times ``scale``; error likewise), with
-        ``nk`` the linear BZ grid size (None on a quadrature)."""
+        ``nk`` the linear BZ grid size (None on a quadrature).
+
+        Parameters
+        ----------
+        result : Result
+            Any result.
+        name : str
+            Which named array becomes ``value``.
+        scale : float
+            Factor applied to the value and its error (e.g. a unit conversion).
+        nk : int or None
+            Linear BZ grid size (None on a quadrature).
+
+        Returns
+        -------
+        KIntegral
+            The view (same provenance, settings, status).
+        """
         kw = result.fields()
         val, err = result.values[name], result.error.get(name)
         kw["values"] = {"value": scale * val if scale != 1.0 else val}

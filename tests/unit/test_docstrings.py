@@ -8,7 +8,6 @@ modules is meant to grow: add a module once its docstrings are done.
 from __future__ import annotations
 
 import ast
-import dataclasses
 import importlib
 import inspect
 import re
@@ -26,6 +25,8 @@ MODULES = [
     "lrtheory.symbolic.operators",
     "lrtheory.symbolic.systems",
     "lrtheory.symbolic.two_band",
+    "lrtheory.errors",
+    "lrtheory.result",
 ]
 
 _HEADER = re.compile(r"^(?P<title>[A-Z][A-Za-z ]+)\n-{3,}\s*$", re.M)
@@ -84,12 +85,10 @@ def docstring_problems(obj) -> list[str]:
     if not summary or not summary[0].strip():
         problems.append("no one-line summary")
     if inspect.isclass(obj):
-        if dataclasses.is_dataclass(obj):
-            params = [f.name for f in dataclasses.fields(obj) if f.init]
-        elif "__init__" in vars(obj):
-            params = list(inspect.signature(obj.__init__).parameters)[1:]
-        else:
-            params = []
+        # the constructor's parameters (a dataclass: its generated __init__, i.e. the fields;
+        # a constructor inherited from a builtin, e.g. Exception's, has none to document)
+        init = obj.__init__
+        params = list(inspect.signature(init).parameters)[1:] if inspect.isfunction(init) else []
         documented = documented_names(secs.get("Parameters", "")) | documented_names(
             secs.get("Attributes", ""))
     else:
