@@ -21,13 +21,14 @@ The Lindhard factor is split exactly, at finite ``eta``, into (Eq. 26 before the
 sums over state pairs with ``einsum``/matmul; all accept an ``eigensystem`` override (any
 orthonormal eigenbasis of ``H``: the results are gauge invariant).
 
-Units: ``hbar = e = 1``; ``eta``, ``omega``, ``temperature``, ``mu`` in t0 (``k_B = 1``);
-``chi_{A,B}`` in [A][B]/t0; the field ``E`` in t0/(e a).
+Units: ``hbar = e = 1``; ``eta``, ``omega``, ``temperature``, ``ef`` (Fermi energy) in t0
+(``k_B = 1``); ``chi_{A,B}`` in [A][B]/t0; the field ``E`` in t0/(e a).
 """
 from __future__ import annotations
 
 import numpy as np
 
+from lrtheory._compat import renamed_keywords
 from lrtheory.conventions import E_CHARGE
 from lrtheory.errors import ConventionError, ShapeError, check_finite, check_positive
 from lrtheory.finite import observables as obs
@@ -51,20 +52,23 @@ __all__ = [
 
 PARTS = ("total", "undergap", "fermi")
 
+# ``mu=`` was the keyword of the Fermi energy before issue #14 (glossary: ``ef``)
+_ef_keyword = renamed_keywords(mu="ef")
 
-def _check_params(eta, omega, temperature, mu, part):
+
+def _check_params(eta, omega, temperature, ef, part):
     eta = check_positive("eta", eta)
     temperature = check_positive("temperature", temperature, allow_zero=True)
     try:
         omega = float(omega)
-        mu = float(mu)
+        ef = float(ef)
     except (TypeError, ValueError):
-        raise ConventionError(f"omega and mu must be real numbers, got {omega!r}, {mu!r}") from None
-    if not (np.isfinite(omega) and np.isfinite(mu)):
-        raise ConventionError(f"omega and mu must be finite, got omega={omega}, mu={mu}")
+        raise ConventionError(f"omega and ef must be real numbers, got {omega!r}, {ef!r}") from None
+    if not (np.isfinite(omega) and np.isfinite(ef)):
+        raise ConventionError(f"omega and ef must be finite, got omega={omega}, ef={ef}")
     if part not in PARTS:
         raise ConventionError(f"part must be one of {PARTS}, got {part!r}")
-    return eta, omega, temperature, mu
+    return eta, omega, temperature, ef
 
 
 def _eig(system: FiniteSystem, eigensystem: Eigensystem | None) -> Eigensystem:
@@ -74,13 +78,15 @@ def _eig(system: FiniteSystem, eigensystem: Eigensystem | None) -> Eigensystem:
     return eigensystem
 
 
-def occupations(energies, temperature: float = 0.0, mu: float = 0.0) -> np.ndarray:
-    """Fermi-Dirac occupations ``f_a`` (T = 0: step, ``f(mu) = 1/2``)."""
-    return fermi(energies, mu, temperature)
+@_ef_keyword
+def occupations(energies, temperature: float = 0.0, ef: float = 0.0) -> np.ndarray:
+    """Fermi-Dirac occupations ``f_a`` (T = 0: step, ``f(ef) = 1/2``)."""
+    return fermi(energies, ef, temperature)
 
 
+@_ef_keyword
 def lindhard(energies, *, eta: float, omega: float = 0.0, temperature: float = 0.0,
-             mu: float = 0.0, part: str = "total") -> np.ndarray:
+             ef: float = 0.0, part: str = "total") -> np.ndarray:
     r"""Lindhard factor ``L_ab = (f_a - f_b)/(e_a - e_b + omega + i eta)`` (Eq. 18), or a part.
 
     Parameters
@@ -93,9 +99,9 @@ def lindhard(energies, *, eta: float, omega: float = 0.0, temperature: float = 0
     -------
     (N, N) complex array.
     """
-    eta, omega, temperature, mu = _check_params(eta, omega, temperature, mu, part)
+    eta, omega, temperature, ef = _check_params(eta, omega, temperature, ef, part)
     e = np.asarray(energies, dtype=float)
-    f = occupations(e, temperature, mu)
+    f = occupations(e, temperature, ef)
     # weights compiled from the symbolic layer (lrtheory.kernels.lindhard, Eq. 18 / S8)
     args = (f[:, None], f[None, :], e[:, None], e[None, :], omega, eta)
     if part == "total":
@@ -114,8 +120,9 @@ def _stack(system: FiniteSystem, a, name: str) -> tuple[np.ndarray, tuple]:
     return a.reshape((-1, n, n)).astype(complex), batch
 
 
+@_ef_keyword
 def response(system: FiniteSystem, a, b, *, eta: float, omega: float = 0.0,
-             temperature: float = 0.0, mu: float = 0.0, part: str = "total",
+             temperature: float = 0.0, ef: float = 0.0, part: str = "total",
              eigensystem: Eigensystem | None = None) -> np.ndarray:
     r"""``chi_{A,B}(omega)`` (Eq. 17) for stacks of observables at once.
 
@@ -125,8 +132,8 @@ def response(system: FiniteSystem, a, b, *, eta: float, omega: float = 0.0,
         Observed operators (site basis).
     b : (..., N, N) array
         Operators the field couples to, ``H' = + B F``.
-    eta, omega, temperature, mu : float
-        Broadening (> 0), frequency, temperature (>= 0) and chemical potential (t0).
+    eta, omega, temperature, ef : float
+        Broadening (> 0), frequency, temperature (>= 0) and Fermi energy (t0).
     part : "total", "undergap" or "fermi"
         Which piece of the Lindhard factor (module docstring).
     eigensystem : Eigensystem, optional
@@ -136,45 +143,48 @@ def response(system: FiniteSystem, a, b, *, eta: float, omega: float = 0.0,
     -------
     complex array of shape ``a.shape[:-2] + b.shape[:-2]``.
     """
-    eta, omega, temperature, mu = _check_params(eta, omega, temperature, mu, part)
+    eta, omega, temperature, ef = _check_params(eta, omega, temperature, ef, part)
     eig = _eig(system, eigensystem)
     a_, ab = _stack(system, a, "A")
     b_, bb = _stack(system, b, "B")
     ae = eig.to_eigenbasis(a_)
     be = eig.to_eigenbasis(b_)
-    lam = lindhard(eig.energies, eta=eta, omega=omega, temperature=temperature, mu=mu, part=part)
+    lam = lindhard(eig.energies, eta=eta, omega=omega, temperature=temperature, ef=ef, part=part)
     out = np.einsum("ab,iab,jba->ij", lam, ae, be, optimize=True)
     return out.reshape(ab + bb)
 
 
-def expectation(system: FiniteSystem, a, *, temperature: float = 0.0, mu: float = 0.0,
+@_ef_keyword
+def expectation(system: FiniteSystem, a, *, temperature: float = 0.0, ef: float = 0.0,
                 eigensystem: Eigensystem | None = None) -> np.ndarray:
     r"""Equilibrium average ``<A> = sum_a f_a A_aa`` for a stack ``(..., N, N)``."""
     temperature = check_positive("temperature", temperature, allow_zero=True)
     eig = _eig(system, eigensystem)
     a_, ab = _stack(system, a, "A")
-    f = occupations(eig.energies, temperature, mu)
+    f = occupations(eig.energies, temperature, ef)
     u = eig.states
     val = np.einsum("a,ja,ijk,ka->i", f, u.conj(), a_, u, optimize=True)
     return val.reshape(ab)
 
 
+@_ef_keyword
 def commutator_expectation(system: FiniteSystem, a, b, *, temperature: float = 0.0,
-                           mu: float = 0.0, eigensystem: Eigensystem | None = None) -> np.ndarray:
+                           ef: float = 0.0, eigensystem: Eigensystem | None = None) -> np.ndarray:
     r"""``<[A, B]> = sum_ab (f_a - f_b) A_ab B_ba`` (Eq. 33, 40); shape ``a.batch + b.batch``."""
     temperature = check_positive("temperature", temperature, allow_zero=True)
     eig = _eig(system, eigensystem)
     a_, ab = _stack(system, a, "A")
     b_, bb = _stack(system, b, "B")
-    f = occupations(eig.energies, temperature, mu)
+    f = occupations(eig.energies, temperature, ef)
     df = f[:, None] - f[None, :]
     out = np.einsum("ab,iab,jba->ij", df, eig.to_eigenbasis(a_), eig.to_eigenbasis(b_),
                     optimize=True)
     return out.reshape(ab + bb)
 
 
+@_ef_keyword
 def site_density_response(system: FiniteSystem, operator=None, probe=None, *, eta: float,
-                          omega: float = 0.0, temperature: float = 0.0, mu: float = 0.0,
+                          omega: float = 0.0, temperature: float = 0.0, ef: float = 0.0,
                           part: str = "total", eigensystem: Eigensystem | None = None
                           ) -> np.ndarray:
     r"""``chi_{n_O(i), B}`` for every site ``i`` at once (Eq. 21), without building ``n_O(i)``.
@@ -200,7 +210,7 @@ def site_density_response(system: FiniteSystem, operator=None, probe=None, *, et
     -------
     complex array of shape ``operator.batch + (N_sites,) + probe.batch``.
     """
-    eta, omega, temperature, mu = _check_params(eta, omega, temperature, mu, part)
+    eta, omega, temperature, ef = _check_params(eta, omega, temperature, ef, part)
     eig = _eig(system, eigensystem)
     n = system.n_states
     o = np.eye(n, dtype=complex) if operator is None else obs._as_operator(system, operator)
@@ -208,7 +218,7 @@ def site_density_response(system: FiniteSystem, operator=None, probe=None, *, et
     b = obs.position(system) if probe is None else probe
     b_, bb = _stack(system, b, "probe")
     u = eig.states
-    lam = lindhard(eig.energies, eta=eta, omega=omega, temperature=temperature, mu=mu, part=part)
+    lam = lindhard(eig.energies, eta=eta, omega=omega, temperature=temperature, ef=ef, part=part)
     k = lam[None] * np.swapaxes(eig.to_eigenbasis(b_), -1, -2)  # K[m,a,b] = L_ab B_ba
     c = u.conj().T @ o_  # (k, a, mu)
     d = o_ @ u  # (k, mu, b)
@@ -229,8 +239,9 @@ def _field(system: FiniteSystem, field) -> np.ndarray:
     return e
 
 
+@_ef_keyword
 def density_accumulation(system: FiniteSystem, operator=None, field=None, *, eta: float,
-                         omega: float = 0.0, temperature: float = 0.0, mu: float = 0.0,
+                         omega: float = 0.0, temperature: float = 0.0, ef: float = 0.0,
                          part: str = "total", eigensystem: Eigensystem | None = None
                          ) -> np.ndarray:
     r"""Site-resolved density response ``delta n_O(i) = e chi_{n_O(i), r} . E`` (Eq. 20).
@@ -251,29 +262,30 @@ def density_accumulation(system: FiniteSystem, operator=None, field=None, *, eta
     """
     e = _field(system, field)
     chi = site_density_response(system, operator, None, eta=eta, omega=omega,
-                                temperature=temperature, mu=mu, part=part,
+                                temperature=temperature, ef=ef, part=part,
                                 eigensystem=eigensystem)
     out = E_CHARGE * chi @ e
     return out.real if float(omega) == 0.0 else out
 
 
+@_ef_keyword
 def accumulation_parts(system: FiniteSystem, operator=None, field=None, *, eta: float,
-                       omega: float = 0.0, temperature: float = 0.0, mu: float = 0.0,
+                       omega: float = 0.0, temperature: float = 0.0, ef: float = 0.0,
                        eigensystem: Eigensystem | None = None) -> dict[str, np.ndarray]:
     r"""``{"total", "undergap", "fermi"}`` density accumulations (Eq. 26-27, 31-32).
 
     ``total = undergap + fermi`` exactly at finite ``eta``.
     """
-    kw = dict(eta=eta, omega=omega, temperature=temperature, mu=mu, eigensystem=eigensystem)
+    kw = dict(eta=eta, omega=omega, temperature=temperature, ef=ef, eigensystem=eigensystem)
     parts = {p: density_accumulation(system, operator, field, part=p, **kw) for p in PARTS[1:]}
     parts["total"] = parts["undergap"] + parts["fermi"]
     return parts
 
 
-def _site_commutator_with_position(system, operator, eig, temperature, mu) -> np.ndarray:
+def _site_commutator_with_position(system, operator, eig, temperature, ef) -> np.ndarray:
     """``<[n_O(i), r_a]>`` for all sites: (k, N_sites, d)."""
     o_, _ = _stack(system, operator, "operator")
-    f = occupations(eig.energies, temperature, mu)
+    f = occupations(eig.energies, temperature, ef)
     rho = (eig.states * f) @ eig.states.conj().T  # rho_{jk}
     x = system.orbital_positions  # (N, d)
     dx = x[None, :, :] - x[:, None, :]  # dx[j, k] = x_k - x_j
@@ -284,8 +296,9 @@ def _site_commutator_with_position(system, operator, eig, temperature, mu) -> np
     return 0.5 * (np.einsum("sn,kna->ksa", m, col) + np.einsum("sn,kna->ksa", m, row))
 
 
+@_ef_keyword
 def torque_accumulation(system: FiniteSystem, operator, field, *, eta: float,
-                        omega: float = 0.0, temperature: float = 0.0, mu: float = 0.0,
+                        omega: float = 0.0, temperature: float = 0.0, ef: float = 0.0,
                         eigensystem: Eigensystem | None = None) -> np.ndarray:
     r"""Site-resolved torque response (Eq. 37):
 
@@ -299,22 +312,23 @@ def torque_accumulation(system: FiniteSystem, operator, field, *, eta: float,
     -------
     (N_sites,) array: real at ``omega = 0``, complex otherwise.
     """
-    eta, omega, temperature, mu = _check_params(eta, omega, temperature, mu, "total")
+    eta, omega, temperature, ef = _check_params(eta, omega, temperature, ef, "total")
     e = _field(system, field)
     eig = _eig(system, eigensystem)
     o = obs._as_operator(system, operator)
     if o.ndim != 2:
         raise ShapeError("torque_accumulation takes a single operator O (N, N)")
-    ext = -1j * _site_commutator_with_position(system, o, eig, temperature, mu)[0] @ e
+    ext = -1j * _site_commutator_with_position(system, o, eig, temperature, ef)[0] @ e
     odot = obs.time_derivative(system, o)
     chi = site_density_response(system, odot, None, eta=eta, omega=omega,
-                                temperature=temperature, mu=mu, eigensystem=eig)
+                                temperature=temperature, ef=ef, eigensystem=eig)
     out = E_CHARGE * (ext + chi @ e)
     return out.real if omega == 0.0 else out
 
 
+@_ef_keyword
 def net_torque(system: FiniteSystem, operator, field, *, eta: float, omega: float = 0.0,
-               temperature: float = 0.0, mu: float = 0.0,
+               temperature: float = 0.0, ef: float = 0.0,
                eigensystem: Eigensystem | None = None):
     r"""Net torque ``bar T_O = e[-i<[O, r]> + chi_{dO/dt, r}] . E`` (Eq. 37-41 integrated).
 
@@ -326,13 +340,13 @@ def net_torque(system: FiniteSystem, operator, field, *, eta: float, omega: floa
 
     i.e. the net torque is ``eta`` times the integrated accumulation (cf. Eq. 41-42).
     """
-    eta, omega, temperature, mu = _check_params(eta, omega, temperature, mu, "total")
+    eta, omega, temperature, ef = _check_params(eta, omega, temperature, ef, "total")
     e = _field(system, field)
     eig = _eig(system, eigensystem)
     o = obs._as_operator(system, operator)
     r = obs.position(system)
-    comm = commutator_expectation(system, o, r, temperature=temperature, mu=mu, eigensystem=eig)
+    comm = commutator_expectation(system, o, r, temperature=temperature, ef=ef, eigensystem=eig)
     chi = response(system, obs.time_derivative(system, o), r, eta=eta, omega=omega,
-                   temperature=temperature, mu=mu, eigensystem=eig)
+                   temperature=temperature, ef=ef, eigensystem=eig)
     out = E_CHARGE * (-1j * comm + chi) @ e
     return out.real if omega == 0.0 else out

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from lrtheory._compat import renamed_keywords
 from lrtheory.bands.eigensystem import Eigensystem
 from lrtheory.conventions import DEGEN_TOL
 from lrtheory.errors import check_positive, check_real_scalar
@@ -39,11 +40,15 @@ from lrtheory.result import KIntegral
 __all__ = ["fermi_surface_density", "FermiSurfaceDensity", "block_trace_product",
            "fermi_surface_continuum", "quadrature"]
 
+# keywords before issue #14 (docs/conventions.md, glossary): op -> operator, mu -> ef
+_renamed = renamed_keywords(op="operator", mu="ef")
 
-def block_trace_product(eig, O: np.ndarray) -> np.ndarray:
+
+@renamed_keywords(eig="eigensystem")
+def block_trace_product(eigensystem, O: np.ndarray) -> np.ndarray:
     """``Re sum_{m in D(n)} O_nm v^c_mn`` for every band and direction: (Nk, dim, n)."""
-    deg = eig.degenerate()  # [n, m]
-    V = eig.velocity  # (Nk, d, n, n)
+    deg = eigensystem.degenerate()  # [n, m]
+    V = eigensystem.velocity  # (Nk, d, n, n)
     prod = O[:, None, :, :] * np.swapaxes(V, -1, -2)  # O_nm v_mn at [n, m]
     return np.real(np.where(deg[:, None], prod, 0.0).sum(-1))
 
@@ -71,25 +76,28 @@ class FermiSurfaceDensity(Integrand):
     name = "fermi_surface_density"
     kind = "surface"
 
-    def __init__(self, op, mu, *, tau, temperature, degen_tol=DEGEN_TOL):
-        self.op, self.mu, self.tau = op, float(mu), float(tau)
+    @_renamed
+    def __init__(self, operator, ef, *, tau, temperature, degen_tol=DEGEN_TOL):
+        self.operator, self.ef, self.tau = operator, float(ef), float(tau)
         self.temperature, self.degen_tol = float(temperature), degen_tol
         self.units = {"value": "[O] e tau / (hbar a^2) per field unit"}
 
     def __call__(self, k, model):
         eig = eigensystem(model, k, self.degen_tol)
-        g = block_trace_product(eig, band_operator(eig, self.op, model))  # (Nk, d, n)
-        fp = fermi_derivative(eig.energies, self.mu, self.temperature)  # (Nk, n)
+        g = block_trace_product(eig, band_operator(eig, self.operator, model))  # (Nk, d, n)
+        fp = fermi_derivative(eig.energies, self.ef, self.temperature)  # (Nk, n)
         return {"value": np.einsum("kan,kn->ka", g, fp)}
 
     def finish(self, total, grid):
         return {"value": self.tau * total["value"]}
 
     def settings(self):
-        return {"temperature": self.temperature, "mu": self.mu, "tau": self.tau}
+        # key "mu" kept: recorded in golden outputs (rename with a re-record)
+        return {"temperature": self.temperature, "mu": self.ef, "tau": self.tau}
 
 
-def fermi_surface_density(model, op, mu: float, *, tau: float, temperature: float,
+@_renamed
+def fermi_surface_density(model, operator, ef: float, *, tau: float, temperature: float,
                           nk: int | None = None, k_max: float | None = None,
                           n_r: int = 400, n_theta: int = 64, chunk_size: int = 4096,
                           workers: int | None = 1, degen_tol: float = DEGEN_TOL) -> KIntegral:
@@ -103,9 +111,9 @@ def fermi_surface_density(model, op, mu: float, *, tau: float, temperature: floa
         Lattice model (``nk`` grid over the BZ) or continuum model (``k_max``, ``n_r``,
         ``n_theta`` polar grid; ``k_max`` must enclose the Fermi lines with margin
         ``>> T/v_F``).
-    op : operator spec (:func:`lrtheory.response.berry.band_operator`)
-    mu, temperature : float
-        Chemical potential and ``T > 0`` (t0; for ``T = 0`` on continuum models see
+    operator : operator spec (:func:`lrtheory.response.berry.band_operator`)
+    ef, temperature : float
+        Fermi energy and ``T > 0`` (t0; for ``T = 0`` on continuum models see
         :func:`fermi_surface_continuum`).
     tau : float
         Relaxation time (hbar/t0), common to all sheets.
@@ -121,25 +129,27 @@ def fermi_surface_density(model, op, mu: float, *, tau: float, temperature: floa
     """
     model = ensure_model(model, where="fermi_surface_density")
     check_positive("tau", tau)
-    mu = check_real_scalar("mu", mu)
-    T = check_positive("temperature", temperature)
+    ef = check_real_scalar("ef", ef)
+    temperature = check_positive("temperature", temperature)
     grid, nk = response_grid(model, nk=nk, k_max=k_max, n_r=n_r, n_theta=n_theta)
-    res = ksum(FermiSurfaceDensity(op, mu, tau=tau, temperature=T, degen_tol=degen_tol),
+    res = ksum(FermiSurfaceDensity(operator, ef, tau=tau, temperature=temperature,
+                                   degen_tol=degen_tol),
                model, grid, chunk_size=chunk_size, workers=workers)
     return KIntegral.from_result(res, nk=nk)
 
 
-def fermi_surface_continuum(model, op, mu: float, *, tau: float, k_max: float,
+@_renamed
+def fermi_surface_continuum(model, operator, ef: float, *, tau: float, k_max: float,
                             n_theta: int = 64, n_r: int = 400,
                             degen_tol: float = DEGEN_TOL) -> KIntegral:
     r"""Eq. (28) (sign corrected) at ``T = 0`` on the exact Fermi lines of a continuum model:
-    ``chi_c = -tau sum_n int d^2k/(2pi)^2 delta(e_n - mu) Re Tr_D[O v^c]``, shape (2,).
+    ``chi_c = -tau sum_n int d^2k/(2pi)^2 delta(e_n - ef) Re Tr_D[O v^c]``, shape (2,).
 
     Parameters
     ----------
     model : ContinuumModel
-    op : operator spec (:func:`lrtheory.response.berry.band_operator`)
-    mu : float
+    operator : operator spec (:func:`lrtheory.response.berry.band_operator`)
+    ef : float
         Fermi energy (t0).
     tau : float
         Relaxation time (hbar/t0).
@@ -155,17 +165,17 @@ def fermi_surface_continuum(model, op, mu: float, *, tau: float, k_max: float,
     """
     model = ensure_model(model, ContinuumModel, where="fermi_surface_continuum")
     check_positive("tau", tau)
-    mu = check_real_scalar("mu", mu)
+    ef = check_real_scalar("ef", ef)
     vals = []
     for nt in (int(n_theta), max(2, int(n_theta) // 2)):
-        kc, band, w = model.fermi_crossings(mu, k_max=k_max, n_theta=nt, n_r=n_r)
+        kc, band, w = model.fermi_crossings(ef, k_max=k_max, n_theta=nt, n_r=n_r)
         eig = Eigensystem.compute(model, kc, degen_tol=degen_tol, check=False)
-        O = band_operator(eig, op, model)
+        O = band_operator(eig, operator, model)
         g = block_trace_product(eig, O)  # (M, d, n)
         gb = g[np.arange(len(kc)), :, band]  # (M, d)
         vals.append(-tau * (w @ gb))
     return KIntegral(vals[0], None, vals[0] - vals[1],
-                     {"temperature": 0.0, "mu": float(mu), "tau": float(tau),
+                     {"temperature": 0.0, "mu": float(ef), "tau": float(tau),
                       "grid": "fermi lines", "k_max": k_max, "n_theta": int(n_theta),
                       "n_r": int(n_r)}, quantity="fermi_surface_density",
                      model={"name": model.name, "params": dict(model.params)})

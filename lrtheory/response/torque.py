@@ -31,6 +31,7 @@ import warnings
 
 import numpy as np
 
+from lrtheory._compat import renamed_keywords
 from lrtheory.conventions import DEGEN_TOL, E_CHARGE
 from lrtheory.errors import check_integer, check_positive, check_real_scalar
 from lrtheory.kernels.occupation import fermi, fermi_derivative
@@ -47,11 +48,14 @@ __all__ = ["bulk_net_torque", "external_torque", "external_torque_sea", "proper_
 
 _UNIT = "e [O] t0 / a^2 per field unit"
 
+# keywords before issue #14 (docs/conventions.md, glossary): op -> operator, mu -> ef
+_renamed = renamed_keywords(op="operator", mu="ef")
 
-def _interband(eig, O, mu, T, eta):
+
+def _interband(eig, O, ef, temperature, eta):
     """sum_{n,m not degenerate} (f_n - f_m)/(e_n - e_m + i eta) O_nm A^c_mn, (Nk, d)."""
     e = eig.energies
-    f = fermi(e, mu, T)
+    f = fermi(e, ef, temperature)
     d = e[:, :, None] - e[:, None, :]  # [n, m] = e_n - e_m
     deg = eig.degenerate()
     inv = np.where(deg, 0.0, 1.0 / np.where(deg, 1.0, d))
@@ -78,18 +82,20 @@ class _BandIntegrand(Integrand):
 
     units = {"value": _UNIT}
 
-    def __init__(self, op, mu, *, temperature, eta=1.0, tau=1.0, degen_tol=DEGEN_TOL):
-        self.op, self.mu, self.temperature = op, float(mu), float(temperature)
+    @_renamed
+    def __init__(self, operator, ef, *, temperature, eta=1.0, tau=1.0, degen_tol=DEGEN_TOL):
+        self.operator, self.ef, self.temperature = operator, float(ef), float(temperature)
         self.eta, self.tau, self.degen_tol = float(eta), float(tau), degen_tol
 
     def __call__(self, k, model):
         eig = eigensystem(model, k, self.degen_tol)
-        O = band_operator(eig, self.op, model)
-        fp = fermi_derivative(eig.energies, self.mu, self.temperature)
+        O = band_operator(eig, self.operator, model)
+        fp = fermi_derivative(eig.energies, self.ef, self.temperature)
         return {"value": self._value(eig, O, fp)}
 
     def settings(self):
-        return {"temperature": self.temperature, "mu": self.mu, "eta": self.eta,
+        # key "mu" kept: recorded in golden outputs (rename with a re-record)
+        return {"temperature": self.temperature, "mu": self.ef, "eta": self.eta,
                 "tau": self.tau}
 
 
@@ -104,7 +110,7 @@ class DensityResponse(_BandIntegrand):
 
     def _value(self, eig, O, fp):
         val = self.tau * np.einsum("kcn,kn->kc", block_trace_product(eig, O), fp)
-        return val + np.real(_interband(eig, O, self.mu, self.temperature, self.eta))
+        return val + np.real(_interband(eig, O, self.ef, self.temperature, self.eta))
 
 
 class ExternalTorque(_BandIntegrand):
@@ -129,7 +135,7 @@ class ExternalTorqueSea(_BandIntegrand):
     def _value(self, eig, O, fp):
         dO = 2 * np.real(np.einsum("kcnm,kmn,knm->kcn", eig.velocity, O, _inverse_gaps(eig)))
         return -E_CHARGE * np.einsum("kcn,kn->kc", dO,
-                                     fermi(eig.energies, self.mu, self.temperature))
+                                     fermi(eig.energies, self.ef, self.temperature))
 
 
 class ProperCurrent(_BandIntegrand):
@@ -148,22 +154,24 @@ class ProperCurrent(_BandIntegrand):
         return E_CHARGE * np.einsum("kan,kcn,kn->kac", dip, vdiag, fp)
 
 
-def _run(integrand_class, model, op, mu, *, temperature, eta=1.0, tau=1.0, nk=None,
+def _run(integrand_class, model, operator, ef, *, temperature, eta=1.0, tau=1.0, nk=None,
          k_max=None, n_r=400, n_theta=64, chunk_size=4096, workers=1, degen_tol=DEGEN_TOL):
     model = ensure_model(model, where=integrand_class.name)
-    T = check_positive("temperature", temperature)
-    mu = check_real_scalar("mu", mu)
+    temperature = check_positive("temperature", temperature)
+    ef = check_real_scalar("ef", ef)
     check_positive("eta", eta)
     check_positive("tau", tau)
     check_positive("degen_tol", degen_tol, allow_zero=True)
     check_integer("chunk_size", chunk_size)
     grid, nk = response_grid(model, nk=nk, k_max=k_max, n_r=n_r, n_theta=n_theta)
-    integrand = integrand_class(op, mu, temperature=T, eta=eta, tau=tau, degen_tol=degen_tol)
+    integrand = integrand_class(operator, ef, temperature=temperature, eta=eta, tau=tau,
+                                degen_tol=degen_tol)
     return KIntegral.from_result(ksum(integrand, model, grid, chunk_size=chunk_size,
                                       workers=workers), nk=nk)
 
 
-def density_response(model, op, mu, *, eta: float, tau: float | None = None,
+@_renamed
+def density_response(model, operator, ef, *, eta: float, tau: float | None = None,
                      temperature: float, **quad) -> KIntegral:
     r"""Total density response ``chi_{O, r_c}(omega = 0, eta)`` (dim,) of a Bloch model
     (:class:`DensityResponse`): intraband ``tau sum f' Tr_D[O v^c]`` (``tau = 1/eta`` by
@@ -172,9 +180,9 @@ def density_response(model, op, mu, *, eta: float, tau: float | None = None,
     Parameters
     ----------
     model : BlochModel (lattice: ``nk=``; continuum: ``k_max=``, ``n_r=``, ``n_theta=``)
-    op : operator spec (:func:`lrtheory.response.berry.band_operator`)
-    mu : float
-        Chemical potential (t0).
+    operator : operator spec (:func:`lrtheory.response.berry.band_operator`)
+    ef : float
+        Fermi energy (t0).
     eta, tau : float
         Broadening (t0) and relaxation time (hbar/t0; default ``1/eta``).
     temperature : float
@@ -189,52 +197,57 @@ def density_response(model, op, mu, *, eta: float, tau: float | None = None,
     """
     check_positive("eta", eta)
     tau = 1.0 / eta if tau is None else check_positive("tau", tau)
-    return _run(DensityResponse, model, op, mu, temperature=temperature, eta=eta, tau=tau,
+    return _run(DensityResponse, model, operator, ef, temperature=temperature, eta=eta, tau=tau,
                 **quad)
 
 
-def bulk_net_torque(model, op, mu, *, eta: float, tau: float | None = None,
+@_renamed
+def bulk_net_torque(model, operator, ef, *, eta: float, tau: float | None = None,
                     temperature: float, **quad) -> KIntegral:
     r"""Net torque per area of a Bloch model at finite ``eta``, Eq. (41) before the
     ``eta -> 0`` limit: ``T_bar = e eta chi_{O, r}(eta) . E`` (exact; module docstring),
     (dim,) in ``e [O] t0`` per a^2 per field unit. With TR and a TR-odd ``O`` this is
     Eq. (41)/(42): ``eta`` times the Fermi-surface density response. Parameters as
     :func:`density_response`."""
-    chi = density_response(model, op, mu, eta=eta, tau=tau, temperature=temperature, **quad)
+    chi = density_response(model, operator, ef, eta=eta, tau=tau, temperature=temperature, **quad)
     return KIntegral.from_result(chi, scale=E_CHARGE * eta, nk=chi.nk)
 
 
-def net_torque(model, op, mu, *, eta: float, tau: float | None = None, temperature: float,
+@_renamed
+def net_torque(model, operator, ef, *, eta: float, tau: float | None = None, temperature: float,
                **quad) -> KIntegral:
     """Deprecated name of :func:`bulk_net_torque` (the finite system's is
     :func:`lrtheory.finite.response.net_torque`)."""
     warnings.warn("lrtheory.response.torque.net_torque is deprecated: use bulk_net_torque "
                   "(the finite system's is lrtheory.finite.response.net_torque)",
                   DeprecationWarning, stacklevel=2)
-    return bulk_net_torque(model, op, mu, eta=eta, tau=tau, temperature=temperature, **quad)
+    return bulk_net_torque(model, operator, ef, eta=eta, tau=tau, temperature=temperature, **quad)
 
 
-def external_torque(model, op, mu, *, temperature: float, **quad) -> KIntegral:
+@_renamed
+def external_torque(model, operator, ef, *, temperature: float, **quad) -> KIntegral:
     r"""External torque, Eq. (43) with the derived sign (:class:`ExternalTorque`):
     ``T_ext = e sum_n int f'(e_n) Tr_D[O v] . E = -e N(e_F) <Re O v>_FS . E``
     (= ``T_bar/(eta tau)`` in the relaxation-time limit), (dim,) in ``e [O] t0`` per a^2.
     Parameters as :func:`density_response` (no ``eta``/``tau``)."""
-    return _run(ExternalTorque, model, op, mu, temperature=temperature, **quad)
+    return _run(ExternalTorque, model, operator, ef, temperature=temperature, **quad)
 
 
-def external_torque_sea(model, op, mu, *, temperature: float, **quad) -> KIntegral:
+@_renamed
+def external_torque_sea(model, operator, ef, *, temperature: float, **quad) -> KIntegral:
     r"""External torque from the projected-operator form, Eqs. (44), (S33)-(S34)
     (:class:`ExternalTorqueSea`): ``T_ext = -e sum_n int f_n d_k O_nn . E`` with
     ``d_k O_nn = 2 Re sum_{m not in D(n)} v_nm O_mn / (e_n - e_m)`` (sum rule, no finite
     differences; k-independent operators only: orbital-basis matrices or spin). Equal to
     :func:`external_torque` by parts. Parameters as :func:`external_torque`."""
-    if isinstance(op, str) and op == "orbital" or callable(op):
+    if isinstance(operator, str) and operator == "orbital" or callable(operator):
         raise NotImplementedError(
             "the sum-rule derivative needs a k-independent operator; use external_torque")
-    return _run(ExternalTorqueSea, model, op, mu, temperature=temperature, **quad)
+    return _run(ExternalTorqueSea, model, operator, ef, temperature=temperature, **quad)
 
 
-def proper_current(model, op, mu, *, temperature: float, **quad) -> KIntegral:
+@_renamed
+def proper_current(model, operator, ef, *, temperature: float, **quad) -> KIntegral:
     r"""Proper-current response, Eq. (51)/(S36) in our reading (:class:`ProperCurrent`):
     ``J[a, c]`` (dim, dim) with
 
@@ -248,4 +261,4 @@ def proper_current(model, op, mu, *, temperature: float, **quad) -> KIntegral:
     vanishes, as the paper notes (Sec. II B). A Fermi-surface quantity: zero in a gapped
     insulator at ``T -> 0``. Parameters as :func:`external_torque`.
     """
-    return _run(ProperCurrent, model, op, mu, temperature=temperature, **quad)
+    return _run(ProperCurrent, model, operator, ef, temperature=temperature, **quad)
