@@ -24,12 +24,36 @@ UNITS = {
 
 
 def per_field(unit: str) -> str:
-    """``'(<unit> per t0/(e a))'``: the unit of a response per unit field E_x."""
+    """``'(<unit> per t0/(e a))'``: the unit of a response per unit field E_x.
+
+    Parameters
+    ----------
+    unit : str
+        Unit text of the response (e.g. ``UNITS['omm']``).
+
+    Returns
+    -------
+    str
+        The label.
+    """
     return f"({unit} per {FIELD_UNIT})"
 
 
 def new_figure(size, dpi=110):
-    """A matplotlib Figure with an Agg canvas, without pyplot (no global state)."""
+    """A matplotlib Figure with an Agg canvas, without pyplot (no global state).
+
+    Parameters
+    ----------
+    size : tuple of float
+        (width, height) in inches.
+    dpi : int
+        Resolution.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (Agg canvas, not saved).
+    """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -44,6 +68,20 @@ def save_figure(fig, path, *, dpi=None) -> Path:
     Errors writing the file (unwritable folder, a directory in the way) are
     :class:`~lrtheory.errors.LrtheoryError` lines from
     :func:`lrtheory.io.results.atomic_write_bytes`.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    path : str or Path
+        Output file; the suffix names the format.
+    dpi : int, optional
+        Resolution (default: the figure's).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
     """
     from lrtheory.io.results import atomic_write_bytes
 

@@ -21,6 +21,26 @@ def bands_figure(kdist: np.ndarray, energies: np.ndarray, *,
 
     ``xlabel`` defaults to "k (1/a)" for a 1D (ribbon) path whose ticks are numbers
     (``-pi/a``, ``0``, ``pi/a``) and to "k along the path (1/a)" otherwise.
+
+    Parameters
+    ----------
+    kdist : (Nk,) array
+        Path coordinate (1/a).
+    energies : (Nk, n) array
+        Band energies (t0).
+    ticks, labels : sequences
+        Positions (on ``kdist``, 1/a) and names of the high-symmetry points.
+    title : str
+        Figure title.
+    fermi : float, optional
+        Dashed line at this energy (t0).
+    xlabel : str, optional
+        x-axis label (default as above).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (Agg canvas, not saved).
     """
     fig = new_figure((5.0, 4.0), dpi=120)
     ax = fig.add_subplot(1, 1, 1)
@@ -67,6 +87,11 @@ def plot_bands(path, kdist: np.ndarray, energies: np.ndarray, *,
         Draw a dashed line at this energy (t0).
     xlabel : str, optional
         x-axis label (default: see :func:`bands_figure`); the axis is always labelled.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
     """
     fig = bands_figure(kdist, energies, ticks=ticks, labels=labels, title=title,
                        fermi=fermi, xlabel=xlabel)

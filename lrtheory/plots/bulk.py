@@ -11,9 +11,30 @@ from pathlib import Path
 
 import numpy as np
 
+__all__ = ["curve_figure", "plot_curve", "make_docs_figures"]
+
 
 def curve_figure(x, y, *, xlabel="E_F (t0)", ylabel="", title="", labels=None):
-    """The figure of :func:`plot_curve` (a matplotlib ``Figure``, not saved)."""
+    """The figure of :func:`plot_curve` (a matplotlib ``Figure``, not saved).
+
+    Parameters
+    ----------
+    x : (n,) array
+        Abscissa (default label: E_F in t0).
+    y : (n,) or (m, n) array
+        One or m curves (units in ``ylabel``).
+    xlabel, ylabel : str
+        Axis labels with units.
+    title : str
+        Figure title.
+    labels : sequence of str, optional
+        Legend entries, one per curve.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (Agg canvas, not saved).
+    """
     from lrtheory.plots._common import new_figure
 
     fig = new_figure((5.2, 3.6), dpi=120)
@@ -32,7 +53,28 @@ def curve_figure(x, y, *, xlabel="E_F (t0)", ylabel="", title="", labels=None):
 
 def plot_curve(x, y, path, *, xlabel="E_F (t0)", ylabel="", title="", labels=None):
     """Line plot of one or several curves ``y`` (n,) or (m, n) against ``x``, written
-    atomically to ``path`` (format from the suffix). Several curves need ``labels``."""
+    atomically to ``path`` (format from the suffix). Several curves need ``labels``.
+
+    Parameters
+    ----------
+    x : (n,) array
+        Abscissa (default label: E_F in t0).
+    y : (n,) or (m, n) array
+        One or m curves (units in ``ylabel``).
+    path : str or Path
+        Output file (format from the suffix).
+    xlabel, ylabel : str
+        Axis labels with units.
+    title : str
+        Figure title.
+    labels : sequence of str, optional
+        Legend entries, one per curve (required for several curves: ``LrtheoryError``).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
     from lrtheory.errors import LrtheoryError
     from lrtheory.plots._common import save_figure
 
@@ -43,6 +85,22 @@ def plot_curve(x, y, path, *, xlabel="E_F (t0)", ylabel="", title="", labels=Non
 
 
 def make_docs_figures(folder) -> list[Path]:
+    """Compute and write the three figures of docs/bulk.md (~1 min).
+
+    Haldane sigma_xy in e^2/h (charge current, nk = 240, T = 0.01 t0), the orbital Hall
+    conductivity (O = m_z) and the Rashba-gas Edelstein response (Eq. 28 on exact Fermi
+    circles against the printed Eq. S18).
+
+    Parameters
+    ----------
+    folder : str or Path
+        Output folder (created if missing).
+
+    Returns
+    -------
+    list of pathlib.Path
+        bulk_sigma_xy.png, bulk_orbital_hall.png, bulk_edelstein.png.
+    """
     from lrtheory.conventions import E2_OVER_H, ELECTRON_CHARGE
     from lrtheory.models.continuum import RashbaGas
     from lrtheory.models.haldane import haldane

@@ -78,7 +78,20 @@ def _profiles(key, ef, nk):
 
 
 def figure_data(n: int, *, nk: int = NK_RESPONSE) -> tuple[dict, dict]:
-    """Arrays and parameters of figure ``n`` (1, 2 or 3)."""
+    """Arrays and parameters of figure ``n`` (1, 2 or 3).
+
+    Parameters
+    ----------
+    n : int
+        Figure number of the paper, 1, 2 or 3 (``LrtheoryError`` otherwise).
+    nk : int
+        k points of the ribbon k-sums.
+
+    Returns
+    -------
+    tuple of dict
+        ``(data, params)``: named arrays (k in 1/a, energies in t0, y in a, OMM profiles in e a^2 t0/hbar per cell per unit E_x, intraband per tau) and the parameters (model, width, E_F in t0, nk, convergence).
+    """
     if n == 1:
         data = {}
         for panel, key in (("b", "gapped_graphene"), ("c", "trivial"), ("d", "topological")):
@@ -231,7 +244,20 @@ def _draw_currents(ax, d, pre, title):
 
 
 def draw_figure(n, data, params):
-    """The matplotlib ``Figure`` of figure ``n`` from :func:`figure_data`'s arrays (not saved)."""
+    """The matplotlib ``Figure`` of figure ``n`` from :func:`figure_data`'s arrays (not saved).
+
+    Parameters
+    ----------
+    n : int
+        Figure number, 1, 2 or 3.
+    data, params : dict
+        The output of :func:`figure_data`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (Agg canvas, not saved).
+    """
     if n == 1:
         fig, axes = _fig(1, 4, (14, 3.8))
         _ribbon_schematic(axes[0, 0])
@@ -293,7 +319,22 @@ def _draw(n, data, params, png):
 
 
 def make_figure(n: int, outdir: str | Path = ".", *, nk: int = NK_RESPONSE) -> dict:
-    """Compute, save ``figN.npz`` and draw ``figN.png`` into ``outdir``; returns file paths."""
+    """Compute, save ``figN.npz`` and draw ``figN.png`` into ``outdir``; returns file paths.
+
+    Parameters
+    ----------
+    n : int
+        Figure number, 1, 2 or 3.
+    outdir : str or Path
+        Output folder (created if missing).
+    nk : int
+        k points of the ribbon k-sums.
+
+    Returns
+    -------
+    dict
+        ``{'png': Path, 'npz': Path, 'params': dict}``.
+    """
     outdir = Path(outdir)
     if not outdir.exists():
         outdir.mkdir(parents=True)
@@ -306,4 +347,18 @@ def make_figure(n: int, outdir: str | Path = ".", *, nk: int = NK_RESPONSE) -> d
 
 
 def make_all(outdir: str | Path = ".", *, nk: int = NK_RESPONSE) -> list[dict]:
+    """Figures 1, 2 and 3 of the paper (:func:`make_figure` each).
+
+    Parameters
+    ----------
+    outdir : str or Path
+        Output folder.
+    nk : int
+        k points of the ribbon k-sums.
+
+    Returns
+    -------
+    list of dict
+        The three :func:`make_figure` results.
+    """
     return [make_figure(n, outdir, nk=nk) for n in (1, 2, 3)]

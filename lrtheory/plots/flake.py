@@ -21,6 +21,18 @@ def colourbar_label(label: str, unit: str | None = None) -> str:
     ``unit`` defaults from the panel label: a label starting with "charge" is a charge
     density (``q`` times the electron number, in e), any other map of ``lrtheory flake`` is
     an orbital-moment density (``UNITS["omm"]``). Pass ``unit`` for anything else.
+
+    Parameters
+    ----------
+    label : str
+        Panel label (a label starting with 'charge' is a charge map).
+    unit : str, optional
+        Unit text (default from the label, see above).
+
+    Returns
+    -------
+    str
+        Two-line label: symbol per site per E_x, then the unit per t0/(e a).
     """
     is_charge = label.strip().lower().startswith("charge")
     if unit is None:
@@ -40,6 +52,8 @@ def site_maps_figure(positions, maps: dict, *, arrows=None, title: str = "",
     maps : dict of label -> (N_sites,) real array
         One scatter panel each, on a symmetric diverging colour scale centred on zero, with
         a labelled colour bar (:func:`colourbar_label`).
+    title : str
+        Figure title.
     arrows : (N_sites, 2) array, optional
         A vector field (e.g. the charge-current response) drawn on the first panel. Arrows
         are scaled so that the longest is 0.8 of the smallest site spacing, and the axes
@@ -49,6 +63,11 @@ def site_maps_figure(positions, maps: dict, *, arrows=None, title: str = "",
         Units of the maps (default: :func:`colourbar_label`'s).
     arrow_unit : str, optional
         Unit of ``arrows`` (default: a charge current, e a t0/hbar, per unit E_x).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (Agg canvas, not saved).
     """
     pos = np.asarray(positions, dtype=float)
     units = units or {}
@@ -99,7 +118,19 @@ def plot_site_maps(path, positions, maps: dict, *, arrows=None, title: str = "",
                    units: dict | None = None, arrow_unit: str | None = None) -> Path:
     """Write one scatter panel per entry of ``maps`` to ``path`` (format from the suffix).
 
-    Parameters are those of :func:`site_maps_figure`; the file is written atomically.
+    The file is written atomically.
+
+    Parameters
+    ----------
+    path : str or Path
+        Output file.
+    positions, maps, arrows, title, units, arrow_unit
+        As for :func:`site_maps_figure` (positions in a, maps per site per unit E_x).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
     """
     fig = site_maps_figure(positions, maps, arrows=arrows, title=title, units=units,
                            arrow_unit=arrow_unit)

@@ -21,14 +21,42 @@ _LABEL = {"omm": (r"$\delta n^z_m(y)$", UNITS["omm"]),
 
 
 def profile_ylabel(quantity: str) -> str:
-    """y-axis label of a profile: symbol, per cell per E_x, unit."""
+    """y-axis label of a profile: symbol, per cell per E_x, unit.
+
+    Parameters
+    ----------
+    quantity : str
+        ``omm``, ``charge``, ``current``/``jx`` or ``jy``.
+
+    Returns
+    -------
+    str
+        The label.
+    """
     symbol, unit = _LABEL.get(quantity, (quantity, None))
     text = f"{symbol} per cell per $E_x$"
     return text + ("\n" + per_field(unit) if unit else "")
 
 
 def profile_figure(y, intra, inter, *, quantity="omm", title=""):
-    """The figure of :func:`plot_profile` (a matplotlib ``Figure``, not saved)."""
+    """The figure of :func:`plot_profile` (a matplotlib ``Figure``, not saved).
+
+    Parameters
+    ----------
+    y : (n,) array
+        Transverse coordinates (a).
+    intra, inter : (n,) arrays
+        Intraband (per unit tau) and interband profiles, per cell and per unit E_x.
+    quantity : str
+        ``omm``, ``charge``, ``current``/``jx`` or ``jy`` (axis label and unit).
+    title : str
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (Agg canvas, not saved).
+    """
     y = np.asarray(y, dtype=float)
     order = np.argsort(y)
     fig = new_figure((5, 3.8), dpi=110)
@@ -56,5 +84,13 @@ def plot_profile(path, y, intra, inter, *, quantity="omm", title=""):
         Intraband (per unit tau) and interband profiles, per cell and per unit E_x.
     quantity : str
         ``omm``, ``charge``, ``current``/``jx`` or ``jy`` (sets the axis label and unit).
+
+    title : str
+        Figure title.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
     """
     return save_figure(profile_figure(y, intra, inter, quantity=quantity, title=title), path)

@@ -27,6 +27,12 @@ MODULES = [
     "lrtheory.symbolic.two_band",
     "lrtheory.errors",
     "lrtheory.result",
+    "lrtheory.plots._common",
+    "lrtheory.plots.bands",
+    "lrtheory.plots.bulk",
+    "lrtheory.plots.figures",
+    "lrtheory.plots.flake",
+    "lrtheory.plots.ribbon",
 ]
 
 _HEADER = re.compile(r"^(?P<title>[A-Z][A-Za-z ]+)\n-{3,}\s*$", re.M)
