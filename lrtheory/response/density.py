@@ -265,6 +265,17 @@ class RibbonAccumulation(Result):
 register_view("ribbon_accumulation", RibbonAccumulation)
 
 
+#: bytes of one (m, n, n) complex array of a ribbon chunk: the chunk's arrays then stay
+#: near the per-core cache (measured, W = 20 and 80: 1.1-1.2x faster than 32 MiB chunks)
+RIBBON_CHUNK_BYTES = 2 ** 20
+
+
+def ribbon_chunk_size(n_orbitals: int) -> int:
+    """k-points per ribbon chunk: one complex (n, n) array per chunk of about
+    :data:`RIBBON_CHUNK_BYTES` (at least 1)."""
+    return auto_chunk_size(n_orbitals, arrays=1, budget=RIBBON_CHUNK_BYTES)
+
+
 def _ribbon_grid(model, nk: int) -> UniformGrid:
     """The ribbon's grid ``model.k_grid(nk)`` as a :class:`UniformGrid` (same points, bit for
     bit: ``(i / nk) * (2 pi / L)``), cell "volume" 1 so that the weights are ``1 / nk``."""
@@ -345,7 +356,7 @@ def ribbon_accumulation(model, ef: float, *, nk: int = 2048, temperature: float 
     integrand = RibbonIntegrand(y, ef=ef, temperature=temperature, smearing=smearing, eta=eta,
                                 degen_tol=degen_tol, bandwidth=ribbon_bandwidth(model))
     run = dict(workers=workers, scheduler=scheduler, progress=progress,
-               chunk_size=chunk_size or auto_chunk_size(model.n_orbitals))
+               chunk_size=chunk_size or ribbon_chunk_size(model.n_orbitals))
     one_pass = convergence and nk % 2 == 0
     res = ksum(integrand, model, _ribbon_grid(model, nk), subgrid=one_pass, **run)
     prof, change = dict(res.values), dict(res.error)
