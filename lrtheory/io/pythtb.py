@@ -42,7 +42,13 @@ __all__ = ["from_pythtb", "require_pythtb", "pythtb_hamiltonian"]
 
 
 def require_pythtb():
-    """Import and return the ``pythtb`` module, or raise a clear ModelError."""
+    """Import and return the ``pythtb`` module, or raise a clear ModelError.
+
+    Returns
+    -------
+    module
+        The imported ``pythtb`` (``ModelError`` naming the install command if missing).
+    """
     try:
         import pythtb
     except ImportError:
@@ -173,6 +179,18 @@ def pythtb_hamiltonian(tb, k_red) -> np.ndarray:
     ``k_red`` has shape (Nk, dim_k) or (dim_k,) (one point); for ``dim_k = 1`` (ribbons) a
     flat array of Nk values is also accepted. Spinful models come out in the ``(orbital,
     spin)`` order of :func:`from_pythtb` (PythTB 2.x's (norb, 2, norb, 2) array flattened).
+
+    Parameters
+    ----------
+    tb : pythtb.tb_model
+        The PythTB model.
+    k_red : array_like
+        Reduced k (units of the reciprocal basis), (Nk, dim_k) or (dim_k,).
+
+    Returns
+    -------
+    ndarray
+        Complex H(k_red), (Nk, n, n), in PythTB's energy units (those of the model: t0).
     """
     v2 = _is_v2(tb)
     dim_k = int(tb.dim_k if v2 else tb._dim_k)

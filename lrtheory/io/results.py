@@ -28,7 +28,21 @@ __all__ = ["metadata", "save_result", "load_result", "atomic_write_bytes", "save
 
 
 def metadata(params: Mapping[str, Any] | None = None, **extra: Any) -> dict:
-    """Provenance block stored with every result."""
+    """Provenance block stored with every result.
+
+    Parameters
+    ----------
+    params : mapping, optional
+        Run parameters (stored under ``parameters``).
+    **extra : Any
+        Further JSON-serialisable entries.
+
+    Returns
+    -------
+    dict
+        ``lrtheory_version``, ``created`` (UTC), ``python``, ``numpy``, ``parameters`` and
+        the ``extra`` entries (JSON-serialisable).
+    """
     meta = {
         "lrtheory_version": __version__,
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
@@ -79,7 +93,20 @@ def _current_umask() -> int:
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
+    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Target file.
+    data : bytes
+        Content.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.exists():
@@ -112,7 +139,24 @@ def save_result(
     params: Mapping[str, Any] | None = None,
     **extra: Any,
 ) -> Path:
-    """Save named arrays plus provenance to ``.npz`` or ``.json`` (chosen by suffix)."""
+    """Save named arrays plus provenance to ``.npz`` or ``.json`` (chosen by suffix).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        ``.npz`` or ``.json`` target (written atomically).
+    arrays : mapping of str to array_like
+        Named arrays (units are the caller's: say them in ``params``).
+    params : mapping, optional
+        Parameters stored in the metadata.
+    **extra : Any
+        Further metadata entries.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
     import io
 
     path = Path(path)
@@ -128,7 +172,18 @@ def save_result(
 
 
 def load_result(path: str | os.PathLike) -> tuple[dict, dict]:
-    """Inverse of :func:`save_result`: returns ``(arrays, meta)``."""
+    """Inverse of :func:`save_result`: returns ``(arrays, meta)``.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A file written by :func:`save_result`.
+
+    Returns
+    -------
+    tuple of dict
+        ``(arrays, meta)``: named ndarrays and the metadata.
+    """
     path = Path(path)
     if path.suffix == ".npz":
         with np.load(path, allow_pickle=False) as z:
@@ -150,7 +205,20 @@ def save_result_record(path: str | os.PathLike, result) -> Path:
     """Write a :class:`lrtheory.result.Result` with :func:`save_result` (atomic).
 
     ``.npz`` keeps every array exactly (complex included); ``.json`` writes complex arrays as
-    their real part plus a ``<key>@imag`` array. Inverse: :func:`load_result_record`."""
+    their real part plus a ``<key>@imag`` array. Inverse: :func:`load_result_record`.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        ``.npz`` or ``.json`` target.
+    result : lrtheory.result.Result
+        The result.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
     path = Path(path)
     arrays = {}
     for group in _RECORD_ARRAYS:
@@ -180,7 +248,18 @@ def _as_text_if_needed(obj: Any) -> Any:
 
 def load_result_record(path: str | os.PathLike) -> dict:
     """The Result fields (a dict for ``Result(**fields)``) of a file written by
-    :func:`save_result_record`; one typed line if the file is not such a record."""
+    :func:`save_result_record`; one typed line if the file is not such a record.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A file written by :func:`save_result_record`.
+
+    Returns
+    -------
+    dict
+        The Result fields.
+    """
     path = Path(path)
     try:
         arrays, meta = load_result(path)

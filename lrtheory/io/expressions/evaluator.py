@@ -75,6 +75,16 @@ def as_sympy(obj):
     Unlike ``sympify`` this never parses a string (a ``str`` raises
     :class:`~lrtheory.errors.ExpressionError`); use it where code handles its own SymPy
     objects, and :func:`parse` for user text.
+
+    Parameters
+    ----------
+    obj : sympy.Basic, int, float, complex or numpy number
+        An internal (never user-text) value.
+
+    Returns
+    -------
+    sympy.Basic
+        The SymPy object.
     """
     sp = _sympy()
     if isinstance(obj, (sp.Basic, sp.MatrixBase)):
@@ -97,7 +107,20 @@ def as_sympy(obj):
 
 
 def split_top_level(text: str, sep: str = ",") -> list[str]:
-    """Split ``text`` at ``sep`` outside parentheses/brackets: ``"atan2(1,2), 0"`` -> 2 parts."""
+    """Split ``text`` at ``sep`` outside parentheses/brackets: ``"atan2(1,2), 0"`` -> 2 parts.
+
+    Parameters
+    ----------
+    text : str
+        The text.
+    sep : str
+        Separator.
+
+    Returns
+    -------
+    list of str
+        The parts (stripped).
+    """
     parts, depth, cur = [], 0, []
     for ch in text:
         if ch in "([{":

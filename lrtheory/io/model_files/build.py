@@ -45,7 +45,22 @@ def load_model_file(path, params: Mapping[str, Any] | None = None):
 
 def model_from_dict(data: Mapping, params: Mapping[str, Any] | None = None, *,
                     source: str = "<model>", _locator: _Locator | None = None):
-    """Same as :func:`load_model_file` for an already parsed dictionary."""
+    """Same as :func:`load_model_file` for an already parsed dictionary.
+
+    Parameters
+    ----------
+    data : mapping
+        The parsed model file (schema: ``SCHEMA``).
+    params : mapping, optional
+        Values overriding the file's parameter defaults (energies in t0).
+    source : str
+        Name used in error messages.
+
+    Returns
+    -------
+    TightBindingModel
+        The model (lengths in a, energies in t0).
+    """
     from lrtheory.models.tightbinding import Hopping, TightBindingModel
 
     loc = _locator or _Locator("", "toml", source)

@@ -60,6 +60,11 @@ def parse_expression(text: Any, params: Mapping[str, Any] = (), *, where: str = 
         Location used in error messages (``"hoppings[2].t"``).
     allowed_symbols : mapping, optional
         Extra symbols (e.g. ``kx``) that may appear.
+
+    Returns
+    -------
+    sympy.Expr
+        The expression (no string is ever eval'd).
     """
     from lrtheory.io.expressions import parse
 
@@ -80,6 +85,22 @@ def evaluate_expression(text: Any, values: Mapping[str, float], *, where: str = 
     A thin wrapper of :func:`lrtheory.io.expressions.evaluate`. Raises
     :class:`~lrtheory.errors.InputFileError` if the text is not an allowed expression or the
     result is not a finite number (or, with ``real``, has a non-zero imaginary part).
+
+    Parameters
+    ----------
+    text : str, int or float
+        Number or expression.
+    values : mapping of str to float
+        Parameter values (t0 for energies, radians for phases).
+    where : str
+        Location used in error messages.
+    real : bool
+        Require a real result.
+
+    Returns
+    -------
+    complex or float
+        The value.
     """
     from lrtheory.io.expressions import evaluate
 
@@ -97,6 +118,18 @@ def read_text_file(path, what: str = "file") -> str:
     InputFileError
         ``"PATH: not a text file (byte 0x.. at offset N is not UTF-8)"``, a NUL byte, or the
         operating system's reason when the file cannot be read.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file.
+    what : str
+        What the file is, for the message.
+
+    Returns
+    -------
+    str
+        The text.
     """
     try:
         data = Path(path).read_bytes()
@@ -106,7 +139,20 @@ def read_text_file(path, what: str = "file") -> str:
 
 
 def decode_text(data: bytes, path) -> str:
-    """Decode ``data`` (the bytes of ``path``) as UTF-8 (a BOM is dropped), or raise one line."""
+    """Decode ``data`` (the bytes of ``path``) as UTF-8 (a BOM is dropped), or raise one line.
+
+    Parameters
+    ----------
+    data : bytes
+        File content.
+    path : str or os.PathLike
+        Its path, for the message.
+
+    Returns
+    -------
+    str
+        The text (``InputFileError`` on non-UTF-8 bytes or NUL).
+    """
     skip = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
         text = data[skip:].decode("utf-8")

@@ -28,6 +28,25 @@ class Wannier90Model(TightBindingModel):
     Cost per k: ``nrpts * n^2`` (the parent groups bonds by their full displacement
     ``R.A + r_j - r_i``, up to ``nrpts * n^2`` groups of ``n x n`` matrices for Wannier
     centres at generic positions, i.e. ``nrpts * n^4`` per k).
+
+    Parameters
+    ----------
+    lattice_vectors : (dim, d_space) array
+        Lattice vectors (the file's length unit, Angstrom).
+    positions : (n, d_space) array
+        Orbital (Wannier centre) positions (Angstrom).
+    hoppings : tuple
+        Bonds as for :class:`TightBindingModel` (energies in the file's unit, eV).
+    onsite : (n,) array, optional
+        On-site energies (eV).
+    time_reversal : TimeReversal, optional
+        Antiunitary symmetry of the model.
+    transverse_axis : array, optional
+        As for :class:`TightBindingModel`.
+    name : str
+        Model name.
+    params : dict
+        Model parameters (provenance).
     """
 
     def __post_init__(self):
@@ -75,7 +94,18 @@ class Wannier90Model(TightBindingModel):
 
 def real_space_hamiltonian(model: TightBindingModel):
     """``(R (nrpts, 3) int, H (nrpts, n, n))`` with ``H[r, i, j] = <i0|H|j R_r>`` (both
-    members of every conjugate pair, on-site energies at R = 0), R sorted."""
+    members of every conjugate pair, on-site energies at R = 0), R sorted.
+
+    Parameters
+    ----------
+    model : TightBindingModel
+        Any tight-binding model.
+
+    Returns
+    -------
+    tuple of ndarray
+        ``(R, H)``: R (nrpts, 3) int and H (nrpts, n, n) complex (energy units of the model).
+    """
     n = model.n_orbitals
     blocks: dict[tuple, np.ndarray] = {}
 
@@ -125,6 +155,7 @@ def model_from_hr(data: HrData, *, lattice_vectors=None, positions=None, dim: in
     Parameters
     ----------
     data : HrData
+        Validated file content (:func:`~lrtheory.io.wannier90.read.read_hr_dat`).
     lattice_vectors : (3, 3) array, optional
         Rows a_1, a_2, a_3 (Angstrom); default ``data.lattice`` (``_tb.dat``).
     positions : (num_wann, 3) array, optional
@@ -141,6 +172,14 @@ def model_from_hr(data: HrData, *, lattice_vectors=None, positions=None, dim: in
         Hoppings with ``|t| <= drop_below`` are dropped (default: only exact zeros).
     mp_grid : 3 ints, optional
         The Wannier k-grid; if given, ``sum_R 1/ndegen(R)`` must equal its number of points.
+
+    name : str, optional
+        Model name (default from the file name).
+
+    Returns
+    -------
+    TightBindingModel
+        A :class:`Wannier90Model` (lengths in Angstrom, energies in eV as in the file: lrtheory's a and t0).
     """
     n = data.num_wann
     _check_weights(data, mp_grid)
@@ -247,6 +286,30 @@ def load_wannier90(seedname, *, lattice_vectors=None, positions=None, dim: int |
     ``_hr.dat``, the lattice comes from ``lattice_vectors`` or ``seedname_tb.dat`` and the
     positions from ``positions``, ``seedname_centres.xyz`` or ``seedname_tb.dat`` (diagonal
     position elements), in that order. Other keywords: :func:`model_from_hr`.
+
+    Parameters
+    ----------
+    seedname : str or os.PathLike
+        Seedname or path of an ``_hr.dat``/``_tb.dat`` file.
+    lattice_vectors : (3, 3) array, optional
+        Rows a_1, a_2, a_3 (Angstrom, used as the length unit a).
+    positions : (num_wann, 3) array, optional
+        Wannier centres (Angstrom).
+    dim : int or None
+        Periodic directions (see :func:`model_from_hr`).
+    herm_tol : float
+        Hermiticity tolerance (eV).
+    drop_below : float
+        Hoppings with ``|t| <= drop_below`` (eV) are dropped.
+    mp_grid : 3 ints, optional
+        The Wannier k-grid (checks the degeneracies).
+    prefer : {'hr', 'tb'}
+        Which file to read when both exist.
+
+    Returns
+    -------
+    TightBindingModel
+        A :class:`Wannier90Model`.
     """
     s = str(seedname)
     for suffix in ("_hr.dat", "_tb.dat"):

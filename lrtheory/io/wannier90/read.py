@@ -22,7 +22,10 @@ class HrData:
     ndegen : (nrpts,) int, Wigner-Seitz degeneracies
     H : (nrpts, n, n) complex, ``H[r, m, n] = <m0|H|n R_r> * ndegen(R_r)`` as in the file
     lines : (nrpts, n, n) int, 1-based line number of each entry (for error messages)
-    path : str, header : str
+    path : str
+        The file read.
+    header : str
+        Its first (comment) line.
     lattice : (3, 3) float or None (``_tb.dat`` only)
     pos : (nrpts, 3, n, n) complex or None, position matrix elements (``_tb.dat`` only)
     """
@@ -189,7 +192,18 @@ def _blocks(L: _Lines, R: np.ndarray, mn: np.ndarray, lns: np.ndarray, vals: np.
 
 def read_hr_dat(path) -> HrData:
     """Read and validate ``seedname_hr.dat`` (every problem raises InputFileError naming the
-    line)."""
+    line).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The ``_hr.dat`` file.
+
+    Returns
+    -------
+    HrData
+        The content (energies in the file's unit, eV).
+    """
     L = _Lines(path)
     if not L.items:
         raise L.err(0, "empty file (expected a Wannier90 _hr.dat)")
@@ -213,7 +227,18 @@ def _trailing(L: _Lines) -> None:
 
 
 def read_tb_dat(path) -> HrData:
-    """Read and validate ``seedname_tb.dat`` (lattice vectors, H(R), position elements)."""
+    """Read and validate ``seedname_tb.dat`` (lattice vectors, H(R), position elements).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The ``_tb.dat`` file.
+
+    Returns
+    -------
+    HrData
+        The content, with ``lattice`` (Angstrom) and ``pos`` (Angstrom).
+    """
     L = _Lines(path)
     if not L.items:
         raise L.err(0, "empty file (expected a Wannier90 _tb.dat)")
@@ -251,7 +276,20 @@ def read_tb_dat(path) -> HrData:
 
 
 def read_centres_xyz(path, num_wann: int) -> np.ndarray:
-    """First ``num_wann`` centres (symbol X) of ``seedname_centres.xyz``, (num_wann, 3) A."""
+    """First ``num_wann`` centres (symbol X) of ``seedname_centres.xyz``, (num_wann, 3) A.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The ``_centres.xyz`` file.
+    num_wann : int
+        Number of Wannier functions.
+
+    Returns
+    -------
+    ndarray
+        (num_wann, 3) centres (Angstrom).
+    """
     L = _Lines(path)
     if not L.items:
         raise L.err(0, "empty file (expected a Wannier90 _centres.xyz)")

@@ -51,6 +51,22 @@ def write_hr_dat(model: TightBindingModel, path, *, degeneracy: dict | None = No
     ``degeneracy`` maps R (3-tuple) to ``ndegen(R)`` (default 1): the file then holds
     ``ndegen(R) * t(R)``, as Wannier90 does, so a reader that forgets to divide fails the
     round trip. 2D models are written with R3 = 0.
+
+    Parameters
+    ----------
+    model : TightBindingModel
+        The model (lengths in a, written as Angstrom; energies in t0, written as eV).
+    path : str or os.PathLike
+        Target file.
+    degeneracy : dict, optional
+        R (3-tuple) to ndegen(R) (default 1).
+    header : str
+        First line of the file.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
     """
     R, H = real_space_hamiltonian(model)
     nd = _ndegen_for(R, degeneracy)
@@ -70,7 +86,26 @@ def write_hr_dat(model: TightBindingModel, path, *, degeneracy: dict | None = No
 def write_tb_dat(model: TightBindingModel, path, *, degeneracy: dict | None = None,
                  c: float = 10.0, header: str = "written by lrtheory") -> Path:
     """Write ``model`` as a Wannier90 ``_tb.dat``: lattice (2D models: a_3 = (0, 0, c)),
-    H(R), and position matrix elements ``<m0|r|nR> = r_m delta_mn delta_R0`` (times ndegen)."""
+    H(R), and position matrix elements ``<m0|r|nR> = r_m delta_mn delta_R0`` (times ndegen).
+
+    Parameters
+    ----------
+    model : TightBindingModel
+        The model (lengths in a, written as Angstrom; energies in t0, written as eV).
+    path : str or os.PathLike
+        Target file.
+    degeneracy : dict, optional
+        R (3-tuple) to ndegen(R) (default 1).
+    c : float
+        Length of a_3 for 2D models (a).
+    header : str
+        First line of the file.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
     lat, pos = _embed3(model, c)
     R, H = real_space_hamiltonian(model)
     nd = _ndegen_for(R, degeneracy)
@@ -94,7 +129,22 @@ def write_tb_dat(model: TightBindingModel, path, *, degeneracy: dict | None = No
 
 
 def write_centres_xyz(model: TightBindingModel, path, *, c: float = 10.0) -> Path:
-    """Write the orbital positions as ``seedname_centres.xyz`` (symbol X, Angstrom)."""
+    """Write the orbital positions as ``seedname_centres.xyz`` (symbol X, Angstrom).
+
+    Parameters
+    ----------
+    model : TightBindingModel
+        The model (lengths in a, written as Angstrom; energies in t0, written as eV).
+    path : str or os.PathLike
+        Target file.
+    c : float
+        Length of a_3 of 2D models (a); the centres get z = 0.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
     _, pos = _embed3(model, c)
     lines = [f"{len(pos):6d}", "Wannier centres, written by lrtheory"]
     lines += [f"X {p[0]: .17e} {p[1]: .17e} {p[2]: .17e}" for p in pos]
