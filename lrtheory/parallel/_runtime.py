@@ -12,14 +12,33 @@ from lrtheory.errors import LrtheoryError
 
 
 def available_cores() -> int:
-    """Cores this process may run on (CPU affinity where the OS reports it)."""
+    """Cores this process may run on (CPU affinity where the OS reports it).
+
+    Returns
+    -------
+    int
+        Number of usable cores (>= 1).
+    """
     if hasattr(os, "sched_getaffinity"):
         return max(1, len(os.sched_getaffinity(0)))
     return max(1, os.cpu_count() or 1)
 
 
 def add_partial_sums(a: Any, b: Any) -> Any:
-    """``a + b`` for ndarrays, key by key for dicts (same keys); ``a is None``: ``b``."""
+    """``a + b`` for ndarrays, key by key for dicts (same keys); ``a is None``: ``b``.
+
+    Parameters
+    ----------
+    a : ndarray, dict or None
+        Running total (None: nothing yet).
+    b : ndarray or dict
+        Partial sum of one chunk (same units and shape as ``a``).
+
+    Returns
+    -------
+    ndarray or dict
+        The sum.
+    """
     if a is None:
         return b
     if isinstance(a, dict):
@@ -38,6 +57,11 @@ def blas_single_thread():
     on a busy 2-core machine (measured: 2048 matrices 40x40, 6.3 s vs 0.35 s); parallelism
     belongs to :func:`lrtheory.parallel.kmap_reduce` (processes over k-chunks) instead. The
     serial executor runs every chunk under it; worker processes are pinned at start-up.
+
+    Returns
+    -------
+    contextlib.AbstractContextManager
+        Restores the previous BLAS thread limits on exit.
     """
     try:
         from threadpoolctl import threadpool_limits
@@ -50,7 +74,13 @@ def blas_single_thread():
 
 def limit_blas_threads(n: int | None) -> None:
     """Pin BLAS/OpenMP threads of this process (threadpoolctl if installed; env vars for
-    libraries loaded later)."""
+    libraries loaded later).
+
+    Parameters
+    ----------
+    n : int or None
+        Number of threads (None: leave unchanged).
+    """
     if n is None:
         return
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -77,6 +107,11 @@ def undo_malloc_trim() -> bool:
     to 32 MiB and the trim threshold to 64 MiB (what glibc's dynamic rule reaches by itself
     after a few large frees), once per process; nothing changes where the variable is not
     set, or off glibc. Returns True if the settings were applied (now or before).
+
+    Returns
+    -------
+    bool
+        Whether the malloc settings are in effect.
     """
     global _MALLOC_TUNED
     if _MALLOC_TUNED:
@@ -125,7 +160,17 @@ class deferred_interrupts:
 
 
 class Progress:
-    """A per-chunk progress bar on stderr (tqdm if installed, else a counter line)."""
+    """A per-chunk progress bar on stderr (tqdm if installed, else a counter line).
+
+    Parameters
+    ----------
+    total : int
+        Number of chunks.
+    enabled : bool
+        Show the bar (only when ``total > 1``).
+    desc : str
+        Label of the bar.
+    """
 
     def __init__(self, total: int, enabled: bool, desc: str):
         self.bar = None

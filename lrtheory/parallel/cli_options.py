@@ -18,7 +18,18 @@ __all__ = ["add_parallel_args", "parallel_kwargs", "parse_workers"]
 
 
 def parse_workers(text: str) -> int | None:
-    """``"4"`` -> 4; ``"auto"``/``"all"`` -> None (all available cores)."""
+    """``"4"`` -> 4; ``"auto"``/``"all"`` -> None (all available cores).
+
+    Parameters
+    ----------
+    text : str
+        Value of ``--workers``.
+
+    Returns
+    -------
+    int or None
+        The number of workers, None for all available cores.
+    """
     if str(text).strip().lower() in ("auto", "all"):
         return None
     try:
@@ -34,7 +45,17 @@ def parse_workers(text: str) -> int | None:
 
 def add_parallel_args(parser: argparse.ArgumentParser, *, default_workers: int | None = 1,
                       progress: bool = True) -> None:
-    """Add ``--workers``, ``--scheduler`` (and ``--progress``) to ``parser``."""
+    """Add ``--workers``, ``--scheduler`` (and ``--progress``) to ``parser``.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The (sub)command parser.
+    default_workers : int or None
+        Default of ``--workers`` (None: all available cores).
+    progress : bool
+        Also add ``--progress``.
+    """
     group = parser.add_argument_group("parallel k-sums")
     group.add_argument(
         "--workers", type=parse_workers, default=default_workers, metavar="N",
@@ -53,7 +74,18 @@ def add_parallel_args(parser: argparse.ArgumentParser, *, default_workers: int |
 
 
 def parallel_kwargs(args: argparse.Namespace) -> dict:
-    """Keyword arguments for :func:`kmap_reduce` from parsed options."""
+    """Keyword arguments for :func:`kmap_reduce` from parsed options.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed options of a parser set up by :func:`add_parallel_args`.
+
+    Returns
+    -------
+    dict
+        ``workers``, ``scheduler`` (``LrtheoryError`` on a malformed address) and, if the parser has it, ``progress``.
+    """
     scheduler = getattr(args, "scheduler", None) or None
     if scheduler is not None and not (scheduler.startswith("local") or "://" in scheduler):
         raise LrtheoryError(

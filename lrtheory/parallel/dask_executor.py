@@ -119,6 +119,8 @@ class DaskExecutor:
         (start a :class:`distributed.LocalCluster` with N single-threaded worker processes,
         default N = available cores, closed again after the call), or an existing ``Client``
         (left open).
+    workers : int, optional
+        Number of workers of a ``"local"`` cluster when the scheduler text gives none.
     """
 
     name = "dask"

@@ -115,7 +115,18 @@ def check_workers(workers: Any) -> int | None:
 
 def resolve_workers(workers: Any) -> int:
     """The number of worker processes ``workers`` stands for: itself, or
-    :func:`available_cores` for None; invalid values raise as in :func:`check_workers`."""
+    :func:`available_cores` for None; invalid values raise as in :func:`check_workers`.
+
+    Parameters
+    ----------
+    workers : int or None
+        Requested number of worker processes.
+
+    Returns
+    -------
+    int
+        The number of worker processes (>= 1).
+    """
     workers = check_workers(workers)
     return available_cores() if workers is None else workers
 

@@ -42,6 +42,12 @@ MODULES = [
     "lrtheory.io.wannier90.model",
     "lrtheory.io.wannier90.read",
     "lrtheory.io.wannier90.write",
+    "lrtheory.parallel._runtime",
+    "lrtheory.parallel.chunks",
+    "lrtheory.parallel.cli_options",
+    "lrtheory.parallel.dask_executor",
+    "lrtheory.parallel.executor",
+    "lrtheory.parallel.processes",
 ]
 
 _HEADER = re.compile(r"^(?P<title>[A-Z][A-Za-z ]+)\n-{3,}\s*$", re.M)
