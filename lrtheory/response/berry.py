@@ -49,7 +49,18 @@ __all__ = [
 
 
 def is_number_operator(op) -> bool:
-    """True for the operator specs ``None`` and ``"number"`` (``O = 1``)."""
+    """True for the operator specs ``None`` and ``"number"`` (``O = 1``).
+
+    Parameters
+    ----------
+    op : object
+        An operator spec.
+
+    Returns
+    -------
+    bool
+        True for ``None`` and ``'number'``.
+    """
     return op is None or (isinstance(op, str) and op == "number")
 
 
@@ -72,6 +83,20 @@ def band_operator(eig, op, model=None) -> np.ndarray:
     * an (n, n) array in the orbital basis (k independent, e.g. sublattice ``sigma_z``);
     * a callable ``f(eig) -> (Nk, n, n)`` already in the band basis (e.g. a valley operator
       ``tau(k) * 1``).
+
+    Parameters
+    ----------
+    eig : Eigensystem
+        Batched eigensystem on Nk points (energies t0, velocities a t0/hbar).
+    op : None, str, (n, n) array or callable
+        The operator, as listed above.
+    model : BlochModel, optional
+        Needed for ``'spin_*'`` (``model.spin``).
+
+    Returns
+    -------
+    ndarray
+        (Nk, n, n) complex band-basis matrix elements (units of O).
     """
     Nk, n = eig.energies.shape
     if is_number_operator(op):
@@ -112,6 +137,26 @@ def generalized_berry_curvature(eig, op=None, *, b: int = 0, c: int = 1, model=N
     Units: ``[O] a^2`` (for ``O = 1``: a^2). See the module docstring for the formula and
     the degenerate-band treatment. ``b`` is the current direction (``O * v^b``), ``c`` the
     field direction.
+
+    Parameters
+    ----------
+    eig : Eigensystem
+        Batched eigensystem on Nk points (energies t0, velocities a t0/hbar).
+    op : see :func:`band_operator`
+        The operator O (None: O = 1).
+    b : int
+        Current direction.
+    c : int
+        Field direction.
+    model : BlochModel, optional
+        For operators that need it (spin).
+    block_average : bool
+        Average over degenerate blocks (gauge invariant).
+
+    Returns
+    -------
+    ndarray
+        (Nk, n) real, ``[O] a^2``.
     """
     O = band_operator(eig, op, model)
     V = eig.velocity
@@ -129,14 +174,40 @@ def generalized_berry_curvature(eig, op=None, *, b: int = 0, c: int = 1, model=N
 
 
 def berry_curvature(eig, *, block_average: bool = True) -> np.ndarray:
-    """Ordinary Berry curvature ``Omega_n(k)`` (Nk, n), ``O = 1`` in Eq. (S24), units a^2."""
+    """Ordinary Berry curvature ``Omega_n(k)`` (Nk, n), ``O = 1`` in Eq. (S24), units a^2.
+
+    Parameters
+    ----------
+    eig : Eigensystem
+        Batched eigensystem on Nk points (energies t0, velocities a t0/hbar).
+    block_average : bool
+        Average over degenerate blocks (gauge invariant).
+
+    Returns
+    -------
+    ndarray
+        (Nk, n) real ``Omega_n`` (a^2).
+    """
     return generalized_berry_curvature(eig, None, block_average=block_average)
 
 
 def uses_two_band_closed_form(model, op) -> bool:
     """True when the curvature of ``model`` takes the closed-form two-band route
     (:mod:`lrtheory.kernels.two_band`, no ``eigh``): two orbitals and ``O`` a multiple of 1,
-    or the orbital moment ``m_z`` of a 2D model."""
+    or the orbital moment ``m_z`` of a 2D model.
+
+    Parameters
+    ----------
+    model : BlochModel
+        The model.
+    op : see :func:`band_operator`
+        The operator O.
+
+    Returns
+    -------
+    bool
+        Whether the closed form is used.
+    """
     if model.n_orbitals != 2 or not (op is None or isinstance(op, str)):
         return False
     return op in (None, "number", "charge") or (op == "orbital" and model.dim == 2)
@@ -154,7 +225,30 @@ def bands_and_curvature(model, k, op=None, *, b: int = 0, c: int = 1,
 
     ``method="auto"``: the closed form for two-band models with ``O`` = 1 or charge, or
     ``m_z`` (:mod:`lrtheory.kernels.two_band`), else one batched ``eigh`` and the sum over
-    states (Eq. S24); ``"sum-over-states"``: always the latter (for cross-checks)."""
+    states (Eq. S24); ``"sum-over-states"``: always the latter (for cross-checks).
+
+    Parameters
+    ----------
+    model : BlochModel
+        The model.
+    k : (Nk, d) array
+        Cartesian k (1/a).
+    op : see :func:`band_operator`
+        The operator O (None: O = 1).
+    b : int
+        Current direction.
+    c : int
+        Field direction.
+    degen_tol : float
+        Degeneracy threshold (t0).
+    method : str
+        ``'auto'`` or ``'sum-over-states'``.
+
+    Returns
+    -------
+    tuple of ndarray
+        ``(energies, curvature)``, both (Nk, n): t0 and ``[O] a^2``.
+    """
     if method not in METHODS:
         raise LrtheoryError(f"method must be one of {METHODS}, got {method!r}")
     if method == "auto" and uses_two_band_closed_form(model, op):
@@ -169,7 +263,18 @@ def bands_and_curvature(model, k, op=None, *, b: int = 0, c: int = 1,
 
 def reciprocal_vectors(model) -> np.ndarray:
     """Deprecated: use ``model.reciprocal_vectors`` or
-    :func:`lrtheory.models.lattice.reciprocal_vectors` (of the lattice vectors)."""
+    :func:`lrtheory.models.lattice.reciprocal_vectors` (of the lattice vectors).
+
+    Parameters
+    ----------
+    model : BlochModel
+        A lattice model.
+
+    Returns
+    -------
+    ndarray
+        (d, d) reciprocal vectors, rows (1/a).
+    """
     warnings.warn("lrtheory.response.berry.reciprocal_vectors(model) is deprecated: use "
                   "model.reciprocal_vectors or lrtheory.models.lattice.reciprocal_vectors"
                   "(model.lattice_vectors)", DeprecationWarning, stacklevel=2)
@@ -186,6 +291,20 @@ def fhs_chern(model, nk: int, n_occ: int) -> float:
     ``C = -sign(det B) sum F / 2 pi`` in the convention ``C = (1/2pi) int Omega d^2k``.
     Boundary links use the atomic-position convention ``u(k + G) = diag(exp(-i G.r_mu)) u(k)``
     (paper Eq. S48). Exact integer for any ``nk`` large enough that ``|F| < pi`` everywhere.
+
+    Parameters
+    ----------
+    model : BlochModel
+        A 2D lattice model.
+    nk : int
+        Linear grid size.
+    n_occ : int
+        Number of occupied (lowest) bands.
+
+    Returns
+    -------
+    float
+        The Chern number of the occupied subspace (an integer on a fine enough grid).
     """
     model = ensure_model(model, where="fhs_chern")
     B = lattice.reciprocal_vectors(model.lattice_vectors)

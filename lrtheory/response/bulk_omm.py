@@ -89,6 +89,20 @@ def band_omm(eig, *, charge: float = ELECTRON_CHARGE, block_average: bool = True
 
     With ``block_average`` (default) degenerate bands get the average of the block trace,
     which is gauge invariant; the plain diagonal is not inside a degenerate block.
+
+    Parameters
+    ----------
+    eig : Eigensystem
+        Batched eigensystem on Nk points (energies t0, velocities a t0/hbar).
+    charge : float
+        Particle charge q (units of e; -1: electrons).
+    block_average : bool
+        Average over degenerate blocks.
+
+    Returns
+    -------
+    ndarray
+        (Nk, n) real ``m_n(k)`` (e a^2 t0/hbar).
     """
     m = np.real(np.einsum("knn->kn", bulk_omm_matrix(eig, charge=charge)))
     if block_average:
@@ -97,14 +111,40 @@ def band_omm(eig, *, charge: float = ELECTRON_CHARGE, block_average: bool = True
 
 
 def block_average_diagonal(eig, values: np.ndarray) -> np.ndarray:
-    """Replace per-band values (Nk, n) by their average over each degenerate block."""
+    """Replace per-band values (Nk, n) by their average over each degenerate block.
+
+    Parameters
+    ----------
+    eig : Eigensystem
+        Batched eigensystem on Nk points (energies t0, velocities a t0/hbar).
+    values : (Nk, n) array
+        Per-band values (any units).
+
+    Returns
+    -------
+    ndarray
+        (Nk, n), same units.
+    """
     deg = eig.degenerate().astype(float)  # [n, m]
     return np.einsum("knm,km->kn", deg, values) / deg.sum(-1)
 
 
 def omm_matrix(eig, *, charge: float = ELECTRON_CHARGE) -> np.ndarray:
     """Deprecated name of :func:`bulk_omm_matrix` (the ribbon's is
-    :func:`lrtheory.response.omm.omm_matrix`)."""
+    :func:`lrtheory.response.omm.omm_matrix`).
+
+    Parameters
+    ----------
+    eig : Eigensystem
+        Batched eigensystem on Nk points (energies t0, velocities a t0/hbar).
+    charge : float
+        Particle charge q (units of e).
+
+    Returns
+    -------
+    ndarray
+        As :func:`bulk_omm_matrix`: (Nk, n, n) complex (e a^2 t0/hbar).
+    """
     warnings.warn("lrtheory.response.bulk_omm.omm_matrix is deprecated: use bulk_omm_matrix "
                   "(the bulk matrix; the ribbon's is lrtheory.response.omm.omm_matrix)",
                   DeprecationWarning, stacklevel=2)

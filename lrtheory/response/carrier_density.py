@@ -27,7 +27,15 @@ __all__ = ["CarrierDensity", "carrier_density"]
 
 class CarrierDensity(Integrand):
     """``n(E_F)`` (Fermi sea) and, at ``T > 0``, ``g(E_F) = -sum f'`` (Fermi surface) for a
-    whole E_F curve from one eigensystem per chunk. Even under time reversal."""
+    whole E_F curve from one eigensystem per chunk. Even under time reversal.
+
+    Parameters
+    ----------
+    ef : (n_EF,) array
+        Fermi energies (t0).
+    temperature : float
+        T >= 0 (t0).
+    """
 
     name = "carrier_density"
     tr_parity = 1

@@ -104,6 +104,23 @@ class ChernNumbers(KIntegral):
     the tolerance; ``status`` ``"converged"`` when every ``distance <= tol`` and the ``nk/2``
     grid rounds to the same integers, else ``"not converged"`` (then ``integer`` is not an
     answer: refine the grid, or the bands touch and single-band Chern numbers are undefined).
+
+    Parameters
+    ----------
+    value : (n_bands,) array
+        Raw grid sums (1/2pi) sum Omega_n (dimensionless).
+    nk : int
+        Linear grid size.
+    change_on_doubling : (n_bands,) array
+        Value minus the ``nk/2`` value.
+    info : dict, optional
+        Other settings (tolerance ...).
+    quantity : str
+        Name of the quantity.
+    units : dict, optional
+        Unit texts.
+    **fields_ : dict
+        Further :class:`~lrtheory.result.Result` fields (provenance, model, status ...).
     """
 
     @property
@@ -147,6 +164,29 @@ class HallCurve(Result):
     is the response of (charge current ``j = -e v`` or particle current ``j = v``).
     Result fields: ``values`` ``sigma``, ``band_chern``; ``coords["ef"]``; ``subgrid`` the
     ``nk/2`` values; ``error`` their differences; ``settings`` nk, temperature, operator, b, c.
+
+    Parameters
+    ----------
+    ef : (n_EF,) array
+        Fermi energies (t0).
+    sigma : (n_EF,) array
+        Hall conductivity (e [O]/hbar; charge: e^2/hbar).
+    sigma_half : (n_EF,) array or None
+        The same on the ``nk/2`` grid.
+    nk : int
+        Linear grid size.
+    temperature : float
+        T (t0).
+    operator : str or None or array
+        The operator O (see :func:`lrtheory.response.berry.band_operator`): ``'charge'``, ``None`` (O = 1), ``'orbital'``, ...
+    b, c : int
+        Current and field directions.
+    band_chern : (n_bands,) array
+        Per-band Chern numbers (dimensionless) or per-band sums of Omega^O.
+    band_chern_half : (n_bands,) array or None
+        The same on the ``nk/2`` grid.
+    **fields_ : dict
+        Further :class:`~lrtheory.result.Result` fields (provenance, model, status ...).
     """
 
     def __init__(self, ef, sigma, sigma_half, nk, temperature, operator, b, c, band_chern,
@@ -223,7 +263,28 @@ def _chern_status(value, half, nk, tol, source: Result | None = None) -> ChernNu
 def hall_memory_estimate(n_orbitals: int, nk: int, n_ef: int, chunk_size: int,
                          workers: int = 1, temperature: float = 0.0) -> int:
     """Estimated peak memory (bytes) of :func:`hall_conductivity` on an ``nk x nk`` grid:
-    :func:`lrtheory.response.kspace.ksum_memory_estimate` of ``nk^2`` points."""
+    :func:`lrtheory.response.kspace.ksum_memory_estimate` of ``nk^2`` points.
+
+    Parameters
+    ----------
+    n_orbitals : int
+        Bands of the model.
+    nk : int
+        Linear grid size.
+    n_ef : int
+        Number of Fermi energies.
+    chunk_size : int
+        k-points per chunk.
+    workers : int
+        Worker processes.
+    temperature : float
+        T (t0).
+
+    Returns
+    -------
+    int
+        Estimated peak memory (bytes).
+    """
     return ksum_memory_estimate(n_orbitals, int(nk) ** 2, n_ef, chunk_size, workers,
                                 temperature)
 
@@ -245,7 +306,22 @@ def _check_memory(n_orbitals, nk, n_ef, cs, workers, temperature):
 
 def hall_grid(model, nk: int, *, product: str = "outer") -> UniformGrid:
     """The ``nk x nk`` :class:`~lrtheory.models.lattice.UniformGrid` of a 2D lattice model
-    (``nk`` >= 2; raises for a continuum or non-2D model). ``product``: see UniformGrid."""
+    (``nk`` >= 2; raises for a continuum or non-2D model). ``product``: see UniformGrid.
+
+    Parameters
+    ----------
+    model : BlochModel
+        A 2D lattice model (``LrtheoryError`` otherwise).
+    nk : int
+        Linear grid size (>= 2).
+    product : str
+        How points are built (see :class:`~lrtheory.models.lattice.UniformGrid`).
+
+    Returns
+    -------
+    UniformGrid
+        The grid (k in 1/a).
+    """
     nk = check_integer("nk", nk, minimum=2)
     lat = model.lattice_vectors
     if lat is not None and np.shape(np.atleast_2d(lat)) != (2, 2):
@@ -259,6 +335,18 @@ def bz_grid(model, nk: int) -> tuple[np.ndarray, np.ndarray, float]:
 
     Returns ``k (N, 2)`` Cartesian (1/a), ``half (N,)`` bool mask of the ``nk/2`` sub-grid
     (every other point; all False if ``nk`` is odd) and the unit-cell area (a^2).
+
+    Parameters
+    ----------
+    model : BlochModel
+        A 2D lattice model.
+    nk : int
+        Linear grid size.
+
+    Returns
+    -------
+    tuple
+        ``(k, half, area)``: k (N, 2) Cartesian (1/a), half (N,) bool, area (a^2).
     """
     grid = hall_grid(model, nk, product="matmul")  # one matrix product, as it always was
     return grid.points(), grid.subgrid_mask(), grid.cell_volume
@@ -281,6 +369,23 @@ class HallIntegrand(Integrand):
     bands_and_curvature` (Eq. S24; closed form for two bands); the E_F sum by
     :func:`~lrtheory.response.kspace.occupied_sums`. A Fermi-sea quantity; TR-odd for
     ``O = 1`` or charge, TR-even for a TR-odd ``O`` (orbital moment, spin), else None.
+
+    Parameters
+    ----------
+    ef : (n_EF,) array
+        Fermi energies (t0).
+    nk : int
+        Linear grid size (fixes the k weights).
+    temperature : float
+        T >= 0 (t0).
+    operator : str or None or array
+        The operator O (see :func:`lrtheory.response.berry.band_operator`): ``'charge'``, ``None`` (O = 1), ``'orbital'``, ...
+    b, c : int
+        Current and field directions.
+    degen_tol : float
+        Degeneracy threshold (t0).
+    method : str
+        ``'auto'`` or ``'sum-over-states'`` (see :func:`hall_conductivity`).
     """
 
     name = "hall_conductivity"
@@ -348,6 +453,30 @@ def hall_time_estimate(model, ef, *, nk: int, temperature: float = 0.0, operator
     chunk bookkeeping, the reduce, the process start-up (~1 s) and counts perfect parallel
     speed-up (measured 1.8-2.05x on 2 cores, docs/performance.md): a lower bound, measured
     at 0.65-0.75 of the real time for the Haldane model at nk = 480 and 960 on one worker.
+
+    Parameters
+    ----------
+    model : BlochModel
+        A 2D lattice model.
+    ef : (n_EF,) array
+        Fermi energies (t0).
+    nk : int
+        Linear grid size.
+    temperature : float
+        T (t0).
+    operator : str or None or array
+        The operator O (see :func:`lrtheory.response.berry.band_operator`): ``'charge'``, ``None`` (O = 1), ``'orbital'``, ...
+    method : str
+        As for :func:`hall_conductivity`.
+    workers : int
+        Worker processes.
+    sample : int
+        k-points timed.
+
+    Returns
+    -------
+    float
+        Estimated wall time (s), a lower bound.
     """
     model, ef, nk, integrand, grid = _setup(model, ef, nk, temperature, operator, 0, 1,
                                             DEGEN_TOL, method, "hall_time_estimate")

@@ -45,7 +45,21 @@ __all__ = ["HallTensor", "HallTensorIntegrand", "hall_tensor", "bz_grid_nd", "gr
 class HallTensor(Result):
     """``sigma[i_EF, b, c]`` (units: [O] e/hbar per length**(d-2)), on grid ``nk``
     (a :class:`~lrtheory.result.Result`: ``values["sigma"]``, ``coords["ef"]``; with every
-    ``n_a`` even, ``error["sigma"]`` the change from the ``n/2`` grid)."""
+    ``n_a`` even, ``error["sigma"]`` the change from the ``n/2`` grid).
+
+    Parameters
+    ----------
+    ef : (n_EF,) array
+        Fermi energies (t0).
+    sigma : (n_EF, d, d) array
+        ``sigma[i_EF, b, c]`` ([O] e/hbar per length**(d-2)).
+    nk : tuple of int
+        Grid size per reciprocal direction.
+    operator : str or None or array
+        The operator O (see :func:`lrtheory.response.berry.band_operator`): ``'charge'``, ``None`` (O = 1), ``'orbital'``, ...
+    **fields_ : dict
+        Further :class:`~lrtheory.result.Result` fields (provenance, model, status ...).
+    """
 
     def __init__(self, ef, sigma, nk, operator, **fields_):
         Result.__init__(self, "hall_tensor", {"sigma": sigma}, coords={"ef": ef},
@@ -72,14 +86,42 @@ register_view("hall_tensor", HallTensor)
 
 def bz_grid_nd(model, nk) -> tuple[np.ndarray, float]:
     """Uniform grid of Cartesian k (N, d) over the first BZ cell (whole) and the cell volume
-    (:class:`~lrtheory.models.lattice.UniformGrid`, one matrix product per point)."""
+    (:class:`~lrtheory.models.lattice.UniformGrid`, one matrix product per point).
+
+    Parameters
+    ----------
+    model : BlochModel
+        A bulk lattice model (square lattice matrix).
+    nk : int or sequence of int
+        Grid size (per direction).
+
+    Returns
+    -------
+    tuple
+        ``(k, volume)``: k (N, d) Cartesian (1/a) and the cell volume (a^d).
+    """
     grid = _grid(model, nk)
     return grid.points(), grid.cell_volume
 
 
 def grid_points(bounds, nk: tuple, B: np.ndarray) -> np.ndarray:
     """Cartesian k of flat indices ``start <= i < stop`` of the grid of :func:`bz_grid_nd`
-    (same order), built inside the worker: memory flat in the number of k-points."""
+    (same order), built inside the worker: memory flat in the number of k-points.
+
+    Parameters
+    ----------
+    bounds : array_like
+        ``(start, stop)`` flat indices.
+    nk : tuple of int
+        Grid shape.
+    B : (d, d) array
+        Reciprocal vectors (rows, 1/a).
+
+    Returns
+    -------
+    ndarray
+        (stop - start, d) Cartesian k (1/a).
+    """
     start, stop = (int(x) for x in np.asarray(bounds).reshape(-1)[:2])
     return UniformGrid(B, tuple(nk), product="matmul").points(start, stop)
 
@@ -105,7 +147,23 @@ def _antisymmetric(operator) -> bool:
 class HallTensorIntegrand(Integrand):
     r"""All components ``sigma^O_bc(E_F)`` of Eq. (S23) in d dimensions on one chunk:
     ``sum_k w_k sum_n f(e_nk - E_F) Omega^O_{n,bc}(k)`` (``e [O]/hbar`` per length**(d-2);
-    curvature Eq. S24). Fermi sea; TR-odd for ``O = 1`` or charge."""
+    curvature Eq. S24). Fermi sea; TR-odd for ``O = 1`` or charge.
+
+    Parameters
+    ----------
+    ef : (n_EF,) array
+        Fermi energies (t0).
+    pairs : sequence of (int, int)
+        Components (b, c) to compute.
+    operator : str or None or array
+        The operator O (see :func:`lrtheory.response.berry.band_operator`): ``'charge'``, ``None`` (O = 1), ``'orbital'``, ...
+    temperature : float
+        T >= 0 (t0).
+    degen_tol : float
+        Degeneracy threshold (t0).
+    method : str
+        ``'auto'`` or ``'sum-over-states'``.
+    """
 
     name = "hall_tensor"
     kind = "sea"

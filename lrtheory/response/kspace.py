@@ -26,7 +26,22 @@ def eigensystem(model, k: np.ndarray, degen_tol: float = DEGEN_TOL) -> Eigensyst
     """One batched diagonalization of ``model`` on the k stack (Nk, d) (1/a): H(k) and dH/dk
     built together (the model's ``hamiltonian_and_velocity``), band-basis velocities by
     batched matmul (:meth:`Eigensystem.compute` without the Hermiticity re-check).
-    ``degen_tol`` (t0): bands closer than this count as degenerate."""
+    ``degen_tol`` (t0): bands closer than this count as degenerate.
+
+    Parameters
+    ----------
+    model : BlochModel
+        The model.
+    k : (Nk, d) array
+        Cartesian k (1/a).
+    degen_tol : float
+        Degeneracy threshold (t0).
+
+    Returns
+    -------
+    Eigensystem
+        Energies (Nk, n) (t0), eigenvectors, band-basis velocities (a t0/hbar).
+    """
     return Eigensystem.compute(model, k, degen_tol=degen_tol, check=False)
 
 
@@ -78,7 +93,13 @@ def occupied_sums(energies: np.ndarray, weights: np.ndarray, ef: np.ndarray,
 
 def available_memory() -> int:
     """Available physical memory in bytes: ``MemAvailable`` of /proc/meminfo, else
-    ``SC_AVPHYS_PAGES * SC_PAGE_SIZE``, else 4 GiB (an assumption, stated)."""
+    ``SC_AVPHYS_PAGES * SC_PAGE_SIZE``, else 4 GiB (an assumption, stated).
+
+    Returns
+    -------
+    int
+        Bytes.
+    """
     try:
         with open("/proc/meminfo") as fh:
             for line in fh:
@@ -103,7 +124,28 @@ def ksum_memory_estimate(n_orbitals: int, n_points: int, n_ef: int, chunk_size: 
     Chunk list: ``ceil(n_points / chunk_size) * 176`` bytes (in the parent); per worker: one
     chunk's working set, ~16 complex (n, n) arrays per k-point, the energy sort of
     :func:`occupied_sums` (~6 floats per state) and at ``T > 0`` the occupation matrix
-    (at most 2e6 floats); results ``O(n_EF + n_bands)``."""
+    (at most 2e6 floats); results ``O(n_EF + n_bands)``.
+
+    Parameters
+    ----------
+    n_orbitals : int
+        Bands of the model.
+    n_points : int
+        k-points of the grid.
+    n_ef : int
+        Number of Fermi energies.
+    chunk_size : int
+        k-points per chunk.
+    workers : int
+        Worker processes.
+    temperature : float
+        T (t0).
+
+    Returns
+    -------
+    int
+        Estimated peak memory (bytes).
+    """
     n_chunks = -(-int(n_points) // int(chunk_size))
     states = int(chunk_size) * int(n_orbitals)
     per_chunk = 16 * 16 * int(chunk_size) * int(n_orbitals) ** 2 + 6 * 8 * states

@@ -70,6 +70,17 @@ class Weights:
     Integrands that need the points of the estimate themselves (``select`` and ``factor``,
     e.g. an E_F curve from sorted energies) run on uniform grids; ``point`` works on every
     grid.
+
+    Parameters
+    ----------
+    m : int
+        Number of points of the chunk.
+    mask : (m,) bool array, optional
+        See Attributes.
+    factor : float, optional
+        See Attributes.
+    point : (m,) array, optional
+        See Attributes.
     """
 
     def __init__(self, m: int, *, mask=None, factor=None, point=None):
@@ -219,7 +230,26 @@ def response_grid(model, *, nk=None, k_max=None, n_r: int = 400, n_theta: int = 
     n_theta`` points of a continuum model (``lattice_vectors is None``, no BZ).
 
     Returns ``(grid, nk)``: a :class:`UniformGrid` and ``nk``, or a :class:`QuadratureGrid`
-    and None."""
+    and None.
+
+    Parameters
+    ----------
+    model : BlochModel
+        The model.
+    nk : int, optional
+        Linear BZ grid size of a lattice model.
+    k_max : float, optional
+        Quadrature radius (1/a) of a continuum model.
+    n_r, n_theta : int
+        Radial and angular quadrature points.
+    product : str
+        How grid points are built (see UniformGrid).
+
+    Returns
+    -------
+    tuple
+        ``(grid, nk)``.
+    """
     if model.lattice_vectors is None:
         if k_max is None:
             raise ConventionError("continuum models need k_max (radius of the polar grid)")
@@ -233,7 +263,18 @@ def response_grid(model, *, nk=None, k_max=None, n_r: int = 400, n_theta: int = 
 
 def point_weight(grid: UniformGrid) -> float:
     """Weight of one point of a uniform grid, ``1 / (V_cell n_1 ... n_d)`` (1/a^d), products
-    taken left to right (``int d^dk/(2 pi)^d = (1/(V_cell N)) sum_k``)."""
+    taken left to right (``int d^dk/(2 pi)^d = (1/(V_cell N)) sum_k``).
+
+    Parameters
+    ----------
+    grid : UniformGrid
+        The grid.
+
+    Returns
+    -------
+    float
+        The weight (1/a^d).
+    """
     return 1.0 / reduce(mul, grid.shape, grid.cell_volume)
 
 
@@ -246,7 +287,22 @@ def _has_subgrid(grid) -> bool:
 def chunk_weights(grid, start: int, stop: int, sub: bool) -> Weights:
     """The :class:`Weights` of points ``start..stop`` of ``grid``: the full grid, or with
     ``sub`` the sub-grid (uniform: mask of the ``n/2`` points, weight ``2^d w``;
-    quadrature: the second weight column)."""
+    quadrature: the second weight column).
+
+    Parameters
+    ----------
+    grid : UniformGrid or QuadratureGrid
+        The grid.
+    start, stop : int
+        Flat point indices of the chunk.
+    sub : bool
+        The sub-grid estimate instead of the full grid.
+
+    Returns
+    -------
+    Weights
+        The weights (1/a^d).
+    """
     m = stop - start
     if isinstance(grid, UniformGrid):
         w = point_weight(grid)
@@ -354,7 +410,26 @@ def ksum_time_estimate(integrand: Integrand, model, grid, *, workers: int = 1,
     """Estimated wall time (s) of :func:`ksum`: the chunk function timed on the first
     ``sample`` points (best of two, so one-off set-up is not counted), scaled linearly to
     the grid and divided by ``workers`` (a lower bound: no bookkeeping, reduce or process
-    start-up, perfect parallel speed-up)."""
+    start-up, perfect parallel speed-up).
+
+    Parameters
+    ----------
+    integrand : Integrand
+        The response.
+    model : BlochModel
+        The model.
+    grid : UniformGrid or QuadratureGrid
+        The k grid (1/a).
+    workers : int
+        Worker processes.
+    sample : int
+        k-points timed.
+
+    Returns
+    -------
+    float
+        Estimated wall time (s), a lower bound.
+    """
     model = ensure_model(model, where=integrand.name)
     grid = _check_grid(grid)
     m = int(min(max(1, int(sample)), grid.n_points))

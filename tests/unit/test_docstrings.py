@@ -48,6 +48,13 @@ MODULES = [
     "lrtheory.parallel.dask_executor",
     "lrtheory.parallel.executor",
     "lrtheory.parallel.processes",
+    "lrtheory.response.hall",
+    "lrtheory.response.hall3d",
+    "lrtheory.response.berry",
+    "lrtheory.response.bulk_omm",
+    "lrtheory.response.kspace",
+    "lrtheory.response.ksum",
+    "lrtheory.response.carrier_density",
 ]
 
 _HEADER = re.compile(r"^(?P<title>[A-Z][A-Za-z ]+)\n-{3,}\s*$", re.M)
