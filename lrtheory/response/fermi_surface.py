@@ -46,7 +46,20 @@ _renamed = renamed_keywords(op="operator", mu="ef")
 
 @renamed_keywords(eig="eigensystem")
 def block_trace_product(eigensystem, O: np.ndarray) -> np.ndarray:
-    """``Re sum_{m in D(n)} O_nm v^c_mn`` for every band and direction: (Nk, dim, n)."""
+    """``Re sum_{m in D(n)} O_nm v^c_mn`` for every band and direction: (Nk, dim, n).
+
+    Parameters
+    ----------
+    eigensystem : Eigensystem
+        Batched eigensystem (velocities a t0/hbar).
+    O : (Nk, n, n) array
+        Operator in the band basis (units of O).
+
+    Returns
+    -------
+    ndarray
+        (Nk, dim, n) real (units of O times a t0/hbar).
+    """
     deg = eigensystem.degenerate()  # [n, m]
     V = eigensystem.velocity  # (Nk, d, n, n)
     prod = O[:, None, :, :] * np.swapaxes(V, -1, -2)  # O_nm v_mn at [n, m]
@@ -60,6 +73,22 @@ def quadrature(model, *, nk=None, k_max=None, n_r=400, n_theta=64):
     :func:`lrtheory.response.ksum.response_grid` (lattice: ``nk x nk`` BZ grid, the half
     column weights the ``nk/2`` sub-grid; continuum: polar grid of radius ``k_max`` plus the
     ``n_r/2 x n_theta/2`` grid). Returns ``(kw, label)`` with ``label`` = ``nk`` or ``n_r``.
+
+    Parameters
+    ----------
+    model : BlochModel
+        Lattice model (``nk=``) or continuum model (``k_max=``, ``n_r=``, ``n_theta=``).
+    nk : int, optional
+        Linear BZ grid size (lattice model).
+    k_max : float, optional
+        Polar grid radius (1/a, continuum model).
+    n_r, n_theta : int
+        Radial and angular points.
+
+    Returns
+    -------
+    tuple
+        ``(kw, label)``: kw (N, dim + 2) = [k (1/a), w_full, w_half (1/a^2)], label ``nk`` or ``n_r``.
     """
     grid, nk = response_grid(model, nk=nk, k_max=k_max, n_r=n_r, n_theta=n_theta)
     n = grid.n_points
@@ -71,7 +100,21 @@ class FermiSurfaceDensity(Integrand):
     r"""Eq. (28) / (S14), sign corrected: ``chi_{O, r_c} = tau sum_n int d^2k/(2pi)^2
     f'(e_nk) Re Tr_{D(n)}[O v^c]`` at ``T > 0``, shape (dim,). Units ``[O] hbar/(t0 a)``
     per ``a^2`` (times ``tau`` in hbar/t0): ``delta <O>/area = e chi . E``. Fermi surface;
-    nonzero only for a TR-odd ``O`` in a TR-invariant model (parity depends on ``O``)."""
+    nonzero only for a TR-odd ``O`` in a TR-invariant model (parity depends on ``O``).
+
+    Parameters
+    ----------
+    operator : operator spec
+        See :func:`lrtheory.response.berry.band_operator`.
+    ef : float
+        Fermi energy (t0).
+    tau : float
+        Relaxation time (hbar/t0).
+    temperature : float
+        ``T > 0`` (t0).
+    degen_tol : float
+        Bands closer than this (t0) count as degenerate.
+    """
 
     name = "fermi_surface_density"
     kind = "surface"
@@ -117,6 +160,10 @@ def fermi_surface_density(model, operator, ef: float, *, tau: float, temperature
         :func:`fermi_surface_continuum`).
     tau : float
         Relaxation time (hbar/t0), common to all sheets.
+    nk : int, optional
+        Linear BZ grid size of a lattice model (even).
+    k_max, n_r, n_theta : float, int, int
+        Radius (1/a) and radial/angular points of a continuum model's polar grid.
     chunk_size, workers : see :func:`lrtheory.response.ksum.ksum`
     degen_tol : float
         Bands closer than this (t0) count as degenerate.
@@ -156,6 +203,8 @@ def fermi_surface_continuum(model, operator, ef: float, *, tau: float, k_max: fl
     k_max, n_theta, n_r
         Radius (1/a) and resolution of the Fermi-line search
         (:meth:`ContinuumModel.fermi_crossings`).
+    degen_tol : float
+        Bands closer than this (t0) count as degenerate.
 
     Returns
     -------

@@ -103,7 +103,23 @@ class DensityResponse(_BandIntegrand):
     r"""``chi_{O, r_c}(omega = 0, eta)`` (dim,): intraband ``tau sum f' Tr_D[O v^c]`` plus
     the interband Lindhard sum ``sum_{n != m} (f_n - f_m)/(e_n - e_m + i eta) O_nm A^c_mn``
     (Eqs. 20-32 for a Bloch model); ``delta<O>/area = e chi . E`` (units ``[O] a / t0`` per
-    a^2). Both Fermi sea and surface; TR parity depends on ``O``."""
+    a^2). Both Fermi sea and surface; TR parity depends on ``O``.
+
+    Parameters
+    ----------
+    operator : operator spec
+        See :func:`lrtheory.response.berry.band_operator`.
+    ef : float
+        Fermi energy (t0).
+    temperature : float
+        ``T > 0`` (t0).
+    eta : float
+        Broadening (t0).
+    tau : float
+        Relaxation time (hbar/t0) of the intraband part.
+    degen_tol : float
+        Bands closer than this (t0) count as degenerate.
+    """
 
     name = "density_response"
     kind = "both"
@@ -115,7 +131,23 @@ class DensityResponse(_BandIntegrand):
 
 class ExternalTorque(_BandIntegrand):
     r"""External torque, Eq. (43) with the derived sign: ``e sum_n f'(e_n) Tr_D[O v]``
-    (dim,) (``e [O] t0`` per a^2 per field unit). Fermi surface."""
+    (dim,) (``e [O] t0`` per a^2 per field unit). Fermi surface.
+
+    Parameters
+    ----------
+    operator : operator spec
+        See :func:`lrtheory.response.berry.band_operator`.
+    ef : float
+        Fermi energy (t0).
+    temperature : float
+        ``T > 0`` (t0).
+    eta : float
+        Broadening (t0).
+    tau : float
+        Relaxation time (hbar/t0) of the intraband part.
+    degen_tol : float
+        Bands closer than this (t0) count as degenerate.
+    """
 
     name = "external_torque"
     kind = "surface"
@@ -127,7 +159,23 @@ class ExternalTorque(_BandIntegrand):
 class ExternalTorqueSea(_BandIntegrand):
     r"""External torque from the projected operator, Eqs. (44), (S33)-(S34):
     ``-e sum_n f_n d_c O_nn`` with ``d_c O_nn = 2 Re sum_{m not in D(n)} v_nm O_mn /
-    (e_n - e_m)`` (sum rule; k-independent ``O``). Fermi sea."""
+    (e_n - e_m)`` (sum rule; k-independent ``O``). Fermi sea.
+
+    Parameters
+    ----------
+    operator : operator spec
+        See :func:`lrtheory.response.berry.band_operator`.
+    ef : float
+        Fermi energy (t0).
+    temperature : float
+        ``T > 0`` (t0).
+    eta : float
+        Broadening (t0).
+    tau : float
+        Relaxation time (hbar/t0) of the intraband part.
+    degen_tol : float
+        Bands closer than this (t0) count as degenerate.
+    """
 
     name = "external_torque_sea"
     kind = "sea"
@@ -141,7 +189,23 @@ class ExternalTorqueSea(_BandIntegrand):
 class ProperCurrent(_BandIntegrand):
     r"""Proper-current response, Eq. (51)/(S36) in our reading: ``J[a, c] = e sum_n
     f'_n v^c_nn d^a_n`` with the dipole ``d^a_n = sum_{m not in D(n)} Re(O_nm A^a_mn)``
-    (dim, dim). Fermi surface."""
+    (dim, dim). Fermi surface.
+
+    Parameters
+    ----------
+    operator : operator spec
+        See :func:`lrtheory.response.berry.band_operator`.
+    ef : float
+        Fermi energy (t0).
+    temperature : float
+        ``T > 0`` (t0).
+    eta : float
+        Broadening (t0).
+    tau : float
+        Relaxation time (hbar/t0) of the intraband part.
+    degen_tol : float
+        Bands closer than this (t0) count as degenerate.
+    """
 
     name = "proper_current"
     kind = "surface"
@@ -208,7 +272,28 @@ def bulk_net_torque(model, operator, ef, *, eta: float, tau: float | None = None
     ``eta -> 0`` limit: ``T_bar = e eta chi_{O, r}(eta) . E`` (exact; module docstring),
     (dim,) in ``e [O] t0`` per a^2 per field unit. With TR and a TR-odd ``O`` this is
     Eq. (41)/(42): ``eta`` times the Fermi-surface density response. Parameters as
-    :func:`density_response`."""
+    :func:`density_response`.
+
+    Parameters
+    ----------
+    model : BlochModel
+        Lattice model (``nk=``) or continuum model (``k_max=``, ``n_r=``, ``n_theta=``).
+    operator : operator spec
+        See :func:`lrtheory.response.berry.band_operator`.
+    ef : float
+        Fermi energy (t0).
+    eta, tau : float
+        Broadening (t0) and relaxation time (hbar/t0; default ``1/eta``).
+    temperature : float
+        ``T > 0`` (t0).
+    **quad : dict
+        Grid (``nk`` or ``k_max, n_r, n_theta``), ``chunk_size``, ``workers``, ``degen_tol``.
+
+    Returns
+    -------
+    KIntegral
+        ``value`` (dim,) in ``e [O] t0`` per a^2 per unit field, sub-grid ``change_on_doubling``.
+    """
     chi = density_response(model, operator, ef, eta=eta, tau=tau, temperature=temperature, **quad)
     return KIntegral.from_result(chi, scale=E_CHARGE * eta, nk=chi.nk)
 
@@ -217,7 +302,28 @@ def bulk_net_torque(model, operator, ef, *, eta: float, tau: float | None = None
 def net_torque(model, operator, ef, *, eta: float, tau: float | None = None, temperature: float,
                **quad) -> KIntegral:
     """Deprecated name of :func:`bulk_net_torque` (the finite system's is
-    :func:`lrtheory.finite.response.net_torque`)."""
+    :func:`lrtheory.finite.response.net_torque`).
+
+    Parameters
+    ----------
+    model : BlochModel
+        Lattice model (``nk=``) or continuum model (``k_max=``, ``n_r=``, ``n_theta=``).
+    operator : operator spec
+        See :func:`lrtheory.response.berry.band_operator`.
+    ef : float
+        Fermi energy (t0).
+    eta, tau : float
+        Broadening (t0) and relaxation time (hbar/t0; default ``1/eta``).
+    temperature : float
+        ``T > 0`` (t0).
+    **quad : dict
+        Grid (``nk`` or ``k_max, n_r, n_theta``), ``chunk_size``, ``workers``, ``degen_tol``.
+
+    Returns
+    -------
+    KIntegral
+        As :func:`bulk_net_torque`.
+    """
     warnings.warn("lrtheory.response.torque.net_torque is deprecated: use bulk_net_torque "
                   "(the finite system's is lrtheory.finite.response.net_torque)",
                   DeprecationWarning, stacklevel=2)
@@ -229,7 +335,26 @@ def external_torque(model, operator, ef, *, temperature: float, **quad) -> KInte
     r"""External torque, Eq. (43) with the derived sign (:class:`ExternalTorque`):
     ``T_ext = e sum_n int f'(e_n) Tr_D[O v] . E = -e N(e_F) <Re O v>_FS . E``
     (= ``T_bar/(eta tau)`` in the relaxation-time limit), (dim,) in ``e [O] t0`` per a^2.
-    Parameters as :func:`density_response` (no ``eta``/``tau``)."""
+    Parameters as :func:`density_response` (no ``eta``/``tau``).
+
+    Parameters
+    ----------
+    model : BlochModel
+        Lattice model (``nk=``) or continuum model (``k_max=``, ``n_r=``, ``n_theta=``).
+    operator : operator spec
+        See :func:`lrtheory.response.berry.band_operator`.
+    ef : float
+        Fermi energy (t0).
+    temperature : float
+        ``T > 0`` (t0).
+    **quad : dict
+        Grid (``nk`` or ``k_max, n_r, n_theta``), ``chunk_size``, ``workers``, ``degen_tol``.
+
+    Returns
+    -------
+    KIntegral
+        ``value`` (dim,) in ``e [O] t0`` per a^2 per unit field, sub-grid ``change_on_doubling``.
+    """
     return _run(ExternalTorque, model, operator, ef, temperature=temperature, **quad)
 
 
@@ -239,7 +364,26 @@ def external_torque_sea(model, operator, ef, *, temperature: float, **quad) -> K
     (:class:`ExternalTorqueSea`): ``T_ext = -e sum_n int f_n d_k O_nn . E`` with
     ``d_k O_nn = 2 Re sum_{m not in D(n)} v_nm O_mn / (e_n - e_m)`` (sum rule, no finite
     differences; k-independent operators only: orbital-basis matrices or spin). Equal to
-    :func:`external_torque` by parts. Parameters as :func:`external_torque`."""
+    :func:`external_torque` by parts. Parameters as :func:`external_torque`.
+
+    Parameters
+    ----------
+    model : BlochModel
+        Lattice model (``nk=``) or continuum model (``k_max=``, ``n_r=``, ``n_theta=``).
+    operator : operator spec
+        See :func:`lrtheory.response.berry.band_operator`.
+    ef : float
+        Fermi energy (t0).
+    temperature : float
+        ``T > 0`` (t0).
+    **quad : dict
+        Grid (``nk`` or ``k_max, n_r, n_theta``), ``chunk_size``, ``workers``, ``degen_tol``.
+
+    Returns
+    -------
+    KIntegral
+        ``value`` (dim,) in ``e [O] t0`` per a^2 per unit field, sub-grid ``change_on_doubling``.
+    """
     if isinstance(operator, str) and operator == "orbital" or callable(operator):
         raise NotImplementedError(
             "the sum-rule derivative needs a k-independent operator; use external_torque")
@@ -260,5 +404,25 @@ def proper_current(model, operator, ef, *, temperature: float, **quad) -> KInteg
     ``R0 x`` (net torque) for an origin ``R0``: it is fixed only when the net torque
     vanishes, as the paper notes (Sec. II B). A Fermi-surface quantity: zero in a gapped
     insulator at ``T -> 0``. Parameters as :func:`external_torque`.
+
+    Parameters
+    ----------
+    model : BlochModel
+        Lattice model (``nk=``) or continuum model (``k_max=``, ``n_r=``, ``n_theta=``).
+    operator : operator spec
+        See :func:`lrtheory.response.berry.band_operator`.
+    ef : float
+        Fermi energy (t0).
+    temperature : float
+        ``T > 0`` (t0).
+    **quad : dict
+        Grid (``nk`` or ``k_max, n_r, n_theta``), ``chunk_size``, ``workers``, ``degen_tol``.
+
+    Returns
+    -------
+    KIntegral
+        ``value`` (dim, dim) ``J[a, c]``, the coefficient of ``E_c``: ``e sum_n int
+        d^2k/(2pi)^2 f'_n v^c_nn d^a_n`` (f' in 1/t0, v in a t0/hbar, d in [O] a);
+        sub-grid ``change_on_doubling``.
     """
     return _run(ProperCurrent, model, operator, ef, temperature=temperature, **quad)

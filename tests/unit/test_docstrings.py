@@ -55,6 +55,8 @@ MODULES = [
     "lrtheory.response.kspace",
     "lrtheory.response.ksum",
     "lrtheory.response.carrier_density",
+    "lrtheory.response.torque",
+    "lrtheory.response.fermi_surface",
 ]
 
 _HEADER = re.compile(r"^(?P<title>[A-Z][A-Za-z ]+)\n-{3,}\s*$", re.M)
