@@ -40,13 +40,10 @@ from lrtheory.errors import LrtheoryError
 from lrtheory.parallel._runtime import Progress as _Progress
 from lrtheory.parallel._runtime import add_partial_sums as _add
 from lrtheory.parallel._runtime import available_cores, blas_single_thread
-from lrtheory.parallel._runtime import deferred_interrupts as _deferred_interrupts  # noqa: F401
-from lrtheory.parallel._runtime import limit_blas_threads as _limit_blas_threads  # noqa: F401
 from lrtheory.parallel.chunks import CHUNK_BYTES, BatchPlanner, auto_chunk_size, split_chunks
 from lrtheory.parallel.dask_executor import DASK_CONNECT_TIMEOUT, DaskExecutor
 from lrtheory.parallel.processes import (DEFAULT_START_METHOD, FORKSERVER_PRELOAD,
                                          ProcessExecutor)
-from lrtheory.parallel.processes import check_picklable as _check_picklable  # noqa: F401
 
 __all__ = [
     "kmap_reduce",

@@ -20,7 +20,7 @@ _LABEL = {"omm": (r"$\delta n^z_m(y)$", UNITS["omm"]),
           "jy": (r"$\delta j_y(y)$ (velocity density)", UNITS["velocity"])}
 
 
-def profile_ylabel(quantity: str) -> str:
+def _profile_ylabel(quantity: str) -> str:
     """y-axis label of a profile: symbol, per cell per E_x, unit.
 
     Parameters
@@ -65,7 +65,7 @@ def profile_figure(y, intra, inter, *, quantity="omm", title=""):
     ax.plot(y[order], np.asarray(inter)[order], "^", ms=3, label="interband")
     ax.axhline(0, color="0.8", lw=0.5)
     ax.set_xlabel("y (a), origin: ribbon centre")
-    ax.set_ylabel(profile_ylabel(quantity), fontsize=8)
+    ax.set_ylabel(_profile_ylabel(quantity), fontsize=8)
     ax.set_title(title, fontsize=8)
     ax.legend(fontsize=7)
     return fig
