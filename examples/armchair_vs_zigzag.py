@@ -51,7 +51,7 @@ def flake_middle_column(bulk, rib, n1: int, ef: float):
                     for mu in range(n)])
     x = x - x[idx].mean()
     fs = FiniteSystem(H, np.stack([x, y], axis=1))
-    kw = dict(field=[1.0, 0.0], eta=1e-9, mu=ef, part="undergap")
+    kw = dict(field=[1.0, 0.0], eta=1e-9, ef=ef, part="undergap")
     v = obs.velocity(fs)
     out = {"charge": density_accumulation(fs, None, **kw)[idx],
            "jx": density_accumulation(fs, v[0], **kw)[idx],

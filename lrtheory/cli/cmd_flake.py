@@ -51,7 +51,7 @@ def compute(nx, ny, *, t0=1.0, t2=0.06, phi=np.pi / 2, delta=0.5, ef=0.0, eta=1e
 
     s = haldane_flake(nx, ny, t0=t0, t2=t2, phi=phi, delta=delta)
     field = np.array([1.0, 0.0])
-    kw = dict(eta=eta, temperature=temperature, mu=ef)
+    kw = dict(eta=eta, temperature=temperature, ef=ef)
     m = obs.orbital_moment(s)  # origin: flake centre
     parts = R.accumulation_parts(s, m, field, **kw)
     half = R.density_accumulation(s, m, field, **dict(kw, eta=eta / 2))

@@ -20,10 +20,10 @@ from lrtheory.finite.random_systems import random_hermitian, random_system
 from tests.conftest import TOL_NUMERIC
 
 
-def chi_reference(s: FiniteSystem, a, b, eta, omega=0.0, temperature=0.0, mu=0.0):
+def chi_reference(s: FiniteSystem, a, b, eta, omega=0.0, temperature=0.0, ef=0.0):
     """chi_{A,B} = sum_{ab} (f_a - f_b)/(e_a - e_b + omega + i eta) <a|A|b><b|B|a>, by loops."""
     e, u = np.linalg.eigh(s.hamiltonian)
-    f = fermi(e, mu, temperature)
+    f = fermi(e, ef, temperature)
     total = 0.0j
     for i in range(len(e)):
         for j in range(len(e)):
@@ -35,7 +35,7 @@ def chi_reference(s: FiniteSystem, a, b, eta, omega=0.0, temperature=0.0, mu=0.0
 
 @pytest.mark.parametrize("kind", ["spinless", "broken_spinful"])
 @pytest.mark.parametrize("params", [dict(eta=0.1), dict(eta=0.03, omega=0.4, temperature=0.2,
-                                                          mu=0.3)])
+                                                          ef=0.3)])
 def test_response_matches_loop_reference(kind, params, rng):
     s = random_system(kind, 3, rng)
     a = np.stack([random_hermitian(s.n_states, rng) for _ in range(2)])
@@ -52,7 +52,7 @@ def test_site_density_response_matches_explicit_stack(rng):
     """The einsum-over-eigenvectors path equals chi of explicitly built {O, P_i}/2."""
     s = random_system("broken_spinful", 4, rng, d=3)
     o = random_hermitian(s.n_states, rng)
-    kw = dict(eta=0.07, temperature=0.1, mu=-0.2, omega=0.3)
+    kw = dict(eta=0.07, temperature=0.1, ef=-0.2, omega=0.3)
     fast = R.site_density_response(s, o, **kw)
     slow = R.response(s, obs.density(s, o), obs.position(s), **kw)
     np.testing.assert_allclose(fast, slow, **TOL_NUMERIC)
@@ -64,7 +64,7 @@ def test_site_density_response_matches_explicit_stack(rng):
 def test_parts_add_up_and_static_is_real(rng):
     s = random_system("broken", 6, rng)
     o = random_hermitian(s.n_states, rng)
-    kw = dict(eta=0.05, temperature=0.02, mu=0.1)
+    kw = dict(eta=0.05, temperature=0.02, ef=0.1)
     parts = R.accumulation_parts(s, o, [0.3, -1.0], **kw)
     tot = R.density_accumulation(s, o, [0.3, -1.0], **kw)
     assert tot.dtype.kind == "f"

@@ -55,7 +55,7 @@ def test_armchair_flake_with_exact_eigenstates_confirms():
     with blas_single_thread():
         fs = FiniteSystem(H, np.stack([x, y], axis=1))
         assert np.min(np.abs(fs.eigensystem.energies - EF)) > 0.1  # E_F in the flake's gap
-        kw = dict(field=[1.0, 0.0], eta=1e-9, mu=EF, part="undergap")
+        kw = dict(field=[1.0, 0.0], eta=1e-9, ef=EF, part="undergap")
         v = obs.velocity(fs)
         fl = {"charge": density_accumulation(fs, None, **kw)[idx],
               "jx": density_accumulation(fs, v[0], **kw)[idx],

@@ -112,10 +112,10 @@ def test_contraction_matches_engine_operators():
     eta = 0.05
     got = proper_current_parts(s, o, mu, eta)
     x = obs.position(s)[0]
-    j = resp.response(s, obs.current_density(s, o), x, eta=eta, mu=mu).real
-    d_int = resp.response(s, obs.torque_dipole_density(s, o), x, eta=eta, mu=mu).real
+    j = resp.response(s, obs.current_density(s, o), x, eta=eta, ef=mu).real
+    d_int = resp.response(s, obs.torque_dipole_density(s, o), x, eta=eta, ef=mu).real
     t_ext = obs.density_of_matrix(s, 1j * (x @ o - o @ x))  # (i[e E.r, O]) * P_i
-    d_ext = resp.expectation(s, _sym(obs.position(s)[None], t_ext[:, None]), mu=mu).real
+    d_ext = resp.expectation(s, _sym(obs.position(s)[None], t_ext[:, None]), ef=mu).real
     for a in range(2):
         np.testing.assert_allclose(got["j", a], j[:, a], atol=1e-11)
         np.testing.assert_allclose(got["D", a], d_int[:, a] + d_ext[:, a], atol=1e-11)
@@ -183,9 +183,9 @@ def test_integrated_proper_current_is_eta_chi_and_vanishes(t2, power, etas):
             p = proper_current_parts(s, o, mu, eta)
             tot = p["J14", 1].sum()
             ory = _sym(o, r[1])
-            np.testing.assert_allclose(tot, resp.net_torque(s, ory, E_X, eta=eta, mu=mu),
+            np.testing.assert_allclose(tot, resp.net_torque(s, ory, E_X, eta=eta, ef=mu),
                                        rtol=1e-8, atol=1e-13)
-            chi = resp.response(s, ory, r[0], eta=eta, mu=mu)
+            chi = resp.response(s, ory, r[0], eta=eta, ef=mu)
             np.testing.assert_allclose(tot, (E_CHARGE * eta * chi).real, rtol=1e-8, atol=1e-13)
             tots.append(tot)
         ratio = tots[0] / tots[1]

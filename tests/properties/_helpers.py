@@ -18,7 +18,7 @@ ROUNDING = 1e-12
 ELEMENT_FLOOR = 1e-14
 
 
-def rounding_scale(s: FiniteSystem, a, b, *, eta, omega=0.0, temperature=0.0, mu=0.0):
+def rounding_scale(s: FiniteSystem, a, b, *, eta, omega=0.0, temperature=0.0, ef=0.0):
     r"""``sum_ab |L_ab| |A_ab| |B_ba| + (ELEMENT_FLOOR/EXACT) sum_ab |L_ab| ||A|| ||B||``.
 
     The first sum is the size of the terms of Eq. (17); the second makes ``EXACT * scale``
@@ -38,7 +38,7 @@ def rounding_scale(s: FiniteSystem, a, b, *, eta, omega=0.0, temperature=0.0, mu
     batch = a.shape[:-2] + b.shape[:-2]
     a = a.reshape(-1, n, n)
     b = b.reshape(-1, n, n)
-    lam = np.abs(R.lindhard(eig.energies, eta=eta, omega=omega, temperature=temperature, mu=mu))
+    lam = np.abs(R.lindhard(eig.energies, eta=eta, omega=omega, temperature=temperature, ef=ef))
     ae = np.abs(eig.to_eigenbasis(a))
     be = np.abs(eig.to_eigenbasis(b))
     floor = (ELEMENT_FLOOR / EXACT) * lam.sum() * np.multiply.outer(

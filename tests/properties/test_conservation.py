@@ -41,7 +41,7 @@ params = st.fixed_dictionaries(dict(
     eta=st.sampled_from([1e-3, 0.05, 0.5]),
     omega=st.sampled_from([0.0, 0.3, -1.1]),
     temperature=st.sampled_from([0.0, 0.05, 1.0]),
-    mu=st.floats(-1.0, 1.0),
+    ef=st.floats(-1.0, 1.0),
 ))
 ANY = ("spinless", "spinful", "broken", "broken_spinful")
 
@@ -76,7 +76,7 @@ def test_equation_of_motion_eq33(s, seed, kw):
     a = random_hermitian(s.n_states, rng)
     b = random_hermitian(s.n_states, rng)
     eta, omega = kw["eta"], kw["omega"]
-    tk = dict(temperature=kw["temperature"], mu=kw["mu"])
+    tk = dict(temperature=kw["temperature"], ef=kw["ef"])
     chi = R.response(s, a, b, **kw)
     adot = obs.time_derivative(s, a)
     rhs = -1j * R.commutator_expectation(s, a, b, **tk) + R.response(s, adot, b, **kw)
@@ -95,7 +95,7 @@ def test_equation_of_motion_eq33(s, seed, kw):
 def test_continuity_equation_eq11(s, seed, kw):
     rng = np.random.default_rng(seed)
     o = random_hermitian(s.n_states, rng)
-    tk = dict(temperature=kw["temperature"], mu=kw["mu"])
+    tk = dict(temperature=kw["temperature"], ef=kw["ef"])
     w = kw["omega"] + 1j * kw["eta"]
     r = obs.position(s)
     n = obs.density(s, o)

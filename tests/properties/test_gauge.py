@@ -20,7 +20,7 @@ from tests.properties._helpers import EXACT, rounding_scale
 def _all_outputs(s, o, eig, kw):
     field = np.linspace(0.3, 1.0, s.dim)
     r = obs.position(s)
-    tk = dict(temperature=kw["temperature"], mu=kw["mu"])
+    tk = dict(temperature=kw["temperature"], ef=kw["ef"])
     out = {
         "response": R.response(s, o, r, eigensystem=eig, **kw),
         "site_response": R.site_density_response(s, o, eigensystem=eig, **kw),
@@ -39,7 +39,7 @@ params = st.fixed_dictionaries(dict(
     eta=st.sampled_from([1e-3, 0.1]),
     omega=st.sampled_from([0.0, 0.4]),
     temperature=st.sampled_from([0.0, 0.3]),
-    mu=st.floats(-0.5, 0.5),
+    ef=st.floats(-0.5, 0.5),
 ))
 
 

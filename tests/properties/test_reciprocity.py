@@ -23,7 +23,7 @@ params = st.fixed_dictionaries(dict(
     eta=st.sampled_from([1e-3, 0.05, 0.5]),
     omega=st.sampled_from([0.0, 0.3, -1.1]),
     temperature=st.sampled_from([0.0, 0.05, 1.0]),
-    mu=st.floats(-1.0, 1.0),
+    ef=st.floats(-1.0, 1.0),
 ))
 
 
@@ -78,7 +78,7 @@ def test_decomposition_eq24(s, seed, parities, kw):
 
 def test_counterexample_tr_broken(rng):
     """Without TR (complex H) reciprocity and Eq. (24) fail for the same kind of operators."""
-    kw = dict(eta=0.05, omega=0.2, temperature=0.1, mu=0.0)
+    kw = dict(eta=0.05, omega=0.2, temperature=0.1, ef=0.0)
     for kind in ("broken", "broken_spinful"):
         for _ in range(3):
             s = random_system(kind, 5, rng)
