@@ -131,7 +131,13 @@ class Result:
         return name in self.values or name in self.coords
 
     def keys(self) -> list[str]:
-        """Names of the value arrays."""
+        """Names of the value arrays.
+
+        Returns
+        -------
+        list of str
+            The names.
+        """
         return list(self.values)
 
     @property
@@ -168,24 +174,58 @@ class Result:
         return type(self).from_fields(**{**self.fields(), **changes})
 
     def fields(self) -> dict:
-        """The Result fields as a dict (``Result(**r.fields())`` is a copy)."""
+        """The Result fields as a dict (``Result(**r.fields())`` is a copy).
+
+        Returns
+        -------
+        dict
+            Field name to value.
+        """
         return {f.name: getattr(self, f.name) for f in fields(Result)}
 
     @classmethod
     def from_fields(cls, **kw) -> "Result":
         """An instance of ``cls`` from the :class:`Result` fields (a subclass's own
-        constructor, with its old positional signature, is not called)."""
+        constructor, with its old positional signature, is not called).
+
+        Parameters
+        ----------
+        **kw : dict
+            The :class:`Result` fields.
+
+        Returns
+        -------
+        Result
+            An instance of ``cls``.
+        """
         obj = object.__new__(cls)
         Result.__init__(obj, **kw)
         return obj
 
     @classmethod
     def cast(cls, result: "Result") -> "Result":
-        """``result`` (any Result) seen as ``cls``: same fields, e.g. ``HallCurve.cast(r)``."""
+        """``result`` (any Result) seen as ``cls``: same fields, e.g. ``HallCurve.cast(r)``.
+
+        Parameters
+        ----------
+        result : Result
+            Any result.
+
+        Returns
+        -------
+        Result
+            The same fields as an instance of ``cls``.
+        """
         return cls.from_fields(**result.fields())
 
     def as_result(self) -> "Result":
-        """The plain :class:`Result` of this (sub)class: same fields, base type."""
+        """The plain :class:`Result` of this (sub)class: same fields, base type.
+
+        Returns
+        -------
+        Result
+            The base-type copy.
+        """
         return Result.cast(self)
 
     def __repr__(self) -> str:
@@ -238,6 +278,11 @@ class Result:
 
         A value axis gets the name of the first coordinate of the same length (in the order
         of :attr:`coords`), else ``"<name>_dim<i>"``; units go to the variables' ``attrs``.
+
+        Returns
+        -------
+        xarray.Dataset
+            Values as data variables with their coords, units and settings as attributes.
         """
         try:
             import xarray as xr

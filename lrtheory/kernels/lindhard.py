@@ -67,11 +67,40 @@ class Kernel:
 
     @classmethod
     def from_expr(cls, name: str, expr, args) -> "Kernel":
+        """Compile ``expr`` with ``sympy.lambdify`` (NumPy, common subexpressions eliminated).
+
+        Parameters
+        ----------
+        name : str
+            Key of the kernel.
+        expr : sympy.Expr
+            Scalar weight.
+        args : sequence of sympy.Symbol
+            Argument order of the compiled function.
+
+        Returns
+        -------
+        Kernel
+            The kernel, with the generated source.
+        """
         args = tuple(args)
         func = sp.lambdify(args, expr, modules="numpy", cse=True)
         return cls(name, expr, args, func, inspect.getsource(func))
 
     def __call__(self, *values):
+        """Evaluate the weight on broadcast arrays.
+
+        Parameters
+        ----------
+        *values : array_like
+            One value per symbol of :attr:`args`, in that order (energies, omega, eta in t0;
+            occupations dimensionless); ``ConventionError`` for a wrong count.
+
+        Returns
+        -------
+        ndarray
+            The weight (units of :attr:`expr`), broadcast shape of the arguments.
+        """
         if len(values) != len(self.args):
             raise ConventionError(
                 f"kernel {self.name} takes {len(self.args)} arguments "

@@ -50,11 +50,28 @@ class ExactSystem:
         return self.H.rows
 
     def elements(self, A) -> sp.Matrix:
-        """:math:`[A]_{ab}` in the eigenbasis (exact, expanded)."""
+        """:math:`[A]_{ab}` in the eigenbasis (exact, expanded).
+
+        Parameters
+        ----------
+        A : sympy.Matrix
+            Operator in the site/spin basis (n x n).
+
+        Returns
+        -------
+        sympy.Matrix
+            [A]_ab (n x n).
+        """
         return matrix_elements(A, self.V)
 
     def partner_states(self) -> list:
-        """Explicit TR partners :math:`\\Theta|a\\rangle = U|a\\rangle^*` of the eigenstates."""
+        """Explicit TR partners :math:`\\Theta|a\\rangle = U|a\\rangle^*` of the eigenstates.
+
+        Returns
+        -------
+        list of sympy.Matrix
+            One column vector per eigenstate.
+        """
         return [tr_state(self.V[:, a], self.U) for a in range(self.n)]
 
 
