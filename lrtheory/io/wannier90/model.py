@@ -69,10 +69,34 @@ class Wannier90Model(TightBindingModel):
         return k, ph, RA, H2, gauge, n
 
     def hamiltonian(self, k) -> np.ndarray:
+        """Bloch Hamiltonian ``H(k)`` (atomic-position convention, Eq. S48).
+
+        Parameters
+        ----------
+        k : array_like
+            Cartesian k (..., dim) (1/a; for Wannier90 files 1/Angstrom).
+
+        Returns
+        -------
+        ndarray
+            (..., n, n) complex (energy unit of the file: t0).
+        """
         k, ph, RA, H2, gauge, n = self._w90_parts(k)
         return np.dot(ph, H2).reshape(k.shape[:-1] + (n, n)) * gauge
 
     def hamiltonian_and_velocity(self, k):
+        """``H(k)`` and ``dH/dk`` from one pass over the lattice vectors.
+
+        Parameters
+        ----------
+        k : array_like
+            Cartesian k (..., dim) (1/a; for Wannier90 files 1/Angstrom).
+
+        Returns
+        -------
+        H, dH : ndarray
+            (..., n, n) and (..., dim, n, n) complex (t0 and a t0).
+        """
         k, ph, RA, H2, gauge, n = self._w90_parts(k)
         if self.dim != self.lattice_vectors.shape[1]:
             return super().hamiltonian_and_velocity(k)
@@ -89,6 +113,18 @@ class Wannier90Model(TightBindingModel):
         return H, V
 
     def velocity(self, k) -> np.ndarray:
+        """Velocity ``dH/dk`` (the second result of :meth:`hamiltonian_and_velocity`).
+
+        Parameters
+        ----------
+        k : array_like
+            Cartesian k (..., dim) (1/a; for Wannier90 files 1/Angstrom).
+
+        Returns
+        -------
+        ndarray
+            (..., dim, n, n) complex (a t0).
+        """
         return self.hamiltonian_and_velocity(k)[1]
 
 

@@ -44,7 +44,13 @@ class HrData:
         return self.H.shape[-1]
 
     def hopping_matrices(self) -> np.ndarray:
-        """``H(R) / ndegen(R)``, shape (nrpts, n, n)."""
+        """``H(R) / ndegen(R)``, shape (nrpts, n, n).
+
+        Returns
+        -------
+        ndarray
+            (nrpts, n, n) complex (energy unit of the file).
+        """
         return self.H / self.ndegen[:, None, None]
 
 
