@@ -185,6 +185,8 @@ class Progress:
                 self.bar = None
 
     def update(self) -> None:
+        """Count one finished chunk.
+        """
         self.n += 1
         if self.bar is not None:
             self.bar.update(1)
@@ -192,6 +194,8 @@ class Progress:
             print(f"\r{self.desc}: {self.n}/{self.total} chunks", end="", file=sys.stderr)
 
     def close(self) -> None:
+        """End the bar (a newline after a counter line).
+        """
         if self.bar is not None:
             self.bar.close()
         elif self.enabled:

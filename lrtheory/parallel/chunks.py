@@ -100,7 +100,15 @@ class BatchPlanner:
         self.chunks = 0
 
     def record(self, n_chunks: int, seconds: float) -> None:
-        """Add a measurement: ``n_chunks`` chunks took ``seconds`` of compute time."""
+        """Add a measurement: ``n_chunks`` chunks took ``seconds`` of compute time.
+
+        Parameters
+        ----------
+        n_chunks : int
+            Chunks measured.
+        seconds : float
+            Their compute time (s).
+        """
         if n_chunks > 0 and seconds >= 0.0:
             self.chunks += int(n_chunks)
             self.seconds += float(seconds)
@@ -111,7 +119,18 @@ class BatchPlanner:
         return self.seconds / self.chunks if self.chunks else None
 
     def next_size(self, remaining: int) -> int:
-        """Chunks for the next task when ``remaining`` chunks are still unassigned."""
+        """Chunks for the next task when ``remaining`` chunks are still unassigned.
+
+        Parameters
+        ----------
+        remaining : int
+            Chunks still unassigned.
+
+        Returns
+        -------
+        int
+            Chunks for the next task (0 when none remain).
+        """
         remaining = int(remaining)
         if remaining <= 1:
             return max(0, remaining)

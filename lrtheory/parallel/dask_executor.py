@@ -196,6 +196,21 @@ class DaskExecutor:
             raise
 
     def map_ordered(self, func: Callable, chunks: list) -> Iterator[Any]:
+        """Results of ``func(chunk)`` for every chunk, in the order of ``chunks``.
+
+        Parameters
+        ----------
+        func : callable
+            Picklable function of one chunk (for process and Dask executors shipped once per
+            worker).
+        chunks : list
+            The chunks (e.g. ``(start, stop)`` index ranges of a k grid).
+
+        Yields
+        ------
+        Any
+            ``func(chunk)``, in order.
+        """
         import distributed
 
         n = len(chunks)
@@ -240,6 +255,13 @@ class DaskExecutor:
         self.futures = []
 
     def shutdown(self, cancel: bool = False) -> None:
+        """Release the workers.
+
+        Parameters
+        ----------
+        cancel : bool
+            Cancel pending work instead of waiting for it (after an error or Ctrl-C).
+        """
         pending = [f for f in self.futures if f is not None]
         self.futures = []
         if not cancel:

@@ -77,12 +77,34 @@ class SerialExecutor:
     n_workers = 1
 
     def map_ordered(self, func: Callable, chunks: list) -> Iterator[Any]:
+        """Results of ``func(chunk)`` for every chunk, in the order of ``chunks``.
+
+        Parameters
+        ----------
+        func : callable
+            Picklable function of one chunk (for process and Dask executors shipped once per
+            worker).
+        chunks : list
+            The chunks (e.g. ``(start, stop)`` index ranges of a k grid).
+
+        Yields
+        ------
+        Any
+            ``func(chunk)``, in order.
+        """
         for c in chunks:
             with blas_single_thread():
                 result = func(c)
             yield result
 
     def shutdown(self, cancel: bool = False) -> None:
+        """Release the workers.
+
+        Parameters
+        ----------
+        cancel : bool
+            Cancel pending work instead of waiting for it (after an error or Ctrl-C).
+        """
         pass
 
 

@@ -270,6 +270,21 @@ class ProcessExecutor:
         self._shared = shared  # kept alive until the workers have mapped it
 
     def map_ordered(self, func: Callable, chunks: list) -> Iterator[Any]:
+        """Results of ``func(chunk)`` for every chunk, in the order of ``chunks``.
+
+        Parameters
+        ----------
+        func : callable
+            Picklable function of one chunk (for process and Dask executors shipped once per
+            worker).
+        chunks : list
+            The chunks (e.g. ``(start, stop)`` index ranges of a k grid).
+
+        Yields
+        ------
+        Any
+            ``func(chunk)``, in order.
+        """
         from concurrent.futures import FIRST_COMPLETED, wait
         from concurrent.futures.process import BrokenProcessPool
 
@@ -337,6 +352,13 @@ class ProcessExecutor:
                     submit()
 
     def shutdown(self, cancel: bool = False) -> None:
+        """Release the workers.
+
+        Parameters
+        ----------
+        cancel : bool
+            Cancel pending work instead of waiting for it (after an error or Ctrl-C).
+        """
         pool, self.pool = self.pool, None
         self._shared = None
         if pool is None:
