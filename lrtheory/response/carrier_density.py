@@ -49,6 +49,21 @@ class CarrierDensity(Integrand):
         return eigensystem(model, k).energies  # (m, n): the physics is the band energies
 
     def reduce(self, energies, weights):
+        """Occupied-state sums of one chunk for one estimate.
+
+        Parameters
+        ----------
+        energies : (m, n) array
+            Band energies of the chunk (t0).
+        weights : Weights
+            k weights of the estimate (1/a^2).
+
+        Returns
+        -------
+        dict
+            ``density`` (n_EF,) electrons per a^2 and, at ``T > 0``, ``dos`` (n_EF,)
+            ``-sum f'`` in 1/(t0 a^2).
+        """
         w = np.broadcast_to(weights.point[:, None], energies.shape)
         out = {"density": occupied_sums(energies, w, self.ef, self.temperature)}
         if self.temperature > 0:

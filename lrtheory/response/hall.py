@@ -107,20 +107,9 @@ class ChernNumbers(KIntegral):
 
     Parameters
     ----------
-    value : (n_bands,) array
-        Raw grid sums (1/2pi) sum Omega_n (dimensionless).
-    nk : int
-        Linear grid size.
-    change_on_doubling : (n_bands,) array
-        Value minus the ``nk/2`` value.
-    info : dict, optional
-        Other settings (tolerance ...).
-    quantity : str
-        Name of the quantity.
-    units : dict, optional
-        Unit texts.
-    **fields_ : dict
-        Further :class:`~lrtheory.result.Result` fields (provenance, model, status ...).
+    value, nk, change_on_doubling, info, quantity, units, **fields_
+        As for :class:`~lrtheory.result.KIntegral`: ``value`` and ``change_on_doubling``
+        (n_bands,) dimensionless, ``nk`` the linear grid size.
     """
 
     @property
@@ -157,36 +146,23 @@ _UNITS = {"charge": "e^2/hbar", "None": "e/hbar", "number": "e/hbar",
 class HallCurve(Result):
     """Generalized Hall conductivity versus Fermi energy (a :class:`~lrtheory.result.Result`).
 
-    ``sigma`` in units of ``e [O] / hbar`` (``operator="charge"``: e^2/hbar), shape (n_EF,);
-    ``sigma_half`` the same on the ``nk/2`` grid; ``band_chern`` (n_bands,) the Chern number
-    of each band, ``(1/2pi) int Omega_n`` (for ``operator=None`` and ``"charge"``; for other
-    operators the per-band sums of ``Omega^O``). :attr:`current` says which current ``sigma``
-    is the response of (charge current ``j = -e v`` or particle current ``j = v``).
-    Result fields: ``values`` ``sigma``, ``band_chern``; ``coords["ef"]``; ``subgrid`` the
-    ``nk/2`` values; ``error`` their differences; ``settings`` nk, temperature, operator, b, c.
+    :attr:`current` says which current ``sigma`` is the response of (charge current
+    ``j = -e v`` or particle current ``j = v``). Result fields: ``values`` ``sigma``,
+    ``band_chern``; ``coords["ef"]``; ``subgrid`` the ``nk/2`` values; ``error`` their
+    differences; ``settings`` nk, temperature, operator, b, c.
 
     Parameters
     ----------
-    ef : (n_EF,) array
-        Fermi energies (t0).
-    sigma : (n_EF,) array
-        Hall conductivity (e [O]/hbar; charge: e^2/hbar).
-    sigma_half : (n_EF,) array or None
-        The same on the ``nk/2`` grid.
-    nk : int
-        Linear grid size.
-    temperature : float
-        T (t0).
-    operator : str or None or array
-        The operator O (see :func:`lrtheory.response.berry.band_operator`): ``'charge'``, ``None`` (O = 1), ``'orbital'``, ...
-    b, c : int
-        Current and field directions.
-    band_chern : (n_bands,) array
-        Per-band Chern numbers (dimensionless) or per-band sums of Omega^O.
-    band_chern_half : (n_bands,) array or None
-        The same on the ``nk/2`` grid.
+    ef, sigma, sigma_half : (n_EF,) array
+        Fermi energies (t0); ``sigma`` in ``e [O] / hbar`` (``operator="charge"``:
+        e^2/hbar); ``sigma_half`` the same on the ``nk/2`` grid (or None).
+    nk, temperature, operator, b, c
+        Linear grid size, T (t0), the operator O, current and field directions.
+    band_chern, band_chern_half : (n_bands,) array
+        Chern number of each band, ``(1/2pi) int Omega_n`` (for ``operator=None`` and
+        ``"charge"``; else the per-band sums of ``Omega^O``), full and ``nk/2`` grid.
     **fields_ : dict
-        Further :class:`~lrtheory.result.Result` fields (provenance, model, status ...).
+        Further :class:`~lrtheory.result.Result` fields.
     """
 
     def __init__(self, ef, sigma, sigma_half, nk, temperature, operator, b, c, band_chern,
@@ -239,7 +215,17 @@ class HallCurve(Result):
                 f"band_chern={np.round(self.band_chern, 6).tolist()})")
 
     def chern(self, tol: float = CHERN_TOL) -> ChernNumbers:
-        """:class:`ChernNumbers` of ``band_chern`` with its status (never raises)."""
+        """:class:`ChernNumbers` of ``band_chern`` with its status (never raises).
+
+        Parameters
+        ----------
+        tol : float
+            Largest accepted distance of a band sum from its integer.
+
+        Returns
+        -------
+        ChernNumbers
+        """
         return _chern_status(self.band_chern, self.band_chern_half, self.nk, tol, self)
 
 
@@ -267,16 +253,8 @@ def hall_memory_estimate(n_orbitals: int, nk: int, n_ef: int, chunk_size: int,
 
     Parameters
     ----------
-    n_orbitals : int
-        Bands of the model.
-    nk : int
-        Linear grid size.
-    n_ef : int
-        Number of Fermi energies.
-    chunk_size : int
-        k-points per chunk.
-    workers : int
-        Worker processes.
+    n_orbitals, nk, n_ef, chunk_size, workers : int
+        Bands, linear grid size, Fermi energies, k-points per chunk, worker processes.
     temperature : float
         T (t0).
 
@@ -305,17 +283,13 @@ def _check_memory(n_orbitals, nk, n_ef, cs, workers, temperature):
 
 
 def hall_grid(model, nk: int, *, product: str = "outer") -> UniformGrid:
-    """The ``nk x nk`` :class:`~lrtheory.models.lattice.UniformGrid` of a 2D lattice model
-    (``nk`` >= 2; raises for a continuum or non-2D model). ``product``: see UniformGrid.
+    """The ``nk x nk`` :class:`~lrtheory.models.lattice.UniformGrid` of a 2D lattice model.
 
     Parameters
     ----------
-    model : BlochModel
-        A 2D lattice model (``LrtheoryError`` otherwise).
-    nk : int
-        Linear grid size (>= 2).
-    product : str
-        How points are built (see :class:`~lrtheory.models.lattice.UniformGrid`).
+    model, nk, product
+        A 2D lattice model (raises for a continuum or non-2D one), the linear grid size
+        (>= 2) and how points are built (see UniformGrid).
 
     Returns
     -------
@@ -333,20 +307,16 @@ def hall_grid(model, nk: int, *, product: str = "outer") -> UniformGrid:
 def bz_grid(model, nk: int) -> tuple[np.ndarray, np.ndarray, float]:
     """Uniform ``nk x nk`` grid of the first BZ cell (k -> -k symmetric modulo G), whole.
 
-    Returns ``k (N, 2)`` Cartesian (1/a), ``half (N,)`` bool mask of the ``nk/2`` sub-grid
-    (every other point; all False if ``nk`` is odd) and the unit-cell area (a^2).
-
     Parameters
     ----------
-    model : BlochModel
-        A 2D lattice model.
-    nk : int
-        Linear grid size.
+    model, nk
+        A 2D lattice model and the linear grid size.
 
     Returns
     -------
     tuple
-        ``(k, half, area)``: k (N, 2) Cartesian (1/a), half (N,) bool, area (a^2).
+        ``(k, half, area)``: k (N, 2) Cartesian (1/a), ``half`` (N,) bool mask of the ``nk/2``
+        sub-grid (every other point; all False if ``nk`` is odd), the cell area (a^2).
     """
     grid = hall_grid(model, nk, product="matmul")  # one matrix product, as it always was
     return grid.points(), grid.subgrid_mask(), grid.cell_volume
@@ -372,20 +342,8 @@ class HallIntegrand(Integrand):
 
     Parameters
     ----------
-    ef : (n_EF,) array
-        Fermi energies (t0).
-    nk : int
-        Linear grid size (fixes the k weights).
-    temperature : float
-        T >= 0 (t0).
-    operator : str or None or array
-        The operator O (see :func:`lrtheory.response.berry.band_operator`): ``'charge'``, ``None`` (O = 1), ``'orbital'``, ...
-    b, c : int
-        Current and field directions.
-    degen_tol : float
-        Degeneracy threshold (t0).
-    method : str
-        ``'auto'`` or ``'sum-over-states'`` (see :func:`hall_conductivity`).
+    ef, nk, temperature, operator, b, c, degen_tol, method
+        As for :func:`hall_conductivity` (``ef`` (n_EF,) and T in t0).
     """
 
     name = "hall_conductivity"
@@ -456,20 +414,8 @@ def hall_time_estimate(model, ef, *, nk: int, temperature: float = 0.0, operator
 
     Parameters
     ----------
-    model : BlochModel
-        A 2D lattice model.
-    ef : (n_EF,) array
-        Fermi energies (t0).
-    nk : int
-        Linear grid size.
-    temperature : float
-        T (t0).
-    operator : str or None or array
-        The operator O (see :func:`lrtheory.response.berry.band_operator`): ``'charge'``, ``None`` (O = 1), ``'orbital'``, ...
-    method : str
-        As for :func:`hall_conductivity`.
-    workers : int
-        Worker processes.
+    model, ef, nk, temperature, operator, method, workers
+        As for :func:`hall_conductivity` (``ef`` and T in t0).
     sample : int
         k-points timed.
 

@@ -75,11 +75,7 @@ class Weights:
     ----------
     m : int
         Number of points of the chunk.
-    mask : (m,) bool array, optional
-        See Attributes.
-    factor : float, optional
-        See Attributes.
-    point : (m,) array, optional
+    mask, factor, point : optional
         See Attributes.
     """
 
@@ -94,11 +90,32 @@ class Weights:
         return w if self.mask is None else w * self.mask
 
     def select(self, a: np.ndarray) -> np.ndarray:
-        """``a`` (leading axis m) restricted to the points of this estimate."""
+        """``a`` (leading axis m) restricted to the points of this estimate.
+
+        Parameters
+        ----------
+        a : ndarray
+            Data with leading axis m.
+
+        Returns
+        -------
+        ndarray
+        """
         return a if self.mask is None else a[self.mask]
 
     def sum(self, a: np.ndarray) -> np.ndarray:
-        """``sum_k w_k a[k]`` over the leading axis (one tensordot with :attr:`point`)."""
+        """``sum_k w_k a[k]`` over the leading axis (one tensordot with :attr:`point`).
+
+        Parameters
+        ----------
+        a : ndarray
+            Data with leading axis m (any units).
+
+        Returns
+        -------
+        ndarray
+            ``sum_k w_k a[k]`` (units of ``a`` times 1/a^d).
+        """
         return np.tensordot(self.point, a, 1)
 
 
@@ -142,27 +159,70 @@ class Integrand(abc.ABC):
     @abc.abstractmethod
     def __call__(self, k: np.ndarray, model) -> Any:
         """Per-point data of the chunk ``k`` (m, d) (Cartesian, 1/a): by default a dict of
-        arrays with leading axis ``m`` that :meth:`reduce` sums with the weights."""
+        arrays with leading axis ``m`` that :meth:`reduce` sums with the weights.
+
+        Parameters
+        ----------
+        k, model
+            Cartesian k (m, d) of the chunk (1/a) and the model.
+
+        Returns
+        -------
+        Any
+            Per-point data of the chunk (default: dict of arrays with leading axis m).
+        """
 
     def reduce(self, state: Any, weights: Weights) -> dict:
         """Partial sums of one chunk for one estimate: default ``weights.sum`` of every
         array of the dict ``state``. Override when the sum is not a weighted sum of per-point
-        values (e.g. occupation sums over a whole E_F curve)."""
+        values (e.g. occupation sums over a whole E_F curve).
+
+        Parameters
+        ----------
+        state, weights
+            What :meth:`__call__` returned for the chunk; the :class:`Weights` (1/a^d).
+
+        Returns
+        -------
+        dict
+            Named partial sums of the chunk (units of the data times 1/a^d).
+        """
         return {name: weights.sum(v) for name, v in state.items()}
 
     def finish(self, total: dict, grid) -> dict:
         """Normalised named arrays from the summed partial sums (default: unchanged).
 
         Must be linear in ``total`` (a normalisation): the driver applies it to the full
-        sums, the sub-grid sums and their difference (the error estimate)."""
+        sums, the sub-grid sums and their difference (the error estimate).
+
+        Parameters
+        ----------
+        total, grid
+            The partial sums added over all chunks (dict) and the k grid.
+
+        Returns
+        -------
+        dict
+            Named arrays in the units of :attr:`units`.
+        """
         return dict(total)
 
     def coords(self) -> dict:
-        """Coordinates of the result arrays (e.g. ``{"ef": ...}``); default none."""
+        """Coordinates of the result arrays (e.g. ``{"ef": ...}``); default none.
+
+        Returns
+        -------
+        dict
+        """
         return {}
 
     def settings(self) -> dict:
-        """Run settings of this integrand recorded in the Result (temperature, ...)."""
+        """Run settings of this integrand recorded in the Result (temperature, ...).
+
+        Returns
+        -------
+        dict
+        """
         return {}
 
 
@@ -198,7 +258,17 @@ class QuadratureGrid:
     def polar(cls, k_max: float, n_r: int, n_theta: int) -> "QuadratureGrid":
         """The polar quadrature of radius ``k_max`` (:func:`lrtheory.models.lattice.polar_grid`,
         ``n_r x n_theta``) followed by the ``n_r/2 x n_theta/2`` rule that gives the error
-        (full weights zero on the second block and sub weights zero on the first)."""
+        (full weights zero on the second block and sub weights zero on the first).
+
+        Parameters
+        ----------
+        k_max, n_r, n_theta : float, int, int
+            Radius (1/a), radial and angular points.
+
+        Returns
+        -------
+        QuadratureGrid
+        """
         n_r = check_integer("n_r", n_r, minimum=2)
         n_theta = check_integer("n_theta", n_theta, minimum=2)
         k, w = polar_grid(k_max, n_r, n_theta)
@@ -217,6 +287,18 @@ class QuadratureGrid:
         return self.w_sub is not None
 
     def points(self, start: int, stop: int) -> np.ndarray:
+        """k-points ``start..stop`` (flat indices).
+
+        Parameters
+        ----------
+        start, stop : int
+            Flat point indices.
+
+        Returns
+        -------
+        ndarray
+            (stop - start, d) Cartesian k (1/a).
+        """
         return self.k[start:stop]
 
     def __repr__(self) -> str:
@@ -234,21 +316,13 @@ def response_grid(model, *, nk=None, k_max=None, n_r: int = 400, n_theta: int = 
 
     Parameters
     ----------
-    model : BlochModel
-        The model.
-    nk : int, optional
-        Linear BZ grid size of a lattice model.
-    k_max : float, optional
-        Quadrature radius (1/a) of a continuum model.
-    n_r, n_theta : int
-        Radial and angular quadrature points.
-    product : str
-        How grid points are built (see UniformGrid).
+    model, nk, k_max, n_r, n_theta, product
+        The model; its BZ grid size (lattice model) or the radius (1/a) and radial/angular
+        points (continuum model); how grid points are built (see UniformGrid).
 
     Returns
     -------
     tuple
-        ``(grid, nk)``.
     """
     if model.lattice_vectors is None:
         if k_max is None:
@@ -291,12 +365,8 @@ def chunk_weights(grid, start: int, stop: int, sub: bool) -> Weights:
 
     Parameters
     ----------
-    grid : UniformGrid or QuadratureGrid
-        The grid.
-    start, stop : int
-        Flat point indices of the chunk.
-    sub : bool
-        The sub-grid estimate instead of the full grid.
+    grid, start, stop, sub
+        The grid, the flat indices of the chunk, the sub-grid estimate instead of the full.
 
     Returns
     -------
@@ -414,21 +484,14 @@ def ksum_time_estimate(integrand: Integrand, model, grid, *, workers: int = 1,
 
     Parameters
     ----------
-    integrand : Integrand
-        The response.
-    model : BlochModel
-        The model.
-    grid : UniformGrid or QuadratureGrid
-        The k grid (1/a).
-    workers : int
-        Worker processes.
+    integrand, model, grid, workers
+        As for :func:`ksum` (k in 1/a).
     sample : int
         k-points timed.
 
     Returns
     -------
     float
-        Estimated wall time (s), a lower bound.
     """
     model = ensure_model(model, where=integrand.name)
     grid = _check_grid(grid)

@@ -152,6 +152,37 @@ def public_callables(module):
     return out
 
 
+def public_methods(cls):
+    """(name, function) of the public methods a class defines itself (properties and
+    inherited methods excluded)."""
+    out = []
+    for name, member in vars(cls).items():
+        if name.startswith("_") and name != "__call__":
+            continue
+        func = member.__func__ if isinstance(member, (classmethod, staticmethod)) else member
+        if inspect.isfunction(func):
+            out.append((name, func))
+    return out
+
+
+def method_problems(cls, name: str, func) -> list[str]:
+    """Problems of a method's docstring; an override of a documented base-class method with
+    the same parameters may leave the sections to the base (numpydoc's inheritance)."""
+    problems = docstring_problems(func)
+    if not problems:
+        return []
+    own = list(inspect.signature(func).parameters)
+    for base in cls.__mro__[1:]:
+        if name in vars(base):
+            member = vars(base)[name]
+            bfunc = member.__func__ if isinstance(member, (classmethod, staticmethod)) else member
+            if (inspect.isfunction(bfunc) and list(inspect.signature(bfunc).parameters) == own
+                    and not docstring_problems(bfunc)):
+                return []
+            break
+    return problems
+
+
 def _cases():
     for modname in MODULES:
         module = importlib.import_module(modname)
@@ -159,10 +190,25 @@ def _cases():
             yield pytest.param(obj, id=f"{modname}.{name}")
 
 
+def _method_cases():
+    for modname in MODULES:
+        module = importlib.import_module(modname)
+        for name, obj in public_callables(module):
+            if inspect.isclass(obj):
+                for mname, func in public_methods(obj):
+                    yield pytest.param(obj, mname, func, id=f"{modname}.{name}.{mname}")
+
+
 @pytest.mark.parametrize("obj", list(_cases()))
 def test_public_docstring_is_complete(obj):
     problems = docstring_problems(obj)
     assert not problems, f"{obj.__module__}.{obj.__qualname__}: " + "; ".join(problems)
+
+
+@pytest.mark.parametrize("cls, name, func", list(_method_cases()))
+def test_public_method_docstring_is_complete(cls, name, func):
+    problems = method_problems(cls, name, func)
+    assert not problems, f"{cls.__module__}.{cls.__qualname__}.{name}: " + "; ".join(problems)
 
 
 def test_every_listed_module_has_public_definitions():
@@ -219,12 +265,54 @@ class _BadClass:
         self.n = n
 
 
+class _Base:
+    """A base class."""
+
+    def run(self, k):
+        """Run.
+
+        Parameters
+        ----------
+        k : float
+            Momentum (1/a).
+
+        Returns
+        -------
+        float
+            Twice ``k``.
+        """
+        return 2 * k
+
+
+class _Override(_Base):
+    """Overrides, once with the base's parameters and once with others."""
+
+    def run(self, k):
+        """Run faster."""
+        return k + k
+
+
+class _BadOverride(_Base):
+    """An override with a renamed parameter: the base's sections do not cover it."""
+
+    def run(self, q):
+        """Run faster."""
+        return q + q
+
+
 def test_checker_flags_a_bad_docstring():
     problems = docstring_problems(_bad)
     assert any("temperature" in p and "eta" in p for p in problems), problems
     assert "no Returns section" in problems
     assert docstring_problems(_BadClass) == ["no Parameters section"]
     assert docstring_problems(lambda x: x) == ["no docstring"]
+
+
+def test_method_checker_inherits_only_matching_sections():
+    assert method_problems(_Override, "run", _Override.run) == []
+    problems = method_problems(_BadOverride, "run", _BadOverride.run)
+    assert "no Parameters section" in problems and "no Returns section" in problems
+    assert [n for n, _ in public_methods(_Base)] == ["run"]
 
 
 def test_checker_accepts_a_good_docstring():
