@@ -60,7 +60,7 @@ _GROUPS: dict[str, dict[str, str]] = {
     "k-sum driver and results": {
         "ksum": "lrtheory.response.ksum",
         "Integrand": "lrtheory.response.ksum",
-        "response_grid": "lrtheory.response.ksum",
+        "response_grid": "lrtheory.response.grids",
         "Result": "lrtheory.result",
         "KIntegral": "lrtheory.result",
     },
@@ -68,8 +68,8 @@ _GROUPS: dict[str, dict[str, str]] = {
     "responses": {
         "hall_conductivity": "lrtheory.response.hall",
         "chern_numbers": "lrtheory.response.hall",
-        "HallCurve": "lrtheory.response.hall",
-        "ChernNumbers": "lrtheory.response.hall",
+        "HallCurve": "lrtheory.response.hall_results",
+        "ChernNumbers": "lrtheory.response.hall_results",
         "hall_tensor": "lrtheory.response.hall3d",
         "HallTensor": "lrtheory.response.hall3d",
         "berry_curvature": "lrtheory.response.berry",
