@@ -155,6 +155,9 @@ def case_ribbon(p):
 
         out["time"], _ = _best(
             lambda: ribbon_accumulation(rib, 1.5, nk=nk, convergence=False), rep)
+        # the default: sub-grid error estimate from the same pass (issue #14; was a second
+        # run at nk // 2, +50 %)
+        out["time_convergence"], _ = _best(lambda: ribbon_accumulation(rib, 1.5, nk=nk), rep)
         out["api"] = "lrtheory.response.density.ribbon_accumulation (Fig. 2: t2=0, Delta=0.5, E_F=1.5)"
     return out
 
