@@ -63,13 +63,24 @@ def blas_single_thread():
     contextlib.AbstractContextManager
         Restores the previous BLAS thread limits on exit.
     """
+    global _CONTROLLER
     try:
-        from threadpoolctl import threadpool_limits
+        from threadpoolctl import ThreadpoolController
     except ImportError:  # pragma: no cover - optional
         import contextlib
 
         return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
+    # finding the loaded BLAS libraries is the expensive part (0.1-0.5 ms, paid per k-chunk
+    # by the serial executor); keep the controller while no module has been imported since,
+    # so that a BLAS loaded later (e.g. scipy's own OpenBLAS) is still found
+    n_modules = len(sys.modules)
+    if _CONTROLLER is None or _CONTROLLER[0] != n_modules:
+        _CONTROLLER = (n_modules, ThreadpoolController())
+    return _CONTROLLER[1].limit(limits=1, user_api="blas")
+
+
+#: (len(sys.modules) when built, threadpoolctl.ThreadpoolController) of blas_single_thread
+_CONTROLLER = None
 
 
 def limit_blas_threads(n: int | None) -> None:
