@@ -93,12 +93,14 @@ def run(args, registry=None, out=None) -> int:
         out.write("\n")
         return 0 if ok else 1
     w = max([len(r.equation) for r in results] + [8])
-    head = f"{'label':6s}  {'equation':{w}s}  {'status':8s}  {'seconds':>7s}  what it shows"
+    lw = max([len(r.label) for r in results] + [6])
+    head = f"{'label':{lw}s}  {'equation':{w}s}  {'status':8s}  {'seconds':>7s}  what it shows"
     print(head, file=out)
     for r in results:
         status = "ok" if r.verified else "FAILED"
         what = r.statement if len(r.statement) <= 90 else r.statement[:87] + "..."
-        print(f"{r.label:6s}  {r.equation:{w}s}  {status:8s}  {r.seconds:7.2f}  {what}", file=out)
+        print(f"{r.label:{lw}s}  {r.equation:{w}s}  {status:8s}  {r.seconds:7.2f}  {what}",
+              file=out)
         if not r.verified or args.verbose:
             for line in str(r).splitlines()[2:]:
                 print(f"{'':8s}{line}", file=out)

@@ -158,8 +158,18 @@ def test_tutorial_derivation_verifies(tutorial):
 
 
 def test_tutorial_folder_is_what_the_docs_run():
-    (der,) = discover([TUTORIAL])
-    assert der.label == "charge_zeeman" and der.path.endswith("charge_zeeman.py")
+    """The folder holds the two tutorial files, and docs/own-derivation.md shows the
+    general one verbatim (its block runs in tests/docs/test_snippets.py)."""
+    labels = [d.label for d in discover([TUTORIAL])]
+    assert labels == ["charge_zeeman", "zeeman_general"]
+    page = (ROOT / "docs" / "own-derivation.md").read_text(encoding="utf-8")
+    assert (TUTORIAL / "zeeman_general.py").read_text(encoding="utf-8") in page
+
+
+def test_general_tutorial_derivation_verifies():
+    r = load_file(TUTORIAL / "zeeman_general.py").derive()
+    assert r.verified, str(r)
+    assert sum(not c.expect_zero for c in r.checks) == 2 and r.wrong_variant_failed
 
 
 def _spinful_system(rng, n_sites=4):
