@@ -118,12 +118,12 @@ def render_page(script: Path, run: dict) -> str:
 
 def render_index(entries: list[tuple[Path, dict]], intro: str) -> str:
     """The gallery's index: the README's text and a table of the examples."""
-    rows = ["| example | what it shows | run time |", "| --- | --- | --- |"]
+    rows = ["| example | script | figures | run time |", "| --- | --- | --- | --- |"]
     total = 0.0
     for script, run in entries:
-        title, prose, _ = split_source(script.read_text(encoding="utf-8"))
-        what = prose.split("\n\n", 1)[0].replace("\n", " ").replace("|", "\\|")
-        rows.append(f"| [{title}]({script.stem}.md) | {what} | {run['seconds']:.1f} s |")
+        title = split_source(script.read_text(encoding="utf-8"))[0].replace("|", "\\|")
+        rows.append(f"| [{title}]({script.stem}.md) | `{script.name}` | "
+                    f"{len(run['figures'])} | {run['seconds']:.1f} s |")
         total += run["seconds"]
     return (intro.strip() + "\n\n" + "\n".join(rows) +
             f"\n\nWhole gallery: {total:.1f} s when this site was built.\n")

@@ -13,12 +13,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_mkdocs_build_strict(tmp_path):
+    """Also executes the gallery (examples/gallery/_mkdocs_hook.py: every script runs; the
+    build fails if one fails, tests/docs/test_gallery.py): ~40 s of the build on 2 cores."""
     pytest.importorskip("mkdocs")
     r = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict",
                         "-f", str(ROOT / "mkdocs.yml"), "-d", str(tmp_path / "site")],
-                       capture_output=True, text=True, timeout=120, cwd=ROOT)
+                       capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert r.returncode == 0, r.stdout + r.stderr
     assert (tmp_path / "site" / "own-model" / "index.html").exists()
+    gallery = tmp_path / "site" / "gallery"
+    assert (gallery / "index.html").exists()
+    assert (gallery / "01_paper_figures" / "fig2.png").exists()
+    assert (gallery / "06_labelled_arrays" / "labelled.png").exists()
 
 
 def test_cli_reference_generator_covers_every_command():
