@@ -11,7 +11,7 @@ converged each figure is (Fig. 2: below 1%).
 ribbon from Eq. 55 with the matrix of Eq. 57,
 
     printed (Eq. 57):  m_nl(k) = -(e/2) d_k(e_n + e_l) r^y_nl
-                                 + (e/4i) sum_n' (e_l + e_n - 2 e_n') [A_nn' r^y_n'l - r^y_nn' A_n'l]
+                         + (e/4i) sum_n' (e_l + e_n - 2 e_n') [A_nn' r^y_n'l - r^y_nn' A_n'l]
 
 whose diagonal is the self-rotation plus **twice** the wave-packet centre-of-mass term and
 whose off-diagonal elements depend on the gauge of the Bloch states (finding 8 of

@@ -10,9 +10,9 @@ compiles it once (the same path as a model file, see [Your own model](../own-mod
 band against `m`, and the electrical Hall conductivity against `E_F` for `m = -1`.
 
 Checks: `C = +-1` for `0 < |m| < 2` and `0` for `|m| > 2`, equal (with its sign) to an
-**independent count**, the degree of the unit vector `d(k)/|d(k)|` over the Brillouin zone (the sum of the
-solid angles of the plaquettes of a k-grid, no Bloch states and no Berry curvature); and in
-the gap the Hall conductivity is `-C e^2/h` (charge current `j = -e v`,
+**independent count**, the degree of the unit vector `d(k)/|d(k)|` over the Brillouin zone
+(the sum of the solid angles of the plaquettes of a k-grid, no Bloch states and no Berry
+curvature); and in the gap the Hall conductivity is `-C e^2/h` (charge current `j = -e v`,
 [Conventions](../conventions.md)). Grids: `nk = 24` for the Chern numbers, `nk = 48` for the
 Hall curve (the change when `nk` is halved is printed).
 """

@@ -12,6 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.timeout(600)
 def test_mkdocs_build_strict(tmp_path):
     """Also executes the gallery (examples/gallery/_mkdocs_hook.py: every script runs; the
     build fails if one fails, tests/docs/test_gallery.py): ~40 s of the build on 2 cores."""
