@@ -79,20 +79,18 @@ def test_json_list_and_builtin(tmp_path, capsys):
     assert "w1" in out and "binomial" in out and "2/2 verified" in out
 
 
-def test_wrong_claim_reported_failed(tmp_path, capsys):
-    wrong = GOOD.replace("(a**2 + 2 * a * b + b**2))", "(a**2 + b**2))")
-    d = _folder(tmp_path, "binomial.py", wrong)
+@pytest.mark.parametrize("old, new, shown", [
+    # a wrong claim: the identity leaves 2*a*b
+    ("(a**2 + 2 * a * b + b**2))", "(a**2 + b**2))", "2*a*b"),
+    # a 'wrong variant' that is in fact zero: the check could not fail, so FAILED too
+    ("(a + b) ** 2 - (a**2 + b**2))", "0)", "wrong variant FAIL"),
+])
+def test_wrong_derivation_reported_failed(tmp_path, capsys, old, new, shown):
+    d = _folder(tmp_path, "binomial.py", GOOD.replace(old, new))
     assert main(["verify", "--path", str(d), "--quiet"]) == 1
     out = capsys.readouterr().out
-    assert "FAILED" in out and "0/1 verified" in out and "2*a*b" in out
-
-
-def test_wrong_variant_that_is_zero_fails_the_derivation(tmp_path, capsys):
-    """A 'wrong variant' that reduces to zero means the check could not fail: FAILED."""
-    vacuous = GOOD.replace("(a + b) ** 2 - (a**2 + b**2))", "0)")
-    d = _folder(tmp_path, "binomial.py", vacuous)
-    assert main(["verify", "--path", str(d), "--quiet"]) == 1
-    assert "FAILED" in capsys.readouterr().out
+    assert "FAILED" in out and "0/1 verified" in out and " ".join(shown.split()) in " ".join(
+        out.split())
 
 
 def test_crash_inside_derive_names_the_file(tmp_path, capsys):
