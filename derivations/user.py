@@ -10,7 +10,9 @@ wrong variants that must be proved non-zero), and optionally
 * ``SUMMARY`` (default: the first line of the module docstring).
 
 ``--path`` names a folder (every ``*.py`` in it whose name does not start with ``_``, in
-name order; sub-folders are not searched) or one file. **Loading a file runs it**: that is
+name order; sub-folders are not searched) or one file. While a file is loaded its folder is
+importable, so helpers shared by several derivations can live in ``_name.py`` beside them
+(import them at the top of the file). **Loading a file runs it**: that is
 what the user asked for by naming it, and nothing else is ever run (no string is
 evaluated, no folder is searched that was not named). Every problem with a file (missing,
 not Python, a syntax error, an exception while importing, no ``derive``, a label used
@@ -96,6 +98,8 @@ def load_file(path):
         raise LrtheoryError(f"{path}: cannot be loaded as a Python module")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # dataclasses and pickling look the module up by name
+    # while it runs, the file's folder is importable (helpers in `_name.py` beside it)
+    sys.path.insert(0, str(p.parent))
     try:
         spec.loader.exec_module(module)
     except SyntaxError as exc:
@@ -104,6 +108,8 @@ def load_file(path):
     except Exception as exc:  # noqa: BLE001 - the user's code: reported as one line
         sys.modules.pop(name, None)
         raise LrtheoryError(f"{path}: error while loading: {type(exc).__name__}: {exc}") from None
+    finally:
+        sys.path.remove(str(p.parent))
     if not callable(getattr(module, "derive", None)):
         sys.modules.pop(name, None)
         raise LrtheoryError(f"{path}: defines no function derive() (a derivation file must "

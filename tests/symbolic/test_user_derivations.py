@@ -59,10 +59,24 @@ def _one_error_line(capsys, *needles):
 
 def test_good_folder_verifies(tmp_path, capsys):
     d = _folder(tmp_path, "binomial.py", GOOD)
-    (d / "_helper.py").write_text("raise RuntimeError('files starting with _ are not run')\n")
+    (d / "_broken.py").write_text("raise RuntimeError('files starting with _ are not run')\n")
     assert main(["verify", "--path", str(d), "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "binomial" in out and "1/1 verified" in out and "eq22" not in out
+
+
+def test_helper_beside_the_file_is_importable(tmp_path, capsys):
+    import sys
+
+    d = _folder(tmp_path, "_shared_sym.py", "import sympy as sp\nA, B = sp.symbols('a b')\n")
+    _folder(tmp_path, "uses_helper.py", GOOD.replace(
+        "from lrtheory.derivations.registry import Recorder",
+        "from lrtheory.derivations.registry import Recorder\nfrom _shared_sym import A, B"
+    ).replace('    a, b = sp.symbols("a b")', "    a, b = A, B"))
+    before = list(sys.path)
+    assert main(["verify", "--path", str(d), "--quiet"]) == 0
+    assert sys.path == before  # the folder was importable only while the file loaded
+    assert "1/1 verified" in capsys.readouterr().out
 
 
 def test_json_list_and_builtin(tmp_path, capsys):
