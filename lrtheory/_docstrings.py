@@ -14,9 +14,26 @@ from __future__ import annotations
 import re
 import textwrap
 
-__all__ = ["shared_docs", "fill_docstring"]
+__all__ = ["shared_docs", "fill_docstring", "has_placeholder"]
 
 _PLACEHOLDER = re.compile(r"^(?P<indent>[ \t]*)%\((?P<key>\w+)\)s[ \t]*$", re.M)
+
+
+def has_placeholder(doc: str | None) -> bool:
+    """Whether ``doc`` still holds a whole-line placeholder ``%(name)s``.
+
+    Parameters
+    ----------
+    doc : str or None
+        A docstring.
+
+    Returns
+    -------
+    bool
+        True if some line of ``doc`` is a placeholder (e.g. a docstring read from the source
+        without importing it, as Griffe does for the API pages).
+    """
+    return bool(doc) and _PLACEHOLDER.search(doc) is not None
 
 
 def fill_docstring(doc: str | None, blocks: dict[str, str]) -> str | None:
