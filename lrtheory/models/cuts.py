@@ -27,7 +27,7 @@ import numpy as np
 from lrtheory.errors import ModelError
 from lrtheory.models.protocol import RibbonCut
 
-__all__ = ["with_lattice_basis", "ribbon", "stacking_vector", "flake"]
+__all__ = ["with_lattice_basis", "ribbon", "stacking_vector", "flake", "remove_orbitals"]
 
 
 def _integer_matrix(basis, dim: int) -> np.ndarray:
@@ -123,10 +123,12 @@ def _check_direction(direction) -> tuple[int, int]:
     return p, q
 
 
-def _terminations(y: np.ndarray, n: int, tol: float = 1e-9) -> str:
-    """Which parent orbitals (index modulo the parent's ``n``) sit on the two edges."""
-    lo = sorted({int(i % n) for i in np.nonzero(y <= y.min() + tol)[0]})
-    hi = sorted({int(i % n) for i in np.nonzero(y >= y.max() - tol)[0]})
+def _terminations(y: np.ndarray, n: int, tol: float = 1e-9, parent=None) -> str:
+    """Which parent orbitals (index modulo the parent's ``n``, or ``parent[i]``) sit on the
+    two edges."""
+    parent = np.arange(len(y)) % n if parent is None else np.asarray(parent)
+    lo = sorted({int(parent[i]) for i in np.nonzero(y <= y.min() + tol)[0]})
+    hi = sorted({int(parent[i]) for i in np.nonzero(y >= y.max() - tol)[0]})
     return f"lower edge (y = {y.min():.6g}): orbital(s) {lo}; upper edge (y = {y.max():.6g}): " \
            f"orbital(s) {hi} of the parent cell"
 
@@ -240,3 +242,65 @@ def flake(model, n1: int, n2: int) -> tuple[np.ndarray, np.ndarray]:
             H[b, a] += np.conj(h.t)
     pos = (cells @ model.lattice_vectors)[:, None, :] + model.positions[None, :, :]
     return H, pos.reshape(N, -1)
+
+
+def remove_orbitals(model, orbitals):
+    """The same model without some orbitals (their hoppings and on-site energies dropped).
+
+    On a ribbon this removes the sites from every period, e.g. the top-edge B site of a
+    zigzag ribbon (``haldane().ribbon(W)``, orbital ``2 W - 1``), which leaves a zigzag lower
+    edge and a bearded upper edge (issue #18, the mixed ribbon).
+
+    Parameters
+    ----------
+    model : TightBindingModel or TightBindingRibbon
+        Any tight-binding model; a ribbon stays a ribbon, with the same frame and its cut's
+        edge terminations recomputed.
+    orbitals : sequence of int
+        Distinct orbital indices to remove (at least one orbital must remain).
+
+    Returns
+    -------
+    TightBindingModel
+        Remaining orbitals in their original order; a declared time reversal is restricted
+        to them, which requires ``U`` not to couple kept and removed orbitals
+        (:class:`~lrtheory.errors.ModelError` otherwise).
+    """
+    from lrtheory.models.tightbinding import Hopping, TightBindingRibbon
+
+    n = model.n_orbitals
+    try:
+        drop = [int(o) for o in orbitals]
+        ok = all(float(o) == int(o) and not isinstance(o, (bool, np.bool_)) for o in orbitals)
+    except (TypeError, ValueError):
+        ok = False
+    if not ok or len(set(drop)) != len(drop) or not all(0 <= o < n for o in drop):
+        raise ModelError(f"orbitals to remove must be distinct integers in 0..{n - 1}, got "
+                         f"{orbitals!r}")
+    keep = np.setdiff1d(np.arange(n), drop)
+    if keep.size == 0:
+        raise ModelError(f"remove_orbitals() would remove all {n} orbitals of {model.name}")
+    new = {int(o): m for m, o in enumerate(keep)}
+    hops = [Hopping(new[h.i], new[h.j], h.R, h.t) for h in model.hoppings
+            if h.i in new and h.j in new]
+    tr = model.time_reversal
+    if tr is not None:
+        U = np.asarray(tr.U)
+        if drop and (np.abs(U[np.ix_(keep, drop)]).max() > 0
+                     or np.abs(U[np.ix_(drop, keep)]).max() > 0):
+            raise ModelError("remove_orbitals(): the declared time reversal couples kept and "
+                             "removed orbitals; remove whole Kramers partners or declare none")
+        tr = U[np.ix_(keep, keep)]
+    name = f"{model.name} without orbital(s) {sorted(drop)}"
+    args = (model.lattice_vectors, model.positions[keep], hops, model.onsite[keep], tr,
+            model.transverse_axis, name, dict(model.params))
+    if not isinstance(model, TightBindingRibbon):
+        return type(model)(*args)
+    cut = model.cut
+    if cut is not None:
+        per = n // cut.width  # orbitals of the parent cell
+        y = model.transverse_positions()[keep]
+        cut = RibbonCut(cut.direction, cut.width, cut.stacking,
+                        _terminations(y, per, parent=keep % per)
+                        + f"; removed ribbon orbital(s) {sorted(drop)}")
+    return TightBindingRibbon(*args, cut=cut)
