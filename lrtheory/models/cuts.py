@@ -99,23 +99,26 @@ def stacking_vector(direction: Sequence[int], lattice_vectors) -> tuple[int, int
     return (r0 + shift * p, t0 + shift * q)
 
 
-def _check_width(width) -> int:
+def _check_width(width, what: str = "ribbon width") -> int:
     integral = (isinstance(width, (int, np.integer)) and not isinstance(width, (bool, np.bool_))
                 or isinstance(width, (float, np.floating)) and float(width).is_integer())
     if not integral:  # 2.5 is not silently W = 2, nor '3' W = 3
-        raise ModelError(f"ribbon width must be an integer number of cells, got "
+        raise ModelError(f"{what} must be an integer number of cells, got "
                          f"{type(width).__name__} {width!r}")
     width = int(width)
     if width <= 0:
-        raise ModelError(f"ribbon width must be a positive number of cells, got {width}")
+        raise ModelError(f"{what} must be a positive number of cells, got {width}")
     return width
 
 
 def _check_direction(direction) -> tuple[int, int]:
     try:
         p, q = (int(x) for x in direction)
-        ok = all(float(x) == int(x) for x in direction)
-    except (TypeError, ValueError):
+        # text and booleans are not numbers here: ('1', 0) is refused, not parsed
+        ok = all(isinstance(x, (int, float, np.integer, np.floating))
+                 and not isinstance(x, (bool, np.bool_)) and float(x) == int(x)
+                 for x in direction)
+    except (TypeError, ValueError, OverflowError):
         ok = False
     if not ok or (p, q) == (0, 0) or gcd(p, q) != 1:
         raise ModelError(f"ribbon direction must be two coprime integers (p, q) for "
@@ -223,9 +226,7 @@ def flake(model, n1: int, n2: int) -> tuple[np.ndarray, np.ndarray]:
     """
     if model.dim != 2:
         raise ModelError(f"flake() needs a 2D model, {model.name} has dim={model.dim}")
-    for name, v in (("n1", n1), ("n2", n2)):
-        if int(v) <= 0:
-            raise ModelError(f"flake size {name} must be positive, got {v}")
+    n1, n2 = _check_width(n1, "flake size n1"), _check_width(n2, "flake size n2")
     n = model.n_orbitals
     cells = np.array([(c1, c2) for c1 in range(n1) for c2 in range(n2)])
     index = {tuple(c): m for m, c in enumerate(cells)}
