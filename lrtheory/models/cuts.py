@@ -245,7 +245,7 @@ def flake(model, n1: int, n2: int) -> tuple[np.ndarray, np.ndarray]:
     return H, pos.reshape(N, -1)
 
 
-def remove_orbitals(model, orbitals):
+def remove_orbitals(model, orbitals, *, center: bool = True):
     """The same model without some orbitals (their hoppings and on-site energies dropped).
 
     On a ribbon this removes the sites from every period, e.g. the top-edge B site of a
@@ -259,6 +259,11 @@ def remove_orbitals(model, orbitals):
         edge terminations recomputed.
     orbitals : sequence of int
         Distinct orbital indices to remove (at least one orbital must remain).
+    center : bool
+        Ribbons only: move the origin of the transverse coordinate to the centre line of
+        the remaining orbitals, as :func:`ribbon` does (a shift ``Y0`` along ``y`` leaves
+        ``H(k)`` unchanged but moves the OMM accumulation ``-(q/2) y j_x`` by
+        ``(q/2) Y0 j_x``).
 
     Returns
     -------
@@ -293,14 +298,19 @@ def remove_orbitals(model, orbitals):
                              "removed orbitals; remove whole Kramers partners or declare none")
         tr = U[np.ix_(keep, keep)]
     name = f"{model.name} without orbital(s) {sorted(drop)}"
-    args = (model.lattice_vectors, model.positions[keep], hops, model.onsite[keep], tr,
+    pos = model.positions[keep]
+    if isinstance(model, TightBindingRibbon) and center:
+        axis = model.transverse_axis / np.linalg.norm(model.transverse_axis)
+        y = pos @ axis
+        pos = pos - 0.5 * (y.max() + y.min()) * axis
+    args = (model.lattice_vectors, pos, hops, model.onsite[keep], tr,
             model.transverse_axis, name, dict(model.params))
     if not isinstance(model, TightBindingRibbon):
         return type(model)(*args)
     cut = model.cut
     if cut is not None:
         per = n // cut.width  # orbitals of the parent cell
-        y = model.transverse_positions()[keep]
+        y = pos @ model.transverse_axis
         cut = RibbonCut(cut.direction, cut.width, cut.stacking,
                         _terminations(y, per, parent=keep % per)
                         + f"; removed ribbon orbital(s) {sorted(drop)}")

@@ -126,10 +126,10 @@ def _flake_profiles(case, rib, mb, keep, v, n1):
     n, ef = len(v), case["ef"]
     H, pos = mb.flake(n1, W)
     H = H + np.diag(np.tile(v, n1))
-    x, y = pos @ rib.frame[0][:2], pos @ rib.frame[1][:2]
-    y = y - 0.5 * (y.max() + y.min())  # the ribbon's centring, before any site is removed
     sel = np.concatenate([c1 * n + keep for c1 in range(n1)])
-    H, x, y = H[np.ix_(sel, sel)], x[sel], y[sel]
+    H, pos = H[np.ix_(sel, sel)], pos[sel]
+    x, y = pos @ rib.frame[0][:2], pos @ rib.frame[1][:2]
+    y = y - 0.5 * (y.max() + y.min())  # origin on the centre line, as in the ribbon
     idx = (n1 // 2) * len(keep) + np.arange(len(keep))
     x = x - x[idx].mean()
     with blas_single_thread():

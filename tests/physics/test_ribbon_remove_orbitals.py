@@ -18,11 +18,17 @@ def test_hamiltonian_is_the_restriction():
     k = np.linspace(-np.pi, np.pi, 7)[:, None]
     np.testing.assert_allclose(cut.hamiltonian(k), rib.hamiltonian(k)[:, keep][:, :, keep],
                                atol=1e-14)
-    np.testing.assert_allclose(cut.transverse_positions(), rib.transverse_positions()[keep])
+    # same positions up to the shift that puts the new centre line at y = 0
+    y, y_old = cut.transverse_positions(), rib.transverse_positions()[keep]
+    np.testing.assert_allclose(y - y_old, (y - y_old)[0], atol=1e-14)
+    assert abs(y.max() + y.min()) < 1e-14
+    np.testing.assert_allclose(cut.positions @ rib.lattice_vectors[0],
+                               rib.positions[keep] @ rib.lattice_vectors[0], atol=1e-14)
+    off = remove_orbitals(rib, drop, center=False)
+    np.testing.assert_allclose(off.positions, rib.positions[keep])
     assert np.array_equal(cut.frame, rib.frame)
     # lower A (0) and upper B (9) gone: B now ends the lower edge, A the upper one
-    y = cut.transverse_positions()
-    assert y.min() > rib.transverse_positions().min() + 0.1
+    assert y.max() - y.min() < np.ptp(rib.transverse_positions()) - 0.1
     assert "orbital(s) [1]; upper edge" in cut.cut.terminations
     assert "orbital(s) [0] of the parent cell" in cut.cut.terminations
 
