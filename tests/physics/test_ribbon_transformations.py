@@ -316,7 +316,7 @@ def _c3_deviations(model, d, ef, turns=(1, 2)):
     return out
 
 
-@pytest.mark.parametrize("cut", ["zigzag", "armchair"])
+@pytest.mark.parametrize("cut", ["zigzag", "armchair", "chiral"])
 def test_every_c3_image_of_a_cut_gives_identical_profiles(cut):
     prep, d = CUTS[cut]
     model = prep(haldane(**P))
