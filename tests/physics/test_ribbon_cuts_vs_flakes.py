@@ -22,17 +22,16 @@ paths from the middle column to an end and back (``2 x N1/2`` periods), weighted
 
 Measured (charge error, N1 = 24 -> 32): decay rates 0.49 (bearded), 0.34 (edge potential),
 0.44 (mixed), 0.74 (armchair) per period against kappa = 0.50, 0.38, 0.46, 0.77 (below kappa
-by about ``1/N1``, the power prefactor);
-kappa(E_F) lies within 3 % of the branch-point maximum of kappa over the gap (Kohn's
-density-matrix decay). The amplitude ``C`` is fitted at the shortest flake (N1 = 12), and the
-longer flakes must satisfy the law with a factor ``SAFETY = 3`` for the pre-asymptotic
-prefactor (the law, not a number measured at one length, sets every tolerance; at N1 = 24 it is
-4e-7 .. 1.5e-4 depending on kappa). The four quantities come from the same ``G(z)``, so one
+by about ``1/N1``, the power prefactor); kappa(E_F) lies within 3 % of the branch-point
+maximum of kappa over the gap (Kohn's density-matrix decay). The amplitude ``C`` is fitted
+at the shortest flake (N1 = 12), and the longer flakes must satisfy the law with a factor
+``SAFETY = 3`` for the pre-asymptotic prefactor (the law, not a number measured at one
+length, sets every tolerance; at N1 = 24 it is 4e-7 .. 1.5e-4 depending on kappa). The four quantities come from the same ``G(z)``, so one
 envelope bounds them: the error is the max over the quantities (at one length a single
 quantity can sit near a node of an oscillating mode, kappa being a complex pair: the armchair
-j_x error at N1 = 12 is 12x below the charge error). A ribbon that is wrong by ``delta`` makes the error stop
-decaying at ``delta`` and fails once the law falls below it: an edge potential put on the wrong
-flake edge fails (counter-example test).
+j_x error at N1 = 12 is 12x below the charge error). A ribbon that is wrong by ``delta``
+makes the error stop decaying at ``delta`` and fails once the law falls below it: an edge
+potential put on the wrong flake edge fails (counter-example test).
 
 On zigzag-type cuts (bearded, edge potential, mixed) the undergap charge, j_x and OMM vanish
 at every orbital of the ribbon (M_x Theta fixes every orbital, docs/haldane.md): the flake must
