@@ -26,10 +26,11 @@ by about ``1/N1``, the power prefactor); kappa(E_F) lies within 3 % of the branc
 maximum of kappa over the gap (Kohn's density-matrix decay). The amplitude ``C`` is fitted
 at the shortest flake (N1 = 12), and the longer flakes must satisfy the law with a factor
 ``SAFETY = 3`` for the pre-asymptotic prefactor (the law, not a number measured at one
-length, sets every tolerance; at N1 = 24 it is 4e-7 .. 1.5e-4 depending on kappa). The four quantities come from the same ``G(z)``, so one
-envelope bounds them: the error is the max over the quantities (at one length a single
-quantity can sit near a node of an oscillating mode, kappa being a complex pair: the armchair
-j_x error at N1 = 12 is 12x below the charge error). A ribbon that is wrong by ``delta``
+length, sets every tolerance; at N1 = 24 it is 4e-7 .. 1.5e-4 depending on kappa). The four
+quantities come from the same ``G(z)``, so one envelope bounds them: the error is the max
+over the quantities (at one length a single quantity can sit near a node of an oscillating
+mode, kappa being a complex pair: the armchair j_x error at N1 = 12 is 12x below the charge
+error). A ribbon that is wrong by ``delta``
 makes the error stop decaying at ``delta`` and fails once the law falls below it: an edge
 potential put on the wrong flake edge fails (counter-example test).
 
