@@ -156,3 +156,12 @@ def test_griffe_extension_converts_roles():
     assert conv(":func:`no_such_function`", where) == "`no_such_function()`"
     assert conv(":mod:`lrtheory._compat`", where) == "`lrtheory._compat`"
     assert conv(":mod:`lrtheory.cli.cmd_hall`", where) == "`lrtheory.cli.cmd_hall`"
+
+
+def test_ci_runs_the_readme_test_command():
+    """.ci/run runs exactly the README's test command (install of Chromium and of the test
+    extras included), and that command makes a missing browser a failure in CI."""
+    command = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()[-1]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"\n    {command}\n" in readme
+    assert "LRTHEORY_REQUIRE_BROWSER=1" in command and "chromium-driver" in command
