@@ -56,7 +56,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 # runs in the page once fonts are settled; returns what is wrong with the page's math/images
 _CHECK_JS = r"""
 const done = arguments[arguments.length - 1];
-document.fonts.ready.then(() => {
+document.fonts.ready.then(() => new Promise(r => requestAnimationFrame(() => r()))).then(() => {
   const spans = Array.from(document.querySelectorAll('.arithmatex'));
   const untypeset = spans.filter(s => !s.querySelector('.katex'))
                          .map(s => s.textContent.slice(0, 60));
@@ -146,8 +146,20 @@ class Browser:
             raise RuntimeError(f"WebDriver {method} {path}: {e.read()[:500]!r}") from None
 
     def open(self, url: str) -> None:
-        """Navigate and wait for the load event (images included)."""
+        """Navigate and wait until the new document has fired its load event (images
+        loaded, DOMContentLoaded handlers such as the typesetting run). chromedriver's
+        navigation can return before that (seen on a loaded machine), so the
+        document's own URL and readyState are polled as well."""
         self._call("POST", self.session + "/url", {"url": url})
+        deadline = time.monotonic() + 60
+        while True:
+            href, state = self._call("POST", self.session + "/execute/sync", {
+                "script": "return [location.href, document.readyState]", "args": []})
+            if href == url and state == "complete":
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{url} did not load (at {href!r}, {state})")
+            time.sleep(0.05)
 
     def check(self) -> dict:
         return self._call("POST", self.session + "/execute/async",
