@@ -99,7 +99,7 @@ def convert(text: str, where: griffe.Object) -> str:
         if kind == "math":
             return f"${target}$"
         short = target.startswith("~")
-        target = target.lstrip("~").rstrip("()")
+        target = re.sub(r"\s+", "", target.lstrip("~")).rstrip("()")  # a role may wrap
         shown = target.rsplit(".", 1)[-1] if short else target
         if kind in ("func", "meth"):
             shown += "()"

@@ -150,6 +150,8 @@ def test_griffe_extension_converts_roles():
     assert conv(":func:`hall_conductivity`", where) == \
         "[`hall_conductivity()`][lrtheory.response.hall.hall_conductivity]"
     assert conv(":class:`~lrtheory.result.Result`", where) == "[`Result`][lrtheory.result.Result]"
+    assert conv(":func:`~lrtheory.response.hall.\n    hall_conductivity`", where) == \
+        "[`hall_conductivity()`][lrtheory.response.hall.hall_conductivity]"  # wrapped role
     assert conv(":mod:`lrtheory.conventions`", where) == \
         "[`lrtheory.conventions`][lrtheory.conventions]"
     # counter-examples: no such object, a private module, a module the API pages skip
