@@ -192,15 +192,25 @@ def _short(expr, n: int = 160) -> str:
 
 @dataclass(frozen=True)
 class Derivation:
-    """Registry record: ``module`` (under lrtheory.derivations) exposes ``derive()``."""
+    """Registry record: ``module`` (under lrtheory.derivations) exposes ``derive()``.
+
+    A user's derivation file (``lrtheory verify --path DIR``, :mod:`lrtheory.derivations.user`)
+    has ``path`` set: the file the user named, loaded as a module by
+    :func:`lrtheory.derivations.user.load_file`, and ``module`` is its stem.
+    """
 
     label: str
     equation: str
     summary: str
     module: str
     function: str = "derive"
+    path: str | None = None
 
     def load(self):
+        if self.path is not None:
+            from lrtheory.derivations.user import load_file
+
+            return getattr(load_file(self.path), self.function)
         mod = importlib.import_module(f"lrtheory.derivations.{self.module}")
         return getattr(mod, self.function)
 
@@ -255,8 +265,9 @@ def run(d: Derivation) -> DerivationResult:
         if not isinstance(res, DerivationResult):
             raise TypeError(f"{d.module}.{d.function} returned {type(res).__name__}")
     except Exception as exc:  # noqa: BLE001 - reported, never swallowed silently
+        where = f"{d.path}: " if d.path else ""
         res = DerivationResult(d.label, d.equation, d.summary, verified=False,
-                               error=f"{type(exc).__name__}: {exc}")
+                               error=f"{where}{type(exc).__name__}: {exc}")
     res.seconds = time.perf_counter() - t0
     return res
 

@@ -44,6 +44,8 @@ import pytest
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 REQUIRE = os.environ.get("LRTHEORY_REQUIRE_BROWSER") == "1"
+#: the first test pays for the site's build (with the executed gallery) in its set-up
+pytestmark = pytest.mark.timeout(600)
 #: pages whose equations must be typeset (not only "no error")
 MATH_PAGES = ("conventions/", "derivations/", "theorems/", "haldane/", "bulk/",
               "api/responses/", "api/symbolic/")

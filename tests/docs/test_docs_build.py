@@ -17,10 +17,17 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.timeout(600)
 def test_mkdocs_build_strict(built_site):
-    """The site builds in strict mode (the fixture asserts it) with every nav page."""
+    """The site builds in strict mode (the fixture asserts it) with every nav page; the
+    build also executes the gallery (examples/gallery/_mkdocs_hook.py: every script runs;
+    the build fails if one fails, tests/docs/test_gallery.py): ~40 s of the build on 2 cores."""
     assert (built_site / "own-model" / "index.html").exists()
     assert (built_site / "api" / "responses" / "index.html").exists()
+    gallery = built_site / "gallery"
+    assert (gallery / "index.html").exists()
+    assert (gallery / "01_paper_figures" / "fig2.png").exists()
+    assert (gallery / "06_labelled_arrays" / "labelled.png").exists()
 
 
 def test_cli_reference_generator_covers_every_command():
@@ -99,6 +106,7 @@ def test_api_pages_follow_the_groups_of_all():
                 f"docs/api/{pages[0]}.md ({heads[pages[0]]}) does not link {name} -> {target}"
 
 
+@pytest.mark.timeout(600)
 def test_api_pages_render_docstrings_equations_and_links(built_site):
     """On the built responses page: every module and public function has its anchor, the
     numpydoc sections are rendered (a parameters table), the docstrings' ``:math:`` roles and
@@ -117,6 +125,7 @@ def test_api_pages_render_docstrings_equations_and_links(built_site):
     assert re.search(r'href="\.\./[\w/]*#lrtheory\.[\w.]+"', html)
 
 
+@pytest.mark.timeout(600)
 def test_built_site_loads_nothing_remote(built_site):
     """No page pulls a script, a style sheet, a font or an image from the network (the site
     works offline: KaTeX and its fonts are served from assets/katex)."""
