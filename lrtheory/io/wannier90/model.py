@@ -9,7 +9,9 @@ from pathlib import Path
 import numpy as np
 
 from lrtheory.errors import InputFileError, ModelError
+from lrtheory.io.wannier90.mdrs import WS_DISTANCE_TOL, apply_mdrs, apply_wsvec, read_wsvec
 from lrtheory.io.wannier90.read import HrData, read_centres_xyz, read_hr_dat, read_tb_dat
+from lrtheory.models.protocol import PositionMatrix
 from lrtheory.models.tightbinding import Hopping, TightBindingModel
 
 __all__ = ["Wannier90Model", "model_from_hr", "load_wannier90", "real_space_hamiltonian"]
@@ -49,12 +51,60 @@ class Wannier90Model(TightBindingModel):
         Model parameters (provenance).
     """
 
+    position_blocks: tuple | None = None
+
     def __post_init__(self):
         super().__post_init__()
         R, H = real_space_hamiltonian(self)
         RA = R[:, : self.dim].astype(float) @ self.lattice_vectors  # (nrpts, d_space)
         object.__setattr__(self, "_rblocks", (RA, H.reshape(len(H), -1)))
+        if self.position_blocks is not None:
+            object.__setattr__(self, "_pblocks", _position_stack(self, *self.position_blocks))
         self._check_declared_time_reversal()
+
+    @property
+    def has_position_matrix(self) -> bool:
+        """True when built with the off-diagonal position elements (full interpolation)."""
+        return self.position_blocks is not None
+
+    def position_matrix(self, k) -> PositionMatrix | None:
+        r"""Wannier-gauge position matrix ``A(k)`` and its curl (full Wannier interpolation),
+        in the atomic-position gauge of :class:`~lrtheory.models.protocol.PositionMatrix`;
+        None for a tight-binding model (``interpolation='tight-binding'``).
+
+        Parameters
+        ----------
+        k : array_like
+            Cartesian k (..., dim) (1/Angstrom).
+
+        Returns
+        -------
+        PositionMatrix or None
+            ``connection`` (..., dim, n, n) (Angstrom), ``curl`` (..., dim, dim, n, n)
+            (Angstrom^2).
+        """
+        if self.position_blocks is None:
+            return None
+        k = self._cartesian_k(k)
+        RA, stack, pairs = self._pblocks
+        n, d = self.n_orbitals, self.dim
+        arg = k @ RA.T
+        ph = np.empty(arg.shape, complex)
+        np.cos(arg, out=ph.real)
+        np.sin(arg, out=ph.imag)
+        D = np.exp(1j * (k @ self.positions.T))
+        gauge = np.conj(D)[..., :, None] * D[..., None, :]
+        out = np.dot(ph, stack).reshape(k.shape[:-1] + (d + len(pairs), n, n)) * \
+            gauge[..., None, :, :]
+        A = out[..., :d, :, :]
+        dpos = self.positions[None, :, :] - self.positions[:, None, :]  # r_n - r_m at [m, n]
+        curl = np.zeros(k.shape[:-1] + (d, d, n, n), complex)
+        for p, (b, c) in enumerate(pairs):
+            cbc = out[..., d + p, :, :] + 1j * (dpos[..., b] * A[..., c, :, :]
+                                                 - dpos[..., c] * A[..., b, :, :])
+            curl[..., b, c, :, :] = cbc
+            curl[..., c, b, :, :] = -cbc
+        return PositionMatrix(A, curl)
 
     def _w90_parts(self, k):
         k = self._cartesian_k(k)
@@ -128,6 +178,21 @@ class Wannier90Model(TightBindingModel):
         return self.hamiltonian_and_velocity(k)[1]
 
 
+def _position_stack(model, R, A):
+    """``(RA, stack, pairs)``: Cartesian lattice vectors (nR, d_space) and the stacked
+    real-space blocks ``[A_a(R)] + [i((RA)_b A_c - (RA)_c A_b)(R)]`` (nR, (d + npairs) n^2)."""
+    R = np.asarray(R, int)
+    A = np.asarray(A, complex)
+    d = model.dim
+    RA = R[:, :d].astype(float) @ model.lattice_vectors
+    pairs = [(b, c) for b in range(d) for c in range(b + 1, d)]
+    parts = [A[:, a] for a in range(d)]
+    parts += [1j * (RA[:, b, None, None] * A[:, c] - RA[:, c, None, None] * A[:, b])
+              for b, c in pairs]
+    n = model.n_orbitals
+    return RA, np.stack(parts, 1).reshape(len(R), len(parts) * n * n), pairs
+
+
 def real_space_hamiltonian(model: TightBindingModel):
     """``(R (nrpts, 3) int, H (nrpts, n, n))`` with ``H[r, i, j] = <i0|H|j R_r>`` (both
     members of every conjugate pair, on-site energies at R = 0), R sorted.
@@ -183,9 +248,64 @@ def _check_weights(data: HrData, mp_grid) -> None:
         )
 
 
+def _hermitian_average(data: HrData, X: np.ndarray, tol: float, comp: str = "") -> np.ndarray:
+    """``(X(R) + X(-R)^dagger) / 2`` for blocks (nrpts, n, n) of a Hermitian operator
+    (``H`` or one position component ``comp``), after checking ``|X(R) - X(-R)^dagger| <=
+    tol`` (InputFileError naming the line of the Hamiltonian entry)."""
+    R = data.R
+    op = comp or "H"
+    index = {tuple(r): i for i, r in enumerate(R)}
+    partner = np.array([index.get(tuple(-r), -1) for r in R])
+    for b in np.nonzero(partner < 0)[0]:
+        if np.any(X[b] != 0):
+            raise InputFileError(
+                f"{data.path}, line {data.lines[b, 0, 0]}: block R = {tuple(map(int, R[b]))} has no "
+                f"partner -R: {op}(-R) = {op}(R)^dagger cannot hold"
+            )
+    ok = partner >= 0
+    conj = np.array(X, copy=True)
+    conj[ok] = np.conj(np.swapaxes(X[partner[ok]], -1, -2))
+    dev = np.abs(X - conj)
+    if dev.size and dev.max() > tol:
+        b, m, k = np.unravel_index(int(np.argmax(dev)), dev.shape)
+        there = (f"line {data.lines[b, m, k]}", f"line {data.lines[partner[b], k, m]}") \
+            if not comp else ("its position block", "the position block of -R")
+        raise InputFileError(
+            f"{data.path}, {there[0]}: {op}_mn(R) with (m, n) = ({m + 1}, {k + 1}), "
+            f"R = {tuple(map(int, R[b]))} is {X[b, m, k]:.8g} but the conjugate of {op}_nm(-R) on "
+            f"{there[1]} is {conj[b, m, k]:.8g} "
+            f"(|difference| {dev[b, m, k]:.3g} > herm_tol = {tol:g}): {op}(-R) != {op}(R)^dagger"
+        )
+    return 0.5 * (X + conj)
+
+
+def _position_blocks(data: HrData, positions: np.ndarray) -> tuple[np.ndarray, float]:
+    """``<m0|r|nR> / ndegen(R) - r_m delta_mn delta_R0`` (nrpts, 3, n, n) (Angstrom), its
+    Hermitian part ``(A(R) + A(-R)^dagger) / 2``, and the largest anti-Hermitian deviation
+    ``max |A(R) - A(-R)^dagger|`` of the file (Angstrom).
+
+    Wannier90's position elements come from finite differences of the overlaps ``M_mn^(k,b)``
+    (Marzari-Vanderbilt Eq. 22), which are Hermitian only to the accuracy of that formula:
+    GaAs_tb.dat (2 x 2 x 2 grid) deviates by up to 0.058 Angstrom. The position operator
+    is Hermitian, so only the Hermitian part is kept (a deviation is not an error)."""
+    if data.pos is None:
+        raise InputFileError(f"{data.path}: interpolation='full' needs the position matrix "
+                             "elements of a seedname_tb.dat file")
+    A = data.pos / data.ndegen[:, None, None, None]
+    A = np.stack([_hermitian_average(data, A[:, a], np.inf, "xyz"[a]) for a in range(3)], 1)
+    dev = float(np.max(np.abs(data.pos / data.ndegen[:, None, None, None] - A))) * 2.0
+    i0 = np.nonzero(np.all(data.R == 0, axis=1))[0]
+    n = data.num_wann
+    if i0.size:
+        A[i0[0], :, np.arange(n), np.arange(n)] -= positions
+    return A, dev
+
+
 def model_from_hr(data: HrData, *, lattice_vectors=None, positions=None, dim: int | None = None,
                   herm_tol: float = 1e-6, drop_below: float = 0.0, mp_grid=None,
-                  name: str | None = None) -> TightBindingModel:
+                  name: str | None = None, interpolation: str = "tight-binding",
+                  mdrs: bool = False, wsvec=None, ws_tol: float = WS_DISTANCE_TOL
+                  ) -> TightBindingModel:
     """Convert validated Wannier90 data into a :class:`TightBindingModel`.
 
     Parameters
@@ -207,10 +327,25 @@ def model_from_hr(data: HrData, *, lattice_vectors=None, positions=None, dim: in
     drop_below : float
         Hoppings with ``|t| <= drop_below`` are dropped (default: only exact zeros).
     mp_grid : 3 ints, optional
-        The Wannier k-grid; if given, ``sum_R 1/ndegen(R)`` must equal its number of points.
-
+        The Wannier k-grid (the ``mp_grid`` line of ``seedname.win``); if given,
+        ``sum_R 1/ndegen(R)`` must equal its number of points. Needed by ``mdrs=True``
+        without ``wsvec``.
     name : str, optional
         Model name (default from the file name).
+    interpolation : {'tight-binding', 'full'}
+        ``'tight-binding'`` (default, as before): position operator diagonal, only the
+        centres are used. ``'full'``: every position matrix element of ``_tb.dat`` enters
+        through :meth:`Wannier90Model.position_matrix` (full Wannier interpolation,
+        docs/wannier-interpolation.md).
+    mdrs : bool
+        Minimal-distance replica selection (Wannier90's ``use_ws_distance``), from
+        ``wsvec`` when given, else computed (needs ``mp_grid``;
+        :mod:`lrtheory.io.wannier90.mdrs`).
+    wsvec : tuple, optional
+        Shifts read by :func:`lrtheory.io.wannier90.mdrs.read_wsvec` (used with ``mdrs``).
+    ws_tol : float
+        Distance tolerance of computed MDRS shifts (Angstrom, Wannier90's
+        ``ws_distance_tol``).
 
     Returns
     -------
@@ -246,31 +381,9 @@ def model_from_hr(data: HrData, *, lattice_vectors=None, positions=None, dim: in
             "missing positions?"
         )
 
-    Hr = data.hopping_matrices()
     R = data.R
-    index = {tuple(r): i for i, r in enumerate(R)}
-    partner = np.array([index.get(tuple(-r), -1) for r in R])
-    missing = np.nonzero(partner < 0)[0]
-    for b in missing:
-        if np.any(Hr[b] != 0):
-            raise InputFileError(
-                f"{data.path}, line {data.lines[b, 0, 0]}: block R = {tuple(map(int, R[b]))} has no "
-                f"partner -R: H(-R) = H(R)^dagger cannot hold"
-            )
-    ok = partner >= 0
-    conj = np.zeros_like(Hr)
-    conj[ok] = np.conj(np.swapaxes(Hr[partner[ok]], -1, -2))
-    conj[~ok] = Hr[~ok]
-    dev = np.abs(Hr - conj)
-    if dev.size and dev.max() > herm_tol:
-        b, m, k = np.unravel_index(int(np.argmax(dev)), dev.shape)
-        raise InputFileError(
-            f"{data.path}, line {data.lines[b, m, k]}: H_mn(R) with (m, n) = ({m + 1}, {k + 1}), "
-            f"R = {tuple(map(int, R[b]))} is {Hr[b, m, k]:.8g} but the conjugate of H_nm(-R) on line "
-            f"{data.lines[partner[b], k, m]} is {np.conj(Hr[partner[b], k, m]):.8g} "
-            f"(|difference| {dev[b, m, k]:.3g} > herm_tol = {herm_tol:g}): H(-R) != H(R)^dagger"
-        )
-    T = 0.5 * (Hr + conj)
+    Hr = data.hopping_matrices()
+    T = _hermitian_average(data, Hr, herm_tol)
 
     if dim is None:
         flat = (np.all(R[:, 2][np.any(Hr != 0, axis=(1, 2))] == 0)
@@ -288,6 +401,27 @@ def model_from_hr(data: HrData, *, lattice_vectors=None, positions=None, dim: in
         if not (np.allclose(lat[:2, 2], 0) and np.allclose(lat[2, :2], 0)):
             raise ModelError("dim=2 needs a_1, a_2 in the xy plane and a_3 along z")
 
+    if interpolation not in ("tight-binding", "full"):
+        raise ModelError(f"interpolation must be 'tight-binding' or 'full', got {interpolation!r}")
+    blocks = [T]
+    params = {"source": data.path, "dim": dim, "interpolation": interpolation,
+              "mdrs": bool(mdrs)}
+    if interpolation == "full":
+        A, params["position_antihermitian_max"] = _position_blocks(data, positions)
+        blocks.append(A)
+    if mdrs:
+        if wsvec is not None:
+            R, blocks = apply_wsvec(wsvec, blocks)
+        elif mp_grid is None:
+            raise ModelError("mdrs=True needs mp_grid (the mp_grid line of seedname.win) or "
+                             "a seedname_wsvec.dat file")
+        else:
+            R, blocks = apply_mdrs(R, blocks, lat, positions, mp_grid, tol=ws_tol)
+    T = blocks[0]
+    pblocks = None
+    if interpolation == "full":
+        keep = np.any(blocks[1] != 0, axis=(1, 2, 3))
+        pblocks = (R[keep], blocks[1][keep][:, :dim])
     hops = []
     onsite = np.zeros(n)
     # one bond per conjugate pair: R > 0 lexicographically keeps all (m, n); R = 0 keeps m < n
@@ -308,20 +442,25 @@ def model_from_hr(data: HrData, *, lattice_vectors=None, positions=None, dim: in
         lat_m, pos_m = lat[:2, :2], positions[:, :2]
     else:
         lat_m, pos_m = lat, positions
-    return Wannier90Model(lat_m, pos_m, hops, onsite,
+    return Wannier90Model(lat_m, pos_m, hops, onsite, position_blocks=pblocks,
                           name=name or f"Wannier90 {Path(data.path).name}",
-                          params={"source": data.path, "dim": dim})
+                          params=params)
 
 
 def load_wannier90(seedname, *, lattice_vectors=None, positions=None, dim: int | None = None,
                    herm_tol: float = 1e-6, drop_below: float = 0.0, mp_grid=None,
-                   prefer: str = "hr") -> TightBindingModel:
+                   prefer: str = "hr", interpolation: str = "tight-binding",
+                   mdrs: bool | None = None) -> TightBindingModel:
     """Load ``seedname_hr.dat`` (+ ``seedname_centres.xyz``) or ``seedname_tb.dat``.
 
     ``seedname`` may also be the path of an ``_hr.dat`` or ``_tb.dat`` file. With an
     ``_hr.dat``, the lattice comes from ``lattice_vectors`` or ``seedname_tb.dat`` and the
     positions from ``positions``, ``seedname_centres.xyz`` or ``seedname_tb.dat`` (diagonal
-    position elements), in that order. Other keywords: :func:`model_from_hr`.
+    position elements), in that order. ``interpolation='full'`` takes the position matrix
+    from ``seedname_tb.dat``. ``mdrs=None`` (default) applies the MDRS shifts of
+    ``seedname_wsvec.dat`` when that file exists and says ``use_ws_distance`` was on;
+    ``True`` also computes them (needs ``mp_grid``) when it does not; ``False`` never.
+    Other keywords: :func:`model_from_hr`.
 
     Parameters
     ----------
@@ -341,6 +480,10 @@ def load_wannier90(seedname, *, lattice_vectors=None, positions=None, dim: int |
         The Wannier k-grid (checks the degeneracies).
     prefer : {'hr', 'tb'}
         Which file to read when both exist.
+    interpolation : {'tight-binding', 'full'}
+        See :func:`model_from_hr`.
+    mdrs : bool or None
+        Minimal-distance replica selection (see above).
 
     Returns
     -------
@@ -352,15 +495,23 @@ def load_wannier90(seedname, *, lattice_vectors=None, positions=None, dim: int |
         if s.endswith(suffix):
             s, prefer = s[: -len(suffix)], suffix[1:3]
     hr, tb, xyz = Path(s + "_hr.dat"), Path(s + "_tb.dat"), Path(s + "_centres.xyz")
-    kw = dict(dim=dim, herm_tol=herm_tol, drop_below=drop_below, mp_grid=mp_grid)
+    full = interpolation == "full"
+    kw = dict(dim=dim, herm_tol=herm_tol, drop_below=drop_below, mp_grid=mp_grid,
+              interpolation=interpolation)
     if (prefer == "tb" or not hr.exists()) and tb.exists():
-        return model_from_hr(read_tb_dat(tb), lattice_vectors=lattice_vectors,
-                             positions=positions, **kw)
+        data = read_tb_dat(tb)
+        return model_from_hr(data, lattice_vectors=lattice_vectors, positions=positions,
+                             **kw, **_mdrs_options(s, data, mdrs))
     if not hr.exists():
         raise InputFileError(f"neither {hr} nor {tb} exists")
     data = read_hr_dat(hr)
-    tbdata = read_tb_dat(tb) if tb.exists() and (lattice_vectors is None or
+    tbdata = read_tb_dat(tb) if tb.exists() and (lattice_vectors is None or full or
                                                   (positions is None and not xyz.exists())) else None
+    if full:
+        if tbdata is None:
+            raise InputFileError(f"interpolation='full' needs the position matrix of {tb}, "
+                                 "which does not exist")
+        data.pos = tbdata.pos
     if lattice_vectors is None and tbdata is not None:
         lattice_vectors = tbdata.lattice
     if positions is None:
@@ -368,4 +519,14 @@ def load_wannier90(seedname, *, lattice_vectors=None, positions=None, dim: int |
             positions = read_centres_xyz(xyz, data.num_wann)
         elif tbdata is not None:
             data.pos = tbdata.pos
-    return model_from_hr(data, lattice_vectors=lattice_vectors, positions=positions, **kw)
+    return model_from_hr(data, lattice_vectors=lattice_vectors, positions=positions, **kw,
+                         **_mdrs_options(s, data, mdrs))
+
+
+def _mdrs_options(seed: str, data: HrData, mdrs: bool | None) -> dict:
+    """``mdrs``/``wsvec`` keywords of :func:`model_from_hr` from ``seed_wsvec.dat``."""
+    ws = Path(seed + "_wsvec.dat")
+    if mdrs is False:
+        return {"mdrs": False}
+    shifts = read_wsvec(ws, data.R, data.num_wann) if ws.exists() else None
+    return {"mdrs": bool(mdrs) or shifts is not None, "wsvec": shifts}
