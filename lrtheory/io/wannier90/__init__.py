@@ -52,7 +52,8 @@ are submodules; every name is re-exported here.
 from lrtheory.io.wannier90.model import (Wannier90Model, load_wannier90, model_from_hr,
                                          real_space_hamiltonian)
 from lrtheory.io.wannier90.read import HrData, read_centres_xyz, read_hr_dat, read_tb_dat
-from lrtheory.io.wannier90.write import write_centres_xyz, write_hr_dat, write_tb_dat
+from lrtheory.io.wannier90.write import (write_centres_xyz, write_hr_dat, write_tb_dat,
+                                         write_tb_data)
 
 __all__ = [
     "Wannier90Model",
@@ -64,6 +65,7 @@ __all__ = [
     "load_wannier90",
     "write_hr_dat",
     "write_tb_dat",
+    "write_tb_data",
     "write_centres_xyz",
     "real_space_hamiltonian",
 ]

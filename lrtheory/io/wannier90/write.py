@@ -8,9 +8,10 @@ import numpy as np
 
 from lrtheory.errors import ModelError
 from lrtheory.io.wannier90.model import real_space_hamiltonian
+from lrtheory.io.wannier90.read import HrData
 from lrtheory.models.tightbinding import TightBindingModel
 
-__all__ = ["write_hr_dat", "write_tb_dat", "write_centres_xyz"]
+__all__ = ["write_hr_dat", "write_tb_dat", "write_tb_data", "write_centres_xyz"]
 
 
 def _embed3(model: TightBindingModel, c: float):
@@ -110,19 +111,47 @@ def write_tb_dat(model: TightBindingModel, path, *, degeneracy: dict | None = No
     R, H = real_space_hamiltonian(model)
     nd = _ndegen_for(R, degeneracy)
     n = model.n_orbitals
-    lines = [header] + [" ".join(f"{x: .17e}" for x in row) for row in lat]
+    P = np.zeros((len(R), 3, n, n), complex)
+    i0 = np.nonzero(np.all(R == 0, axis=1))[0]
+    if i0.size:
+        P[i0[0], :, np.arange(n), np.arange(n)] = pos * nd[i0[0]]
+    data = HrData(R, nd, H * nd[:, None, None], np.zeros(H.shape, int), str(path), header, lat, P)
+    return write_tb_data(data, path)
+
+
+def write_tb_data(data: HrData, path) -> Path:
+    """Write Wannier90 ``_tb.dat`` content (lattice, ndegen, ``H(R) * ndegen``, position
+    elements ``<m0|r|nR> * ndegen``, all as stored in ``data``) to ``path``, 17 digits.
+
+    ``read_tb_dat(write_tb_data(d, p))`` returns ``d``'s arrays exactly.
+
+    Parameters
+    ----------
+    data : HrData
+        With ``lattice`` (Angstrom) and ``pos`` (Angstrom, off-diagonal elements included).
+    path : str or os.PathLike
+        Target file.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    R, nd, H, pos = data.R, data.ndegen, data.H, data.pos
+    n = data.num_wann
+    lines = [data.header or "written by lrtheory"]
+    lines += [" ".join(f"{x: .17e}" for x in row) for row in np.asarray(data.lattice, float)]
     lines += [f"{n:12d}", f"{len(R):12d}", *_ndegen_lines(nd)]
     jj, ii = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
     for b, r in enumerate(R):
         lines += ["", f"{r[0]:5d}{r[1]:5d}{r[2]:5d}"]
-        vals = H[b] * nd[b]
-        lines += [f"{m + 1:5d}{k + 1:5d}   {vals[m, k].real: .17e} {vals[m, k].imag: .17e}"
+        lines += [f"{m + 1:5d}{k + 1:5d}   {H[b, m, k].real: .17e} {H[b, m, k].imag: .17e}"
                   for m, k in zip(ii.ravel(), jj.ravel())]
     for b, r in enumerate(R):
         lines += ["", f"{r[0]:5d}{r[1]:5d}{r[2]:5d}"]
-        for m, k in zip(ii.ravel(), jj.ravel()):
-            p = pos[m] * nd[b] if (m == k and not np.any(r)) else np.zeros(3)
-            lines.append(f"{m + 1:5d}{k + 1:5d}   " + " ".join(f"{x: .17e} {0.0: .17e}" for x in p))
+        lines += [f"{m + 1:5d}{k + 1:5d}   " + " ".join(
+            f"{x.real: .17e} {x.imag: .17e}" for x in pos[b, :, m, k])
+            for m, k in zip(ii.ravel(), jj.ravel())]
     path = Path(path)
     path.write_text("\n".join(lines) + "\n")
     return path
