@@ -49,8 +49,8 @@ The reader (:mod:`~lrtheory.io.wannier90.read`), the conversion to a model
 (:mod:`~lrtheory.io.wannier90.model`) and the writers (:mod:`~lrtheory.io.wannier90.write`)
 are submodules; every name is re-exported here.
 """
-from lrtheory.io.wannier90.model import (Wannier90Model, load_wannier90, model_from_hr,
-                                         real_space_hamiltonian)
+from lrtheory.io.wannier90.convert import load_wannier90, model_from_hr
+from lrtheory.io.wannier90.model import Wannier90Model, real_space_hamiltonian
 from lrtheory.io.wannier90.read import HrData, read_centres_xyz, read_hr_dat, read_tb_dat
 from lrtheory.io.wannier90.write import (write_centres_xyz, write_hr_dat, write_tb_dat,
                                          write_tb_data)
