@@ -123,7 +123,12 @@ class Eigensystem:
             return cls(k, e, U, V, float(degen_tol))
         Abar = to_band_basis(U, pm.connection)
         V = V + 1j * (e[:, None, :, None] - e[:, None, None, :]) * Abar
-        return cls(k, e, U, V, float(degen_tol), Abar, to_band_basis(U, pm.curl))
+        d = Abar.shape[1]
+        b, c = np.triu_indices(d, 1)  # the curl is antisymmetric: transform b < c only
+        upper = to_band_basis(U, pm.curl[:, b, c])
+        curl = np.zeros(upper.shape[:1] + (d, d) + upper.shape[2:], complex)
+        curl[:, b, c], curl[:, c, b] = upper, -upper
+        return cls(k, e, U, V, float(degen_tol), Abar, curl)
 
     # -- derived quantities -----------------------------------------------------------------
     @property

@@ -198,3 +198,16 @@ def test_zero_offdiagonal_positions_give_the_tight_binding_numbers(rng):
     b = generalized_berry_curvature(Eigensystem.compute(
         model_from_hr(data, dim=3, interpolation="full"), k), None)
     np.testing.assert_array_equal(a, b)
+
+
+def test_paired_fourier_sum_equals_the_complex_sum(rng):
+    """Real-arithmetic pairing of R and -R (lrtheory.io.wannier90.fourier) against the plain
+    complex sum, with an unpaired R and non-Hermitian blocks (the identity needs neither)."""
+    from lrtheory.io.wannier90.fourier import PairedSum
+
+    R = np.array([[0, 0, 0], [1, 0, 0], [-1, 0, 0], [0, 2, -1], [0, -2, 1], [1, 1, 1]])
+    RA = R @ np.array([[1.0, 0.2, 0], [0, 1.1, 0.3], [0.1, 0, 0.9]])
+    F = rng.normal(size=(len(R), 3, 4, 4)) + 1j * rng.normal(size=(len(R), 3, 4, 4))
+    k = rng.uniform(-5, 5, size=(7, 2, 3))
+    direct = np.einsum("...r,rbij->...bij", np.exp(1j * k @ RA.T), F)
+    np.testing.assert_allclose(PairedSum(R, RA, F)(k), direct, atol=1e-12)

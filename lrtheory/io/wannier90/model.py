@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lrtheory.io.wannier90.fourier import PairedSum
 from lrtheory.models.protocol import PositionMatrix
 from lrtheory.models.tightbinding import TightBindingModel
 
@@ -57,9 +58,10 @@ class Wannier90Model(TightBindingModel):
         super().__post_init__()
         R, H = real_space_hamiltonian(self)
         RA = R[:, : self.dim].astype(float) @ self.lattice_vectors  # (nrpts, d_space)
-        object.__setattr__(self, "_rblocks", (RA, H.reshape(len(H), -1)))
+        object.__setattr__(self, "_rblocks", (R, RA, H))
+        object.__setattr__(self, "_hsum", PairedSum(R, RA, H))
         if self.position_blocks is not None:
-            object.__setattr__(self, "_pblocks", _position_stack(self, *self.position_blocks))
+            object.__setattr__(self, "_pblocks", _position_sum(self, *self.position_blocks))
         self._check_declared_time_reversal()
 
     @property
@@ -86,16 +88,9 @@ class Wannier90Model(TightBindingModel):
         if self.position_blocks is None:
             return None
         k = self._cartesian_k(k)
-        RA, stack, pairs = self._pblocks
+        fsum, pairs = self._pblocks
         n, d = self.n_orbitals, self.dim
-        arg = k @ RA.T
-        ph = np.empty(arg.shape, complex)
-        np.cos(arg, out=ph.real)
-        np.sin(arg, out=ph.imag)
-        D = np.exp(1j * (k @ self.positions.T))
-        gauge = np.conj(D)[..., :, None] * D[..., None, :]
-        out = np.dot(ph, stack).reshape(k.shape[:-1] + (d + len(pairs), n, n)) * \
-            gauge[..., None, :, :]
+        out = fsum(k) * self._gauge(k)[..., None, :, :]
         A = out[..., :d, :, :]
         dpos = self.positions[None, :, :] - self.positions[:, None, :]  # r_n - r_m at [m, n]
         curl = np.zeros(k.shape[:-1] + (d, d, n, n), complex)
@@ -106,17 +101,10 @@ class Wannier90Model(TightBindingModel):
             curl[..., c, b, :, :] = -cbc
         return PositionMatrix(A, curl)
 
-    def _w90_parts(self, k):
-        k = self._cartesian_k(k)
-        RA, H2 = self._rblocks
-        n = self.n_orbitals
-        arg = k @ RA.T
-        ph = np.empty(arg.shape, complex)
-        np.cos(arg, out=ph.real)
-        np.sin(arg, out=ph.imag)
+    def _gauge(self, k):
+        """``exp(ik.(r_n - r_m))`` at [..., m, n]: Wannier90 gauge to atomic-position gauge."""
         D = np.exp(1j * (k @ self.positions.T))  # (..., n)
-        gauge = np.conj(D)[..., :, None] * D[..., None, :]  # (..., n, n)
-        return k, ph, RA, H2, gauge, n
+        return np.conj(D)[..., :, None] * D[..., None, :]
 
     def hamiltonian(self, k) -> np.ndarray:
         """Bloch Hamiltonian ``H(k)`` (atomic-position convention, Eq. S48).
@@ -131,8 +119,8 @@ class Wannier90Model(TightBindingModel):
         ndarray
             (..., n, n) complex (energy unit of the file: t0).
         """
-        k, ph, RA, H2, gauge, n = self._w90_parts(k)
-        return np.dot(ph, H2).reshape(k.shape[:-1] + (n, n)) * gauge
+        k = self._cartesian_k(k)
+        return self._hsum(k) * self._gauge(k)
 
     def hamiltonian_and_velocity(self, k):
         """``H(k)`` and ``dH/dk`` from one pass over the lattice vectors.
@@ -147,16 +135,16 @@ class Wannier90Model(TightBindingModel):
         H, dH : ndarray
             (..., n, n) and (..., dim, n, n) complex (t0 and a t0).
         """
-        k, ph, RA, H2, gauge, n = self._w90_parts(k)
+        k = self._cartesian_k(k)
         if self.dim != self.lattice_vectors.shape[1]:
             return super().hamiltonian_and_velocity(k)
-        stacked = self.__dict__.get("_rstacked")
-        if stacked is None:  # [t(R), i (RA)_a t(R)]: small (nrpts x (dim + 1) n^2), kept
-            stacked = np.concatenate([H2] + [1j * RA[:, a, None] * H2 for a in range(self.dim)],
-                                     1)
-            object.__setattr__(self, "_rstacked", stacked)
-        out = np.dot(ph, stacked).reshape(k.shape[:-1] + (self.dim + 1, n, n))
-        out = out * gauge[..., None, :, :]
+        fsum = self.__dict__.get("_hvsum")
+        if fsum is None:  # [t(R), i (RA)_a t(R)]: small (nrpts x (dim + 1) n^2), kept
+            R, RA, H = self._rblocks
+            F = np.stack([H] + [1j * RA[:, a, None, None] * H for a in range(self.dim)], 1)
+            fsum = PairedSum(R, RA, F)
+            object.__setattr__(self, "_hvsum", fsum)
+        out = fsum(k) * self._gauge(k)[..., None, :, :]
         H = out[..., 0, :, :]
         dpos = self.positions[None, :, :] - self.positions[:, None, :]  # r_j - r_i, [i, j, a]
         V = out[..., 1:, :, :] + 1j * np.moveaxis(dpos, -1, 0) * H[..., None, :, :]
@@ -178,9 +166,9 @@ class Wannier90Model(TightBindingModel):
         return self.hamiltonian_and_velocity(k)[1]
 
 
-def _position_stack(model, R, A):
-    """``(RA, stack, pairs)``: Cartesian lattice vectors (nR, d_space) and the stacked
-    real-space blocks ``[A_a(R)] + [i((RA)_b A_c - (RA)_c A_b)(R)]`` (nR, (d + npairs) n^2)."""
+def _position_sum(model, R, A):
+    """``(PairedSum, pairs)`` of the blocks ``[A_a(R)] + [i((RA)_b A_c - (RA)_c A_b)(R)]``
+    (``b < c`` in ``pairs``)."""
     R = np.asarray(R, int)
     A = np.asarray(A, complex)
     d = model.dim
@@ -189,8 +177,8 @@ def _position_stack(model, R, A):
     parts = [A[:, a] for a in range(d)]
     parts += [1j * (RA[:, b, None, None] * A[:, c] - RA[:, c, None, None] * A[:, b])
               for b, c in pairs]
-    n = model.n_orbitals
-    return RA, np.stack(parts, 1).reshape(len(R), len(parts) * n * n), pairs
+    F = np.stack(parts, 1) if len(R) else np.zeros((0, len(parts)) + A.shape[-2:], complex)
+    return PairedSum(R, RA, F), pairs
 
 
 def real_space_hamiltonian(model: TightBindingModel):
