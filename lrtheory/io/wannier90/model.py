@@ -8,10 +8,21 @@ from dataclasses import dataclass
 import numpy as np
 
 from lrtheory.io.wannier90.fourier import PairedSum
+from lrtheory.io.wannier90.read import fill_doc
 from lrtheory.models.protocol import PositionMatrix
 from lrtheory.models.tightbinding import TightBindingModel
 
 __all__ = ["Wannier90Model", "real_space_hamiltonian"]
+
+_K_DOC = """Parameters
+        ----------
+        k : array_like
+            Cartesian k (..., dim) (1/a; for Wannier90 files 1/Angstrom).
+
+        Returns
+        -------
+        {rtype}
+            {rdesc}"""
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,21 +80,15 @@ class Wannier90Model(TightBindingModel):
         """True when built with the off-diagonal position elements (full interpolation)."""
         return self.position_blocks is not None
 
+    @fill_doc(k=_K_DOC.format(rtype="PositionMatrix or None", rdesc="``connection`` (..., "
+                              "dim, n, n) (Angstrom), ``curl`` (..., dim, dim, n, n) "
+                              "(Angstrom^2)."))
     def position_matrix(self, k) -> PositionMatrix | None:
         r"""Wannier-gauge position matrix ``A(k)`` and its curl (full Wannier interpolation),
         in the atomic-position gauge of :class:`~lrtheory.models.protocol.PositionMatrix`;
         None for a tight-binding model (``interpolation='tight-binding'``).
 
-        Parameters
-        ----------
-        k : array_like
-            Cartesian k (..., dim) (1/Angstrom).
-
-        Returns
-        -------
-        PositionMatrix or None
-            ``connection`` (..., dim, n, n) (Angstrom), ``curl`` (..., dim, dim, n, n)
-            (Angstrom^2).
+        {k}
         """
         if self.position_blocks is None:
             return None
@@ -106,34 +111,22 @@ class Wannier90Model(TightBindingModel):
         D = np.exp(1j * (k @ self.positions.T))  # (..., n)
         return np.conj(D)[..., :, None] * D[..., None, :]
 
+    @fill_doc(k=_K_DOC.format(rtype="ndarray",
+                              rdesc="(..., n, n) complex (energy unit of the file: t0)."))
     def hamiltonian(self, k) -> np.ndarray:
         """Bloch Hamiltonian ``H(k)`` (atomic-position convention, Eq. S48).
 
-        Parameters
-        ----------
-        k : array_like
-            Cartesian k (..., dim) (1/a; for Wannier90 files 1/Angstrom).
-
-        Returns
-        -------
-        ndarray
-            (..., n, n) complex (energy unit of the file: t0).
+        {k}
         """
         k = self._cartesian_k(k)
         return self._hsum(k) * self._gauge(k)
 
+    @fill_doc(k=_K_DOC.format(rtype="H, dH : ndarray", rdesc="(..., n, n) and "
+                              "(..., dim, n, n) complex (t0 and a t0)."))
     def hamiltonian_and_velocity(self, k):
         """``H(k)`` and ``dH/dk`` from one pass over the lattice vectors.
 
-        Parameters
-        ----------
-        k : array_like
-            Cartesian k (..., dim) (1/a; for Wannier90 files 1/Angstrom).
-
-        Returns
-        -------
-        H, dH : ndarray
-            (..., n, n) and (..., dim, n, n) complex (t0 and a t0).
+        {k}
         """
         k = self._cartesian_k(k)
         if self.dim != self.lattice_vectors.shape[1]:
@@ -150,18 +143,11 @@ class Wannier90Model(TightBindingModel):
         V = out[..., 1:, :, :] + 1j * np.moveaxis(dpos, -1, 0) * H[..., None, :, :]
         return H, V
 
+    @fill_doc(k=_K_DOC.format(rtype="ndarray", rdesc="(..., dim, n, n) complex (a t0)."))
     def velocity(self, k) -> np.ndarray:
         """Velocity ``dH/dk`` (the second result of :meth:`hamiltonian_and_velocity`).
 
-        Parameters
-        ----------
-        k : array_like
-            Cartesian k (..., dim) (1/a; for Wannier90 files 1/Angstrom).
-
-        Returns
-        -------
-        ndarray
-            (..., dim, n, n) complex (a t0).
+        {k}
         """
         return self.hamiltonian_and_velocity(k)[1]
 
