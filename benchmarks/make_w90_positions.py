@@ -10,37 +10,24 @@ Hermitian pairs ``A(-R) = A(R)^dagger``, seed 7), written in Wannier90's convent
 
     python benchmarks/make_w90_positions.py tests/physics/data/weyl_positions_tb.dat
 """
+import dataclasses
 import sys
+from pathlib import Path
 
 import numpy as np
 
-from lrtheory.io.wannier90 import real_space_hamiltonian, write_tb_data
-from lrtheory.io.wannier90.read import HrData
-from lrtheory.models.haldane import layered_haldane
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from lrtheory.io.wannier90 import write_tb_data  # noqa: E402
+from lrtheory.models.haldane import layered_haldane  # noqa: E402
+from tests.unit.test_wannier_interpolation import rotated_data  # noqa: E402
 
 
-def build(seed: int = 7, amplitude: float = 0.05) -> HrData:
-    rng = np.random.default_rng(seed)
+def build(seed: int = 7, amplitude: float = 0.05):
     m = layered_haldane(tz=0.15, c=1.5, weyl=True)
-    R, H = real_space_hamiltonian(m)
-    n = m.n_orbitals
-    q, r = np.linalg.qr(rng.normal(size=(n, n)) + 1j * rng.normal(size=(n, n)))
-    U = q * (np.diag(r) / np.abs(np.diag(r)))
-    Hp = np.conj(U.T)[None] @ H @ U[None]
-    pos = np.zeros((len(R), 3, n, n), complex)
-    index = {tuple(x): i for i, x in enumerate(R)}
-    i0 = index[(0, 0, 0)]
-    for a in range(3):
-        pos[i0, a] = np.conj(U.T) @ np.diag(m.positions[:, a]) @ U
-    for b, x in enumerate(R):
-        mb = index[tuple(-x)]
-        if b < mb:
-            X = amplitude * (rng.normal(size=(3, n, n)) + 1j * rng.normal(size=(3, n, n)))
-            pos[b] += X
-            pos[mb] += np.conj(np.swapaxes(X, -1, -2))
-    return HrData(R, np.ones(len(R), int), Hp, np.zeros(Hp.shape, int), "",
-                  "Weyl Haldane stack, rotated Wannier functions + random positions (lrtheory)",
-                  np.asarray(m.lattice_vectors, float), pos)
+    data, _ = rotated_data(m, np.asarray(m.lattice_vectors, float), np.random.default_rng(seed),
+                           extra_A=amplitude)
+    return dataclasses.replace(data, path="", header="Weyl Haldane stack, rotated Wannier "
+                               "functions + random positions (lrtheory)")
 
 
 if __name__ == "__main__":

@@ -40,9 +40,10 @@ def _unitary(n, rng):
     return q * (np.diag(r) / np.abs(np.diag(r)))
 
 
-def _rotated(model, lat3, rng, *, extra_A=0.0):
+def rotated_data(model, lat3, rng, *, extra_A=0.0):
     """HrData of ``model`` in rotated Wannier functions (module docstring); ``extra_A``
-    adds random Hermitian-consistent position elements at R != 0 (Angstrom)."""
+    adds random Hermitian-consistent position elements at R != 0 (Angstrom). Also writes
+    tests/physics/data/weyl_positions_tb.dat (benchmarks/make_w90_positions.py)."""
     R, H = real_space_hamiltonian(model)
     n = model.n_orbitals
     pos3 = np.zeros((n, 3))
@@ -68,7 +69,7 @@ def _rotated(model, lat3, rng, *, extra_A=0.0):
 @pytest.fixture(scope="module")
 def haldane_rotated():
     m = haldane(t0=1.0, t2=0.1, phi=0.7, delta=0.2)
-    data, U = _rotated(m, LAT3_2D, np.random.default_rng(3))
+    data, U = rotated_data(m, LAT3_2D, np.random.default_rng(3))
     return m, data, U
 
 
@@ -106,7 +107,7 @@ def test_rotated_basis_reproduces_the_original_curvature(haldane_rotated, rng):
 def test_rotated_3d_model_hall_tensor(rng):
     m = layered_haldane(tz=0.15, c=1.5, weyl=True)
     lat3 = np.asarray(m.lattice_vectors, float)
-    data, _ = _rotated(m, lat3, rng)
+    data, _ = rotated_data(m, lat3, rng)
     full = model_from_hr(data, interpolation="full", dim=3)
     tb = model_from_hr(data, dim=3)
     ref = hall_tensor(m, [-0.1, 0.0, 0.2], nk=(8, 8, 6), operator="charge").values["sigma"]
@@ -139,7 +140,7 @@ def _loop_curvature(model, k0, h, b, c):
 def test_curvature_equals_loop_integral_with_random_positions(rng):
     m = layered_haldane(tz=0.15, c=1.5, weyl=True, delta=0.4)
     lat3 = np.asarray(m.lattice_vectors, float)
-    data, _ = _rotated(m, lat3, rng, extra_A=0.05)
+    data, _ = rotated_data(m, lat3, rng, extra_A=0.05)
     full = model_from_hr(data, interpolation="full", dim=3)
     k = rng.uniform(-2, 2, size=(6, 3))
     eig = Eigensystem.compute(full, k)
