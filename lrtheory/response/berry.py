@@ -13,6 +13,11 @@ are excluded from the sum (their denominator vanishes; the paper's ``n' != n``).
 ``O = 1`` gives the ordinary Berry curvature ``Omega_n = d_x A^y_nn - d_y A^x_nn`` with
 ``A = i<u|d_k u>`` (docs/conventions.md).
 
+Full Wannier interpolation (a model whose ``position_matrix`` is not None): ``v`` is the
+velocity ``-i[r, H]`` of the eigensystem, and for ``O = 1`` or charge the Wannier-space term
+:func:`wannier_space_curvature` is added, which makes the result the Berry curvature of
+Wang, Yates, Souza, Vanderbilt (PRB 74, 195118 (2006); docs/wannier-interpolation.md).
+
 Degenerate bands: ``Omega_n`` of one member of a degenerate block is not gauge invariant
 (a rotation inside the block mixes it with its partners); the **block trace**
 ``sum_{n in D} Omega_n`` is. Every Fermi-sea sum gives all members of a block the same
