@@ -125,3 +125,28 @@ def test_wsvec_errors_name_the_line(tmp_path):
         load_wannier90(tmp_path / "c_tb.dat")
     with pytest.raises(ModelError, match="mp_grid"):
         model_from_hr(data, dim=3, mdrs=True)
+
+
+def test_hr_with_tb_positions_full_interpolation(tmp_path, rng):
+    """``_hr.dat`` + ``_tb.dat`` of one run: interpolation='full' takes the position matrix
+    of the _tb.dat (R order may differ); a _tb.dat of another R set is refused."""
+    import dataclasses
+
+    from lrtheory.io.wannier90 import write_hr_dat
+
+    _, data = _sampled_data()
+    data.pos[0, 0, 0, 1] = 0.02 + 0.01j  # an off-diagonal position element at R = -2
+    data.pos[-1, 0, 1, 0] = np.conj(data.pos[0, 0, 0, 1])
+    ref = model_from_hr(data, dim=3, interpolation="full")
+    flipped = dataclasses.replace(data, R=data.R[::-1], ndegen=data.ndegen[::-1],
+                                  H=data.H[::-1], pos=data.pos[::-1])
+    write_tb_data(flipped, tmp_path / "s_tb.dat")
+    write_hr_dat(ref, tmp_path / "s_hr.dat", degeneracy={tuple(r): int(n) for r, n in
+                                                        zip(data.R, data.ndegen)})
+    m = load_wannier90(tmp_path / "s", interpolation="full", dim=3)
+    k = np.c_[rng.uniform(-4, 4, size=(5, 1)), np.zeros((5, 2))]
+    np.testing.assert_allclose(m.position_matrix(k).connection, ref.position_matrix(k).connection,
+                               atol=1e-12)
+    write_tb_data(dataclasses.replace(data, R=data.R + np.array([0, 1, 0])), tmp_path / "s_tb.dat")
+    with pytest.raises(InputFileError, match="not the same Wannier90 run"):
+        load_wannier90(tmp_path / "s", interpolation="full", dim=3)

@@ -302,16 +302,30 @@ def load_wannier90(seedname, *, lattice_vectors=None, positions=None, dim: int |
         if tbdata is None:
             raise InputFileError(f"interpolation='full' needs the position matrix of {tb}, "
                                  "which does not exist")
-        data.pos = tbdata.pos
+        data.pos = _reorder(tbdata, data)
     if lattice_vectors is None and tbdata is not None:
         lattice_vectors = tbdata.lattice
     if positions is None:
         if xyz.exists():
             positions = read_centres_xyz(xyz, data.num_wann)
         elif tbdata is not None:
-            data.pos = tbdata.pos
+            data.pos = _reorder(tbdata, data)
     return model_from_hr(data, lattice_vectors=lattice_vectors, positions=positions, **kw,
                          **_mdrs_options(s, data, mdrs))
+
+
+def _reorder(tbdata: HrData, data: HrData) -> np.ndarray:
+    """The position blocks of ``tbdata`` on the R list of ``data`` (an _hr.dat and a
+    _tb.dat of one run list the same R; a different set is refused)."""
+    if np.array_equal(tbdata.R, data.R):
+        return tbdata.pos
+    index = {tuple(r): i for i, r in enumerate(tbdata.R)}
+    order = [index.get(tuple(r)) for r in data.R]
+    if None in order or len(tbdata.R) != len(data.R) or \
+            not np.array_equal(tbdata.ndegen[order], data.ndegen):
+        raise InputFileError(f"{tbdata.path}: its R vectors (or degeneracies) differ from those "
+                             f"of {data.path}: not the same Wannier90 run")
+    return tbdata.pos[order]
 
 
 def _mdrs_options(seed: str, data: HrData, mdrs: bool | None) -> dict:
