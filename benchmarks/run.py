@@ -400,7 +400,7 @@ def versions():
     return out
 
 
-CASE_NAMES = ("bulk", "ohe", "ribbon", "mem", "w90", "scale")
+CASE_NAMES = ("bulk", "ohe", "ribbon", "mem", "w90", "scale", "wfull")
 
 
 def run_all(a):
@@ -464,6 +464,8 @@ def run_all(a):
                                           repeat=max(rep, 2)))
     if "scale" in cases:
         res["scale"] = scale_timings(a, rep)
+    if "wfull" in cases:
+        res["wfull"] = wannier_full_timings(a, rep)
     R["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S")
     R["loadavg_end"] = os.getloadavg()
     return R
@@ -502,6 +504,22 @@ def scale_timings(a, rep):
             best["digests"] = sorted({r["digest"] for r in ok})
             rows.append(best)
     return rows
+
+
+def wannier_full_timings(a, rep):
+    """bcc Fe AHC on 16^3, tight-binding and full Wannier interpolation, against the eigh
+    floor and WannierBerri on the same grid (benchmarks/wannier_speed.py; files from
+    benchmarks/make_fe_w90.py and benchmarks/make_fe_wb_tb.py, skipped when absent)."""
+    print("Wannier interpolation: bcc Fe AHC vs eigh floor vs WannierBerri")
+    fe = a.fe_w90 or os.environ.get("LRTHEORY_FE_W90") or FE_W90_DEFAULT
+    fe_wb = os.environ.get("LRTHEORY_FE_WB_TB", "/tmp/fe/Fe_wb_tb.dat")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "wfull.json"
+        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "wannier_speed.py"), str(out),
+                        "16", str(max(rep, 3)), fe, fe_wb, fe_wb + ":full"], env=child_env(),
+                       timeout=7200)
+        return json.loads(out.read_text())["rows"] if out.exists() else [
+            {"error": "benchmarks/wannier_speed.py failed"}]
 
 
 def _peer_timings(method, venv_dir, script, Ns, missing, extra_args=lambda N: []):
@@ -621,6 +639,15 @@ def summarize(R):
                 f"{r['time']:.3f} | | | {r['maxrss_mb']:.0f} | serial/{m} = "
                 f"{ser['time'] / r['time']:.2f} (first call "
                 f"{ser['time_first'] / r['time_first']:.2f}); {extra}; {same} |")
+    for r in res.get("wfull", []):  # benchmarks/wannier_speed.py
+        if "lrtheory" not in r:
+            continue
+        ours, wb = r["lrtheory"], r.get("wberri", {})
+        vs = f"WannierBerri {wb['version']} {wb['time']:.3f} s" if "time" in wb else \
+            wb.get("error", "")
+        add(f"| W90 Fe AHC {r['file']} ({'full' if r['full'] else 'tight-binding'}, "
+            f"{ours['nrpts']} R) | {r['N']}^3 | {ours['time']:.3f} | {ours['floor']:.3f} | "
+            f"{ours['ratio']:.2f} | | {vs} |")
     return "\n".join(lines)
 
 
@@ -697,7 +724,7 @@ def main(argv=None):
     p.add_argument("--child", nargs=2, metavar=("CASE", "PARAMS"), help=argparse.SUPPRESS)
     p.add_argument("--replot", action="store_true", help="only redo table/plots from --out")
     p.add_argument("--only", default="", help="comma-separated cases to re-measure "
-                   "(bulk,ohe,ribbon,mem,w90,scale); the others are kept from --out")
+                   "(bulk,ohe,ribbon,mem,w90,scale,wfull); the others are kept from --out")
     p.add_argument("--fe-w90", default="", help="bcc Fe _tb.dat of the scale case "
                    "(default: $LRTHEORY_FE_W90 or " + FE_W90_DEFAULT + ")")
     a = p.parse_args(argv)

@@ -111,7 +111,7 @@ _GROUPS: dict[str, dict[str, str]] = {
     "io": {
         "load_model_file": "lrtheory.io.model_files.build",
         "model_from_dict": "lrtheory.io.model_files.build",
-        "load_wannier90": "lrtheory.io.wannier90.model",
+        "load_wannier90": "lrtheory.io.wannier90.convert",
         "read_hr_dat": "lrtheory.io.wannier90.read",
         "write_hr_dat": "lrtheory.io.wannier90.write",
         "from_pythtb": "lrtheory.io.pythtb",

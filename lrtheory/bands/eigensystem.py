@@ -66,8 +66,16 @@ class Eigensystem:
     k : (Nk, dim) Cartesian k (1/a)
     energies : (Nk, n) ascending band energies (t0)
     states : (Nk, n, n) eigenvectors as columns, orbital basis (atomic-position gauge)
-    velocity : (Nk, dim, n, n) ``v_mn = <m|dH/dk|n>`` (t0 a / hbar)
+    velocity : (Nk, dim, n, n) band-basis matrix of the velocity operator ``-i[r, H]``
+        (t0 a / hbar): ``v_mn = <m|dH/dk|n>`` in the tight-binding approximation; with a
+        position matrix (full Wannier interpolation, :meth:`BlochModel.position_matrix`)
+        ``v_mn = <m|dH/dk|n> + i (e_m - e_n) Abar_mn`` (docs/wannier-interpolation.md)
     degen_tol : float, energies closer than this are one degenerate level (t0)
+    connection : (Nk, dim, n, n) or None
+        ``Abar = U^dagger A U``, the Wannier-gauge position matrix in the band basis (a);
+        None in the tight-binding approximation
+    connection_curl : (Nk, dim, dim, n, n) or None
+        ``U^dagger (d_b A^c - d_c A^b) U`` (a^2); None with ``connection``
     """
 
     k: np.ndarray
@@ -75,6 +83,8 @@ class Eigensystem:
     states: np.ndarray
     velocity: np.ndarray
     degen_tol: float = DEGEN_TOL
+    connection: np.ndarray | None = None
+    connection_curl: np.ndarray | None = None
 
     @classmethod
     def compute(cls, model, k, *, degen_tol: float = DEGEN_TOL, check: bool = True
@@ -108,7 +118,17 @@ class Eigensystem:
             check_hamiltonian(H, model.name)
         e, U = np.linalg.eigh(H)
         V = to_band_basis(U, dH)
-        return cls(k, e, U, V, float(degen_tol))
+        pm = model.position_matrix(k)
+        if pm is None:
+            return cls(k, e, U, V, float(degen_tol))
+        Abar = to_band_basis(U, pm.connection)
+        V = V + 1j * (e[:, None, :, None] - e[:, None, None, :]) * Abar
+        d = Abar.shape[1]
+        b, c = np.triu_indices(d, 1)  # the curl is antisymmetric: transform b < c only
+        upper = to_band_basis(U, pm.curl[:, b, c])
+        curl = np.zeros(upper.shape[:1] + (d, d) + upper.shape[2:], complex)
+        curl[:, b, c], curl[:, c, b] = upper, -upper
+        return cls(k, e, U, V, float(degen_tol), Abar, curl)
 
     # -- derived quantities -----------------------------------------------------------------
     @property
@@ -178,5 +198,10 @@ class Eigensystem:
         inside every degenerate block (for gauge-invariance tests)."""
         W = random_block_unitary(self.degenerate(), rng)
         U = self.states @ W
-        V = np.conj(np.swapaxes(W, -1, -2))[:, None] @ self.velocity @ W[:, None]
-        return replace(self, states=U, velocity=V)
+        Wd = np.conj(np.swapaxes(W, -1, -2))
+        V = Wd[:, None] @ self.velocity @ W[:, None]
+        if self.connection is None:
+            return replace(self, states=U, velocity=V)
+        return replace(self, states=U, velocity=V,
+                       connection=Wd[:, None] @ self.connection @ W[:, None],
+                       connection_curl=Wd[:, None, None] @ self.connection_curl @ W[:, None, None])

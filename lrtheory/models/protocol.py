@@ -33,7 +33,7 @@ import numpy as np
 from lrtheory.errors import ModelError
 from lrtheory.models import lattice as _lattice
 
-__all__ = ["BlochModel", "Ribbon", "RibbonCut", "ContinuumModel", "ensure_model",
+__all__ = ["BlochModel", "Ribbon", "RibbonCut", "PositionMatrix", "ContinuumModel", "ensure_model",
            "hamiltonian_and_velocity", "MissingGeometryError"]
 
 
@@ -101,8 +101,18 @@ class BlochModel(abc.ABC):
         unknown).
     has_positions : bool
         False when ``positions`` would raise (default True).
+    has_position_matrix : bool
+        True when :meth:`position_matrix` returns a matrix (default False).
     hamiltonian_and_velocity(k)
         ``(H(k), dH/dk)`` in one pass (default: the two methods separately).
+    position_matrix(k)
+        The Wannier-gauge position (Berry connection) matrix of full Wannier interpolation,
+        a :class:`PositionMatrix`, or ``None`` (default): the tight-binding approximation,
+        position operator diagonal, ``<m0|r|nR> = r_m delta_mn delta_R0``.
+        Convention (docs/wannier-interpolation.md): atomic-position gauge of Eq. S48,
+        ``A_mn(k) = sum_R exp(ik.(R + r_n - r_m)) [<m0|r|nR> - r_m delta_mn delta_R0]``, so
+        the orbital centres ``r_m`` enter through the phases only and the diagonal R = 0
+        elements of ``A`` vanish when the centres are the Wannier centres.
     reciprocal_vectors, k_grid(n, shift=False)
         From :mod:`lrtheory.models.lattice` (concrete; need ``lattice_vectors``).
     """
@@ -113,6 +123,7 @@ class BlochModel(abc.ABC):
     spin = None
     energy_bound = None
     has_positions = True
+    has_position_matrix = False
 
     @abc.abstractmethod
     def hamiltonian(self, k) -> np.ndarray:
@@ -125,6 +136,21 @@ class BlochModel(abc.ABC):
     def hamiltonian_and_velocity(self, k) -> tuple[np.ndarray, np.ndarray]:
         """``(H(k), dH/dk)``; subclasses override it with a fused fast path."""
         return self.hamiltonian(k), self.velocity(k)
+
+    def position_matrix(self, k) -> "PositionMatrix | None":
+        """Wannier-gauge position matrix ``A(k)`` and its curl (:class:`PositionMatrix`), or
+        ``None`` (default): the tight-binding approximation (diagonal position operator).
+
+        Parameters
+        ----------
+        k : array_like
+            Cartesian k (..., dim) (1/a).
+
+        Returns
+        -------
+        PositionMatrix or None
+        """
+        return None
 
     @property
     def reciprocal_vectors(self) -> np.ndarray:
@@ -143,6 +169,30 @@ class BlochModel(abc.ABC):
                 f"{self.name} has no lattice vectors (continuum model, or built without "
                 f"lattice_vectors=...): {what} need a lattice")
         return lat
+
+
+@dataclass(frozen=True)
+class PositionMatrix:
+    r"""Position matrix of full Wannier interpolation in the orbital (Wannier) basis.
+
+    Atomic-position gauge (paper Eq. S48, the gauge of ``H(k)`` and ``dH/dk``):
+
+    .. math:: A^a_{mn}(\mathbf k) = \sum_R e^{i\mathbf k\cdot(\mathbf R + \mathbf r_n
+              - \mathbf r_m)}\,\big[\langle m\mathbf 0|r_a|n\mathbf R\rangle
+              - r_{m,a}\,\delta_{mn}\delta_{\mathbf R\mathbf 0}\big],
+
+    ``A^a_mn = i <u_m|d_a u_n>`` of the orbital-basis Bloch functions (a, Hermitian).
+
+    Attributes
+    ----------
+    connection : (..., dim, n, n) complex ndarray
+        ``A^a(k)`` (a).
+    curl : (..., dim, dim, n, n) complex ndarray
+        ``d_b A^c - d_c A^b`` at ``[..., b, c]`` (a^2; antisymmetric in b, c).
+    """
+
+    connection: np.ndarray
+    curl: np.ndarray
 
 
 @dataclass(frozen=True)

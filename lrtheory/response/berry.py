@@ -13,6 +13,11 @@ are excluded from the sum (their denominator vanishes; the paper's ``n' != n``).
 ``O = 1`` gives the ordinary Berry curvature ``Omega_n = d_x A^y_nn - d_y A^x_nn`` with
 ``A = i<u|d_k u>`` (docs/conventions.md).
 
+Full Wannier interpolation (a model whose ``position_matrix`` is not None): ``v`` is the
+velocity ``-i[r, H]`` of the eigensystem, and for ``O = 1`` or charge the Wannier-space term
+:func:`wannier_space_curvature` is added, which makes the result the Berry curvature of
+Wang, Yates, Souza, Vanderbilt (PRB 74, 195118 (2006); docs/wannier-interpolation.md).
+
 Degenerate bands: ``Omega_n`` of one member of a degenerate block is not gauge invariant
 (a rotation inside the block mixes it with its partners); the **block trace**
 ``sum_{n in D} Omega_n`` is. Every Fermi-sea sum gives all members of a block the same
@@ -45,6 +50,7 @@ __all__ = [
     "METHODS",
     "fhs_chern",
     "reciprocal_vectors",
+    "wannier_space_curvature",
 ]
 
 
@@ -168,9 +174,45 @@ def generalized_berry_curvature(eig, op=None, *, b: int = 0, c: int = 1, model=N
     # sum_{n'} Im(X_{n n'} vc_{n' n}) / (e_n - e_n')^2
     prod = X * np.swapaxes(vc, -1, -2)
     omega = -2.0 * np.einsum("knm,knm->kn", prod.imag, eig.inverse_gap_squared)
+    if eig.connection is not None and (is_number_operator(op) or _is_charge(op)):
+        omega = omega + (ELECTRON_CHARGE if _is_charge(op) else 1.0) * \
+            wannier_space_curvature(eig, b, c)
     if block_average and eig.has_degenerate_bands:
         omega = block_average_diagonal(eig, omega)
     return omega
+
+
+def wannier_space_curvature(eig, b: int, c: int) -> np.ndarray:
+    r"""The part of the Berry curvature of full Wannier interpolation that the Kubo sum
+    (Eq. S24 with the velocity ``-i[r, H]`` of :class:`~lrtheory.bands.eigensystem.Eigensystem`)
+    misses, (Nk, n) (a^2):
+
+    .. math:: \bar\Omega^{bc}_{nn} + 2\,\mathrm{Im}\sum_{m\notin D(n)}
+              \bar A^b_{nm}\bar A^c_{mn},
+              \qquad \bar\Omega = U^\dagger(\partial_b A^c - \partial_c A^b)U,\quad
+              \bar A = U^\dagger A U
+
+    (Wang, Yates, Souza, Vanderbilt, PRB 74, 195118 (2006), Eq. 27-32, rearranged in
+    docs/wannier-interpolation.md). Zero for models without a position matrix.
+
+    Parameters
+    ----------
+    eig : Eigensystem
+        With ``connection`` and ``connection_curl``.
+    b, c : int
+        Components.
+
+    Returns
+    -------
+    ndarray
+        (Nk, n) real (a^2), not block averaged.
+    """
+    if eig.connection is None:
+        return np.zeros(eig.energies.shape)
+    Ab, Ac = eig.connection[:, b], eig.connection[:, c]
+    off = ~eig.degenerate()
+    inter = np.einsum("knm,kmn->kn", Ab * off, Ac).imag
+    return np.diagonal(eig.connection_curl[:, b, c], axis1=-2, axis2=-1).real + 2.0 * inter
 
 
 def berry_curvature(eig, *, block_average: bool = True) -> np.ndarray:
@@ -208,7 +250,8 @@ def uses_two_band_closed_form(model, op) -> bool:
     bool
         Whether the closed form is used.
     """
-    if model.n_orbitals != 2 or not (op is None or isinstance(op, str)):
+    if model.n_orbitals != 2 or model.has_position_matrix or \
+            not (op is None or isinstance(op, str)):
         return False
     return op in (None, "number", "charge") or (op == "orbital" and model.dim == 2)
 

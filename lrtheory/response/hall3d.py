@@ -20,9 +20,11 @@ component and every ``E_F`` (two-band models with ``O`` = 1 or charge need none:
 closed-form curvature, :mod:`lrtheory.kernels.two_band`). With every ``n_a`` even the
 ``n/2`` sub-grid of the same pass gives ``change_on_doubling``.
 
-Not covered: the orbital Hall conductivity in 3D (``operator="orbital"`` is the 2D ``m_z``
-of :mod:`lrtheory.response.bulk_omm`) and the off-diagonal position elements of Wannier
-interpolation (see :mod:`lrtheory.io.wannier90`).
+Models with a position matrix (full Wannier interpolation,
+:meth:`lrtheory.models.BlochModel.position_matrix`) get the curvature of Wang, Yates, Souza,
+Vanderbilt (docs/wannier-interpolation.md) through the eigensystem. Not covered: the
+orbital Hall conductivity in 3D (``operator="orbital"`` is the 2D ``m_z`` of
+:mod:`lrtheory.response.bulk_omm`).
 """
 from __future__ import annotations
 

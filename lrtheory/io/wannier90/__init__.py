@@ -29,13 +29,20 @@ orbital positions in the phase (atomic-position convention, paper Eq. S48)::
 
     H_ij(k) = sum_R t_ij(R) exp(i k.(R.A + r_j - r_i))
 
-with ``r_j`` the Wannier centres. This is the tight-binding approximation of Wannier
-interpolation: the position operator is taken diagonal, ``<m0|r|nR> = r_m delta_mn
-delta_R0``. From ``_tb.dat`` **only the diagonal, R = 0 position elements are used** (as
-orbital positions); the off-diagonal position matrix elements (they add the "internal"
-Berry connection of Wannier interpolation, Wang et al. PRB 74, 195118 (2006)) are read,
-validated for finiteness, and ignored: anomalous Hall conductivities of real materials
-computed from such a model miss that term.
+with ``r_j`` the Wannier centres. Two readings (``interpolation=``):
+
+* ``'tight-binding'`` (default): the position operator is taken diagonal, ``<m0|r|nR> = r_m
+  delta_mn delta_R0``; from ``_tb.dat`` only the diagonal R = 0 position elements are used
+  (as orbital positions).
+* ``'full'``: every position matrix element of ``_tb.dat`` enters through
+  :meth:`Wannier90Model.position_matrix` (the "internal" Berry connection of Wannier
+  interpolation, Wang et al. PRB 74, 195118 (2006)); responses use the velocity
+  ``-i[r, H]`` and, for the Berry curvature, the Wannier-space term
+  (docs/wannier-interpolation.md). Wannier90's position elements are Hermitian only to the
+  accuracy of its finite differences; the Hermitian part is kept.
+
+MDRS (``use_ws_distance``): ``seedname_wsvec.dat`` is applied when present; ``mdrs=True,
+mp_grid=...`` computes the shifts (:mod:`lrtheory.io.wannier90.mdrs`).
 
 Each pair ``(m, n, R)`` / ``(n, m, -R)`` appears in the file; the reader checks
 ``H(-R) = H(R)^dagger`` (within ``herm_tol``), keeps one bond per pair (the average of the
@@ -46,13 +53,16 @@ Units: those of the file (energies in eV, lengths in Angstrom, k in 1/Angstrom);
 of the resulting model are in the same units (e.g. a 3D Hall conductivity in e^2/(hbar A)).
 
 The reader (:mod:`~lrtheory.io.wannier90.read`), the conversion to a model
-(:mod:`~lrtheory.io.wannier90.model`) and the writers (:mod:`~lrtheory.io.wannier90.write`)
+(:mod:`~lrtheory.io.wannier90.convert`), the model (:mod:`~lrtheory.io.wannier90.model`,
+Fourier sums in :mod:`~lrtheory.io.wannier90.fourier`), MDRS
+(:mod:`~lrtheory.io.wannier90.mdrs`) and the writers (:mod:`~lrtheory.io.wannier90.write`)
 are submodules; every name is re-exported here.
 """
-from lrtheory.io.wannier90.model import (Wannier90Model, load_wannier90, model_from_hr,
-                                         real_space_hamiltonian)
+from lrtheory.io.wannier90.convert import load_wannier90, model_from_hr
+from lrtheory.io.wannier90.model import Wannier90Model, real_space_hamiltonian
 from lrtheory.io.wannier90.read import HrData, read_centres_xyz, read_hr_dat, read_tb_dat
-from lrtheory.io.wannier90.write import write_centres_xyz, write_hr_dat, write_tb_dat
+from lrtheory.io.wannier90.write import (write_centres_xyz, write_hr_dat, write_tb_dat,
+                                         write_tb_data)
 
 __all__ = [
     "Wannier90Model",
@@ -64,6 +74,7 @@ __all__ = [
     "load_wannier90",
     "write_hr_dat",
     "write_tb_dat",
+    "write_tb_data",
     "write_centres_xyz",
     "real_space_hamiltonian",
 ]

@@ -1,18 +1,28 @@
-"""Wannier90 data to a model: :class:`Wannier90Model` (H(k) per lattice vector R),
-:func:`model_from_hr`, :func:`load_wannier90` and :func:`real_space_hamiltonian`
-(conventions: :mod:`lrtheory.io.wannier90`)."""
+"""The Wannier90 model: :class:`Wannier90Model` (H(k), dH/dk and the position matrix per
+lattice vector R) and :func:`real_space_hamiltonian` (conventions:
+:mod:`lrtheory.io.wannier90`; file data to a model: :mod:`lrtheory.io.wannier90.convert`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from lrtheory.errors import InputFileError, ModelError
-from lrtheory.io.wannier90.read import HrData, read_centres_xyz, read_hr_dat, read_tb_dat
-from lrtheory.models.tightbinding import Hopping, TightBindingModel
+from lrtheory.io.wannier90.fourier import PairedSum
+from lrtheory.io.wannier90.read import fill_doc
+from lrtheory.models.protocol import PositionMatrix
+from lrtheory.models.tightbinding import TightBindingModel
 
-__all__ = ["Wannier90Model", "model_from_hr", "load_wannier90", "real_space_hamiltonian"]
+__all__ = ["Wannier90Model", "real_space_hamiltonian"]
+
+_K_DOC = """Parameters
+        ----------
+        k : array_like
+            Cartesian k (..., dim) (1/a; for Wannier90 files 1/Angstrom).
+
+        Returns
+        -------
+        {rtype}
+            {rdesc}"""
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,85 +57,114 @@ class Wannier90Model(TightBindingModel):
         Model name.
     params : dict
         Model parameters (provenance).
+    position_blocks : tuple, optional
+        ``(R (nR, 3) int, A (nR, dim, n, n) complex)``: the position matrix elements
+        ``<m0|r|nR> - r_m delta_mn delta_R0`` (Angstrom) of full Wannier interpolation
+        (:meth:`position_matrix`); None (default): tight-binding approximation.
     """
+
+    position_blocks: tuple | None = None
 
     def __post_init__(self):
         super().__post_init__()
         R, H = real_space_hamiltonian(self)
         RA = R[:, : self.dim].astype(float) @ self.lattice_vectors  # (nrpts, d_space)
-        object.__setattr__(self, "_rblocks", (RA, H.reshape(len(H), -1)))
+        object.__setattr__(self, "_rblocks", (R, RA, H))
+        object.__setattr__(self, "_hsum", PairedSum(R, RA, H))
+        if self.position_blocks is not None:
+            object.__setattr__(self, "_pblocks", _position_sum(self, *self.position_blocks))
         self._check_declared_time_reversal()
 
-    def _w90_parts(self, k):
-        k = self._cartesian_k(k)
-        RA, H2 = self._rblocks
-        n = self.n_orbitals
-        arg = k @ RA.T
-        ph = np.empty(arg.shape, complex)
-        np.cos(arg, out=ph.real)
-        np.sin(arg, out=ph.imag)
-        D = np.exp(1j * (k @ self.positions.T))  # (..., n)
-        gauge = np.conj(D)[..., :, None] * D[..., None, :]  # (..., n, n)
-        return k, ph, RA, H2, gauge, n
+    @property
+    def has_position_matrix(self) -> bool:
+        """True when built with the off-diagonal position elements (full interpolation)."""
+        return self.position_blocks is not None
 
+    @fill_doc(k=_K_DOC.format(rtype="PositionMatrix or None", rdesc="``connection`` (..., "
+                              "dim, n, n) (Angstrom), ``curl`` (..., dim, dim, n, n) "
+                              "(Angstrom^2)."))
+    def position_matrix(self, k) -> PositionMatrix | None:
+        r"""Wannier-gauge position matrix ``A(k)`` and its curl (full Wannier interpolation),
+        in the atomic-position gauge of :class:`~lrtheory.models.protocol.PositionMatrix`;
+        None for a tight-binding model (``interpolation='tight-binding'``).
+
+        {k}
+        """
+        if self.position_blocks is None:
+            return None
+        k = self._cartesian_k(k)
+        fsum, pairs = self._pblocks
+        n, d = self.n_orbitals, self.dim
+        out = fsum(k) * self._gauge(k)[..., None, :, :]
+        A = out[..., :d, :, :]
+        dpos = self.positions[None, :, :] - self.positions[:, None, :]  # r_n - r_m at [m, n]
+        curl = np.zeros(k.shape[:-1] + (d, d, n, n), complex)
+        for p, (b, c) in enumerate(pairs):
+            cbc = out[..., d + p, :, :] + 1j * (dpos[..., b] * A[..., c, :, :]
+                                                 - dpos[..., c] * A[..., b, :, :])
+            curl[..., b, c, :, :] = cbc
+            curl[..., c, b, :, :] = -cbc
+        return PositionMatrix(A, curl)
+
+    def _gauge(self, k):
+        """``exp(ik.(r_n - r_m))`` at [..., m, n]: Wannier90 gauge to atomic-position gauge."""
+        D = np.exp(1j * (k @ self.positions.T))  # (..., n)
+        return np.conj(D)[..., :, None] * D[..., None, :]
+
+    @fill_doc(k=_K_DOC.format(rtype="ndarray",
+                              rdesc="(..., n, n) complex (energy unit of the file: t0)."))
     def hamiltonian(self, k) -> np.ndarray:
         """Bloch Hamiltonian ``H(k)`` (atomic-position convention, Eq. S48).
 
-        Parameters
-        ----------
-        k : array_like
-            Cartesian k (..., dim) (1/a; for Wannier90 files 1/Angstrom).
-
-        Returns
-        -------
-        ndarray
-            (..., n, n) complex (energy unit of the file: t0).
+        {k}
         """
-        k, ph, RA, H2, gauge, n = self._w90_parts(k)
-        return np.dot(ph, H2).reshape(k.shape[:-1] + (n, n)) * gauge
+        k = self._cartesian_k(k)
+        return self._hsum(k) * self._gauge(k)
 
+    @fill_doc(k=_K_DOC.format(rtype="H, dH : ndarray", rdesc="(..., n, n) and "
+                              "(..., dim, n, n) complex (t0 and a t0)."))
     def hamiltonian_and_velocity(self, k):
         """``H(k)`` and ``dH/dk`` from one pass over the lattice vectors.
 
-        Parameters
-        ----------
-        k : array_like
-            Cartesian k (..., dim) (1/a; for Wannier90 files 1/Angstrom).
-
-        Returns
-        -------
-        H, dH : ndarray
-            (..., n, n) and (..., dim, n, n) complex (t0 and a t0).
+        {k}
         """
-        k, ph, RA, H2, gauge, n = self._w90_parts(k)
+        k = self._cartesian_k(k)
         if self.dim != self.lattice_vectors.shape[1]:
             return super().hamiltonian_and_velocity(k)
-        stacked = self.__dict__.get("_rstacked")
-        if stacked is None:  # [t(R), i (RA)_a t(R)]: small (nrpts x (dim + 1) n^2), kept
-            stacked = np.concatenate([H2] + [1j * RA[:, a, None] * H2 for a in range(self.dim)],
-                                     1)
-            object.__setattr__(self, "_rstacked", stacked)
-        out = np.dot(ph, stacked).reshape(k.shape[:-1] + (self.dim + 1, n, n))
-        out = out * gauge[..., None, :, :]
+        fsum = self.__dict__.get("_hvsum")
+        if fsum is None:  # [t(R), i (RA)_a t(R)]: small (nrpts x (dim + 1) n^2), kept
+            R, RA, H = self._rblocks
+            F = np.stack([H] + [1j * RA[:, a, None, None] * H for a in range(self.dim)], 1)
+            fsum = PairedSum(R, RA, F)
+            object.__setattr__(self, "_hvsum", fsum)
+        out = fsum(k) * self._gauge(k)[..., None, :, :]
         H = out[..., 0, :, :]
         dpos = self.positions[None, :, :] - self.positions[:, None, :]  # r_j - r_i, [i, j, a]
         V = out[..., 1:, :, :] + 1j * np.moveaxis(dpos, -1, 0) * H[..., None, :, :]
         return H, V
 
+    @fill_doc(k=_K_DOC.format(rtype="ndarray", rdesc="(..., dim, n, n) complex (a t0)."))
     def velocity(self, k) -> np.ndarray:
         """Velocity ``dH/dk`` (the second result of :meth:`hamiltonian_and_velocity`).
 
-        Parameters
-        ----------
-        k : array_like
-            Cartesian k (..., dim) (1/a; for Wannier90 files 1/Angstrom).
-
-        Returns
-        -------
-        ndarray
-            (..., dim, n, n) complex (a t0).
+        {k}
         """
         return self.hamiltonian_and_velocity(k)[1]
+
+
+def _position_sum(model, R, A):
+    """``(PairedSum, pairs)`` of the blocks ``[A_a(R)] + [i((RA)_b A_c - (RA)_c A_b)(R)]``
+    (``b < c`` in ``pairs``)."""
+    R = np.asarray(R, int)
+    A = np.asarray(A, complex)
+    d = model.dim
+    RA = R[:, :d].astype(float) @ model.lattice_vectors
+    pairs = [(b, c) for b in range(d) for c in range(b + 1, d)]
+    parts = [A[:, a] for a in range(d)]
+    parts += [1j * (RA[:, b, None, None] * A[:, c] - RA[:, c, None, None] * A[:, b])
+              for b, c in pairs]
+    F = np.stack(parts, 1) if len(R) else np.zeros((0, len(parts)) + A.shape[-2:], complex)
+    return PairedSum(R, RA, F), pairs
 
 
 def real_space_hamiltonian(model: TightBindingModel):
@@ -158,214 +197,3 @@ def real_space_hamiltonian(model: TightBindingModel):
     blocks[(0, 0, 0)][np.arange(n), np.arange(n)] += model.onsite
     keys = sorted(blocks)
     return np.array(keys, int).reshape(-1, 3), np.stack([blocks[k] for k in keys])
-
-
-# -- conversion --------------------------------------------------------------------------------
-
-
-def _check_weights(data: HrData, mp_grid) -> None:
-    total = float(np.sum(1.0 / data.ndegen))
-    last = 3 + -(-len(data.ndegen) // 15)
-    where = f"line 4" if last == 4 else f"lines 4-{last}"
-    if mp_grid is not None:
-        nk = int(np.prod(mp_grid))
-        if abs(total - nk) > 1e-6 * nk:
-            raise InputFileError(
-                f"{data.path}, {where}: degeneracy weights "
-                f"give sum_R 1/ndegen(R) = {total:.6g}, but the Wannier-Seitz identity requires "
-                f"the number of k-points of the Wannier grid, {nk} (mp_grid = {tuple(mp_grid)})"
-            )
-    elif abs(total - round(total)) > 1e-6:
-        raise InputFileError(
-            f"{data.path}, {where}: degeneracy weights give "
-            f"sum_R 1/ndegen(R) = {total:.9g}, not an integer (it must equal the number of "
-            "k-points of the Wannier grid): wrong degeneracy weights"
-        )
-
-
-def model_from_hr(data: HrData, *, lattice_vectors=None, positions=None, dim: int | None = None,
-                  herm_tol: float = 1e-6, drop_below: float = 0.0, mp_grid=None,
-                  name: str | None = None) -> TightBindingModel:
-    """Convert validated Wannier90 data into a :class:`TightBindingModel`.
-
-    Parameters
-    ----------
-    data : HrData
-        Validated file content (:func:`~lrtheory.io.wannier90.read.read_hr_dat`).
-    lattice_vectors : (3, 3) array, optional
-        Rows a_1, a_2, a_3 (Angstrom); default ``data.lattice`` (``_tb.dat``).
-    positions : (num_wann, 3) array, optional
-        Wannier centres (Angstrom); default the diagonal R = 0 position elements
-        (``_tb.dat``).
-    dim : 2, 3 or None
-        Number of periodic directions. None: 2 when no hopping leaves the a_1-a_2 plane
-        (all R3 = 0) and the geometry is a film (a_1, a_2 in the xy plane, a_3 along z),
-        else 3. With 2 the model is the 2D one in the xy plane (z coordinates dropped).
-    herm_tol : float
-        Largest accepted ``|H_mn(R) - conj(H_nm(-R))|`` (energy units of the file; files
-        printed with 6 decimals need ~1e-6).
-    drop_below : float
-        Hoppings with ``|t| <= drop_below`` are dropped (default: only exact zeros).
-    mp_grid : 3 ints, optional
-        The Wannier k-grid; if given, ``sum_R 1/ndegen(R)`` must equal its number of points.
-
-    name : str, optional
-        Model name (default from the file name).
-
-    Returns
-    -------
-    TightBindingModel
-        A :class:`Wannier90Model` (lengths in Angstrom, energies in eV as in the file: lrtheory's a and t0).
-    """
-    n = data.num_wann
-    _check_weights(data, mp_grid)
-    lat = data.lattice if lattice_vectors is None else np.asarray(lattice_vectors, float)
-    if lat is None:
-        raise InputFileError(
-            f"{data.path}: no lattice vectors: _hr.dat does not contain them; give "
-            "lattice_vectors= (3 x 3, Angstrom) or read the _tb.dat file"
-        )
-    lat = np.asarray(lat, float)
-    if lat.shape != (3, 3):
-        raise ModelError(f"lattice_vectors must have shape (3, 3), got {lat.shape}")
-    if positions is None:
-        if data.pos is None:
-            raise InputFileError(
-                f"{data.path}: missing positions: give positions= (the Wannier centres), a "
-                "seedname_centres.xyz file, or read the _tb.dat file"
-            )
-        i0 = np.nonzero(np.all(data.R == 0, axis=1))[0]
-        if i0.size == 0:
-            raise InputFileError(f"{data.path}: no R = (0, 0, 0) block: positions unknown")
-        diag = data.pos[i0[0]][:, np.arange(n), np.arange(n)] / data.ndegen[i0[0]]  # (3, n)
-        positions = diag.real.T
-    positions = np.asarray(positions, float)
-    if positions.shape != (n, 3):
-        raise InputFileError(
-            f"{data.path}: positions must be (num_wann = {n}, 3), got {positions.shape}: "
-            "missing positions?"
-        )
-
-    Hr = data.hopping_matrices()
-    R = data.R
-    index = {tuple(r): i for i, r in enumerate(R)}
-    partner = np.array([index.get(tuple(-r), -1) for r in R])
-    missing = np.nonzero(partner < 0)[0]
-    for b in missing:
-        if np.any(Hr[b] != 0):
-            raise InputFileError(
-                f"{data.path}, line {data.lines[b, 0, 0]}: block R = {tuple(map(int, R[b]))} has no "
-                f"partner -R: H(-R) = H(R)^dagger cannot hold"
-            )
-    ok = partner >= 0
-    conj = np.zeros_like(Hr)
-    conj[ok] = np.conj(np.swapaxes(Hr[partner[ok]], -1, -2))
-    conj[~ok] = Hr[~ok]
-    dev = np.abs(Hr - conj)
-    if dev.size and dev.max() > herm_tol:
-        b, m, k = np.unravel_index(int(np.argmax(dev)), dev.shape)
-        raise InputFileError(
-            f"{data.path}, line {data.lines[b, m, k]}: H_mn(R) with (m, n) = ({m + 1}, {k + 1}), "
-            f"R = {tuple(map(int, R[b]))} is {Hr[b, m, k]:.8g} but the conjugate of H_nm(-R) on line "
-            f"{data.lines[partner[b], k, m]} is {np.conj(Hr[partner[b], k, m]):.8g} "
-            f"(|difference| {dev[b, m, k]:.3g} > herm_tol = {herm_tol:g}): H(-R) != H(R)^dagger"
-        )
-    T = 0.5 * (Hr + conj)
-
-    if dim is None:
-        flat = (np.all(R[:, 2][np.any(Hr != 0, axis=(1, 2))] == 0)
-                and np.allclose(lat[:2, 2], 0) and np.allclose(lat[2, :2], 0))
-        dim = 2 if flat else 3
-    if dim not in (2, 3):
-        raise ModelError(f"dim must be 2 or 3, got {dim}")
-    if dim == 2:
-        out = np.nonzero(np.any(np.abs(T) > drop_below, axis=(1, 2)) & (R[:, 2] != 0))[0]
-        if out.size:
-            raise InputFileError(
-                f"{data.path}, line {data.lines[out[0], 0, 0]}: R = {tuple(map(int, R[out[0]]))} leaves "
-                "the a_1-a_2 plane: the model is not 2D (use dim=3)"
-            )
-        if not (np.allclose(lat[:2, 2], 0) and np.allclose(lat[2, :2], 0)):
-            raise ModelError("dim=2 needs a_1, a_2 in the xy plane and a_3 along z")
-
-    hops = []
-    onsite = np.zeros(n)
-    # one bond per conjugate pair: R > 0 lexicographically keeps all (m, n); R = 0 keeps m < n
-    for b, r in enumerate(R):
-        rt = tuple(int(x) for x in r)
-        nz = [x for x in rt if x != 0]
-        if nz and nz[0] < 0:
-            continue
-        Tb = T[b]
-        if not nz:
-            onsite = Tb[np.arange(n), np.arange(n)].real.copy()
-            mask = np.triu(np.abs(Tb) > drop_below, 1)
-        else:
-            mask = np.abs(Tb) > drop_below
-        for m, k in zip(*np.nonzero(mask)):
-            hops.append(Hopping(int(m), int(k), rt[:dim], complex(Tb[m, k])))
-    if dim == 2:
-        lat_m, pos_m = lat[:2, :2], positions[:, :2]
-    else:
-        lat_m, pos_m = lat, positions
-    return Wannier90Model(lat_m, pos_m, hops, onsite,
-                          name=name or f"Wannier90 {Path(data.path).name}",
-                          params={"source": data.path, "dim": dim})
-
-
-def load_wannier90(seedname, *, lattice_vectors=None, positions=None, dim: int | None = None,
-                   herm_tol: float = 1e-6, drop_below: float = 0.0, mp_grid=None,
-                   prefer: str = "hr") -> TightBindingModel:
-    """Load ``seedname_hr.dat`` (+ ``seedname_centres.xyz``) or ``seedname_tb.dat``.
-
-    ``seedname`` may also be the path of an ``_hr.dat`` or ``_tb.dat`` file. With an
-    ``_hr.dat``, the lattice comes from ``lattice_vectors`` or ``seedname_tb.dat`` and the
-    positions from ``positions``, ``seedname_centres.xyz`` or ``seedname_tb.dat`` (diagonal
-    position elements), in that order. Other keywords: :func:`model_from_hr`.
-
-    Parameters
-    ----------
-    seedname : str or os.PathLike
-        Seedname or path of an ``_hr.dat``/``_tb.dat`` file.
-    lattice_vectors : (3, 3) array, optional
-        Rows a_1, a_2, a_3 (Angstrom, used as the length unit a).
-    positions : (num_wann, 3) array, optional
-        Wannier centres (Angstrom).
-    dim : int or None
-        Periodic directions (see :func:`model_from_hr`).
-    herm_tol : float
-        Hermiticity tolerance (eV).
-    drop_below : float
-        Hoppings with ``|t| <= drop_below`` (eV) are dropped.
-    mp_grid : 3 ints, optional
-        The Wannier k-grid (checks the degeneracies).
-    prefer : {'hr', 'tb'}
-        Which file to read when both exist.
-
-    Returns
-    -------
-    TightBindingModel
-        A :class:`Wannier90Model`.
-    """
-    s = str(seedname)
-    for suffix in ("_hr.dat", "_tb.dat"):
-        if s.endswith(suffix):
-            s, prefer = s[: -len(suffix)], suffix[1:3]
-    hr, tb, xyz = Path(s + "_hr.dat"), Path(s + "_tb.dat"), Path(s + "_centres.xyz")
-    kw = dict(dim=dim, herm_tol=herm_tol, drop_below=drop_below, mp_grid=mp_grid)
-    if (prefer == "tb" or not hr.exists()) and tb.exists():
-        return model_from_hr(read_tb_dat(tb), lattice_vectors=lattice_vectors,
-                             positions=positions, **kw)
-    if not hr.exists():
-        raise InputFileError(f"neither {hr} nor {tb} exists")
-    data = read_hr_dat(hr)
-    tbdata = read_tb_dat(tb) if tb.exists() and (lattice_vectors is None or
-                                                  (positions is None and not xyz.exists())) else None
-    if lattice_vectors is None and tbdata is not None:
-        lattice_vectors = tbdata.lattice
-    if positions is None:
-        if xyz.exists():
-            positions = read_centres_xyz(xyz, data.num_wann)
-        elif tbdata is not None:
-            data.pos = tbdata.pos
-    return model_from_hr(data, lattice_vectors=lattice_vectors, positions=positions, **kw)

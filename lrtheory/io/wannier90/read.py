@@ -54,6 +54,26 @@ class HrData:
         return self.H / self.ndegen[:, None, None]
 
 
+def fill_doc(**parts):
+    """Decorator: ``str.format`` the function's docstring with ``parts`` (shared numpydoc
+    sections of this package's readers, writers and model methods)."""
+    def deco(fn):
+        fn.__doc__ = fn.__doc__.format(**parts)
+        return fn
+    return deco
+
+
+_READ_DOC = """Parameters
+    ----------
+    path : str or os.PathLike
+        The ``{suffix}`` file.
+
+    Returns
+    -------
+    HrData
+        {returns}"""
+
+
 # -- parsing helpers ---------------------------------------------------------------------------
 
 
@@ -196,24 +216,15 @@ def _blocks(L: _Lines, R: np.ndarray, mn: np.ndarray, lns: np.ndarray, vals: np.
     return Rb, vals, lines_sorted
 
 
+@fill_doc(io=_READ_DOC.format(suffix="_hr.dat",
+                              returns="The content (energies in the file's unit, eV)."))
 def read_hr_dat(path) -> HrData:
     """Read and validate ``seedname_hr.dat`` (every problem raises InputFileError naming the
     line).
 
-    Parameters
-    ----------
-    path : str or os.PathLike
-        The ``_hr.dat`` file.
-
-    Returns
-    -------
-    HrData
-        The content (energies in the file's unit, eV).
+    {io}
     """
-    L = _Lines(path)
-    if not L.items:
-        raise L.err(0, "empty file (expected a Wannier90 _hr.dat)")
-    _, header = L.next_line("header", skip_blank=False)
+    L, header = _open(path, "_hr.dat")
     n = L.int_line("num_wann")
     nrpts = L.int_line("nrpts")
     ndegen = L.ndegen(nrpts)
@@ -224,6 +235,14 @@ def read_hr_dat(path) -> HrData:
     return HrData(Rb, ndegen, H, lines, str(path), header.strip())
 
 
+def _open(path, kind: str) -> tuple[_Lines, str]:
+    """The non-blank lines of a Wannier90 file and its header line (refuses an empty file)."""
+    L = _Lines(path)
+    if not L.items:
+        raise L.err(0, f"empty file (expected a Wannier90 {kind})")
+    return L, L.next_line("header", skip_blank=False)[1]
+
+
 def _trailing(L: _Lines) -> None:
     while L.pos < len(L.items):
         ln, s = L.items[L.pos]
@@ -232,23 +251,14 @@ def _trailing(L: _Lines) -> None:
             raise L.err(ln, f"unexpected extra data after the last block: {s.strip()!r}")
 
 
+@fill_doc(io=_READ_DOC.format(suffix="_tb.dat", returns="The content, with ``lattice`` "
+                              "(Angstrom) and ``pos`` (Angstrom)."))
 def read_tb_dat(path) -> HrData:
     """Read and validate ``seedname_tb.dat`` (lattice vectors, H(R), position elements).
 
-    Parameters
-    ----------
-    path : str or os.PathLike
-        The ``_tb.dat`` file.
-
-    Returns
-    -------
-    HrData
-        The content, with ``lattice`` (Angstrom) and ``pos`` (Angstrom).
+    {io}
     """
-    L = _Lines(path)
-    if not L.items:
-        raise L.err(0, "empty file (expected a Wannier90 _tb.dat)")
-    _, header = L.next_line("header", skip_blank=False)
+    L, header = _open(path, "_tb.dat")
     lat, _ = L.table(3, 3, "lattice vector (3 numbers, Angstrom)", 0)
     if abs(np.linalg.det(lat)) < 1e-12:
         raise L.err(2, "the three lattice vectors are linearly dependent")

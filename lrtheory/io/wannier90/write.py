@@ -8,9 +8,10 @@ import numpy as np
 
 from lrtheory.errors import ModelError
 from lrtheory.io.wannier90.model import real_space_hamiltonian
+from lrtheory.io.wannier90.read import HrData, fill_doc
 from lrtheory.models.tightbinding import TightBindingModel
 
-__all__ = ["write_hr_dat", "write_tb_dat", "write_centres_xyz"]
+__all__ = ["write_hr_dat", "write_tb_dat", "write_tb_data", "write_centres_xyz"]
 
 
 def _embed3(model: TightBindingModel, c: float):
@@ -44,6 +45,40 @@ def _ndegen_lines(nd) -> list[str]:
     return ["".join(f"{v:5d}" for v in nd[i:i + 15]) for i in range(0, len(nd), 15)]
 
 
+_WRITE_DOC = """Parameters
+    ----------
+    model : TightBindingModel
+        The model (lengths in a, written as Angstrom; energies in t0, written as eV).
+    path : str or os.PathLike
+        Target file.
+    degeneracy : dict, optional
+        R (3-tuple) to ndegen(R) (default 1).{extra}
+    header : str
+        First line of the file.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written."""
+
+
+def _model_data(model: TightBindingModel, degeneracy, header: str, lattice=None,
+                positions=None) -> HrData:
+    """The model's blocks as file content: ``H(R) * ndegen`` and, with ``positions``,
+    ``<m0|r|nR> * ndegen = r_m delta_mn delta_R0 * ndegen``."""
+    R, H = real_space_hamiltonian(model)
+    nd = _ndegen_for(R, degeneracy)
+    n = model.n_orbitals
+    P = None
+    if positions is not None:
+        P = np.zeros((len(R), 3, n, n), complex)
+        i0 = np.nonzero(np.all(R == 0, axis=1))[0]
+        if i0.size:
+            P[i0[0], :, np.arange(n), np.arange(n)] = positions * nd[i0[0]]
+    return HrData(R, nd, H * nd[:, None, None], np.zeros(H.shape, int), "", header, lattice, P)
+
+
+@fill_doc(io=_WRITE_DOC.format(extra=""))
 def write_hr_dat(model: TightBindingModel, path, *, degeneracy: dict | None = None,
                  header: str = "written by lrtheory") -> Path:
     """Write ``model`` as a Wannier90 ``_hr.dat`` (full double precision).
@@ -52,77 +87,66 @@ def write_hr_dat(model: TightBindingModel, path, *, degeneracy: dict | None = No
     ``ndegen(R) * t(R)``, as Wannier90 does, so a reader that forgets to divide fails the
     round trip. 2D models are written with R3 = 0.
 
-    Parameters
-    ----------
-    model : TightBindingModel
-        The model (lengths in a, written as Angstrom; energies in t0, written as eV).
-    path : str or os.PathLike
-        Target file.
-    degeneracy : dict, optional
-        R (3-tuple) to ndegen(R) (default 1).
-    header : str
-        First line of the file.
-
-    Returns
-    -------
-    pathlib.Path
-        The file written.
+    {io}
     """
-    R, H = real_space_hamiltonian(model)
-    nd = _ndegen_for(R, degeneracy)
+    d = _model_data(model, degeneracy, header)
     n = model.n_orbitals
-    lines = [header, f"{n:12d}", f"{len(R):12d}", *_ndegen_lines(nd)]
+    lines = [header, f"{n:12d}", f"{len(d.R):12d}", *_ndegen_lines(d.ndegen)]
     jj, ii = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")  # m (row) fastest
-    for b, r in enumerate(R):
-        vals = H[b] * nd[b]
+    for b, r in enumerate(d.R):
         pre = f"{r[0]:5d}{r[1]:5d}{r[2]:5d}"
-        lines += [f"{pre}{m + 1:5d}{k + 1:5d} {vals[m, k].real: .17e} {vals[m, k].imag: .17e}"
+        lines += [f"{pre}{m + 1:5d}{k + 1:5d} {d.H[b, m, k].real: .17e} {d.H[b, m, k].imag: .17e}"
                   for m, k in zip(ii.ravel(), jj.ravel())]
     path = Path(path)
     path.write_text("\n".join(lines) + "\n")
     return path
 
 
+@fill_doc(io=_WRITE_DOC.format(extra="\n    c : float\n        Length of a_3 for 2D models (a)."))
 def write_tb_dat(model: TightBindingModel, path, *, degeneracy: dict | None = None,
                  c: float = 10.0, header: str = "written by lrtheory") -> Path:
     """Write ``model`` as a Wannier90 ``_tb.dat``: lattice (2D models: a_3 = (0, 0, c)),
     H(R), and position matrix elements ``<m0|r|nR> = r_m delta_mn delta_R0`` (times ndegen).
 
+    {io}
+    """
+    lat, pos = _embed3(model, c)
+    return write_tb_data(_model_data(model, degeneracy, header, lat, pos), path)
+
+
+def write_tb_data(data: HrData, path) -> Path:
+    """Write Wannier90 ``_tb.dat`` content (lattice, ndegen, ``H(R) * ndegen``, position
+    elements ``<m0|r|nR> * ndegen``, all as stored in ``data``) to ``path``, 17 digits.
+
+    ``read_tb_dat(write_tb_data(d, p))`` returns ``d``'s arrays exactly.
+
     Parameters
     ----------
-    model : TightBindingModel
-        The model (lengths in a, written as Angstrom; energies in t0, written as eV).
+    data : HrData
+        With ``lattice`` (Angstrom) and ``pos`` (Angstrom, off-diagonal elements included).
     path : str or os.PathLike
         Target file.
-    degeneracy : dict, optional
-        R (3-tuple) to ndegen(R) (default 1).
-    c : float
-        Length of a_3 for 2D models (a).
-    header : str
-        First line of the file.
 
     Returns
     -------
     pathlib.Path
         The file written.
     """
-    lat, pos = _embed3(model, c)
-    R, H = real_space_hamiltonian(model)
-    nd = _ndegen_for(R, degeneracy)
-    n = model.n_orbitals
-    lines = [header] + [" ".join(f"{x: .17e}" for x in row) for row in lat]
+    R, nd, H, pos = data.R, data.ndegen, data.H, data.pos
+    n = data.num_wann
+    lines = [data.header or "written by lrtheory"]
+    lines += [" ".join(f"{x: .17e}" for x in row) for row in np.asarray(data.lattice, float)]
     lines += [f"{n:12d}", f"{len(R):12d}", *_ndegen_lines(nd)]
     jj, ii = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
     for b, r in enumerate(R):
         lines += ["", f"{r[0]:5d}{r[1]:5d}{r[2]:5d}"]
-        vals = H[b] * nd[b]
-        lines += [f"{m + 1:5d}{k + 1:5d}   {vals[m, k].real: .17e} {vals[m, k].imag: .17e}"
+        lines += [f"{m + 1:5d}{k + 1:5d}   {H[b, m, k].real: .17e} {H[b, m, k].imag: .17e}"
                   for m, k in zip(ii.ravel(), jj.ravel())]
     for b, r in enumerate(R):
         lines += ["", f"{r[0]:5d}{r[1]:5d}{r[2]:5d}"]
-        for m, k in zip(ii.ravel(), jj.ravel()):
-            p = pos[m] * nd[b] if (m == k and not np.any(r)) else np.zeros(3)
-            lines.append(f"{m + 1:5d}{k + 1:5d}   " + " ".join(f"{x: .17e} {0.0: .17e}" for x in p))
+        lines += [f"{m + 1:5d}{k + 1:5d}   " + " ".join(
+            f"{x.real: .17e} {x.imag: .17e}" for x in pos[b, :, m, k])
+            for m, k in zip(ii.ravel(), jj.ravel())]
     path = Path(path)
     path.write_text("\n".join(lines) + "\n")
     return path
