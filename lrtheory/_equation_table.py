@@ -335,7 +335,7 @@ RECORDS: list[dict] = [
                 f"{_RASH}::test_eq28_numeric_matches_closed_form", f"{_DER}[s18]",
                 "tests/physics/test_disorder_diagrams.py::"
                 "test_rashba_dressed_gives_printed_s18_bare_gives_half"),
-         docs=(_BULK, _SYMB, "disorder.md")),
+         docs=(_BULK, _SYMB, "disorder.md#route-2-diagrams-born-self-energy-ladder")),
     dict(label="S23", covers=("S19-S23",), reading="as printed", derivations=("s24",),
          statement="generalized Hall conductivity sigma^a_bc = e chi_{J_O, r}(0) = 2 sum f "
          "Re{[O * v] A}/(e_n - e_n') (S22's 1/2 unused)",
