@@ -328,11 +328,14 @@ RECORDS: list[dict] = [
          tests=(f"{_RASH}::test_printed_claims_S17",), docs=(_BULK,)),
     dict(label="S18", covers=("S18",), reading="corrected", derivations=("s18",), findings=(5,),
          statement="Edelstein result: S16 + S17 give S_y = m alpha tau e E/(4 pi), half the "
-         "printed S18 (the vertex-corrected value)",
-         kernels=("lrtheory.response.fermi_surface.fermi_surface_continuum [corrected]",),
+         "printed S18; the ladder-dressed (vertex-corrected) Born route gives the printed S18",
+         kernels=("lrtheory.response.fermi_surface.fermi_surface_continuum [corrected]",
+                  "lrtheory.disorder.born_response.vertex_corrected_response [as printed]"),
          tests=(f"{_RASH}::test_closed_form_and_printed_S18",
-                f"{_RASH}::test_eq28_numeric_matches_closed_form", f"{_DER}[s18]"),
-         docs=(_BULK, _SYMB)),
+                f"{_RASH}::test_eq28_numeric_matches_closed_form", f"{_DER}[s18]",
+                "tests/physics/test_disorder_diagrams.py::"
+                "test_rashba_dressed_gives_printed_s18_bare_gives_half"),
+         docs=(_BULK, _SYMB, "disorder.md#route-2-diagrams-born-self-energy-ladder")),
     dict(label="S23", covers=("S19-S23",), reading="as printed", derivations=("s24",),
          statement="generalized Hall conductivity sigma^a_bc = e chi_{J_O, r}(0) = 2 sum f "
          "Re{[O * v] A}/(e_n - e_n') (S22's 1/2 unused)",
