@@ -70,6 +70,9 @@ FINDINGS: dict[int, tuple[str, str]] = {
     14: ("Sec. II B, Eq. 47-51", "the proper current vanishes in a gapped TR-invariant "
          "insulator only when integrated; its density in the interior equals the "
          "conventional Hall current, the cancellation is at the edges"),
+    15: ("S24 in a Wannier basis", "S24 needs the velocity -i[r, H] and, for O = 1, the "
+         "curvature of the Wannier space itself (Wang-Yates-Souza-Vanderbilt) when the basis "
+         "has a position matrix"),
 }
 
 #: One record per equation (or group derived together), in paper order (main text, then S).

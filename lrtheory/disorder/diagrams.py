@@ -28,7 +28,7 @@ one site per orbital).
 ``G^R_n G^A_n = 1/((e_F - e_n)^2 + 1/(4 tau^2)) -> 2 pi tau delta(e_F - e_n)`` as
 ``tau -> infinity``, so the bare bubble (``C = 0``) becomes
 ``-tau sum_n int delta(e_n - e_F) Re O_nn v^c_nn``: Eq. (28) of the paper with the sign derived
-in docs/derivations.md (finding 2; Boltzmann: ``delta f = e tau E . v f'``). The ladder
+in docs/derivations.md (finding 3; Boltzmann: ``delta f = e tau E . v f'``). The ladder
 (``C != 0``) is what Eq. (28) leaves out (finding 5: for the Rashba gas it doubles the
 Edelstein response and gives the printed S18). The Fermi-sea term and the RR/AA terms are
 ``O(tau^0)`` and are not included: the result is the leading, ``O(tau)`` term.
