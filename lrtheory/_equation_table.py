@@ -350,6 +350,7 @@ RECORDS: list[dict] = [
                 f"{_HALL}::test_sigma_xy_quantized_minus_C",
                 f"{_DER}[s24]"), docs=(_BULK, _SYMB)),
     dict(label="S24", covers=("S24",), reading="as printed", derivations=("s24", "two_band"),
+         findings=(15,),
          statement="generalized Berry curvature Omega^a_bc = -2 Im sum [O * v^b] v^c/(e_n - "
          "e_n')^2 (O = 1: d_kx A^y - d_ky A^x)",
          kernels=("lrtheory.response.berry.generalized_berry_curvature",
@@ -360,7 +361,10 @@ RECORDS: list[dict] = [
          tests=(f"{_HALL}::test_chern_integer_and_fhs",
                 f"{_TWO}::test_closed_form_equals_sum_over_states",
                 "tests/physics/test_berry_dirac.py::test_numeric_approaches_dirac",
-                f"{_DER}[s24]", f"{_DER}[two_band]"), docs=(_BULK, _SYMB)),
+                "tests/unit/test_wannier_interpolation.py::"
+                "test_rotated_basis_reproduces_the_original_curvature",
+                f"{_DER}[s24]", f"{_DER}[two_band]"),
+         docs=(_BULK, _SYMB, "wannier-interpolation.md#the-curvature-of-full-interpolation")),
     dict(label="S48", covers=("S48",), reading="definition",
          statement="atomic-position Bloch convention psi_nk = N^-1/2 sum C_mu e^{ik(R + r_mu)} "
          "phi_{R mu}; H_ij(k) = sum t_ij(R) e^{ik.(R + r_j - r_i)}",
