@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from lrtheory.errors import InputFileError
+from lrtheory.models.orbitals import N_MR, ORBITAL_NAMES
 
 __all__ = ["WinData", "Projection", "WannierOrbital", "read_win", "ORBITAL_NAMES",
            "BOHR_ANGSTROM"]
@@ -35,22 +36,6 @@ __all__ = ["WinData", "Projection", "WannierOrbital", "read_win", "ORBITAL_NAMES
 #: Bohr radius in Angstrom (CODATA)
 BOHR_ANGSTROM = 0.529177210903
 
-#: orbital name -> (l, [mr, ...]) (Wannier90 user guide, tables of angular functions)
-ORBITAL_NAMES: dict[str, tuple[int, tuple[int, ...]]] = {
-    "s": (0, (1,)), "p": (1, (1, 2, 3)), "pz": (1, (1,)), "px": (1, (2,)), "py": (1, (3,)),
-    "d": (2, (1, 2, 3, 4, 5)), "dz2": (2, (1,)), "dxz": (2, (2,)), "dyz": (2, (3,)),
-    "dx2-y2": (2, (4,)), "dxy": (2, (5,)),
-    "f": (3, tuple(range(1, 8))), "fz3": (3, (1,)), "fxz2": (3, (2,)), "fyz2": (3, (3,)),
-    "fz(x2-y2)": (3, (4,)), "fxyz": (3, (5,)), "fx(x2-3y2)": (3, (6,)),
-    "fy(3x2-y2)": (3, (7,)),
-    "sp": (-1, (1, 2)), "sp2": (-2, (1, 2, 3)), "sp3": (-3, (1, 2, 3, 4)),
-    "sp3d": (-4, (1, 2, 3, 4, 5)), "sp3d2": (-5, (1, 2, 3, 4, 5, 6)),
-}
-for _name, _n in (("sp", 2), ("sp2", 3), ("sp3", 4), ("sp3d", 5), ("sp3d2", 6)):
-    for _m in range(1, _n + 1):
-        ORBITAL_NAMES[f"{_name}-{_m}"] = (ORBITAL_NAMES[_name][0], (_m,))
-#: number of mr values per l
-N_MR = {0: 1, 1: 3, 2: 5, 3: 7, -1: 2, -2: 3, -3: 4, -4: 5, -5: 6}
 _MAX_SHOWN = 60
 
 
