@@ -42,7 +42,7 @@ __all__ = [
     "UnitSystem", "MODEL_UNITS", "WANNIER90", "CONDUCTANCE_QUANTUM_S", "E2_OVER_HBAR_S",
     "BOHR_MAGNETON", "conductivity_factor", "conductivity_unit", "hall_to_physical",
     "moment_to_bohr_magneton", "moment_unit_in_bohr_magneton", "density_per_volume",
-    "per_atom", "units_of_result",
+    "per_atom", "units_of_result", "hall_result_in_physical_units",
 ]
 
 #: e^2/h in siemens (CODATA; the inverse von Klitzing constant)
@@ -226,3 +226,42 @@ def units_of_result(kind: str, dim: int, units: UnitSystem = WANNIER90) -> dict:
         out["sigma"] = conductivity_unit(dim, hall_of="charge" if kind == "charge_hall"
                                          else "other")
     return out
+
+
+def hall_result_in_physical_units(result, dim: int, units: UnitSystem = WANNIER90, *,
+                                  kind: str = "charge_hall", scale: float = 1.0):
+    """A Hall :class:`~lrtheory.result.Result` (``values["sigma"]`` in lrtheory's units, e.g.
+    :func:`lrtheory.response.hall3d.hall_tensor`) with ``sigma`` (and its ``error`` and
+    ``subgrid``) in S/cm / S, ``units`` naming them and ``settings["units_system"]``.
+
+    Parameters
+    ----------
+    result : Result
+        Needs ``values["sigma"]``.
+    dim : int
+        Spatial dimension.
+    units : UnitSystem
+        The model's units (physical, or 2D).
+    kind : str
+        ``"charge_hall"``, ``"spin_hall"`` or ``"orbital_hall"`` (unit text).
+    scale : float
+        Extra factor first (e.g. ``-moment_unit_in_bohr_magneton()`` for an orbital-moment
+        current shown as an angular momentum, or 1/2 for Pauli matrices).
+
+    Returns
+    -------
+    Result
+        Same class, converted; the lrtheory value is kept as ``values["sigma_model"]``.
+    """
+    if "sigma" not in result.values:
+        raise ConventionError(f"{type(result).__name__} has no 'sigma' to convert")
+    f = conductivity_factor(dim, units) * float(scale)
+    conv = lambda d: {k: (np.asarray(v) * f if k == "sigma" else v) for k, v in d.items()}
+    text = units_of_result(kind, dim, units)
+    return type(result).from_fields(**{
+        **result.fields(),
+        "values": {**conv(result.values), "sigma_model": result.values["sigma"]},
+        "error": conv(result.error), "subgrid": conv(result.subgrid),
+        "units": {**result.units, "sigma": text.get("sigma", text["sigma_model"]),
+                  "sigma_model": text["sigma_model"], "ef": text["ef"]},
+        "settings": {**result.settings, "units_system": units.name}})

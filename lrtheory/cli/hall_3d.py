@@ -60,7 +60,8 @@ def run_3d(args, model, win, units) -> int:
     from lrtheory.errors import check_positive
     from lrtheory.parallel.cli_options import parallel_kwargs
     from lrtheory.response.hall3d import hall_tensor
-    from lrtheory.units import hall_to_physical, moment_unit_in_bohr_magneton, units_of_result
+    from lrtheory.units import (hall_result_in_physical_units, moment_unit_in_bohr_magneton,
+                                units_of_result)
 
     ops = {}
     if args.operator == "charge":
@@ -97,13 +98,16 @@ def run_3d(args, model, win, units) -> int:
                                 "temperature": args.temperature, "units_system": units.name}
         for name, (op, kind, scale) in ops.items():
             t = hall_tensor(model, ef, operator=op, method=args.method, **kw)
-            sig = t.sigma * scale
-            err = (t.change_on_doubling * abs(scale) if t.change_on_doubling is not None
-                   else np.full_like(sig, np.nan))
-            u = units_of_result(kind, 3, units)
             if units.physical:
-                sig, err = hall_to_physical(sig, 3, units), hall_to_physical(err, 3, units)
-            unit = u.get("sigma", u["sigma_model"])
+                t = hall_result_in_physical_units(t, 3, units, kind=kind, scale=scale)
+                sig = t["sigma"]
+                err = (t.error["sigma"] if "sigma" in t.error else np.full_like(sig, np.nan))
+            else:
+                sig = t.sigma * scale
+                err = (t.change_on_doubling * scale if t.change_on_doubling is not None
+                       else np.full_like(sig, np.nan))
+            unit = units_of_result(kind, 3, units).get("sigma",
+                                                       units_of_result(kind, 3, units)["sigma_model"])
             results[name] = (sig, err, unit)
             summary[name] = {"unit": unit, "sigma": sig.tolist(),
                              "max_change_on_doubling": float(np.nanmax(np.abs(err)))

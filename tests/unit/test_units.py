@@ -97,3 +97,23 @@ def test_unit_system_checks_and_texts():
     assert U.units_of_result("orbital_hall", 3)["sigma"] == "(hbar/e) S/cm"
     assert "sigma" not in U.units_of_result("charge_hall", 3, U.MODEL_UNITS)
     assert U.units_of_result("charge_hall", 2, U.MODEL_UNITS)["sigma"] == "S"
+
+
+def test_hall_result_in_physical_units(tmp_path):
+    from lrtheory.io.wannier90 import load_wannier90, write_tb_dat
+    from lrtheory.models.haldane import layered_haldane
+    from lrtheory.response.hall3d import hall_tensor
+    from lrtheory.result import Result
+
+    write_tb_dat(layered_haldane(tz=0.05, c=1.5, weyl=False, t2=0.1, phi=np.pi / 2,
+                                 delta=0.2), tmp_path / "s_tb.dat")
+    t = hall_tensor(load_wannier90(tmp_path / "s_tb.dat"), [0.0], nk=(20, 20, 2),
+                    operator="charge")
+    r = U.hall_result_in_physical_units(t, 3)
+    assert type(r) is type(t) and r.units["sigma"] == "S/cm" and r.units["ef"] == "eV"
+    np.testing.assert_allclose(r["sigma"], t.sigma * 2 * np.pi / R_K / 1e-8, rtol=1e-9)
+    np.testing.assert_allclose(r["sigma_model"], t.sigma, rtol=0)
+    np.testing.assert_allclose(r.error["sigma"], t.error["sigma"] * U.conductivity_factor(3))
+    r.save(tmp_path / "r.npz")
+    back = Result.load(tmp_path / "r.npz")
+    assert back.units["sigma"] == "S/cm" and "Wannier90" in back.settings["units_system"]
