@@ -125,6 +125,15 @@ def run_3d(args, model, win, units) -> int:
             arrays[f"sigma_{key}"] = sig
             arrays[f"change_on_doubling_{key}"] = err
         save_with_metadata(args.out, arrays, run_metadata(args, model), summary=summary)
+    if args.plot:
+        from lrtheory.plots.bulk import plot_curve
+
+        names = list(results)
+        unit = results[names[0]][2]
+        plot_curve(ef, np.array([results[n][0][:, 0, 1] for n in names]), args.plot,
+                   xlabel=f"E_F ({eu})", ylabel=f"sigma_xy ({unit})",
+                   title=f"{model.name}: {args.operator} Hall, grid {args.nk}^3",
+                   labels=names if len(names) > 1 else None)
     if args.json:
         print(json.dumps(summary, indent=1))
         return 0

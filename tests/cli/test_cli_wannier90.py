@@ -106,3 +106,17 @@ def test_symmetry_3d(stack, capsys):
     code, out, _ = _run(capsys, "symmetry", "--model", stack / "h_hr.dat", "--win",
                         stack / "p.win", "--json")
     assert json.loads(out)["tr_signatures"]["L_z"] == -1
+
+
+def test_hall_3d_plot_in_physical_units(stack, capsys, tmp_path):
+    png = tmp_path / "ahc.png"
+    code, out, _ = _run(capsys, "hall", "--model", stack / "s_tb.dat", "--nk", 8,
+                        "--ef-min", -1, "--ef-max", 1, "--n-ef", 5, "--plot", png,
+                        "--out", tmp_path / "ahc.npz")
+    assert code == 0 and png.stat().st_size > 1000
+    from lrtheory.io.results import load_result
+
+    arrays, meta = load_result(tmp_path / "ahc.npz")
+    assert meta["summary"]["charge"]["unit"] == "S/cm"
+    np.testing.assert_allclose(arrays["sigma_charge"],
+                               np.array(meta["summary"]["charge"]["sigma"]), rtol=1e-12)
