@@ -52,6 +52,11 @@ def add_parser(sub):
     p.add_argument("--tol", type=float, default=1e-3,
                    help="warn if the curve changes by more than this when nk doubles "
                         "(units of the curve; default 1e-3)")
+    p.add_argument("--degen-tol", type=float, default=None,
+                   help="3D models: bands closer than this form one degenerate block "
+                        "(energy units; default 1e-4 eV for Wannier90 files, whose Kramers "
+                        "pairs are split by their printed precision, as WannierBerri; else "
+                        "1e-8)")
     p.add_argument("--max-hours", type=float, default=0.25,
                    help="refuse a run whose estimated time (timed on 2048 k-points before "
                         "the k-sum starts) exceeds this many hours (default 0.25)")
@@ -120,6 +125,10 @@ def run(args) -> int:
         from lrtheory.cli.hall_3d import run_3d
 
         return run_3d(args, model, win, units)
+    if args.degen_tol is not None:
+        raise LrtheoryError("--degen-tol applies to 3D models (the 2D curve uses 1e-8 t0)")
+    if args.win is not None:
+        raise LrtheoryError("--win applies to 3D Wannier90 models")
     args.nk = 240 if args.nk is None else args.nk
     n_occ, mid, edges, band_range = _first_gap(model, args.nk)
     margin = 0.05 * max(band_range[1] - band_range[0], 1e-3)

@@ -91,9 +91,16 @@ def run_3d(args, model, win, units) -> int:
         raise LrtheoryError(f"need --ef-max >= --ef-min, got [{args.ef_min}, {args.ef_max}]")
     ef = np.linspace(args.ef_min, args.ef_max, args.n_ef)
     eu = units.energy_unit
-    kw = dict(nk=args.nk, temperature=args.temperature, **parallel_kwargs(args))
+    from lrtheory.conventions import DEGEN_TOL
+
+    degen = getattr(args, "degen_tol", None)
+    degen = (1e-4 if units.physical else DEGEN_TOL) if degen is None else degen
+    check_positive("--degen-tol", degen)
+    args.degen_tol = degen
+    kw = dict(nk=args.nk, temperature=args.temperature, degen_tol=degen, **parallel_kwargs(args))
     with cli_warnings("hall"):
         results, summary = {}, {"model": args.model, "nk": args.nk, "dim": 3,
+                                "degen_tol": degen,
                                 "ef": ef.tolist(), "operator": args.operator,
                                 "temperature": args.temperature, "units_system": units.name}
         for name, (op, kind, scale) in ops.items():

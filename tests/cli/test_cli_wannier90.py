@@ -120,3 +120,14 @@ def test_hall_3d_plot_in_physical_units(stack, capsys, tmp_path):
     assert meta["summary"]["charge"]["unit"] == "S/cm"
     np.testing.assert_allclose(arrays["sigma_charge"],
                                np.array(meta["summary"]["charge"]["sigma"]), rtol=1e-12)
+
+
+def test_degeneracy_threshold_default_and_refusals(stack, capsys):
+    code, out, _ = _run(capsys, "hall", "--model", stack / "s_tb.dat", "--nk", 4,
+                        "--ef-min", 0, "--ef-max", 0, "--n-ef", 1, "--json")
+    assert code == 0 and json.loads(out)["degen_tol"] == 1e-4  # eV, as WannierBerri
+    code, _, err = _run(capsys, "hall", "--model", "haldane", "--nk", 20, "--degen-tol", 1e-3)
+    assert code != 0 and "3D models" in err
+    code, _, err = _run(capsys, "hall", "--model", stack / "s_tb.dat", "--nk", 4,
+                        "--ef-min", 0, "--ef-max", 0, "--degen-tol", -1)
+    assert code != 0 and "--degen-tol" in err
