@@ -67,9 +67,10 @@ def gaas(src: Path, tmp: Path):
     ef = [win.fermi_energy]
     sL, sM = [], []
     for nk in nks:
-        sL.append(hall_to_physical(hall_tensor(m, ef, nk=nk, operator=Lz).sigma, 3)[0, 0, 1])
+        sL.append(hall_to_physical(hall_tensor(m, ef, nk=nk, operator=Lz, degen_tol=1e-4).sigma,
+                                   3)[0, 0, 1])
         sM.append(-moment_unit_in_bohr_magneton() * hall_to_physical(
-            hall_tensor(m, ef, nk=nk, operator="orbital").sigma, 3)[0, 0, 1])
+            hall_tensor(m, ef, nk=nk, operator="orbital", degen_tol=1e-4).sigma, 3)[0, 0, 1])
         print(f"nk = {nk}: sigma^Lz_xy = {sL[-1]:.4g}, sigma^(-mz/muB)_xy = {sM[-1]:.4g} "
               "(hbar/e) S/cm")
     fig, ax = plt.subplots(figsize=(6, 3.6))
