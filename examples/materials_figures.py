@@ -58,7 +58,7 @@ def gaas(src: Path, tmp: Path):
     ax.axhline(win.fermi_energy, color="b", ls="--", lw=0.8)
     ax.set_xticks(ticks, [r"$\Gamma$" if x == "G" else x for x in labels])
     ax.set_ylabel("energy (eV)")
-    ax.set_title("GaAs (Wannier90, 2x2x2 mp grid): bands and DFT eigenvalues (red)")
+    ax.set_title("GaAs, Wannier90 on a 2x2x2 grid: bands; DFT (red)")
     fig.tight_layout()
     fig.savefig(IMG / "materials_gaas_bands.png", dpi=110)
     # orbital Hall with L_z and with -m_z/mu_B versus nk
