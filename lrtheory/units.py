@@ -1,6 +1,6 @@
 r"""Physical units: lrtheory's model units converted to SI-derived units a user reads.
 
-lrtheory computes with ``hbar = e = 1``, energies in ``t0`` and lengths in ``a``
+Computations use ``hbar = e = 1``, energies in ``t0`` and lengths in ``a``
 (:mod:`lrtheory.conventions`). A model whose ``t0`` and ``a`` are physical (a Wannier90 file:
 ``t0 = 1 eV``, ``a = 1 Angstrom``; :data:`WANNIER90`) gives numbers in physical units by the
 factors of this module, the one place they are computed (CODATA values from

@@ -38,6 +38,8 @@ def bands_figure(kdist: np.ndarray, energies: np.ndarray, *,
         Dashed line at this energy (t0).
     xlabel : str, optional
         x-axis label (default as above).
+    energy_unit : str
+        Unit of the energies for the y label (``"t0"``; ``"eV"`` for Wannier90 models).
 
     Returns
     -------
