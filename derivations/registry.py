@@ -110,6 +110,9 @@ class DerivationResult:
         Every wrong variant was proved non-zero (i.e. was correctly reported not verified).
     seconds : float
         Wall time of the derivation.
+    cpu_seconds : float
+        CPU time of this process during the derivation (insensitive to other jobs on the
+        machine: the derivations are single-threaded SymPy).
     checks : list of Check
     findings : list of str
         Discrepancies with the printed paper, with the settled statement.
@@ -124,6 +127,7 @@ class DerivationResult:
     verified: bool = False
     wrong_variant_failed: bool = False
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
     checks: list = field(default_factory=list)
     findings: list = field(default_factory=list)
     error: str = ""
@@ -192,15 +196,25 @@ def _short(expr, n: int = 160) -> str:
 
 @dataclass(frozen=True)
 class Derivation:
-    """Registry record: ``module`` (under lrtheory.derivations) exposes ``derive()``."""
+    """Registry record: ``module`` (under lrtheory.derivations) exposes ``derive()``.
+
+    A user's derivation file (``lrtheory verify --path DIR``, :mod:`lrtheory.derivations.user`)
+    has ``path`` set: the file the user named, loaded as a module by
+    :func:`lrtheory.derivations.user.load_file`, and ``module`` is its stem.
+    """
 
     label: str
     equation: str
     summary: str
     module: str
     function: str = "derive"
+    path: str | None = None
 
     def load(self):
+        if self.path is not None:
+            from lrtheory.derivations.user import load_file
+
+            return getattr(load_file(self.path), self.function)
         mod = importlib.import_module(f"lrtheory.derivations.{self.module}")
         return getattr(mod, self.function)
 
@@ -249,15 +263,17 @@ def get(label: str, registry=None) -> Derivation:
 
 def run(d: Derivation) -> DerivationResult:
     """Run one derivation; a crash becomes a failed result carrying the error text."""
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     try:
         res = d.load()()
         if not isinstance(res, DerivationResult):
             raise TypeError(f"{d.module}.{d.function} returned {type(res).__name__}")
     except Exception as exc:  # noqa: BLE001 - reported, never swallowed silently
+        where = f"{d.path}: " if d.path else ""
         res = DerivationResult(d.label, d.equation, d.summary, verified=False,
-                               error=f"{type(exc).__name__}: {exc}")
+                               error=f"{where}{type(exc).__name__}: {exc}")
     res.seconds = time.perf_counter() - t0
+    res.cpu_seconds = time.process_time() - c0
     return res
 
 

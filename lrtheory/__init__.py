@@ -166,3 +166,27 @@ def __getattr__(name: str):
 
 def __dir__():
     return sorted(set(globals()) | set(_LAZY))
+
+
+def _checkout_derivations() -> None:
+    """Run from a source checkout, ``lrtheory.derivations`` is that checkout's
+    ``derivations/`` folder (pyproject maps it there by ``package-dir``; an editable install
+    of *another* clone would otherwise supply its own copy while ``lrtheory`` itself comes
+    from this one). Installed wheels have no sibling folder and are left alone."""
+    import os
+    import sys
+
+    src = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "derivations")
+    if "lrtheory.derivations" in sys.modules or not os.path.isfile(
+            os.path.join(src, "eq22_reciprocity.py")):
+        return
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "lrtheory.derivations", os.path.join(src, "__init__.py"), submodule_search_locations=[src])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["lrtheory.derivations"] = module
+    spec.loader.exec_module(module)
+
+
+_checkout_derivations()

@@ -43,15 +43,17 @@ from __future__ import annotations
 import numpy as np
 
 HBAR = 1.0
+"""Reduced Planck constant: 1 in lrtheory's units."""
 E_CHARGE = 1.0
+"""Elementary charge e > 0: 1 in lrtheory's units."""
 ELECTRON_CHARGE = -1.0
+"""Charge of the carriers, q = -e (every current and OMM carries it)."""
 #: Conductance quantum e^2/h in units of e^2/hbar.
 E2_OVER_H = 1.0 / (2.0 * np.pi)
 
 #: Prefactor of the orbital moment operator m = OMM_PREFACTOR * (r x v - v x r).
 OMM_PREFACTOR = ELECTRON_CHARGE / 4.0
 
-#: TR signatures of the standard operators.
 TR_PARITY = {
     "position": +1,
     "charge": +1,
@@ -63,6 +65,7 @@ TR_PARITY = {
     "valley": -1,
     "current_of_tr_odd": +1,
 }
+"""TR signatures of the standard operators: ``Theta A Theta^-1 = lambda A`` (Eq. 22)."""
 
 #: The one tolerance rule of symmetry checks (time reversal and any antiunitary symmetry):
 #: the residual, e.g. ``max |U H(k)^* U^dagger - H(-k)|``, relative to the energy scale

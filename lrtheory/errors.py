@@ -28,6 +28,7 @@ __all__ = [
     "check_real_scalar",
     "check_hermitian",
     "check_positive",
+    "check_float",
     "warn",
 ]
 
@@ -119,6 +120,39 @@ def check_finite(name: str, array) -> np.ndarray:
     return a
 
 
+def check_float(name: str, value, *, error: type = ConventionError, strict: bool = False
+                ) -> float:
+    """``float(value)`` for a finite real number; anything else raises ``error`` in one line
+    (``"<name> must be a real number, got ..."`` or ``"<name> must be finite, got ..."``).
+
+    Parameters
+    ----------
+    name : str
+        Name of the input, used in the one-line error message.
+    value : float
+        The scalar (units of the quantity).
+    error : type
+        The :class:`LrtheoryError` subclass raised (e.g. :class:`ModelError` for a model
+        parameter).
+    strict : bool
+        Also refuse text and booleans, which ``float()`` would convert.
+
+    Returns
+    -------
+    float
+        The value.
+    """
+    if strict and isinstance(value, (str, bytes, bool, np.bool_)):
+        raise error(f"{name} must be a real number, got {value!r}")
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise error(f"{name} must be a real number, got {value!r}") from None
+    if not np.isfinite(v):
+        raise error(f"{name} must be finite, got {value!r}")
+    return v
+
+
 def check_positive(name: str, value: float, *, allow_zero: bool = False) -> float:
     """Check a scalar parameter is finite and > 0 (>= 0 with ``allow_zero``).
 
@@ -136,12 +170,7 @@ def check_positive(name: str, value: float, *, allow_zero: bool = False) -> floa
     float
         ``float(value)``; ``ConventionError`` if not a finite real number > 0 (>= 0).
     """
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ConventionError(f"{name} must be a real number, got {value!r}") from None
-    if not np.isfinite(v):
-        raise ConventionError(f"{name} must be finite, got {value!r}")
+    v = check_float(name, value)
     if v < 0 or (v == 0 and not allow_zero):
         bound = ">= 0" if allow_zero else "> 0"
         raise ConventionError(f"{name} must be {bound}, got {value!r}")

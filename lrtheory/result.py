@@ -274,32 +274,30 @@ class Result:
         return target.from_fields(**kw)
 
     def to_xarray(self):
-        """An ``xarray.Dataset`` of the values (xarray is optional, never required).
+        """An ``xarray.Dataset`` of the values with dims, coordinates and units (xarray is
+        an optional extra: ``pip install 'lrtheory[xarray]'``).
 
-        A value axis gets the name of the first coordinate of the same length (in the order
-        of :attr:`coords`), else ``"<name>_dim<i>"``; units go to the variables' ``attrs``.
+        Layouts (:mod:`lrtheory.io.labelled`): a ribbon accumulation has variables
+        ``charge``, ``jx``, ``jy``, ``omm`` with dims ``("part", "orbital")`` and the
+        coordinate ``y`` (a) per orbital; a Hall curve has ``sigma`` with dim ``ef`` (t0) and
+        ``band_chern`` with dim ``band``; any other result names an axis after the first
+        coordinate of its length. Units are in each variable's ``attrs["units"]``; error
+        estimates are ``<name>_error``; settings, model and provenance are JSON text in the
+        Dataset's ``attrs``.
 
         Returns
         -------
         xarray.Dataset
-            Values as data variables with their coords, units and settings as attributes.
+            The labelled values.
+
+        Raises
+        ------
+        LrtheoryError
+            When xarray is not installed.
         """
-        try:
-            import xarray as xr
-        except ImportError:
-            raise LrtheoryError("to_xarray needs the optional package xarray "
-                                "(pip install xarray)") from None
-        coords = {k: np.asarray(v) for k, v in self.coords.items() if np.ndim(v) == 1}
-        data = {}
-        for name, arr in self.values.items():
-            dims, used = [], set()
-            for i, n in enumerate(np.shape(arr)):
-                match = next((c for c, v in coords.items() if len(v) == n and c not in used), None)
-                used.add(match)
-                dims.append(match or f"{name}_dim{i}")
-            data[name] = xr.Variable(dims, arr, attrs={"units": self.units.get(name, "")})
-        return xr.Dataset(data, coords=coords,
-                          attrs={"quantity": self.quantity, "status": self.status})
+        from lrtheory.io.labelled import to_dataset
+
+        return to_dataset(self)
 
 
 def register_view(quantity: str, cls: type) -> None:

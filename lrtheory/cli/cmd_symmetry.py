@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from lrtheory.cli.common import add_output_args
 from lrtheory.errors import ConventionError
 
 EXAMPLES = """examples:
@@ -34,10 +35,7 @@ def add_parser(sub):
     p.add_argument("--direction", metavar="P,Q", default=None,
                    help="cut the ribbon along p a_1 + q a_2 (coprime integers; default: along "
                         "a_1, e.g. 1,1 is an armchair ribbon of the Haldane lattice)")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.add_argument("--out", metavar="FILE",
-                   help="write the symmetries and selection rules (.json or .npz) with all "
-                        "parameters, the command line and the lrtheory version")
+    add_output_args(p, plot=False)
     p.set_defaults(func=run)
     return p
 

@@ -2,7 +2,9 @@
 
 Exit status 0 if every selected derivation is verified (identities reduce to zero and every
 deliberately wrong variant is rejected), 1 otherwise. Progress lines (one per derivation, with
-an ETA) go to stderr; --quiet silences them.
+an ETA) go to stderr; --quiet silences them. --path DIR runs your own derivation files
+(every *.py in DIR defining derive(); docs/own-derivation.md) instead of the built-in ones
+(add --builtin for both); a file that cannot be loaded is one error line naming it (exit 2).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ EXAMPLES = """examples:
   lrtheory verify --json               # machine-readable, on stdout
   lrtheory verify --out verify.json    # the same, written to a file with the command line
   lrtheory verify --list               # labels only
+  lrtheory verify --path my_derivations            # your own derivation files
+  lrtheory verify --path my_derivations --builtin  # yours and the built-in ones
 """
 
 
@@ -36,6 +40,11 @@ def add_parser(sub):
     p.add_argument("--out", metavar="FILE",
                    help="write the results (.json or .npz) with the command line and version")
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    p.add_argument("--path", action="append", metavar="DIR",
+                   help="run the derivation files in this folder (or this .py file) "
+                        "instead of the built-in ones (repeatable; the files are run)")
+    p.add_argument("--builtin", action="store_true",
+                   help="with --path: run the built-in derivations too")
     p.set_defaults(func=run)
     return p
 
@@ -46,6 +55,11 @@ def run(args, registry=None, out=None) -> int:
 
     out = out or sys.stdout
     derivs = reg.DERIVATIONS if registry is None else registry
+    if getattr(args, "path", None):
+        from lrtheory.derivations.user import discover
+
+        user = discover(args.path, taken=[d.label for d in derivs])
+        derivs = list(derivs) + user if getattr(args, "builtin", False) else user
     if getattr(args, "list", False):
         for d in derivs:
             print(f"{d.label:6s} {d.equation:22s} {d.summary}", file=out)
@@ -79,12 +93,14 @@ def run(args, registry=None, out=None) -> int:
         out.write("\n")
         return 0 if ok else 1
     w = max([len(r.equation) for r in results] + [8])
-    head = f"{'label':6s}  {'equation':{w}s}  {'status':8s}  {'seconds':>7s}  what it shows"
+    lw = max([len(r.label) for r in results] + [6])
+    head = f"{'label':{lw}s}  {'equation':{w}s}  {'status':8s}  {'seconds':>7s}  what it shows"
     print(head, file=out)
     for r in results:
         status = "ok" if r.verified else "FAILED"
         what = r.statement if len(r.statement) <= 90 else r.statement[:87] + "..."
-        print(f"{r.label:6s}  {r.equation:{w}s}  {status:8s}  {r.seconds:7.2f}  {what}", file=out)
+        print(f"{r.label:{lw}s}  {r.equation:{w}s}  {status:8s}  {r.seconds:7.2f}  {what}",
+              file=out)
         if not r.verified or args.verbose:
             for line in str(r).splitlines()[2:]:
                 print(f"{'':8s}{line}", file=out)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import sys
 
+from lrtheory.cli.common import add_output_args
+
 EXAMPLES = """examples:
   lrtheory where 57                    # the ribbon OMM matrix m_nl (printed and corrected)
   lrtheory where S18                   # the Edelstein result of the Rashba gas
@@ -36,10 +38,7 @@ def add_parser(sub):
     p.add_argument("--list", action="store_true", help="list every record and exit")
     p.add_argument("--kernel", metavar="NAME",
                    help="list the equations a function implements (name or dotted path)")
-    p.add_argument("--json", action="store_true", help="machine-readable output on stdout")
-    p.add_argument("--out", metavar="FILE",
-                   help="write what is printed (.json or .npz) with the command line and the "
-                        "lrtheory version")
+    add_output_args(p, plot=False)
     p.set_defaults(func=run)
     return p
 

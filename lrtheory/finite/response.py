@@ -22,7 +22,7 @@ sums over state pairs with ``einsum``/matmul; all accept an ``eigensystem`` over
 orthonormal eigenbasis of ``H``: the results are gauge invariant).
 
 Units: ``hbar = e = 1``; ``eta``, ``omega``, ``temperature``, ``ef`` (Fermi energy) in t0
-(``k_B = 1``); ``chi_{A,B}`` in [A][B]/t0; the field ``E`` in t0/(e a).
+(``k_B = 1``); ``chi_{A,B}`` in ``[A][B]/t0``; the field ``E`` in t0/(e a).
 """
 from __future__ import annotations
 

@@ -5,13 +5,14 @@
 - :mod:`lrtheory.io.wannier90`: Wannier90 ``_hr.dat``/``_tb.dat``/``_centres.xyz``.
 - :mod:`lrtheory.io.pythtb`: PythTB models to :class:`~lrtheory.models.TightBindingModel`.
 - :mod:`lrtheory.io.results`: the one writer and reader of result files.
+- :mod:`lrtheory.io.labelled`: a Result as an ``xarray.Dataset`` (optional xarray).
 
 Submodules are imported on first attribute access (``lrtheory.io.expressions``), so
 ``import lrtheory.io`` stays light.
 """
 from __future__ import annotations
 
-_SUBMODULES = ("expressions", "model_files", "pythtb", "results", "wannier90")
+_SUBMODULES = ("expressions", "labelled", "model_files", "pythtb", "results", "wannier90")
 
 __all__ = list(_SUBMODULES)
 

@@ -31,16 +31,33 @@ PAULI = np.array([[[0, 1], [1, 0]], [[0, -1j], [1j, 0]], [[1, 0], [0, -1]]], dty
 _ID2 = np.eye(2, dtype=complex)
 
 
+def _constant(a: np.ndarray) -> np.ndarray:
+    """A read-only copy of ``a`` (a class constant shared by all instances)."""
+    a = np.array(a)
+    a.setflags(write=False)
+    return a
+
+
 class _CoefficientModel(ContinuumModel):
     """A 2D k.p model ``H(k) = sum_m c_m(k) M_m``: subclasses define ``_coefficients(k)``
     (scalar functions of k multiplying the constant matrices ``_matrices``) and
-    ``_dcoefficients(k)`` (their k-derivatives)."""
+    ``_dcoefficients(k)`` (their k-derivatives), and name the parameters to check in
+    ``_positive`` and ``_finite``."""
 
     dim = 2
     name = "continuum model"
 
-    #: constant matrices (m, n, n) multiplying the coefficients
+    #: constant matrices (m, n, n) multiplying the coefficients (class constant, read-only)
     _matrices: np.ndarray
+    #: parameters checked by :meth:`__post_init__`: > 0, and finite
+    _positive: tuple[str, ...] = ()
+    _finite: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        for name in self._positive:
+            check_positive(name, getattr(self, name))
+        for name in self._finite:
+            check_finite(name, np.asarray(getattr(self, name), float))
 
     @property
     def n_orbitals(self) -> int:
@@ -84,10 +101,8 @@ class RashbaGas(_CoefficientModel):
     alpha: float = 0.3
     name: str = "Rashba gas"
 
-    def __post_init__(self):
-        check_positive("m", self.m)
-        check_finite("alpha", np.asarray(self.alpha, float))
-        object.__setattr__(self, "_matrices", np.stack([_ID2, PAULI[0], PAULI[1]]))
+    _matrices = _constant(np.stack([_ID2, PAULI[0], PAULI[1]]))
+    _positive, _finite = ("m",), ("alpha",)
 
     @property
     def time_reversal(self) -> TimeReversal:
@@ -142,12 +157,13 @@ class MassiveDirac(_CoefficientModel):
     valley: int = 1
     name: str = "massive Dirac"
 
+    _matrices = _constant(PAULI)
+    _positive, _finite = ("v",), ("delta",)
+
     def __post_init__(self):
-        check_positive("v", self.v)
-        check_finite("delta", np.asarray(self.delta, float))
+        super().__post_init__()
         if self.valley not in (1, -1):
             raise ModelError(f"valley must be +1 or -1, got {self.valley!r}")
-        object.__setattr__(self, "_matrices", PAULI.copy())
 
     time_reversal = None
 

@@ -27,7 +27,7 @@ import numpy as np
 from lrtheory.errors import ModelError
 from lrtheory.models.protocol import RibbonCut
 
-__all__ = ["with_lattice_basis", "ribbon", "stacking_vector", "flake"]
+__all__ = ["with_lattice_basis", "ribbon", "stacking_vector", "flake", "remove_orbitals"]
 
 
 def _integer_matrix(basis, dim: int) -> np.ndarray:
@@ -99,23 +99,26 @@ def stacking_vector(direction: Sequence[int], lattice_vectors) -> tuple[int, int
     return (r0 + shift * p, t0 + shift * q)
 
 
-def _check_width(width) -> int:
+def _check_width(width, what: str = "ribbon width") -> int:
     integral = (isinstance(width, (int, np.integer)) and not isinstance(width, (bool, np.bool_))
                 or isinstance(width, (float, np.floating)) and float(width).is_integer())
     if not integral:  # 2.5 is not silently W = 2, nor '3' W = 3
-        raise ModelError(f"ribbon width must be an integer number of cells, got "
+        raise ModelError(f"{what} must be an integer number of cells, got "
                          f"{type(width).__name__} {width!r}")
     width = int(width)
     if width <= 0:
-        raise ModelError(f"ribbon width must be a positive number of cells, got {width}")
+        raise ModelError(f"{what} must be a positive number of cells, got {width}")
     return width
 
 
 def _check_direction(direction) -> tuple[int, int]:
     try:
         p, q = (int(x) for x in direction)
-        ok = all(float(x) == int(x) for x in direction)
-    except (TypeError, ValueError):
+        # text and booleans are not numbers here: ('1', 0) is refused, not parsed
+        ok = all(isinstance(x, (int, float, np.integer, np.floating))
+                 and not isinstance(x, (bool, np.bool_)) and float(x) == int(x)
+                 for x in direction)
+    except (TypeError, ValueError, OverflowError):
         ok = False
     if not ok or (p, q) == (0, 0) or gcd(p, q) != 1:
         raise ModelError(f"ribbon direction must be two coprime integers (p, q) for "
@@ -123,10 +126,12 @@ def _check_direction(direction) -> tuple[int, int]:
     return p, q
 
 
-def _terminations(y: np.ndarray, n: int, tol: float = 1e-9) -> str:
-    """Which parent orbitals (index modulo the parent's ``n``) sit on the two edges."""
-    lo = sorted({int(i % n) for i in np.nonzero(y <= y.min() + tol)[0]})
-    hi = sorted({int(i % n) for i in np.nonzero(y >= y.max() - tol)[0]})
+def _terminations(y: np.ndarray, n: int, tol: float = 1e-9, parent=None) -> str:
+    """Which parent orbitals (index modulo the parent's ``n``, or ``parent[i]``) sit on the
+    two edges."""
+    parent = np.arange(len(y)) % n if parent is None else np.asarray(parent)
+    lo = sorted({int(parent[i]) for i in np.nonzero(y <= y.min() + tol)[0]})
+    hi = sorted({int(parent[i]) for i in np.nonzero(y >= y.max() - tol)[0]})
     return f"lower edge (y = {y.min():.6g}): orbital(s) {lo}; upper edge (y = {y.max():.6g}): " \
            f"orbital(s) {hi} of the parent cell"
 
@@ -221,9 +226,7 @@ def flake(model, n1: int, n2: int) -> tuple[np.ndarray, np.ndarray]:
     """
     if model.dim != 2:
         raise ModelError(f"flake() needs a 2D model, {model.name} has dim={model.dim}")
-    for name, v in (("n1", n1), ("n2", n2)):
-        if int(v) <= 0:
-            raise ModelError(f"flake size {name} must be positive, got {v}")
+    n1, n2 = _check_width(n1, "flake size n1"), _check_width(n2, "flake size n2")
     n = model.n_orbitals
     cells = np.array([(c1, c2) for c1 in range(n1) for c2 in range(n2)])
     index = {tuple(c): m for m, c in enumerate(cells)}
@@ -240,3 +243,75 @@ def flake(model, n1: int, n2: int) -> tuple[np.ndarray, np.ndarray]:
             H[b, a] += np.conj(h.t)
     pos = (cells @ model.lattice_vectors)[:, None, :] + model.positions[None, :, :]
     return H, pos.reshape(N, -1)
+
+
+def remove_orbitals(model, orbitals, *, center: bool = True):
+    """The same model without some orbitals (their hoppings and on-site energies dropped).
+
+    On a ribbon this removes the sites from every period, e.g. the top-edge B site of a
+    zigzag ribbon (``haldane().ribbon(W)``, orbital ``2 W - 1``), which leaves a zigzag lower
+    edge and a bearded upper edge (issue #18, the mixed ribbon).
+
+    Parameters
+    ----------
+    model : TightBindingModel or TightBindingRibbon
+        Any tight-binding model; a ribbon stays a ribbon, with the same frame and its cut's
+        edge terminations recomputed.
+    orbitals : sequence of int
+        Distinct orbital indices to remove (at least one orbital must remain).
+    center : bool
+        Ribbons only: move the origin of the transverse coordinate to the centre line of
+        the remaining orbitals, as :func:`ribbon` does (a shift ``Y0`` along ``y`` leaves
+        ``H(k)`` unchanged but moves the OMM accumulation ``-(q/2) y j_x`` by
+        ``(q/2) Y0 j_x``).
+
+    Returns
+    -------
+    TightBindingModel
+        Remaining orbitals in their original order; a declared time reversal is restricted
+        to them, which requires ``U`` not to couple kept and removed orbitals
+        (:class:`~lrtheory.errors.ModelError` otherwise).
+    """
+    from lrtheory.models.tightbinding import Hopping, TightBindingRibbon
+
+    n = model.n_orbitals
+    try:
+        drop = [int(o) for o in orbitals]
+        ok = all(float(o) == int(o) and not isinstance(o, (bool, np.bool_)) for o in orbitals)
+    except (TypeError, ValueError):
+        ok = False
+    if not ok or len(set(drop)) != len(drop) or not all(0 <= o < n for o in drop):
+        raise ModelError(f"orbitals to remove must be distinct integers in 0..{n - 1}, got "
+                         f"{orbitals!r}")
+    keep = np.setdiff1d(np.arange(n), drop)
+    if keep.size == 0:
+        raise ModelError(f"remove_orbitals() would remove all {n} orbitals of {model.name}")
+    new = {int(o): m for m, o in enumerate(keep)}
+    hops = [Hopping(new[h.i], new[h.j], h.R, h.t) for h in model.hoppings
+            if h.i in new and h.j in new]
+    tr = model.time_reversal
+    if tr is not None:
+        U = np.asarray(tr.U)
+        if drop and (np.abs(U[np.ix_(keep, drop)]).max() > 0
+                     or np.abs(U[np.ix_(drop, keep)]).max() > 0):
+            raise ModelError("remove_orbitals(): the declared time reversal couples kept and "
+                             "removed orbitals; remove whole Kramers partners or declare none")
+        tr = U[np.ix_(keep, keep)]
+    name = f"{model.name} without orbital(s) {sorted(drop)}"
+    pos = model.positions[keep]
+    if isinstance(model, TightBindingRibbon) and center:
+        axis = model.transverse_axis / np.linalg.norm(model.transverse_axis)
+        y = pos @ axis
+        pos = pos - 0.5 * (y.max() + y.min()) * axis
+    args = (model.lattice_vectors, pos, hops, model.onsite[keep], tr,
+            model.transverse_axis, name, dict(model.params))
+    if not isinstance(model, TightBindingRibbon):
+        return type(model)(*args)
+    cut = model.cut
+    if cut is not None:
+        per = n // cut.width  # orbitals of the parent cell
+        y = pos @ model.transverse_axis
+        cut = RibbonCut(cut.direction, cut.width, cut.stacking,
+                        _terminations(y, per, parent=keep % per)
+                        + f"; removed ribbon orbital(s) {sorted(drop)}")
+    return TightBindingRibbon(*args, cut=cut)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lrtheory.errors import ModelError
+from lrtheory.errors import ModelError, check_float
 from lrtheory.models.tightbinding import Hopping, TightBindingModel
 
 __all__ = ["haldane", "haldane_bulk_bands", "layered_haldane", "DELTAS", "LS", "phase_boundary"]
@@ -41,14 +41,7 @@ _L_R = [(1, 0), (-1, 1), (0, -1)]
 
 def _check_params(**kw):
     for k, v in kw.items():
-        if isinstance(v, (str, bytes)) or isinstance(v, (bool, np.bool_)):
-            raise ModelError(f"Haldane parameter {k} must be a real number, got {v!r}")
-        try:
-            x = float(v)
-        except (TypeError, ValueError):
-            raise ModelError(f"Haldane parameter {k} must be a real number, got {v!r}") from None
-        if not np.isfinite(x):
-            raise ModelError(f"Haldane parameter {k} must be finite, got {v!r}")
+        check_float(f"Haldane parameter {k}", v, error=ModelError, strict=True)
 
 
 def haldane(t0: float = 1.0, t2: float = 0.0, phi: float = np.pi / 2, delta: float = 0.0,

@@ -89,6 +89,8 @@ class BatchPlanner:
         tail (the time the first idle worker waits for the last one) is a small fraction of
         the run.
 
+    Notes
+    -----
     Until a cost is measured, tasks carry one chunk each.
     """
 

@@ -231,6 +231,8 @@ class ProcessExecutor:
         ``multiprocessing`` start method, default :data:`DEFAULT_START_METHOD`
         (``forkserver``).
 
+    Notes
+    -----
     ``func`` reaches each worker once (shared buffer read by the pool initializer); tasks
     are runs of consecutive chunks sized from their measured cost. A worker that dies
     (killed by the OS, out of memory) raises :class:`LrtheoryError` instead of leaving the

@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from lrtheory._docstrings import shared_docs
+
 #: unit of the field E_x (docs/conventions.md)
 FIELD_UNIT = r"$t_0/(e a)$"
 #: units of the quantities whose responses are plotted
@@ -21,6 +23,16 @@ UNITS = {
     "k": r"$1/a$",
     "length": r"$a$",
 }
+
+#: numpydoc blocks of the plot modules (:mod:`lrtheory._docstrings`): the Returns section of
+#: every function that builds a figure without saving it
+DOCS = {"figure_returns": """
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (Agg canvas, not saved).
+    """}
+figure_docs = shared_docs(**DOCS)
 
 
 def per_field(unit: str) -> str:
@@ -39,6 +51,7 @@ def per_field(unit: str) -> str:
     return f"({unit} per {FIELD_UNIT})"
 
 
+@figure_docs
 def new_figure(size, dpi=110):
     """A matplotlib Figure with an Agg canvas, without pyplot (no global state).
 
@@ -49,10 +62,7 @@ def new_figure(size, dpi=110):
     dpi : int
         Resolution.
 
-    Returns
-    -------
-    matplotlib.figure.Figure
-        The figure (Agg canvas, not saved).
+    %(figure_returns)s
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure

@@ -9,11 +9,12 @@ from typing import Sequence
 
 import numpy as np
 
-from lrtheory.plots._common import new_figure, save_figure
+from lrtheory.plots._common import figure_docs, new_figure, save_figure
 
 __all__ = ["plot_bands", "bands_figure"]
 
 
+@figure_docs
 def bands_figure(kdist: np.ndarray, energies: np.ndarray, *,
                  ticks: Sequence[float] = (), labels: Sequence[str] = (),
                  title: str = "", fermi: float | None = None, xlabel: str | None = None,
@@ -41,10 +42,7 @@ def bands_figure(kdist: np.ndarray, energies: np.ndarray, *,
     energy_unit : str
         Unit of the energies for the y label (``"t0"``; ``"eV"`` for Wannier90 models).
 
-    Returns
-    -------
-    matplotlib.figure.Figure
-        The figure (Agg canvas, not saved).
+    %(figure_returns)s
     """
     fig = new_figure((5.0, 4.0), dpi=120)
     ax = fig.add_subplot(1, 1, 1)

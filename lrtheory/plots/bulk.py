@@ -11,29 +11,38 @@ from pathlib import Path
 
 import numpy as np
 
+from lrtheory._docstrings import shared_docs
+from lrtheory.plots._common import DOCS
+
 __all__ = ["curve_figure", "plot_curve", "make_docs_figures"]
 
+# numpydoc entries shared by curve_figure and plot_curve (lrtheory._docstrings), and the
+# figure Returns section of the plot modules
+_docs = shared_docs(**DOCS, x_y="""
+    x : (n,) array
+        Abscissa (default label: E_F in t0).
+    y : (n,) or (m, n) array
+        One or m curves (units in ``ylabel``).
+    """, axis_texts="""
+    xlabel, ylabel : str
+        Axis labels with units.
+    title : str
+        Figure title.
+    """)
 
+
+@_docs
 def curve_figure(x, y, *, xlabel="E_F (t0)", ylabel="", title="", labels=None):
     """The figure of :func:`plot_curve` (a matplotlib ``Figure``, not saved).
 
     Parameters
     ----------
-    x : (n,) array
-        Abscissa (default label: E_F in t0).
-    y : (n,) or (m, n) array
-        One or m curves (units in ``ylabel``).
-    xlabel, ylabel : str
-        Axis labels with units.
-    title : str
-        Figure title.
+    %(x_y)s
+    %(axis_texts)s
     labels : sequence of str, optional
         Legend entries, one per curve.
 
-    Returns
-    -------
-    matplotlib.figure.Figure
-        The figure (Agg canvas, not saved).
+    %(figure_returns)s
     """
     from lrtheory.plots._common import new_figure
 
@@ -51,22 +60,17 @@ def curve_figure(x, y, *, xlabel="E_F (t0)", ylabel="", title="", labels=None):
     return fig
 
 
+@_docs
 def plot_curve(x, y, path, *, xlabel="E_F (t0)", ylabel="", title="", labels=None):
     """Line plot of one or several curves ``y`` (n,) or (m, n) against ``x``, written
     atomically to ``path`` (format from the suffix). Several curves need ``labels``.
 
     Parameters
     ----------
-    x : (n,) array
-        Abscissa (default label: E_F in t0).
-    y : (n,) or (m, n) array
-        One or m curves (units in ``ylabel``).
+    %(x_y)s
     path : str or Path
         Output file (format from the suffix).
-    xlabel, ylabel : str
-        Axis labels with units.
-    title : str
-        Figure title.
+    %(axis_texts)s
     labels : sequence of str, optional
         Legend entries, one per curve (required for several curves: ``LrtheoryError``).
 

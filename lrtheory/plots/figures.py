@@ -26,7 +26,7 @@ from lrtheory.errors import LrtheoryError
 from lrtheory.io.results import save_result
 from lrtheory.models.haldane import haldane
 from lrtheory.parallel import blas_single_thread
-from lrtheory.plots._common import UNITS, per_field
+from lrtheory.plots._common import UNITS, figure_docs, per_field
 from lrtheory.response.density import ribbon_accumulation, symmetric_antisymmetric
 from lrtheory.response.omm import omm_diagonal_parts, state_centres
 from lrtheory.response.ribbon_paper import paper_route_profiles
@@ -243,6 +243,7 @@ def _draw_currents(ax, d, pre, title):
     ax.legend(fontsize=6)
 
 
+@figure_docs
 def draw_figure(n, data, params):
     """The matplotlib ``Figure`` of figure ``n`` from :func:`figure_data`'s arrays (not saved).
 
@@ -253,10 +254,7 @@ def draw_figure(n, data, params):
     data, params : dict
         The output of :func:`figure_data`.
 
-    Returns
-    -------
-    matplotlib.figure.Figure
-        The figure (Agg canvas, not saved).
+    %(figure_returns)s
     """
     if n == 1:
         fig, axes = _fig(1, 4, (14, 3.8))

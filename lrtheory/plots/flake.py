@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lrtheory.plots._common import UNITS, new_figure, per_field, save_figure
+from lrtheory.plots._common import UNITS, figure_docs, new_figure, per_field, save_figure
 
 __all__ = ["plot_site_maps", "site_maps_figure", "colourbar_label"]
 
@@ -41,6 +41,7 @@ def colourbar_label(label: str, unit: str | None = None) -> str:
     return f"{symbol} per site per $E_x$\n{per_field(unit)}"
 
 
+@figure_docs
 def site_maps_figure(positions, maps: dict, *, arrows=None, title: str = "",
                      units: dict | None = None, arrow_unit: str | None = None):
     """The figure of :func:`plot_site_maps` (a matplotlib ``Figure``, not saved).
@@ -64,10 +65,7 @@ def site_maps_figure(positions, maps: dict, *, arrows=None, title: str = "",
     arrow_unit : str, optional
         Unit of ``arrows`` (default: a charge current, e a t0/hbar, per unit E_x).
 
-    Returns
-    -------
-    matplotlib.figure.Figure
-        The figure (Agg canvas, not saved).
+    %(figure_returns)s
     """
     pos = np.asarray(positions, dtype=float)
     units = units or {}

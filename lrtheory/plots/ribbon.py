@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lrtheory.plots._common import UNITS, new_figure, per_field, save_figure
+from lrtheory.plots._common import UNITS, figure_docs, new_figure, per_field, save_figure
 
 __all__ = ["plot_profile", "profile_figure"]
 
@@ -38,6 +38,7 @@ def _profile_ylabel(quantity: str) -> str:
     return text + ("\n" + per_field(unit) if unit else "")
 
 
+@figure_docs
 def profile_figure(y, intra, inter, *, quantity="omm", title=""):
     """The figure of :func:`plot_profile` (a matplotlib ``Figure``, not saved).
 
@@ -52,10 +53,7 @@ def profile_figure(y, intra, inter, *, quantity="omm", title=""):
     title : str
         Figure title.
 
-    Returns
-    -------
-    matplotlib.figure.Figure
-        The figure (Agg canvas, not saved).
+    %(figure_returns)s
     """
     y = np.asarray(y, dtype=float)
     order = np.argsort(y)

@@ -379,7 +379,8 @@ def ribbon_accumulation(model, ef: float, *, nk: int = 2048, temperature: float 
                  subgrid="every other k-point" if one_pass else
                  ("k_grid(nk // 2), second run" if convergence else None))
     return RibbonAccumulation(y, prof, {**params, **extra}, nk, conv,
-                              model=res.model, error=change if convergence else {},
+                              units={**res.units, "y": "a"}, model=res.model,
+                              error=change if convergence else {},
                               status="not checked")
 
 

@@ -27,14 +27,15 @@ from __future__ import annotations
 import numpy as np
 
 from lrtheory._compat import renamed_keywords
+from lrtheory._docstrings import shared_docs
 from lrtheory.bands.eigensystem import Eigensystem
 from lrtheory.conventions import DEGEN_TOL
 from lrtheory.errors import check_positive, check_real_scalar
-from lrtheory.kernels.occupation import fermi_derivative
 from lrtheory.models.protocol import ContinuumModel, ensure_model
+from lrtheory.response._band_integrand import (DOCS, BandIntegrand, block_trace_product, integrate,
+                                               intraband_trace)
 from lrtheory.response.berry import band_operator
-from lrtheory.response.ksum import Integrand, chunk_weights, ksum, response_grid
-from lrtheory.response.kspace import eigensystem
+from lrtheory.response.ksum import chunk_weights, response_grid
 from lrtheory.result import KIntegral
 
 __all__ = ["fermi_surface_density", "FermiSurfaceDensity", "block_trace_product",
@@ -42,28 +43,6 @@ __all__ = ["fermi_surface_density", "FermiSurfaceDensity", "block_trace_product"
 
 # keywords before issue #14 (docs/conventions.md, glossary): op -> operator, mu -> ef
 _renamed = renamed_keywords(op="operator", mu="ef")
-
-
-@renamed_keywords(eig="eigensystem")
-def block_trace_product(eigensystem, O: np.ndarray) -> np.ndarray:
-    """``Re sum_{m in D(n)} O_nm v^c_mn`` for every band and direction: (Nk, dim, n).
-
-    Parameters
-    ----------
-    eigensystem : Eigensystem
-        Batched eigensystem (velocities a t0/hbar).
-    O : (Nk, n, n) array
-        Operator in the band basis (units of O).
-
-    Returns
-    -------
-    ndarray
-        (Nk, dim, n) real (units of O times a t0/hbar).
-    """
-    deg = eigensystem.degenerate()  # [n, m]
-    V = eigensystem.velocity  # (Nk, d, n, n)
-    prod = O[:, None, :, :] * np.swapaxes(V, -1, -2)  # O_nm v_mn at [n, m]
-    return np.real(np.where(deg[:, None], prod, 0.0).sum(-1))
 
 
 def quadrature(model, *, nk=None, k_max=None, n_r=400, n_theta=64):
@@ -96,7 +75,8 @@ def quadrature(model, *, nk=None, k_max=None, n_r=400, n_theta=64):
     return np.c_[grid.points(0, n), w_full, w_sub], int(n_r if nk is None else nk)
 
 
-class FermiSurfaceDensity(Integrand):
+@shared_docs(**DOCS)
+class FermiSurfaceDensity(BandIntegrand):
     r"""Eq. (28) / (S14), sign corrected: ``chi_{O, r_c} = tau sum_n int d^2k/(2pi)^2
     f'(e_nk) Re Tr_{D(n)}[O v^c]`` at ``T > 0``, shape (dim,). Units ``[O] hbar/(t0 a)``
     per ``a^2`` (times ``tau`` in hbar/t0): ``delta <O>/area = e chi . E``. Fermi surface;
@@ -104,32 +84,24 @@ class FermiSurfaceDensity(Integrand):
 
     Parameters
     ----------
-    operator : operator spec
-        See :func:`lrtheory.response.berry.band_operator`.
-    ef : float
-        Fermi energy (t0).
+    %(operator_ef)s
     tau : float
         Relaxation time (hbar/t0).
-    temperature : float
-        ``T > 0`` (t0).
-    degen_tol : float
-        Bands closer than this (t0) count as degenerate.
+    %(temperature)s
+    %(degen_tol)s
     """
 
     name = "fermi_surface_density"
     kind = "surface"
+    units = {"value": "[O] e tau / (hbar a^2) per field unit"}
 
     @_renamed
     def __init__(self, operator, ef, *, tau, temperature, degen_tol=DEGEN_TOL):
-        self.operator, self.ef, self.tau = operator, float(ef), float(tau)
-        self.temperature, self.degen_tol = float(temperature), degen_tol
-        self.units = {"value": "[O] e tau / (hbar a^2) per field unit"}
+        super().__init__(operator, ef, temperature=temperature, degen_tol=degen_tol)
+        self.tau = float(tau)
 
-    def __call__(self, k, model):
-        eig = eigensystem(model, k, self.degen_tol)
-        g = block_trace_product(eig, band_operator(eig, self.operator, model))  # (Nk, d, n)
-        fp = fermi_derivative(eig.energies, self.ef, self.temperature)  # (Nk, n)
-        return {"value": np.einsum("kan,kn->ka", g, fp)}
+    def _value(self, eig, O, fp):
+        return intraband_trace(eig, O, fp)
 
     def finish(self, total, grid):
         return {"value": self.tau * total["value"]}
@@ -178,11 +150,10 @@ def fermi_surface_density(model, operator, ef: float, *, tau: float, temperature
     check_positive("tau", tau)
     ef = check_real_scalar("ef", ef)
     temperature = check_positive("temperature", temperature)
-    grid, nk = response_grid(model, nk=nk, k_max=k_max, n_r=n_r, n_theta=n_theta)
-    res = ksum(FermiSurfaceDensity(operator, ef, tau=tau, temperature=temperature,
-                                   degen_tol=degen_tol),
-               model, grid, chunk_size=chunk_size, workers=workers)
-    return KIntegral.from_result(res, nk=nk)
+    return integrate(FermiSurfaceDensity(operator, ef, tau=tau, temperature=temperature,
+                                         degen_tol=degen_tol),
+                     model, nk=nk, k_max=k_max, n_r=n_r, n_theta=n_theta,
+                     chunk_size=chunk_size, workers=workers)
 
 
 @_renamed

@@ -71,7 +71,8 @@ from lrtheory.response.berry import (METHODS, bands_and_curvature, is_number_ope
                                      uses_two_band_closed_form)
 from lrtheory.response.ksum import NK_MIN, Integrand, ksum, ksum_time_estimate
 from lrtheory.response.kspace import (PER_CHUNK_BYTES as _PER_CHUNK_BYTES, available_memory,
-                                      eigensystem, ksum_memory_estimate, occupied_sums)
+                                      eigensystem, ksum_memory_estimate, memory_docs,
+                                      occupied_sums)
 
 __all__ = [
     "KIntegral",
@@ -93,6 +94,7 @@ __all__ = [
     "uses_two_band_closed_form",
 ]
 
+@memory_docs
 def hall_memory_estimate(n_orbitals: int, nk: int, n_ef: int, chunk_size: int,
                          workers: int = 1, temperature: float = 0.0) -> int:
     """Estimated peak memory (bytes) of :func:`hall_conductivity` on an ``nk x nk`` grid:
@@ -102,13 +104,7 @@ def hall_memory_estimate(n_orbitals: int, nk: int, n_ef: int, chunk_size: int,
     ----------
     n_orbitals, nk, n_ef, chunk_size, workers : int
         Bands, linear grid size, Fermi energies, k-points per chunk, worker processes.
-    temperature : float
-        T (t0).
-
-    Returns
-    -------
-    int
-        Estimated peak memory (bytes).
+    %(memory_tail)s
     """
     return ksum_memory_estimate(n_orbitals, int(nk) ** 2, n_ef, chunk_size, workers,
                                 temperature)

@@ -14,12 +14,26 @@ import os
 
 import numpy as np
 
+from lrtheory._docstrings import shared_docs
 from lrtheory.bands.eigensystem import Eigensystem
 from lrtheory.conventions import DEGEN_TOL
 from lrtheory.kernels.occupation import fermi, fermi_derivative
 
 __all__ = ["eigensystem", "occupied_sums", "available_memory", "ksum_memory_estimate",
            "PER_CHUNK_BYTES"]
+
+#: numpydoc blocks of the memory estimates (:mod:`lrtheory._docstrings`), also used by
+#: :func:`lrtheory.response.hall.hall_memory_estimate`
+MEMORY_DOCS = {"memory_tail": """
+    temperature : float
+        T (t0).
+
+    Returns
+    -------
+    int
+        Estimated peak memory (bytes).
+    """}
+memory_docs = shared_docs(**MEMORY_DOCS)
 
 
 def eigensystem(model, k: np.ndarray, degen_tol: float = DEGEN_TOL) -> Eigensystem:
@@ -117,6 +131,7 @@ def available_memory() -> int:
 PER_CHUNK_BYTES = 16 + 160
 
 
+@memory_docs
 def ksum_memory_estimate(n_orbitals: int, n_points: int, n_ef: int, chunk_size: int,
                          workers: int = 1, temperature: float = 0.0) -> int:
     """Estimated peak memory (bytes) of a chunked k-sum over ``n_points`` k-points.
@@ -138,13 +153,7 @@ def ksum_memory_estimate(n_orbitals: int, n_points: int, n_ef: int, chunk_size: 
         k-points per chunk.
     workers : int
         Worker processes.
-    temperature : float
-        T (t0).
-
-    Returns
-    -------
-    int
-        Estimated peak memory (bytes).
+    %(memory_tail)s
     """
     n_chunks = -(-int(n_points) // int(chunk_size))
     states = int(chunk_size) * int(n_orbitals)

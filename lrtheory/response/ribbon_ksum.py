@@ -227,6 +227,8 @@ class RibbonIntegrand(Integrand):
     ef, temperature, smearing, eta, degen_tol : float
         As in :func:`lrtheory.response.density.ribbon_accumulation` (t0).
 
+    Notes
+    -----
     ``finish`` divides by nothing (the grid weights are ``1/N_k`` per point: a ribbon grid
     with cell "volume" 1, densities per unit cell) and adds ``"<part>_omm"``.
     """

@@ -32,14 +32,12 @@ import warnings
 import numpy as np
 
 from lrtheory._compat import renamed_keywords
+from lrtheory._docstrings import fill_docstring, shared_docs
 from lrtheory.conventions import DEGEN_TOL, E_CHARGE
 from lrtheory.errors import check_integer, check_positive, check_real_scalar
-from lrtheory.kernels.occupation import fermi, fermi_derivative
+from lrtheory.kernels.occupation import fermi
 from lrtheory.models.protocol import ensure_model
-from lrtheory.response.berry import band_operator
-from lrtheory.response.fermi_surface import block_trace_product
-from lrtheory.response.ksum import Integrand, ksum, response_grid
-from lrtheory.response.kspace import eigensystem
+from lrtheory.response._band_integrand import DOCS, BandIntegrand, integrate, intraband_trace
 from lrtheory.result import KIntegral
 
 __all__ = ["bulk_net_torque", "external_torque", "external_torque_sea", "proper_current",
@@ -57,13 +55,9 @@ def _interband(eig, O, ef, temperature, eta):
     e = eig.energies
     f = fermi(e, ef, temperature)
     d = e[:, :, None] - e[:, None, :]  # [n, m] = e_n - e_m
-    deg = eig.degenerate()
-    inv = np.where(deg, 0.0, 1.0 / np.where(deg, 1.0, d))
-    A = 1j * eig.velocity * inv[:, None]  # A^c_mn = i v_mn/(e_n - e_m)  at [m, n]: careful
-    # A^c_mn with [m, n] index: i v_mn / (e_n - e_m) = i v[m, n] * (-inv[m, n])
-    A = -A
+    A = eig.berry_connection()  # A^c_mn = i v_mn/(e_n - e_m) at [c, m, n]
     L = (f[:, :, None] - f[:, None, :]) / (d + 1j * eta)
-    L = np.where(deg, 0.0, L)
+    L = np.where(eig.degenerate(), 0.0, L)
     # sum_{n,m} L[n,m] O[n,m] A[m,n]
     return np.einsum("knm,knm,kcmn->kc", L, O, A)
 
@@ -76,22 +70,54 @@ def _inverse_gaps(eig):
     return np.where(deg, 0.0, 1.0 / np.where(deg, 1.0, dd))
 
 
-class _BandIntegrand(Integrand):
-    """Shared set-up of the torque integrands: one eigensystem, the operator in the band
-    basis and ``f'`` per chunk; subclasses define :meth:`_value` ``(Nk, ...)``."""
+# numpydoc blocks shared by the integrands and the functions below (lrtheory._docstrings)
+_docs = shared_docs(
+    integrand_parameters=fill_docstring("""
+        Parameters
+        ----------
+        %(operator_ef)s
+        %(temperature)s
+        eta : float
+            Broadening (t0).
+        tau : float
+            Relaxation time (hbar/t0) of the intraband part.
+        %(degen_tol)s
+        """, DOCS),
+    model_operator_ef=fill_docstring("""
+        model : BlochModel
+            Lattice model (``nk=``) or continuum model (``k_max=``, ``n_r=``, ``n_theta=``).
+        %(operator_ef)s
+        """, DOCS),
+    eta_tau="""
+        eta, tau : float
+            Broadening (t0) and relaxation time (hbar/t0; default ``1/eta``).
+        """,
+    temperature_quad="""
+        temperature : float
+            ``T > 0`` (t0).
+        **quad : dict
+            Grid (``nk`` or ``k_max, n_r, n_theta``), ``chunk_size``, ``workers``, ``degen_tol``.
+        """,
+    returns_vector="""
+        Returns
+        -------
+        KIntegral
+            ``value`` (dim,) in ``e [O] t0`` per a^2 per unit field, sub-grid
+            ``change_on_doubling``.
+        """,
+)
+
+
+class _BandIntegrand(BandIntegrand):
+    """The torque integrands: :class:`~lrtheory.response._band_integrand.BandIntegrand`
+    with a broadening ``eta`` and a relaxation time ``tau``."""
 
     units = {"value": _UNIT}
 
     @_renamed
     def __init__(self, operator, ef, *, temperature, eta=1.0, tau=1.0, degen_tol=DEGEN_TOL):
-        self.operator, self.ef, self.temperature = operator, float(ef), float(temperature)
-        self.eta, self.tau, self.degen_tol = float(eta), float(tau), degen_tol
-
-    def __call__(self, k, model):
-        eig = eigensystem(model, k, self.degen_tol)
-        O = band_operator(eig, self.operator, model)
-        fp = fermi_derivative(eig.energies, self.ef, self.temperature)
-        return {"value": self._value(eig, O, fp)}
+        super().__init__(operator, ef, temperature=temperature, degen_tol=degen_tol)
+        self.eta, self.tau = float(eta), float(tau)
 
     def settings(self):
         # key "mu" kept: recorded in golden outputs (rename with a re-record)
@@ -99,82 +125,46 @@ class _BandIntegrand(Integrand):
                 "tau": self.tau}
 
 
+@_docs
 class DensityResponse(_BandIntegrand):
     r"""``chi_{O, r_c}(omega = 0, eta)`` (dim,): intraband ``tau sum f' Tr_D[O v^c]`` plus
     the interband Lindhard sum ``sum_{n != m} (f_n - f_m)/(e_n - e_m + i eta) O_nm A^c_mn``
     (Eqs. 20-32 for a Bloch model); ``delta<O>/area = e chi . E`` (units ``[O] a / t0`` per
     a^2). Both Fermi sea and surface; TR parity depends on ``O``.
 
-    Parameters
-    ----------
-    operator : operator spec
-        See :func:`lrtheory.response.berry.band_operator`.
-    ef : float
-        Fermi energy (t0).
-    temperature : float
-        ``T > 0`` (t0).
-    eta : float
-        Broadening (t0).
-    tau : float
-        Relaxation time (hbar/t0) of the intraband part.
-    degen_tol : float
-        Bands closer than this (t0) count as degenerate.
+    %(integrand_parameters)s
     """
 
     name = "density_response"
     kind = "both"
 
     def _value(self, eig, O, fp):
-        val = self.tau * np.einsum("kcn,kn->kc", block_trace_product(eig, O), fp)
+        val = self.tau * intraband_trace(eig, O, fp)
         return val + np.real(_interband(eig, O, self.ef, self.temperature, self.eta))
 
 
+@_docs
 class ExternalTorque(_BandIntegrand):
     r"""External torque, Eq. (43) with the derived sign: ``e sum_n f'(e_n) Tr_D[O v]``
     (dim,) (``e [O] t0`` per a^2 per field unit). Fermi surface.
 
-    Parameters
-    ----------
-    operator : operator spec
-        See :func:`lrtheory.response.berry.band_operator`.
-    ef : float
-        Fermi energy (t0).
-    temperature : float
-        ``T > 0`` (t0).
-    eta : float
-        Broadening (t0).
-    tau : float
-        Relaxation time (hbar/t0) of the intraband part.
-    degen_tol : float
-        Bands closer than this (t0) count as degenerate.
+    %(integrand_parameters)s
     """
 
     name = "external_torque"
     kind = "surface"
 
     def _value(self, eig, O, fp):
-        return E_CHARGE * np.einsum("kcn,kn->kc", block_trace_product(eig, O), fp)
+        return E_CHARGE * intraband_trace(eig, O, fp)
 
 
+@_docs
 class ExternalTorqueSea(_BandIntegrand):
     r"""External torque from the projected operator, Eqs. (44), (S33)-(S34):
     ``-e sum_n f_n d_c O_nn`` with ``d_c O_nn = 2 Re sum_{m not in D(n)} v_nm O_mn /
     (e_n - e_m)`` (sum rule; k-independent ``O``). Fermi sea.
 
-    Parameters
-    ----------
-    operator : operator spec
-        See :func:`lrtheory.response.berry.band_operator`.
-    ef : float
-        Fermi energy (t0).
-    temperature : float
-        ``T > 0`` (t0).
-    eta : float
-        Broadening (t0).
-    tau : float
-        Relaxation time (hbar/t0) of the intraband part.
-    degen_tol : float
-        Bands closer than this (t0) count as degenerate.
+    %(integrand_parameters)s
     """
 
     name = "external_torque_sea"
@@ -186,25 +176,13 @@ class ExternalTorqueSea(_BandIntegrand):
                                      fermi(eig.energies, self.ef, self.temperature))
 
 
+@_docs
 class ProperCurrent(_BandIntegrand):
     r"""Proper-current response, Eq. (51)/(S36) in our reading: ``J[a, c] = e sum_n
     f'_n v^c_nn d^a_n`` with the dipole ``d^a_n = sum_{m not in D(n)} Re(O_nm A^a_mn)``
     (dim, dim). Fermi surface.
 
-    Parameters
-    ----------
-    operator : operator spec
-        See :func:`lrtheory.response.berry.band_operator`.
-    ef : float
-        Fermi energy (t0).
-    temperature : float
-        ``T > 0`` (t0).
-    eta : float
-        Broadening (t0).
-    tau : float
-        Relaxation time (hbar/t0) of the intraband part.
-    degen_tol : float
-        Bands closer than this (t0) count as degenerate.
+    %(integrand_parameters)s
     """
 
     name = "proper_current"
@@ -212,7 +190,7 @@ class ProperCurrent(_BandIntegrand):
 
     def _value(self, eig, O, fp):
         # A^a_mn = i v^a_mn / (e_n - e_m)  -> at [n, m] of the product O_nm A_mn
-        Aa = 1j * np.swapaxes(eig.velocity, -1, -2) * _inverse_gaps(eig)[:, None]
+        Aa = np.swapaxes(eig.berry_connection(), -1, -2)
         dip = np.real(np.einsum("knm,kanm->kan", O, Aa))
         vdiag = np.real(np.einsum("kcnn->kcn", eig.velocity))
         return E_CHARGE * np.einsum("kan,kcn,kn->kac", dip, vdiag, fp)
@@ -227,13 +205,13 @@ def _run(integrand_class, model, operator, ef, *, temperature, eta=1.0, tau=1.0,
     check_positive("tau", tau)
     check_positive("degen_tol", degen_tol, allow_zero=True)
     check_integer("chunk_size", chunk_size)
-    grid, nk = response_grid(model, nk=nk, k_max=k_max, n_r=n_r, n_theta=n_theta)
     integrand = integrand_class(operator, ef, temperature=temperature, eta=eta, tau=tau,
                                 degen_tol=degen_tol)
-    return KIntegral.from_result(ksum(integrand, model, grid, chunk_size=chunk_size,
-                                      workers=workers), nk=nk)
+    return integrate(integrand, model, nk=nk, k_max=k_max, n_r=n_r, n_theta=n_theta,
+                     chunk_size=chunk_size, workers=workers)
 
 
+@_docs
 @_renamed
 def density_response(model, operator, ef, *, eta: float, tau: float | None = None,
                      temperature: float, **quad) -> KIntegral:
@@ -247,8 +225,7 @@ def density_response(model, operator, ef, *, eta: float, tau: float | None = Non
     operator : operator spec (:func:`lrtheory.response.berry.band_operator`)
     ef : float
         Fermi energy (t0).
-    eta, tau : float
-        Broadening (t0) and relaxation time (hbar/t0; default ``1/eta``).
+    %(eta_tau)s
     temperature : float
         ``T > 0`` (t0).
     **quad
@@ -265,6 +242,7 @@ def density_response(model, operator, ef, *, eta: float, tau: float | None = Non
                 **quad)
 
 
+@_docs
 @_renamed
 def bulk_net_torque(model, operator, ef, *, eta: float, tau: float | None = None,
                     temperature: float, **quad) -> KIntegral:
@@ -276,28 +254,17 @@ def bulk_net_torque(model, operator, ef, *, eta: float, tau: float | None = None
 
     Parameters
     ----------
-    model : BlochModel
-        Lattice model (``nk=``) or continuum model (``k_max=``, ``n_r=``, ``n_theta=``).
-    operator : operator spec
-        See :func:`lrtheory.response.berry.band_operator`.
-    ef : float
-        Fermi energy (t0).
-    eta, tau : float
-        Broadening (t0) and relaxation time (hbar/t0; default ``1/eta``).
-    temperature : float
-        ``T > 0`` (t0).
-    **quad : dict
-        Grid (``nk`` or ``k_max, n_r, n_theta``), ``chunk_size``, ``workers``, ``degen_tol``.
+    %(model_operator_ef)s
+    %(eta_tau)s
+    %(temperature_quad)s
 
-    Returns
-    -------
-    KIntegral
-        ``value`` (dim,) in ``e [O] t0`` per a^2 per unit field, sub-grid ``change_on_doubling``.
+    %(returns_vector)s
     """
     chi = density_response(model, operator, ef, eta=eta, tau=tau, temperature=temperature, **quad)
     return KIntegral.from_result(chi, scale=E_CHARGE * eta, nk=chi.nk)
 
 
+@_docs
 @_renamed
 def net_torque(model, operator, ef, *, eta: float, tau: float | None = None, temperature: float,
                **quad) -> KIntegral:
@@ -306,18 +273,9 @@ def net_torque(model, operator, ef, *, eta: float, tau: float | None = None, tem
 
     Parameters
     ----------
-    model : BlochModel
-        Lattice model (``nk=``) or continuum model (``k_max=``, ``n_r=``, ``n_theta=``).
-    operator : operator spec
-        See :func:`lrtheory.response.berry.band_operator`.
-    ef : float
-        Fermi energy (t0).
-    eta, tau : float
-        Broadening (t0) and relaxation time (hbar/t0; default ``1/eta``).
-    temperature : float
-        ``T > 0`` (t0).
-    **quad : dict
-        Grid (``nk`` or ``k_max, n_r, n_theta``), ``chunk_size``, ``workers``, ``degen_tol``.
+    %(model_operator_ef)s
+    %(eta_tau)s
+    %(temperature_quad)s
 
     Returns
     -------
@@ -330,6 +288,7 @@ def net_torque(model, operator, ef, *, eta: float, tau: float | None = None, tem
     return bulk_net_torque(model, operator, ef, eta=eta, tau=tau, temperature=temperature, **quad)
 
 
+@_docs
 @_renamed
 def external_torque(model, operator, ef, *, temperature: float, **quad) -> KIntegral:
     r"""External torque, Eq. (43) with the derived sign (:class:`ExternalTorque`):
@@ -339,25 +298,15 @@ def external_torque(model, operator, ef, *, temperature: float, **quad) -> KInte
 
     Parameters
     ----------
-    model : BlochModel
-        Lattice model (``nk=``) or continuum model (``k_max=``, ``n_r=``, ``n_theta=``).
-    operator : operator spec
-        See :func:`lrtheory.response.berry.band_operator`.
-    ef : float
-        Fermi energy (t0).
-    temperature : float
-        ``T > 0`` (t0).
-    **quad : dict
-        Grid (``nk`` or ``k_max, n_r, n_theta``), ``chunk_size``, ``workers``, ``degen_tol``.
+    %(model_operator_ef)s
+    %(temperature_quad)s
 
-    Returns
-    -------
-    KIntegral
-        ``value`` (dim,) in ``e [O] t0`` per a^2 per unit field, sub-grid ``change_on_doubling``.
+    %(returns_vector)s
     """
     return _run(ExternalTorque, model, operator, ef, temperature=temperature, **quad)
 
 
+@_docs
 @_renamed
 def external_torque_sea(model, operator, ef, *, temperature: float, **quad) -> KIntegral:
     r"""External torque from the projected-operator form, Eqs. (44), (S33)-(S34)
@@ -368,21 +317,10 @@ def external_torque_sea(model, operator, ef, *, temperature: float, **quad) -> K
 
     Parameters
     ----------
-    model : BlochModel
-        Lattice model (``nk=``) or continuum model (``k_max=``, ``n_r=``, ``n_theta=``).
-    operator : operator spec
-        See :func:`lrtheory.response.berry.band_operator`.
-    ef : float
-        Fermi energy (t0).
-    temperature : float
-        ``T > 0`` (t0).
-    **quad : dict
-        Grid (``nk`` or ``k_max, n_r, n_theta``), ``chunk_size``, ``workers``, ``degen_tol``.
+    %(model_operator_ef)s
+    %(temperature_quad)s
 
-    Returns
-    -------
-    KIntegral
-        ``value`` (dim,) in ``e [O] t0`` per a^2 per unit field, sub-grid ``change_on_doubling``.
+    %(returns_vector)s
     """
     if isinstance(operator, str) and operator == "orbital" or callable(operator):
         raise NotImplementedError(
@@ -390,6 +328,7 @@ def external_torque_sea(model, operator, ef, *, temperature: float, **quad) -> K
     return _run(ExternalTorqueSea, model, operator, ef, temperature=temperature, **quad)
 
 
+@_docs
 @_renamed
 def proper_current(model, operator, ef, *, temperature: float, **quad) -> KIntegral:
     r"""Proper-current response, Eq. (51)/(S36) in our reading (:class:`ProperCurrent`):
@@ -407,16 +346,8 @@ def proper_current(model, operator, ef, *, temperature: float, **quad) -> KInteg
 
     Parameters
     ----------
-    model : BlochModel
-        Lattice model (``nk=``) or continuum model (``k_max=``, ``n_r=``, ``n_theta=``).
-    operator : operator spec
-        See :func:`lrtheory.response.berry.band_operator`.
-    ef : float
-        Fermi energy (t0).
-    temperature : float
-        ``T > 0`` (t0).
-    **quad : dict
-        Grid (``nk`` or ``k_max, n_r, n_theta``), ``chunk_size``, ``workers``, ``degen_tol``.
+    %(model_operator_ef)s
+    %(temperature_quad)s
 
     Returns
     -------

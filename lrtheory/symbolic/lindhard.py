@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from lrtheory._docstrings import shared_docs
 from lrtheory.errors import ConventionError, ShapeError
 
 __all__ = [
@@ -33,20 +34,61 @@ ea, eb = sp.symbols("e_a e_b", real=True)
 mu = sp.Symbol("mu", real=True)
 T = sp.Symbol("T", positive=True)
 
+# numpydoc entries shared by several functions below (lrtheory._docstrings)
+_docs = shared_docs(
+    lindhard_parameters=r"""
+        Parameters
+        ----------
+        fa_, fb_ : sympy.Expr
+            Occupations :math:`f_a`, :math:`f_b` (dimensionless; default the symbols ``fa``,
+            ``fb``).
+        ea_, eb_ : sympy.Expr
+            Energies :math:`\epsilon_a`, :math:`\epsilon_b` (t0; default ``ea``, ``eb``).
+        omega_ : sympy.Expr
+            Frequency :math:`\omega` (t0/hbar; default ``omega``).
+        eta_ : sympy.Expr
+            Adiabatic switching rate :math:`\eta > 0` (t0; default ``eta``).
+        """,
+    fermi_parameters=r"""
+        Parameters
+        ----------
+        e : sympy.Expr
+            Energy (t0; default ``ea``).
+        mu_ : sympy.Expr
+            Chemical potential (t0).
+        T_ : sympy.Expr
+            Temperature :math:`k_B T > 0` (t0).
+        """,
+    y_eta_parameters=r"""
+        Parameters
+        ----------
+        y : sympy.Expr
+            Energy difference (t0; default the symbol ``x`` = e_a - e_b).
+        eta_ : sympy.Expr
+            Width (regulator) :math:`\eta > 0` (t0).
+        """,
+    y_integration="""
+        y : sympy.Symbol
+            Integration variable (energy, t0; default ``x``).
+        """,
+    eta_integral_limit=r"""
+        eta_ : sympy.Expr
+            Width :math:`\eta > 0` of the kernel (t0).
 
+        Returns
+        -------
+        integral, limit : sympy.Expr
+            The integral at finite :math:`\eta` and its :math:`\eta\to0^+` limit (units of
+            ``g``).
+        """,
+)
+
+
+@_docs
 def lindhard(fa_=fa, fb_=fb, ea_=ea, eb_=eb, omega_=omega, eta_=eta):
     r"""Eq. 18: :math:`(f_a - f_b)/(\epsilon_a - \epsilon_b + \omega + i\eta)`.
 
-    Parameters
-    ----------
-    fa_, fb_ : sympy.Expr
-        Occupations :math:`f_a`, :math:`f_b` (dimensionless; default the symbols ``fa``, ``fb``).
-    ea_, eb_ : sympy.Expr
-        Energies :math:`\epsilon_a`, :math:`\epsilon_b` (t0; default ``ea``, ``eb``).
-    omega_ : sympy.Expr
-        Frequency :math:`\omega` (t0/hbar; default ``omega``).
-    eta_ : sympy.Expr
-        Adiabatic switching rate :math:`\eta > 0` (t0; default ``eta``).
+    %(lindhard_parameters)s
 
     Returns
     -------
@@ -56,61 +98,39 @@ def lindhard(fa_=fa, fb_=fb, ea_=ea, eb_=eb, omega_=omega, eta_=eta):
     return (fa_ - fb_) / (ea_ - eb_ + omega_ + sp.I * eta_)
 
 
+@_docs
 def lindhard_re(fa_=fa, fb_=fb, ea_=ea, eb_=eb, omega_=omega, eta_=eta):
     r"""Eq. S8, real part: :math:`(f_a-f_b)\,y/(y^2+\eta^2)`, :math:`y=\epsilon_a-\epsilon_b+\omega`.
 
-    Parameters
-    ----------
-    fa_, fb_ : sympy.Expr
-        Occupations :math:`f_a`, :math:`f_b` (dimensionless; default the symbols ``fa``, ``fb``).
-    ea_, eb_ : sympy.Expr
-        Energies :math:`\epsilon_a`, :math:`\epsilon_b` (t0; default ``ea``, ``eb``).
-    omega_ : sympy.Expr
-        Frequency :math:`\omega` (t0/hbar; default ``omega``).
-    eta_ : sympy.Expr
-        Adiabatic switching rate :math:`\eta > 0` (t0; default ``eta``).
+    %(lindhard_parameters)s
 
     Returns
     -------
     sympy.Expr
         Its real part (1/t0).
     """
-    y = ea_ - eb_ + omega_
-    return (fa_ - fb_) * y / (y**2 + eta_**2)
+    return (fa_ - fb_) * principal_weight(ea_ - eb_ + omega_, eta_)
 
 
+@_docs
 def lindhard_im(fa_=fa, fb_=fb, ea_=ea, eb_=eb, omega_=omega, eta_=eta):
     r"""Eq. S8, imaginary part: :math:`-(f_a-f_b)\,\eta/(y^2+\eta^2)`.
 
-    Parameters
-    ----------
-    fa_, fb_ : sympy.Expr
-        Occupations :math:`f_a`, :math:`f_b` (dimensionless; default the symbols ``fa``, ``fb``).
-    ea_, eb_ : sympy.Expr
-        Energies :math:`\epsilon_a`, :math:`\epsilon_b` (t0; default ``ea``, ``eb``).
-    omega_ : sympy.Expr
-        Frequency :math:`\omega` (t0/hbar; default ``omega``).
-    eta_ : sympy.Expr
-        Adiabatic switching rate :math:`\eta > 0` (t0; default ``eta``).
+    %(lindhard_parameters)s
 
     Returns
     -------
     sympy.Expr
         Its imaginary part (1/t0).
     """
-    y = ea_ - eb_ + omega_
-    return -(fa_ - fb_) * eta_ / (y**2 + eta_**2)
+    return -(fa_ - fb_) * sp.pi * lorentzian(ea_ - eb_ + omega_, eta_)
 
 
+@_docs
 def principal_weight(y=x, eta_=eta):
     r"""Regularised principal part :math:`P(1/y) = \lim_{\eta\to0} y/(y^2+\eta^2)` (after Eq. 26).
 
-    Parameters
-    ----------
-    y : sympy.Expr
-        Energy difference (t0; default the symbol ``x`` = e_a - e_b).
-    eta_ : sympy.Expr
-        Regulator :math:`\eta > 0` (t0).
+    %(y_eta_parameters)s
 
     Returns
     -------
@@ -120,15 +140,11 @@ def principal_weight(y=x, eta_=eta):
     return y / (y**2 + eta_**2)
 
 
+@_docs
 def lorentzian(y=x, eta_=eta):
     r""":math:`\eta/(y^2+\eta^2)/\pi \to \delta(y)` as :math:`\eta \to 0^+` (Eq. 26).
 
-    Parameters
-    ----------
-    y : sympy.Expr
-        Energy difference (t0; default the symbol ``x`` = e_a - e_b).
-    eta_ : sympy.Expr
-        Width :math:`\eta > 0` (t0).
+    %(y_eta_parameters)s
 
     Returns
     -------
@@ -138,17 +154,11 @@ def lorentzian(y=x, eta_=eta):
     return eta_ / (y**2 + eta_**2) / sp.pi
 
 
+@_docs
 def fermi_sym(e=ea, mu_=mu, T_=T):
     r"""Fermi-Dirac occupation :math:`1/(e^{(\epsilon-\mu)/T}+1)` (:math:`k_B = 1`).
 
-    Parameters
-    ----------
-    e : sympy.Expr
-        Energy (t0; default ``ea``).
-    mu_ : sympy.Expr
-        Chemical potential (t0).
-    T_ : sympy.Expr
-        Temperature :math:`k_B T > 0` (t0).
+    %(fermi_parameters)s
 
     Returns
     -------
@@ -158,17 +168,11 @@ def fermi_sym(e=ea, mu_=mu, T_=T):
     return 1 / (sp.exp((e - mu_) / T_) + 1)
 
 
+@_docs
 def fermi_derivative_sym(e=ea, mu_=mu, T_=T):
     r""":math:`\partial f/\partial\epsilon` of :func:`fermi_sym`.
 
-    Parameters
-    ----------
-    e : sympy.Expr
-        Energy (t0; default ``ea``).
-    mu_ : sympy.Expr
-        Chemical potential (t0).
-    T_ : sympy.Expr
-        Temperature :math:`k_B T > 0` (t0).
+    %(fermi_parameters)s
 
     Returns
     -------
@@ -417,6 +421,12 @@ def _integrate(expr, y):
     return sp.simplify(sp.integrate(expr, (y, -sp.oo, sp.oo)))
 
 
+def _with_limit(integral, eta_):
+    """``(integral, its eta -> 0+ limit)``."""
+    return integral, sp.limit(integral, eta_, 0, "+")
+
+
+@_docs
 def lorentzian_against(g, y=x, eta_=eta):
     r"""Return :math:`\int g(y)\,\eta/(y^2+\eta^2)\,dy` and its limit :math:`\eta\to0^+`.
 
@@ -427,20 +437,13 @@ def lorentzian_against(g, y=x, eta_=eta):
     ----------
     g : sympy.Expr
         Test function of ``y``.
-    y : sympy.Symbol
-        Integration variable (energy, t0; default ``x``).
-    eta_ : sympy.Expr
-        Width (t0).
-
-    Returns
-    -------
-    integral, limit : sympy.Expr
-        The integral at finite :math:`\eta` and its :math:`\eta\to0^+` limit (units of ``g``).
+    %(y_integration)s
+    %(eta_integral_limit)s
     """
-    integral = _integrate(g * eta_ / (y**2 + eta_**2), y)
-    return integral, sp.limit(integral, eta_, 0, "+")
+    return _with_limit(_integrate(g * eta_ / (y**2 + eta_**2), y), eta_)
 
 
+@_docs
 def principal_against(g, y=x, eta_=eta):
     r"""Return :math:`\int g(y)\,y/(y^2+\eta^2)\,dy` and its :math:`\eta\to0^+` limit.
 
@@ -451,20 +454,13 @@ def principal_against(g, y=x, eta_=eta):
     ----------
     g : sympy.Expr
         Rational test function of ``y``.
-    y : sympy.Symbol
-        Integration variable (energy, t0; default ``x``).
-    eta_ : sympy.Expr
-        Regulator (t0).
-
-    Returns
-    -------
-    integral, limit : sympy.Expr
-        The integral at finite :math:`\eta` and its :math:`\eta\to0^+` limit (units of ``g``).
+    %(y_integration)s
+    %(eta_integral_limit)s
     """
-    integral = real_line_integral(g * y / (y**2 + eta_**2), y)
-    return integral, sp.limit(integral, eta_, 0, "+")
+    return _with_limit(real_line_integral(g * y / (y**2 + eta_**2), y), eta_)
 
 
+@_docs
 def principal_value(g, y=x):
     r"""Cauchy principal value :math:`\lim_{c\to0^+}(\int_{-\infty}^{-c}+\int_c^\infty) g/y`.
 
@@ -474,8 +470,7 @@ def principal_value(g, y=x):
     ----------
     g : sympy.Expr
         Test function of ``y`` (its partial fractions must integrate in closed form).
-    y : sympy.Symbol
-        Integration variable (energy, t0; default ``x``).
+    %(y_integration)s
 
     Returns
     -------

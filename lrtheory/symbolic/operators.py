@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from lrtheory._docstrings import shared_docs
 from lrtheory.conventions import TR_PARITY
 from lrtheory.errors import ConventionError, ModelError, ShapeError
 
@@ -39,6 +40,19 @@ __all__ = [
     "commutator",
     "time_derivative",
 ]
+
+# numpydoc entries shared by several functions below (lrtheory._docstrings)
+_docs = shared_docs(tr_unitary="""
+    U : sympy.Matrix
+        Unitary part of Theta = U K.
+    """, operator_in_basis="""
+    Parameters
+    ----------
+    A : sympy.Matrix
+        Operator (n x n).
+    V : sympy.Matrix
+        Basis states as columns (n x m).
+    """)
 
 
 def spinless_u(n: int) -> sp.Matrix:
@@ -123,6 +137,7 @@ def tr_transform(A, U) -> sp.Matrix:
     return exact_product(U, A.T, U.H)
 
 
+@_docs
 def tr_signature(A, U) -> int | None:
     r"""Return ``+1`` / ``-1`` if :math:`\tilde A = \pm A` exactly, else ``None``.
 
@@ -130,8 +145,7 @@ def tr_signature(A, U) -> int | None:
     ----------
     A : sympy.Matrix
         Square n x n operator.
-    U : sympy.Matrix
-        Unitary part of Theta = U K.
+    %(tr_unitary)s
 
     Returns
     -------
@@ -145,6 +159,7 @@ def tr_signature(A, U) -> int | None:
     return None
 
 
+@_docs
 def project_tr_parity(X, U, lam: int) -> sp.Matrix:
     r"""Part of ``X`` with TR signature ``lam``: :math:`(X + \lambda \tilde X)/2`.
 
@@ -155,8 +170,7 @@ def project_tr_parity(X, U, lam: int) -> sp.Matrix:
     ----------
     X : sympy.Matrix
         Square n x n operator.
-    U : sympy.Matrix
-        Unitary part of Theta = U K.
+    %(tr_unitary)s
     lam : int
         Target signature, +1 or -1 (``ConventionError`` otherwise).
 
@@ -216,15 +230,11 @@ def hadamard_exact(X, Y) -> sp.Matrix:
     return sp.Matrix([[dom.to_sympy(a * b) for a, b in zip(rx, ry)] for rx, ry in zip(lx, ly)])
 
 
+@_docs
 def matrix_elements(A, V) -> sp.Matrix:
     r"""Matrix of :math:`[A]_{ab} = \langle a|A|b\rangle` for the columns ``a`` of ``V``.
 
-    Parameters
-    ----------
-    A : sympy.Matrix
-        Operator (n x n).
-    V : sympy.Matrix
-        Basis states as columns (n x m).
+    %(operator_in_basis)s
 
     Returns
     -------
@@ -238,15 +248,11 @@ def matrix_elements(A, V) -> sp.Matrix:
         return (V.H * sp.Matrix(A) * V).applyfunc(sp.expand)
 
 
+@_docs
 def hermiticity_residual(A, V) -> sp.Matrix:
     r"""Eq. 19 residual :math:`[A]_{ab} - [A]_{ba}^*` (zero for Hermitian ``A``).
 
-    Parameters
-    ----------
-    A : sympy.Matrix
-        Operator (n x n).
-    V : sympy.Matrix
-        Basis states as columns (n x m).
+    %(operator_in_basis)s
 
     Returns
     -------

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import sympy as sp
 
+from lrtheory._docstrings import shared_docs
 from lrtheory.symbolic.operators import (
     cayley_unitary, exact_product, generic_hermitian, kramers_u, matrix_elements, project_tr_parity,
     spinless_u, tr_state,
@@ -21,6 +22,14 @@ from lrtheory.symbolic.operators import (
 __all__ = ["ExactSystem", "kramers_system", "spinless_tr_system", "no_tr_system",
            "generic_eigenbasis", "re_part", "im_part", "exact_hermitian",
            "tr_odd_even_pair"]
+
+# numpydoc entries shared by several functions below (lrtheory._docstrings)
+_docs = shared_docs(polynomial_parameters="""
+    Parameters
+    ----------
+    expr : sympy.Expr
+        Polynomial in real symbols.
+    """)
 
 
 @dataclass
@@ -224,13 +233,11 @@ def generic_eigenbasis(n: int = 3) -> ExactSystem:
     return ExactSystem(sp.diag(*es), sp.eye(n), es, fs, None)
 
 
+@_docs
 def re_part(expr):
     """Real part of a polynomial in real symbols (expanded), ``(z + z^*)/2``.
 
-    Parameters
-    ----------
-    expr : sympy.Expr
-        Polynomial in real symbols.
+    %(polynomial_parameters)s
 
     Returns
     -------
@@ -240,13 +247,11 @@ def re_part(expr):
     return sp.expand((expr + sp.conjugate(expr)) / 2)
 
 
+@_docs
 def im_part(expr):
     """Imaginary part of a polynomial in real symbols (expanded), ``(z - z^*)/(2i)``.
 
-    Parameters
-    ----------
-    expr : sympy.Expr
-        Polynomial in real symbols.
+    %(polynomial_parameters)s
 
     Returns
     -------

@@ -72,7 +72,9 @@ def _cell(text: str, limit: int = 160) -> str:
     text = text.replace("\r", "\\r").replace("\n", "\\n").replace("\x00", "\\0")
     if len(text) > limit:
         text = text[: limit - 3] + "..."
-    text = text.replace("|", "\\|").replace("`", "'")
+    # "[" escaped: a message such as "lattice[1][1]" is not a Markdown reference link
+    # (mkdocs-autorefs would report it as a missing cross-reference target)
+    text = text.replace("|", "\\|").replace("`", "'").replace("[", "\\[")
     return text
 
 

@@ -37,8 +37,10 @@ def test_wrong_variants_fail(results, label):
 
 
 def test_whole_run_is_fast(results):
-    # budget of the verify command: < 60 s on 2 cores (aim < 30 s)
-    assert sum(r.seconds for r in results.values()) < 60
+    # budget of the verify command: < 60 s on an idle core (aim < 30 s). CPU time, not wall
+    # time: the derivations are single-threaded, and wall time under other jobs (load 13 seen
+    # on the 2-core CI machine) measured the machine, not the derivations (70-84 s failures)
+    assert sum(r.cpu_seconds for r in results.values()) < 60
 
 
 def test_wrong_variant_that_verifies_fails_the_derivation():
