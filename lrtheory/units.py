@@ -7,20 +7,16 @@ factors of this module, the one place they are computed (CODATA values from
 :mod:`scipy.constants`; docs/conventions.md, "Physical units").
 
 Factors (``[O]`` the unit of the operator of a density or current, in units of ``hbar`` for
-angular momenta):
+angular momenta), from lrtheory's unit to the physical one:
 
-===============================  ==================================  ========================
-quantity (lrtheory unit)          physical unit                       factor
-===============================  ==================================  ========================
-3D conductivity ``e^2/(hbar a)``  S/cm                                ``e^2/hbar / a[cm]``
-2D (sheet) conductivity           S, or e^2/h                         ``e^2/hbar``, ``2 pi``
-``e^2/hbar``
-spin/orbital Hall, 3D,            (hbar/e) S/cm                       ``e^2/hbar / a[cm]``
-``e [O]/(hbar a)``, ``[O]=hbar``
-orbital moment ``e a^2 t0/hbar``  mu_B                                ``2 m_e a^2 t0/hbar^2``
-energy ``t0``                     eV                                  ``t0[eV]``
-density ``[O]/a^d``               ``[O]/cm^d``, ``[O]`` per atom      ``a[cm]^-d``, ``V/N``
-===============================  ==================================  ========================
+* 3D conductivity ``e^2/(hbar a)`` to S/cm: ``(e^2/hbar) / a[cm]``;
+* 2D (sheet) conductivity ``e^2/hbar`` to S: ``e^2/hbar`` (or to e^2/h: ``2 pi``);
+* spin/orbital Hall conductivity, 3D, ``e [O]/(hbar a)`` with ``[O] = hbar``, to
+  (hbar/e) S/cm: ``(e^2/hbar) / a[cm]``;
+* orbital moment ``e a^2 t0/hbar`` to mu_B: ``2 m_e a^2 t0/hbar^2``;
+* energy ``t0`` to eV: ``t0[eV]``;
+* density ``[O]/a^d`` to ``[O]/cm^d``: ``a[cm]^-d``; to ``[O]`` per atom: cell measure
+  over the number of atoms.
 
 The spin/orbital Hall conductivity in ``(hbar/e) S/cm`` is the response ``J^O = sigma E`` of
 the current of ``O`` (in units of ``hbar``) written as ``(hbar/e)`` times an electrical
