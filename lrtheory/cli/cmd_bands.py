@@ -20,9 +20,9 @@ import warnings
 import numpy as np
 
 from lrtheory.bands.eigensystem import check_hamiltonian
-from lrtheory.cli.common import (add_model_args, add_output_args, check_width, cli_warnings,
-                                 load_hopping_model, load_model, model_summary,
-                                 parse_params)
+from lrtheory.cli.common import (add_model_args, add_output_args, add_win_arg, check_width,
+                                 cli_warnings, load_hopping_model, load_model_and_win,
+                                 model_summary, parse_params)
 from lrtheory.errors import LrtheoryError, ModelError
 from lrtheory.models import lattice as _lattice
 from lrtheory.models.protocol import ensure_model
@@ -46,6 +46,7 @@ EXAMPLES = """examples:
   lrtheory bands --model examples/haldane.toml --param t2=0.1 --out bands.npz
   lrtheory bands --path "G-M-K-G" --nk 400 --json
   lrtheory bands --path "[0,0]-[0.5,0]-[1/3,1/3]-[0,0]"
+  lrtheory bands --model GaAs_tb.dat --win GaAs.win --plot gaas.png   # eV, fcc G-X-W-K-G-L...
 """
 
 
@@ -56,10 +57,13 @@ def add_parser(sub):
                        description=__doc__, epilog=EXAMPLES,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     add_model_args(p)
+    add_win_arg(p)
     p.add_argument("--path", default=None,
                    help="k-path: named points joined by '-' (hexagonal: G K K' M; square: G X "
-                        "Y M; cubic: G X M R) or [a,b] reduced coordinates (default: G-K-M-K'-G "
-                        "or G-X-M-G; ignored for 1D models and ribbons)")
+                        "Y M; cubic: G X M R; fcc: G X W K L U; bcc: G H N P) or [a,b] "
+                        "reduced coordinates (default: G-K-M-K'-G, G-X-M-G, the --win "
+                        "kpoint_path, G-X-W-K-G-L-U-W-L-K (fcc) or G-H-N-G-P-H (bcc); ignored "
+                        "for 1D models and ribbons)")
     p.add_argument("--nk", type=int, default=300,
                    help="number of k-points along the whole path (default 300)")
     p.add_argument("--width", default=None, metavar="W",
@@ -96,11 +100,30 @@ def compute(model, *, path: str | None = None, nk: int = 300, filling: int | Non
     return arrays, summary
 
 
+def _win_path(win) -> tuple[str | None, list[str] | None]:
+    """The ``.win`` kpoint_path as a ``--path`` of reduced coordinates and its labels (None
+    when absent or not one continuous line)."""
+    if win is None or not win.kpoint_path:
+        return None, None
+    segs = win.kpoint_path
+    for (_, (_, end)), ((_, start), _) in zip(segs[:-1], segs[1:]):
+        if not np.allclose(end, start):
+            return None, None
+    pts = [segs[0][0]] + [s[1] for s in segs]
+    spec = "-".join("[" + ",".join(repr(float(x)) for x in v) + "]" for _, v in pts)
+    return spec, [("G" if lab.upper() in ("G", "GAMMA") else lab) for lab, _ in pts]
+
+
 def run(args) -> int:
     with cli_warnings("bands"):
         params = parse_params(args.param)
-        model = load_model(args.model, params)
+        model, win, units = load_model_and_win(args, "bands")
         base_model = model  # parameters in effect are those of the bulk model
+        win_labels = None
+        if args.path is None and args.width is None and model.dim == 3:
+            path, win_labels = _win_path(win)
+            if path is not None:
+                args.path = path
         if args.width is not None:
             width = check_width(args.width)
             if model.dim == 2 and not isinstance(model, TightBindingModel):
@@ -109,7 +132,16 @@ def run(args) -> int:
                 raise ModelError(f"--width needs a 2D hopping-list model, {args.model!r} is not")
             model = model.ribbon(width)
         arrays, summary = compute(model, path=args.path, nk=args.nk, filling=args.filling)
+        if win_labels is not None:
+            arrays["labels"] = np.asarray(win_labels, dtype=str)
+            summary["path"] = "-".join(win_labels) + " (kpoint_path of --win)"
         summary["model_arg"] = args.model
+        if units.physical:
+            from lrtheory.units import units_of_result
+
+            summary["units"] = units_of_result("bands", model.dim, units)
+            if win is not None and win.fermi_energy is not None:
+                summary["fermi_energy"] = win.fermi_energy
         if args.width is not None:
             summary["width"] = int(args.width)
         if args.out:
@@ -124,7 +156,9 @@ def run(args) -> int:
                             if isinstance(v, (int, float)))
             plot_bands(args.plot, arrays["kdist"], arrays["energies"],
                        ticks=arrays["ticks"], labels=list(arrays["labels"]),
-                       title=f"{summary['model']} ({par})")
+                       title=f"{summary['model']} ({par})",
+                       fermi=summary.get("fermi_energy"),
+                       energy_unit=summary.get("units", {}).get("energies", "t0"))
         if args.json:
             print(json.dumps(summary, indent=1, default=str))
         else:
@@ -139,12 +173,15 @@ def _print_summary(s: dict, args) -> None:
         print("parameters: " + ", ".join(f"{k}={v:.6g}" if isinstance(v, float) else f"{k}={v}"
                                          for k, v in s["parameters"].items()), file=out)
     print(f"path: {s['path']} ({s['n_k']} k-points)", file=out)
-    print(f"bands: {s['n_bands']}, energy range [{s['band_min']:.6g}, {s['band_max']:.6g}] t0",
+    eu = s.get("units", {}).get("energies", "t0")
+    print(f"bands: {s['n_bands']}, energy range [{s['band_min']:.6g}, {s['band_max']:.6g}] {eu}",
           file=out)
+    if s.get("fermi_energy") is not None:
+        print(f"Fermi energy (--win): {s['fermi_energy']:.6g} {eu}", file=out)
     if np.isfinite(s["gap_along_path"]):
         kind = "gap" if s["gap_along_path"] > 0 else "no gap (overlap)"
         print(f"{kind} at filling {s['filling']}/{s['n_bands']} along the path: "
-              f"{s['gap_along_path']:.6g} t0 (direct: {s['direct_gap_along_path']:.6g} t0)",
+              f"{s['gap_along_path']:.6g} {eu} (direct: {s['direct_gap_along_path']:.6g} {eu})",
               file=out)
     print("time reversal: " + ("declared" if s["time_reversal_declared"] else "not declared"),
           file=out)

@@ -5,13 +5,16 @@ import json
 
 import numpy as np
 
-from lrtheory.cli.common import (add_model_args, add_output_args, load_model, parse_params,
-                                 run_metadata, save_with_metadata)
+from lrtheory.cli.common import (add_model_args, add_output_args, add_win_arg,
+                                 load_model_and_win, run_metadata,
+                                 save_with_metadata)
 
 EXAMPLES = """examples:
   lrtheory hall --model haldane --param t2=0.1 --param delta=0.2 --nk 720
   lrtheory hall --model gapped-graphene --operator orbital --ef-min -2 --ef-max 2 --plot ohc.png
   lrtheory hall --model haldane --temperature 0.02 --out hall.npz --json
+  lrtheory hall --model GaAs_tb.dat --win GaAs.win --nk 24 --operator spin   # (hbar/e) S/cm
+  lrtheory hall --model Fe_tb.dat --ef-min 17.6 --ef-max 17.6 --n-ef 1      # 3D AHC, S/cm
 """
 
 
@@ -21,7 +24,9 @@ def add_parser(sub):
     p = sub.add_parser("hall", help="Chern numbers and Hall conductivity curves (S23-S24)",
                        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_model_args(p)
-    p.add_argument("--nk", type=int, default=240, help="k grid nk x nk (even; default 240)")
+    add_win_arg(p)
+    p.add_argument("--nk", type=int, default=None,
+                   help="k grid nk x nk (2D, default 240) or nk^3 (3D, default 20); even")
     p.add_argument("--ef-min", type=float, default=None,
                    help="lowest Fermi energy of the curve (t0; default: the bottom of the bands "
                         "on a coarse grid minus 5%% of the band width)")
@@ -34,8 +39,10 @@ def add_parser(sub):
     p.add_argument("--temperature", type=float, default=0.0, help="T >= 0 (t0)")
     p.add_argument("--operator", default="charge", choices=["charge", "orbital", "spin"],
                    help="charge (default): sigma_xy of the charge current j = -e v (e^2/h; "
-                        "-C in a gap of occupied Chern number C); orbital: orbital Hall "
-                        "(e * e a^2 t0/hbar / hbar)")
+                        "-C in a gap of occupied Chern number C; 3D Wannier90: S/cm); "
+                        "orbital: orbital Hall (2D: e * e a^2 t0/hbar / hbar; 3D with --win: "
+                        "with the atomic L_z and with the orbital moment m_z side by side, "
+                        "(hbar/e) S/cm); spin: spin Hall of S_z (3D: from --win spinors)")
     p.add_argument("--method", default="auto", choices=["auto", "sum-over-states"],
                    help="auto: closed-form curvature for two-band models with O = 1/charge "
                         "(no diagonalization), else the sum over states (S24); "
@@ -45,6 +52,11 @@ def add_parser(sub):
     p.add_argument("--tol", type=float, default=1e-3,
                    help="warn if the curve changes by more than this when nk doubles "
                         "(units of the curve; default 1e-3)")
+    p.add_argument("--degen-tol", type=float, default=None,
+                   help="3D models: bands closer than this form one degenerate block "
+                        "(energy units; default 1e-4 eV for Wannier90 files, whose Kramers "
+                        "pairs are split by their printed precision, as WannierBerri; else "
+                        "1e-8)")
     p.add_argument("--max-hours", type=float, default=0.25,
                    help="refuse a run whose estimated time (timed on 2048 k-points before "
                         "the k-sum starts) exceeds this many hours (default 0.25)")
@@ -108,8 +120,16 @@ def run(args) -> int:
     for flag, v in (("--ef-min", args.ef_min), ("--ef-max", args.ef_max)):
         if v is not None and not np.isfinite(v):
             raise LrtheoryError(f"{flag} must be a finite energy (t0), got {v}")
-    params = parse_params(args.param)
-    model = load_model(args.model, params)
+    model, win, units = load_model_and_win(args, "hall")
+    if model.dim == 3:
+        from lrtheory.cli.hall_3d import run_3d
+
+        return run_3d(args, model, win, units)
+    if args.degen_tol is not None:
+        raise LrtheoryError("--degen-tol applies to 3D models (the 2D curve uses 1e-8 t0)")
+    if args.win is not None:
+        raise LrtheoryError("--win applies to 3D Wannier90 models")
+    args.nk = 240 if args.nk is None else args.nk
     n_occ, mid, edges, band_range = _first_gap(model, args.nk)
     margin = 0.05 * max(band_range[1] - band_range[0], 1e-3)
     args.ef_min = band_range[0] - margin if args.ef_min is None else args.ef_min

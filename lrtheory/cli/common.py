@@ -343,7 +343,8 @@ def file_sha256(path) -> str:
 #: run settings copied from the command line into every result file when present
 _SETTINGS = ("nk", "eta", "ef", "ef_min", "ef_max", "n_ef", "temperature", "smearing",
              "fermi_surface", "operator", "method", "tol", "width", "filling", "path",
-             "nx", "ny", "t0", "t2", "phi", "delta", "which", "workers", "only")
+             "nx", "ny", "t0", "t2", "phi", "delta", "which", "workers", "only", "degen_tol",
+             "win")
 
 
 def parameters_in_effect(model_arg: str | None, model=None, overrides: dict | None = None
@@ -462,3 +463,7 @@ class progress:
         line = f"lrtheory {self.command}: {self.done}/{self.total} done in {el:.1f} s"
         self.stream.write(("\r\033[K" if self.tty else "") + line + "\n")
         self.stream.flush()
+
+
+# Wannier90 files (--win, units): lrtheory/cli/wannier.py, re-exported here
+from lrtheory.cli.wannier import add_win_arg, is_wannier90_file, load_model_and_win  # noqa: E402,F401

@@ -17,8 +17,10 @@ __all__ = ["plot_bands", "bands_figure"]
 @figure_docs
 def bands_figure(kdist: np.ndarray, energies: np.ndarray, *,
                  ticks: Sequence[float] = (), labels: Sequence[str] = (),
-                 title: str = "", fermi: float | None = None, xlabel: str | None = None):
-    """The figure of :func:`plot_bands` (a matplotlib ``Figure``, not saved).
+                 title: str = "", fermi: float | None = None, xlabel: str | None = None,
+                 energy_unit: str = "t0"):
+    """The figure of :func:`plot_bands` (a matplotlib ``Figure``, not saved; ``energy_unit``
+    labels the y axis).
 
     ``xlabel`` defaults to "k (1/a)" for a 1D (ribbon) path whose ticks are numbers
     (``-pi/a``, ``0``, ``pi/a``) and to "k along the path (1/a)" otherwise.
@@ -37,6 +39,8 @@ def bands_figure(kdist: np.ndarray, energies: np.ndarray, *,
         Dashed line at this energy (t0).
     xlabel : str, optional
         x-axis label (default as above).
+    energy_unit : str
+        Unit of the energies for the y label (``"t0"``; ``"eV"`` for Wannier90 models).
 
     %(figure_returns)s
     """
@@ -55,7 +59,7 @@ def bands_figure(kdist: np.ndarray, energies: np.ndarray, *,
     if fermi is not None:
         ax.axhline(fermi, color="tab:red", ls="--", lw=0.8)
     ax.set_xlim(float(np.min(kdist)), float(np.max(kdist)))
-    ax.set_ylabel("energy ($t_0$)")
+    ax.set_ylabel("energy ($t_0$)" if energy_unit == "t0" else f"energy ({energy_unit})")
     if title:
         import textwrap
 
@@ -65,8 +69,8 @@ def bands_figure(kdist: np.ndarray, energies: np.ndarray, *,
 
 def plot_bands(path, kdist: np.ndarray, energies: np.ndarray, *,
                ticks: Sequence[float] = (), labels: Sequence[str] = (),
-               title: str = "", fermi: float | None = None, xlabel: str | None = None
-               ) -> Path:
+               title: str = "", fermi: float | None = None, xlabel: str | None = None,
+               energy_unit: str = "t0") -> Path:
     """Draw bands ``energies`` (Nk, n) against the path coordinate ``kdist`` (Nk,) to a file.
 
     Parameters
@@ -85,6 +89,8 @@ def plot_bands(path, kdist: np.ndarray, energies: np.ndarray, *,
         Draw a dashed line at this energy (t0).
     xlabel : str, optional
         x-axis label (default: see :func:`bands_figure`); the axis is always labelled.
+    energy_unit : str
+        Unit of the energies for the y label (``"t0"``, or ``"eV"`` for Wannier90 models).
 
     Returns
     -------
@@ -92,7 +98,7 @@ def plot_bands(path, kdist: np.ndarray, energies: np.ndarray, *,
         The file written.
     """
     fig = bands_figure(kdist, energies, ticks=ticks, labels=labels, title=title,
-                       fermi=fermi, xlabel=xlabel)
+                       fermi=fermi, xlabel=xlabel, energy_unit=energy_unit)
     return save_figure(fig, path)
 
 

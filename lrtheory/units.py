@@ -1,0 +1,263 @@
+r"""Physical units: lrtheory's model units converted to SI-derived units a user reads.
+
+Computations use ``hbar = e = 1``, energies in ``t0`` and lengths in ``a``
+(:mod:`lrtheory.conventions`). A model whose ``t0`` and ``a`` are physical (a Wannier90 file:
+``t0 = 1 eV``, ``a = 1 Angstrom``; :data:`WANNIER90`) gives numbers in physical units by the
+factors of this module, the one place they are computed (CODATA values from
+:mod:`scipy.constants`; docs/conventions.md, "Physical units").
+
+Factors (``[O]`` the unit of the operator of a density or current, in units of ``hbar`` for
+angular momenta), from lrtheory's unit to the physical one:
+
+* 3D conductivity ``e^2/(hbar a)`` to S/cm: ``(e^2/hbar) / a[cm]``;
+* 2D (sheet) conductivity ``e^2/hbar`` to S: ``e^2/hbar`` (or to e^2/h: ``2 pi``);
+* spin/orbital Hall conductivity, 3D, ``e [O]/(hbar a)`` with ``[O] = hbar``, to
+  (hbar/e) S/cm: ``(e^2/hbar) / a[cm]``;
+* orbital moment ``e a^2 t0/hbar`` to mu_B: ``2 m_e a^2 t0/hbar^2``;
+* energy ``t0`` to eV: ``t0[eV]``;
+* density ``[O]/a^d`` to ``[O]/cm^d``: ``a[cm]^-d``; to ``[O]`` per atom: cell measure
+  over the number of atoms.
+
+The spin/orbital Hall conductivity in ``(hbar/e) S/cm`` is the response ``J^O = sigma E`` of
+the current of ``O`` (in units of ``hbar``) written as ``(hbar/e)`` times an electrical
+conductivity: the same factor as the AHC. For ``O`` the Pauli matrix ``sigma_z`` (spin
+``hbar sigma_z/2``) the spin Hall conductivity is half the value obtained with ``O = sigma_z``.
+The orbital moment ``m`` and an angular momentum ``L`` compare through ``m = -mu_B L/hbar``
+(orbital g-factor 1, electron charge ``-e``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import constants as _c
+
+from lrtheory.errors import ConventionError
+
+__all__ = [
+    "UnitSystem", "MODEL_UNITS", "WANNIER90", "CONDUCTANCE_QUANTUM_S", "E2_OVER_HBAR_S",
+    "BOHR_MAGNETON", "conductivity_factor", "conductivity_unit", "hall_to_physical",
+    "moment_to_bohr_magneton", "moment_unit_in_bohr_magneton", "density_per_volume",
+    "per_atom", "units_of_result", "hall_result_in_physical_units",
+]
+
+#: e^2/h in siemens (CODATA; the inverse von Klitzing constant)
+CONDUCTANCE_QUANTUM_S = _c.e ** 2 / _c.h
+#: e^2/hbar in siemens
+E2_OVER_HBAR_S = _c.e ** 2 / _c.hbar
+#: Bohr magneton e hbar / (2 m_e), J/T
+BOHR_MAGNETON = _c.e * _c.hbar / (2 * _c.m_e)
+_ANGSTROM_CM = _c.angstrom / _c.centi
+
+
+@dataclass(frozen=True)
+class UnitSystem:
+    """What lrtheory's ``t0`` and ``a`` are for a model.
+
+    Parameters
+    ----------
+    energy_ev : float or None
+        ``t0`` in eV (None: model units, nothing physical to convert to).
+    length_angstrom : float or None
+        ``a`` in Angstrom (None: model units).
+    name : str
+        Shown in outputs.
+    """
+
+    energy_ev: float | None
+    length_angstrom: float | None
+    name: str
+
+    def __post_init__(self):
+        for key in ("energy_ev", "length_angstrom"):
+            v = getattr(self, key)
+            if v is not None and not (np.isfinite(v) and v > 0):
+                raise ConventionError(f"UnitSystem.{key} must be a positive number or None, "
+                                      f"got {v!r}")
+
+    @property
+    def physical(self) -> bool:
+        """True when both ``t0`` and ``a`` are physical."""
+        return self.energy_ev is not None and self.length_angstrom is not None
+
+    @property
+    def energy_unit(self) -> str:
+        """``"eV"`` (``t0 = 1 eV``), ``"x eV"`` or ``"t0"``."""
+        if self.energy_ev is None:
+            return "t0"
+        return "eV" if self.energy_ev == 1.0 else f"{self.energy_ev:g} eV"
+
+    def _need_physical(self, what: str) -> None:
+        if not self.physical:
+            raise ConventionError(f"{what} in physical units needs t0 in eV and a in "
+                                  f"Angstrom; the model is in {self.name}")
+
+
+#: dimensionless model units (built-in models, model files without units)
+MODEL_UNITS = UnitSystem(None, None, "model units (t0, a)")
+#: Wannier90 files: energies in eV, lengths in Angstrom
+WANNIER90 = UnitSystem(1.0, 1.0, "Wannier90 units (t0 = 1 eV, a = 1 Angstrom)")
+
+
+def conductivity_factor(dim: int, units: UnitSystem = WANNIER90) -> float:
+    """Factor from lrtheory's conductivity ``e^2/hbar`` per ``a**(d-2)`` to S/cm (d = 3),
+    S (d = 2) or S cm (d = 1).
+
+    The energy unit drops out (``sigma`` is ``e^2/hbar`` times a length power), so only
+    ``a`` is needed; in 2D it is not needed either.
+
+    Parameters
+    ----------
+    dim : int
+        Spatial dimension of the model (1, 2 or 3).
+    units : UnitSystem
+        ``t0`` and ``a`` of the model.
+
+    Returns
+    -------
+    float
+        Multiply lrtheory's number by this.
+    """
+    if dim not in (1, 2, 3):
+        raise ConventionError(f"conductivity units need dim 1, 2 or 3, got {dim}")
+    if dim == 2:
+        return E2_OVER_HBAR_S
+    if units.length_angstrom is None:
+        raise ConventionError(f"a {dim}D conductivity in physical units needs a in Angstrom; "
+                              f"the model is in {units.name}")
+    a_cm = units.length_angstrom * _ANGSTROM_CM
+    return E2_OVER_HBAR_S * a_cm ** (2 - dim)
+
+
+def conductivity_unit(dim: int, *, hall_of: str = "charge") -> str:
+    """Unit text of :func:`conductivity_factor` (``"S/cm"``, ``"S"``, ``"S cm"``), prefixed
+    by ``(hbar/e)`` for a spin or orbital Hall conductivity (``hall_of`` not ``"charge"``)."""
+    base = {3: "S/cm", 2: "S", 1: "S cm"}[dim]
+    return base if hall_of == "charge" else f"(hbar/e) {base}"
+
+
+def hall_to_physical(sigma, dim: int, units: UnitSystem = WANNIER90, *,
+                     operator_in_hbar: float = 1.0) -> np.ndarray:
+    """A (generalized) Hall conductivity from lrtheory's units to S/cm (3D) or S (2D).
+
+    Parameters
+    ----------
+    sigma : array_like
+        ``e [O]/hbar`` per ``a**(d-2)`` (:func:`lrtheory.response.hall3d.hall_tensor`;
+        charge current: ``e^2/hbar``).
+    dim : int
+        Spatial dimension.
+    units : UnitSystem
+        The model's ``a`` (and ``t0``).
+    operator_in_hbar : float
+        The operator's unit in ``hbar``: 1 for ``L`` or ``s`` in units of hbar and for the
+        charge current (the result is then in S/cm); 1/2 for the Pauli matrix ``sigma_z``
+        (spin ``hbar sigma_z / 2``). The result of a spin/orbital current is in
+        ``(hbar/e) S/cm``.
+
+    Returns
+    -------
+    ndarray
+        ``sigma`` in S/cm (3D), S (2D).
+    """
+    return np.asarray(sigma, float) * conductivity_factor(dim, units) * float(operator_in_hbar)
+
+
+def moment_unit_in_bohr_magneton(units: UnitSystem = WANNIER90) -> float:
+    """lrtheory's orbital-moment unit ``e a^2 t0/hbar`` in Bohr magnetons
+    (``= 2 m_e a^2 t0 / hbar^2``; 0.26247 for eV and Angstrom)."""
+    units._need_physical("an orbital moment")
+    a = units.length_angstrom * _c.angstrom
+    t0 = units.energy_ev * _c.electron_volt
+    return _c.e * a ** 2 * t0 / _c.hbar / BOHR_MAGNETON
+
+
+def moment_to_bohr_magneton(m, units: UnitSystem = WANNIER90) -> np.ndarray:
+    """An orbital moment (``e a^2 t0/hbar``) in Bohr magnetons."""
+    return np.asarray(m, float) * moment_unit_in_bohr_magneton(units)
+
+
+def density_per_volume(value, dim: int, units: UnitSystem = WANNIER90) -> np.ndarray:
+    """A density ``[O]/a^d`` in ``[O]/cm^d`` (per cm^2 for a 2D accumulation)."""
+    if units.length_angstrom is None:
+        raise ConventionError(f"a density per cm^{dim} needs a in Angstrom; the model is in "
+                              f"{units.name}")
+    return np.asarray(value, float) / (units.length_angstrom * _ANGSTROM_CM) ** dim
+
+
+def per_atom(value, cell_measure: float, n_atoms: int) -> np.ndarray:
+    """A density ``[O]/a^d`` times the cell's area/volume (``a^d``) per atom: ``[O]`` per atom."""
+    if not (isinstance(n_atoms, (int, np.integer)) and n_atoms > 0):
+        raise ConventionError(f"n_atoms must be a positive integer, got {n_atoms!r}")
+    if not (np.isfinite(cell_measure) and cell_measure > 0):
+        raise ConventionError(f"cell_measure must be a positive area/volume, got {cell_measure!r}")
+    return np.asarray(value, float) * float(cell_measure) / int(n_atoms)
+
+
+def units_of_result(kind: str, dim: int, units: UnitSystem = WANNIER90) -> dict:
+    """Unit texts for a result's metadata (``Result.units``, CLI ``--out`` summaries).
+
+    Parameters
+    ----------
+    kind : str
+        ``"charge_hall"``, ``"spin_hall"``, ``"orbital_hall"``, ``"bands"``.
+    dim : int
+        Spatial dimension.
+    units : UnitSystem
+        The model's units.
+
+    Returns
+    -------
+    dict
+        ``{"ef": ..., "sigma": ..., "sigma_model": ...}`` or ``{"energies": ..., "k": ...}``.
+    """
+    e = units.energy_unit
+    if kind == "bands":
+        k = "1/Angstrom" if units.length_angstrom == 1.0 else "1/a"
+        return {"energies": e, "k": k, "kdist": k}
+    model = ("e^2/hbar" if kind == "charge_hall" else "e [O]/hbar") + (
+        "" if dim == 2 else (" / a" if dim == 3 else " a"))
+    out = {"ef": e, "sigma_model": model}
+    if units.physical or (dim == 2 and kind == "charge_hall"):
+        out["sigma"] = conductivity_unit(dim, hall_of="charge" if kind == "charge_hall"
+                                         else "other")
+    return out
+
+
+def hall_result_in_physical_units(result, dim: int, units: UnitSystem = WANNIER90, *,
+                                  kind: str = "charge_hall", scale: float = 1.0):
+    """A Hall :class:`~lrtheory.result.Result` (``values["sigma"]`` in lrtheory's units, e.g.
+    :func:`lrtheory.response.hall3d.hall_tensor`) with ``sigma`` (and its ``error`` and
+    ``subgrid``) in S/cm / S, ``units`` naming them and ``settings["units_system"]``.
+
+    Parameters
+    ----------
+    result : Result
+        Needs ``values["sigma"]``.
+    dim : int
+        Spatial dimension.
+    units : UnitSystem
+        The model's units (physical, or 2D).
+    kind : str
+        ``"charge_hall"``, ``"spin_hall"`` or ``"orbital_hall"`` (unit text).
+    scale : float
+        Extra factor first (e.g. ``-moment_unit_in_bohr_magneton()`` for an orbital-moment
+        current shown as an angular momentum, or 1/2 for Pauli matrices).
+
+    Returns
+    -------
+    Result
+        Same class, converted; the lrtheory value is kept as ``values["sigma_model"]``.
+    """
+    if "sigma" not in result.values:
+        raise ConventionError(f"{type(result).__name__} has no 'sigma' to convert")
+    f = conductivity_factor(dim, units) * float(scale)
+    conv = lambda d: {k: (np.asarray(v) * f if k == "sigma" else v) for k, v in d.items()}
+    text = units_of_result(kind, dim, units)
+    return type(result).from_fields(**{
+        **result.fields(),
+        "values": {**conv(result.values), "sigma_model": result.values["sigma"]},
+        "error": conv(result.error), "subgrid": conv(result.subgrid),
+        "units": {**result.units, "sigma": text.get("sigma", text["sigma_model"]),
+                  "sigma_model": text["sigma_model"], "ef": text["ef"]},
+        "settings": {**result.settings, "units_system": units.name}})
