@@ -48,6 +48,7 @@ import dataclasses
 
 import numpy as np
 
+from lrtheory._compat import renamed_keywords
 from lrtheory.bands.eigensystem import Eigensystem
 from lrtheory.conventions import DEGEN_TOL
 from lrtheory.errors import (ConventionError, LrtheoryError, check_integer, check_positive,
@@ -78,60 +79,123 @@ DEFAULT_SMEARING = 0.02
 
 PARTS = ("intraband", "interband")
 
+# ``es=`` was the keyword of the eigensystem before issue #14 (glossary: ``eigensystem``)
+_renamed = renamed_keywords(es="eigensystem")
+
 
 def _fermi_surface(e, ef, temperature, smearing):
     """``-f'(e)`` (1/t0) at the physical temperature, or at ``smearing`` when ``T = 0``."""
     return fermi_surface_weight(e, ef, temperature if temperature > 0 else smearing)
 
 
-def occupation_weights(es: Eigensystem, ef: float, *, temperature: float = 0.0,
+@_renamed
+def occupation_weights(eigensystem: Eigensystem, ef: float, *, temperature: float = 0.0,
                        smearing: float = DEFAULT_SMEARING, eta: float | None = None) -> dict:
-    r"""Kubo weights ``w_{nn'}(k)`` (Nk, n, n) of the static response (see module doc).
-
-    Returns a dict with ``"intraband"`` (``f'`` on degenerate blocks, coefficient of tau),
-    ``"interband"`` (``i (f_n - f_n')/(e_n - e_n')^2`` off the degenerate blocks, eta -> 0)
-    and, if ``eta`` is given, ``"eta"``: the exact finite-eta weight ``(W1 - L^eta)/eta``.
+    r"""Kubo weights ``w_{nn'}(k)`` of the static response (Eq. 55; see module doc).
 
     At ``T = 0`` the occupations are an exact step and ``f'`` is the derivative of a Fermi
     function of temperature ``smearing`` (a stated regularisation of the Fermi-surface term).
     The weights are the kernels compiled from the symbolic layer
     (:mod:`lrtheory.kernels.lindhard`: ``principal_interband``, ``fermi_surface_weight``,
     ``LINDHARD``).
+
+    Parameters
+    ----------
+    eigensystem : Eigensystem
+        Ribbon eigensystem on Nk points (energies t0, velocities a t0/hbar); ``es=`` is its
+        deprecated spelling.
+    ef : float
+        Fermi energy (t0).
+    temperature : float
+        ``k_B T`` (t0), >= 0.
+    smearing : float
+        Width (t0) of the Fermi derivative of the intraband term at ``T = 0``, > 0.
+    eta : float, optional
+        Broadening (t0/hbar) of the exact finite-eta weight.
+
+    Returns
+    -------
+    dict
+        Arrays (Nk, n, n): ``"intraband"`` (``f'`` on degenerate blocks, 1/t0; coefficient
+        of tau), ``"interband"`` (``i (f_n - f_n')/(e_n - e_n')^2`` off the degenerate
+        blocks, 1/t0^2; eta -> 0) and, if ``eta`` is given, ``"eta"``: the exact finite-eta
+        weight ``(W1 - L^eta)/eta`` (1/t0^2).
     """
     check_positive("temperature", temperature, allow_zero=True)
     check_positive("smearing", smearing)
     if eta is not None:
         check_positive("eta", eta)
-    e = es.energies
+    e = eigensystem.energies
     fp = -_fermi_surface(e, ef, temperature, smearing)  # f'(e_n)
     # e_n at [n, n'], e_n' at [n, n']; f' of a degenerate block: the average of its two levels
     return pair_weights(e[:, :, None], e[:, None, :], fp[:, :, None], fp[:, None, :], ef,
-                        temperature, es.degen_tol, eta)
+                        temperature, eigensystem.degen_tol, eta)
 
 
-def response_matrices(es: Eigensystem, ef: float, *, direction: int = 0, **kw) -> dict:
-    r"""Band-basis response density matrices ``R_{n'n} = w_{nn'} v_{n'n}`` (Nk, n, n).
+@_renamed
+def response_matrices(eigensystem: Eigensystem, ef: float, *, direction: int = 0, **kw) -> dict:
+    r"""Band-basis response density matrices ``R_{n'n} = w_{nn'} v_{n'n}`` (Eq. 55).
 
     ``delta <A> = e E sum_k Tr[A(k) R(k)]`` for any k-diagonal Hermitian ``A`` (band basis).
-    Keys as in :func:`occupation_weights`. ``direction`` selects the field direction
-    (ribbons: 0 = along the ribbon).
+
+    Parameters
+    ----------
+    eigensystem : Eigensystem
+        Ribbon eigensystem on Nk points (energies t0, velocities a t0/hbar); ``es=`` is its
+        deprecated spelling.
+    ef : float
+        Fermi energy (t0).
+    direction : int
+        Cartesian index of the field (ribbons: 0 = along the ribbon).
+    **kw
+        ``temperature``, ``smearing``, ``eta`` of :func:`occupation_weights`.
+
+    Returns
+    -------
+    dict
+        Keys as in :func:`occupation_weights`; arrays (Nk, n, n), the response of a density
+        per unit E (intraband per unit tau).
     """
-    w = occupation_weights(es, ef, **kw)
-    v = es.velocity[:, direction]
+    w = occupation_weights(eigensystem, ef, **kw)
+    v = eigensystem.velocity[:, direction]
     return {name: np.swapaxes(wt, -1, -2) * v for name, wt in w.items()}
 
 
-def to_orbital(es: Eigensystem, R: np.ndarray) -> np.ndarray:
-    """``U R U^dagger``: gauge-invariant orbital-basis form of a band-basis matrix."""
-    U = es.states
+@_renamed
+def to_orbital(eigensystem: Eigensystem, R: np.ndarray) -> np.ndarray:
+    """``U R U^dagger``: gauge-invariant orbital-basis form of a band-basis matrix.
+
+    Parameters
+    ----------
+    eigensystem : Eigensystem
+        Eigensystem on Nk points; ``es=`` is its deprecated spelling.
+    R : ndarray
+        Band-basis matrices (Nk, n, n).
+
+    Returns
+    -------
+    ndarray
+        Orbital-basis matrices (Nk, n, n), units of ``R``.
+    """
+    U = eigensystem.states
     return U @ R @ np.conj(np.swapaxes(U, -1, -2))
 
 
 def ribbon_site_operators(model, k: np.ndarray) -> dict:
     r"""k-diagonal orbital-basis operators of a ribbon: ``V_x = dH/dk`` and ``V_y = i[H, y]``
-    (:func:`lrtheory.response.ribbon_operators.site_operators`).
+    (:func:`lrtheory.response.ribbon_operators.site_operators`; paper Eq. 4).
 
-    Returns ``{"vx": (Nk, n, n), "vy": (Nk, n, n)}`` (units t0 a / hbar).
+    Parameters
+    ----------
+    model : Ribbon
+        The ribbon.
+    k : ndarray
+        k along the ribbon, (Nk, 1) (1/a).
+
+    Returns
+    -------
+    dict
+        ``{"vx": (Nk, n, n), "vy": (Nk, n, n)}`` (a t0/hbar).
     """
     return site_operators(model, k)
 
@@ -140,7 +204,22 @@ def site_traces(R_orb: np.ndarray, ops: dict) -> dict:
     r"""Site-resolved expectation values, summed over the k stack, for all orbitals at once.
 
     ``charge[mu] = sum_k Re R_{mu mu}``, ``jx[mu] = sum_k Re (V_x R)_{mu mu}``,
-    ``jy[mu] = sum_k Re (V_y R)_{mu mu}`` (``{V, P_mu}/2`` densities; velocity, not charge).
+    ``jy[mu] = sum_k Re (V_y R)_{mu mu}`` (``{V, P_mu}/2`` densities, Eq. S49; velocity,
+    not charge).
+
+    Parameters
+    ----------
+    R_orb : ndarray
+        Orbital-basis response matrices (Nk, n, n) (:func:`to_orbital`).
+    ops : dict
+        ``{"vx": (Nk, n, n), "vy": (Nk, n, n)}`` of :func:`ribbon_site_operators`
+        (a t0/hbar).
+
+    Returns
+    -------
+    dict
+        ``charge``, ``jx``, ``jy``: (n,) real arrays, summed over the k stack (units of
+        ``R`` times 1, resp. a t0/hbar).
     """
     out = {"charge": np.einsum("kii->i", R_orb).real}
     for name, op in (("jx", ops["vx"]), ("jy", ops["vy"])):
@@ -219,6 +298,21 @@ class RibbonAccumulation(Result):
         transverse, normal; issue #18) and ``cut`` (dict or None). ``params``: the settings
         the class had before (ef, nk, temperature, smearing, eta, degen_tol, fermi_surface,
         filling, omm_convention). ``nk``: number of k-points.
+
+    Parameters
+    ----------
+    y : ndarray
+        (n,) transverse coordinates (a).
+    profiles : dict
+        The ``values`` above.
+    params : dict
+        The run settings.
+    nk : int
+        Number of k-points.
+    convergence : dict, optional
+        The ``convergence`` above.
+    **fields_
+        Further :class:`lrtheory.result.Result` fields (``model``, ``error``, ``status``).
     """
 
     def __init__(self, y, profiles, params, nk, convergence=None, **fields_):
@@ -252,8 +346,25 @@ class RibbonAccumulation(Result):
         return np.asarray(self.settings["frame"])
 
     def get(self, part: str, quantity: str) -> np.ndarray:
-        """The profile of ``quantity`` (charge, jx, jy, omm) in ``part`` (intraband,
-        interband, eta)."""
+        """The profile of ``quantity`` in ``part``.
+
+        Parameters
+        ----------
+        part : str
+            ``"intraband"``, ``"interband"`` or ``"eta"``.
+        quantity : str
+            ``"charge"``, ``"jx"``, ``"jy"`` or ``"omm"``.
+
+        Returns
+        -------
+        ndarray
+            (n,) profile per unit E_x and cell (see the class doc for units).
+
+        Raises
+        ------
+        LrtheoryError
+            No such profile (the message lists the available ones).
+        """
         try:
             return self.profiles[f"{part}_{quantity}"]
         except KeyError:
@@ -297,7 +408,8 @@ def ribbon_accumulation(model, ef: float, *, nk: int = 2048, temperature: float 
                         workers: int | None = 1, chunk_size: int | None = None,
                         scheduler=None, progress: bool = False,
                         fermi_surface: str = "smeared") -> RibbonAccumulation:
-    r"""Charge, current and OMM density accumulations across a ribbon (Eq. 55, corrected).
+    r"""Charge, current and OMM density accumulations across a ribbon (Eq. 55; the OMM density
+    of Eq. 52/56 in its corrected, gauge-invariant form, docs/derivations.md findings 8-9).
 
     Parameters
     ----------
@@ -321,6 +433,10 @@ def ribbon_accumulation(model, ef: float, *, nk: int = 2048, temperature: float 
         Also estimate the error: the sub-grid of every other k-point (``k_grid(nk // 2)``)
         summed in the same pass (odd ``nk``: a second run on ``k_grid(nk // 2)``); the max
         relative change goes to ``convergence``.
+    smearing : float
+        Width (t0) of the Fermi derivative of the intraband term at ``T = 0``.
+    degen_tol : float
+        Degeneracy tolerance (t0).
     workers, scheduler, progress, chunk_size
         Execution of the k-sum (:func:`lrtheory.response.ksum.ksum`).
 
@@ -402,7 +518,25 @@ def symmetric_antisymmetric(y: np.ndarray, profile: np.ndarray, *, atol: float =
     r"""Split a profile into parts symmetric / antisymmetric under ``y -> -y`` (Fig. 2d).
 
     Requires the set of positions to be symmetric about 0 (zigzag ribbons are).
-    Returns ``(sym, anti)`` on the input ordering.
+
+    Parameters
+    ----------
+    y : ndarray
+        (n,) transverse positions (a, from the ribbon centre line).
+    profile : ndarray
+        (n,) profile on those positions (any unit).
+    atol : float
+        Tolerance (a) of the mirror check of ``y``.
+
+    Returns
+    -------
+    sym, anti : ndarray
+        (n,) parts on the input ordering, units of ``profile``.
+
+    Raises
+    ------
+    LrtheoryError
+        The positions are not symmetric about 0.
     """
     y = np.asarray(y)
     order = np.argsort(y)
