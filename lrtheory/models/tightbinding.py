@@ -34,7 +34,17 @@ __all__ = ["TightBindingModel", "TightBindingRibbon", "Hopping", "BondTable"]
 
 @dataclass(frozen=True)
 class Hopping:
-    """One hopping ``<i, 0| H |j, R> = t`` (``R`` in lattice-vector units)."""
+    """One hopping ``<i, 0| H |j, R> = t`` (``R`` in lattice-vector units).
+
+    Parameters
+    ----------
+    i, j : int
+        Orbital indices (from orbital ``j`` in cell ``R`` to orbital ``i`` in cell 0).
+    R : tuple of int
+        Cell offset in lattice-vector indices.
+    t : complex
+        Amplitude (t0).
+    """
 
     i: int
     j: int
@@ -266,17 +276,55 @@ class TightBindingModel(BlochModel):
         return out.reshape(batch + (components, n, n))
 
     def hamiltonian(self, k) -> np.ndarray:
-        """H(k), shape (..., n, n); ``k`` Cartesian in 1/a, shape (..., dim) (units t0)."""
+        """Bloch Hamiltonian ``H_ij(k) = sum_R t_ij(R) exp(i k.(R + r_j - r_i))`` (paper Eq. S48).
+
+        Parameters
+        ----------
+        k : array_like
+            Cartesian wave vectors, shape (..., dim) (or (..., d_space), projected on the
+            periodic directions) (1/a).
+
+        Returns
+        -------
+        ndarray
+            ``H(k)``, shape (..., n, n) (t0).
+        """
         return self._assemble(k, 1)[..., 0, :, :]
 
     def velocity(self, k) -> np.ndarray:
-        """dH/dk along the periodic directions, shape (..., dim, n, n) (units t0 a)."""
+        """Velocity ``dH/dk`` along the periodic directions (hbar = 1; paper Eq. 4 and S48).
+
+        Parameters
+        ----------
+        k : array_like
+            Cartesian wave vectors, shape (..., dim) (or (..., d_space), projected on the
+            periodic directions) (1/a).
+
+        Returns
+        -------
+        ndarray
+            ``dH/dk_a``, shape (..., dim, n, n) (a t0/hbar).
+        """
         return self.hamiltonian_and_velocity(k)[1]
 
     def hamiltonian_and_velocity(self, k) -> tuple[np.ndarray, np.ndarray]:
         """``(H(k), dH/dk)`` from one product of the Bloch phases with the stacked bond
         coefficients (only the matrix positions that bonds touch; see
-        :meth:`_stacked_bonds`); the fast path of every k-sum."""
+        :meth:`_stacked_bonds`); the fast path of every k-sum.
+
+        Parameters
+        ----------
+        k : array_like
+            Cartesian wave vectors, shape (..., dim) (or (..., d_space), projected on the
+            periodic directions) (1/a).
+
+        Returns
+        -------
+        H : ndarray
+            (..., n, n) (t0).
+        V : ndarray
+            (..., dim, n, n) (a t0/hbar).
+        """
         out = self._assemble(k, self.dim + 1)
         return out[..., 0, :, :], out[..., 1:, :, :]
 
@@ -299,12 +347,37 @@ class TightBindingModel(BlochModel):
 
     def with_positions(self, positions) -> "TightBindingModel":
         """Same hoppings with orbitals moved (e.g. by lattice vectors): H(k) changes only by a
-        k-dependent unitary gauge; physics must not change (PHYSICS-CHECKS item 3)."""
+        k-dependent unitary gauge; physics must not change (PHYSICS-CHECKS item 3).
+
+        Parameters
+        ----------
+        positions : (n_orbitals, d_space) array
+            New Cartesian orbital positions (a).
+
+        Returns
+        -------
+        TightBindingModel
+            Same kind (a ribbon stays a ribbon).
+        """
         return self._rebuilt(positions, self.hoppings)
 
     def with_time_reversal(self, time_reversal) -> "TightBindingModel":
-        """Same model with another declared time reversal (a :class:`TimeReversal`, a bare
-        ``U`` or None), checked like at construction (SymmetryError if it does not hold)."""
+        """Same model with another declared time reversal, checked like at construction.
+
+        Parameters
+        ----------
+        time_reversal : TimeReversal, (n, n) array or None
+            ``Theta = U K`` (a bare ``U`` is converted); None: no declared symmetry.
+
+        Returns
+        -------
+        TightBindingModel
+
+        Raises
+        ------
+        SymmetryError
+            The declared symmetry does not hold.
+        """
         return self._rebuilt(self.positions, self.hoppings, time_reversal)
 
     def move_orbital(self, orbital: int, cell_shift: Sequence[int]) -> "TightBindingModel":
@@ -312,6 +385,18 @@ class TightBindingModel(BlochModel):
 
         Position shifts by ``cell_shift . A``; hoppings are rewritten so that the real-space
         Hamiltonian is unchanged.
+
+        Parameters
+        ----------
+        orbital : int
+            Index of the orbital.
+        cell_shift : sequence of int
+            Shift in lattice-vector indices.
+
+        Returns
+        -------
+        TightBindingModel
+            The same crystal (H(k) changes by a k-dependent gauge only).
         """
         s = np.asarray(cell_shift, int)
         pos = self.positions.copy()
@@ -329,7 +414,18 @@ class TightBindingModel(BlochModel):
     def with_lattice_basis(self, basis) -> "TightBindingModel":
         """The same crystal described with the lattice vectors ``basis @ lattice_vectors``
         (``basis`` an integer matrix with determinant +-1): see
-        :func:`lrtheory.models.cuts.with_lattice_basis`."""
+        :func:`lrtheory.models.cuts.with_lattice_basis`.
+
+        Parameters
+        ----------
+        basis : (dim, dim) integer array
+            Unimodular; row ``i`` gives the new ``a_i'`` in the old vectors.
+
+        Returns
+        -------
+        TightBindingModel
+            The same H(k) as a function of Cartesian k (1/a).
+        """
         from lrtheory.models.cuts import with_lattice_basis
 
         return with_lattice_basis(self, basis)
@@ -339,13 +435,42 @@ class TightBindingModel(BlochModel):
         """Cut a 2D model into a ribbon of ``width`` cells, periodic along lattice vector
         ``periodic`` or along any lattice direction ``direction = (p, q)`` (``p a_1 + q
         a_2``); frame right-handed by construction. See :func:`lrtheory.models.cuts.ribbon`.
+
+        Parameters
+        ----------
+        width : int
+            Number of cells stacked across the ribbon.
+        periodic : {0, 1}
+            Keep lattice vector ``a_1`` or ``a_2``.
+        direction : (p, q), optional
+            Any lattice direction (coprime integers) instead of ``periodic``.
+        center : bool
+            Put the transverse origin on the ribbon's centre line.
+
+        Returns
+        -------
+        TightBindingRibbon
+            With ``frame`` and ``cut``.
         """
         from lrtheory.models.cuts import ribbon
 
         return ribbon(self, width, periodic=periodic, direction=direction, center=center)
 
     def flake(self, n1: int, n2: int) -> tuple[np.ndarray, np.ndarray]:
-        """Finite flake of ``n1 x n2`` unit cells: see :func:`lrtheory.models.cuts.flake`."""
+        """Finite flake of ``n1 x n2`` unit cells: see :func:`lrtheory.models.cuts.flake`.
+
+        Parameters
+        ----------
+        n1, n2 : int
+            Cells along ``a_1`` and ``a_2``.
+
+        Returns
+        -------
+        H : (N, N) complex ndarray
+            Real-space Hamiltonian (t0).
+        positions : (N, d_space) ndarray
+            Site positions (a).
+        """
         from lrtheory.models.cuts import flake
 
         return flake(self, n1, n2)
@@ -363,6 +488,27 @@ class TightBindingRibbon(TightBindingModel, Ribbon):
     Built by :meth:`TightBindingModel.ribbon`, or by hand with the fields of
     :class:`TightBindingModel` (``transverse_axis`` required) and ``cut`` (None for a
     hand-made ribbon).
+
+    Parameters
+    ----------
+    lattice_vectors : (1, d_space) array
+        The one periodic lattice vector (a).
+    positions : (n_orbitals, d_space) array
+        Cartesian orbital positions (a).
+    hoppings : list of Hopping or (i, j, R, t)
+        Each bond once (t0).
+    onsite : (n_orbitals,) array, optional
+        On-site energies (t0).
+    time_reversal : TimeReversal, (n, n) array or None
+        Declared ``Theta = U K``, checked.
+    transverse_axis : (d_space,) array
+        Unit vector across the ribbon (required).
+    name : str
+        Label.
+    params : dict
+        Model parameters by name.
+    cut : RibbonCut or None
+        How the ribbon was cut from a 2D model.
     """
 
     cut: RibbonCut | None = None

@@ -92,7 +92,7 @@ def test_kernels_positional_ef_unchanged():
         ko.fermi(E, 0.3, mu=0.3)  # ef given positionally and by its old name
 
 
-# ------------------------------------------------------------------ operator for op, eigensystem for eig / es
+# ------------------------------------------- operator for op, eigensystem for eig / es
 
 K2 = np.array([[0.1, 0.2], [0.3, -0.1], [1.2, 0.4]])
 HAL = haldane(t2=0.1, phi=0.7, delta=0.3)
