@@ -416,10 +416,35 @@ def find_fermi_points(model, ef: float, *, nk: int = 2048, degen_tol: float = DE
                       ) -> FermiPoints:
     """All ``(n, k_F)`` with ``e_n(k_F) = ef`` (t0) on the ribbon's Brillouin zone.
 
-    ``nk``: detection grid (``model.k_grid(nk)``, periodic); it must resolve the Fermi points
-    of each band (module doc). Crossings exactly at grid points are found once each.
-    Returns a :class:`FermiPoints` (empty for an insulator); raises GaugeError if ``ef`` sits
-    on a degenerate crossing of branches with opposite slopes.
+    Crossings exactly at grid points are found once each. The Fermi points carry the
+    ``T = 0`` intraband (Fermi-surface) term of Eq. 55.
+
+    Parameters
+    ----------
+    model : Ribbon
+        The ribbon.
+    ef : float
+        Fermi energy (t0).
+    nk : int
+        Detection grid (``model.k_grid(nk)``, periodic); it must resolve the Fermi points of
+        each band (module doc).
+    degen_tol : float
+        Degeneracy tolerance (t0).
+    refine_extrema : bool
+        Also look for band extrema between grid points that touch ``ef``.
+    chunk_size : int, optional
+        k points per batched ``eigh``.
+
+    Returns
+    -------
+    FermiPoints
+        Band, ``k_F`` (1/a), crossing direction, ... of every Fermi point (empty for an
+        insulator).
+
+    Raises
+    ------
+    GaugeError
+        ``ef`` sits on a degenerate crossing of branches with opposite slopes.
     """
     ef, nk, chunk = _setup(model, ef, nk, degen_tol, chunk_size, "find_fermi_points")
     br = _locate(model, ef, nk, refine_extrema, chunk, degen_tol)
@@ -454,15 +479,38 @@ def fermi_point_profiles(model, ef: float, *, nk: int = 2048, degen_tol: float =
                          randomize_gauge: np.random.Generator | None = None) -> dict:
     r"""Exact ``T = 0`` intraband site profiles ``-(1/G) sum_{k_F} s A(k_F)`` (module doc).
 
-    Returns ``{"intraband_charge", "intraband_jx", "intraband_jy", "intraband_omm"}``, each
-    (n_orbitals,), in the units and conventions of
-    :func:`lrtheory.response.density.ribbon_accumulation` (per unit ``E_x``, cell and ``tau``;
-    ``omm = -(q/2) y jx``, q = -1). Exactly zero when no band crosses ``ef``.
-    ``points``: evaluate at the Fermi points of an earlier :func:`find_fermi_points` call
-    (then ``nk``, ``refine_extrema`` are not used). ``randomize_gauge``: for tests, a
-    Generator that multiplies the eigenvectors at every k_F by random phases / random
-    unitaries inside degenerate blocks (:func:`lrtheory.kernels.gauge.random_block_unitary`);
-    the result must not change.
+    The first term of Eq. 55, ``tau (df/dk) A_nn``, at ``T = 0`` as an exact sum over Fermi
+    points.
+
+    Parameters
+    ----------
+    model : Ribbon
+        The ribbon.
+    ef : float
+        Fermi energy (t0).
+    nk : int
+        Detection grid of :func:`find_fermi_points`.
+    degen_tol : float
+        Degeneracy tolerance (t0).
+    points : FermiPoints, optional
+        Evaluate at the Fermi points of an earlier :func:`find_fermi_points` call (then
+        ``nk``, ``refine_extrema`` are not used).
+    refine_extrema : bool
+        As in :func:`find_fermi_points`.
+    chunk_size : int, optional
+        k points per batched ``eigh``.
+    randomize_gauge : numpy.random.Generator, optional
+        For tests: multiplies the eigenvectors at every k_F by random phases / random
+        unitaries inside degenerate blocks (:func:`lrtheory.kernels.gauge.random_block_unitary`);
+        the result must not change.
+
+    Returns
+    -------
+    dict
+        ``"intraband_charge"``, ``"intraband_jx"``, ``"intraband_jy"``, ``"intraband_omm"``,
+        each (n_orbitals,), in the units and conventions of
+        :func:`lrtheory.response.density.ribbon_accumulation` (per unit ``E_x``, cell and
+        ``tau``; ``omm = -(q/2) y jx``, q = -1). Exactly zero when no band crosses ``ef``.
     """
     ef, nk, chunk = _setup(model, ef, nk, degen_tol, chunk_size, "fermi_point_profiles")
     y = np.asarray(model.transverse_positions(), float)
