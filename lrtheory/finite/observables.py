@@ -364,7 +364,7 @@ def current_divergence(system: FiniteSystem, operator=None) -> np.ndarray:
     Returns
     -------
     ndarray
-        (N_sites, N, N) complex ([O] t0/hbar per site).
+        (N_sites, N, N) complex (``[O]`` t0/hbar per site).
     """
     p = site_projectors(system)
     h = system.hamiltonian
@@ -386,7 +386,7 @@ def torque_density(system: FiniteSystem, operator) -> np.ndarray:
     Returns
     -------
     ndarray
-        (N_sites, N, N) complex ([O] t0/hbar per site).
+        (N_sites, N, N) complex (``[O]`` t0/hbar per site).
     """
     o = _as_operator(system, operator)
     return density_of_matrix(system, time_derivative(system, o))
@@ -431,7 +431,7 @@ def torque_dipole_density(system: FiniteSystem, operator, origin=None) -> np.nda
     Returns
     -------
     ndarray
-        (N_sites, d, N, N) complex ([O] a t0/hbar per site);
+        (N_sites, d, N, N) complex (``[O]`` a t0/hbar per site);
         ``sum_i D_{O,a}(i) = r_a * T_O``.
     """
     t = torque_density(system, operator)  # (Ns, N, N)

@@ -170,7 +170,7 @@ def response(system: FiniteSystem, a, b, *, eta: float, omega: float = 0.0,
     Returns
     -------
     ndarray
-        Complex, shape ``a.shape[:-2] + b.shape[:-2]`` ([A][B]/t0).
+        Complex, shape ``a.shape[:-2] + b.shape[:-2]`` (``[A][B]/t0``).
     """
     eta, omega, temperature, ef = _check_params(eta, omega, temperature, ef, part)
     eig = _eig(system, eigensystem)
@@ -236,7 +236,7 @@ def commutator_expectation(system: FiniteSystem, a, b, *, temperature: float = 0
     Returns
     -------
     ndarray
-        Complex, shape ``a.shape[:-2] + b.shape[:-2]`` ([A][B]).
+        Complex, shape ``a.shape[:-2] + b.shape[:-2]`` (``[A][B]``).
     """
     temperature = check_positive("temperature", temperature, allow_zero=True)
     eig = _eig(system, eigensystem)
@@ -290,7 +290,7 @@ def site_density_response(system: FiniteSystem, operator=None, probe=None, *, et
     Returns
     -------
     ndarray
-        Complex, shape ``operator.batch + (N_sites,) + probe.batch`` ([O][B]/t0 per site).
+        Complex, shape ``operator.batch + (N_sites,) + probe.batch`` (``[O][B]/t0`` per site).
     """
     eta, omega, temperature, ef = _check_params(eta, omega, temperature, ef, part)
     eig = _eig(system, eigensystem)
@@ -353,7 +353,7 @@ def density_accumulation(system: FiniteSystem, operator=None, field=None, *, eta
     Returns
     -------
     ndarray
-        Shape ``operator.batch + (N_sites,)`` ([O] per site, per unit field if ``field`` is
+        Shape ``operator.batch + (N_sites,)`` (``[O]`` per site, per unit field if ``field`` is
         a unit vector): real at ``omega = 0`` (the imaginary part of the static response,
         and of each of its two parts, vanishes identically: the sums are invariant under
         ``a <-> b`` plus complex conjugation), complex otherwise.
@@ -399,7 +399,7 @@ def accumulation_parts(system: FiniteSystem, operator=None, field=None, *, eta: 
     -------
     dict
         ``"total"``, ``"undergap"``, ``"fermi"`` -> arrays as
-        :func:`density_accumulation` returns ([O] per site).
+        :func:`density_accumulation` returns (``[O]`` per site).
     """
     kw = dict(eta=eta, omega=omega, temperature=temperature, ef=ef, eigensystem=eigensystem)
     parts = {p: density_accumulation(system, operator, field, part=p, **kw) for p in PARTS[1:]}
@@ -455,7 +455,7 @@ def torque_accumulation(system: FiniteSystem, operator, field, *, eta: float,
     Returns
     -------
     ndarray
-        (N_sites,) ([O] t0/hbar per site): real at ``omega = 0``, complex otherwise.
+        (N_sites,) (``[O]`` t0/hbar per site): real at ``omega = 0``, complex otherwise.
     """
     eta, omega, temperature, ef = _check_params(eta, omega, temperature, ef, "total")
     e = _field(system, field)
@@ -508,7 +508,7 @@ def net_torque(system: FiniteSystem, operator, field, *, eta: float, omega: floa
     Returns
     -------
     float or complex
-        ``bar T_O`` ([O] t0/hbar): real at ``omega = 0``, complex otherwise.
+        ``bar T_O`` (``[O]`` t0/hbar): real at ``omega = 0``, complex otherwise.
     """
     eta, omega, temperature, ef = _check_params(eta, omega, temperature, ef, "total")
     e = _field(system, field)

@@ -280,11 +280,13 @@ class RibbonIntegrand(Integrand):
     ----------
     y : (n,) ndarray
         Transverse positions of the ribbon's orbitals (a).
-    ef, temperature, smearing, eta, degen_tol : float
-        As in :func:`lrtheory.response.density.ribbon_accumulation` (t0).
     bandwidth : int, optional
         Half-bandwidth of ``H`` and ``V_x`` (:func:`ribbon_bandwidth`; None: read per chunk).
+    ef, temperature, smearing, eta, degen_tol : float
+        As in :func:`lrtheory.response.density.ribbon_accumulation` (t0).
 
+    Notes
+    -----
     ``finish`` divides by nothing (the grid weights are ``1/N_k`` per point: a ribbon grid
     with cell "volume" 1, densities per unit cell) and adds ``"<part>_omm"``.
     """
