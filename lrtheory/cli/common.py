@@ -50,6 +50,18 @@ def parse_number(text: str, name: str = "value") -> float:
     resource limits; the text is never evaluated as code). Raises
     :class:`~lrtheory.errors.ExpressionError` (one line naming ``name``) for anything that
     is not a finite real number.
+
+    Parameters
+    ----------
+    text : str
+        The user's text (data, never code).
+    name : str
+        What is parsed (the option), for the message.
+
+    Returns
+    -------
+    float
+        The value (in the unit of the option, e.g. t0 for energies).
     """
     from lrtheory.io.expressions import evaluate
 
@@ -57,7 +69,18 @@ def parse_number(text: str, name: str = "value") -> float:
 
 
 def parse_params(items: list[str] | None) -> dict[str, float]:
-    """``["t2=0.1", "phi=pi/2"]`` -> ``{"t2": 0.1, "phi": 1.5707...}``."""
+    """``["t2=0.1", "phi=pi/2"]`` -> ``{"t2": 0.1, "phi": 1.5707...}``.
+
+    Parameters
+    ----------
+    items : list of str or None
+        ``--param KEY=VALUE`` options (values parsed by :func:`parse_number`).
+
+    Returns
+    -------
+    dict
+        Parameter name -> value (t0 for energies, radians for phases).
+    """
     out = {}
     for item in items or []:
         if "=" not in item:
@@ -68,7 +91,26 @@ def parse_params(items: list[str] | None) -> dict[str, float]:
 
 
 def load_model(name: str, params: dict | None = None):
-    """Build a built-in model by name with parameters (unknown names/parameters raise)."""
+    """Build a built-in model by name, or load a model file, with parameters.
+
+    Parameters
+    ----------
+    name : str
+        A catalogue name (:mod:`lrtheory.models.catalogue`), a TOML/JSON model file or a
+        Wannier90 ``seedname_hr.dat`` / ``seedname_tb.dat``.
+    params : dict, optional
+        Parameter overrides (t0 for energies, radians for phases).
+
+    Returns
+    -------
+    BlochModel
+        The model (a Wannier90 model in the file's units, eV and Angstrom).
+
+    Raises
+    ------
+    ModelError
+        Unknown name, missing file or unknown parameter (one line).
+    """
     params = dict(params or {})
     if name in BUILTIN_MODELS:
         ctor, defaults, _ = BUILTIN_MODELS[name]
@@ -122,6 +164,15 @@ def _load_wannier90(name: str, params: dict):
 
 
 def add_model_args(p: argparse.ArgumentParser, default: str = "haldane") -> None:
+    """Add ``--model`` and ``--param KEY=VALUE`` to a subcommand's parser.
+
+    Parameters
+    ----------
+    p : argparse.ArgumentParser
+        The subcommand's parser.
+    default : str
+        Default of ``--model``.
+    """
     p.add_argument("--model", default=default,
                    help=f"built-in model ({', '.join(BUILTIN_MODELS)}) or model file: "
                         f"TOML/JSON, or Wannier90 seedname_hr.dat / seedname_tb.dat "
@@ -131,6 +182,15 @@ def add_model_args(p: argparse.ArgumentParser, default: str = "haldane") -> None
 
 
 def add_output_args(p: argparse.ArgumentParser, plot: bool = True) -> None:
+    """Add ``--out FILE``, ``--json`` and (with ``plot``) ``--plot PNG`` to a parser.
+
+    Parameters
+    ----------
+    p : argparse.ArgumentParser
+        The subcommand's parser.
+    plot : bool
+        Also add ``--plot``.
+    """
     p.add_argument("--out", metavar="FILE", help="write results (.npz or .json) with parameters")
     if plot:
         p.add_argument("--plot", metavar="PNG", help="write a plot")
@@ -139,12 +199,49 @@ def add_output_args(p: argparse.ArgumentParser, plot: bool = True) -> None:
 
 # -- checks and warnings shared by the subcommands ----------------------------------------------
 def check_eta(value, flag: str = "--eta") -> float:
-    """Broadening ``eta`` (energy units t0) must be finite and > 0 (Kubo ``omega + i eta``)."""
+    """Broadening ``eta`` (energy units t0) must be finite and > 0 (Kubo ``omega + i eta``,
+    paper Eq. 18).
+
+    Parameters
+    ----------
+    value : object
+        The option's value.
+    flag : str
+        The option, for the message.
+
+    Returns
+    -------
+    float
+        ``eta`` (t0/hbar).
+
+    Raises
+    ------
+    ConventionError
+        Not a finite positive number.
+    """
     return _positive(value, flag, "a positive broadening (energy, units of t0)")
 
 
 def check_width(value, flag: str = "--width") -> int:
-    """Ribbon width (number of unit cells) must be a positive integer."""
+    """Ribbon width (number of unit cells) must be a positive integer.
+
+    Parameters
+    ----------
+    value : object
+        The option's value.
+    flag : str
+        The option, for the message.
+
+    Returns
+    -------
+    int
+        The width (unit cells).
+
+    Raises
+    ------
+    ConventionError
+        Not a positive integer.
+    """
     try:
         w = int(value)
     except (TypeError, ValueError):
@@ -204,6 +301,16 @@ def cli_warnings(command: str) -> Iterator[None]:
 
     Library code only calls :func:`warnings.warn`; a subcommand wraps its work in this
     context so the user sees one clean line per warning instead of a source excerpt.
+
+    Parameters
+    ----------
+    command : str
+        The subcommand's name, printed in every line.
+
+    Yields
+    ------
+    None
+        Inside the context, lrtheory warnings are printed as one line each.
     """
     def show(message, category, filename, lineno, file=None, line=None):
         if issubclass(category, LrtheoryWarning):
@@ -219,7 +326,19 @@ def cli_warnings(command: str) -> Iterator[None]:
 
 
 def model_summary(model) -> dict:
-    """Short description of a Bloch model for summaries and result metadata."""
+    """Short description of a Bloch model for summaries and result metadata.
+
+    Parameters
+    ----------
+    model : BlochModel
+        The model.
+
+    Returns
+    -------
+    dict
+        ``model`` (name), ``dim``, ``n_orbitals``, ``parameters`` (t0 for energies) and
+        ``time_reversal_declared``.
+    """
     from lrtheory.models.protocol import ensure_model
 
     ensure_model(model, where="model summary")
@@ -299,7 +418,17 @@ def check_output_paths(args) -> None:
     ``--out FILE``: ``.npz``/``.json``; ``--plot FILE``: a suffix matplotlib writes; with
     ``args.out_is_dir`` (``figure``) ``--out`` is a folder, created if missing. Each file's
     folder must exist and be writable, a file target must not be a directory, and two outputs
-    must not be the same file. Raises :class:`~lrtheory.errors.ConventionError` (one line).
+    must not be the same file.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line (``out``, ``plot``, ``out_is_dir``).
+
+    Raises
+    ------
+    ConventionError
+        A bad output path (one line).
     """
     from pathlib import Path
 
@@ -364,8 +493,22 @@ def run_metadata(args, model=None, *, model_arg: str | None = None, params: dict
     (``sys.argv``), lrtheory version, model name, every parameter in effect, the model file's
     sha256 (model files), and the run settings (nk, eta, E_F, ...) given on the command line.
 
-    Returns a dict with key ``parameters`` (model parameters in effect) and the rest, ready
-    for ``save_result(path, arrays, meta["parameters"], **rest)``.
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+    model : BlochModel, optional
+        The model built (its name and parameters).
+    model_arg : str, optional
+        The ``--model`` value (default ``args.model``).
+    params : dict, optional
+        Parameter overrides (default: parsed from ``args.param``).
+
+    Returns
+    -------
+    dict
+        Key ``parameters`` (model parameters in effect) and the rest, ready for
+        ``save_result(path, arrays, meta["parameters"], **rest)``.
     """
     from pathlib import Path
 
@@ -408,6 +551,19 @@ class progress:
 
     On a terminal the line is rewritten in place (``\r``) and ends with a newline; otherwise
     (batch logs) one line per step. ``--json`` output on stdout is never touched.
+
+    Parameters
+    ----------
+    command : str
+        The subcommand's name.
+    total : int
+        Number of steps.
+    stream : file, optional
+        Where to write (default ``sys.stderr``).
+    enabled : bool
+        False: print nothing (``--quiet``).
+    weights : sequence of float, optional
+        Relative cost of each step, for the ETA (default: equal).
     """
 
     def __init__(self, command: str, total: int, *, stream=None, enabled: bool = True,
@@ -434,7 +590,13 @@ class progress:
         return f" (elapsed {el:.0f} s, ETA {left:.0f} s)"
 
     def step(self, label: str) -> None:
-        """Announce step ``done + 1`` (about to start)."""
+        """Announce step ``done + 1`` (about to start).
+
+        Parameters
+        ----------
+        label : str
+            What the step does.
+        """
         if not self.enabled:
             return
         line = f"lrtheory {self.command}: {self.done + 1}/{self.total} {label} ...{self._eta()}"
@@ -445,6 +607,7 @@ class progress:
         self.stream.flush()
 
     def advance(self) -> None:
+        """Count the current step as done (for the ETA)."""
         self.done_weight += self.weights[self.done]
         self.done += 1
 
@@ -454,6 +617,7 @@ class progress:
             self.stream.write("\r\033[K")
 
     def finish(self) -> None:
+        """Print the final line (steps done and elapsed time)."""
         import time
 
         if not self.enabled:

@@ -30,6 +30,12 @@ COMMANDS = [
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``lrtheory`` parser with every subcommand of :data:`COMMANDS`.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+    """
     parser = argparse.ArgumentParser(
         prog="lrtheory",
         description="Linear response of nonconserved densities (orbital moment, spin, valley).",
@@ -69,6 +75,18 @@ def _one_line(exc: BaseException, limit: int = 400) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``lrtheory`` command (module doc: errors, exit statuses, warnings).
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        Exit status: 0 success, 2 user error, 70 internal error, 130 Ctrl-C, 143 SIGTERM.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
