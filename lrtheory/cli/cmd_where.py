@@ -130,7 +130,7 @@ def describe(eq, asked: str | None = None) -> dict:
     }
 
 
-def format_record(d: dict) -> str:
+def _format_record(d: dict) -> str:
     """The text block of one record.
 
     Parameters
@@ -275,4 +275,4 @@ def run(args, out=None) -> int:
     _save(args, [d["label"] for d in described], payload)
     if args.json:
         return _print(json.dumps(payload, indent=2), out)
-    return _print("\n\n".join(format_record(d) for d in described), out)
+    return _print("\n\n".join(_format_record(d) for d in described), out)

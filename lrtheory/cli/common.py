@@ -120,7 +120,7 @@ def load_model(name: str, params: dict | None = None):
                 f"unknown parameter(s) {sorted(unknown)} for model {name!r}; "
                 f"known: {sorted(defaults)}"
             )
-        return ctor(**parameters_in_effect(name, overrides=params))
+        return ctor(**_parameters_in_effect(name, overrides=params))
     from pathlib import Path
 
     if not str(name).strip():
@@ -458,7 +458,7 @@ def check_output_paths(args) -> None:
 
 
 # -- result metadata (issue #13, section 4) ---------------------------------------------------
-def file_sha256(path) -> str:
+def _file_sha256(path) -> str:
     """Hex SHA-256 of a file's bytes (the model file a result was computed from)."""
     import hashlib
 
@@ -475,7 +475,7 @@ _SETTINGS = ("nk", "eta", "ef", "ef_min", "ef_max", "n_ef", "temperature", "smea
              "nx", "ny", "t0", "t2", "phi", "delta", "which", "workers", "only")
 
 
-def parameters_in_effect(model_arg: str | None, model=None, overrides: dict | None = None
+def _parameters_in_effect(model_arg: str | None, model=None, overrides: dict | None = None
                          ) -> dict:
     """Every model parameter in effect: built-in defaults merged with ``--param`` overrides,
     or the values a model file's parameters took (``model.params``)."""
@@ -521,14 +521,14 @@ def run_metadata(args, model=None, *, model_arg: str | None = None, params: dict
         "command": getattr(args, "command", None),
         "command_line": list(sys.argv),
         "lrtheory_version": __version__,
-        "parameters": parameters_in_effect(model_arg, model, params),
+        "parameters": _parameters_in_effect(model_arg, model, params),
         "parameters_overridden": sorted(params),
     }
     if model_arg is not None:
         meta["model"] = model_arg
         if model_arg not in BUILTIN_MODELS and Path(model_arg).is_file():
             meta["model_file"] = str(Path(model_arg).resolve())
-            meta["model_file_sha256"] = file_sha256(model_arg)
+            meta["model_file_sha256"] = _file_sha256(model_arg)
     if model is not None:
         meta["model_name"] = model.name
     meta["settings"] = {k: getattr(args, k) for k in _SETTINGS

@@ -49,13 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class Terminated(KeyboardInterrupt):
+class _Terminated(KeyboardInterrupt):
     """Raised in the main thread by SIGTERM, so that it cleans up as Ctrl-C does (worker
     processes stopped, Dask clusters closed, no half-written files)."""
 
 
 def _raise_terminated(signum, frame):
-    raise Terminated()
+    raise _Terminated()
 
 
 def _catch_sigterm():
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"lrtheory {args.command}: error: out of memory; use a smaller --nk/--width or "
               "fewer --workers", file=sys.stderr)
         return 2
-    except Terminated:
+    except _Terminated:
         print(f"lrtheory {args.command}: terminated (SIGTERM)", file=sys.stderr)
         return 143
     except KeyboardInterrupt:

@@ -44,7 +44,7 @@ _FROZEN = 1e-18
 _DENSE_N = 64
 
 
-def fermi_derivative_weight(e, ef, temperature, smearing):
+def _fermi_derivative_weight(e, ef, temperature, smearing):
     """``-f'(e)`` (1/t0) at the physical temperature, or at ``smearing`` when ``T = 0``."""
     return fermi_surface_weight(e, ef, temperature if temperature > 0 else smearing)
 
@@ -210,7 +210,7 @@ def chunk_traces(k, model, *, y, ef, temperature, smearing, eta, degen_tol,
     m, n = e.shape
     w = half_bandwidth(H, Vx) if bandwidth is None else int(bandwidth)
     banded = 2 * w + 1 <= n // 4
-    fp = -fermi_derivative_weight(e, ef, temperature, smearing)  # f'(e_n)
+    fp = -_fermi_derivative_weight(e, ef, temperature, smearing)  # f'(e_n)
     lo, hi, deg = _window(e, ef, temperature, degen_tol, fp)
     dlo, dhi = _span(_significant(fp))  # bands of the diagonal (Fermi-surface) parts
     c_lo = min(lo, dlo) if dhi > dlo else lo  # columns of V_x U that are needed
