@@ -200,7 +200,8 @@ def ribbon_site_operators(model, k: np.ndarray) -> dict:
     return site_operators(model, k)
 
 
-def site_traces(R_orb: np.ndarray, ops: dict) -> dict:
+@renamed_keywords(ops="operators")
+def site_traces(R_orb: np.ndarray, operators: dict) -> dict:
     r"""Site-resolved expectation values, summed over the k stack, for all orbitals at once.
 
     ``charge[mu] = sum_k Re R_{mu mu}``, ``jx[mu] = sum_k Re (V_x R)_{mu mu}``,
@@ -211,9 +212,9 @@ def site_traces(R_orb: np.ndarray, ops: dict) -> dict:
     ----------
     R_orb : ndarray
         Orbital-basis response matrices (Nk, n, n) (:func:`to_orbital`).
-    ops : dict
+    operators : dict
         ``{"vx": (Nk, n, n), "vy": (Nk, n, n)}`` of :func:`ribbon_site_operators`
-        (a t0/hbar).
+        (a t0/hbar); ``ops=`` is its deprecated spelling.
 
     Returns
     -------
@@ -222,7 +223,7 @@ def site_traces(R_orb: np.ndarray, ops: dict) -> dict:
         ``R`` times 1, resp. a t0/hbar).
     """
     out = {"charge": np.einsum("kii->i", R_orb).real}
-    for name, op in (("jx", ops["vx"]), ("jy", ops["vy"])):
+    for name, op in (("jx", operators["vx"]), ("jy", operators["vy"])):
         out[name] = np.einsum("kij,kji->i", op, R_orb, optimize=True).real
     return out
 

@@ -108,6 +108,7 @@ OTHER = Eigensystem.compute(HAL, K2 + 0.37)
 # two degenerate bands at every k: block averages differ from the plain values
 DEGENERATE = Eigensystem(K2, np.zeros((3, 2)), np.broadcast_to(np.eye(2), (3, 2, 2)),
                          np.zeros((3, 2, 2, 2)))
+SITE_OPS = density.ribbon_site_operators(RIB, RES.k)
 OTHER_RIB = Eigensystem.compute(RIB, RIB.k_grid(12) + 0.21)
 
 # (name, call taking the renamed keyword, old keyword, new keyword, value, another value)
@@ -162,6 +163,9 @@ KEYWORD_CASES = [
      "es", "eigensystem", RES, OTHER_RIB),
     ("density.to_orbital", lambda **kw: density.to_orbital(R=RM, **kw),
      "es", "eigensystem", RES, OTHER_RIB),
+    ("density.site_traces",
+     lambda **kw: density.site_traces(density.to_orbital(RES, RM), **kw), "ops", "operators",
+     SITE_OPS, {key: 2 * val for key, val in SITE_OPS.items()}),
 ]
 
 
