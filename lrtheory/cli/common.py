@@ -13,6 +13,9 @@ import sys
 import warnings
 from typing import Callable, Iterator
 
+# re-exported: the output paths (issue #13, section 2) live in output_paths.py
+from lrtheory.cli.output_paths import (RESULT_SUFFIXES, check_output_paths,  # noqa: F401
+                                       plot_suffixes)
 from lrtheory.errors import (ConvergenceWarning, ConventionError, LrtheoryError,
                              LrtheoryWarning, ModelError)
 from lrtheory.models.catalogue import CATALOGUE
@@ -53,15 +56,13 @@ def parse_number(text: str, name: str = "value") -> float:
 
     Parameters
     ----------
-    text : str
-        The user's text (data, never code).
-    name : str
-        What is parsed (the option), for the message.
+    text, name : str
+        The user's text (data, never code) and the option it came from (for the message).
 
     Returns
     -------
     float
-        The value (in the unit of the option, e.g. t0 for energies).
+        In the option's unit (t0 for energies).
     """
     from lrtheory.io.expressions import evaluate
 
@@ -79,7 +80,7 @@ def parse_params(items: list[str] | None) -> dict[str, float]:
     Returns
     -------
     dict
-        Parameter name -> value (t0 for energies, radians for phases).
+        Name -> value (t0 for energies, radians for phases).
     """
     out = {}
     for item in items or []:
@@ -91,25 +92,17 @@ def parse_params(items: list[str] | None) -> dict[str, float]:
 
 
 def load_model(name: str, params: dict | None = None):
-    """Build a built-in model by name, or load a model file, with parameters.
+    """Build a built-in model by name, or load a model file (ModelError if unknown).
 
     Parameters
     ----------
-    name : str
-        A catalogue name (:mod:`lrtheory.models.catalogue`), a TOML/JSON model file or a
-        Wannier90 ``seedname_hr.dat`` / ``seedname_tb.dat``.
-    params : dict, optional
-        Parameter overrides (t0 for energies, radians for phases).
+    name, params : str, dict
+        Catalogue name, TOML/JSON file or Wannier90 ``_hr.dat``/``_tb.dat`` (eV, Angstrom);
+        parameter overrides (t0 for energies, radians for phases).
 
     Returns
     -------
     BlochModel
-        The model (a Wannier90 model in the file's units, eV and Angstrom).
-
-    Raises
-    ------
-    ModelError
-        Unknown name, missing file or unknown parameter (one line).
     """
     params = dict(params or {})
     if name in BUILTIN_MODELS:
@@ -168,10 +161,8 @@ def add_model_args(p: argparse.ArgumentParser, default: str = "haldane") -> None
 
     Parameters
     ----------
-    p : argparse.ArgumentParser
-        The subcommand's parser.
-    default : str
-        Default of ``--model``.
+    p, default : argparse.ArgumentParser, str
+        The subcommand's parser and the default of ``--model``.
     """
     p.add_argument("--model", default=default,
                    help=f"built-in model ({', '.join(BUILTIN_MODELS)}) or model file: "
@@ -186,10 +177,8 @@ def add_output_args(p: argparse.ArgumentParser, plot: bool = True) -> None:
 
     Parameters
     ----------
-    p : argparse.ArgumentParser
-        The subcommand's parser.
-    plot : bool
-        Also add ``--plot``.
+    p, plot : argparse.ArgumentParser, bool
+        The subcommand's parser; also add ``--plot``.
     """
     p.add_argument("--out", metavar="FILE", help="write results (.npz or .json) with parameters")
     if plot:
@@ -199,25 +188,16 @@ def add_output_args(p: argparse.ArgumentParser, plot: bool = True) -> None:
 
 # -- checks and warnings shared by the subcommands ----------------------------------------------
 def check_eta(value, flag: str = "--eta") -> float:
-    """Broadening ``eta`` (energy units t0) must be finite and > 0 (Kubo ``omega + i eta``,
-    paper Eq. 18).
+    """Broadening ``eta`` (t0) must be finite and > 0 (Kubo ``omega + i eta``, Eq. 18).
 
     Parameters
     ----------
-    value : object
-        The option's value.
-    flag : str
-        The option, for the message.
+    value, flag : object, str
+        The option's value and name (ConventionError naming it otherwise).
 
     Returns
     -------
     float
-        ``eta`` (t0/hbar).
-
-    Raises
-    ------
-    ConventionError
-        Not a finite positive number.
     """
     return _positive(value, flag, "a positive broadening (energy, units of t0)")
 
@@ -227,20 +207,12 @@ def check_width(value, flag: str = "--width") -> int:
 
     Parameters
     ----------
-    value : object
-        The option's value.
-    flag : str
-        The option, for the message.
+    value, flag : object, str
+        The option's value and name (ConventionError naming it otherwise).
 
     Returns
     -------
     int
-        The width (unit cells).
-
-    Raises
-    ------
-    ConventionError
-        Not a positive integer.
     """
     try:
         w = int(value)
@@ -310,7 +282,6 @@ def cli_warnings(command: str) -> Iterator[None]:
     Yields
     ------
     None
-        Inside the context, lrtheory warnings are printed as one line each.
     """
     def show(message, category, filename, lineno, file=None, line=None):
         if issubclass(category, LrtheoryWarning):
@@ -331,13 +302,11 @@ def model_summary(model) -> dict:
     Parameters
     ----------
     model : BlochModel
-        The model.
 
     Returns
     -------
     dict
-        ``model`` (name), ``dim``, ``n_orbitals``, ``parameters`` (t0 for energies) and
-        ``time_reversal_declared``.
+        ``model``, ``dim``, ``n_orbitals``, ``parameters``, ``time_reversal_declared``.
     """
     from lrtheory.models.protocol import ensure_model
 
@@ -367,94 +336,6 @@ def load_hopping_model(name: str, params: dict | None, command: str):
         from lrtheory.models.fourier import to_tight_binding
 
         return to_tight_binding(model, full_output=True)
-
-
-# -- output paths, validated before any computation (issue #13, section 2) -------------------
-#: result formats written by :func:`lrtheory.io.results.save_result`
-RESULT_SUFFIXES = (".npz", ".json")
-
-
-def plot_suffixes() -> tuple[str, ...]:
-    """File suffixes matplotlib can write (``.png``, ``.pdf``, ``.svg``, ...)."""
-    try:
-        from matplotlib.backend_bases import FigureCanvasBase
-
-        return tuple(sorted("." + s for s in FigureCanvasBase.get_supported_filetypes()))
-    except Exception:  # noqa: BLE001 - matplotlib missing: the usual raster/vector formats
-        return (".eps", ".jpeg", ".jpg", ".pdf", ".png", ".ps", ".svg", ".svgz", ".tif",
-                ".tiff", ".webp")
-
-
-def _check_folder(folder, flag: str, text: str) -> None:
-    import os
-    from pathlib import Path
-
-    folder = Path(folder)
-    if not folder.exists():
-        raise ConventionError(f"{flag} {text}: folder {folder} does not exist")
-    if not folder.is_dir():
-        raise ConventionError(f"{flag} {text}: {folder} is not a folder")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise ConventionError(f"{flag} {text}: folder {folder} is not writable")
-
-
-def _check_file(text, flag: str, suffixes) -> "Path":
-    from pathlib import Path
-
-    path = Path(text)  # an empty name is refused by check_output_paths
-    if path.is_dir():
-        raise ConventionError(f"{flag} {text}: is a directory (give a file name)")
-    suffix = path.suffix.lower()
-    if suffix not in suffixes:
-        raise ConventionError(f"{flag} {text}: unknown file type {path.suffix or '(none)'!r}; "
-                              f"use one of {', '.join(suffixes)}")
-    _check_folder(path.parent if str(path.parent) else ".", flag, text)
-    return path
-
-
-def check_output_paths(args) -> None:
-    """Validate every output path of a parsed command line before anything is computed.
-
-    ``--out FILE``: ``.npz``/``.json``; ``--plot FILE``: a suffix matplotlib writes; with
-    ``args.out_is_dir`` (``figure``) ``--out`` is a folder, created if missing. Each file's
-    folder must exist and be writable, a file target must not be a directory, and two outputs
-    must not be the same file.
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-        The parsed command line (``out``, ``plot``, ``out_is_dir``).
-
-    Raises
-    ------
-    ConventionError
-        A bad output path (one line).
-    """
-    from pathlib import Path
-
-    out, plot = getattr(args, "out", None), getattr(args, "plot", None)
-    paths = {}
-    for flag, value in (("--out", out), ("--plot", plot)):
-        if value is not None and not str(value).strip():
-            folder = flag == "--out" and getattr(args, "out_is_dir", False)
-            what = "folder" if folder else "file name"
-            raise ConventionError(f"{flag} is empty: give a {what}")
-    if out is not None:
-        if getattr(args, "out_is_dir", False):
-            d = Path(out)
-            if d.exists() and not d.is_dir():
-                raise ConventionError(f"--out {out}: is a file, not a folder")
-            anc = d
-            while not anc.exists():  # the nearest existing ancestor must be a writable folder
-                anc = anc.parent
-            _check_folder(anc, "--out", out)
-        else:
-            paths["--out"] = _check_file(out, "--out", RESULT_SUFFIXES)
-    if plot is not None:
-        paths["--plot"] = _check_file(plot, "--plot", getattr(args, "plot_suffixes", None)
-                                      or plot_suffixes())
-    if len(paths) == 2 and paths["--out"].resolve() == paths["--plot"].resolve():
-        raise ConventionError(f"--out and --plot name the same file {out!r}: give two names")
 
 
 # -- result metadata (issue #13, section 4) ---------------------------------------------------
@@ -495,20 +376,15 @@ def run_metadata(args, model=None, *, model_arg: str | None = None, params: dict
 
     Parameters
     ----------
-    args : argparse.Namespace
-        The parsed command line.
-    model : BlochModel, optional
-        The model built (its name and parameters).
-    model_arg : str, optional
-        The ``--model`` value (default ``args.model``).
-    params : dict, optional
-        Parameter overrides (default: parsed from ``args.param``).
+    args, model, model_arg, params
+        Parsed command line; optional: the model built, the ``--model`` value (default
+        ``args.model``) and the parameter overrides (default: from ``args.param``).
 
     Returns
     -------
     dict
-        Key ``parameters`` (model parameters in effect) and the rest, ready for
-        ``save_result(path, arrays, meta["parameters"], **rest)``.
+        ``parameters`` (in effect) and the rest, for ``save_result(path, arrays,
+        meta["parameters"], **rest)``.
     """
     from pathlib import Path
 
@@ -554,16 +430,10 @@ class progress:
 
     Parameters
     ----------
-    command : str
-        The subcommand's name.
-    total : int
-        Number of steps.
-    stream : file, optional
-        Where to write (default ``sys.stderr``).
-    enabled : bool
-        False: print nothing (``--quiet``).
-    weights : sequence of float, optional
-        Relative cost of each step, for the ETA (default: equal).
+    command, total : str, int
+        The subcommand's name and the number of steps.
+    stream, enabled, weights
+        Where to write (default stderr); False prints nothing; relative step costs (ETA).
     """
 
     def __init__(self, command: str, total: int, *, stream=None, enabled: bool = True,
@@ -595,7 +465,6 @@ class progress:
         Parameters
         ----------
         label : str
-            What the step does.
         """
         if not self.enabled:
             return

@@ -108,14 +108,9 @@ def lindhard(energies, *, eta: float, omega: float = 0.0, temperature: float = 0
     ----------
     energies : (N,) array
         Eigenenergies (t0).
-    eta : float
-        Broadening, > 0 (t0/hbar; ``eta = 1/tau``).
-    omega : float
-        Frequency (t0/hbar).
-    temperature : float
-        ``k_B T`` (t0), >= 0.
-    ef : float
-        Fermi energy (t0); ``mu=`` is its deprecated spelling.
+    eta, omega, temperature, ef : float
+        Broadening (> 0; ``1/tau``), frequency, ``k_B T`` (>= 0), Fermi energy (t0; ``mu=``
+        is the deprecated spelling of ``ef``).
     part : "total", "undergap" (``Re L``) or "fermi" (``i Im L``)
         Which piece (module docstring).
 
@@ -154,7 +149,7 @@ def response(system: FiniteSystem, a, b, *, eta: float, omega: float = 0.0,
     Parameters
     ----------
     system : FiniteSystem
-        The finite system (energies t0, positions a).
+        Energies t0, positions a.
     a : (..., N, N) array
         Observed operators (site basis).
     b : (..., N, N) array
@@ -165,7 +160,7 @@ def response(system: FiniteSystem, a, b, *, eta: float, omega: float = 0.0,
     part : "total", "undergap" or "fermi"
         Which piece of the Lindhard factor (module docstring).
     eigensystem : Eigensystem, optional
-        Override of ``system.eigensystem`` (another gauge of the same ``H``).
+        Another gauge of the same ``H`` (default ``system.eigensystem``).
 
     Returns
     -------
@@ -191,15 +186,13 @@ def expectation(system: FiniteSystem, a, *, temperature: float = 0.0, ef: float 
     Parameters
     ----------
     system : FiniteSystem
-        The finite system (energies t0, positions a).
+        Energies t0, positions a.
     a : (..., N, N) array
         Operators (site basis).
-    temperature : float
-        ``k_B T`` (t0), >= 0.
-    ef : float
-        Fermi energy (t0); ``mu=`` is its deprecated spelling.
+    temperature, ef : float
+        ``k_B T`` (>= 0) and Fermi energy (t0; ``mu=`` is deprecated).
     eigensystem : Eigensystem, optional
-        Override of ``system.eigensystem`` (another gauge of the same ``H``).
+        Another gauge of the same ``H`` (default ``system.eigensystem``).
 
     Returns
     -------
@@ -223,15 +216,13 @@ def commutator_expectation(system: FiniteSystem, a, b, *, temperature: float = 0
     Parameters
     ----------
     system : FiniteSystem
-        The finite system (energies t0, positions a).
+        Energies t0, positions a.
     a, b : (..., N, N) array
         Operators (site basis).
-    temperature : float
-        ``k_B T`` (t0), >= 0.
-    ef : float
-        Fermi energy (t0); ``mu=`` is its deprecated spelling.
+    temperature, ef : float
+        ``k_B T`` (>= 0) and Fermi energy (t0; ``mu=`` is deprecated).
     eigensystem : Eigensystem, optional
-        Override of ``system.eigensystem`` (another gauge of the same ``H``).
+        Another gauge of the same ``H`` (default ``system.eigensystem``).
 
     Returns
     -------
@@ -268,24 +259,19 @@ def site_density_response(system: FiniteSystem, operator=None, probe=None, *, et
     Parameters
     ----------
     system : FiniteSystem
-        The finite system (energies t0, positions a).
+        Energies t0, positions a.
     operator : (..., N, N) Hermitian array or None
         ``O`` (``None``: identity, the particle density). ``O`` need not be site-local.
     probe : (..., N, N) array or None
         ``B``; default: the position operators ``r_a`` (shape ``(d, N, N)``), i.e. the
         response to a uniform field (Eq. 20-21).
-    eta : float
-        Broadening, > 0 (t0/hbar; ``eta = 1/tau``).
-    omega : float
-        Frequency (t0/hbar).
-    temperature : float
-        ``k_B T`` (t0), >= 0.
-    ef : float
-        Fermi energy (t0); ``mu=`` is its deprecated spelling.
+    eta, omega, temperature, ef : float
+        Broadening (> 0; ``1/tau``), frequency, ``k_B T`` (>= 0), Fermi energy (t0; ``mu=``
+        is the deprecated spelling of ``ef``).
     part : "total", "undergap" or "fermi"
         Which piece of the Lindhard factor (module docstring).
     eigensystem : Eigensystem, optional
-        Override of ``system.eigensystem`` (another gauge of the same ``H``).
+        Another gauge of the same ``H`` (default ``system.eigensystem``).
 
     Returns
     -------
@@ -331,24 +317,19 @@ def density_accumulation(system: FiniteSystem, operator=None, field=None, *, eta
     Parameters
     ----------
     system : FiniteSystem
-        The finite system (energies t0, positions a).
+        Energies t0, positions a.
     operator : (..., N, N) Hermitian array or None
         ``O`` (``None``: particle number; pass ``q * identity`` for charge).
     field : (d,) array or None
         Uniform field ``E`` (t0/(e a)); the coupling is ``+ e E . r`` (Eq. 3). ``None``:
         unit field along x.
-    eta : float
-        Broadening, > 0 (t0/hbar; ``eta = 1/tau``).
-    omega : float
-        Frequency (t0/hbar).
-    temperature : float
-        ``k_B T`` (t0), >= 0.
-    ef : float
-        Fermi energy (t0); ``mu=`` is its deprecated spelling.
+    eta, omega, temperature, ef : float
+        Broadening (> 0; ``1/tau``), frequency, ``k_B T`` (>= 0), Fermi energy (t0; ``mu=``
+        is the deprecated spelling of ``ef``).
     part : "total", "undergap" or "fermi"
         Which piece of the Lindhard factor (module docstring).
     eigensystem : Eigensystem, optional
-        Override of ``system.eigensystem`` (another gauge of the same ``H``).
+        Another gauge of the same ``H`` (default ``system.eigensystem``).
 
     Returns
     -------
@@ -378,22 +359,17 @@ def accumulation_parts(system: FiniteSystem, operator=None, field=None, *, eta: 
     Parameters
     ----------
     system : FiniteSystem
-        The finite system (energies t0, positions a).
+        Energies t0, positions a.
     operator : (..., N, N) Hermitian array or None
         ``O`` (``None``: particle number; pass ``q * identity`` for charge).
     field : (d,) array or None
         Uniform field ``E`` (t0/(e a)); the coupling is ``+ e E . r`` (Eq. 3). ``None``:
         unit field along x.
-    eta : float
-        Broadening, > 0 (t0/hbar; ``eta = 1/tau``).
-    omega : float
-        Frequency (t0/hbar).
-    temperature : float
-        ``k_B T`` (t0), >= 0.
-    ef : float
-        Fermi energy (t0); ``mu=`` is its deprecated spelling.
+    eta, omega, temperature, ef : float
+        Broadening (> 0; ``1/tau``), frequency, ``k_B T`` (>= 0), Fermi energy (t0; ``mu=``
+        is the deprecated spelling of ``ef``).
     eigensystem : Eigensystem, optional
-        Override of ``system.eigensystem`` (another gauge of the same ``H``).
+        Another gauge of the same ``H`` (default ``system.eigensystem``).
 
     Returns
     -------
@@ -436,21 +412,16 @@ def torque_accumulation(system: FiniteSystem, operator, field, *, eta: float,
     Parameters
     ----------
     system : FiniteSystem
-        The finite system (energies t0, positions a).
+        Energies t0, positions a.
     operator : (N, N) Hermitian array
         ``O`` (one operator).
     field : (d,) array or None
         Uniform field ``E`` (t0/(e a)); ``None``: unit field along x.
-    eta : float
-        Broadening, > 0 (t0/hbar; ``eta = 1/tau``).
-    omega : float
-        Frequency (t0/hbar).
-    temperature : float
-        ``k_B T`` (t0), >= 0.
-    ef : float
-        Fermi energy (t0); ``mu=`` is its deprecated spelling.
+    eta, omega, temperature, ef : float
+        Broadening (> 0; ``1/tau``), frequency, ``k_B T`` (>= 0), Fermi energy (t0; ``mu=``
+        is the deprecated spelling of ``ef``).
     eigensystem : Eigensystem, optional
-        Override of ``system.eigensystem`` (another gauge of the same ``H``).
+        Another gauge of the same ``H`` (default ``system.eigensystem``).
 
     Returns
     -------
@@ -489,21 +460,16 @@ def net_torque(system: FiniteSystem, operator, field, *, eta: float, omega: floa
     Parameters
     ----------
     system : FiniteSystem
-        The finite system (energies t0, positions a).
+        Energies t0, positions a.
     operator : (N, N) Hermitian array
         ``O``.
     field : (d,) array or None
         Uniform field ``E`` (t0/(e a)); ``None``: unit field along x.
-    eta : float
-        Broadening, > 0 (t0/hbar; ``eta = 1/tau``).
-    omega : float
-        Frequency (t0/hbar).
-    temperature : float
-        ``k_B T`` (t0), >= 0.
-    ef : float
-        Fermi energy (t0); ``mu=`` is its deprecated spelling.
+    eta, omega, temperature, ef : float
+        Broadening (> 0; ``1/tau``), frequency, ``k_B T`` (>= 0), Fermi energy (t0; ``mu=``
+        is the deprecated spelling of ``ef``).
     eigensystem : Eigensystem, optional
-        Override of ``system.eigensystem`` (another gauge of the same ``H``).
+        Another gauge of the same ``H`` (default ``system.eigensystem``).
 
     Returns
     -------

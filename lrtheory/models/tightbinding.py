@@ -38,12 +38,8 @@ class Hopping:
 
     Parameters
     ----------
-    i, j : int
-        Orbital indices (from orbital ``j`` in cell ``R`` to orbital ``i`` in cell 0).
-    R : tuple of int
-        Cell offset in lattice-vector indices.
-    t : complex
-        Amplitude (t0).
+    i, j, R, t : int, int, tuple of int, complex
+        Orbitals (``j`` in cell ``R`` to ``i`` in cell 0), cell offset, amplitude (t0).
     """
 
     i: int
@@ -276,55 +272,17 @@ class TightBindingModel(BlochModel):
         return out.reshape(batch + (components, n, n))
 
     def hamiltonian(self, k) -> np.ndarray:
-        """Bloch Hamiltonian ``H_ij(k) = sum_R t_ij(R) exp(i k.(R + r_j - r_i))`` (paper Eq. S48).
-
-        Parameters
-        ----------
-        k : array_like
-            Cartesian wave vectors, shape (..., dim) (or (..., d_space), projected on the
-            periodic directions) (1/a).
-
-        Returns
-        -------
-        ndarray
-            ``H(k)``, shape (..., n, n) (t0).
-        """
+        """``H_ij(k) = sum_R t_ij(R) exp(i k.(R + r_j - r_i))`` (Eq. S48), (..., n, n) (t0)."""
         return self._assemble(k, 1)[..., 0, :, :]
 
     def velocity(self, k) -> np.ndarray:
-        """Velocity ``dH/dk`` along the periodic directions (hbar = 1; paper Eq. 4 and S48).
-
-        Parameters
-        ----------
-        k : array_like
-            Cartesian wave vectors, shape (..., dim) (or (..., d_space), projected on the
-            periodic directions) (1/a).
-
-        Returns
-        -------
-        ndarray
-            ``dH/dk_a``, shape (..., dim, n, n) (a t0/hbar).
-        """
+        """dH/dk along the periodic directions, shape (..., dim, n, n) (a t0/hbar)."""
         return self.hamiltonian_and_velocity(k)[1]
 
     def hamiltonian_and_velocity(self, k) -> tuple[np.ndarray, np.ndarray]:
         """``(H(k), dH/dk)`` from one product of the Bloch phases with the stacked bond
         coefficients (only the matrix positions that bonds touch; see
-        :meth:`_stacked_bonds`); the fast path of every k-sum.
-
-        Parameters
-        ----------
-        k : array_like
-            Cartesian wave vectors, shape (..., dim) (or (..., d_space), projected on the
-            periodic directions) (1/a).
-
-        Returns
-        -------
-        H : ndarray
-            (..., n, n) (t0).
-        V : ndarray
-            (..., dim, n, n) (a t0/hbar).
-        """
+        :meth:`_stacked_bonds`); the fast path of every k-sum."""
         out = self._assemble(k, self.dim + 1)
         return out[..., 0, :, :], out[..., 1:, :, :]
 
@@ -357,7 +315,6 @@ class TightBindingModel(BlochModel):
         Returns
         -------
         TightBindingModel
-            Same kind (a ribbon stays a ribbon).
         """
         return self._rebuilt(positions, self.hoppings)
 
@@ -367,16 +324,11 @@ class TightBindingModel(BlochModel):
         Parameters
         ----------
         time_reversal : TimeReversal, (n, n) array or None
-            ``Theta = U K`` (a bare ``U`` is converted); None: no declared symmetry.
+            ``Theta = U K`` (a bare ``U`` is converted; SymmetryError if it does not hold).
 
         Returns
         -------
         TightBindingModel
-
-        Raises
-        ------
-        SymmetryError
-            The declared symmetry does not hold.
         """
         return self._rebuilt(self.positions, self.hoppings, time_reversal)
 
@@ -388,15 +340,12 @@ class TightBindingModel(BlochModel):
 
         Parameters
         ----------
-        orbital : int
-            Index of the orbital.
-        cell_shift : sequence of int
-            Shift in lattice-vector indices.
+        orbital, cell_shift : int, sequence of int
+            The orbital and its shift in lattice-vector indices.
 
         Returns
         -------
         TightBindingModel
-            The same crystal (H(k) changes by a k-dependent gauge only).
         """
         s = np.asarray(cell_shift, int)
         pos = self.positions.copy()
@@ -424,7 +373,6 @@ class TightBindingModel(BlochModel):
         Returns
         -------
         TightBindingModel
-            The same H(k) as a function of Cartesian k (1/a).
         """
         from lrtheory.models.cuts import with_lattice_basis
 
@@ -438,19 +386,12 @@ class TightBindingModel(BlochModel):
 
         Parameters
         ----------
-        width : int
-            Number of cells stacked across the ribbon.
-        periodic : {0, 1}
-            Keep lattice vector ``a_1`` or ``a_2``.
-        direction : (p, q), optional
-            Any lattice direction (coprime integers) instead of ``periodic``.
-        center : bool
-            Put the transverse origin on the ribbon's centre line.
+        width, periodic, direction, center
+            As in :func:`lrtheory.models.cuts.ribbon` (width in cells).
 
         Returns
         -------
         TightBindingRibbon
-            With ``frame`` and ``cut``.
         """
         from lrtheory.models.cuts import ribbon
 
@@ -466,10 +407,8 @@ class TightBindingModel(BlochModel):
 
         Returns
         -------
-        H : (N, N) complex ndarray
-            Real-space Hamiltonian (t0).
-        positions : (N, d_space) ndarray
-            Site positions (a).
+        H, positions : ndarray
+            (N, N) Hamiltonian (t0) and (N, d_space) site positions (a).
         """
         from lrtheory.models.cuts import flake
 
@@ -491,22 +430,8 @@ class TightBindingRibbon(TightBindingModel, Ribbon):
 
     Parameters
     ----------
-    lattice_vectors : (1, d_space) array
-        The one periodic lattice vector (a).
-    positions : (n_orbitals, d_space) array
-        Cartesian orbital positions (a).
-    hoppings : list of Hopping or (i, j, R, t)
-        Each bond once (t0).
-    onsite : (n_orbitals,) array, optional
-        On-site energies (t0).
-    time_reversal : TimeReversal, (n, n) array or None
-        Declared ``Theta = U K``, checked.
-    transverse_axis : (d_space,) array
-        Unit vector across the ribbon (required).
-    name : str
-        Label.
-    params : dict
-        Model parameters by name.
+    lattice_vectors, positions, hoppings, onsite, time_reversal, transverse_axis, name, params
+        As in :class:`TightBindingModel` (one lattice vector; ``transverse_axis`` required).
     cut : RibbonCut or None
         How the ribbon was cut from a 2D model.
     """

@@ -93,33 +93,25 @@ def occupation_weights(eigensystem: Eigensystem, ef: float, *, temperature: floa
                        smearing: float = DEFAULT_SMEARING, eta: float | None = None) -> dict:
     r"""Kubo weights ``w_{nn'}(k)`` of the static response (Eq. 55; see module doc).
 
-    At ``T = 0`` the occupations are an exact step and ``f'`` is the derivative of a Fermi
-    function of temperature ``smearing`` (a stated regularisation of the Fermi-surface term).
-    The weights are the kernels compiled from the symbolic layer
-    (:mod:`lrtheory.kernels.lindhard`: ``principal_interband``, ``fermi_surface_weight``,
-    ``LINDHARD``).
+    At ``T = 0`` the occupations are a step and ``f'`` is that of a Fermi function of
+    temperature ``smearing`` (a stated regularisation); kernels from
+    :mod:`lrtheory.kernels.lindhard` (``principal_interband``, ``fermi_surface_weight``).
 
     Parameters
     ----------
     eigensystem : Eigensystem
-        Ribbon eigensystem on Nk points (energies t0, velocities a t0/hbar); ``es=`` is its
-        deprecated spelling.
-    ef : float
-        Fermi energy (t0).
-    temperature : float
-        ``k_B T`` (t0), >= 0.
-    smearing : float
-        Width (t0) of the Fermi derivative of the intraband term at ``T = 0``, > 0.
+        Ribbon eigensystem (Nk points; ``es=`` is its deprecated spelling).
+    ef, temperature, smearing : float
+        Fermi energy, ``k_B T`` (>= 0) and the ``T = 0`` width of ``f'`` (> 0), all t0.
     eta : float, optional
         Broadening (t0/hbar) of the exact finite-eta weight.
 
     Returns
     -------
     dict
-        Arrays (Nk, n, n): ``"intraband"`` (``f'`` on degenerate blocks, 1/t0; coefficient
-        of tau), ``"interband"`` (``i (f_n - f_n')/(e_n - e_n')^2`` off the degenerate
-        blocks, 1/t0^2; eta -> 0) and, if ``eta`` is given, ``"eta"``: the exact finite-eta
-        weight ``(W1 - L^eta)/eta`` (1/t0^2).
+        (Nk, n, n) arrays: ``"intraband"`` (``f'`` on degenerate blocks, 1/t0; times tau),
+        ``"interband"`` (``i (f_n - f_n')/(e_n - e_n')^2`` elsewhere, 1/t0^2; eta -> 0) and,
+        with ``eta``, ``"eta"`` (``(W1 - L^eta)/eta``, 1/t0^2).
     """
     check_positive("temperature", temperature, allow_zero=True)
     check_positive("smearing", smearing)
@@ -140,21 +132,15 @@ def response_matrices(eigensystem: Eigensystem, ef: float, *, direction: int = 0
 
     Parameters
     ----------
-    eigensystem : Eigensystem
-        Ribbon eigensystem on Nk points (energies t0, velocities a t0/hbar); ``es=`` is its
-        deprecated spelling.
-    ef : float
-        Fermi energy (t0).
+    eigensystem, ef, **kw
+        As in :func:`occupation_weights` (``es=`` is deprecated).
     direction : int
         Cartesian index of the field (ribbons: 0 = along the ribbon).
-    **kw
-        ``temperature``, ``smearing``, ``eta`` of :func:`occupation_weights`.
 
     Returns
     -------
     dict
-        Keys as in :func:`occupation_weights`; arrays (Nk, n, n), the response of a density
-        per unit E (intraband per unit tau).
+        Keys of :func:`occupation_weights`; (Nk, n, n) per unit E (intraband per unit tau).
     """
     w = occupation_weights(eigensystem, ef, **kw)
     v = eigensystem.velocity[:, direction]
@@ -167,15 +153,13 @@ def to_orbital(eigensystem: Eigensystem, R: np.ndarray) -> np.ndarray:
 
     Parameters
     ----------
-    eigensystem : Eigensystem
-        Eigensystem on Nk points; ``es=`` is its deprecated spelling.
-    R : ndarray
-        Band-basis matrices (Nk, n, n).
+    eigensystem, R : Eigensystem, ndarray
+        Eigensystem (``es=`` is deprecated) and band-basis matrices (Nk, n, n).
 
     Returns
     -------
     ndarray
-        Orbital-basis matrices (Nk, n, n), units of ``R``.
+        (Nk, n, n), units of ``R``.
     """
     U = eigensystem.states
     return U @ R @ np.conj(np.swapaxes(U, -1, -2))
@@ -187,10 +171,8 @@ def ribbon_site_operators(model, k: np.ndarray) -> dict:
 
     Parameters
     ----------
-    model : Ribbon
-        The ribbon.
-    k : ndarray
-        k along the ribbon, (Nk, 1) (1/a).
+    model, k : Ribbon, (Nk, 1) ndarray
+        The ribbon and k along it (1/a).
 
     Returns
     -------
@@ -204,23 +186,19 @@ def ribbon_site_operators(model, k: np.ndarray) -> dict:
 def site_traces(R_orb: np.ndarray, operators: dict) -> dict:
     r"""Site-resolved expectation values, summed over the k stack, for all orbitals at once.
 
-    ``charge[mu] = sum_k Re R_{mu mu}``, ``jx[mu] = sum_k Re (V_x R)_{mu mu}``,
-    ``jy[mu] = sum_k Re (V_y R)_{mu mu}`` (``{V, P_mu}/2`` densities, Eq. S49; velocity,
-    not charge).
+    ``charge[mu] = sum_k Re R_{mu mu}``, ``jx[mu] = sum_k Re (V_x R)_{mu mu}``, ``jy`` alike
+    (velocity densities ``{V, P_mu}/2``, Eq. S49).
 
     Parameters
     ----------
-    R_orb : ndarray
-        Orbital-basis response matrices (Nk, n, n) (:func:`to_orbital`).
-    operators : dict
-        ``{"vx": (Nk, n, n), "vy": (Nk, n, n)}`` of :func:`ribbon_site_operators`
-        (a t0/hbar); ``ops=`` is its deprecated spelling.
+    R_orb, operators : ndarray, dict
+        Orbital-basis response (Nk, n, n) (:func:`to_orbital`) and the operators of
+        :func:`ribbon_site_operators` (``ops=`` is deprecated).
 
     Returns
     -------
     dict
-        ``charge``, ``jx``, ``jy``: (n,) real arrays, summed over the k stack (units of
-        ``R`` times 1, resp. a t0/hbar).
+        ``charge``, ``jx``, ``jy``: (n,) real arrays (units of ``R``; jx, jy times a t0/hbar).
     """
     out = {"charge": np.einsum("kii->i", R_orb).real}
     for name, op in (("jx", operators["vx"]), ("jy", operators["vy"])):
@@ -302,18 +280,8 @@ class RibbonAccumulation(Result):
 
     Parameters
     ----------
-    y : ndarray
-        (n,) transverse coordinates (a).
-    profiles : dict
-        The ``values`` above.
-    params : dict
-        The run settings.
-    nk : int
-        Number of k-points.
-    convergence : dict, optional
-        The ``convergence`` above.
-    **fields_
-        Further :class:`lrtheory.result.Result` fields (``model``, ``error``, ``status``).
+    y, profiles, params, nk, convergence, **fields_
+        The attributes above (``profiles``: the values) and ``Result`` fields (``error``, ...).
     """
 
     def __init__(self, y, profiles, params, nk, convergence=None, **fields_):
@@ -347,24 +315,17 @@ class RibbonAccumulation(Result):
         return np.asarray(self.settings["frame"])
 
     def get(self, part: str, quantity: str) -> np.ndarray:
-        """The profile of ``quantity`` in ``part``.
+        """The profile of ``quantity`` in ``part`` (LrtheoryError naming the available ones).
 
         Parameters
         ----------
-        part : str
-            ``"intraband"``, ``"interband"`` or ``"eta"``.
-        quantity : str
-            ``"charge"``, ``"jx"``, ``"jy"`` or ``"omm"``.
+        part, quantity : str
+            One of intraband, interband, eta and one of charge, jx, jy, omm.
 
         Returns
         -------
         ndarray
-            (n,) profile per unit E_x and cell (see the class doc for units).
-
-        Raises
-        ------
-        LrtheoryError
-            No such profile (the message lists the available ones).
+            (n,) profile per unit E_x and cell (units: class doc).
         """
         try:
             return self.profiles[f"{part}_{quantity}"]
@@ -409,8 +370,7 @@ def ribbon_accumulation(model, ef: float, *, nk: int = 2048, temperature: float 
                         workers: int | None = 1, chunk_size: int | None = None,
                         scheduler=None, progress: bool = False,
                         fermi_surface: str = "smeared") -> RibbonAccumulation:
-    r"""Charge, current and OMM density accumulations across a ribbon (Eq. 55; the OMM density
-    of Eq. 52/56 in its corrected, gauge-invariant form, docs/derivations.md findings 8-9).
+    r"""Charge, current and OMM density accumulations across a ribbon (Eq. 55, corrected).
 
     Parameters
     ----------
@@ -421,8 +381,7 @@ def ribbon_accumulation(model, ef: float, *, nk: int = 2048, temperature: float 
     nk : int
         k-points on the uniform grid ``model.k_grid(nk)`` (symmetric under k -> -k).
     temperature : float
-        T (t0); at ``T = 0`` occupations are a step and the Fermi-surface term uses a Fermi
-        derivative of width ``smearing`` (t0).
+        T (t0); at ``T = 0`` a step, and the Fermi-surface term smeared by ``smearing``.
     fermi_surface : str
         ``"smeared"`` (default) or ``"exact"``: at ``T = 0`` the intraband (Fermi-surface)
         part is then the exact sum over Fermi points ``-(1/G) sum_{k_F} sign(v_nn)
@@ -431,13 +390,10 @@ def ribbon_accumulation(model, ef: float, *, nk: int = 2048, temperature: float 
     eta : float, optional
         If given, also the exact finite-eta response (part ``"eta"``) (t0).
     convergence : bool
-        Also estimate the error: the sub-grid of every other k-point (``k_grid(nk // 2)``)
-        summed in the same pass (odd ``nk``: a second run on ``k_grid(nk // 2)``); the max
-        relative change goes to ``convergence``.
-    smearing : float
-        Width (t0) of the Fermi derivative of the intraband term at ``T = 0``.
-    degen_tol : float
-        Degeneracy tolerance (t0).
+        Also estimate the error from the sub-grid ``k_grid(nk // 2)`` (same pass; odd ``nk``:
+        a second run); the max relative change goes to ``convergence``.
+    smearing, degen_tol : float
+        Width of the ``T = 0`` Fermi derivative and the degeneracy tolerance (t0).
     workers, scheduler, progress, chunk_size
         Execution of the k-sum (:func:`lrtheory.response.ksum.ksum`).
 
@@ -518,26 +474,18 @@ def _filling(model, ef: float, width: float) -> str:
 def symmetric_antisymmetric(y: np.ndarray, profile: np.ndarray, *, atol: float = 1e-8):
     r"""Split a profile into parts symmetric / antisymmetric under ``y -> -y`` (Fig. 2d).
 
-    Requires the set of positions to be symmetric about 0 (zigzag ribbons are).
-
     Parameters
     ----------
-    y : ndarray
-        (n,) transverse positions (a, from the ribbon centre line).
-    profile : ndarray
-        (n,) profile on those positions (any unit).
+    y, profile : (n,) ndarray
+        Transverse positions (a, from the centre line) and a profile on them (any unit).
     atol : float
-        Tolerance (a) of the mirror check of ``y``.
+        Tolerance (a) of the required ``y -> -y`` symmetry of the positions (zigzag ribbons
+        have it; LrtheoryError otherwise).
 
     Returns
     -------
     sym, anti : ndarray
         (n,) parts on the input ordering, units of ``profile``.
-
-    Raises
-    ------
-    LrtheoryError
-        The positions are not symmetric about 0.
     """
     y = np.asarray(y)
     order = np.argsort(y)

@@ -263,14 +263,14 @@ def paper_density_response(model, eigensystem: Eigensystem, m: np.ndarray, R: np
     m : ndarray
         Band-basis OMM matrix ``m_nl``, shape (Nk, n, n) (e a^2 t0/hbar).
     R : ndarray
-        Band-basis response matrix, shape (Nk, n, n) (per unit E_x, summed with the chunk's
-        k weights).
+        Band-basis response matrix of one part, shape (Nk, n, n)
+        (:func:`lrtheory.response.density.response_matrices`).
 
     Returns
     -------
     ndarray
-        OMM accumulation per orbital, shape (n_orb,) (e a^2 t0/hbar per unit E_x, summed
-        over the chunk).
+        OMM accumulation per orbital, shape (n_orb,), summed over the chunk's k points
+        (e a^2 t0/hbar per unit E_x; divided by the number of grid points it is per cell).
     """
     U = eigensystem.states
     S = 0.5 * (R @ m + m @ R)
