@@ -115,14 +115,8 @@ def haldane_bulk_bands(k, t0=1.0, t2=0.0, phi=np.pi / 2, delta=0.0) -> np.ndarra
     ----------
     k : array_like
         Cartesian wave vectors, shape (..., 2) (1/a).
-    t0 : float
-        Nearest-neighbour hopping (the energy unit t0; ``H_AB = -t0 gamma_k``).
-    t2 : float
-        Next-nearest-neighbour hopping amplitude (t0).
-    phi : float
-        Phase of the next-nearest-neighbour hopping (radians).
-    delta : float
-        Sublattice potential: ``+delta`` on A, ``-delta`` on B (t0).
+    t0, t2, phi, delta : float
+        As in :func:`haldane` (t0; ``phi`` in radians).
 
     Returns
     -------

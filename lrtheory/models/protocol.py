@@ -288,21 +288,13 @@ class ContinuumModel(BlochModel):
 
         Parameters
         ----------
-        ef : float
-            Fermi energy (t0); ``mu=`` is its deprecated spelling.
-        k_max : float
-            Largest radius searched (1/a).
-        n_theta, n_r, newton_steps : int
-            Angles, radial bracketing grid, Newton refinements.
+        ef, k_max, n_theta, n_r, newton_steps
+            As there (``ef`` in t0, ``k_max`` in 1/a; ``mu=`` is the deprecated ``ef``).
 
         Returns
         -------
-        k : (M, 2) ndarray
-            Crossing points (1/a).
-        band : (M,) int ndarray
-            Band index of each crossing.
-        w : (M,) ndarray
-            Line-integral weights (1/(a^2 t0)).
+        k, band, w : ndarray
+            Crossings (M, 2) (1/a), their bands and line weights (1/(a^2 t0)), as there.
         """
         from lrtheory.models.continuum import fermi_crossings
 

@@ -347,36 +347,12 @@ class SympyBlochModel(BlochModel):
 
     # -- protocol ---------------------------------------------------------------------------
     def hamiltonian(self, k) -> np.ndarray:
-        """Bloch Hamiltonian ``H(k)`` (atomic-position convention if ``positions`` are given,
-        paper Eq. S48).
-
-        Parameters
-        ----------
-        k : array_like
-            Cartesian wave vectors, shape (..., dim) (or (..., d_space) for a model embedded
-            in a higher-dimensional space) (1/a).
-
-        Returns
-        -------
-        ndarray
-            ``H(k)``, shape (..., n, n) (t0).
-        """
+        """H(k), shape (..., n, n) (t0) for Cartesian ``k`` (..., dim) (1/a); Eq. S48 convention
+        if ``positions`` are given."""
         return self._eval(self._h_fn, self._h_mats, k)[..., 0, :, :]
 
     def velocity(self, k) -> np.ndarray:
-        """Velocity ``dH/dk`` (hbar = 1), from the symbolic derivative.
-
-        Parameters
-        ----------
-        k : array_like
-            Cartesian wave vectors, shape (..., dim) (or (..., d_space) for a model embedded
-            in a higher-dimensional space) (1/a).
-
-        Returns
-        -------
-        ndarray
-            ``dH/dk_a``, shape (..., dim, n, n) (a t0/hbar).
-        """
+        """dH/dk from the symbolic derivative, shape (..., dim, n, n) (a t0/hbar, hbar = 1)."""
         return self._eval(self._v_fn, self._v_mats, k)
 
     @property

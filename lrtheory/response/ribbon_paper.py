@@ -103,23 +103,8 @@ def paper_route_profiles(model, ef: float, *, nk: int = 2048, gauge: str = "para
 
     Parameters
     ----------
-    model : Ribbon
-        The ribbon.
-    ef : float
-        Fermi energy (t0).
-    nk : int
-        k-points of ``model.k_grid(nk)``.
-    gauge : str
-        ``"parallel"`` (``A_nn = 0``) or ``"random"`` (random ``A_nn`` of size ``scale``,
-        seeded by ``seed`` and each chunk's first k).
-    temperature, smearing : float
-        As in :func:`lrtheory.response.density.ribbon_accumulation` (t0).
-    scale : float
-        Size of the random diagonal Berry connections (a).
-    seed : int
-        Seed of the random gauge.
-    workers : int
-        Worker processes of the k-sum.
+    model, ef, nk, gauge, temperature, smearing, scale, seed, workers
+        As in :func:`paper_route`.
 
     Returns
     -------

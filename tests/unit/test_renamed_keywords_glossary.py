@@ -22,21 +22,10 @@ from lrtheory.models import continuum
 from lrtheory.models.continuum import RashbaGas
 from lrtheory.models.haldane import haldane
 from lrtheory.response import berry, bulk_omm, density, omm
+from tests.unit.test_renamed_keywords import _deprecated  # one rename-warning check
 
 E = np.linspace(-1.0, 1.0, 7)
 R = RashbaGas(m=1.0, alpha=0.3)
-
-
-def _deprecated(call, old):
-    """``call()`` expecting exactly the rename warning of ``old``; its value."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        value = call()
-    dep = [w for w in caught if issubclass(w.category, DeprecationWarning)]
-    assert len(dep) == 1, [str(w.message) for w in caught]
-    assert f"keyword {old!r} is deprecated" in str(dep[0].message)
-    assert dep[0].filename == __file__  # points at the caller, not at the wrapper
-    return value
 
 
 def _same(a, b):
