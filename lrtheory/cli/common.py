@@ -13,8 +13,8 @@ import sys
 import warnings
 from typing import Callable, Iterator
 
-# re-exported: the output paths (issue #13, section 2) live in output_paths.py
-from lrtheory.cli.output_paths import (RESULT_SUFFIXES, check_output_paths,  # noqa: F401
+# re-exported: the output paths (issue #13, section 2) live in _output_paths.py
+from lrtheory.cli._output_paths import (RESULT_SUFFIXES, check_output_paths,  # noqa: F401
                                        plot_suffixes)
 from lrtheory.errors import (ConvergenceWarning, ConventionError, LrtheoryError,
                              LrtheoryWarning, ModelError)

@@ -92,7 +92,7 @@ MODULES = [
     "lrtheory.response.ribbon_operators",
     "lrtheory.cli.main",
     "lrtheory.cli.common",
-    "lrtheory.cli.output_paths",
+    "lrtheory.cli._output_paths",
     "lrtheory.cli.cmd_accumulate",
     "lrtheory.cli.cmd_bands",
     "lrtheory.cli.cmd_figure",

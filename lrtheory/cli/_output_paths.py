@@ -1,6 +1,6 @@
 """Output paths of a parsed command line, validated before any computation (issue #13,
 section 2): ``--out`` (a result file, or a folder for ``figure``) and ``--plot`` (a file
-matplotlib writes). Re-exported by :mod:`lrtheory.cli.common`.
+matplotlib writes). Private: its names are public through :mod:`lrtheory.cli.common`.
 """
 from __future__ import annotations
 
