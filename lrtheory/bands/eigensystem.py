@@ -17,6 +17,7 @@ from functools import cached_property
 
 import numpy as np
 
+from lrtheory._compat import renamed_keywords
 from lrtheory.conventions import DEGEN_TOL
 from lrtheory.errors import GaugeError, ModelError, ShapeError, check_finite
 from lrtheory.kernels.gauge import random_block_unitary
@@ -27,7 +28,20 @@ __all__ = ["Eigensystem", "to_band_basis", "check_hamiltonian"]
 
 def check_hamiltonian(H: np.ndarray, name: str) -> None:
     """Refuse a stack H(k) (..., n, n) with NaN/inf or ``max |H - H^dagger|`` above
-    ``1e-9 max(1, max |H|)`` (:class:`~lrtheory.errors.ModelError` naming the model)."""
+    ``1e-9 max(1, max |H|)`` (:class:`~lrtheory.errors.ModelError` naming the model).
+
+    Parameters
+    ----------
+    H : ndarray
+        Hamiltonian stack, shape (..., n, n) (t0).
+    name : str
+        The model's name, first word of the message.
+
+    Raises
+    ------
+    ModelError
+        Non-finite entries, or not Hermitian within the tolerance above.
+    """
     dev = np.max(np.abs(H - np.conj(np.swapaxes(H, -1, -2)))) if H.size else 0.0
     if not np.isfinite(dev):
         raise ModelError(f"{name}: H(k) contains NaN or inf")
@@ -45,16 +59,32 @@ def _k_widths(model) -> tuple[int, ...]:
     return tuple(widths)
 
 
-def to_band_basis(states: np.ndarray, op: np.ndarray) -> np.ndarray:
-    """``U^dagger O U`` for stacked ``states`` (Nk, n, n) and ``op`` (n, n), (Nk, n, n) or
-    (Nk, X, n, n) (X any number of extra component axes)."""
+# ``op=`` was the keyword of the operator before issue #14 (glossary: ``operator``)
+@renamed_keywords(op="operator")
+def to_band_basis(states: np.ndarray, operator: np.ndarray) -> np.ndarray:
+    """Band-basis matrix elements ``U^dagger O U`` of an orbital-basis operator.
+
+    Parameters
+    ----------
+    states : ndarray
+        Eigenvectors as columns, shape (Nk, n, n).
+    operator : ndarray
+        ``O`` in the orbital basis: (n, n), (Nk, n, n) or (Nk, X, n, n) (X any number of
+        extra component axes, e.g. the Cartesian axis of ``dH/dk``); ``op=`` is its
+        deprecated spelling.
+
+    Returns
+    -------
+    ndarray
+        ``<m|O|n>``, shape (Nk, n, n) or (Nk, X, n, n) (units of ``O``).
+    """
     U = states
-    op = np.asarray(op)
-    if op.ndim == 2:
-        return np.conj(np.swapaxes(U, -1, -2)) @ op @ U
-    extra = op.ndim - U.ndim
+    operator = np.asarray(operator)
+    if operator.ndim == 2:
+        return np.conj(np.swapaxes(U, -1, -2)) @ operator @ U
+    extra = operator.ndim - U.ndim
     Ue = U.reshape(U.shape[:1] + (1,) * extra + U.shape[1:]) if extra > 0 else U
-    return np.conj(np.swapaxes(Ue, -1, -2)) @ op @ Ue
+    return np.conj(np.swapaxes(Ue, -1, -2)) @ operator @ Ue
 
 
 @dataclass(frozen=True)
@@ -136,13 +166,25 @@ class Eigensystem:
         return self.energies.shape[-1]
 
     def energy_differences(self) -> np.ndarray:
-        """``e_m - e_n`` with index order [..., m, n] (shape (Nk, n, n))."""
+        """Energy differences ``e_m - e_n``.
+
+        Returns
+        -------
+        ndarray
+            Index order [..., m, n], shape (Nk, n, n) (t0).
+        """
         e = self.energies
         return e[..., :, None] - e[..., None, :]
 
     def degenerate(self) -> np.ndarray:
-        """Boolean (Nk, n, n): True where ``|e_m - e_n| <= degen_tol`` (diagonal included).
-        Computed once per eigensystem (read-only array)."""
+        """Degeneracy mask, computed once per eigensystem.
+
+        Returns
+        -------
+        ndarray
+            Boolean (Nk, n, n), read-only: True where ``|e_m - e_n| <= degen_tol``
+            (diagonal included).
+        """
         return self._degenerate
 
     @cached_property
@@ -165,15 +207,33 @@ class Eigensystem:
         out.setflags(write=False)
         return out
 
-    def operator(self, op: np.ndarray) -> np.ndarray:
-        """Matrix elements of an orbital-basis operator in the band basis."""
-        return to_band_basis(self.states, op)
+    @renamed_keywords(op="operator")
+    def operator(self, operator: np.ndarray) -> np.ndarray:
+        """Matrix elements of an orbital-basis operator in the band basis.
+
+        Parameters
+        ----------
+        operator : ndarray
+            ``O`` in the orbital basis, (n, n) or with leading axes (see
+            :func:`to_band_basis`); ``op=`` is its deprecated spelling.
+
+        Returns
+        -------
+        ndarray
+            ``<m|O|n>``, shape (Nk, n, n) (or (Nk, X, n, n)), units of ``O``.
+        """
+        return to_band_basis(self.states, operator)
 
     def berry_connection(self) -> np.ndarray:
         r"""Interband Berry connection ``A^a_mn = i v^a_mn / (e_n - e_m)``, (Nk, dim, n, n).
 
         Zero inside degenerate blocks (there it is gauge-dependent and never needed by the
         gauge-covariant formulas of lrtheory). Units of a.
+
+        Returns
+        -------
+        ndarray
+            ``A^a_mn``, complex, shape (Nk, dim, n, n) (a).
         """
         de = -self.energy_differences()  # e_n - e_m at [m, n]
         deg = self.degenerate()
@@ -181,7 +241,18 @@ class Eigensystem:
         return 1j * self.velocity * inv[:, None, :, :]
 
     def require_nondegenerate(self, what: str) -> None:
-        """Raise :class:`GaugeError` if any two bands are degenerate within ``degen_tol``."""
+        """Raise :class:`GaugeError` if any two bands are degenerate within ``degen_tol``.
+
+        Parameters
+        ----------
+        what : str
+            The gauge-dependent quantity asked for, first words of the message.
+
+        Raises
+        ------
+        GaugeError
+            Two bands are degenerate at some k.
+        """
         deg = self.degenerate()
         n = self.n_bands
         off = deg & ~np.eye(n, dtype=bool)
@@ -195,7 +266,18 @@ class Eigensystem:
 
     def randomize_gauge(self, rng: np.random.Generator) -> "Eigensystem":
         """Same eigensystem with random phases on every state and random unitary rotations
-        inside every degenerate block (for gauge-invariance tests)."""
+        inside every degenerate block (for gauge-invariance tests).
+
+        Parameters
+        ----------
+        rng : numpy.random.Generator
+            Source of the random unitaries.
+
+        Returns
+        -------
+        Eigensystem
+            Same ``k``, ``energies``; ``states`` and ``velocity`` in the new gauge.
+        """
         W = random_block_unitary(self.degenerate(), rng)
         U = self.states @ W
         Wd = np.conj(np.swapaxes(W, -1, -2))

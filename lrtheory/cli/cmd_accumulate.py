@@ -25,6 +25,18 @@ OPERATORS = {"omm": "omm", "charge": "charge", "current": "jx", "jy": "jy"}
 
 
 def add_parser(sub):
+    """Register the ``accumulate`` subcommand: its options, help with examples, and ``func``.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The subparsers of the ``lrtheory`` parser.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The subcommand's parser.
+    """
     from lrtheory.cli.common import add_model_args, add_output_args
 
     p = sub.add_parser("accumulate", help="OMM/charge/current accumulation profile of a ribbon",
@@ -54,6 +66,20 @@ def add_parser(sub):
 
 
 def run(args) -> int:
+    """Run ``lrtheory accumulate`` (ribbon density accumulation, Eq. 55: per cell per unit E_x).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed options.
+
+    Returns
+    -------
+    int
+        Exit status (0 on success); errors are raised as
+        :class:`~lrtheory.errors.LrtheoryError` and printed in one line by
+        :func:`lrtheory.cli.main.main`.
+    """
     from lrtheory.cli.common import (check_width, load_hopping_model, parse_number,
                                      parse_params, run_metadata, save_with_metadata)
     from lrtheory.errors import ModelError, check_positive

@@ -51,6 +51,18 @@ EXAMPLES = """examples:
 
 
 def add_parser(sub):
+    """Register the ``bands`` subcommand: its options, help with examples, and ``func``.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The subparsers of the ``lrtheory`` parser.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The subcommand's parser.
+    """
     import argparse
 
     p = sub.add_parser("bands", help="band structure along a k-path (bulk) or a ribbon's k",
@@ -78,8 +90,26 @@ def add_parser(sub):
 # -- command ----------------------------------------------------------------------------------
 def compute(model, *, path: str | None = None, nk: int = 300, filling: int | None = None
             ) -> tuple[dict, dict]:
-    """Bands along the path (:func:`lrtheory.models.lattice.k_path`) and a summary
-    (energies in t0)."""
+    """Bands along the path (:func:`lrtheory.models.lattice.k_path`) and a summary.
+
+    Parameters
+    ----------
+    model : BlochModel
+        The model.
+    path : str, optional
+        Named k-points, e.g. ``"G-K-M-G"`` (default: the lattice's standard path).
+    nk : int
+        Points along the path.
+    filling : int, optional
+        Number of occupied bands for the gap (default: half).
+
+    Returns
+    -------
+    arrays : dict
+        ``k`` (1/a), ``kdist`` (1/a), ``energies`` (t0), ``ticks``, ``labels``.
+    summary : dict
+        Model summary, band range and gaps along the path (t0).
+    """
     ensure_model(model, where="bands")
     k, kdist, ticks, labels = _lattice.k_path(model, path, nk)
     H = model.hamiltonian(k)
@@ -115,6 +145,20 @@ def _win_path(win) -> tuple[str | None, list[str] | None]:
 
 
 def run(args) -> int:
+    """Run ``lrtheory bands`` (band structure along a k path, energies in t0).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed options.
+
+    Returns
+    -------
+    int
+        Exit status (0 on success); errors are raised as
+        :class:`~lrtheory.errors.LrtheoryError` and printed in one line by
+        :func:`lrtheory.cli.main.main`.
+    """
     with cli_warnings("bands"):
         params = parse_params(args.param)
         model, win, units = load_model_and_win(args, "bands")

@@ -16,6 +16,18 @@ EXAMPLES = """examples:
 
 
 def add_parser(sub):
+    """Register the ``figure`` subcommand: its options, help with examples, and ``func``.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The subparsers of the ``lrtheory`` parser.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The subcommand's parser.
+    """
     p = sub.add_parser("figure", help="regenerate the paper's Figs. 1-3 (PNG + npz data)",
                        description=__doc__, epilog=EXAMPLES,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -35,6 +47,20 @@ _WEIGHT = {1: 1.0, 2: 3.0, 3: 3.0}
 
 
 def run(args) -> int:
+    """Run ``lrtheory figure`` (the paper's figures).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed options.
+
+    Returns
+    -------
+    int
+        Exit status (0 on success); errors are raised as
+        :class:`~lrtheory.errors.LrtheoryError` and printed in one line by
+        :func:`lrtheory.cli.main.main`.
+    """
     import json
 
     from lrtheory.cli.common import progress

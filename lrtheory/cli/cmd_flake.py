@@ -20,6 +20,18 @@ EXAMPLES = """examples:
 
 
 def add_parser(sub):
+    """Register the ``flake`` subcommand: its options, help with examples, and ``func``.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The subparsers of the ``lrtheory`` parser.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The subcommand's parser.
+    """
     import argparse
 
     p = sub.add_parser(
@@ -43,7 +55,31 @@ def add_parser(sub):
 
 def compute(nx, ny, *, t0=1.0, t2=0.06, phi=np.pi / 2, delta=0.5, ef=0.0, eta=1e-2,
             temperature=0.0) -> tuple[dict, dict]:
-    """Arrays and summary of the flake response (E = 1 along x, units t0/(e a))."""
+    """Arrays and summary of the flake response (E = 1 along x, units t0/(e a)): the OMM
+    accumulation ``delta n_m = e chi_{n_m, r} . E`` (paper Eq. 20, 52) of a Haldane flake.
+
+    Parameters
+    ----------
+    nx, ny : int
+        Flake size in unit cells.
+    t0, t2, phi, delta : float
+        Haldane parameters (t0; ``phi`` in radians).
+    ef : float
+        Fermi energy (t0).
+    eta : float
+        Broadening (t0/hbar).
+    temperature : float
+        ``k_B T`` (t0).
+
+    Returns
+    -------
+    arrays : dict
+        ``positions`` (a), ``omm`` and its ``omm_fermi``/``omm_undergap`` parts and
+        ``omm_half_eta`` (e a^2 t0/hbar per site per unit E_x), ``charge`` (e per site),
+        ``charge_current`` (e a t0/hbar per site), ``energies`` (t0).
+    summary : dict
+        Sizes, maxima and totals of the arrays, the gap at ``ef`` (t0) and the eta exponent.
+    """
     from lrtheory.conventions import ELECTRON_CHARGE
     from lrtheory.finite import observables as obs
     from lrtheory.finite import response as R
@@ -105,6 +141,20 @@ def _parse_args(args) -> dict:
 
 
 def run(args) -> int:
+    """Run ``lrtheory flake`` (OMM accumulation of a finite Haldane flake, Eq. 20 and 52).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed options.
+
+    Returns
+    -------
+    int
+        Exit status (0 on success); errors are raised as
+        :class:`~lrtheory.errors.LrtheoryError` and printed in one line by
+        :func:`lrtheory.cli.main.main`.
+    """
     params = _parse_args(args)
     for k, v in params.items():
         setattr(args, k, v)

@@ -19,6 +19,18 @@ EXAMPLES = """examples:
 
 
 def add_parser(sub):
+    """Register the ``hall`` subcommand: its options, help with examples, and ``func``.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The subparsers of the ``lrtheory`` parser.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The subcommand's parser.
+    """
     import argparse
 
     p = sub.add_parser("hall", help="Chern numbers and Hall conductivity curves (S23-S24)",
@@ -107,6 +119,20 @@ def _check_run_time(args, model, ef_all) -> None:
 
 
 def run(args) -> int:
+    """Run ``lrtheory hall`` (generalized Hall conductivity, Eq. S23, in e^2/h).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed options.
+
+    Returns
+    -------
+    int
+        Exit status (0 on success); errors are raised as
+        :class:`~lrtheory.errors.LrtheoryError` and printed in one line by
+        :func:`lrtheory.cli.main.main`.
+    """
     from lrtheory.conventions import E2_OVER_H, ELECTRON_CHARGE
     from lrtheory.errors import LrtheoryError
     from lrtheory.parallel.cli_options import parallel_kwargs

@@ -24,6 +24,18 @@ EXAMPLES = """examples:
 
 
 def add_parser(sub):
+    """Register the ``symmetry`` subcommand: its options, help with examples, and ``func``.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The subparsers of the ``lrtheory`` parser.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The subcommand's parser.
+    """
     from lrtheory.cli.common import add_model_args, add_win_arg
 
     p = sub.add_parser("symmetry", help="ribbon symmetries and their selection rules",
@@ -54,6 +66,20 @@ def _direction(text):
 
 
 def run(args) -> int:
+    """Run ``lrtheory symmetry`` (ribbon symmetries and their selection rules, Eq. 22).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed options.
+
+    Returns
+    -------
+    int
+        Exit status (0 on success); errors are raised as
+        :class:`~lrtheory.errors.LrtheoryError` and printed in one line by
+        :func:`lrtheory.cli.main.main`.
+    """
     from lrtheory.cli.common import check_width, load_hopping_model, parse_params
     from lrtheory.symmetry import find_ribbon_symmetries, statements, symmetry_report
     from lrtheory.symmetry.report import strongest

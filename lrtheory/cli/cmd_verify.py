@@ -24,6 +24,18 @@ EXAMPLES = """examples:
 
 
 def add_parser(sub):
+    """Register the ``verify`` subcommand: its options, help with examples, and ``func``.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The subparsers of the ``lrtheory`` parser.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The subcommand's parser.
+    """
     import argparse
 
     p = sub.add_parser(
@@ -50,7 +62,22 @@ def add_parser(sub):
 
 
 def run(args, registry=None, out=None) -> int:
-    """Run the derivations; ``registry`` (list of Derivation) may be injected by tests."""
+    """Run the derivations (``lrtheory verify``); ``registry`` may be injected by tests.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed options (``only``, ``list``, ``quiet``, ...).
+    registry : list of Derivation, optional
+        Derivations to run (default: :data:`lrtheory.derivations.registry.DERIVATIONS`).
+    out : file, optional
+        Where the report goes (default ``sys.stdout``).
+
+    Returns
+    -------
+    int
+        Exit status: 0 when every derivation holds.
+    """
     from lrtheory.derivations import registry as reg
 
     out = out or sys.stdout

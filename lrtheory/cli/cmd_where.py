@@ -26,6 +26,18 @@ EXAMPLES = """examples:
 
 
 def add_parser(sub):
+    """Register the ``where`` subcommand: its options, help with examples, and ``func``.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The subparsers of the ``lrtheory`` parser.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The subcommand's parser.
+    """
     import argparse
 
     p = sub.add_parser(
@@ -87,8 +99,21 @@ def _kernel(k):
 
 
 def describe(eq, asked: str | None = None) -> dict:
-    """Everything ``where`` prints about one record, as a dict (also the --json payload);
-    ``asked`` is the canonical label that was looked up (default: the record's own)."""
+    """Everything ``where`` prints about one record, as a dict (also the --json payload).
+
+    Parameters
+    ----------
+    eq : Equation
+        A record of :data:`lrtheory.equations.EQUATIONS`.
+    asked : str, optional
+        The canonical label that was looked up (default: the record's own).
+
+    Returns
+    -------
+    dict
+        ``asked``, ``label``, ``covers``, ``statement``, ``status``, ``findings``,
+        ``derivations``, ``kernels``, ``tests``, ``docs``.
+    """
     from lrtheory.equations import FINDINGS
 
     return {
@@ -104,8 +129,19 @@ def describe(eq, asked: str | None = None) -> dict:
     }
 
 
-def format_record(d: dict) -> str:
-    """The text block of one record (``d`` from :func:`describe`)."""
+def _format_record(d: dict) -> str:
+    """The text block of one record.
+
+    Parameters
+    ----------
+    d : dict
+        From :func:`describe`.
+
+    Returns
+    -------
+    str
+        Several lines: statement, status, findings, derivations, kernels, tests, docs.
+    """
     pad = "              "
     head = d["label"] if d["asked"] == d["label"] else f"{d['asked']}: see {d['label']}"
     lines = [f"{head}  (this entry covers {d['covers']})",
@@ -197,6 +233,20 @@ def _by_finding(args, number, out, as_json: bool) -> int:
 
 
 def run(args, out=None) -> int:
+    """Run ``lrtheory where`` (derivation, kernels and tests of a paper equation).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed options.
+    out : file, optional
+        Where the text goes (default ``sys.stdout``).
+
+    Returns
+    -------
+    int
+        Exit status (0: found).
+    """
     from lrtheory.equations import EQUATIONS, finding_number
 
     out = out or sys.stdout
@@ -224,4 +274,4 @@ def run(args, out=None) -> int:
     _save(args, [d["label"] for d in described], payload)
     if args.json:
         return _print(json.dumps(payload, indent=2), out)
-    return _print("\n\n".join(format_record(d) for d in described), out)
+    return _print("\n\n".join(_format_record(d) for d in described), out)

@@ -13,6 +13,9 @@ import sys
 import warnings
 from typing import Callable, Iterator
 
+# re-exported: the output paths (issue #13, section 2) live in _output_paths.py
+from lrtheory.cli._output_paths import (RESULT_SUFFIXES, check_output_paths,  # noqa: F401
+                                       plot_suffixes)
 from lrtheory.errors import (ConvergenceWarning, ConventionError, LrtheoryError,
                              LrtheoryWarning, ModelError)
 from lrtheory.models.catalogue import CATALOGUE
@@ -50,6 +53,16 @@ def parse_number(text: str, name: str = "value") -> float:
     resource limits; the text is never evaluated as code). Raises
     :class:`~lrtheory.errors.ExpressionError` (one line naming ``name``) for anything that
     is not a finite real number.
+
+    Parameters
+    ----------
+    text, name : str
+        The user's text (data, never code) and the option it came from (for the message).
+
+    Returns
+    -------
+    float
+        In the option's unit (t0 for energies).
     """
     from lrtheory.io.expressions import evaluate
 
@@ -57,7 +70,18 @@ def parse_number(text: str, name: str = "value") -> float:
 
 
 def parse_params(items: list[str] | None) -> dict[str, float]:
-    """``["t2=0.1", "phi=pi/2"]`` -> ``{"t2": 0.1, "phi": 1.5707...}``."""
+    """``["t2=0.1", "phi=pi/2"]`` -> ``{"t2": 0.1, "phi": 1.5707...}``.
+
+    Parameters
+    ----------
+    items : list of str or None
+        ``--param KEY=VALUE`` options (values parsed by :func:`parse_number`).
+
+    Returns
+    -------
+    dict
+        Name -> value (t0 for energies, radians for phases).
+    """
     out = {}
     for item in items or []:
         if "=" not in item:
@@ -68,7 +92,18 @@ def parse_params(items: list[str] | None) -> dict[str, float]:
 
 
 def load_model(name: str, params: dict | None = None):
-    """Build a built-in model by name with parameters (unknown names/parameters raise)."""
+    """Build a built-in model by name, or load a model file (ModelError if unknown).
+
+    Parameters
+    ----------
+    name, params : str, dict
+        Catalogue name, TOML/JSON file or Wannier90 ``_hr.dat``/``_tb.dat`` (eV, Angstrom);
+        parameter overrides (t0 for energies, radians for phases).
+
+    Returns
+    -------
+    BlochModel
+    """
     params = dict(params or {})
     if name in BUILTIN_MODELS:
         ctor, defaults, _ = BUILTIN_MODELS[name]
@@ -78,7 +113,7 @@ def load_model(name: str, params: dict | None = None):
                 f"unknown parameter(s) {sorted(unknown)} for model {name!r}; "
                 f"known: {sorted(defaults)}"
             )
-        return ctor(**parameters_in_effect(name, overrides=params))
+        return ctor(**_parameters_in_effect(name, overrides=params))
     from pathlib import Path
 
     if not str(name).strip():
@@ -122,6 +157,13 @@ def _load_wannier90(name: str, params: dict):
 
 
 def add_model_args(p: argparse.ArgumentParser, default: str = "haldane") -> None:
+    """Add ``--model`` and ``--param KEY=VALUE`` to a subcommand's parser.
+
+    Parameters
+    ----------
+    p, default : argparse.ArgumentParser, str
+        The subcommand's parser and the default of ``--model``.
+    """
     p.add_argument("--model", default=default,
                    help=f"built-in model ({', '.join(BUILTIN_MODELS)}) or model file: "
                         f"TOML/JSON, or Wannier90 seedname_hr.dat / seedname_tb.dat "
@@ -131,6 +173,13 @@ def add_model_args(p: argparse.ArgumentParser, default: str = "haldane") -> None
 
 
 def add_output_args(p: argparse.ArgumentParser, plot: bool = True) -> None:
+    """Add ``--out FILE``, ``--json`` and (with ``plot``) ``--plot PNG`` to a parser.
+
+    Parameters
+    ----------
+    p, plot : argparse.ArgumentParser, bool
+        The subcommand's parser; also add ``--plot``.
+    """
     p.add_argument("--out", metavar="FILE", help="write results (.npz or .json) with parameters")
     if plot:
         p.add_argument("--plot", metavar="PNG", help="write a plot")
@@ -139,12 +188,32 @@ def add_output_args(p: argparse.ArgumentParser, plot: bool = True) -> None:
 
 # -- checks and warnings shared by the subcommands ----------------------------------------------
 def check_eta(value, flag: str = "--eta") -> float:
-    """Broadening ``eta`` (energy units t0) must be finite and > 0 (Kubo ``omega + i eta``)."""
+    """Broadening ``eta`` (t0) must be finite and > 0 (Kubo ``omega + i eta``, Eq. 18).
+
+    Parameters
+    ----------
+    value, flag : object, str
+        The option's value and name (ConventionError naming it otherwise).
+
+    Returns
+    -------
+    float
+    """
     return _positive(value, flag, "a positive broadening (energy, units of t0)")
 
 
 def check_width(value, flag: str = "--width") -> int:
-    """Ribbon width (number of unit cells) must be a positive integer."""
+    """Ribbon width (number of unit cells) must be a positive integer.
+
+    Parameters
+    ----------
+    value, flag : object, str
+        The option's value and name (ConventionError naming it otherwise).
+
+    Returns
+    -------
+    int
+    """
     try:
         w = int(value)
     except (TypeError, ValueError):
@@ -204,6 +273,15 @@ def cli_warnings(command: str) -> Iterator[None]:
 
     Library code only calls :func:`warnings.warn`; a subcommand wraps its work in this
     context so the user sees one clean line per warning instead of a source excerpt.
+
+    Parameters
+    ----------
+    command : str
+        The subcommand's name, printed in every line.
+
+    Yields
+    ------
+    None
     """
     def show(message, category, filename, lineno, file=None, line=None):
         if issubclass(category, LrtheoryWarning):
@@ -219,7 +297,17 @@ def cli_warnings(command: str) -> Iterator[None]:
 
 
 def model_summary(model) -> dict:
-    """Short description of a Bloch model for summaries and result metadata."""
+    """Short description of a Bloch model for summaries and result metadata.
+
+    Parameters
+    ----------
+    model : BlochModel
+
+    Returns
+    -------
+    dict
+        ``model``, ``dim``, ``n_orbitals``, ``parameters``, ``time_reversal_declared``.
+    """
     from lrtheory.models.protocol import ensure_model
 
     ensure_model(model, where="model summary")
@@ -250,86 +338,8 @@ def load_hopping_model(name: str, params: dict | None, command: str):
         return to_tight_binding(model, full_output=True)
 
 
-# -- output paths, validated before any computation (issue #13, section 2) -------------------
-#: result formats written by :func:`lrtheory.io.results.save_result`
-RESULT_SUFFIXES = (".npz", ".json")
-
-
-def plot_suffixes() -> tuple[str, ...]:
-    """File suffixes matplotlib can write (``.png``, ``.pdf``, ``.svg``, ...)."""
-    try:
-        from matplotlib.backend_bases import FigureCanvasBase
-
-        return tuple(sorted("." + s for s in FigureCanvasBase.get_supported_filetypes()))
-    except Exception:  # noqa: BLE001 - matplotlib missing: the usual raster/vector formats
-        return (".eps", ".jpeg", ".jpg", ".pdf", ".png", ".ps", ".svg", ".svgz", ".tif",
-                ".tiff", ".webp")
-
-
-def _check_folder(folder, flag: str, text: str) -> None:
-    import os
-    from pathlib import Path
-
-    folder = Path(folder)
-    if not folder.exists():
-        raise ConventionError(f"{flag} {text}: folder {folder} does not exist")
-    if not folder.is_dir():
-        raise ConventionError(f"{flag} {text}: {folder} is not a folder")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise ConventionError(f"{flag} {text}: folder {folder} is not writable")
-
-
-def _check_file(text, flag: str, suffixes) -> "Path":
-    from pathlib import Path
-
-    path = Path(text)  # an empty name is refused by check_output_paths
-    if path.is_dir():
-        raise ConventionError(f"{flag} {text}: is a directory (give a file name)")
-    suffix = path.suffix.lower()
-    if suffix not in suffixes:
-        raise ConventionError(f"{flag} {text}: unknown file type {path.suffix or '(none)'!r}; "
-                              f"use one of {', '.join(suffixes)}")
-    _check_folder(path.parent if str(path.parent) else ".", flag, text)
-    return path
-
-
-def check_output_paths(args) -> None:
-    """Validate every output path of a parsed command line before anything is computed.
-
-    ``--out FILE``: ``.npz``/``.json``; ``--plot FILE``: a suffix matplotlib writes; with
-    ``args.out_is_dir`` (``figure``) ``--out`` is a folder, created if missing. Each file's
-    folder must exist and be writable, a file target must not be a directory, and two outputs
-    must not be the same file. Raises :class:`~lrtheory.errors.ConventionError` (one line).
-    """
-    from pathlib import Path
-
-    out, plot = getattr(args, "out", None), getattr(args, "plot", None)
-    paths = {}
-    for flag, value in (("--out", out), ("--plot", plot)):
-        if value is not None and not str(value).strip():
-            folder = flag == "--out" and getattr(args, "out_is_dir", False)
-            what = "folder" if folder else "file name"
-            raise ConventionError(f"{flag} is empty: give a {what}")
-    if out is not None:
-        if getattr(args, "out_is_dir", False):
-            d = Path(out)
-            if d.exists() and not d.is_dir():
-                raise ConventionError(f"--out {out}: is a file, not a folder")
-            anc = d
-            while not anc.exists():  # the nearest existing ancestor must be a writable folder
-                anc = anc.parent
-            _check_folder(anc, "--out", out)
-        else:
-            paths["--out"] = _check_file(out, "--out", RESULT_SUFFIXES)
-    if plot is not None:
-        paths["--plot"] = _check_file(plot, "--plot", getattr(args, "plot_suffixes", None)
-                                      or plot_suffixes())
-    if len(paths) == 2 and paths["--out"].resolve() == paths["--plot"].resolve():
-        raise ConventionError(f"--out and --plot name the same file {out!r}: give two names")
-
-
 # -- result metadata (issue #13, section 4) ---------------------------------------------------
-def file_sha256(path) -> str:
+def _file_sha256(path) -> str:
     """Hex SHA-256 of a file's bytes (the model file a result was computed from)."""
     import hashlib
 
@@ -347,7 +357,7 @@ _SETTINGS = ("nk", "eta", "ef", "ef_min", "ef_max", "n_ef", "temperature", "smea
              "win")
 
 
-def parameters_in_effect(model_arg: str | None, model=None, overrides: dict | None = None
+def _parameters_in_effect(model_arg: str | None, model=None, overrides: dict | None = None
                          ) -> dict:
     """Every model parameter in effect: built-in defaults merged with ``--param`` overrides,
     or the values a model file's parameters took (``model.params``)."""
@@ -365,8 +375,17 @@ def run_metadata(args, model=None, *, model_arg: str | None = None, params: dict
     (``sys.argv``), lrtheory version, model name, every parameter in effect, the model file's
     sha256 (model files), and the run settings (nk, eta, E_F, ...) given on the command line.
 
-    Returns a dict with key ``parameters`` (model parameters in effect) and the rest, ready
-    for ``save_result(path, arrays, meta["parameters"], **rest)``.
+    Parameters
+    ----------
+    args, model, model_arg, params
+        Parsed command line; optional: the model built, the ``--model`` value (default
+        ``args.model``) and the parameter overrides (default: from ``args.param``).
+
+    Returns
+    -------
+    dict
+        ``parameters`` (in effect) and the rest, for ``save_result(path, arrays,
+        meta["parameters"], **rest)``.
     """
     from pathlib import Path
 
@@ -379,14 +398,14 @@ def run_metadata(args, model=None, *, model_arg: str | None = None, params: dict
         "command": getattr(args, "command", None),
         "command_line": list(sys.argv),
         "lrtheory_version": __version__,
-        "parameters": parameters_in_effect(model_arg, model, params),
+        "parameters": _parameters_in_effect(model_arg, model, params),
         "parameters_overridden": sorted(params),
     }
     if model_arg is not None:
         meta["model"] = model_arg
         if model_arg not in BUILTIN_MODELS and Path(model_arg).is_file():
             meta["model_file"] = str(Path(model_arg).resolve())
-            meta["model_file_sha256"] = file_sha256(model_arg)
+            meta["model_file_sha256"] = _file_sha256(model_arg)
     if model is not None:
         meta["model_name"] = model.name
     meta["settings"] = {k: getattr(args, k) for k in _SETTINGS
@@ -409,6 +428,13 @@ class progress:
 
     On a terminal the line is rewritten in place (``\r``) and ends with a newline; otherwise
     (batch logs) one line per step. ``--json`` output on stdout is never touched.
+
+    Parameters
+    ----------
+    command, total : str, int
+        The subcommand's name and the number of steps.
+    stream, enabled, weights
+        Where to write (default stderr); False prints nothing; relative step costs (ETA).
     """
 
     def __init__(self, command: str, total: int, *, stream=None, enabled: bool = True,
@@ -435,7 +461,12 @@ class progress:
         return f" (elapsed {el:.0f} s, ETA {left:.0f} s)"
 
     def step(self, label: str) -> None:
-        """Announce step ``done + 1`` (about to start)."""
+        """Announce step ``done + 1`` (about to start).
+
+        Parameters
+        ----------
+        label : str
+        """
         if not self.enabled:
             return
         line = f"lrtheory {self.command}: {self.done + 1}/{self.total} {label} ...{self._eta()}"
@@ -446,6 +477,7 @@ class progress:
         self.stream.flush()
 
     def advance(self) -> None:
+        """Count the current step as done (for the ETA)."""
         self.done_weight += self.weights[self.done]
         self.done += 1
 
@@ -455,6 +487,7 @@ class progress:
             self.stream.write("\r\033[K")
 
     def finish(self) -> None:
+        """Print the final line (steps done and elapsed time)."""
         import time
 
         if not self.enabled:

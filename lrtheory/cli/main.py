@@ -30,6 +30,12 @@ COMMANDS = [
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``lrtheory`` parser with every subcommand of :data:`COMMANDS`.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+    """
     parser = argparse.ArgumentParser(
         prog="lrtheory",
         description="Linear response of nonconserved densities (orbital moment, spin, valley).",
@@ -43,13 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class Terminated(KeyboardInterrupt):
+class _Terminated(KeyboardInterrupt):
     """Raised in the main thread by SIGTERM, so that it cleans up as Ctrl-C does (worker
     processes stopped, Dask clusters closed, no half-written files)."""
 
 
 def _raise_terminated(signum, frame):
-    raise Terminated()
+    raise _Terminated()
 
 
 def _catch_sigterm():
@@ -69,6 +75,18 @@ def _one_line(exc: BaseException, limit: int = 400) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``lrtheory`` command (module doc: errors, exit statuses, warnings).
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        Exit status: 0 success, 2 user error, 70 internal error, 130 Ctrl-C, 143 SIGTERM.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -92,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"lrtheory {args.command}: error: out of memory; use a smaller --nk/--width or "
               "fewer --workers", file=sys.stderr)
         return 2
-    except Terminated:
+    except _Terminated:
         print(f"lrtheory {args.command}: terminated (SIGTERM)", file=sys.stderr)
         return 143
     except KeyboardInterrupt:

@@ -29,13 +29,20 @@ LS = np.array([[1.0, 0.0], [-0.5, _S3 / 2], [-0.5, -_S3 / 2]])
 
 
 def honeycomb_flake(nx: int, ny: int) -> tuple[np.ndarray, np.ndarray]:
-    """Sites of an ``nx x ny`` parallelogram honeycomb flake.
+    """Sites of an ``nx x ny`` parallelogram honeycomb flake (the lattice of Eq. 53).
+
+    Parameters
+    ----------
+    nx, ny : int
+        Cells along ``a_1`` and ``a_2``, positive.
 
     Returns
     -------
     positions : (2 nx ny, 2) array
-        A site of cell ``(n1, n2)`` at index ``2 (n1 ny + n2)``, its B partner next.
-    sublattice : (2 nx ny,) int array, 0 for A, 1 for B.
+        Site positions (a): the A site of cell ``(n1, n2)`` at index ``2 (n1 ny + n2)``, its
+        B partner next.
+    sublattice : (2 nx ny,) int array
+        0 for A, 1 for B.
     """
     for name, v in (("nx", nx), ("ny", ny)):
         if int(v) != v or int(v) < 1:

@@ -50,7 +50,18 @@ _PAULI = {
 
 
 def sym(a, b) -> np.ndarray:
-    """Symmetrized product ``a * b = (a b + b a)/2`` (paper Eq. 5), broadcasting over stacks."""
+    """Symmetrized product ``a * b = (a b + b a)/2`` (paper Eq. 5), broadcasting over stacks.
+
+    Parameters
+    ----------
+    a, b : array_like
+        Matrices or stacks ``(..., N, N)``.
+
+    Returns
+    -------
+    ndarray
+        ``(a b + b a)/2`` (units of ``a`` times units of ``b``).
+    """
     a = np.asarray(a)
     b = np.asarray(b)
     return 0.5 * (a @ b + b @ a)
@@ -69,9 +80,17 @@ def _origin(system: FiniteSystem, origin) -> np.ndarray:
 def position(system: FiniteSystem, origin=None) -> np.ndarray:
     r"""Position operators ``r_a - R0_a`` (lengths in the lattice constant), diagonal.
 
+    Parameters
+    ----------
+    system : FiniteSystem
+        The finite system (energies t0, positions a).
+    origin : (d,) array, optional
+        Origin of the positions (a); default 0.
+
     Returns
     -------
-    (d, N, N) complex array.
+    ndarray
+        (d, N, N) complex, diagonal (a).
     """
     x = system.orbital_positions - _origin(system, origin)
     n = system.n_states
@@ -86,9 +105,15 @@ def velocity(system: FiniteSystem) -> np.ndarray:
 
     Matrix elements: ``[v_a]_{jk} = i H_{jk} (x_k - x_j)``.
 
+    Parameters
+    ----------
+    system : FiniteSystem
+        The finite system (energies t0, positions a).
+
     Returns
     -------
-    (d, N, N) complex array (origin independent).
+    ndarray
+        (d, N, N) complex (a t0/hbar; origin independent).
     """
     x = system.orbital_positions  # (N, d)
     dx = x[None, :, :] - x[:, None, :]  # dx[j, k] = x_k - x_j
@@ -96,19 +121,55 @@ def velocity(system: FiniteSystem) -> np.ndarray:
 
 
 def time_derivative(system: FiniteSystem, operator) -> np.ndarray:
-    r"""Heisenberg time derivative ``dA/dt = i [H_0, A]`` (Eq. 10, 36); stacks ``(..., N, N)``."""
+    r"""Heisenberg time derivative ``dA/dt = i [H_0, A]`` (Eq. 10, 36).
+
+    Parameters
+    ----------
+    system : FiniteSystem
+        The finite system (energies t0, positions a).
+    operator : array_like
+        ``A``, a matrix or a stack ``(..., N, N)``.
+
+    Returns
+    -------
+    ndarray
+        ``dA/dt``, same shape (units of ``A`` times t0/hbar).
+    """
     h = system.hamiltonian
     a = np.asarray(operator)
     return 1j * (h @ a - a @ h)
 
 
 def site_mask(system: FiniteSystem) -> np.ndarray:
-    """(N_sites, N) float: ``mask[i, mu] = 1`` if basis state ``mu`` belongs to site ``i``."""
+    """Which basis states belong to which site.
+
+    Parameters
+    ----------
+    system : FiniteSystem
+        The finite system (energies t0, positions a).
+
+    Returns
+    -------
+    ndarray
+        (N_sites, N) float: ``mask[i, mu] = 1`` if basis state ``mu`` belongs to site ``i``.
+    """
     return (system.site_index[None, :] == np.arange(system.n_sites)[:, None]).astype(float)
 
 
 def site_projectors(system: FiniteSystem) -> np.ndarray:
-    """(N_sites, N, N): ``P_i``, the projector on site ``i`` (all its internal states)."""
+    """Site projectors ``P_i`` (all internal states of site ``i``): the lattice form of
+    ``delta(r - r_i)`` (paper Eq. 5).
+
+    Parameters
+    ----------
+    system : FiniteSystem
+        The finite system (energies t0, positions a).
+
+    Returns
+    -------
+    ndarray
+        (N_sites, N, N) complex, dimensionless.
+    """
     m = site_mask(system)
     n = system.n_states
     out = np.zeros((system.n_sites, n, n), dtype=complex)
@@ -132,12 +193,15 @@ def density(system: FiniteSystem, operator=None) -> np.ndarray:
 
     Parameters
     ----------
+    system : FiniteSystem
+        The finite system (energies t0, positions a).
     operator : (N, N) Hermitian array or None
         ``None`` means the identity (particle number density).
 
     Returns
     -------
-    (N_sites, N, N) complex array; ``sum_i n_O(i) = O``.
+    ndarray
+        (N_sites, N, N) complex, units of ``O`` per site; ``sum_i n_O(i) = O``.
     """
     o = _as_operator(system, operator)
     m = site_mask(system)
@@ -145,7 +209,18 @@ def density(system: FiniteSystem, operator=None) -> np.ndarray:
 
 
 def charge_density(system: FiniteSystem) -> np.ndarray:
-    """Charge density ``q P_i`` with ``q = -1`` (units e per site): (N_sites, N, N)."""
+    """Charge density ``q P_i`` with ``q = -1`` (paper Eq. 5 with ``O = q``).
+
+    Parameters
+    ----------
+    system : FiniteSystem
+        The finite system (energies t0, positions a).
+
+    Returns
+    -------
+    ndarray
+        (N_sites, N, N) complex (e per site).
+    """
     return ELECTRON_CHARGE * site_projectors(system)
 
 
@@ -153,6 +228,23 @@ def spin_operator(system: FiniteSystem, axis: str) -> np.ndarray:
     r"""Spin ``S_a = sigma_a / 2`` (hbar = 1) on every site: ``1_sites (x) sigma_a/2``.
 
     Requires ``n_internal = 2`` (site-major ordering, ``s = 0`` up).
+
+    Parameters
+    ----------
+    system : FiniteSystem
+        The finite system (energies t0, positions a).
+    axis : str
+        ``"x"``, ``"y"`` or ``"z"``.
+
+    Returns
+    -------
+    ndarray
+        (N, N) complex (hbar).
+
+    Raises
+    ------
+    ShapeError
+        ``n_internal != 2`` or an unknown axis.
     """
     if system.n_internal != 2:
         raise ShapeError(f"spin operators need n_internal=2, got {system.n_internal}")
@@ -162,7 +254,20 @@ def spin_operator(system: FiniteSystem, axis: str) -> np.ndarray:
 
 
 def spin_density(system: FiniteSystem, axis: str) -> np.ndarray:
-    """Spin density ``(sigma_a/2) P_i``: (N_sites, N, N)."""
+    """Spin density ``(sigma_a/2) * P_i`` (paper Eq. 5 with ``O = S_a``).
+
+    Parameters
+    ----------
+    system : FiniteSystem
+        The finite system (energies t0, positions a).
+    axis : str
+        ``"x"``, ``"y"`` or ``"z"``.
+
+    Returns
+    -------
+    ndarray
+        (N_sites, N, N) complex (hbar per site).
+    """
     return density(system, spin_operator(system, axis))
 
 
@@ -170,11 +275,20 @@ def orbital_moment(system: FiniteSystem, origin=None) -> np.ndarray:
     r"""Orbital moment ``m_z = (q/4)(r x v - v x r)_z = (q/4)({x, v_y} - {y, v_x})``.
 
     Units: e a^2 t0 / hbar. ``x, y`` are measured from ``origin`` (default 0). Shifting the
-    origin by ``R0`` gives ``m_z(R0) = m_z(0) - (q/2)(R0 x v)_z`` exactly.
+    origin by ``R0`` gives ``m_z(R0) = m_z(0) - (q/2)(R0 x v)_z`` exactly. Paper Sec. II
+    and Eq. 52 with ``q = -e`` (docs/derivations.md, finding 7).
+
+    Parameters
+    ----------
+    system : FiniteSystem
+        The finite system (energies t0, positions a).
+    origin : (d,) array, optional
+        Origin of the positions (a); default 0.
 
     Returns
     -------
-    (N, N) complex Hermitian array. Requires d >= 2.
+    ndarray
+        (N, N) complex Hermitian (e a^2 t0/hbar). Requires d >= 2.
     """
     if system.dim < 2:
         raise ShapeError("the orbital moment m_z needs a system with d >= 2")
@@ -186,7 +300,21 @@ def orbital_moment(system: FiniteSystem, origin=None) -> np.ndarray:
 
 
 def omm_density(system: FiniteSystem, origin=None) -> np.ndarray:
-    r"""OMM density ``n_m(i) = m_z * P_i`` (Eq. 52): (N_sites, N, N)."""
+    r"""OMM density ``n_m(i) = m_z * P_i`` (Eq. 52; for point-like orbitals it equals
+    ``(q/2)(r_i x j_i)_z`` exactly, finding 9).
+
+    Parameters
+    ----------
+    system : FiniteSystem
+        The finite system (energies t0, positions a).
+    origin : (d,) array, optional
+        Origin of the positions (a); default 0.
+
+    Returns
+    -------
+    ndarray
+        (N_sites, N, N) complex (e a^2 t0/hbar per site).
+    """
     return density(system, orbital_moment(system, origin))
 
 
@@ -196,9 +324,17 @@ def current_density(system: FiniteSystem, operator=None) -> np.ndarray:
     ``operator=None`` gives the particle current ``j(i) = v * P_i`` (multiply by ``q`` for
     the charge current). Units: [O] a t0/hbar per site.
 
+    Parameters
+    ----------
+    system : FiniteSystem
+        The finite system (energies t0, positions a).
+    operator : (N, N) Hermitian array or None
+        ``O`` in the site basis; ``None`` means the identity.
+
     Returns
     -------
-    (N_sites, d, N, N); ``sum_i J_O(i) = O * v``.
+    ndarray
+        (N_sites, d, N, N) complex; ``sum_i J_O(i) = O * v``.
     """
     v = velocity(system)  # (d, N, N)
     p = site_projectors(system)[:, None]  # (Ns, 1, N, N)
@@ -218,9 +354,17 @@ def current_divergence(system: FiniteSystem, operator=None) -> np.ndarray:
     outflow through the bonds of site ``i`` (``J_{i->k} = i(P_i H P_k - P_k H P_i)``).
     Its first moment is the total current: ``sum_i R_i (div J_O)(i) = -O * v``.
 
+    Parameters
+    ----------
+    system : FiniteSystem
+        The finite system (energies t0, positions a).
+    operator : (N, N) Hermitian array or None
+        ``O`` in the site basis; ``None`` means the identity.
+
     Returns
     -------
-    (N_sites, N, N).
+    ndarray
+        (N_sites, N, N) complex (``[O]`` t0/hbar per site).
     """
     p = site_projectors(system)
     h = system.hamiltonian
@@ -230,13 +374,39 @@ def current_divergence(system: FiniteSystem, operator=None) -> np.ndarray:
 
 
 def torque_density(system: FiniteSystem, operator) -> np.ndarray:
-    r"""Intrinsic torque density ``T_O(i) = (i[H_0, O]) * P_i`` (Eq. 9-10, 36): (N_sites, N, N)."""
+    r"""Intrinsic torque density ``T_O(i) = (i[H_0, O]) * P_i`` (Eq. 9-10, 36).
+
+    Parameters
+    ----------
+    system : FiniteSystem
+        The finite system (energies t0, positions a).
+    operator : (N, N) Hermitian array
+        ``O`` in the site basis.
+
+    Returns
+    -------
+    ndarray
+        (N_sites, N, N) complex (``[O]`` t0/hbar per site).
+    """
     o = _as_operator(system, operator)
     return density_of_matrix(system, time_derivative(system, o))
 
 
 def density_of_matrix(system: FiniteSystem, matrix) -> np.ndarray:
-    """``{A, P_i}/2`` for all sites, for any (Hermitian) matrix ``A`` (no Hermiticity check)."""
+    """``{A, P_i}/2`` for all sites, for any (Hermitian) matrix ``A`` (no Hermiticity check).
+
+    Parameters
+    ----------
+    system : FiniteSystem
+        The finite system (energies t0, positions a).
+    matrix : (N, N) array
+        ``A`` in the site basis.
+
+    Returns
+    -------
+    ndarray
+        (N_sites, N, N), units of ``A`` per site.
+    """
     a = np.asarray(matrix)
     m = site_mask(system)
     return 0.5 * (a[None, :, :] * m[:, None, :] + m[:, :, None] * a[None, :, :])
@@ -246,11 +416,23 @@ def torque_dipole_density(system: FiniteSystem, operator, origin=None) -> np.nda
     r"""Torque dipole density ``D_{O,a}(i) = r_a * (T_O * P_i)`` (Eq. 45, S39).
 
     The triple symmetrized product of Eq. (45) is read as the nested product
-    ``{r_a, {T_O, P_i}/2}/2``. Positions are measured from ``origin``.
+    ``{r_a, {T_O, P_i}/2}/2``. Positions are measured from ``origin``. Read as corrected in
+    docs/derivations.md (finding 14).
+
+    Parameters
+    ----------
+    system : FiniteSystem
+        The finite system (energies t0, positions a).
+    operator : (N, N) Hermitian array
+        ``O`` in the site basis.
+    origin : (d,) array, optional
+        Origin of the positions (a); default 0.
 
     Returns
     -------
-    (N_sites, d, N, N); ``sum_i D_{O,a}(i) = r_a * T_O``.
+    ndarray
+        (N_sites, d, N, N) complex (``[O]`` a t0/hbar per site);
+        ``sum_i D_{O,a}(i) = r_a * T_O``.
     """
     t = torque_density(system, operator)  # (Ns, N, N)
     r = position(system, origin)  # (d, N, N)
@@ -271,14 +453,22 @@ def omm_density_split(system: FiniteSystem, origin=None) -> tuple[np.ndarray, np
     where ``j_i = v * P_i`` is the site (particle) current density and ``R_i`` the site
     position measured from ``origin`` (derivation in docs/theorems.md).
     Only bonds leaving site ``i`` contribute to ``b_i`` (``(x - X_i)`` vanishes on site ``i``),
-    with lever arm ``R_k - R_i``: ``b_i`` does not depend on the origin.
+    with lever arm ``R_k - R_i``: ``b_i`` does not depend on the origin (finding 9).
+
+    Parameters
+    ----------
+    system : FiniteSystem
+        The finite system (energies t0, positions a).
+    origin : (d,) array, optional
+        Origin of the positions (a); default 0.
 
     Returns
     -------
     lever : (N_sites, N, N)
-        ``(q/2)(R_i x j_i)_z`` (origin dependent).
+        ``(q/2)(R_i x j_i)_z`` (origin dependent; e a^2 t0/hbar per site).
     bond : (N_sites, N, N)
-        ``b_i`` (origin independent). ``lever + bond == omm_density(system, origin)``.
+        ``b_i`` (origin independent; e a^2 t0/hbar per site).
+        ``lever + bond == omm_density(system, origin)``.
     """
     if system.dim < 2:
         raise ShapeError("the orbital moment m_z needs a system with d >= 2")

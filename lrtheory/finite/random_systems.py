@@ -48,26 +48,82 @@ KINDS = ("spinless", "spinful", "broken", "broken_spinful")
 
 
 def random_positions(n_sites: int, rng: np.random.Generator, d: int = 2) -> np.ndarray:
-    """Distinct random site positions in a box of side ``n_sites**(1/d)`` (lattice units)."""
+    """Distinct random site positions in a box of side ``n_sites**(1/d)`` (lattice units).
+
+    Parameters
+    ----------
+    n_sites : int
+        Number of sites.
+    rng : numpy.random.Generator
+        Source of the random numbers.
+    d : int
+        Spatial dimension (1, 2 or 3).
+
+    Returns
+    -------
+    ndarray
+        (n_sites, d) positions (a).
+    """
     if not 1 <= d <= 3:
         raise ShapeError(f"d must be 1, 2 or 3, got {d}")
     return rng.uniform(0.0, max(1.0, n_sites ** (1.0 / d)), size=(n_sites, d))
 
 
 def random_hermitian(n: int, rng: np.random.Generator, scale: float = 1.0) -> np.ndarray:
-    """GUE-like random complex Hermitian ``(n, n)`` matrix (entries of order ``scale``)."""
+    """GUE-like random complex Hermitian ``(n, n)`` matrix (entries of order ``scale``).
+
+    Parameters
+    ----------
+    n : int
+        Size.
+    rng : numpy.random.Generator
+        Source of the random numbers.
+    scale : float
+        Entry scale (t0 when used as a Hamiltonian).
+
+    Returns
+    -------
+    ndarray
+        (n, n) complex Hermitian, units of ``scale``.
+    """
     z = rng.normal(size=(n, n)) + 1j * rng.normal(size=(n, n))
     return scale * (z + z.conj().T) / 2
 
 
 def random_real_symmetric(n: int, rng: np.random.Generator, scale: float = 1.0) -> np.ndarray:
-    """GOE-like random real symmetric matrix (TR-invariant for ``Theta = K``)."""
+    """GOE-like random real symmetric matrix (TR-invariant for ``Theta = K``).
+
+    Parameters
+    ----------
+    n : int
+        Size.
+    rng : numpy.random.Generator
+        Source of the random numbers.
+    scale : float
+        Entry scale (t0 when used as a Hamiltonian).
+
+    Returns
+    -------
+    ndarray
+        (n, n) real symmetric, units of ``scale``.
+    """
     z = rng.normal(size=(n, n))
     return scale * (z + z.T) / 2
 
 
 def spin_major_to_site_major(n_sites: int) -> np.ndarray:
-    """Permutation ``p`` with ``M_site = M_spin[p][:, p]`` (spin-major -> site-major)."""
+    """Permutation ``p`` with ``M_site = M_spin[p][:, p]`` (spin-major -> site-major).
+
+    Parameters
+    ----------
+    n_sites : int
+        Number of sites.
+
+    Returns
+    -------
+    ndarray
+        (2 n_sites,) int permutation.
+    """
     s = np.arange(2 * n_sites)
     site, spin = s // 2, s % 2
     return spin * n_sites + site
@@ -79,6 +135,20 @@ def random_kramers_hermitian(n_sites: int, rng: np.random.Generator,
 
     Built as ``[[A, B], [-B^*, A^*]]`` in spin-major order (``A`` Hermitian, ``B``
     antisymmetric), returned in site-major order ``(2 n_sites, 2 n_sites)``.
+
+    Parameters
+    ----------
+    n_sites : int
+        Number of sites.
+    rng : numpy.random.Generator
+        Source of the random numbers.
+    scale : float
+        Entry scale (t0).
+
+    Returns
+    -------
+    ndarray
+        (2 n_sites, 2 n_sites) complex Hermitian (units of ``scale``).
     """
     a = random_hermitian(n_sites, rng, scale)
     z = rng.normal(size=(n_sites, n_sites)) + 1j * rng.normal(size=(n_sites, n_sites))
@@ -90,7 +160,24 @@ def random_kramers_hermitian(n_sites: int, rng: np.random.Generator,
 
 def random_tr_invariant(n_sites: int, rng: np.random.Generator, *, spinful: bool = False,
                         d: int = 2) -> FiniteSystem:
-    """Random TR-invariant system (spinless real symmetric, or spinful Kramers)."""
+    """Random TR-invariant system (spinless real symmetric, or spinful Kramers).
+
+    Parameters
+    ----------
+    n_sites : int
+        Number of sites.
+    rng : numpy.random.Generator
+        Source of the random numbers.
+    spinful : bool
+        Spin-1/2 sites (``n_internal = 2``) instead of spinless ones.
+    d : int
+        Spatial dimension (1, 2 or 3).
+
+    Returns
+    -------
+    FiniteSystem
+        With its declared (and checked) time reversal; energies of order t0.
+    """
     pos = random_positions(n_sites, rng, d)
     if spinful:
         return FiniteSystem(random_kramers_hermitian(n_sites, rng), pos, 2, "spinful")
@@ -105,6 +192,22 @@ def random_tr_broken(n_sites: int, rng: np.random.Generator, *, spinful: bool = 
     ``1e-3`` (``TimeReversal.symmetry_residual``): a draw below that (probability ~1e-3 for a
     2x2 spinless matrix, whose one imaginary entry can be small) is redrawn from the same
     ``rng``, so the result stays reproducible from the seed; ``SymmetryError`` after 100 draws.
+
+    Parameters
+    ----------
+    n_sites : int
+        Number of sites (>= 2 when spinless).
+    rng : numpy.random.Generator
+        Source of the random numbers.
+    spinful : bool
+        Spin-1/2 sites (``n_internal = 2``) instead of spinless ones.
+    d : int
+        Spatial dimension (1, 2 or 3).
+
+    Returns
+    -------
+    FiniteSystem
+        ``time_reversal=None``; energies of order t0.
     """
     pos = random_positions(n_sites, rng, d)
     ni = 2 if spinful else 1
@@ -122,7 +225,7 @@ def random_gapped(n_sites: int, rng: np.random.Generator, *, kind: str = "spinle
                   gap: float = 1.0, n_occupied: int | None = None, bandwidth: float = 2.0,
                   multiplicity: int = 1, fermi_pair_splitting: float | None = None,
                   d: int = 2) -> FiniteSystem:
-    r"""Random system whose spectrum has a gap ``(-gap/2, gap/2)`` around ``mu = 0``.
+    r"""Random system whose spectrum has a gap ``(-gap/2, gap/2)`` around ``ef = 0``.
 
     A random model of ``kind`` (:data:`KINDS`) is diagonalized; its eigenvectors are kept
     and its levels replaced by a chosen gapped spectrum (``n_occupied`` levels in
@@ -135,7 +238,33 @@ def random_gapped(n_sites: int, rng: np.random.Generator, *, kind: str = "spinle
     tests; ``n_occupied`` is then rounded down to a multiple of the level size).
     ``fermi_pair_splitting = s`` turns the system into a "metal": the highest occupied level
     is moved to ``-s/2`` and the lowest empty one to ``+s/2``, i.e. states *at* the Fermi
-    level ``mu = 0`` (for ``eta >> s`` they act as a Fermi surface).
+    level ``ef = 0`` (for ``eta >> s`` they act as a Fermi surface).
+
+    Parameters
+    ----------
+    n_sites : int
+        Number of sites.
+    rng : numpy.random.Generator
+        Source of the random numbers.
+    kind : str
+        One of :data:`KINDS`.
+    gap : float
+        Gap around 0 (t0), > 0.
+    n_occupied : int, optional
+        Number of states below the gap (default: half filling).
+    bandwidth : float
+        Width (t0) of the occupied and of the empty band of levels.
+    multiplicity : int
+        Repetition of each level (exact degeneracies).
+    fermi_pair_splitting : float, optional
+        ``s`` (t0): move the two levels next to the gap to ``-s/2`` and ``+s/2``.
+    d : int
+        Spatial dimension (1, 2 or 3).
+
+    Returns
+    -------
+    FiniteSystem
+        Same eigenvectors and time reversal as the random model of ``kind``.
     """
     if kind not in KINDS:
         raise ConventionError(f"kind must be one of {KINDS}, got {kind!r}")
@@ -177,7 +306,20 @@ def random_tr_operator(system_or_tr, rng: np.random.Generator, parity: int,
     Parameters
     ----------
     system_or_tr : FiniteSystem or TimeReversal
+        The system (its time reversal, or the natural one if it has none) or a TR operator.
+    rng : numpy.random.Generator
+        Source of the random numbers.
     parity : +1 or -1
+        TR signature ``lambda`` (paper Eq. 22).
+    local : bool
+        Block diagonal in the sites.
+    n_internal : int
+        Internal states per site when ``system_or_tr`` is a :class:`TimeReversal`.
+
+    Returns
+    -------
+    ndarray
+        (N, N) complex Hermitian, dimensionless (entries of order 1).
     """
     if parity not in (1, -1):
         raise ConventionError(f"parity must be +1 or -1, got {parity!r}")
@@ -205,7 +347,24 @@ def random_tr_operator(system_or_tr, rng: np.random.Generator, parity: int,
 
 
 def random_system(kind: str, n_sites: int, rng: np.random.Generator, d: int = 2) -> FiniteSystem:
-    """Random (ungapped) system of a given kind (:data:`KINDS`)."""
+    """Random (ungapped) system of a given kind (:data:`KINDS`).
+
+    Parameters
+    ----------
+    kind : str
+        One of :data:`KINDS`.
+    n_sites : int
+        Number of sites.
+    rng : numpy.random.Generator
+        Source of the random numbers.
+    d : int
+        Spatial dimension (1, 2 or 3).
+
+    Returns
+    -------
+    FiniteSystem
+        Energies of order t0, positions in a.
+    """
     if kind not in KINDS:
         raise ConventionError(f"kind must be one of {KINDS}, got {kind!r}")
     spinful = kind in ("spinful", "broken_spinful")

@@ -80,7 +80,22 @@ def _eig(system: FiniteSystem, eigensystem: Eigensystem | None) -> Eigensystem:
 
 @_ef_keyword
 def occupations(energies, temperature: float = 0.0, ef: float = 0.0) -> np.ndarray:
-    """Fermi-Dirac occupations ``f_a`` (T = 0: step, ``f(ef) = 1/2``)."""
+    """Fermi-Dirac occupations ``f_a`` (T = 0: step, ``f(ef) = 1/2``), the ``f`` of Eq. 18.
+
+    Parameters
+    ----------
+    energies : array_like
+        Energies (t0).
+    temperature : float
+        ``k_B T`` (t0), >= 0.
+    ef : float
+        Fermi energy (t0); ``mu=`` is its deprecated spelling.
+
+    Returns
+    -------
+    ndarray
+        Occupations in [0, 1], shape of ``energies``.
+    """
     return fermi(energies, ef, temperature)
 
 
@@ -92,12 +107,17 @@ def lindhard(energies, *, eta: float, omega: float = 0.0, temperature: float = 0
     Parameters
     ----------
     energies : (N,) array
-    eta : float > 0
+        Eigenenergies (t0).
+    eta, omega, temperature, ef : float
+        Broadening (> 0; ``1/tau``), frequency, ``k_B T`` (>= 0), Fermi energy (t0; ``mu=``
+        is the deprecated spelling of ``ef``).
     part : "total", "undergap" (``Re L``) or "fermi" (``i Im L``)
+        Which piece (module docstring).
 
     Returns
     -------
-    (N, N) complex array.
+    ndarray
+        (N, N) complex (1/t0).
     """
     eta, omega, temperature, ef = _check_params(eta, omega, temperature, ef, part)
     e = np.asarray(energies, dtype=float)
@@ -128,20 +148,24 @@ def response(system: FiniteSystem, a, b, *, eta: float, omega: float = 0.0,
 
     Parameters
     ----------
+    system : FiniteSystem
+        Energies t0, positions a.
     a : (..., N, N) array
         Observed operators (site basis).
     b : (..., N, N) array
         Operators the field couples to, ``H' = + B F``.
     eta, omega, temperature, ef : float
-        Broadening (> 0), frequency, temperature (>= 0) and Fermi energy (t0).
+        Broadening (> 0), frequency, temperature (>= 0) and Fermi energy (t0); ``mu=`` is
+        the deprecated spelling of ``ef``.
     part : "total", "undergap" or "fermi"
         Which piece of the Lindhard factor (module docstring).
     eigensystem : Eigensystem, optional
-        Override of ``system.eigensystem`` (another gauge of the same ``H``).
+        Another gauge of the same ``H`` (default ``system.eigensystem``).
 
     Returns
     -------
-    complex array of shape ``a.shape[:-2] + b.shape[:-2]``.
+    ndarray
+        Complex, shape ``a.shape[:-2] + b.shape[:-2]`` (``[A][B]/t0``).
     """
     eta, omega, temperature, ef = _check_params(eta, omega, temperature, ef, part)
     eig = _eig(system, eigensystem)
@@ -157,7 +181,24 @@ def response(system: FiniteSystem, a, b, *, eta: float, omega: float = 0.0,
 @_ef_keyword
 def expectation(system: FiniteSystem, a, *, temperature: float = 0.0, ef: float = 0.0,
                 eigensystem: Eigensystem | None = None) -> np.ndarray:
-    r"""Equilibrium average ``<A> = sum_a f_a A_aa`` for a stack ``(..., N, N)``."""
+    r"""Equilibrium average ``<A> = sum_a f_a A_aa`` for a stack ``(..., N, N)``.
+
+    Parameters
+    ----------
+    system : FiniteSystem
+        Energies t0, positions a.
+    a : (..., N, N) array
+        Operators (site basis).
+    temperature, ef : float
+        ``k_B T`` (>= 0) and Fermi energy (t0; ``mu=`` is deprecated).
+    eigensystem : Eigensystem, optional
+        Another gauge of the same ``H`` (default ``system.eigensystem``).
+
+    Returns
+    -------
+    ndarray
+        Complex, shape ``a.shape[:-2]`` (units of ``A``).
+    """
     temperature = check_positive("temperature", temperature, allow_zero=True)
     eig = _eig(system, eigensystem)
     a_, ab = _stack(system, a, "A")
@@ -170,7 +211,24 @@ def expectation(system: FiniteSystem, a, *, temperature: float = 0.0, ef: float 
 @_ef_keyword
 def commutator_expectation(system: FiniteSystem, a, b, *, temperature: float = 0.0,
                            ef: float = 0.0, eigensystem: Eigensystem | None = None) -> np.ndarray:
-    r"""``<[A, B]> = sum_ab (f_a - f_b) A_ab B_ba`` (Eq. 33, 40); shape ``a.batch + b.batch``."""
+    r"""``<[A, B]> = sum_ab (f_a - f_b) A_ab B_ba`` (Eq. 33, 40).
+
+    Parameters
+    ----------
+    system : FiniteSystem
+        Energies t0, positions a.
+    a, b : (..., N, N) array
+        Operators (site basis).
+    temperature, ef : float
+        ``k_B T`` (>= 0) and Fermi energy (t0; ``mu=`` is deprecated).
+    eigensystem : Eigensystem, optional
+        Another gauge of the same ``H`` (default ``system.eigensystem``).
+
+    Returns
+    -------
+    ndarray
+        Complex, shape ``a.shape[:-2] + b.shape[:-2]`` (``[A][B]``).
+    """
     temperature = check_positive("temperature", temperature, allow_zero=True)
     eig = _eig(system, eigensystem)
     a_, ab = _stack(system, a, "A")
@@ -200,15 +258,25 @@ def site_density_response(system: FiniteSystem, operator=None, probe=None, *, et
 
     Parameters
     ----------
+    system : FiniteSystem
+        Energies t0, positions a.
     operator : (..., N, N) Hermitian array or None
         ``O`` (``None``: identity, the particle density). ``O`` need not be site-local.
     probe : (..., N, N) array or None
         ``B``; default: the position operators ``r_a`` (shape ``(d, N, N)``), i.e. the
         response to a uniform field (Eq. 20-21).
+    eta, omega, temperature, ef : float
+        Broadening (> 0; ``1/tau``), frequency, ``k_B T`` (>= 0), Fermi energy (t0; ``mu=``
+        is the deprecated spelling of ``ef``).
+    part : "total", "undergap" or "fermi"
+        Which piece of the Lindhard factor (module docstring).
+    eigensystem : Eigensystem, optional
+        Another gauge of the same ``H`` (default ``system.eigensystem``).
 
     Returns
     -------
-    complex array of shape ``operator.batch + (N_sites,) + probe.batch``.
+    ndarray
+        Complex, shape ``operator.batch + (N_sites,) + probe.batch`` (``[O][B]/t0`` per site).
     """
     eta, omega, temperature, ef = _check_params(eta, omega, temperature, ef, part)
     eig = _eig(system, eigensystem)
@@ -248,17 +316,28 @@ def density_accumulation(system: FiniteSystem, operator=None, field=None, *, eta
 
     Parameters
     ----------
-    operator : (..., N, N) or None
+    system : FiniteSystem
+        Energies t0, positions a.
+    operator : (..., N, N) Hermitian array or None
         ``O`` (``None``: particle number; pass ``q * identity`` for charge).
     field : (d,) array or None
-        Uniform field ``E`` (t0/(e a)); the coupling is ``+ e E . r`` (Eq. 3).
-        ``None``: unit field along x.
+        Uniform field ``E`` (t0/(e a)); the coupling is ``+ e E . r`` (Eq. 3). ``None``:
+        unit field along x.
+    eta, omega, temperature, ef : float
+        Broadening (> 0; ``1/tau``), frequency, ``k_B T`` (>= 0), Fermi energy (t0; ``mu=``
+        is the deprecated spelling of ``ef``).
+    part : "total", "undergap" or "fermi"
+        Which piece of the Lindhard factor (module docstring).
+    eigensystem : Eigensystem, optional
+        Another gauge of the same ``H`` (default ``system.eigensystem``).
 
     Returns
     -------
-    array ``operator.batch + (N_sites,)``: real at ``omega = 0`` (the imaginary part of the
-    static response, and of each of its two parts, vanishes identically: the sums are
-    invariant under ``a <-> b`` plus complex conjugation), complex otherwise.
+    ndarray
+        Shape ``operator.batch + (N_sites,)`` (``[O]`` per site, per unit field if ``field`` is
+        a unit vector): real at ``omega = 0`` (the imaginary part of the static response,
+        and of each of its two parts, vanishes identically: the sums are invariant under
+        ``a <-> b`` plus complex conjugation), complex otherwise.
     """
     e = _field(system, field)
     chi = site_density_response(system, operator, None, eta=eta, omega=omega,
@@ -274,7 +353,29 @@ def accumulation_parts(system: FiniteSystem, operator=None, field=None, *, eta: 
                        eigensystem: Eigensystem | None = None) -> dict[str, np.ndarray]:
     r"""``{"total", "undergap", "fermi"}`` density accumulations (Eq. 26-27, 31-32).
 
-    ``total = undergap + fermi`` exactly at finite ``eta``.
+    ``total = undergap + fermi`` exactly at finite ``eta``; Eq. 31's ``L^n`` read as
+    ``L^eta`` (docs/derivations.md, finding 12).
+
+    Parameters
+    ----------
+    system : FiniteSystem
+        Energies t0, positions a.
+    operator : (..., N, N) Hermitian array or None
+        ``O`` (``None``: particle number; pass ``q * identity`` for charge).
+    field : (d,) array or None
+        Uniform field ``E`` (t0/(e a)); the coupling is ``+ e E . r`` (Eq. 3). ``None``:
+        unit field along x.
+    eta, omega, temperature, ef : float
+        Broadening (> 0; ``1/tau``), frequency, ``k_B T`` (>= 0), Fermi energy (t0; ``mu=``
+        is the deprecated spelling of ``ef``).
+    eigensystem : Eigensystem, optional
+        Another gauge of the same ``H`` (default ``system.eigensystem``).
+
+    Returns
+    -------
+    dict
+        ``"total"``, ``"undergap"``, ``"fermi"`` -> arrays as
+        :func:`density_accumulation` returns (``[O]`` per site).
     """
     kw = dict(eta=eta, omega=omega, temperature=temperature, ef=ef, eigensystem=eigensystem)
     parts = {p: density_accumulation(system, operator, field, part=p, **kw) for p in PARTS[1:]}
@@ -308,9 +409,24 @@ def torque_accumulation(system: FiniteSystem, operator, field, *, eta: float,
     the field ("extrinsic") torque plus the response of the intrinsic torque density
     ``T^int_O(i) = (i[H_0, O]) * P_i`` (Eq. 36).
 
+    Parameters
+    ----------
+    system : FiniteSystem
+        Energies t0, positions a.
+    operator : (N, N) Hermitian array
+        ``O`` (one operator).
+    field : (d,) array or None
+        Uniform field ``E`` (t0/(e a)); ``None``: unit field along x.
+    eta, omega, temperature, ef : float
+        Broadening (> 0; ``1/tau``), frequency, ``k_B T`` (>= 0), Fermi energy (t0; ``mu=``
+        is the deprecated spelling of ``ef``).
+    eigensystem : Eigensystem, optional
+        Another gauge of the same ``H`` (default ``system.eigensystem``).
+
     Returns
     -------
-    (N_sites,) array: real at ``omega = 0``, complex otherwise.
+    ndarray
+        (N_sites,) (``[O]`` t0/hbar per site): real at ``omega = 0``, complex otherwise.
     """
     eta, omega, temperature, ef = _check_params(eta, omega, temperature, ef, "total")
     e = _field(system, field)
@@ -338,7 +454,27 @@ def net_torque(system: FiniteSystem, operator, field, *, eta: float, omega: floa
     .. math:: \bar T_O = -i(\omega + i\eta)\, e\,\chi_{O,\mathbf r}\cdot\mathbf E
               \;\xrightarrow{\omega=0}\; \eta\, \delta O_{\rm tot},
 
-    i.e. the net torque is ``eta`` times the integrated accumulation (cf. Eq. 41-42).
+    i.e. the net torque is ``eta`` times the integrated accumulation (cf. Eq. 41-42;
+    Eq. 33 corrected, docs/derivations.md findings 1-2).
+
+    Parameters
+    ----------
+    system : FiniteSystem
+        Energies t0, positions a.
+    operator : (N, N) Hermitian array
+        ``O``.
+    field : (d,) array or None
+        Uniform field ``E`` (t0/(e a)); ``None``: unit field along x.
+    eta, omega, temperature, ef : float
+        Broadening (> 0; ``1/tau``), frequency, ``k_B T`` (>= 0), Fermi energy (t0; ``mu=``
+        is the deprecated spelling of ``ef``).
+    eigensystem : Eigensystem, optional
+        Another gauge of the same ``H`` (default ``system.eigensystem``).
+
+    Returns
+    -------
+    float or complex
+        ``bar T_O`` (``[O]`` t0/hbar): real at ``omega = 0``, complex otherwise.
     """
     eta, omega, temperature, ef = _check_params(eta, omega, temperature, ef, "total")
     e = _field(system, field)

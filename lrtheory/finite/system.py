@@ -23,6 +23,7 @@ from functools import cached_property
 
 import numpy as np
 
+from lrtheory._compat import renamed_keywords
 from lrtheory.conventions import DEGEN_TOL
 from lrtheory.errors import LrtheoryError, ModelError, ShapeError, SymmetryError, check_hermitian
 from lrtheory.kernels.gauge import random_block_unitary
@@ -38,7 +39,20 @@ __all__ = [
 
 
 def degenerate_groups(energies, degen_tol: float = DEGEN_TOL) -> list[np.ndarray]:
-    """Index groups of (sorted) levels closer than ``degen_tol`` to their neighbour."""
+    """Index groups of (sorted) levels closer than ``degen_tol`` to their neighbour.
+
+    Parameters
+    ----------
+    energies : array_like
+        (N,) sorted energies (t0).
+    degen_tol : float
+        Levels whose gap to the next is at most this (t0) share a group.
+
+    Returns
+    -------
+    list of ndarray
+        Index arrays of the groups, in ascending energy.
+    """
     e = np.asarray(energies)
     if e.size == 0:
         return []
@@ -69,6 +83,17 @@ class Eigensystem:
 
     @classmethod
     def from_hamiltonian(cls, hamiltonian) -> "Eigensystem":
+        """Diagonalize ``H`` (``np.linalg.eigh``).
+
+        Parameters
+        ----------
+        hamiltonian : (N, N) array
+            Hermitian matrix (t0).
+
+        Returns
+        -------
+        Eigensystem
+        """
         e, u = np.linalg.eigh(hamiltonian)
         return cls(e, u)
 
@@ -84,16 +109,53 @@ class Eigensystem:
         return self.energies.shape[0]
 
     def to_eigenbasis(self, operator) -> np.ndarray:
-        """``U^dagger A U`` for a stack ``(..., N, N)``: ``[A]_{ab} = <a|A|b>``."""
+        """Matrix elements ``[A]_{ab} = <a|A|b>`` (paper Eq. 17's ``A_ab``), ``U^dagger A U``.
+
+        Parameters
+        ----------
+        operator : array_like
+            ``A`` in the site basis, (..., N, N).
+
+        Returns
+        -------
+        ndarray
+            (..., N, N), units of ``A``.
+        """
         u = self.states
         return u.conj().T @ np.asarray(operator) @ u
 
     def groups(self, degen_tol: float = DEGEN_TOL) -> list[np.ndarray]:
-        """Degenerate level groups (see :func:`degenerate_groups`)."""
+        """Degenerate level groups (see :func:`degenerate_groups`).
+
+        Parameters
+        ----------
+        degen_tol : float
+            Degeneracy tolerance (t0).
+
+        Returns
+        -------
+        list of ndarray
+            Index arrays of the groups.
+        """
         return degenerate_groups(self.energies, degen_tol)
 
     def check(self, hamiltonian, *, atol: float = 1e-9) -> None:
-        """Check that this eigensystem is orthonormal and diagonalizes ``H`` (else ModelError)."""
+        """Check that this eigensystem is orthonormal and diagonalizes ``H``.
+
+        Parameters
+        ----------
+        hamiltonian : (N, N) array
+            The Hamiltonian (t0).
+        atol : float
+            Tolerance (relative to ``max(1, max |H|)`` for ``H U = U E``).
+
+        Raises
+        ------
+        ShapeError
+            Shapes do not match ``H``.
+        ModelError
+            Not orthonormal, or ``H U != U E``.
+        """
         h = np.asarray(hamiltonian)
         u = self.states
         if u.shape != h.shape or self.energies.shape != (h.shape[0],):
@@ -108,17 +170,34 @@ class Eigensystem:
             raise ModelError("eigenvector override does not diagonalize H (H U != U E)")
 
 
-def random_gauge(eig: Eigensystem, rng: np.random.Generator, *, degen_tol: float = DEGEN_TOL
-                 ) -> Eigensystem:
+# ``eig=`` was the keyword of the eigensystem before issue #14 (glossary: ``eigensystem``)
+@renamed_keywords(eig="eigensystem")
+def random_gauge(eigensystem: Eigensystem, rng: np.random.Generator, *,
+                 degen_tol: float = DEGEN_TOL) -> Eigensystem:
     """Same eigenspaces, new gauge: random phases and random unitaries inside degenerate groups.
 
     Used by the gauge-invariance tests: every physical output must not change.
+
+    Parameters
+    ----------
+    eigensystem : Eigensystem
+        Eigenstates of a finite system; ``eig=`` is its deprecated spelling.
+    rng : numpy.random.Generator
+        Source of the random phases and unitaries.
+    degen_tol : float
+        Degeneracy tolerance (t0) of the groups that are rotated among themselves.
+
+    Returns
+    -------
+    Eigensystem
+        Same energies, new states.
     """
-    n = eig.energies.size
+    n = eigensystem.energies.size
     blocks = np.zeros((n, n), bool)
-    for g in eig.groups(degen_tol):
+    for g in eigensystem.groups(degen_tol):
         blocks[np.ix_(g, g)] = True
-    return Eigensystem(eig.energies.copy(), eig.states @ random_block_unitary(blocks, rng))
+    return Eigensystem(eigensystem.energies.copy(),
+                       eigensystem.states @ random_block_unitary(blocks, rng))
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -259,7 +338,23 @@ class FiniteSystem:
         return self.time_reversal is not None
 
     def tr_signature(self, operator) -> int | None:
-        """TR signature of ``operator`` (+1, -1 or None); requires a TR operator."""
+        """TR signature ``lambda`` of ``operator``: ``Theta A Theta^-1 = lambda A`` (paper Eq. 22).
+
+        Parameters
+        ----------
+        operator : (N, N) array
+            A Hermitian operator in the site basis.
+
+        Returns
+        -------
+        int or None
+            +1, -1, or None when ``A`` has no definite signature.
+
+        Raises
+        ------
+        SymmetryError
+            The system has no time-reversal operator.
+        """
         if self.time_reversal is None:
             raise SymmetryError("this system has no time-reversal operator")
         return self.time_reversal.signature(operator)

@@ -1,7 +1,7 @@
 r"""Vectorised Lindhard weights compiled from the symbolic layer (:mod:`lrtheory.symbolic.lindhard`).
 
 Every weight is a scalar SymPy expression lambdified to NumPy; the generated source is kept on
-the :class:`Kernel` (``kernel.source``) for audit. Energies, ``omega``, ``eta``, ``mu`` and
+the :class:`Kernel` (``kernel.source``) for audit. Energies, ``omega``, ``eta``, ``ef`` and
 ``T`` share one unit (t0, ``hbar = k_B = 1``). Arguments broadcast against each other.
 
 Weights (paper equations):
@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
+from lrtheory._compat import renamed_keywords
 from lrtheory.errors import ConventionError, check_positive
 from lrtheory.kernels.occupation import fermi
 from lrtheory.symbolic import lindhard as sl
@@ -149,18 +150,23 @@ KERNELS = {k.name: k for k in (LINDHARD, LINDHARD_RE, LINDHARD_IM, PRINCIPAL_WEI
                                _W1_BELOW, _W1_ABOVE, _FS)}
 
 
-def occupation(energy, mu: float = 0.0, temperature: float = 0.0):
+# ``mu=`` was the keyword of the Fermi energy before issue #14 (glossary: ``ef``)
+_ef_keyword = renamed_keywords(mu="ef")
+
+
+@_ef_keyword
+def occupation(energy, ef: float = 0.0, temperature: float = 0.0):
     """Fermi occupation ``f`` and ``1 - f`` with full relative accuracy in both tails.
 
     Both from :func:`lrtheory.kernels.occupation.fermi` (expit: no overflow warnings at any
-    ``T > 0``); ``T = 0`` gives a step with ``f(mu) = 1/2``.
+    ``T > 0``); ``T = 0`` gives a step with ``f(ef) = 1/2``.
 
     Parameters
     ----------
     energy : array_like
         Energies (t0).
-    mu : float
-        Chemical potential (t0).
+    ef : float
+        Fermi energy (chemical potential, t0); ``mu=`` is its deprecated spelling.
     temperature : float
         Temperature ``k_B T`` (t0), ``>= 0`` (``ConventionError`` otherwise).
 
@@ -169,21 +175,22 @@ def occupation(energy, mu: float = 0.0, temperature: float = 0.0):
     f, one_minus_f : ndarray
         ``f(e)`` and ``1 - f(e)`` (dimensionless), each of the shape of ``energy``.
     """
-    x = np.asarray(energy, dtype=float) - mu
+    x = np.asarray(energy, dtype=float) - ef
     t = check_positive("temperature", temperature, allow_zero=True)
-    # f(e) and 1 - f(e) = f(2 mu - e): one Fermi function (lrtheory.kernels.occupation)
+    # f(e) and 1 - f(e) = f(2 ef - e): one Fermi function (lrtheory.kernels.occupation)
     return fermi(x, 0.0, t), fermi(-x, 0.0, t)
 
 
-def fermi_surface_weight(energy, mu: float = 0.0, temperature: float = 1e-3):
+@_ef_keyword
+def fermi_surface_weight(energy, ef: float = 0.0, temperature: float = 1e-3):
     r"""Intraband weight :math:`-\partial f/\partial\epsilon = f(1-f)/T` (Eq. 27's delta term).
 
     Parameters
     ----------
     energy : array_like
         Energies (t0).
-    mu : float
-        Chemical potential (t0).
+    ef : float
+        Fermi energy (chemical potential, t0); ``mu=`` is its deprecated spelling.
     temperature : float
         Temperature ``k_B T`` (t0), ``> 0`` (``ConventionError`` otherwise).
 
@@ -193,11 +200,12 @@ def fermi_surface_weight(energy, mu: float = 0.0, temperature: float = 1e-3):
         :math:`-f'(\epsilon)` (1/t0, >= 0), shape of ``energy``.
     """
     t = check_positive("temperature", temperature)
-    f, c = occupation(energy, mu, t)
+    f, c = occupation(energy, ef, t)
     return _FS(f, c, t)
 
 
-def divided_difference(ea, eb, mu: float = 0.0, temperature: float = 1e-3, *,
+@_ef_keyword
+def divided_difference(ea, eb, ef: float = 0.0, temperature: float = 1e-3, *,
                        tol: float = 1e-9):
     r"""Divided difference :math:`W_1 = (f(\epsilon_a) - f(\epsilon_b))/(\epsilon_a-\epsilon_b)`.
 
@@ -205,9 +213,9 @@ def divided_difference(ea, eb, mu: float = 0.0, temperature: float = 1e-3, *,
     ----------
     ea, eb : array_like
         Energies (t0, broadcast against each other).
-    mu, temperature : float
-        Chemical potential and temperature (t0; ``T > 0``: the degenerate limit :math:`f'`
-        is a delta function at ``T = 0``).
+    ef, temperature : float
+        Fermi energy (``mu=`` deprecated) and temperature (t0; ``T > 0``: the degenerate
+        limit :math:`f'` is a delta function at ``T = 0``).
     tol : float
         Below ``|ea - eb| < tol`` the degenerate limit :math:`f'((\epsilon_a+\epsilon_b)/2)`
         is returned (error O(tol^2 / T^3)).
@@ -226,8 +234,8 @@ def divided_difference(ea, eb, mu: float = 0.0, temperature: float = 1e-3, *,
     t = check_positive("temperature", temperature)
     ea, eb = np.broadcast_arrays(np.asarray(ea, float), np.asarray(eb, float))
     d = ea - eb
-    fa, ca = occupation(ea, mu, t)
-    fb, cb = occupation(eb, mu, t)
+    fa, ca = occupation(ea, ef, t)
+    fb, cb = occupation(eb, ef, t)
     degenerate = np.abs(d) < tol
     safe = np.where(degenerate, 1.0, d)
     below = d <= 0
@@ -236,11 +244,12 @@ def divided_difference(ea, eb, mu: float = 0.0, temperature: float = 1e-3, *,
         w_above = _W1_ABOVE(fb, ca, np.where(below, 1.0, safe), t)
     w = np.where(below, w_below, w_above)
     mid = 0.5 * (ea + eb)
-    fm, cm = occupation(mid, mu, t)
+    fm, cm = occupation(mid, ef, t)
     return np.where(degenerate, -_FS(fm, cm, t), w)
 
 
-def principal_interband(ea, eb, mu: float = 0.0, temperature: float = 0.0, *,
+@_ef_keyword
+def principal_interband(ea, eb, ef: float = 0.0, temperature: float = 0.0, *,
                         tol: float = 1e-9):
     r"""Interband principal-part weight :math:`P(f_a-f_b)/(\epsilon_a-\epsilon_b)` at
     :math:`\eta = 0` (the principal part of Eq. 26 at :math:`\omega = 0`).
@@ -249,8 +258,8 @@ def principal_interband(ea, eb, mu: float = 0.0, temperature: float = 0.0, *,
     ----------
     ea, eb : array_like
         Band energies (t0, broadcast against each other).
-    mu : float
-        Chemical potential (t0).
+    ef : float
+        Fermi energy (chemical potential, t0); ``mu=`` is its deprecated spelling.
     temperature : float
         Temperature ``k_B T`` (t0), ``>= 0`` (``T = 0`` allowed: step occupations).
     tol : float
@@ -266,10 +275,10 @@ def principal_interband(ea, eb, mu: float = 0.0, temperature: float = 0.0, *,
     d = ea - eb  # broadcasts; occupations below are evaluated on the unbroadcast inputs
     degenerate = np.abs(d) < tol
     if temperature > 0:
-        w = divided_difference(ea, eb, mu, temperature, tol=tol)
+        w = divided_difference(ea, eb, ef, temperature, tol=tol)
         return np.where(degenerate, 0.0, w)
     if temperature < 0:
         raise ConventionError(f"temperature must be >= 0, got {temperature!r}")
-    fa, _ = occupation(ea, mu, 0.0)
-    fb, _ = occupation(eb, mu, 0.0)
+    fa, _ = occupation(ea, ef, 0.0)
+    fb, _ = occupation(eb, ef, 0.0)
     return np.where(degenerate, 0.0, (fa - fb) / np.where(degenerate, 1.0, d))

@@ -84,7 +84,13 @@ class BondTable:
             getattr(self, name).setflags(write=False)
 
     def matrices(self) -> np.ndarray:
-        """The dense bond matrices ``H_m``, (m, n, n) (t0; for analysis of small models)."""
+        """The dense bond matrices ``H_m`` (for analysis of small models).
+
+        Returns
+        -------
+        ndarray
+            ``H_m``, complex, shape (m, n, n) (t0), one per displacement.
+        """
         n = self.n_orbitals
         Hm = np.zeros((len(self.displacements), n, n), complex)
         np.add.at(Hm, (self.group, self.row, self.col), self.amplitude)

@@ -45,6 +45,8 @@ def gapped_graphene(t0: float = 1.0, delta: float = 0.5, **unknown):
         Nearest-neighbour hopping (the energy unit).
     delta : float
         Sublattice potential ``+delta`` on A, ``-delta`` on B (units of ``t0``).
+    **unknown
+        Refused (``ModelError``): the model has no other parameters.
 
     Returns
     -------
@@ -89,6 +91,16 @@ class BuiltinModel:
     def build(self, **params):
         """The model with ``params`` overriding :attr:`defaults`.
 
+        Parameters
+        ----------
+        **params : float
+            Model parameters by name (t0 for energies, radians for phases).
+
+        Returns
+        -------
+        BlochModel
+            ``builder(**{**defaults, **params})``.
+
         Raises
         ------
         ModelError
@@ -116,6 +128,18 @@ CATALOGUE: Mapping[str, BuiltinModel] = _entries(
 
 def builtin_model(name: str, **params):
     """Build the catalogued model ``name`` with ``params`` (others at their defaults).
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`CATALOGUE` (``"haldane"``, ``"gapped-graphene"``).
+    **params : float
+        Model parameters by name (t0 for energies, radians for phases).
+
+    Returns
+    -------
+    BlochModel
+        The built model.
 
     Raises
     ------

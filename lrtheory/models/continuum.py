@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lrtheory._compat import renamed_keywords
 from lrtheory.errors import ConventionError, ModelError, ShapeError, check_finite, check_positive
 from lrtheory.models.protocol import ContinuumModel
 from lrtheory.models.time_reversal import TimeReversal
@@ -95,6 +96,16 @@ class RashbaGas(_CoefficientModel):
     (spin along ``-theta_hat``, clockwise for ``alpha > 0``) has the larger Fermi circle
     ``k_F + m alpha`` (the paper's "+" sheet). TR: ``Theta = i sigma_y K``.
     Spin operator: :attr:`spin` = sigma / 2 (hbar = 1).
+
+    Parameters
+    ----------
+    m : float
+        Effective mass, > 0 (hbar = 1: 1/m is in energy x length^2, t0 a^2 when energies
+        are in t0 and lengths in a).
+    alpha : float
+        Rashba velocity (energy x length, t0 a); the band splitting is ``2 alpha k``.
+    name : str
+        Label used in messages and results.
     """
 
     m: float = 1.0
@@ -126,15 +137,32 @@ class RashbaGas(_CoefficientModel):
         return np.stack([dx, dy], -2)
 
     # -- closed forms (paper App. II) ---------------------------------------------------
-    def fermi_circles(self, mu: float) -> dict:
-        """Radii, Fermi velocities and DOS of the two Fermi circles at energy ``mu``
-        (both occupied needs ``mu > 0``): ``k_pm = k_F pm m alpha``,
-        ``k_F = sqrt(2 m mu + m^2 alpha^2)``, ``v_F = k_F / m``,
-        ``N_pm = (m/2pi)(1 pm alpha/v_F)`` (paper S17)."""
-        if mu <= 0:
-            raise ConventionError(f"both Rashba sub-bands are occupied only for mu > 0, got {mu}")
+    @renamed_keywords(mu="ef")
+    def fermi_circles(self, ef: float) -> dict:
+        """Radii, Fermi velocities and DOS of the two Fermi circles at energy ``ef``
+        (paper Eq. S17).
+
+        ``k_pm = k_F pm m alpha``, ``k_F = sqrt(2 m ef + m^2 alpha^2)``, ``v_F = k_F / m``,
+        ``N_pm = (m/2pi)(1 pm alpha/v_F)``.
+
+        Parameters
+        ----------
+        ef : float
+            Fermi energy (energy unit of the model, t0), > 0 so that both sub-bands are
+            occupied (``ConventionError`` otherwise); ``mu=`` is its deprecated spelling.
+
+        Returns
+        -------
+        dict
+            ``k_F``, ``k_plus``, ``k_minus`` (1/a: ``k_plus`` is the larger circle, of the
+            lower band), ``v_F`` (a t0/hbar), ``N_plus``, ``N_minus`` (density of states of
+            each circle per unit area, 1/(t0 a^2)) and ``density`` (electrons per unit
+            area, 1/a^2).
+        """
+        if ef <= 0:
+            raise ConventionError(f"both Rashba sub-bands are occupied only for ef > 0, got {ef}")
         a = abs(self.alpha)
-        kF = np.sqrt(2 * self.m * mu + (self.m * a) ** 2)
+        kF = np.sqrt(2 * self.m * ef + (self.m * a) ** 2)
         vF = kF / self.m
         return dict(k_F=kF, v_F=vF, k_plus=kF + self.m * a, k_minus=kF - self.m * a,
                     N_plus=self.m / (2 * np.pi) * (1 + a / vF),
@@ -150,6 +178,17 @@ class MassiveDirac(_CoefficientModel):
 
     (``Delta`` is half the gap, ``tau = +-1`` the valley). Breaks TR on its own
     (``time_reversal = None``); the two valleys together are TR partners.
+
+    Parameters
+    ----------
+    v : float
+        Dirac velocity, > 0 (t0 a / hbar).
+    delta : float
+        Half the gap, ``Delta`` (t0).
+    valley : int
+        Valley index ``tau``, +1 or -1 (``ModelError`` otherwise).
+    name : str
+        Label used in messages and results.
     """
 
     v: float = 1.0
@@ -178,16 +217,17 @@ class MassiveDirac(_CoefficientModel):
         return np.stack([dx, dy], -2)
 
 
-def fermi_crossings(model, mu: float, *, k_max: float, n_theta: int = 64, n_r: int = 400,
+@renamed_keywords(mu="ef")
+def fermi_crossings(model, ef: float, *, k_max: float, n_theta: int = 64, n_r: int = 400,
                     newton_steps: int = 30):
-    r"""Exact Fermi lines ``e_n(k) = mu`` along radial rays (T = 0 Fermi-surface sums).
+    r"""Exact Fermi lines ``e_n(k) = ef`` along radial rays (T = 0 Fermi-surface sums).
 
     For every angle ``theta_j`` (uniform, ``n_theta``) and band ``n`` every radial
     crossing ``k_c`` in ``(0, k_max)`` is bracketed on an ``n_r`` grid and refined by
     Newton steps with the Hellmann-Feynman radial velocity ``v_r = <n|dH/dk . k_hat|n>``
     (safeguarded by the bracket). Then
 
-    .. math:: \int \frac{d^2k}{(2\pi)^2} \delta(\epsilon_n(\mathbf k) - \mu)\, g
+    .. math:: \int \frac{d^2k}{(2\pi)^2} \delta(\epsilon_n(\mathbf k) - \epsilon_F)\, g
               = \sum_c w_c\, g(\mathbf k_c),\qquad
               w_c = \frac{1}{(2\pi)^2}\frac{2\pi}{n_\theta}\frac{k_c}{|v_r|}.
 
@@ -195,8 +235,8 @@ def fermi_crossings(model, mu: float, *, k_max: float, n_theta: int = 64, n_r: i
     ----------
     model : ContinuumModel
         A 2D k.p model (energies in its unit, k in 1/a).
-    mu : float
-        Fermi energy.
+    ef : float
+        Fermi energy (energy unit of the model, t0); ``mu=`` is its deprecated spelling.
     k_max : float
         Largest radius searched (1/a).
     n_theta, n_r, newton_steps : int
@@ -221,7 +261,7 @@ def fermi_crossings(model, mu: float, *, k_max: float, n_theta: int = 64, n_r: i
     u = np.stack([np.cos(th), np.sin(th)], -1)  # (T, 2)
     kr = np.linspace(0.0, k_max, int(n_r) + 1)[1:]
     e = np.linalg.eigvalsh(model.hamiltonian(kr[None, :, None] * u[:, None, :]))  # T,R,n
-    s = np.sign(e - mu)
+    s = np.sign(e - ef)
     # a sign change inside an interval, or a root exactly on a grid point: counted once, in
     # the interval that ends there (it used to be counted in both neighbouring intervals)
     zero = s == 0
@@ -240,14 +280,14 @@ def fermi_crossings(model, mu: float, *, k_max: float, n_theta: int = 64, n_r: i
         un = U[idx, :, ib]
         V = model.velocity(kv)
         vr = np.real(np.einsum("mi,mij,mj->m", un.conj(), np.einsum("ma,maij->mij", uu, V), un))
-        # keep the bracket: the sign of e - mu at lo is known
-        below = (en - mu) * np.sign(e[it, ir, ib] - mu) > 0
+        # keep the bracket: the sign of e - ef at lo is known
+        below = (en - ef) * np.sign(e[it, ir, ib] - ef) > 0
         lo = np.where(below, kc, lo)
         hi = np.where(below, hi, kc)
-        step = kc - (en - mu) / np.where(vr == 0, np.inf, vr)
+        step = kc - (en - ef) / np.where(vr == 0, np.inf, vr)
         bad = ~((step > lo) & (step < hi))
         kc = np.where(bad, 0.5 * (lo + hi), step)
     if np.any(np.abs(vr) < 1e-12):
-        raise ModelError(f"{model.name}: tangential Fermi-line crossing at mu={mu}")
+        raise ModelError(f"{model.name}: tangential Fermi-line crossing at ef={ef}")
     w = (2 * np.pi / len(th)) * kc / np.abs(vr) / (2 * np.pi) ** 2
     return kc[:, None] * uu, ib, w

@@ -76,7 +76,20 @@ def with_lattice_basis(model, basis):
 def stacking_vector(direction: Sequence[int], lattice_vectors) -> tuple[int, int]:
     """Integer ``(r, t)`` with ``p t - q r = +-1`` completing ``(p, q)`` to a basis, its
     vector ``r a_1 + t a_2`` as close to perpendicular to ``p a_1 + q a_2`` as possible
-    (a tie goes to the projection -1/2). ``(1, 0) -> (0, 1)`` and ``(0, 1) -> (1, 0)``."""
+    (a tie goes to the projection -1/2). ``(1, 0) -> (0, 1)`` and ``(0, 1) -> (1, 0)``.
+
+    Parameters
+    ----------
+    direction : (int, int)
+        ``(p, q)``, coprime: the periodic direction ``p a_1 + q a_2``.
+    lattice_vectors : (2, d_space) array
+        Cartesian lattice vectors (a).
+
+    Returns
+    -------
+    (int, int)
+        ``(r, t)``, the stacking vector in lattice-vector indices.
+    """
     p, q = direction
     if (p, q) == (1, 0):
         return (0, 1)
@@ -216,6 +229,13 @@ def ribbon(model, width: int, *, periodic: int = 0, direction=None, center: bool
 
 def flake(model, n1: int, n2: int) -> tuple[np.ndarray, np.ndarray]:
     """Finite flake of ``n1 x n2`` unit cells of a 2D model, open in both directions.
+
+    Parameters
+    ----------
+    model : TightBindingModel
+        A 2D tight-binding model (hoppings in t0, lengths in a).
+    n1, n2 : int
+        Cells along ``a_1`` and ``a_2``, > 0.
 
     Returns
     -------

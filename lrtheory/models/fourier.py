@@ -85,7 +85,13 @@ class ConversionInfo:
     positions: str
 
     def summary(self) -> str:
-        """One line for command-line summaries."""
+        """One line for command-line summaries.
+
+        Returns
+        -------
+        str
+            Bonds kept, their range, the k-grid and the maximal deviation (t0).
+        """
         pos = {"given": "positions given", "model": "model positions",
                "zero": "no positions: periodic convention r = 0"}[self.positions]
         return (f"H(k) converted to a hopping list: {self.n_hoppings} bonds up to |R| = "
@@ -315,7 +321,20 @@ def canonical_bonds(model, *, tol: float = 1e-10) -> dict:
     """``{(i, j, R): t}`` with each bond in the orientation :func:`to_tight_binding` uses
     (``i < j``, or first non-zero ``R_a > 0`` for ``i == j``), on-site terms as
     ``(i, i, 0...)``; amplitudes ``|t| <= tol`` dropped. For comparing hopping lists that list
-    a bond in different orientations."""
+    a bond in different orientations.
+
+    Parameters
+    ----------
+    model : TightBindingModel
+        The model (``hoppings``, ``onsite``).
+    tol : float
+        Amplitudes at most this (t0) are dropped.
+
+    Returns
+    -------
+    dict
+        ``(i, j, R) -> t`` (complex, t0; ``R`` a tuple of lattice-vector indices).
+    """
     out: dict = {}
 
     def add(key, val):

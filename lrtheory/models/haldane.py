@@ -50,7 +50,31 @@ def haldane(t0: float = 1.0, t2: float = 0.0, phi: float = np.pi / 2, delta: flo
 
     ``t2 = 0`` gives TR-invariant gapped graphene (Eq. S45); then ``time_reversal`` is the
     identity (spinless ``Theta = K``), else ``None``. Parameters other than ``t0, t2, phi,
-    delta`` raise :class:`~lrtheory.errors.ModelError` (not a bare TypeError).
+    delta`` raise :class:`~lrtheory.errors.ModelError` (not a bare TypeError). Paper Eq. 53 and
+    S41-S43, with the corrected S41/S43 (docs/derivations.md, finding 6).
+
+    Parameters
+    ----------
+    t0 : float
+        Nearest-neighbour hopping (the energy unit t0; ``H_AB = -t0 gamma_k``).
+    t2 : float
+        Next-nearest-neighbour hopping amplitude (t0).
+    phi : float
+        Phase of the next-nearest-neighbour hopping (radians).
+    delta : float
+        Sublattice potential: ``+delta`` on A, ``-delta`` on B (t0).
+    **unknown
+        Refused (``ModelError``).
+
+    Returns
+    -------
+    TightBindingModel
+        Two orbitals (A = 0 at the origin, B = 1 at ``delta_1``), lattice constant a = 1.
+
+    Raises
+    ------
+    ModelError
+        A parameter is not a finite real number, or is unknown.
     """
     if unknown:
         raise ModelError(f"unknown Haldane parameter(s) {sorted(unknown)}: the model has "
@@ -79,6 +103,18 @@ def haldane_bulk_bands(k, t0=1.0, t2=0.0, phi=np.pi / 2, delta=0.0) -> np.ndarra
     ``b_a = sum cos(k.l_n + phi)``, ``b_b = sum cos(k.l_n - phi)``. (The printed S43 has
     ``-t2 (b_a + b_b)`` for the trace term: a sign typo, see docs/derivations.md.)
     At phi = pi/2 this is Eq. 54 with ``beta_k = sum sin(k.l_n)``.
+
+    Parameters
+    ----------
+    k : array_like
+        Cartesian wave vectors, shape (..., 2) (1/a).
+    t0, t2, phi, delta : float
+        As in :func:`haldane` (t0; ``phi`` in radians).
+
+    Returns
+    -------
+    ndarray
+        Band energies (lower, upper), shape (..., 2) (t0).
     """
     k = np.asarray(k, float)
     gamma = np.exp(1j * k @ DELTAS.T).sum(-1)
@@ -90,7 +126,20 @@ def haldane_bulk_bands(k, t0=1.0, t2=0.0, phi=np.pi / 2, delta=0.0) -> np.ndarra
 
 
 def phase_boundary(t2: float, phi: float = np.pi / 2) -> float:
-    """|Delta| at which the gap closes: ``3 sqrt(3) t2 |sin phi|``."""
+    """|Delta| at which the gap closes: ``3 sqrt(3) t2 |sin phi|`` (from Eq. 54).
+
+    Parameters
+    ----------
+    t2 : float
+        Next-nearest-neighbour hopping (t0).
+    phi : float
+        Its phase (radians).
+
+    Returns
+    -------
+    float
+        The critical ``|Delta|`` (t0).
+    """
     return 3 * S3 * abs(t2 * np.sin(phi))
 
 
@@ -103,6 +152,22 @@ def layered_haldane(tz: float = 0.15, c: float = 1.5, weyl: bool = True, **kw
     ``weyl=False``: ``+tz`` on both (a stack of Chern layers when each layer is topological).
     Remaining keyword arguments go to :func:`haldane` (defaults t2 = 0.1, phi = pi/2,
     Delta = 0.3). Used by the Wannier90 tests and the 3D benchmarks.
+
+    Parameters
+    ----------
+    tz : float
+        Interlayer hopping (t0).
+    c : float
+        Layer spacing (a).
+    weyl : bool
+        Opposite interlayer hoppings on A and B (Weyl semimetal) or equal ones.
+    **kw
+        ``t0``, ``t2``, ``phi``, ``delta`` of :func:`haldane`.
+
+    Returns
+    -------
+    TightBindingModel
+        A 3D model (2 orbitals).
     """
     kw = {"t2": 0.1, "phi": np.pi / 2, "delta": 0.3, **kw}
     h = haldane(**kw)

@@ -168,7 +168,26 @@ class UniformGrid:
     @classmethod
     def from_lattice(cls, lattice_vectors, shape, *, product: str = "outer") -> "UniformGrid":
         """The grid of a lattice: ``B = reciprocal_vectors(A)``, ``cell_volume = |det A|``
-        (a^dim; needs ``dim == d_space``)."""
+        (a^dim; needs ``dim == d_space``).
+
+        Parameters
+        ----------
+        lattice_vectors : (dim, dim) array
+            Cartesian lattice vectors (a).
+        shape : int or sequence of int
+            Points along each reciprocal vector.
+        product : str
+            ``"outer"`` or ``"matmul"`` (see the class doc).
+
+        Returns
+        -------
+        UniformGrid
+
+        Raises
+        ------
+        ModelError
+            The lattice matrix is not square (a ribbon or an embedded model).
+        """
         lat = _lattice_array(lattice_vectors)
         if lat.shape[0] != lat.shape[1]:
             raise ModelError(f"a bulk model is needed (square lattice matrix), got lattice "
@@ -195,7 +214,18 @@ class UniformGrid:
 
     # -- points -----------------------------------------------------------------------------
     def points(self, start: int = 0, stop: int | None = None) -> np.ndarray:
-        """Cartesian k (1/a) of flat indices ``start <= i < stop``: shape (stop - start, d_space)."""
+        """Cartesian k of the flat indices ``start <= i < stop`` (C order of the grid indices).
+
+        Parameters
+        ----------
+        start, stop : int
+            Index range (``stop=None``: ``n_points``).
+
+        Returns
+        -------
+        ndarray
+            k points, shape (stop - start, d_space) (1/a).
+        """
         stop = self.n_points if stop is None else stop
         idx = self._indices(start, stop)
         B = self.B
@@ -208,8 +238,20 @@ class UniformGrid:
         return k
 
     def subgrid_mask(self, start: int = 0, stop: int | None = None) -> np.ndarray:
-        """Bool (stop - start,): True on the points of the ``shape // 2`` sub-grid (every
-        index even); all False when some ``n_a`` is odd (then there is no nested sub-grid)."""
+        """Which points of an index range lie on the nested ``shape // 2`` sub-grid (the error
+        estimate of a k-sum).
+
+        Parameters
+        ----------
+        start, stop : int
+            Index range (``stop=None``: ``n_points``).
+
+        Returns
+        -------
+        ndarray
+            Bool (stop - start,): True where every grid index is even; all False when some
+            ``n_a`` is odd (then there is no nested sub-grid).
+        """
         stop = self.n_points if stop is None else stop
         idx = self._indices(start, stop)
         if any(m % 2 for m in self.shape):
@@ -221,7 +263,18 @@ class UniformGrid:
 
     def half(self) -> "UniformGrid":
         """The grid of ``shape // 2`` (the points :meth:`subgrid_mask` selects when every
-        ``n_a`` is even); raises when some ``n_a < 2``."""
+        ``n_a`` is even).
+
+        Returns
+        -------
+        UniformGrid
+            Same ``B``, ``cell_volume`` and ``product``.
+
+        Raises
+        ------
+        ConventionError
+            Some ``n_a < 2``.
+        """
         if any(m < 2 for m in self.shape):
             raise ConventionError(f"grid {self.shape} has no half grid (a direction has < 2 points)")
         return UniformGrid(self.B, tuple(m // 2 for m in self.shape), self.cell_volume,

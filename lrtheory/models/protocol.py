@@ -30,6 +30,7 @@ from typing import Sequence
 
 import numpy as np
 
+from lrtheory._compat import renamed_keywords
 from lrtheory.errors import ModelError
 from lrtheory.models import lattice as _lattice
 
@@ -127,14 +128,49 @@ class BlochModel(abc.ABC):
 
     @abc.abstractmethod
     def hamiltonian(self, k) -> np.ndarray:
-        """H(k), shape (..., n, n) (t0) for Cartesian k (..., dim) (1/a)."""
+        """Bloch Hamiltonian ``H(k)`` in the atomic-position convention (paper Eq. S48).
+
+        Parameters
+        ----------
+        k : array_like
+            Cartesian wave vectors, shape (..., dim) (1/a).
+
+        Returns
+        -------
+        ndarray
+            ``H(k)``, shape (..., n, n), Hermitian (t0).
+        """
 
     @abc.abstractmethod
     def velocity(self, k) -> np.ndarray:
-        """dH/dk, shape (..., dim, n, n) (t0 a / hbar)."""
+        """Velocity operator ``v(k) = dH/dk`` (hbar = 1; paper Eq. S48's convention).
+
+        Parameters
+        ----------
+        k : array_like
+            Cartesian wave vectors, shape (..., dim) (1/a).
+
+        Returns
+        -------
+        ndarray
+            ``dH/dk_a``, shape (..., dim, n, n) (a t0/hbar).
+        """
 
     def hamiltonian_and_velocity(self, k) -> tuple[np.ndarray, np.ndarray]:
-        """``(H(k), dH/dk)``; subclasses override it with a fused fast path."""
+        """``(H(k), dH/dk)`` in one call; subclasses override it with a fused fast path.
+
+        Parameters
+        ----------
+        k : array_like
+            Cartesian wave vectors, shape (..., dim) (1/a).
+
+        Returns
+        -------
+        H : ndarray
+            (..., n, n) (t0).
+        V : ndarray
+            (..., dim, n, n) (a t0/hbar).
+        """
         return self.hamiltonian(k), self.velocity(k)
 
     def position_matrix(self, k) -> "PositionMatrix | None":
@@ -158,8 +194,25 @@ class BlochModel(abc.ABC):
         return _lattice.reciprocal_vectors(self._require_lattice("reciprocal vectors"))
 
     def k_grid(self, n: int | Sequence[int], *, shift: bool = False) -> np.ndarray:
-        """Uniform grid of the first BZ cell, (prod(n), dim) (1/a): see
-        :func:`lrtheory.models.lattice.k_grid`."""
+        """Uniform grid of the first BZ cell: see :func:`lrtheory.models.lattice.k_grid`.
+
+        Parameters
+        ----------
+        n : int or sequence of int
+            Points along each reciprocal vector (one number: the same along all ``dim``).
+        shift : bool
+            Shift the grid by half a step (the unshifted grid starts at Gamma).
+
+        Returns
+        -------
+        ndarray
+            Cartesian k points, shape (prod(n), dim) (1/a).
+
+        Raises
+        ------
+        MissingGeometryError
+            The model has no lattice vectors (continuum models).
+        """
         return _lattice.k_grid(self._require_lattice("k-grids"), n, shift=shift)
 
     def _require_lattice(self, what: str) -> np.ndarray:
@@ -257,16 +310,45 @@ class ContinuumModel(BlochModel):
 
     @staticmethod
     def polar_grid(k_max: float, n_r: int, n_theta: int, *, k_min: float = 0.0):
-        """See :func:`lrtheory.models.lattice.polar_grid`."""
+        """Polar quadrature of the k plane: see :func:`lrtheory.models.lattice.polar_grid`.
+
+        Parameters
+        ----------
+        k_max : float
+            Outer radius (1/a).
+        n_r, n_theta : int
+            Radial and angular points.
+        k_min : float
+            Inner radius (1/a).
+
+        Returns
+        -------
+        k : ndarray
+            Points, shape (n_r * n_theta, 2) (1/a).
+        w : ndarray
+            Weights including ``1/(2 pi)^2`` (1/a^2): ``sum w g(k) = int d^2k/(2pi)^2 g``.
+        """
         return _lattice.polar_grid(k_max, n_r, n_theta, k_min=k_min)
 
-    def fermi_crossings(self, mu: float, *, k_max: float, n_theta: int = 64, n_r: int = 400,
+    @renamed_keywords(mu="ef")
+    def fermi_crossings(self, ef: float, *, k_max: float, n_theta: int = 64, n_r: int = 400,
                         newton_steps: int = 30):
         """Exact Fermi lines along radial rays: see
-        :func:`lrtheory.models.continuum.fermi_crossings`."""
+        :func:`lrtheory.models.continuum.fermi_crossings`.
+
+        Parameters
+        ----------
+        ef, k_max, n_theta, n_r, newton_steps
+            As there (``ef`` in t0, ``k_max`` in 1/a; ``mu=`` is the deprecated ``ef``).
+
+        Returns
+        -------
+        k, band, w : ndarray
+            Crossings (M, 2) (1/a), their bands and line weights (1/(a^2 t0)), as there.
+        """
         from lrtheory.models.continuum import fermi_crossings
 
-        return fermi_crossings(self, mu, k_max=k_max, n_theta=n_theta, n_r=n_r,
+        return fermi_crossings(self, ef, k_max=k_max, n_theta=n_theta, n_r=n_r,
                                newton_steps=newton_steps)
 
 
@@ -332,5 +414,20 @@ def ensure_model(model, kind: type = BlochModel, *, where: str):
 def hamiltonian_and_velocity(model: BlochModel, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(H(k), dH/dk)`` of any :class:`BlochModel`: its ``hamiltonian_and_velocity`` method
     (a fused fast path where the model has one: one product of Bloch phases with stacked
-    bond coefficients; else the two methods)."""
+    bond coefficients; else the two methods).
+
+    Parameters
+    ----------
+    model : BlochModel
+        Any Bloch model.
+    k : ndarray
+        Cartesian wave vectors, shape (..., dim) (1/a).
+
+    Returns
+    -------
+    H : ndarray
+        (..., n, n) (t0).
+    V : ndarray
+        (..., dim, n, n) (a t0/hbar).
+    """
     return model.hamiltonian_and_velocity(k)

@@ -28,6 +28,23 @@ def systems(kinds=KINDS, *, min_sites: int = 2, max_sites: int = 8, gapped: bool
     ``numpy.random.default_rng(seed)``, so every example is reproducible from its seed
     (shown in a failure report).
 
+    Parameters
+    ----------
+    kinds : sequence of str
+        Kinds to draw from (:data:`lrtheory.finite.random_systems.KINDS`).
+    min_sites, max_sites : int
+        Range of the number of sites.
+    gapped : bool
+        Draw gapped systems (:func:`lrtheory.finite.random_systems.random_gapped`, gap 0.5,
+        1 or 2 t0 around E = 0).
+    dims : sequence of int
+        Spatial dimensions to draw from.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy
+        Strategy of :class:`FiniteSystem` (energies t0, positions a).
+
     Examples
     --------
     >>> from hypothesis import given
@@ -55,7 +72,22 @@ def systems(kinds=KINDS, *, min_sites: int = 2, max_sites: int = 8, gapped: bool
 
 
 def tr_observables(system: FiniteSystem, parity: int, *, local: bool = False):
-    """Hypothesis strategy of random Hermitian operators of TR ``parity`` on ``system``."""
+    """Hypothesis strategy of random Hermitian operators of TR ``parity`` on ``system``.
+
+    Parameters
+    ----------
+    system : FiniteSystem
+        A system with a time-reversal operator.
+    parity : int
+        TR signature ``lambda`` (+1 or -1) of the operators (paper Eq. 22).
+    local : bool
+        Site-diagonal operators only (block diagonal in the internal states).
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy
+        Strategy of (N, N) Hermitian arrays (dimensionless).
+    """
     from hypothesis import strategies as st
 
     return st.integers(0, 2**32 - 1).map(

@@ -121,6 +121,9 @@ class SympyBlochModel(BlochModel):
         highest k symbol used (``kx`` -> 1, ``ky`` -> 2, ``kz`` -> 3).
     name : str
         Label.
+    check_hermitian : bool
+        Refuse a non-Hermitian ``H`` (:class:`~lrtheory.errors.ModelError`); False only for
+        matrices known to be Hermitian (skips a symbolic check).
     """
 
     def __init__(self, H, params: Mapping[str, float] | None = None, *,
@@ -319,8 +322,22 @@ class SympyBlochModel(BlochModel):
         return tr
 
     def with_time_reversal(self, time_reversal) -> "SympyBlochModel":
-        """Same model with another declared time reversal (TimeReversal, bare ``U`` or None),
-        checked (SymmetryError if it does not hold)."""
+        """Same model with another declared time reversal, checked.
+
+        Parameters
+        ----------
+        time_reversal : TimeReversal, (n, n) array or None
+            ``Theta = U K`` (a bare ``U`` is converted); None: no declared symmetry.
+
+        Returns
+        -------
+        SympyBlochModel
+
+        Raises
+        ------
+        SymmetryError
+            ``H(-k) = U H(k)^* U^dagger`` does not hold.
+        """
         new = object.__new__(SympyBlochModel)
         new.__dict__.update(self.__dict__)
         new.time_reversal = None
@@ -330,11 +347,12 @@ class SympyBlochModel(BlochModel):
 
     # -- protocol ---------------------------------------------------------------------------
     def hamiltonian(self, k) -> np.ndarray:
-        """H(k), shape (..., n, n) for Cartesian ``k`` of shape (..., dim) (units t0)."""
+        """H(k), shape (..., n, n) (t0) for Cartesian ``k`` (..., dim) (1/a); Eq. S48 convention
+        if ``positions`` are given."""
         return self._eval(self._h_fn, self._h_mats, k)[..., 0, :, :]
 
     def velocity(self, k) -> np.ndarray:
-        """dH/dk, shape (..., dim, n, n) (units t0 a, hbar = 1)."""
+        """dH/dk from the symbolic derivative, shape (..., dim, n, n) (a t0/hbar, hbar = 1)."""
         return self._eval(self._v_fn, self._v_mats, k)
 
     @property
@@ -368,6 +386,12 @@ class SympyBlochModel(BlochModel):
         result at random off-grid k. Raises :class:`~lrtheory.errors.ModelError` if H(k) is
         not a finite-range lattice model (e.g. a k.p continuum Hamiltonian).
 
+        Parameters
+        ----------
+        **kwargs
+            Keywords of :func:`lrtheory.models.fourier.to_tight_binding` (grid size,
+            tolerance, positions).
+
         Returns
         -------
         TightBindingModel
@@ -378,7 +402,19 @@ class SympyBlochModel(BlochModel):
         return to_tight_binding(self, **kwargs)
 
     def with_params(self, **params) -> "SympyBlochModel":
-        """Same model, other parameter values (reuses the compiled functions)."""
+        """Same model, other parameter values (reuses the compiled functions).
+
+        Parameters
+        ----------
+        **params : float
+            New values of parameter symbols (energies t0); unknown names raise
+            :class:`~lrtheory.errors.ModelError`.
+
+        Returns
+        -------
+        SympyBlochModel
+            The declared time reversal, if any, is checked again.
+        """
         new = object.__new__(SympyBlochModel)
         new.__dict__.update(self.__dict__)
         new.params = self._check_params({**self.params, **params})

@@ -34,7 +34,13 @@ __all__ = ["TightBindingModel", "TightBindingRibbon", "Hopping", "BondTable"]
 
 @dataclass(frozen=True)
 class Hopping:
-    """One hopping ``<i, 0| H |j, R> = t`` (``R`` in lattice-vector units)."""
+    """One hopping ``<i, 0| H |j, R> = t`` (``R`` in lattice-vector units).
+
+    Parameters
+    ----------
+    i, j, R, t : int, int, tuple of int, complex
+        Orbitals (``j`` in cell ``R`` to ``i`` in cell 0), cell offset, amplitude (t0).
+    """
 
     i: int
     j: int
@@ -266,11 +272,11 @@ class TightBindingModel(BlochModel):
         return out.reshape(batch + (components, n, n))
 
     def hamiltonian(self, k) -> np.ndarray:
-        """H(k), shape (..., n, n); ``k`` Cartesian in 1/a, shape (..., dim) (units t0)."""
+        """``H_ij(k) = sum_R t_ij(R) exp(i k.(R + r_j - r_i))`` (Eq. S48), (..., n, n) (t0)."""
         return self._assemble(k, 1)[..., 0, :, :]
 
     def velocity(self, k) -> np.ndarray:
-        """dH/dk along the periodic directions, shape (..., dim, n, n) (units t0 a)."""
+        """dH/dk along the periodic directions, shape (..., dim, n, n) (a t0/hbar)."""
         return self.hamiltonian_and_velocity(k)[1]
 
     def hamiltonian_and_velocity(self, k) -> tuple[np.ndarray, np.ndarray]:
@@ -299,12 +305,31 @@ class TightBindingModel(BlochModel):
 
     def with_positions(self, positions) -> "TightBindingModel":
         """Same hoppings with orbitals moved (e.g. by lattice vectors): H(k) changes only by a
-        k-dependent unitary gauge; physics must not change (PHYSICS-CHECKS item 3)."""
+        k-dependent unitary gauge; physics must not change (PHYSICS-CHECKS item 3).
+
+        Parameters
+        ----------
+        positions : (n_orbitals, d_space) array
+            New Cartesian orbital positions (a).
+
+        Returns
+        -------
+        TightBindingModel
+        """
         return self._rebuilt(positions, self.hoppings)
 
     def with_time_reversal(self, time_reversal) -> "TightBindingModel":
-        """Same model with another declared time reversal (a :class:`TimeReversal`, a bare
-        ``U`` or None), checked like at construction (SymmetryError if it does not hold)."""
+        """Same model with another declared time reversal, checked like at construction.
+
+        Parameters
+        ----------
+        time_reversal : TimeReversal, (n, n) array or None
+            ``Theta = U K`` (a bare ``U`` is converted; SymmetryError if it does not hold).
+
+        Returns
+        -------
+        TightBindingModel
+        """
         return self._rebuilt(self.positions, self.hoppings, time_reversal)
 
     def move_orbital(self, orbital: int, cell_shift: Sequence[int]) -> "TightBindingModel":
@@ -312,6 +337,15 @@ class TightBindingModel(BlochModel):
 
         Position shifts by ``cell_shift . A``; hoppings are rewritten so that the real-space
         Hamiltonian is unchanged.
+
+        Parameters
+        ----------
+        orbital, cell_shift : int, sequence of int
+            The orbital and its shift in lattice-vector indices.
+
+        Returns
+        -------
+        TightBindingModel
         """
         s = np.asarray(cell_shift, int)
         pos = self.positions.copy()
@@ -329,7 +363,17 @@ class TightBindingModel(BlochModel):
     def with_lattice_basis(self, basis) -> "TightBindingModel":
         """The same crystal described with the lattice vectors ``basis @ lattice_vectors``
         (``basis`` an integer matrix with determinant +-1): see
-        :func:`lrtheory.models.cuts.with_lattice_basis`."""
+        :func:`lrtheory.models.cuts.with_lattice_basis`.
+
+        Parameters
+        ----------
+        basis : (dim, dim) integer array
+            Unimodular; row ``i`` gives the new ``a_i'`` in the old vectors.
+
+        Returns
+        -------
+        TightBindingModel
+        """
         from lrtheory.models.cuts import with_lattice_basis
 
         return with_lattice_basis(self, basis)
@@ -339,13 +383,33 @@ class TightBindingModel(BlochModel):
         """Cut a 2D model into a ribbon of ``width`` cells, periodic along lattice vector
         ``periodic`` or along any lattice direction ``direction = (p, q)`` (``p a_1 + q
         a_2``); frame right-handed by construction. See :func:`lrtheory.models.cuts.ribbon`.
+
+        Parameters
+        ----------
+        width, periodic, direction, center
+            As in :func:`lrtheory.models.cuts.ribbon` (width in cells).
+
+        Returns
+        -------
+        TightBindingRibbon
         """
         from lrtheory.models.cuts import ribbon
 
         return ribbon(self, width, periodic=periodic, direction=direction, center=center)
 
     def flake(self, n1: int, n2: int) -> tuple[np.ndarray, np.ndarray]:
-        """Finite flake of ``n1 x n2`` unit cells: see :func:`lrtheory.models.cuts.flake`."""
+        """Finite flake of ``n1 x n2`` unit cells: see :func:`lrtheory.models.cuts.flake`.
+
+        Parameters
+        ----------
+        n1, n2 : int
+            Cells along ``a_1`` and ``a_2``.
+
+        Returns
+        -------
+        H, positions : ndarray
+            (N, N) Hamiltonian (t0) and (N, d_space) site positions (a).
+        """
         from lrtheory.models.cuts import flake
 
         return flake(self, n1, n2)
@@ -363,6 +427,13 @@ class TightBindingRibbon(TightBindingModel, Ribbon):
     Built by :meth:`TightBindingModel.ribbon`, or by hand with the fields of
     :class:`TightBindingModel` (``transverse_axis`` required) and ``cut`` (None for a
     hand-made ribbon).
+
+    Parameters
+    ----------
+    lattice_vectors, positions, hoppings, onsite, time_reversal, transverse_axis, name, params
+        As in :class:`TightBindingModel` (one lattice vector; ``transverse_axis`` required).
+    cut : RibbonCut or None
+        How the ribbon was cut from a 2D model.
     """
 
     cut: RibbonCut | None = None

@@ -38,8 +38,19 @@ _SAMPLE_SEED, _SAMPLE_SIZE = 2024, 8
 
 
 def tr_sample(dim: int) -> np.ndarray:
-    """The fixed k sample of the time-reversal check: (8, dim) Cartesian k (1/a), uniform in
-    ``(-pi, pi)^dim`` from ``numpy.random.default_rng(2024)``."""
+    """The fixed k sample of the time-reversal check, uniform in ``(-pi, pi)^dim`` from
+    ``numpy.random.default_rng(2024)``.
+
+    Parameters
+    ----------
+    dim : int
+        Number of periodic directions.
+
+    Returns
+    -------
+    ndarray
+        (8, dim) Cartesian k (1/a).
+    """
     return np.random.default_rng(_SAMPLE_SEED).uniform(-np.pi, np.pi, size=(_SAMPLE_SIZE, dim))
 
 
@@ -176,12 +187,32 @@ class TimeReversal:
     # -- constructors ---------------------------------------------------------------------
     @classmethod
     def spinless(cls, n: int) -> "TimeReversal":
-        """``Theta = K`` (``U = 1``, ``Theta^2 = +1``) on ``n`` orbitals."""
+        """``Theta = K`` (``U = 1``, ``Theta^2 = +1``) on ``n`` orbitals.
+
+        Parameters
+        ----------
+        n : int
+            Number of orbitals (states).
+
+        Returns
+        -------
+        TimeReversal
+        """
         return cls(np.eye(n, dtype=complex))
 
     @classmethod
     def spinful(cls, n_sites: int) -> "TimeReversal":
-        """Spin-1/2: ``U = 1_sites (x) i sigma_y`` in site-major ordering, ``Theta^2 = -1``."""
+        """Spin-1/2: ``U = 1_sites (x) i sigma_y`` in site-major ordering, ``Theta^2 = -1``.
+
+        Parameters
+        ----------
+        n_sites : int
+            Number of sites (the basis has ``2 n_sites`` states).
+
+        Returns
+        -------
+        TimeReversal
+        """
         return cls(np.kron(np.eye(n_sites), 1j * _SIGMA_Y))
 
     @classmethod
@@ -192,6 +223,19 @@ class TimeReversal:
         raises :class:`~lrtheory.errors.ShapeError` for a shape other than ``(n, n)`` and
         :class:`~lrtheory.errors.ModelError` for a non-numeric or non-unitary ``U``, each
         naming ``where``.
+
+        Parameters
+        ----------
+        value : None, TimeReversal or (n, n) array
+            The declared time reversal.
+        n : int
+            Number of orbitals of the model.
+        where : str
+            Name used in messages.
+
+        Returns
+        -------
+        TimeReversal or None
         """
         if value is None or isinstance(value, cls):
             if value is not None and value.dim != n:
@@ -236,19 +280,52 @@ class TimeReversal:
 
     # -- action ---------------------------------------------------------------------------
     def transform(self, operator) -> np.ndarray:
-        r"""``Theta A Theta^{-1} = U A^* U^dagger`` for a (stack of) matrices ``(..., N, N)``."""
+        r"""``Theta A Theta^{-1} = U A^* U^dagger`` (paper Eq. 22's transformed operator).
+
+        Parameters
+        ----------
+        operator : array_like
+            ``A``, a matrix or a stack ``(..., N, N)``.
+
+        Returns
+        -------
+        ndarray
+            ``U A^* U^dagger``, same shape and units as ``A``.
+        """
         return _conjugate_by(self.unitary, np.asarray(operator).conj(), self._mono)
 
     def tile(self, n_cells: int) -> "TimeReversal":
         """The same operator on ``n_cells`` copies of the basis (cell-major ordering, as in
-        ribbons and flakes): ``U' = 1_cells (x) U``."""
+        ribbons and flakes): ``U' = 1_cells (x) U``.
+
+        Parameters
+        ----------
+        n_cells : int
+            Number of cells.
+
+        Returns
+        -------
+        TimeReversal
+            On ``n_cells * N`` states.
+        """
         return TimeReversal(np.kron(np.eye(int(n_cells)), self.unitary))
 
     def signature(self, operator, *, atol: float = SYMMETRY_RTOL) -> int | None:
         r"""TR signature ``lambda`` of a Hermitian operator: ``U A^* U^dagger = lambda A``.
 
-        Returns +1, -1, or ``None`` if ``A`` has no definite parity (within
-        ``atol * max(1, max|A|)``). The zero operator returns +1.
+        Paper Eq. 22's ``lambda_A``. The zero operator returns +1.
+
+        Parameters
+        ----------
+        operator : (N, N) array
+            A Hermitian operator ``A``.
+        atol : float
+            Tolerance relative to ``max(1, max|A|)``.
+
+        Returns
+        -------
+        int or None
+            +1, -1, or ``None`` if ``A`` has no definite parity.
         """
         a = np.asarray(operator)
         t = self.transform(a)
@@ -260,7 +337,18 @@ class TimeReversal:
         return None
 
     def symmetry_residual(self, hamiltonian) -> float:
-        """``max |U H^* U^dagger - H|`` of a finite matrix (energy units of ``H``)."""
+        """``max |U H^* U^dagger - H|`` of a finite matrix.
+
+        Parameters
+        ----------
+        hamiltonian : (N, N) array
+            ``H`` (t0).
+
+        Returns
+        -------
+        float
+            The residual (t0, units of ``H``).
+        """
         h = np.asarray(hamiltonian)
         return float(np.max(np.abs(self.transform(h) - h), initial=0.0))
 
@@ -303,16 +391,55 @@ class TimeReversal:
         return res / scale if scale > 0 else 0.0
 
     def holds(self, model_or_hamiltonian, k=None) -> bool:
-        """True when :meth:`deviation` is at most ``SYMMETRY_RTOL``."""
+        """True when :meth:`deviation` is at most ``SYMMETRY_RTOL``.
+
+        Parameters
+        ----------
+        model_or_hamiltonian : BlochModel or (N, N) array
+            A Bloch model (tested on ``k``) or a finite Hamiltonian (tested exactly; t0).
+        k : (m, dim) array, optional
+            k-points (1/a) for a Bloch model; default the fixed sample :func:`tr_sample`.
+
+        Returns
+        -------
+        bool
+        """
         return self.deviation(model_or_hamiltonian, k) <= SYMMETRY_RTOL
 
     def is_symmetry_of(self, hamiltonian) -> bool:
-        """``True`` when ``[H, Theta] = 0`` (same rule as :meth:`holds`)."""
+        """``True`` when ``[H, Theta] = 0`` (same rule as :meth:`holds`).
+
+        Parameters
+        ----------
+        hamiltonian : (N, N) array
+            A finite Hamiltonian (t0).
+
+        Returns
+        -------
+        bool
+        """
         return self.holds(hamiltonian)
 
     def check(self, model_or_hamiltonian, *, where: str, hint: str = "", k=None) -> None:
         """Raise :class:`~lrtheory.errors.SymmetryError` (one line starting with ``where``)
-        unless ``Theta`` is a symmetry by the rule of :meth:`holds`."""
+        unless ``Theta`` is a symmetry by the rule of :meth:`holds`.
+
+        Parameters
+        ----------
+        model_or_hamiltonian : BlochModel or (N, N) array
+            A Bloch model (tested on ``k``) or a finite Hamiltonian (tested exactly; t0).
+        k : (m, dim) array, optional
+            k-points (1/a) for a Bloch model; default the fixed sample :func:`tr_sample`.
+        where : str
+            First words of the message (the entry point or model).
+        hint : str
+            Appended to the message (what to do instead).
+
+        Raises
+        ------
+        SymmetryError
+            ``Theta`` is not a symmetry.
+        """
         res, scale, what = self._residual(model_or_hamiltonian, k)
         rel = res / scale if scale > 0 else 0.0
         if rel > SYMMETRY_RTOL:

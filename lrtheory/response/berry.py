@@ -31,6 +31,7 @@ import warnings
 
 import numpy as np
 
+from lrtheory._compat import renamed_keywords
 from lrtheory.conventions import DEGEN_TOL, ELECTRON_CHARGE
 from lrtheory.errors import LrtheoryError, ModelError, ShapeError
 from lrtheory.kernels.two_band import (two_band_bands_and_curvature,
@@ -54,30 +55,33 @@ __all__ = [
 ]
 
 
-def is_number_operator(op) -> bool:
+# ``op=``/``eig=`` were the keywords before issue #14 (glossary: ``operator``, ``eigensystem``)
+@renamed_keywords(op="operator")
+def is_number_operator(operator) -> bool:
     """True for the operator specs ``None`` and ``"number"`` (``O = 1``).
 
     Parameters
     ----------
-    op : object
-        An operator spec.
+    operator : object
+        An operator spec; ``op=`` is its deprecated spelling.
 
     Returns
     -------
     bool
         True for ``None`` and ``'number'``.
     """
-    return op is None or (isinstance(op, str) and op == "number")
+    return operator is None or (isinstance(operator, str) and operator == "number")
 
 
 def _is_charge(op) -> bool:
     return isinstance(op, str) and op == "charge"
 
 
-def band_operator(eig, op, model=None) -> np.ndarray:
+@renamed_keywords(eig="eigensystem", op="operator")
+def band_operator(eigensystem, operator, model=None) -> np.ndarray:
     """Matrix elements (Nk, n, n) of a one-body operator in the band basis.
 
-    ``op`` may be
+    ``operator`` may be
 
     * ``None`` or ``"number"``: the identity (``O = 1``: ordinary Berry curvature);
     * ``"charge"``: ``q * 1`` with the electron charge ``q = -1``;
@@ -87,15 +91,16 @@ def band_operator(eig, op, model=None) -> np.ndarray:
       a (3, n, n) array, e.g. :class:`lrtheory.models.continuum.RashbaGas`; ``None`` for a
       spinless model);
     * an (n, n) array in the orbital basis (k independent, e.g. sublattice ``sigma_z``);
-    * a callable ``f(eig) -> (Nk, n, n)`` already in the band basis (e.g. a valley operator
-      ``tau(k) * 1``).
+    * a callable ``f(eigensystem) -> (Nk, n, n)`` already in the band basis (e.g. a valley
+      operator ``tau(k) * 1``).
 
     Parameters
     ----------
-    eig : Eigensystem
-        Batched eigensystem on Nk points (energies t0, velocities a t0/hbar).
-    op : None, str, (n, n) array or callable
-        The operator, as listed above.
+    eigensystem : Eigensystem
+        Batched eigensystem on Nk points (energies t0, velocities a t0/hbar); ``eig=`` is
+        its deprecated spelling.
+    operator : None, str, (n, n) array or callable
+        The operator, as listed above; ``op=`` is its deprecated spelling.
     model : BlochModel, optional
         Needed for ``'spin_*'`` (``model.spin``).
 
@@ -104,40 +109,43 @@ def band_operator(eig, op, model=None) -> np.ndarray:
     ndarray
         (Nk, n, n) complex band-basis matrix elements (units of O).
     """
-    Nk, n = eig.energies.shape
-    if is_number_operator(op):
+    Nk, n = eigensystem.energies.shape
+    if is_number_operator(operator):
         return np.broadcast_to(np.eye(n, dtype=complex), (Nk, n, n))
-    if isinstance(op, str):
-        if op == "charge":
+    if isinstance(operator, str):
+        if operator == "charge":
             return ELECTRON_CHARGE * np.broadcast_to(np.eye(n, dtype=complex), (Nk, n, n))
-        if op == "orbital":
-            return bulk_omm_matrix(eig)
-        if op.startswith("spin"):
+        if operator == "orbital":
+            return bulk_omm_matrix(eigensystem)
+        if operator.startswith("spin"):
             if model is None or model.spin is None:
                 label = "no model was given" if model is None else \
                     f"{model.name!r} has none (spinless model)"
                 raise ModelError(
-                    f"operator {op!r} needs a model with spin operators (3, n, n); {label}")
-            comp = {"spin_x": 0, "spin_y": 1, "spin_z": 2, "spin": 2}.get(op)
+                    f"operator {operator!r} needs a model with spin operators (3, n, n); {label}")
+            comp = {"spin_x": 0, "spin_y": 1, "spin_z": 2, "spin": 2}.get(operator)
             if comp is None:
-                raise LrtheoryError(f"unknown spin component {op!r}: use spin_x, spin_y, spin_z")
-            return eig.operator(np.asarray(model.spin)[comp])
+                raise LrtheoryError(
+                    f"unknown spin component {operator!r}: use spin_x, spin_y, spin_z")
+            return eigensystem.operator(np.asarray(model.spin)[comp])
         raise LrtheoryError(
-            f"unknown operator {op!r}: use number, charge, orbital, spin_x|y|z, a matrix or a callable"
+            f"unknown operator {operator!r}: use number, charge, orbital, spin_x|y|z, a matrix "
+            "or a callable"
         )
-    if callable(op):
-        O = np.asarray(op(eig))
+    if callable(operator):
+        O = np.asarray(operator(eigensystem))
         if O.shape != (Nk, n, n):
             raise ShapeError(f"operator callable must return shape {(Nk, n, n)}, got {O.shape}")
         return O
-    O = np.asarray(op)
+    O = np.asarray(operator)
     if O.shape != (n, n):
         raise ShapeError(f"operator matrix must have shape ({n}, {n}), got {O.shape}")
-    return eig.operator(O)
+    return eigensystem.operator(O)
 
 
-def generalized_berry_curvature(eig, op=None, *, b: int = 0, c: int = 1, model=None,
-                                block_average: bool = True) -> np.ndarray:
+@renamed_keywords(eig="eigensystem", op="operator")
+def generalized_berry_curvature(eigensystem, operator=None, *, b: int = 0, c: int = 1,
+                                model=None, block_average: bool = True) -> np.ndarray:
     r"""Generalized Berry curvature ``Omega^O_{n,bc}(k)`` of Eq. (S24), shape (Nk, n).
 
     Units: ``[O] a^2`` (for ``O = 1``: a^2). See the module docstring for the formula and
@@ -146,10 +154,11 @@ def generalized_berry_curvature(eig, op=None, *, b: int = 0, c: int = 1, model=N
 
     Parameters
     ----------
-    eig : Eigensystem
-        Batched eigensystem on Nk points (energies t0, velocities a t0/hbar).
-    op : see :func:`band_operator`
-        The operator O (None: O = 1).
+    eigensystem : Eigensystem
+        Batched eigensystem on Nk points (energies t0, velocities a t0/hbar); ``eig=`` is
+        its deprecated spelling.
+    operator : see :func:`band_operator`
+        The operator O (None: O = 1); ``op=`` is its deprecated spelling.
     b : int
         Current direction.
     c : int
@@ -164,25 +173,27 @@ def generalized_berry_curvature(eig, op=None, *, b: int = 0, c: int = 1, model=N
     ndarray
         (Nk, n) real, ``[O] a^2``.
     """
-    O = band_operator(eig, op, model)
-    V = eig.velocity
+    O = band_operator(eigensystem, operator, model)
+    V = eigensystem.velocity
     vb, vc = V[:, b], V[:, c]
-    if is_number_operator(op) or _is_charge(op):
-        X = ELECTRON_CHARGE * vb if _is_charge(op) else vb
+    if is_number_operator(operator) or _is_charge(operator):
+        X = ELECTRON_CHARGE * vb if _is_charge(operator) else vb
     else:
         X = 0.5 * (O @ vb + vb @ O)
     # sum_{n'} Im(X_{n n'} vc_{n' n}) / (e_n - e_n')^2
     prod = X * np.swapaxes(vc, -1, -2)
-    omega = -2.0 * np.einsum("knm,knm->kn", prod.imag, eig.inverse_gap_squared)
-    if eig.connection is not None and (is_number_operator(op) or _is_charge(op)):
-        omega = omega + (ELECTRON_CHARGE if _is_charge(op) else 1.0) * \
-            wannier_space_curvature(eig, b, c)
-    if block_average and eig.has_degenerate_bands:
-        omega = block_average_diagonal(eig, omega)
+    omega = -2.0 * np.einsum("knm,knm->kn", prod.imag, eigensystem.inverse_gap_squared)
+    if eigensystem.connection is not None and (is_number_operator(operator)
+                                               or _is_charge(operator)):
+        omega = omega + (ELECTRON_CHARGE if _is_charge(operator) else 1.0) * \
+            wannier_space_curvature(eigensystem, b, c)
+    if block_average and eigensystem.has_degenerate_bands:
+        omega = block_average_diagonal(eigensystem, omega)
     return omega
 
 
-def wannier_space_curvature(eig, b: int, c: int) -> np.ndarray:
+@renamed_keywords(eig="eigensystem")
+def wannier_space_curvature(eigensystem, b: int, c: int) -> np.ndarray:
     r"""The part of the Berry curvature of full Wannier interpolation that the Kubo sum
     (Eq. S24 with the velocity ``-i[r, H]`` of :class:`~lrtheory.bands.eigensystem.Eigensystem`)
     misses, (Nk, n) (a^2):
@@ -197,8 +208,8 @@ def wannier_space_curvature(eig, b: int, c: int) -> np.ndarray:
 
     Parameters
     ----------
-    eig : Eigensystem
-        With ``connection`` and ``connection_curl``.
+    eigensystem : Eigensystem
+        With ``connection`` and ``connection_curl``; ``eig=`` is its deprecated spelling.
     b, c : int
         Components.
 
@@ -207,21 +218,23 @@ def wannier_space_curvature(eig, b: int, c: int) -> np.ndarray:
     ndarray
         (Nk, n) real (a^2), not block averaged.
     """
-    if eig.connection is None:
-        return np.zeros(eig.energies.shape)
-    Ab, Ac = eig.connection[:, b], eig.connection[:, c]
-    off = ~eig.degenerate()
+    if eigensystem.connection is None:
+        return np.zeros(eigensystem.energies.shape)
+    Ab, Ac = eigensystem.connection[:, b], eigensystem.connection[:, c]
+    off = ~eigensystem.degenerate()
     inter = np.einsum("knm,kmn->kn", Ab * off, Ac).imag
-    return np.diagonal(eig.connection_curl[:, b, c], axis1=-2, axis2=-1).real + 2.0 * inter
+    return np.diagonal(eigensystem.connection_curl[:, b, c], axis1=-2, axis2=-1).real + 2.0 * inter
 
 
-def berry_curvature(eig, *, block_average: bool = True) -> np.ndarray:
+@renamed_keywords(eig="eigensystem")
+def berry_curvature(eigensystem, *, block_average: bool = True) -> np.ndarray:
     """Ordinary Berry curvature ``Omega_n(k)`` (Nk, n), ``O = 1`` in Eq. (S24), units a^2.
 
     Parameters
     ----------
-    eig : Eigensystem
-        Batched eigensystem on Nk points (energies t0, velocities a t0/hbar).
+    eigensystem : Eigensystem
+        Batched eigensystem on Nk points (energies t0, velocities a t0/hbar); ``eig=`` is
+        its deprecated spelling.
     block_average : bool
         Average over degenerate blocks (gauge invariant).
 
@@ -230,10 +243,11 @@ def berry_curvature(eig, *, block_average: bool = True) -> np.ndarray:
     ndarray
         (Nk, n) real ``Omega_n`` (a^2).
     """
-    return generalized_berry_curvature(eig, None, block_average=block_average)
+    return generalized_berry_curvature(eigensystem, None, block_average=block_average)
 
 
-def uses_two_band_closed_form(model, op) -> bool:
+@renamed_keywords(op="operator")
+def uses_two_band_closed_form(model, operator) -> bool:
     """True when the curvature of ``model`` takes the closed-form two-band route
     (:mod:`lrtheory.kernels.two_band`, no ``eigh``): two orbitals and ``O`` a multiple of 1,
     or the orbital moment ``m_z`` of a 2D model.
@@ -242,8 +256,8 @@ def uses_two_band_closed_form(model, op) -> bool:
     ----------
     model : BlochModel
         The model.
-    op : see :func:`band_operator`
-        The operator O.
+    operator : see :func:`band_operator`
+        The operator O; ``op=`` is its deprecated spelling.
 
     Returns
     -------
@@ -251,16 +265,17 @@ def uses_two_band_closed_form(model, op) -> bool:
         Whether the closed form is used.
     """
     if model.n_orbitals != 2 or model.has_position_matrix or \
-            not (op is None or isinstance(op, str)):
+            not (operator is None or isinstance(operator, str)):
         return False
-    return op in (None, "number", "charge") or (op == "orbital" and model.dim == 2)
+    return operator in (None, "number", "charge") or (operator == "orbital" and model.dim == 2)
 
 
 #: the ``method`` values of the curvature k-sums
 METHODS = ("auto", "sum-over-states")
 
 
-def bands_and_curvature(model, k, op=None, *, b: int = 0, c: int = 1,
+@renamed_keywords(op="operator")
+def bands_and_curvature(model, k, operator=None, *, b: int = 0, c: int = 1,
                         degen_tol: float = DEGEN_TOL, method: str = "auto"
                         ) -> tuple[np.ndarray, np.ndarray]:
     """Band energies (Nk, n) (t0) and generalized curvature ``Omega^O_{n,bc}`` (Nk, n)
@@ -276,8 +291,8 @@ def bands_and_curvature(model, k, op=None, *, b: int = 0, c: int = 1,
         The model.
     k : (Nk, d) array
         Cartesian k (1/a).
-    op : see :func:`band_operator`
-        The operator O (None: O = 1).
+    operator : see :func:`band_operator`
+        The operator O (None: O = 1); ``op=`` is its deprecated spelling.
     b : int
         Current direction.
     c : int
@@ -294,14 +309,14 @@ def bands_and_curvature(model, k, op=None, *, b: int = 0, c: int = 1,
     """
     if method not in METHODS:
         raise LrtheoryError(f"method must be one of {METHODS}, got {method!r}")
-    if method == "auto" and uses_two_band_closed_form(model, op):
+    if method == "auto" and uses_two_band_closed_form(model, operator):
         H, dH = hamiltonian_and_velocity(model, k)
-        if op == "orbital":
+        if operator == "orbital":
             return two_band_orbital_hall_curvature(H, dH, b, c, degen_tol, ELECTRON_CHARGE)
         e, om = two_band_bands_and_curvature(H, dH[:, b], dH[:, c], degen_tol)
-        return e, (ELECTRON_CHARGE * om if op == "charge" else om)
+        return e, (ELECTRON_CHARGE * om if operator == "charge" else om)
     eig = eigensystem(model, k, degen_tol)
-    return eig.energies, generalized_berry_curvature(eig, op, b=b, c=c, model=model)
+    return eig.energies, generalized_berry_curvature(eig, operator, b=b, c=c, model=model)
 
 
 def reciprocal_vectors(model) -> np.ndarray:

@@ -42,6 +42,7 @@ import warnings
 
 import numpy as np
 
+from lrtheory._compat import renamed_keywords
 from lrtheory.conventions import ELECTRON_CHARGE
 
 __all__ = ["bulk_omm_matrix", "band_omm", "block_average_diagonal", "omm_matrix"]
@@ -55,15 +56,21 @@ def _inverse_gaps(eig) -> np.ndarray:
     return np.where(deg, 0.0, 1.0 / np.where(deg, 1.0, d))
 
 
-def bulk_omm_matrix(eig, *, charge: float = ELECTRON_CHARGE) -> np.ndarray:
+# ``eig=`` was the keyword of the eigensystem before issue #14 (glossary: ``eigensystem``)
+_renamed = renamed_keywords(eig="eigensystem")
+
+
+@_renamed
+def bulk_omm_matrix(eigensystem, *, charge: float = ELECTRON_CHARGE) -> np.ndarray:
     r"""Bulk interband OMM matrix ``m^z_{nn'}(k)`` (Nk, n, n) of Bloch bands, Hermitian,
     gauge covariant (module docstring; not the ribbon operator of Eq. 57, which is
     :func:`lrtheory.response.omm.omm_matrix`).
 
     Parameters
     ----------
-    eig : Eigensystem
-        Needs ``velocity`` with two in-plane components (x, y) on axis 1.
+    eigensystem : Eigensystem
+        Needs ``velocity`` with two in-plane components (x, y) on axis 1; ``eig=`` is its
+        deprecated spelling.
     charge : float
         Particle charge (default electron, -1).
 
@@ -72,11 +79,11 @@ def bulk_omm_matrix(eig, *, charge: float = ELECTRON_CHARGE) -> np.ndarray:
     (Nk, n, n) complex ndarray
         Units ``e a^2 t0 / hbar``.
     """
-    V = eig.velocity
+    V = eigensystem.velocity
     if V.shape[1] < 2:
         raise ValueError("the orbital moment m_z needs a 2D model (velocity x and y)")
     vx, vy = V[:, 0], V[:, 1]
-    G = _inverse_gaps(eig)  # [n, l]
+    G = _inverse_gaps(eigensystem)  # [n, l]
     Gt = np.swapaxes(G, -1, -2)  # [l, n'] = G[n', l]
     term_a = (G * vx) @ vy - (G * vy) @ vx
     term_b = vx @ (Gt * vy) - vy @ (Gt * vx)
@@ -84,7 +91,9 @@ def bulk_omm_matrix(eig, *, charge: float = ELECTRON_CHARGE) -> np.ndarray:
     return 0.5 * (m + np.conj(np.swapaxes(m, -1, -2)))
 
 
-def band_omm(eig, *, charge: float = ELECTRON_CHARGE, block_average: bool = True) -> np.ndarray:
+@_renamed
+def band_omm(eigensystem, *, charge: float = ELECTRON_CHARGE, block_average: bool = True
+             ) -> np.ndarray:
     r"""Band OMM ``m_n(k)`` (Nk, n), units ``e a^2 t0/hbar`` (paper Sec. II sign, ``q=-e``).
 
     With ``block_average`` (default) degenerate bands get the average of the block trace,
@@ -92,8 +101,9 @@ def band_omm(eig, *, charge: float = ELECTRON_CHARGE, block_average: bool = True
 
     Parameters
     ----------
-    eig : Eigensystem
-        Batched eigensystem on Nk points (energies t0, velocities a t0/hbar).
+    eigensystem : Eigensystem
+        Batched eigensystem on Nk points (energies t0, velocities a t0/hbar); ``eig=`` is
+        its deprecated spelling.
     charge : float
         Particle charge q (units of e; -1: electrons).
     block_average : bool
@@ -104,19 +114,21 @@ def band_omm(eig, *, charge: float = ELECTRON_CHARGE, block_average: bool = True
     ndarray
         (Nk, n) real ``m_n(k)`` (e a^2 t0/hbar).
     """
-    m = np.real(np.einsum("knn->kn", bulk_omm_matrix(eig, charge=charge)))
+    m = np.real(np.einsum("knn->kn", bulk_omm_matrix(eigensystem, charge=charge)))
     if block_average:
-        m = block_average_diagonal(eig, m)
+        m = block_average_diagonal(eigensystem, m)
     return m
 
 
-def block_average_diagonal(eig, values: np.ndarray) -> np.ndarray:
+@_renamed
+def block_average_diagonal(eigensystem, values: np.ndarray) -> np.ndarray:
     """Replace per-band values (Nk, n) by their average over each degenerate block.
 
     Parameters
     ----------
-    eig : Eigensystem
-        Batched eigensystem on Nk points (energies t0, velocities a t0/hbar).
+    eigensystem : Eigensystem
+        Batched eigensystem on Nk points (energies t0, velocities a t0/hbar); ``eig=`` is
+        its deprecated spelling.
     values : (Nk, n) array
         Per-band values (any units).
 
@@ -125,18 +137,20 @@ def block_average_diagonal(eig, values: np.ndarray) -> np.ndarray:
     ndarray
         (Nk, n), same units.
     """
-    deg = eig.degenerate().astype(float)  # [n, m]
+    deg = eigensystem.degenerate().astype(float)  # [n, m]
     return np.einsum("knm,km->kn", deg, values) / deg.sum(-1)
 
 
-def omm_matrix(eig, *, charge: float = ELECTRON_CHARGE) -> np.ndarray:
+@_renamed
+def omm_matrix(eigensystem, *, charge: float = ELECTRON_CHARGE) -> np.ndarray:
     """Deprecated name of :func:`bulk_omm_matrix` (the ribbon's is
     :func:`lrtheory.response.omm.omm_matrix`).
 
     Parameters
     ----------
-    eig : Eigensystem
-        Batched eigensystem on Nk points (energies t0, velocities a t0/hbar).
+    eigensystem : Eigensystem
+        Batched eigensystem on Nk points (energies t0, velocities a t0/hbar); ``eig=`` is
+        its deprecated spelling.
     charge : float
         Particle charge q (units of e).
 
@@ -147,5 +161,5 @@ def omm_matrix(eig, *, charge: float = ELECTRON_CHARGE) -> np.ndarray:
     """
     warnings.warn("lrtheory.response.bulk_omm.omm_matrix is deprecated: use bulk_omm_matrix "
                   "(the bulk matrix; the ribbon's is lrtheory.response.omm.omm_matrix)",
-                  DeprecationWarning, stacklevel=2)
-    return bulk_omm_matrix(eig, charge=charge)
+                  DeprecationWarning, stacklevel=3)  # 3: past the keyword wrapper
+    return bulk_omm_matrix(eigensystem, charge=charge)

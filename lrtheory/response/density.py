@@ -48,6 +48,7 @@ import dataclasses
 
 import numpy as np
 
+from lrtheory._compat import renamed_keywords
 from lrtheory.bands.eigensystem import Eigensystem
 from lrtheory.conventions import DEGEN_TOL
 from lrtheory.errors import (ConventionError, LrtheoryError, check_integer, check_positive,
@@ -78,72 +79,129 @@ DEFAULT_SMEARING = 0.02
 
 PARTS = ("intraband", "interband")
 
+# ``es=`` was the keyword of the eigensystem before issue #14 (glossary: ``eigensystem``)
+_renamed = renamed_keywords(es="eigensystem")
+
 
 def _fermi_surface(e, ef, temperature, smearing):
     """``-f'(e)`` (1/t0) at the physical temperature, or at ``smearing`` when ``T = 0``."""
     return fermi_surface_weight(e, ef, temperature if temperature > 0 else smearing)
 
 
-def occupation_weights(es: Eigensystem, ef: float, *, temperature: float = 0.0,
+@_renamed
+def occupation_weights(eigensystem: Eigensystem, ef: float, *, temperature: float = 0.0,
                        smearing: float = DEFAULT_SMEARING, eta: float | None = None) -> dict:
-    r"""Kubo weights ``w_{nn'}(k)`` (Nk, n, n) of the static response (see module doc).
+    r"""Kubo weights ``w_{nn'}(k)`` of the static response (Eq. 55; see module doc).
 
-    Returns a dict with ``"intraband"`` (``f'`` on degenerate blocks, coefficient of tau),
-    ``"interband"`` (``i (f_n - f_n')/(e_n - e_n')^2`` off the degenerate blocks, eta -> 0)
-    and, if ``eta`` is given, ``"eta"``: the exact finite-eta weight ``(W1 - L^eta)/eta``.
+    At ``T = 0`` the occupations are a step and ``f'`` is that of a Fermi function of
+    temperature ``smearing`` (a stated regularisation); kernels from
+    :mod:`lrtheory.kernels.lindhard` (``principal_interband``, ``fermi_surface_weight``).
 
-    At ``T = 0`` the occupations are an exact step and ``f'`` is the derivative of a Fermi
-    function of temperature ``smearing`` (a stated regularisation of the Fermi-surface term).
-    The weights are the kernels compiled from the symbolic layer
-    (:mod:`lrtheory.kernels.lindhard`: ``principal_interband``, ``fermi_surface_weight``,
-    ``LINDHARD``).
+    Parameters
+    ----------
+    eigensystem : Eigensystem
+        Ribbon eigensystem (Nk points; ``es=`` is its deprecated spelling).
+    ef, temperature, smearing : float
+        Fermi energy, ``k_B T`` (>= 0) and the ``T = 0`` width of ``f'`` (> 0), all t0.
+    eta : float, optional
+        Broadening (t0/hbar) of the exact finite-eta weight.
+
+    Returns
+    -------
+    dict
+        (Nk, n, n) arrays: ``"intraband"`` (``f'`` on degenerate blocks, 1/t0; times tau),
+        ``"interband"`` (``i (f_n - f_n')/(e_n - e_n')^2`` elsewhere, 1/t0^2; eta -> 0) and,
+        with ``eta``, ``"eta"`` (``(W1 - L^eta)/eta``, 1/t0^2).
     """
     check_positive("temperature", temperature, allow_zero=True)
     check_positive("smearing", smearing)
     if eta is not None:
         check_positive("eta", eta)
-    e = es.energies
+    e = eigensystem.energies
     fp = -_fermi_surface(e, ef, temperature, smearing)  # f'(e_n)
     # e_n at [n, n'], e_n' at [n, n']; f' of a degenerate block: the average of its two levels
     return pair_weights(e[:, :, None], e[:, None, :], fp[:, :, None], fp[:, None, :], ef,
-                        temperature, es.degen_tol, eta)
+                        temperature, eigensystem.degen_tol, eta)
 
 
-def response_matrices(es: Eigensystem, ef: float, *, direction: int = 0, **kw) -> dict:
-    r"""Band-basis response density matrices ``R_{n'n} = w_{nn'} v_{n'n}`` (Nk, n, n).
+@_renamed
+def response_matrices(eigensystem: Eigensystem, ef: float, *, direction: int = 0, **kw) -> dict:
+    r"""Band-basis response density matrices ``R_{n'n} = w_{nn'} v_{n'n}`` (Eq. 55).
 
     ``delta <A> = e E sum_k Tr[A(k) R(k)]`` for any k-diagonal Hermitian ``A`` (band basis).
-    Keys as in :func:`occupation_weights`. ``direction`` selects the field direction
-    (ribbons: 0 = along the ribbon).
+
+    Parameters
+    ----------
+    eigensystem, ef, **kw
+        As in :func:`occupation_weights` (``es=`` is deprecated).
+    direction : int
+        Cartesian index of the field (ribbons: 0 = along the ribbon).
+
+    Returns
+    -------
+    dict
+        Keys of :func:`occupation_weights`; (Nk, n, n) per unit E (intraband per unit tau).
     """
-    w = occupation_weights(es, ef, **kw)
-    v = es.velocity[:, direction]
+    w = occupation_weights(eigensystem, ef, **kw)
+    v = eigensystem.velocity[:, direction]
     return {name: np.swapaxes(wt, -1, -2) * v for name, wt in w.items()}
 
 
-def to_orbital(es: Eigensystem, R: np.ndarray) -> np.ndarray:
-    """``U R U^dagger``: gauge-invariant orbital-basis form of a band-basis matrix."""
-    U = es.states
+@_renamed
+def to_orbital(eigensystem: Eigensystem, R: np.ndarray) -> np.ndarray:
+    """``U R U^dagger``: gauge-invariant orbital-basis form of a band-basis matrix.
+
+    Parameters
+    ----------
+    eigensystem, R : Eigensystem, ndarray
+        Eigensystem (``es=`` is deprecated) and band-basis matrices (Nk, n, n).
+
+    Returns
+    -------
+    ndarray
+        (Nk, n, n), units of ``R``.
+    """
+    U = eigensystem.states
     return U @ R @ np.conj(np.swapaxes(U, -1, -2))
 
 
 def ribbon_site_operators(model, k: np.ndarray) -> dict:
     r"""k-diagonal orbital-basis operators of a ribbon: ``V_x = dH/dk`` and ``V_y = i[H, y]``
-    (:func:`lrtheory.response.ribbon_operators.site_operators`).
+    (:func:`lrtheory.response.ribbon_operators.site_operators`; paper Eq. 4).
 
-    Returns ``{"vx": (Nk, n, n), "vy": (Nk, n, n)}`` (units t0 a / hbar).
+    Parameters
+    ----------
+    model, k : Ribbon, (Nk, 1) ndarray
+        The ribbon and k along it (1/a).
+
+    Returns
+    -------
+    dict
+        ``{"vx": (Nk, n, n), "vy": (Nk, n, n)}`` (a t0/hbar).
     """
     return site_operators(model, k)
 
 
-def site_traces(R_orb: np.ndarray, ops: dict) -> dict:
+@renamed_keywords(ops="operators")
+def site_traces(R_orb: np.ndarray, operators: dict) -> dict:
     r"""Site-resolved expectation values, summed over the k stack, for all orbitals at once.
 
-    ``charge[mu] = sum_k Re R_{mu mu}``, ``jx[mu] = sum_k Re (V_x R)_{mu mu}``,
-    ``jy[mu] = sum_k Re (V_y R)_{mu mu}`` (``{V, P_mu}/2`` densities; velocity, not charge).
+    ``charge[mu] = sum_k Re R_{mu mu}``, ``jx[mu] = sum_k Re (V_x R)_{mu mu}``, ``jy`` alike
+    (velocity densities ``{V, P_mu}/2``, Eq. S49).
+
+    Parameters
+    ----------
+    R_orb, operators : ndarray, dict
+        Orbital-basis response (Nk, n, n) (:func:`to_orbital`) and the operators of
+        :func:`ribbon_site_operators` (``ops=`` is deprecated).
+
+    Returns
+    -------
+    dict
+        ``charge``, ``jx``, ``jy``: (n,) real arrays (units of ``R``; jx, jy times a t0/hbar).
     """
     out = {"charge": np.einsum("kii->i", R_orb).real}
-    for name, op in (("jx", ops["vx"]), ("jy", ops["vy"])):
+    for name, op in (("jx", operators["vx"]), ("jy", operators["vy"])):
         out[name] = np.einsum("kij,kji->i", op, R_orb, optimize=True).real
     return out
 
@@ -219,6 +277,11 @@ class RibbonAccumulation(Result):
         transverse, normal; issue #18) and ``cut`` (dict or None). ``params``: the settings
         the class had before (ef, nk, temperature, smearing, eta, degen_tol, fermi_surface,
         filling, omm_convention). ``nk``: number of k-points.
+
+    Parameters
+    ----------
+    y, profiles, params, nk, convergence, **fields_
+        The attributes above (``profiles``: the values) and ``Result`` fields (``error``, ...).
     """
 
     def __init__(self, y, profiles, params, nk, convergence=None, **fields_):
@@ -252,8 +315,18 @@ class RibbonAccumulation(Result):
         return np.asarray(self.settings["frame"])
 
     def get(self, part: str, quantity: str) -> np.ndarray:
-        """The profile of ``quantity`` (charge, jx, jy, omm) in ``part`` (intraband,
-        interband, eta)."""
+        """The profile of ``quantity`` in ``part`` (LrtheoryError naming the available ones).
+
+        Parameters
+        ----------
+        part, quantity : str
+            One of intraband, interband, eta and one of charge, jx, jy, omm.
+
+        Returns
+        -------
+        ndarray
+            (n,) profile per unit E_x and cell (units: class doc).
+        """
         try:
             return self.profiles[f"{part}_{quantity}"]
         except KeyError:
@@ -270,7 +343,7 @@ register_view("ribbon_accumulation", RibbonAccumulation)
 RIBBON_CHUNK_BYTES = 2 ** 20
 
 
-def ribbon_chunk_size(n_orbitals: int) -> int:
+def _ribbon_chunk_size(n_orbitals: int) -> int:
     """k-points per ribbon chunk: one complex (n, n) array per chunk of about
     :data:`RIBBON_CHUNK_BYTES` (at least 1)."""
     return auto_chunk_size(n_orbitals, arrays=1, budget=RIBBON_CHUNK_BYTES)
@@ -308,8 +381,7 @@ def ribbon_accumulation(model, ef: float, *, nk: int = 2048, temperature: float 
     nk : int
         k-points on the uniform grid ``model.k_grid(nk)`` (symmetric under k -> -k).
     temperature : float
-        T (t0); at ``T = 0`` occupations are a step and the Fermi-surface term uses a Fermi
-        derivative of width ``smearing`` (t0).
+        T (t0); at ``T = 0`` a step, and the Fermi-surface term smeared by ``smearing``.
     fermi_surface : str
         ``"smeared"`` (default) or ``"exact"``: at ``T = 0`` the intraband (Fermi-surface)
         part is then the exact sum over Fermi points ``-(1/G) sum_{k_F} sign(v_nn)
@@ -318,9 +390,10 @@ def ribbon_accumulation(model, ef: float, *, nk: int = 2048, temperature: float 
     eta : float, optional
         If given, also the exact finite-eta response (part ``"eta"``) (t0).
     convergence : bool
-        Also estimate the error: the sub-grid of every other k-point (``k_grid(nk // 2)``)
-        summed in the same pass (odd ``nk``: a second run on ``k_grid(nk // 2)``); the max
-        relative change goes to ``convergence``.
+        Also estimate the error from the sub-grid ``k_grid(nk // 2)`` (same pass; odd ``nk``:
+        a second run); the max relative change goes to ``convergence``.
+    smearing, degen_tol : float
+        Width of the ``T = 0`` Fermi derivative and the degeneracy tolerance (t0).
     workers, scheduler, progress, chunk_size
         Execution of the k-sum (:func:`lrtheory.response.ksum.ksum`).
 
@@ -356,7 +429,7 @@ def ribbon_accumulation(model, ef: float, *, nk: int = 2048, temperature: float 
     integrand = RibbonIntegrand(y, ef=ef, temperature=temperature, smearing=smearing, eta=eta,
                                 degen_tol=degen_tol, bandwidth=ribbon_bandwidth(model))
     run = dict(workers=workers, scheduler=scheduler, progress=progress,
-               chunk_size=chunk_size or ribbon_chunk_size(model.n_orbitals))
+               chunk_size=chunk_size or _ribbon_chunk_size(model.n_orbitals))
     one_pass = convergence and nk % 2 == 0
     res = ksum(integrand, model, _ribbon_grid(model, nk), subgrid=one_pass, **run)
     prof, change = dict(res.values), dict(res.error)
@@ -402,8 +475,18 @@ def _filling(model, ef: float, width: float) -> str:
 def symmetric_antisymmetric(y: np.ndarray, profile: np.ndarray, *, atol: float = 1e-8):
     r"""Split a profile into parts symmetric / antisymmetric under ``y -> -y`` (Fig. 2d).
 
-    Requires the set of positions to be symmetric about 0 (zigzag ribbons are).
-    Returns ``(sym, anti)`` on the input ordering.
+    Parameters
+    ----------
+    y, profile : (n,) ndarray
+        Transverse positions (a, from the centre line) and a profile on them (any unit).
+    atol : float
+        Tolerance (a) of the required ``y -> -y`` symmetry of the positions (zigzag ribbons
+        have it; LrtheoryError otherwise).
+
+    Returns
+    -------
+    sym, anti : ndarray
+        (n,) parts on the input ordering, units of ``profile``.
     """
     y = np.asarray(y)
     order = np.argsort(y)

@@ -49,24 +49,10 @@ the grid spacing. ``E_F`` exactly at a touching point of two branches with oppos
 (measure zero) is invisible to the sorted-band sign test between grid points (its
 contribution ``A_+ - A_-`` is then dropped) and a GaugeError on a grid point.
 
-Coincidences on the grid: a band value within ``max(degen_tol, ftol)`` of ``E_F`` *at a grid
-point* (e.g. the two edge bands of a Haldane ribbon with Delta = 0 crossing at E = 0,
-k = pi, which rounding splits to +-4e-17, so that no sign change is seen) is found directly,
-never through brackets. The bands within that tolerance of ``E_F`` there form blocks; in
-each block the *branches* are the eigenvectors ``b`` of the block-projected velocity
-``P V_x P`` (degenerate perturbation theory: the smooth continuations of the bands through the
-crossing) with slopes ``v_b``, and the block contributes ``sum_b sign(v_b) A_bb``. This is the
-limit ``E_F -> e_cross`` from either side (each branch crosses E_F once, the sorted-band
-Fermi points on both sides converge to the branch values), so the result is continuous
-there; the entries are marked ``branch = True`` in :class:`FermiPoints`. A single band whose
-slope at the grid point is below ``100 max(degen_tol, ftol) / dk`` touches ``E_F`` at an
-extremum: it contributes 0 (the limit from both sides: no Fermi point, or a cancelling pair);
-a degenerate block with such a slow branch is ambiguous and raises GaugeError. The same
-test runs on the 16x local grids around band extrema near E_F (``refine_extrema``), so a
-crossing between grid points that lies on a local-grid point (k = pi on an odd grid) is
-found too. A crossing within ``degen_tol`` of ``E_F`` elsewhere between grid points still
-raises GaugeError (shift ef); one within rounding of ``E_F`` and on no local-grid point is
-not seen (measure zero).
+Coincidences on the grid (a band within ``max(degen_tol, ftol)`` of ``E_F`` *at a grid
+point*, e.g. the two edge bands of a Haldane ribbon with Delta = 0 at E = 0, k = pi) are
+found directly and resolved into branches: docs/haldane.md, "Exact Fermi-surface term at
+T = 0", where this case is written out.
 
 Units: ``hbar = e = 1``; k in 1/a, energies in t0; profiles per unit field ``E_x``, per unit
 cell (length L along x) and per unit ``tau`` (hbar/t0), as in density.py.
@@ -416,10 +402,23 @@ def find_fermi_points(model, ef: float, *, nk: int = 2048, degen_tol: float = DE
                       ) -> FermiPoints:
     """All ``(n, k_F)`` with ``e_n(k_F) = ef`` (t0) on the ribbon's Brillouin zone.
 
-    ``nk``: detection grid (``model.k_grid(nk)``, periodic); it must resolve the Fermi points
-    of each band (module doc). Crossings exactly at grid points are found once each.
-    Returns a :class:`FermiPoints` (empty for an insulator); raises GaugeError if ``ef`` sits
-    on a degenerate crossing of branches with opposite slopes.
+    The points of Eq. 55's ``T = 0`` Fermi-surface term (crossings at grid points found once;
+    GaugeError at a degenerate crossing of branches with opposite slopes).
+
+    Parameters
+    ----------
+    model, ef : Ribbon, float
+        The ribbon and the Fermi energy (t0).
+    nk, chunk_size : int
+        Detection grid ``model.k_grid(nk)`` (it must resolve the Fermi points of each band,
+        module doc) and k points per batched ``eigh`` (optional).
+    degen_tol, refine_extrema : float, bool
+        Degeneracy tolerance (t0); also look for band extrema touching ``ef`` between points.
+
+    Returns
+    -------
+    FermiPoints
+        Empty for an insulator.
     """
     ef, nk, chunk = _setup(model, ef, nk, degen_tol, chunk_size, "find_fermi_points")
     br = _locate(model, ef, nk, refine_extrema, chunk, degen_tol)
@@ -454,15 +453,21 @@ def fermi_point_profiles(model, ef: float, *, nk: int = 2048, degen_tol: float =
                          randomize_gauge: np.random.Generator | None = None) -> dict:
     r"""Exact ``T = 0`` intraband site profiles ``-(1/G) sum_{k_F} s A(k_F)`` (module doc).
 
-    Returns ``{"intraband_charge", "intraband_jx", "intraband_jy", "intraband_omm"}``, each
-    (n_orbitals,), in the units and conventions of
-    :func:`lrtheory.response.density.ribbon_accumulation` (per unit ``E_x``, cell and ``tau``;
-    ``omm = -(q/2) y jx``, q = -1). Exactly zero when no band crosses ``ef``.
-    ``points``: evaluate at the Fermi points of an earlier :func:`find_fermi_points` call
-    (then ``nk``, ``refine_extrema`` are not used). ``randomize_gauge``: for tests, a
-    Generator that multiplies the eigenvectors at every k_F by random phases / random
-    unitaries inside degenerate blocks (:func:`lrtheory.kernels.gauge.random_block_unitary`);
-    the result must not change.
+    The first term of Eq. 55, ``tau (df/dk) A_nn``, at ``T = 0``.
+
+    Parameters
+    ----------
+    model, ef, nk, degen_tol, refine_extrema, chunk_size
+        As in :func:`find_fermi_points`.
+    points, randomize_gauge : FermiPoints, numpy.random.Generator, optional
+        Fermi points of an earlier call (then ``nk``, ``refine_extrema`` are unused); for
+        tests, random gauges at every k_F (:func:`~lrtheory.kernels.gauge.random_block_unitary`).
+
+    Returns
+    -------
+    dict
+        ``"intraband_<charge|jx|jy|omm>"`` (n_orbitals,), in the units of ``ribbon_accumulation``
+        (per ``E_x``, cell, ``tau``; ``omm = -(q/2) y jx``); zero if no band crosses ``ef``.
     """
     ef, nk, chunk = _setup(model, ef, nk, degen_tol, chunk_size, "fermi_point_profiles")
     y = np.asarray(model.transverse_positions(), float)

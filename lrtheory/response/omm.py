@@ -24,12 +24,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from lrtheory._compat import renamed_keywords
 from lrtheory.bands.eigensystem import Eigensystem
 from lrtheory.conventions import ELECTRON_CHARGE, OMM_PREFACTOR
 from lrtheory.errors import ShapeError
 from lrtheory.response.berry import berry_curvature
 from lrtheory.response.bulk_omm import band_omm
 from lrtheory.response.ribbon_operators import band_position, band_transverse_velocity
+
+# ``es=`` was the keyword of the eigensystem before issue #14 (glossary: ``eigensystem``)
+_renamed = renamed_keywords(es="eigensystem")
 
 __all__ = [
     "ribbon_position",
@@ -44,67 +48,143 @@ __all__ = [
 ]
 
 
-def ribbon_position(model, es: Eigensystem, origin_y: float = 0.0) -> np.ndarray:
-    """``Y_nl(k) = <u_nk| y - origin_y |u_lk>`` (Nk, n, n), y from the ribbon centre line (a)
-    (:func:`lrtheory.response.ribbon_operators.band_position`)."""
-    return band_position(es.states, model.transverse_positions(), origin_y)
+@_renamed
+def ribbon_position(model, eigensystem: Eigensystem, origin_y: float = 0.0) -> np.ndarray:
+    """Transverse position in the band basis, ``Y_nl(k) = <u_nk| y - origin_y |u_lk>``
+    (:func:`lrtheory.response.ribbon_operators.band_position`; the ``r^y`` of Eq. 57).
+
+    Parameters
+    ----------
+    model : Ribbon
+        The ribbon (``transverse_positions()``, a, from the centre line).
+    eigensystem : Eigensystem
+        Ribbon eigensystem on Nk points (energies t0, velocities a t0/hbar); ``es=`` is its
+        deprecated spelling.
+    origin_y : float
+        Transverse origin (a, from the ribbon centre line).
+
+    Returns
+    -------
+    ndarray
+        ``Y_nl``, complex, shape (Nk, n, n) (a).
+    """
+    return band_position(eigensystem.states, model.transverse_positions(), origin_y)
 
 
-def ribbon_vy(es: Eigensystem, Y: np.ndarray) -> np.ndarray:
-    """``(v_y)_nl = i (e_n - e_l) Y_nl`` (band basis; exact since v_y = i[H, y];
-    :func:`lrtheory.response.ribbon_operators.band_transverse_velocity`)."""
-    return band_transverse_velocity(es.energies, Y)
+@_renamed
+def ribbon_vy(eigensystem: Eigensystem, Y: np.ndarray) -> np.ndarray:
+    """Transverse velocity ``(v_y)_nl = i (e_n - e_l) Y_nl`` in the band basis (exact, since
+    ``v_y = i[H, y]``, paper Eq. 4;
+    :func:`lrtheory.response.ribbon_operators.band_transverse_velocity`).
+
+    Parameters
+    ----------
+    eigensystem : Eigensystem
+        Ribbon eigensystem on Nk points (energies t0, velocities a t0/hbar); ``es=`` is its
+        deprecated spelling.
+    Y : ndarray
+        ``Y_nl`` of :func:`ribbon_position`, shape (Nk, n, n) (a).
+
+    Returns
+    -------
+    ndarray
+        ``(v_y)_nl``, complex, shape (Nk, n, n) (a t0/hbar).
+    """
+    return band_transverse_velocity(eigensystem.energies, Y)
 
 
-def state_centres(model, es: Eigensystem) -> np.ndarray:
-    r"""Transverse centres ``r^y_nn(k) = <u_nk| y |u_nk>`` (Nk, n) (Fig. 2b), y from the
-    ribbon centre line.
+@_renamed
+def state_centres(model, eigensystem: Eigensystem) -> np.ndarray:
+    r"""Transverse centres ``r^y_nn(k) = <u_nk| y |u_nk>`` of the ribbon states (Fig. 2b).
 
     Degenerate bands: the individual centres are gauge dependent; inside each degenerate
     block the returned values are replaced by the block average (a gauge-invariant trace).
+
+    Parameters
+    ----------
+    model : Ribbon
+        The ribbon.
+    eigensystem : Eigensystem
+        Ribbon eigensystem on Nk points (energies t0, velocities a t0/hbar); ``es=`` is its
+        deprecated spelling.
+
+    Returns
+    -------
+    ndarray
+        ``r^y_nn``, real, shape (Nk, n) (a, from the ribbon centre line).
     """
-    Y = ribbon_position(model, es)
+    Y = ribbon_position(model, eigensystem)
     d = np.real(np.einsum("knn->kn", Y))
-    deg = es.degenerate()
+    deg = eigensystem.degenerate()
     cnt = deg.sum(-1)
     return np.einsum("kij,kj->ki", deg.astype(float), d) / cnt
 
 
-def omm_matrix(model, es: Eigensystem, *, origin=(0.0, 0.0), offdiagonal: bool = True
+@_renamed
+def omm_matrix(model, eigensystem: Eigensystem, *, origin=(0.0, 0.0), offdiagonal: bool = True
                ) -> np.ndarray:
-    r"""Gauge-covariant ribbon OMM matrix ``m_nl(k)`` (Nk, n, n) (see module doc).
+    r"""Gauge-covariant ribbon OMM matrix ``m_nl(k)`` (see module doc): the corrected form of
+    the paper's Eq. 57 (docs/derivations.md, finding 8; ``q = -e``, finding 7).
 
     Parameters
     ----------
-    origin : (X0, Y0), coordinates measured from this point (Y0 from the ribbon centre line)
-    offdiagonal : if True, raise :class:`GaugeError` when bands are degenerate (then an
-        individual off-diagonal element is not defined); if False, return only the diagonal
-        embedded in a matrix (the diagonal is gauge invariant for non-degenerate bands).
+    model : Ribbon
+        The ribbon.
+    eigensystem : Eigensystem
+        Ribbon eigensystem on Nk points (energies t0, velocities a t0/hbar); ``es=`` is its
+        deprecated spelling.
+    origin : (float, float)
+        ``(X0, Y0)``: coordinates measured from this point (a; Y0 from the ribbon centre
+        line).
+    offdiagonal : bool
+        If True, raise :class:`GaugeError` when bands are degenerate (then an individual
+        off-diagonal element is not defined); if False, return only the diagonal embedded in
+        a matrix (the diagonal is gauge invariant for non-degenerate bands).
+
+    Returns
+    -------
+    ndarray
+        ``m_nl``, complex, shape (Nk, n, n) (e a^2 t0/hbar).
     """
     X0, Y0 = origin
-    Y = ribbon_position(model, es, Y0)
-    vx = es.velocity[:, 0]
-    vy = ribbon_vy(es, Y)
-    A = es.berry_connection()[:, 0]
+    Y = ribbon_position(model, eigensystem, Y0)
+    vx = eigensystem.velocity[:, 0]
+    vy = ribbon_vy(eigensystem, Y)
+    A = eigensystem.berry_connection()[:, 0]
     if offdiagonal:
-        es.require_nondegenerate("the off-diagonal ribbon OMM m_nl")
+        eigensystem.require_nondegenerate("the off-diagonal ribbon OMM m_nl")
     m = OMM_PREFACTOR * (A @ vy + vy @ A - (Y @ vx + vx @ Y)) - 2 * OMM_PREFACTOR * X0 * vy
     if not offdiagonal:
-        m = np.einsum("knn->kn", m)[..., None] * np.eye(es.n_bands)
+        m = np.einsum("knn->kn", m)[..., None] * np.eye(eigensystem.n_bands)
     return m
 
 
-def omm_diagonal_parts(model, es: Eigensystem, *, origin_y: float = 0.0) -> dict:
-    r"""Diagonal ribbon OMM split into gauge-invariant pieces (Nk, n) each.
+@_renamed
+def omm_diagonal_parts(model, eigensystem: Eigensystem, *, origin_y: float = 0.0) -> dict:
+    r"""Diagonal ribbon OMM (Eq. 57 corrected, finding 8) split into gauge-invariant pieces.
 
-    ``self``: ``-q Re sum_{n' not degenerate with n} v^x_{nn'} Y_{n'n}`` (origin independent);
-    ``com``: ``-(q/2) v_nn Y_nn`` (covariant / wave-packet centre-of-mass term);
-    ``covariant = self + com`` (diagonal of :func:`omm_matrix`);
-    ``paper = self + 2 com`` (diagonal of the printed Eq. 57, rewritten with q).
+    Parameters
+    ----------
+    model : Ribbon
+        The ribbon.
+    eigensystem : Eigensystem
+        Ribbon eigensystem on Nk points (energies t0, velocities a t0/hbar); ``es=`` is its
+        deprecated spelling.
+    origin_y : float
+        Transverse origin (a, from the ribbon centre line).
+
+    Returns
+    -------
+    dict
+        Real arrays (Nk, n) in e a^2 t0/hbar: ``self``:
+        ``-q Re sum_{n' not degenerate with n} v^x_{nn'} Y_{n'n}`` (origin independent);
+        ``com``: ``-(q/2) v_nn Y_nn`` (covariant / wave-packet centre-of-mass term);
+        ``covariant = self + com`` (diagonal of :func:`omm_matrix`);
+        ``paper = self + 2 com`` (diagonal of the printed Eq. 57, rewritten with q).
     """
-    Y = ribbon_position(model, es, origin_y)
-    vx = es.velocity[:, 0]
-    deg = es.degenerate()
+    Y = ribbon_position(model, eigensystem, origin_y)
+    vx = eigensystem.velocity[:, 0]
+    deg = eigensystem.degenerate()
     q = ELECTRON_CHARGE
     self_rot = -q * np.real(np.einsum("kij,kji,kij->ki", vx, Y, ~deg))
     com = -(q / 2) * np.real(np.einsum("kii->ki", vx) * np.einsum("kii->ki", Y))
@@ -112,8 +192,9 @@ def omm_diagonal_parts(model, es: Eigensystem, *, origin_y: float = 0.0) -> dict
             "paper": self_rot + 2 * com}
 
 
-def paper_omm_eq57(model, es: Eigensystem, a_diag: np.ndarray, *, charge: float = ELECTRON_CHARGE,
-                   origin_y: float = 0.0) -> np.ndarray:
+@_renamed
+def paper_omm_eq57(model, eigensystem: Eigensystem, a_diag: np.ndarray, *,
+                   charge: float = ELECTRON_CHARGE, origin_y: float = 0.0) -> np.ndarray:
     r"""The printed Eq. (57) / (S55), evaluated literally (for comparison only).
 
     .. math:: m_{nl} = -\frac{q}{2}\partial_k(\epsilon_n + \epsilon_l) r^y_{nl}
@@ -124,15 +205,35 @@ def paper_omm_eq57(model, es: Eigensystem, a_diag: np.ndarray, *, charge: float 
     has ``+e``). ``A`` is the full Berry connection: off-diagonal from the sum rule, diagonal
     ``a_diag`` (Nk, n) *supplied by the caller*, because it is gauge dependent
     (``A_nn -> A_nn - d theta_n/dk``): the off-diagonal result therefore depends on the gauge
-    (docs/derivations.md). Its diagonal does not.
+    (docs/derivations.md, finding 8). Its diagonal does not.
+
+    Parameters
+    ----------
+    model : Ribbon
+        The ribbon.
+    eigensystem : Eigensystem
+        Ribbon eigensystem on Nk points (energies t0, velocities a t0/hbar); ``es=`` is its
+        deprecated spelling.
+    a_diag : ndarray
+        Diagonal Berry connections ``A_nn`` in the gauge of ``eigensystem.states``, shape
+        (Nk, n) (a).
+    charge : float
+        Carrier charge ``q`` (units of e; default ``q = -1``).
+    origin_y : float
+        Transverse origin (a, from the ribbon centre line).
+
+    Returns
+    -------
+    ndarray
+        The printed ``m_nl``, complex, shape (Nk, n, n) (e a^2 t0/hbar).
     """
     a_diag = np.asarray(a_diag, float)
-    if a_diag.shape != es.energies.shape:
-        raise ShapeError(f"a_diag must have shape {es.energies.shape}, got {a_diag.shape}")
-    Y = ribbon_position(model, es, origin_y)
-    vx = es.velocity[:, 0]
-    e = es.energies
-    A = es.berry_connection()[:, 0] + a_diag[..., None] * np.eye(es.n_bands)
+    if a_diag.shape != eigensystem.energies.shape:
+        raise ShapeError(f"a_diag must have shape {eigensystem.energies.shape}, got {a_diag.shape}")
+    Y = ribbon_position(model, eigensystem, origin_y)
+    vx = eigensystem.velocity[:, 0]
+    e = eigensystem.energies
+    A = eigensystem.berry_connection()[:, 0] + a_diag[..., None] * np.eye(eigensystem.n_bands)
     vd = np.real(np.einsum("kii->ki", vx))
     first = -(charge / 2) * (vd[:, :, None] + vd[:, None, :]) * Y
     # sum_n' (e_l + e_n - 2 e_n') [A_nn' Y_n'l - Y_nn' A_n'l]
@@ -141,35 +242,92 @@ def paper_omm_eq57(model, es: Eigensystem, a_diag: np.ndarray, *, charge: float 
     return first + charge / (4j) * term
 
 
-def paper_density_response(model, es: Eigensystem, m: np.ndarray, R: np.ndarray) -> np.ndarray:
-    r"""Eq. (55) with the printed density matrix elements S47/S51, summed over the chunk.
+@_renamed
+def paper_density_response(model, eigensystem: Eigensystem, m: np.ndarray, R: np.ndarray
+                           ) -> np.ndarray:
+    r"""Eq. (55) with the printed density matrix elements S47/S51 (Eq. 56 as printed, for
+    comparison: its off-diagonal elements are gauge dependent, finding 8), summed over the
+    chunk.
 
     ``n^m_{nn'}(mu) = (1/2)(m P_mu + P_mu m)_{nn'}`` (m taken k-diagonal, as in S47), so
     ``delta n(mu) = sum_k (1/2)[U (R m + m R) U^dagger]_{mu mu}`` for the band-basis response
-    matrix ``R`` of :func:`lrtheory.response.density.response_matrices`. Returns (n_orb,).
+    matrix ``R`` of :func:`lrtheory.response.density.response_matrices`.
+
+    Parameters
+    ----------
+    model : Ribbon
+        The ribbon (unused; kept for a uniform signature).
+    eigensystem : Eigensystem
+        Ribbon eigensystem on Nk points (energies t0, velocities a t0/hbar); ``es=`` is its
+        deprecated spelling.
+    m : ndarray
+        Band-basis OMM matrix ``m_nl``, shape (Nk, n, n) (e a^2 t0/hbar).
+    R : ndarray
+        Band-basis response matrix of one part, shape (Nk, n, n)
+        (:func:`lrtheory.response.density.response_matrices`).
+
+    Returns
+    -------
+    ndarray
+        OMM accumulation per orbital, shape (n_orb,), summed over the chunk's k points
+        (e a^2 t0/hbar per unit E_x; divided by the number of grid points it is per cell).
     """
-    U = es.states
+    U = eigensystem.states
     S = 0.5 * (R @ m + m @ R)
     return np.real(np.einsum("kmi,kij,kmj->m", U, S, np.conj(U), optimize=True))
 
 
 # -- bulk -------------------------------------------------------------------------------------
-def bulk_omm(es: Eigensystem) -> np.ndarray:
+@_renamed
+def bulk_omm(eigensystem: Eigensystem) -> np.ndarray:
     r"""Bulk band OMM ``m_n(k)`` (Nk, n) of a 2D Bloch model, sum-over-states form.
 
     .. math:: m_n = \frac{e}{2\hbar}\,\mathrm{Im}\langle\partial u|\times(H-\epsilon_n)|\partial u\rangle
               = q\sum_{n'\ne n}\frac{\mathrm{Im}(v^x_{nn'}v^y_{n'n})}{\epsilon_n-\epsilon_{n'}}
 
-    (charge ``q = -e``; Xiao, Chang, Niu RMP 82, 1959). Requires non-degenerate bands; the
-    diagonal of :func:`lrtheory.response.bulk_omm.omm_matrix`.
+    (charge ``q = -e``; Xiao, Chang, Niu RMP 82, 1959; the bulk form of Eq. 52 with the
+    sign of finding 7). Requires non-degenerate bands; the diagonal of
+    :func:`lrtheory.response.bulk_omm.omm_matrix`.
+
+    Parameters
+    ----------
+    eigensystem : Eigensystem
+        Eigensystem of a 2D Bloch model on Nk points; ``es=`` is its deprecated spelling.
+
+    Returns
+    -------
+    ndarray
+        ``m_n``, real, shape (Nk, n) (e a^2 t0/hbar).
+
+    Raises
+    ------
+    GaugeError
+        Two bands are degenerate at some k.
     """
-    es.require_nondegenerate("the band-resolved bulk OMM")
-    return band_omm(es, block_average=False)
+    eigensystem.require_nondegenerate("the band-resolved bulk OMM")
+    return band_omm(eigensystem, block_average=False)
 
 
-def bulk_berry_curvature(es: Eigensystem) -> np.ndarray:
-    r"""``Omega_n = -2 Im sum_{n'!=n} v^x_{nn'} v^y_{n'n} / (e_n - e_n')^2`` (Nk, n), units a^2.
+@_renamed
+def bulk_berry_curvature(eigensystem: Eigensystem) -> np.ndarray:
+    r"""Berry curvature ``Omega_n = -2 Im sum_{n'!=n} v^x_{nn'} v^y_{n'n} / (e_n - e_n')^2``
+    (paper Eq. S24 with O = 1), for non-degenerate bands
+    (:func:`lrtheory.response.berry.berry_curvature`).
 
-    Requires non-degenerate bands (:func:`lrtheory.response.berry.berry_curvature`)."""
-    es.require_nondegenerate("the band-resolved Berry curvature")
-    return berry_curvature(es, block_average=False)
+    Parameters
+    ----------
+    eigensystem : Eigensystem
+        Eigensystem of a 2D Bloch model on Nk points; ``es=`` is its deprecated spelling.
+
+    Returns
+    -------
+    ndarray
+        ``Omega_n``, real, shape (Nk, n) (a^2).
+
+    Raises
+    ------
+    GaugeError
+        Two bands are degenerate at some k.
+    """
+    eigensystem.require_nondegenerate("the band-resolved Berry curvature")
+    return berry_curvature(eigensystem, block_average=False)

@@ -44,7 +44,7 @@ _FROZEN = 1e-18
 _DENSE_N = 64
 
 
-def fermi_derivative_weight(e, ef, temperature, smearing):
+def _fermi_derivative_weight(e, ef, temperature, smearing):
     """``-f'(e)`` (1/t0) at the physical temperature, or at ``smearing`` when ``T = 0``."""
     return fermi_surface_weight(e, ef, temperature if temperature > 0 else smearing)
 
@@ -53,7 +53,29 @@ def pair_weights(ea, eb, fpa, fpb, ef, temperature, degen_tol, eta=None) -> dict
     r"""Kubo weights ``w_{ab}`` of the static response for broadcast band pairs (``ea`` at
     ``[a, b]`` rows, ``eb`` columns; ``fpa``, ``fpb`` their ``f'``): see
     :func:`lrtheory.response.density.occupation_weights` (the same arithmetic on the full
-    band pairs). Returns ``{"intraband", "interband"[, "eta"]}`` (1/t0^2 resp. 1/t0)."""
+    band pairs; Eq. 55's two terms and the exact finite-eta weight).
+
+    Parameters
+    ----------
+    ea, eb : ndarray
+        Band energies of the pairs, broadcast against each other (t0).
+    fpa, fpb : ndarray
+        Their Fermi derivatives ``f'`` (1/t0).
+    ef : float
+        Fermi energy (t0).
+    temperature : float
+        ``k_B T`` (t0), >= 0.
+    degen_tol : float
+        Pairs closer than this (t0) are degenerate (intraband).
+    eta : float, optional
+        Broadening (t0/hbar) of the exact finite-eta weight.
+
+    Returns
+    -------
+    dict
+        ``"intraband"`` (``f'``, 1/t0), ``"interband"`` (1/t0^2) and, with ``eta``,
+        ``"eta"`` (1/t0^2); complex arrays of the broadcast shape.
+    """
     de = ea - eb
     deg = np.abs(de) <= degen_tol
     fp_pair = 0.5 * (fpa + fpb)
@@ -112,7 +134,18 @@ _PROBE_K = np.array([[0.3713906763541037], [1.9105690223730287], [-2.71828182845
 
 def ribbon_bandwidth(model) -> int:
     """Half-bandwidth ``w`` of ``H(k)`` and ``V_x(k)`` of a ribbon in its orbital order, read
-    at three generic k (:mod:`lrtheory.kernels.banded`)."""
+    at three generic k (:mod:`lrtheory.kernels.banded`).
+
+    Parameters
+    ----------
+    model : Ribbon
+        The ribbon.
+
+    Returns
+    -------
+    int
+        ``w``: ``H_{mu nu} = 0`` for ``|mu - nu| > w``.
+    """
     H, V = hamiltonian_and_velocity(model, _PROBE_K)
     return half_bandwidth(H, V[:, 0])
 
@@ -145,16 +178,39 @@ def _banded_trace(A, Nd, w, n):
 
 def chunk_traces(k, model, *, y, ef, temperature, smearing, eta, degen_tol,
                  bandwidth=None) -> dict:
-    """Per-k site traces ``{"<part>_<quantity>": (m, n)}`` of one chunk (module doc).
-    ``bandwidth``: the half-bandwidth of ``H``, ``V_x`` (:func:`ribbon_bandwidth`; None:
-    read from this chunk)."""
+    """Per-k site traces of one chunk (module doc; Eq. 55 with the corrected OMM density).
+
+    Parameters
+    ----------
+    k : (m, 1) ndarray
+        k along the ribbon (1/a).
+    model : Ribbon
+        The ribbon.
+    y : (n,) ndarray
+        Transverse positions (a).
+    ef, temperature, smearing : float
+        Fermi energy, ``k_B T`` and the ``T = 0`` Fermi-surface smearing (t0).
+    eta : float or None
+        Broadening (t0/hbar) of the exact finite-eta part; None: no ``eta`` part.
+    degen_tol : float
+        Degeneracy tolerance (t0).
+    bandwidth : int, optional
+        Half-bandwidth of ``H``, ``V_x`` (:func:`ribbon_bandwidth`; None: read from this
+        chunk).
+
+    Returns
+    -------
+    dict
+        ``"<part>_<quantity>"`` -> (m, n) per-k site traces, per unit E_x (intraband per
+        unit tau): ``charge`` in electrons, ``jx``, ``jy`` in a t0/hbar.
+    """
     H, V = hamiltonian_and_velocity(model, k)
     Vx = V[:, 0]
     e, U = np.linalg.eigh(H)
     m, n = e.shape
     w = half_bandwidth(H, Vx) if bandwidth is None else int(bandwidth)
     banded = 2 * w + 1 <= n // 4
-    fp = -fermi_derivative_weight(e, ef, temperature, smearing)  # f'(e_n)
+    fp = -_fermi_derivative_weight(e, ef, temperature, smearing)  # f'(e_n)
     lo, hi, deg = _window(e, ef, temperature, degen_tol, fp)
     dlo, dhi = _span(_significant(fp))  # bands of the diagonal (Fermi-surface) parts
     c_lo = min(lo, dlo) if dhi > dlo else lo  # columns of V_x U that are needed
@@ -224,6 +280,8 @@ class RibbonIntegrand(Integrand):
     ----------
     y : (n,) ndarray
         Transverse positions of the ribbon's orbitals (a).
+    bandwidth : int, optional
+        Half-bandwidth of ``H`` and ``V_x`` (:func:`ribbon_bandwidth`; None: read per chunk).
     ef, temperature, smearing, eta, degen_tol : float
         As in :func:`lrtheory.response.density.ribbon_accumulation` (t0).
 

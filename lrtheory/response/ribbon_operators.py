@@ -78,27 +78,84 @@ def transverse_velocity_diagonals(H: np.ndarray, y: np.ndarray, w: int) -> dict:
 
 
 def band_position(U: np.ndarray, y: np.ndarray, origin_y: float = 0.0) -> np.ndarray:
-    """``Y_{nl}(k) = <u_n| y - origin_y |u_l>`` (..., n, n) in the band basis of the
-    eigenvectors ``U`` (columns), y from the ribbon centre line (a)."""
+    """Transverse position in the band basis, ``Y_{nl}(k) = <u_n| y - origin_y |u_l>`` (the
+    ``r^y`` of Eq. 57), y from the ribbon centre line.
+
+    Parameters
+    ----------
+    U : (..., n, n) ndarray
+        Eigenvectors as columns.
+    y : (n,) ndarray
+        Transverse orbital positions (a).
+    origin_y : float
+        Transverse origin (a).
+
+    Returns
+    -------
+    ndarray
+        ``Y_nl``, complex, shape (..., n, n) (a).
+    """
     y = np.asarray(y, float) - origin_y
     return np.conj(np.swapaxes(U, -1, -2)) @ (y[:, None] * U)
 
 
 def band_transverse_velocity(e: np.ndarray, Y: np.ndarray) -> np.ndarray:
-    """``(v_y)_{nl} = i (e_n - e_l) Y_{nl}`` (band basis; exact since ``V_y = i[H, y]``)
-    from the energies ``e`` (..., n) (t0) and :func:`band_position` ``Y`` (a)."""
+    """``(v_y)_{nl} = i (e_n - e_l) Y_{nl}`` (band basis; exact since ``V_y = i[H, y]``,
+    paper Eq. 4).
+
+    Parameters
+    ----------
+    e : (..., n) ndarray
+        Band energies (t0).
+    Y : (..., n, n) ndarray
+        :func:`band_position` (a).
+
+    Returns
+    -------
+    ndarray
+        ``(v_y)_nl``, complex, shape (..., n, n) (a t0/hbar).
+    """
     return 1j * (e[..., :, None] - e[..., None, :]) * Y
 
 
 def omm_density(y: np.ndarray, jx: np.ndarray) -> np.ndarray:
     r"""OMM density of point-like orbitals ``n_m(y) = -(q/2) y j_x(y)`` (``q`` =
-    :data:`~lrtheory.conventions.ELECTRON_CHARGE`; ``e a^2 t0/hbar`` per unit of ``j_x``)."""
+    :data:`~lrtheory.conventions.ELECTRON_CHARGE`): Eq. 52 for point-like orbitals, with
+    x measured from the observation point (docs/derivations.md, findings 7 and 9).
+
+    Parameters
+    ----------
+    y : (n,) ndarray
+        Transverse positions (a, from the ribbon centre line).
+    jx : (..., n) ndarray
+        Velocity density ``j_x`` per orbital (a t0/hbar, per unit E_x and cell in a
+        ribbon accumulation).
+
+    Returns
+    -------
+    ndarray
+        ``n_m``, shape of ``jx`` (e a^2 t0/hbar per unit of ``j_x``).
+    """
     return -(ELECTRON_CHARGE / 2.0) * np.asarray(y, float) * jx
 
 
 def add_omm_profiles(profiles: dict, y: np.ndarray) -> dict:
     """Add ``"<part>_omm" = omm_density(y, profiles["<part>_jx"])`` for every part with a
-    ``jx`` profile (in place; returns ``profiles``)."""
+    ``jx`` profile (in place).
+
+    Parameters
+    ----------
+    profiles : dict
+        ``"<part>_<quantity>"`` -> (n,) profiles.
+    y : (n,) ndarray
+        Transverse positions (a).
+
+    Returns
+    -------
+    dict
+        ``profiles`` itself, with the ``"<part>_omm"`` entries (e a^2 t0/hbar per unit E_x
+        and cell).
+    """
     for key in [k for k in profiles if k.endswith("_jx")]:
         profiles[key[:-3] + "_omm"] = omm_density(y, profiles[key])
     return profiles
@@ -110,6 +167,7 @@ def site_operators(model, k: np.ndarray) -> dict:
     Parameters
     ----------
     model : Ribbon
+        The ribbon (``transverse_positions()`` in a).
     k : (Nk, 1) ndarray
         k along the ribbon (1/a).
 
@@ -119,4 +177,5 @@ def site_operators(model, k: np.ndarray) -> dict:
         ``{"vx": (Nk, n, n), "vy": (Nk, n, n)}`` (t0 a / hbar).
     """
     H = model.hamiltonian(k)
-    return {"vx": model.velocity(k)[:, 0], "vy": transverse_velocity(H, model.transverse_positions())}
+    return {"vx": model.velocity(k)[:, 0],
+            "vy": transverse_velocity(H, model.transverse_positions())}

@@ -45,11 +45,14 @@ def _chunk(k, *, model, ef, temperature, smearing, gauge, scale, seed):
 def paper_route(model, ef: float, *, nk: int = 2048, gauge: str = "parallel",
                 temperature: float = 0.0, smearing: float = DEFAULT_SMEARING,
                 scale: float = 1.0, seed: int = 0, workers: int = 1) -> Result:
-    """Printed-route OMM profiles as a :class:`~lrtheory.result.Result` (see module doc).
+    """Printed-route OMM profiles as a :class:`~lrtheory.result.Result` (see module doc):
+    Eq. 55 with the printed Eq. 56/S47-S51 and Eq. 57, gauge dependent (docs/derivations.md,
+    finding 8); for comparison with :func:`lrtheory.response.density.ribbon_accumulation`.
 
     Parameters
     ----------
     model : Ribbon
+        The ribbon.
     ef : float
         Fermi energy (t0).
     nk : int
@@ -59,6 +62,12 @@ def paper_route(model, ef: float, *, nk: int = 2048, gauge: str = "parallel",
         seeded by ``seed`` and each chunk's first k).
     temperature, smearing : float
         As in :func:`lrtheory.response.density.ribbon_accumulation` (t0).
+    scale : float
+        Size of the random diagonal Berry connections (a).
+    seed : int
+        Seed of the random gauge.
+    workers : int
+        Worker processes of the k-sum.
 
     Returns
     -------
@@ -90,6 +99,18 @@ def paper_route_profiles(model, ef: float, *, nk: int = 2048, gauge: str = "para
                          scale: float = 1.0, seed: int = 0, workers: int = 1) -> dict:
     """Printed-route OMM profiles ``{"intraband", "interband"}`` (n_orb,), per cell and unit
     field, in the convention q = -1 (the paper's +e flips the sign): the values of
-    :func:`paper_route` (which returns them as a Result with settings and frame)."""
+    :func:`paper_route` (which returns them as a Result with settings and frame).
+
+    Parameters
+    ----------
+    model, ef, nk, gauge, temperature, smearing, scale, seed, workers
+        As in :func:`paper_route`.
+
+    Returns
+    -------
+    dict
+        ``"intraband"`` (per unit tau) and ``"interband"``: (n_orb,) arrays, e a^2 t0/hbar
+        per cell per unit E_x.
+    """
     return dict(paper_route(model, ef, nk=nk, gauge=gauge, temperature=temperature,
                             smearing=smearing, scale=scale, seed=seed, workers=workers).values)

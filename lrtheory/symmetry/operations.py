@@ -92,21 +92,54 @@ class RibbonSymmetry:
         return -self.rx if self.antiunitary else self.rx
 
     def matrix(self) -> np.ndarray:
-        """The unitary part ``U`` (n, n): ``U[perm[mu], mu] = phases[mu]``."""
+        """The unitary part ``U`` of the operation.
+
+        Returns
+        -------
+        ndarray
+            (n, n) complex, ``U[perm[mu], mu] = phases[mu]`` (orbital basis).
+        """
         n = len(self.perm)
         U = np.zeros((n, n), complex)
         U[self.perm, np.arange(n)] = self.phases
         return U
 
     def deviation(self, model, k=None) -> float:
-        """Relative residual of the defining relation (the one rule of
-        :func:`lrtheory.models.time_reversal.symmetry_deviation`; 0 for an exact operation)."""
+        """Relative residual of the defining relation ``U H(k)^(*) U^dagger = s H(k_map k)``
+        (the one rule of :func:`lrtheory.models.time_reversal.symmetry_deviation`; 0 for an
+        exact operation).
+
+        Parameters
+        ----------
+        model : Ribbon
+            The ribbon.
+        k : (m, 1) array, optional
+            k-points (1/a); default the fixed sample of the time-reversal check.
+
+        Returns
+        -------
+        float
+            Residual over ``max |H|`` (dimensionless).
+        """
         return symmetry_deviation(model, self.matrix(), antiunitary=self.antiunitary,
                                   k_map=self.k_map, sign=self.sign, k=k)
 
     def check(self, model, k) -> float:
         """Max absolute deviation ``|U H(k)^(*) U^dagger - s H(k_map k)|`` at the given k
-        (t0; for tests)."""
+        (for tests).
+
+        Parameters
+        ----------
+        model : Ribbon
+            The ribbon.
+        k : (m, 1) array
+            k-points (1/a).
+
+        Returns
+        -------
+        float
+            The deviation (t0).
+        """
         U = self.matrix()
         H = model.hamiltonian(k)
         Hk = np.conj(H) if self.antiunitary else H
@@ -158,6 +191,16 @@ def hopping_table(rib) -> dict | None:
     of ``exp(-i k (x_j - x_i)) H_ij(k)`` on a grid of 8, 16, ... 128 points (while the
     samples fit in 256 MB), accepted when they reproduce ``H(k)`` at the fixed sample k of the
     symmetry check.
+
+    Parameters
+    ----------
+    rib : Ribbon
+        The ribbon.
+
+    Returns
+    -------
+    dict or None
+        ``(i, j, R) -> t`` (complex, t0), or None.
     """
     from lrtheory.models.tightbinding import TightBindingModel
 

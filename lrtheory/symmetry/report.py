@@ -33,6 +33,22 @@ def time_reversal_deviation(model, U=None, *, n_k: int = 4, seed: int = 1) -> fl
 
     Max ``|U H(k)^* U^dagger - H(-k)|`` at ``n_k`` random k (t0); ``U`` defaults to the
     declared ``time_reversal`` or the identity.
+
+    Parameters
+    ----------
+    model : BlochModel
+        The model.
+    U : (n, n) array, optional
+        Unitary part of ``Theta = U K``.
+    n_k : int
+        Number of random k points.
+    seed : int
+        Seed of the k points.
+
+    Returns
+    -------
+    float
+        The deviation (t0).
     """
     warnings.warn("time_reversal_deviation is deprecated: use "
                   "TimeReversal.deviation(model) (lrtheory.models.time_reversal)",

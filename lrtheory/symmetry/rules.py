@@ -91,12 +91,23 @@ def selection_rules(sym) -> dict:
 def consequences(sym) -> dict:
     r"""Selection rules at fixed ``E_F`` implied by a symmetry (``sign = +1``).
 
-    Returns ``{density: {"intraband": (c, r_y), "interband": (c, r_y)}}`` meaning
-    ``delta A_mu = c * delta A_{perm[mu]}`` (the orbital and its image under the operation,
-    whose transverse coordinate is ``r_y y``). Only when the operation fixes every orbital
-    (``perm[mu] = mu`` for ``r_y = +1``) does ``c = -1`` mean "zero at every orbital"; use
-    :func:`statements` for what is forced per orbital, per y and in total. Antisymmetries
-    (``sign = -1``) relate ``E_F`` and ``-E_F``: empty dict here (see :func:`selection_rules`).
+    The generalized reciprocity of paper Eq. 22 applied to a ribbon operation. Only when the
+    operation fixes every orbital (``perm[mu] = mu`` for ``r_y = +1``) does ``c = -1`` mean
+    "zero at every orbital"; use :func:`statements` for what is forced per orbital, per y and
+    in total. Antisymmetries (``sign = -1``) relate ``E_F`` and ``-E_F``: empty dict here
+    (see :func:`selection_rules`).
+
+    Parameters
+    ----------
+    sym : RibbonSymmetry
+        The operation.
+
+    Returns
+    -------
+    dict
+        ``{density: {"intraband": (c, r_y), "interband": (c, r_y)}}`` meaning
+        ``delta A_mu = c * delta A_{perm[mu]}`` (the orbital and its image under the
+        operation, whose transverse coordinate is ``r_y y``).
     """
     if sym.sign < 0:
         return {}
@@ -105,7 +116,18 @@ def consequences(sym) -> dict:
 
 def describe(rule: tuple[int, int]) -> str:
     """Human-readable form of one rule of :func:`consequences` for an operation that fixes
-    every orbital (``r_y = +1``) or maps y onto -y."""
+    every orbital (``r_y = +1``) or maps y onto -y.
+
+    Parameters
+    ----------
+    rule : (int, int)
+        ``(c, r_y)``.
+
+    Returns
+    -------
+    str
+        ``"zero at every y"``, ``"allowed"``, ``"even in y"`` or ``"odd in y"``.
+    """
     c, ry = rule
     if ry == 1:
         return "zero at every y" if c == -1 else "allowed"
@@ -173,7 +195,18 @@ class Statement:
     groups: tuple
 
     def values(self, profile) -> np.ndarray:
-        """The level's values of an orbital profile (n,)."""
+        """The level's values of an orbital profile.
+
+        Parameters
+        ----------
+        profile : (n,) array
+            Values per orbital (any unit, e.g. a ribbon accumulation per unit E_x).
+
+        Returns
+        -------
+        ndarray
+            One value per group (same unit).
+        """
         p = np.asarray(profile)
         return np.array([p[g].sum() for g in self.groups])
 
@@ -182,10 +215,16 @@ class Statement:
 
         Parameters
         ----------
-        acc : RibbonAccumulation (or anything with ``get(part, quantity)``) at ``E_F``.
-        image_acc : the same at ``-E_F``; required (and only used) when
-            ``fermi_level == "mirrored"`` (pass ``acc`` itself for ``E_F = 0``, or in a gap
-            that contains ``-E_F``).
+        acc : RibbonAccumulation
+            Or anything with ``get(part, quantity)``, at ``E_F``.
+        image_acc : RibbonAccumulation, optional
+            The same at ``-E_F``; required (and only used) when ``fermi_level == "mirrored"``
+            (pass ``acc`` itself for ``E_F = 0``, or in a gap that contains ``-E_F``).
+
+        Returns
+        -------
+        float
+            The residual, in the units of the profiles (per unit E_x and cell).
         """
         if self.fermi_level == "mirrored" and image_acc is None:
             raise ConventionError(f"{self.text}: needs the accumulation at -E_F (image_acc)")
@@ -195,6 +234,14 @@ class Statement:
         return float(np.max(np.abs(lhs - self.factor * rhs)))
 
     def as_dict(self) -> dict:
+        """The statement as plain data (for JSON output).
+
+        Returns
+        -------
+        dict
+            ``symmetry``, ``quantity``, ``part``, ``level``, ``relation``, ``factor``,
+            ``fermi_level`` and ``text``.
+        """
         return dict(symmetry=self.symmetry, quantity=self.quantity, part=self.part,
                     level=self.level, relation=self.relation, factor=self.factor,
                     fermi_level=self.fermi_level, text=self.text)

@@ -208,16 +208,16 @@ def case_finite():
         b = np.stack([_hermitian(n, rng) for _ in range(3)])
         o = _hermitian(n, rng)
         E = np.array([0.6, -0.8])
-        p = dict(eta=0.05, temperature=0.02, mu=0.1)
+        p = dict(eta=0.05, temperature=0.02, ef=0.1)
         e = s.eigensystem.energies
         out[name] = {
             "H": s.hamiltonian, "positions": s.positions, "energies": e,
             "occupations": fr.occupations(e, 0.02, 0.1),
-            "lindhard": {part: fr.lindhard(e, eta=0.05, omega=0.01, temperature=0.02, mu=0.1,
+            "lindhard": {part: fr.lindhard(e, eta=0.05, omega=0.01, temperature=0.02, ef=0.1,
                                            part=part) for part in fr.PARTS},
             "response": {part: fr.response(s, a, b, omega=0.01, part=part, **p)
                          for part in fr.PARTS},
-            "expectation": fr.expectation(s, a, temperature=0.02, mu=0.1),
+            "expectation": fr.expectation(s, a, temperature=0.02, ef=0.1),
             "commutator_expectation": fr.commutator_expectation(s, a, b, temperature=0.02),
             "site_density_response": fr.site_density_response(s, o, **p),
             "site_density_response_probe": fr.site_density_response(s, None, b, **p),

@@ -11,13 +11,13 @@ from lrtheory.models.continuum import RashbaGas, fermi_crossings
 from lrtheory.models.protocol import ContinuumModel
 
 
-@pytest.mark.parametrize("m, alpha, mu", [(1.0, 0.3, 0.5), (0.7, -0.8, 0.2)])
-def test_rashba_fermi_circles_match_the_fermi_lines(m, alpha, mu):
+@pytest.mark.parametrize("m, alpha, ef", [(1.0, 0.3, 0.5), (0.7, -0.8, 0.2)])
+def test_rashba_fermi_circles_match_the_fermi_lines(m, alpha, ef):
     gas = RashbaGas(m=m, alpha=alpha)
-    c = gas.fermi_circles(mu)
+    c = gas.fermi_circles(ef)
     # k_max = 4 k_+ puts k_+ on the radial bracketing grid (n_r = 400): a root exactly on a
     # grid point must be counted once (it was counted twice, N_+ came out 1.5x too large)
-    k, band, w = fermi_crossings(gas, mu, k_max=4 * c["k_plus"], n_theta=32)
+    k, band, w = fermi_crossings(gas, ef, k_max=4 * c["k_plus"], n_theta=32)
     r = np.linalg.norm(k, axis=1)
     # lower band (index 0): the larger circle k_+; upper band: k_- (Newton: ~1e-10)
     np.testing.assert_allclose(r[band == 0], c["k_plus"], rtol=1e-9)
@@ -27,11 +27,11 @@ def test_rashba_fermi_circles_match_the_fermi_lines(m, alpha, mu):
     assert w[band == 1].sum() == pytest.approx(c["N_minus"], rel=1e-8)
     assert c["density"] == pytest.approx((c["k_plus"] ** 2 + c["k_minus"] ** 2) / (4 * np.pi),
                                          rel=1e-13)
-    assert gas.fermi_crossings(mu, k_max=4 * c["k_plus"], n_theta=32)[0].shape == k.shape
+    assert gas.fermi_crossings(ef, k_max=4 * c["k_plus"], n_theta=32)[0].shape == k.shape
 
 
 def test_rashba_needs_both_bands_occupied():
-    with pytest.raises(ConventionError, match="mu > 0"):
+    with pytest.raises(ConventionError, match="ef > 0"):
         RashbaGas().fermi_circles(-0.1)
 
 

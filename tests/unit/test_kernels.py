@@ -92,7 +92,7 @@ def test_divided_difference_extreme_no_warnings():
 
 
 def test_principal_interband_drops_degenerate():
-    w = K.principal_interband([0.0, 0.0, -1.0], [0.0, 1.0, 1.0], mu=0.5, temperature=0.0)
+    w = K.principal_interband([0.0, 0.0, -1.0], [0.0, 1.0, 1.0], ef=0.5, temperature=0.0)
     # degenerate pair -> 0; (f(0) - f(1))/(0 - 1) = (1 - 0)/(-1); (f(-1) - f(1))/(-2) = -1/2
     np.testing.assert_allclose(w, [0.0, -1.0, -0.5], **TOL)
 
