@@ -649,11 +649,16 @@ def summarize(R):
         if "ratio_wall" in r:  # interleaved in one process (see case_ribbon)
             w, c = r["ratio_wall"], r["ratio_cpu"]
             la = r.get("loadavg_before", [float("nan")])[0]
-            note = (f"paired rounds: median {w['median']:.2f} ({w['min']:.2f}-{w['max']:.2f}, "
-                    f"{w['rounds']} rounds); CPU time {c['best']:.2f} (median "
-                    f"{c['median']:.2f}); load {la:.1f}; ")
+            note = (f"ratio = median of {c['rounds']} interleaved rounds' CPU-time ratios "
+                    f"({c['min']:.2f}-{c['max']:.2f}; best CPU times {c['best']:.2f}); wall time: "
+                    f"paired median {w['median']:.2f} ({w['min']:.2f}-{w['max']:.2f}), best "
+                    f"{w['best']:.2f}; load {la:.1f}; ")
+        # interleaved rows: the median of the paired-round CPU-time ratios (one BLAS thread:
+        # CPU time leaves out the time other processes hold the core; best wall times of
+        # different rounds can even invert under load)
+        ratio = r["ratio_cpu"]["median"] if "ratio_cpu" in r else r["time"] / fl["time"]
         add(f"| ribbon accumulation W={W} | Nk={r['nk']} ({r['n_orbitals']} orb.) | "
-            f"{r['time']:.3f} | {fl['time']:.3f} | {r['time'] / fl['time']:.2f} | "
+            f"{r['time']:.3f} | {fl['time']:.3f} | {ratio:.2f} | "
             f"{r['maxrss_mb']:.0f} | {note}{1e3 * r['time'] / r['nk']:.2f} ms/k; H(k) build "
             f"{fl['time_hk'] / fl['time']:.2f} x eigh |")
     for r in res["mem"]:
