@@ -145,8 +145,7 @@ def test_a_local_cluster_closes_at_interpreter_exit(tmp_path):
     import subprocess
     import sys
 
-    import psutil
-
+    psutil = pytest.importorskip("psutil")
     script = tmp_path / "uses_local.py"
     script.write_text(
         "import os, numpy as np\n"
