@@ -8,7 +8,9 @@ process) with ``OPENBLAS_CORETYPE`` / ``OPENBLAS_L2_SIZE`` removed from its envi
 BLAS pinned to one thread per process (``OPENBLAS_NUM_THREADS=1`` etc.), so 2 workers use 2
 cores. Each case is compared with its *floor*: the bare batched ``np.linalg.eigh`` of the
 same k stack (H(k) built beforehand, not timed). Timings are the minimum of ``--repeat``
-runs. Writes benchmarks/results.json (machine, versions, parameters, load average, time of
+runs; the ribbon case times the accumulation and its floor in one process, interleaved
+(``case_ribbon``: warm-up, >= 5 rounds, wall and CPU time, paired-round ratios, load), and
+the scale-out case interleaves its methods over child processes (``scale_timings``). Writes benchmarks/results.json (machine, versions, parameters, load average, time of
 measurement) and docs/img/perf_*.png. No assertion anywhere: a report, not a test.
 """
 from __future__ import annotations
@@ -138,27 +140,79 @@ def case_ohe(p):
     return {"time": t, "N": N, "n_ef": p["n_ef"], "sigma_first": float(c.sigma[0])}
 
 
-def case_ribbon(p):
-    """Ribbon accumulation (Eq. 55, Fig. 2 parameters) for width W."""
-    from lrtheory.models.haldane import haldane
+def _interleaved(fns, repeat, warmup=True):
+    """Time every function of ``fns`` in ``repeat`` rounds, interleaved (each round runs
+    them all, in an order rotated by one each round, so a burst of load from other users of
+    a shared machine hits a round, not a method), after one untimed warm-up call each
+    (first-call costs: lazy imports, the first page faults of the arrays, caches).
+    Returns ``{name: {"wall": [...], "cpu": [...], "first": s}}`` (CPU = this process's
+    user + system time: with one BLAS thread it does not count the time other processes
+    hold the core, which wall time on a loaded machine does)."""
+    names = list(fns)
+    out = {n: {"wall": [], "cpu": [], "first": None} for n in names}
+    if warmup:
+        for n in names:
+            t0 = time.perf_counter()
+            fns[n]()
+            out[n]["first"] = time.perf_counter() - t0
+    for r in range(max(1, repeat)):
+        for n in names[r % len(names):] + names[:r % len(names)]:
+            c0, t0 = time.process_time(), time.perf_counter()
+            fns[n]()
+            out[n]["wall"].append(time.perf_counter() - t0)
+            out[n]["cpu"].append(time.process_time() - c0)
+    return out
 
-    W, nk, rep, method = p["W"], p["nk"], p["repeat"], p["method"]
+
+def _ratio_stats(num, den):
+    """Ratios of paired rounds ``num[i] / den[i]``: median, min, max, and the ratio of the
+    best times ``min(num) / min(den)``."""
+    r = np.asarray(num) / np.asarray(den)
+    return {"best": float(min(num) / min(den)), "median": float(np.median(r)),
+            "min": float(r.min()), "max": float(r.max()), "rounds": int(r.size)}
+
+
+def case_ribbon(p):
+    """Ribbon accumulation (Eq. 55, Fig. 2 parameters) for width W against its floor, in one
+    process, interleaved: the bare batched eigh of the same k stack, whole (one call) and in
+    the accumulation's own chunks (the lower of the two per round is the floor; a whole
+    stack of W = 80 is 210 MB of fresh pages per call, slower than the chunks)."""
+    from lrtheory.models.haldane import haldane
+    from lrtheory.response.density import ribbon_accumulation, ribbon_chunk_size
+
+    W, nk, rep = p["W"], p["nk"], p["repeat"]
     rib = haldane(t2=0.0, delta=0.5).ribbon(W)
     k = rib.k_grid(nk)
-    out = {"W": W, "nk": nk, "n_orbitals": rib.n_orbitals, "method": method}
-    if method == "floor":
-        H = rib.hamiltonian(k)
-        out["time"] = _floor_eigh(H, rep)
-        out["time_hk"], _ = _best(lambda: rib.hamiltonian(k), rep)
-    else:
-        from lrtheory.response.density import ribbon_accumulation
+    H = rib.hamiltonian(k)
+    cs = ribbon_chunk_size(rib.n_orbitals)
 
-        out["time"], _ = _best(
-            lambda: ribbon_accumulation(rib, 1.5, nk=nk, convergence=False), rep)
-        # the default: sub-grid error estimate from the same pass (issue #14; was a second
-        # run at nk // 2, +50 %)
-        out["time_convergence"], _ = _best(lambda: ribbon_accumulation(rib, 1.5, nk=nk), rep)
-        out["api"] = "lrtheory.response.density.ribbon_accumulation (Fig. 2: t2=0, Delta=0.5, E_F=1.5)"
+    def floor_chunks():
+        for i in range(0, len(H), cs):
+            np.linalg.eigh(H[i:i + cs])
+
+    fns = {"floor": lambda: np.linalg.eigh(H), "floor_chunks": floor_chunks,
+           "lrtheory": lambda: ribbon_accumulation(rib, 1.5, nk=nk, convergence=False),
+           # the default: sub-grid error estimate from the same pass (issue #14; was a second
+           # run at nk // 2, +50 %)
+           "convergence": lambda: ribbon_accumulation(rib, 1.5, nk=nk)}
+    load0 = os.getloadavg()
+    t = _interleaved(fns, rep, warmup=p.get("warmup", True))
+    floor = {key: [min(a, b) for a, b in zip(t["floor"][key], t["floor_chunks"][key])]
+             for key in ("wall", "cpu")}
+    out = {"W": W, "nk": nk, "n_orbitals": rib.n_orbitals, "method": "interleaved",
+           "chunk_size": cs, "repeat": rep,
+           "time": min(t["lrtheory"]["wall"]), "time_floor": min(floor["wall"]),
+           "time_floor_whole": min(t["floor"]["wall"]),
+           "time_floor_chunks": min(t["floor_chunks"]["wall"]),
+           "time_convergence": min(t["convergence"]["wall"]),
+           "cpu": min(t["lrtheory"]["cpu"]), "cpu_floor": min(floor["cpu"]),
+           "first": {n: v["first"] for n, v in t.items()},
+           "ratio_wall": _ratio_stats(t["lrtheory"]["wall"], floor["wall"]),
+           "ratio_cpu": _ratio_stats(t["lrtheory"]["cpu"], floor["cpu"]),
+           "loadavg_before": load0, "loadavg_end": os.getloadavg(),
+           "api": "lrtheory.response.density.ribbon_accumulation (Fig. 2: t2=0, Delta=0.5, "
+                  "E_F=1.5)"}
+    out["time_hk"], _ = _best(lambda: rib.hamiltonian(k), 2)
     return out
 
 
@@ -253,11 +307,18 @@ def _digest(res):
 
 
 def case_scale(p):
-    """Scale-out (issue #14): one k-sum serial, on 2 processes, on Dask (a running
-    2-worker LocalCluster, start-up timed apart, and scheduler='local:2' per call).
-    ``time_first`` is the first call of the child process (fork server / cluster start-up
-    and imports included), ``time`` the minimum of it and ``repeat`` more calls."""
-    system, method, rep = p["system"], p["method"], p["repeat"]
+    """Scale-out (issue #14): one k-sum serial, on 2 processes, on a running 2-worker Dask
+    LocalCluster (its start-up timed apart) and with ``scheduler="local:2"`` (whose cluster
+    the first call starts and the next calls of the process reuse), all in this process:
+    first the first call of each (fork server, cluster start-up, worker imports included),
+    then ``repeat`` interleaved rounds of all four (see :func:`_interleaved`). The speed-up
+    of a method is taken round by round (serial time / its time in the same round), so load
+    from other users that changes between rounds cancels out to first order."""
+    import logging
+
+    import distributed
+
+    system, rep = p["system"], p["repeat"]
     if system == "fe":
         from lrtheory.io.wannier90 import load_wannier90
         from lrtheory.response.hall3d import hall_tensor
@@ -270,32 +331,31 @@ def case_scale(p):
 
         model = haldane().ribbon(p["W"])
         call = partial(ribbon_accumulation, model, 0.5, nk=p["nk"], convergence=False)
-    out = {"system": system, "method": method, "nk": p["nk"], "n_orbitals": model.n_orbitals}
-    kw, client, cluster = {}, None, None
-    if method == "processes":
-        kw["workers"] = 2
-    elif method == "dask-local":
-        kw["scheduler"] = "local:2"
-    elif method == "dask":
-        import logging
-
-        import distributed
-
+    out = {"system": system, "method": "interleaved", "nk": p["nk"],
+           "n_orbitals": model.n_orbitals, "loadavg_before": os.getloadavg()}
+    kws = {"serial": {}, "processes": {"workers": 2}, "dask": None,
+           "dask-local": {"scheduler": "local:2"}}
+    first, digests = {}, {}
+    for method in kws:
+        if method == "dask":
+            t0 = time.perf_counter()
+            cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1,
+                                               dashboard_address=None,
+                                               silence_logs=logging.ERROR)
+            client = distributed.Client(cluster)
+            out["dask_startup"] = time.perf_counter() - t0
+            kws["dask"] = {"scheduler": client}
         t0 = time.perf_counter()
-        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1,
-                                           dashboard_address=None, silence_logs=logging.ERROR)
-        client = distributed.Client(cluster)
-        out["dask_startup"] = time.perf_counter() - t0
-        kw["scheduler"] = client
-    t0 = time.perf_counter()
-    res = call(**kw)
-    out["time_first"] = time.perf_counter() - t0
-    t, res = _best(lambda: call(**kw), rep)
-    out["time"] = min(t, out["time_first"])
-    out["digest"] = _digest(res)
-    if client is not None:
-        client.close()
-        cluster.close()
+        res = call(**kws[method])
+        first[method] = time.perf_counter() - t0
+        digests[method] = _digest(res)
+    t = _interleaved({m: partial(call, **kw) for m, kw in kws.items()}, rep, warmup=False)
+    out.update(first=first, digests=digests,
+               wall={m: v["wall"] for m, v in t.items()},
+               speedup={m: _ratio_stats(t["serial"]["wall"], t[m]["wall"]) for m in kws},
+               loadavg_end=os.getloadavg())
+    client.close()
+    cluster.close()
     return out
 
 
@@ -444,11 +504,18 @@ def run_all(a):
     if "ribbon" in cases:
         print("Ribbons")
         rib = [(20, 2048), (80, 512), (320, 32)] + ([] if quick else [(1000, 4)])
+        if a.ribbon_sizes:
+            rib = [tuple(int(x) for x in item.split(":")) for item in a.ribbon_sizes.split(",")]
         res["ribbon"] = []
         for W, nk in rib:
-            for method in ("floor", "lrtheory"):
-                res["ribbon"].append(measure("ribbon", W=W, nk=nk, method=method,
-                                             repeat=rep if W < 1000 else 1))
+            big = W >= 1000  # ~30 s per accumulation: one round, no warm-up
+            r = measure("ribbon", W=W, nk=nk, repeat=1 if big else max(rep, 5),
+                        warmup=not big)
+            if "time" not in r:
+                res["ribbon"].append(r)
+                continue
+            res["ribbon"].append({**r, "method": "floor", "time": r["time_floor"]})
+            res["ribbon"].append({**r, "method": "lrtheory"})
     if "mem" in cases:
         print("Peak memory vs Nk (Haldane Hall k-sum)")
         res["mem"] = [measure("mem", N=N) for N in ([60, 120, 240, 480] if quick else [60, 120, 240, 480, 960])]
@@ -473,7 +540,8 @@ def run_all(a):
 
 def scale_timings(a, rep):
     """Scale-out rows: bcc Fe AHC tensor (28^3, 18 bands; skipped with a reason when the
-    file is absent) and a Haldane ribbon W = 80 (160 orbitals, nk = 512)."""
+    file is absent) and a Haldane ribbon W = 80 (160 orbitals, nk = 512), each in one child
+    process that interleaves the methods (:func:`case_scale`)."""
     print("Scale-out: serial vs 2 processes vs Dask on 2 workers")
     path = a.fe_w90 or os.environ.get("LRTHEORY_FE_W90") or FE_W90_DEFAULT
     systems = [("ribbon", {"W": 80, "nk": 512})]
@@ -484,25 +552,19 @@ def scale_timings(a, rep):
         rows.append({"system": "fe", "error": f"no {path}: make it with "
                      "benchmarks/make_fe_w90.py, or give --fe-w90 / LRTHEORY_FE_W90"})
         print("  fe skipped:", rows[-1]["error"])
-    # rounds interleave the methods (serial, processes, Dask, ... again): a burst of load
-    # from other users of a shared machine then hits one round, not one method
     for system, extra in systems:
-        runs = {}
-        for _ in range(max(rep, 2)):
-            for method in ("serial", "processes", "dask", "dask-local"):
-                runs.setdefault(method, []).append(
-                    measure("scale", system=system, method=method, repeat=1, **extra))
-        for method, got in runs.items():
-            ok = [r for r in got if "time" in r]
-            if not ok:
-                rows.append(got[-1])
-                continue
-            best = dict(min(ok, key=lambda r: r["time"]))
-            best["time_first"] = min(r["time_first"] for r in ok)
-            best["rounds"] = len(ok)
-            best["loadavg_after"] = [max(r["loadavg_after"][0] for r in ok)]
-            best["digests"] = sorted({r["digest"] for r in ok})
-            rows.append(best)
+        r = measure("scale", system=system, repeat=max(rep, 3), **extra)
+        if "wall" not in r:
+            rows.append(r)
+            continue
+        for method, walls in r["wall"].items():
+            rows.append({"system": system, "method": method, "nk": r["nk"],
+                         "n_orbitals": r["n_orbitals"], "time": min(walls),
+                         "time_first": r["first"][method], "speedup": r["speedup"][method],
+                         "digests": [r["digests"][method]], "rounds": len(walls),
+                         "dask_startup": r.get("dask_startup"), "maxrss_mb": r["maxrss_mb"],
+                         "loadavg_before": r["loadavg_before"], "loadavg_end": r["loadavg_end"],
+                         "measured_at": r["measured_at"]})
     return rows
 
 
@@ -601,9 +663,21 @@ def summarize(R):
         r = _get(res["ribbon"], W=W, method="lrtheory")
         if fl is None or r is None:
             continue
+        note = ""
+        if "ratio_wall" in r:  # interleaved in one process (see case_ribbon)
+            w, c = r["ratio_wall"], r["ratio_cpu"]
+            la = r.get("loadavg_before", [float("nan")])[0]
+            note = (f"ratio = median of {c['rounds']} interleaved rounds' CPU-time ratios "
+                    f"({c['min']:.2f}-{c['max']:.2f}; best CPU times {c['best']:.2f}); wall time: "
+                    f"paired median {w['median']:.2f} ({w['min']:.2f}-{w['max']:.2f}), best "
+                    f"{w['best']:.2f}; load {la:.1f}; ")
+        # interleaved rows: the median of the paired-round CPU-time ratios (one BLAS thread:
+        # CPU time leaves out the time other processes hold the core; best wall times of
+        # different rounds can even invert under load)
+        ratio = r["ratio_cpu"]["median"] if "ratio_cpu" in r else r["time"] / fl["time"]
         add(f"| ribbon accumulation W={W} | Nk={r['nk']} ({r['n_orbitals']} orb.) | "
-            f"{r['time']:.3f} | {fl['time']:.3f} | {r['time'] / fl['time']:.2f} | "
-            f"{r['maxrss_mb']:.0f} | {1e3 * r['time'] / r['nk']:.2f} ms/k; H(k) build "
+            f"{r['time']:.3f} | {fl['time']:.3f} | {ratio:.2f} | "
+            f"{r['maxrss_mb']:.0f} | {note}{1e3 * r['time'] / r['nk']:.2f} ms/k; H(k) build "
             f"{fl['time_hk'] / fl['time']:.2f} x eigh |")
     for r in res["mem"]:
         if "time" in r:
@@ -628,17 +702,23 @@ def summarize(R):
             if r is None or ser is None:
                 continue
             name = {"fe": "bcc Fe W90 AHC", "ribbon": "Haldane ribbon W=80"}[system]
-            same = "bit-equal to serial" if r.get("digests", [r.get("digest")]) == \
-                ser.get("digests", [ser.get("digest")]) and len(r.get("digests", [0])) == 1 \
+            same = "bit-equal to serial" if r.get("digests") == ser.get("digests") \
                 else "DIFFERS from serial"
             extra = {"processes": "2 processes",
                      "dask": f"Dask, running 2-worker cluster (start-up "
-                             f"{r.get('dask_startup', float('nan')):.1f} s not included)",
-                     "dask-local": "Dask scheduler='local:2' (cluster start-up included)"}[m]
+                             f"{r.get('dask_startup') or float('nan'):.1f} s not included)",
+                     "dask-local": "Dask scheduler='local:2' (one cluster per process, started "
+                                   "by the first call: first call includes its start-up, the "
+                                   "next calls reuse it)"}[m]
+            sp = r.get("speedup") or {}
+            load = max(r.get("loadavg_before", [0])[0], r.get("loadavg_end", [0])[0])
             add(f"| scale-out {name} {m} | nk={r['nk']} ({r['n_orbitals']} orb.) | "
-                f"{r['time']:.3f} | | | {r['maxrss_mb']:.0f} | serial/{m} = "
-                f"{ser['time'] / r['time']:.2f} (first call "
-                f"{ser['time_first'] / r['time_first']:.2f}); {extra}; {same} |")
+                f"{r['time']:.3f} | | | {r['maxrss_mb']:.0f} | serial/{m}: best "
+                f"{sp.get('best', float('nan')):.2f}, paired rounds median "
+                f"{sp.get('median', float('nan')):.2f} ({sp.get('min', float('nan')):.2f}-"
+                f"{sp.get('max', float('nan')):.2f}, {sp.get('rounds', 0)} rounds); first call "
+                f"{ser['time_first'] / r['time_first']:.2f}; {extra}; {same}; load <= "
+                f"{load:.1f} |")
     for r in res.get("wfull", []):  # benchmarks/wannier_speed.py
         if "lrtheory" not in r:
             continue
@@ -725,6 +805,8 @@ def main(argv=None):
     p.add_argument("--replot", action="store_true", help="only redo table/plots from --out")
     p.add_argument("--only", default="", help="comma-separated cases to re-measure "
                    "(bulk,ohe,ribbon,mem,w90,scale,wfull); the others are kept from --out")
+    p.add_argument("--ribbon-sizes", default="", help="ribbon cases as W:NK,W:NK (default "
+                   "20:2048,80:512,320:32,1000:4)")
     p.add_argument("--fe-w90", default="", help="bcc Fe _tb.dat of the scale case "
                    "(default: $LRTHEORY_FE_W90 or " + FE_W90_DEFAULT + ")")
     a = p.parse_args(argv)

@@ -7,6 +7,7 @@ from lrtheory.parallel.executor import (
     available_cores,
     blas_single_thread,
     check_workers,
+    close_local_cluster,
     kmap_reduce,
     make_executor,
     resolve_workers,
@@ -15,6 +16,6 @@ from lrtheory.parallel.executor import (
 
 __all__ = [
     "kmap_reduce", "make_executor", "auto_chunk_size", "split_chunks", "available_cores",
-    "resolve_workers", "check_workers", "blas_single_thread",
+    "resolve_workers", "check_workers", "blas_single_thread", "close_local_cluster",
     "SerialExecutor", "ProcessExecutor", "DaskExecutor",
 ]

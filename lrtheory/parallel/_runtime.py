@@ -143,7 +143,14 @@ def undo_malloc_trim() -> bool:
 
 class deferred_interrupts:
     """Hold SIGINT/SIGTERM (Python-level handlers only, main thread only) for the duration
-    of the block and deliver them to the original handler at its end."""
+    of the block and deliver them to the original handler at its end.
+
+    The first held signal is delivered also when the block raises: the handler's exception
+    (``KeyboardInterrupt`` for Ctrl-C, the CLI's ``Terminated`` for SIGTERM) then replaces
+    the block's, which stays attached as its ``__context__``. Dropping it, as before, lost a
+    SIGTERM that arrived while a pool or cluster failed to start: the job went on (or a
+    caller that catches the error went on) instead of stopping.
+    """
 
     SIGNALS = ("SIGINT", "SIGTERM")
 
@@ -164,7 +171,7 @@ class deferred_interrupts:
     def __exit__(self, *exc):
         for sig, old in self.saved.items():
             signal.signal(sig, old)
-        if self.pending and exc[0] is None:
+        if self.pending:
             signum = self.pending[0]
             self.saved[signum](signum, sys._getframe())
         return False

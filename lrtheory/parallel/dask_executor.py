@@ -1,5 +1,13 @@
 """Dask executor for k-sums (:class:`DaskExecutor`; install ``lrtheory[dask]``).
 
+* **One local cluster per process**: ``scheduler="local:N"`` starts a
+  :class:`distributed.LocalCluster` at its first call and the following calls reuse it
+  (starting and stopping one per call cost 0.4-0.5 s plus the workers' imports, which made a
+  2-3 s k-sum on 2 workers no faster than serial). It is closed at interpreter exit, by
+  :func:`close_local_cluster`, when a call asks for another N, and after an error or an
+  interrupt (Ctrl-C, SIGTERM in the CLI) of a call that ran on it: its workers may still be
+  busy with cancelled tasks, and the next call starts a fresh one.
+
 * **The function once per worker**: ``func`` (with the model inside) is scattered to every
   worker once per call (``broadcast=True``); tasks refer to it by its future and carry only
   their chunks.
@@ -15,16 +23,18 @@
 """
 from __future__ import annotations
 
+import atexit
 import logging
 import os
+import threading
 import time
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable
 
 from lrtheory.errors import LrtheoryError
 from lrtheory.parallel._runtime import available_cores, deferred_interrupts, undo_malloc_trim
-from lrtheory.parallel.chunks import BatchPlanner
+from lrtheory.parallel.base import BatchingExecutor
 
-__all__ = ["DaskExecutor", "DASK_CONNECT_TIMEOUT"]
+__all__ = ["DaskExecutor", "DASK_CONNECT_TIMEOUT", "close_local_cluster"]
 
 #: tasks in flight per Dask worker thread
 TASKS_PER_WORKER = 2
@@ -109,21 +119,23 @@ def _dask_batch(func: Callable, chunks: list) -> tuple[list, float]:
     return out, time.perf_counter() - t0
 
 
-class DaskExecutor:
+class DaskExecutor(BatchingExecutor):
     """Runs the chunks on a Dask cluster (``dask.distributed``; install ``lrtheory[dask]``).
 
     Parameters
     ----------
     scheduler : str or distributed.Client
         ``"tcp://host:port"`` (address of a running scheduler), ``"local"`` or ``"local:N"``
-        (start a :class:`distributed.LocalCluster` with N single-threaded worker processes,
-        default N = available cores, closed again after the call), or an existing ``Client``
-        (left open).
+        (a :class:`distributed.LocalCluster` with N single-threaded worker processes, default
+        N = available cores, started at the first such call of this process and reused by
+        the next ones; see the module doc), or an existing ``Client`` (left open).
     workers : int, optional
         Number of workers of a ``"local"`` cluster when the scheduler text gives none.
     """
 
     name = "dask"
+    TASKS_PER_SLOT = TASKS_PER_WORKER
+    MIN_TASK_SECONDS = MIN_TASK_SECONDS
 
     def __init__(self, scheduler: Any, *, workers: int | None = None):
         try:
@@ -133,7 +145,7 @@ class DaskExecutor:
                 "the Dask executor needs dask.distributed: pip install 'lrtheory[dask]'"
             ) from None
         self.futures: list = []
-        self.cluster = None
+        self.local = False
         self.owns_client = True
         if isinstance(scheduler, distributed.Client):
             self.client, self.owns_client = scheduler, False
@@ -148,16 +160,7 @@ class DaskExecutor:
                     ) from None
             if n < 1:
                 raise LrtheoryError(f"scheduler {scheduler!r}: need at least one worker")
-            # workers ignore Ctrl-C (this process handles it and closes the cluster); the
-            # cluster's logs stay below CRITICAL: errors reach the caller as exceptions, and a
-            # shutdown after an interrupt otherwise logs pages of tracebacks. Port 0 / no
-            # dashboard: concurrent clusters on one machine do not collide (with
-            # dashboard_address=None the scheduler still opens its HTTP server on 8787 and
-            # warns on stderr when another cluster holds that port: bind it to port 0).
-            # an interrupt while the cluster starts would leave it half-started (closed
-            # at exit by distributed with a traceback): it takes effect once the cluster is up
-            with deferred_interrupts():
-                self._start_local(distributed, n)
+            self.client, self.owns_client, self.local = _local_client(distributed, n), False, True
         elif isinstance(scheduler, str) and "://" in scheduler:
             self.client = _connect_scheduler(distributed, scheduler)
         else:
@@ -181,87 +184,38 @@ class DaskExecutor:
         self._slots_at = time.monotonic()
         return self.n_slots
 
-    def _start_local(self, distributed, n: int) -> None:
-        self.cluster = distributed.LocalCluster(
-            n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-            scheduler_port=0, silence_logs=logging.CRITICAL,
-            scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
-            preload=["lrtheory.parallel._dask_worker"],
-        )
-        try:
-            self.client = distributed.Client(self.cluster)
-        except BaseException:
-            with _quiet_dask_logs():
-                self.cluster.close()
-            raise
+    def _slots(self) -> int:
+        if time.monotonic() - self._slots_at > 1.0:
+            return self._count_slots()
+        return self.n_slots
 
-    def map_ordered(self, func: Callable, chunks: list) -> Iterator[Any]:
-        """Results of ``func(chunk)`` for every chunk, in the order of ``chunks``.
+    def _begin(self, func: Callable, fill: Callable[[], None]) -> None:
+        self._func = self.client.scatter(func, broadcast=True, hash=False)
+        self.futures = [self._func]
+        fill()
 
-        Parameters
-        ----------
-        func : callable
-            Picklable function of one chunk (for process and Dask executors shipped once per
-            worker).
-        chunks : list
-            The chunks (e.g. ``(start, stop)`` index ranges of a k grid).
+    def _submit(self, chunks: list, first: int, n: int) -> Any:
+        fut = self.client.submit(_dask_batch, self._func, chunks, pure=False)
+        self.futures.append(fut)
+        return fut
 
-        Yields
-        ------
-        Any
-            ``func(chunk)``, in order.
-        """
+    def _wait(self, in_flight: dict, n: int) -> Iterable:
         import distributed
 
-        n = len(chunks)
-        planner = BatchPlanner(self.n_slots, min_task_seconds=MIN_TASK_SECONDS)
-        fut_func = self.client.scatter(func, broadcast=True, hash=False)
-        self.futures = [fut_func]
-        in_flight: dict = {}
-        results: dict[int, Any] = {}
-        front = 0
+        with self.client.as_current():  # the local cluster's client is not the default one
+            return distributed.wait(list(in_flight), return_when="FIRST_COMPLETED").done
 
-        def submit():
-            nonlocal front
-            size = planner.next_size(n - front)
-            fut = self.client.submit(_dask_batch, fut_func, chunks[front:front + size],
-                                     pure=False)
-            in_flight[fut] = front
-            self.futures.append(fut)
-            front += size
+    def _collect(self, fut: Any, first: int, n: int) -> tuple[list, float]:
+        parts, seconds = fut.result()
+        fut.release()  # the cluster may forget these partial sums now
+        self.futures = [f for f in self.futures if f is not fut]
+        return parts, seconds
 
-        while front < n and len(in_flight) < TASKS_PER_WORKER * self.n_slots:
-            submit()
-        nxt = 0
-        while nxt < n:
-            while nxt in results:
-                yield results.pop(nxt)  # the reduce owns the partial sum now
-                nxt += 1
-            if nxt >= n:
-                break
-            done = distributed.wait(list(in_flight), return_when="FIRST_COMPLETED").done
-            for fut in sorted(done, key=in_flight.get):
-                lo = in_flight.pop(fut)
-                parts, seconds = fut.result()
-                fut.release()  # the cluster may forget these partial sums now
-                self.futures = [f for f in self.futures if f is not fut]
-                results.update(zip(range(lo, lo + len(parts)), parts))
-                planner.record(len(parts), seconds)
-            if time.monotonic() - self._slots_at > 1.0:
-                planner.n_workers = self._count_slots()
-            while front < n and len(in_flight) < TASKS_PER_WORKER * self.n_slots:
-                submit()
-        fut_func.release()
+    def _end(self) -> None:
+        self._func.release()
         self.futures = []
 
-    def shutdown(self, cancel: bool = False) -> None:
-        """Release the workers.
-
-        Parameters
-        ----------
-        cancel : bool
-            Cancel pending work instead of waiting for it (after an error or Ctrl-C).
-        """
+    def _shutdown(self, cancel: bool) -> None:
         pending = [f for f in self.futures if f is not None]
         self.futures = []
         if not cancel:
@@ -279,15 +233,80 @@ class DaskExecutor:
         finally:
             try:
                 self._close()
+                if self.local:  # its workers may still run cancelled tasks: not reused
+                    close_local_cluster()
             finally:
-                if self.owns_client:
+                if self.owns_client or self.local:
                     quiet.saved = []  # leave distributed's loggers off: its threads die late
                 quiet.__exit__(None, None, None)
 
     def _close(self) -> None:
         if self.owns_client:
             self.client.close()
-            if self.cluster is not None:
-                self.cluster.close()
 
 
+# -- the local cluster of this process ----------------------------------------------------------
+
+#: ``(pid, n_workers, cluster, client)`` of the running local cluster, or None
+_LOCAL = None
+_LOCAL_LOCK = threading.Lock()
+_ATEXIT = []
+
+
+def _local_client(distributed, n: int):
+    """The client of this process's local cluster of ``n`` workers, started if needed."""
+    global _LOCAL
+    with _LOCAL_LOCK:
+        if _LOCAL is not None:
+            pid, size, cluster, client = _LOCAL
+            if pid == os.getpid() and size == n and client.status == "running" \
+                    and cluster.status.name == "running":
+                return client
+            _close_local_locked()
+        # workers ignore Ctrl-C (this process handles it and closes the cluster); the
+        # cluster's logs stay below CRITICAL: errors reach the caller as exceptions, and a
+        # shutdown after an interrupt otherwise logs pages of tracebacks. Port 0 / no
+        # dashboard: concurrent clusters on one machine do not collide (with
+        # dashboard_address=None the scheduler still opens its HTTP server on 8787 and
+        # warns on stderr when another cluster holds that port: bind it to port 0).
+        # An interrupt while the cluster starts would leave it half-started (closed at exit
+        # by distributed with a traceback): it takes effect once the cluster is up
+        with deferred_interrupts():
+            cluster = distributed.LocalCluster(
+                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                scheduler_port=0, silence_logs=logging.CRITICAL,
+                scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+                preload=["lrtheory.parallel._dask_worker"],
+            )
+            try:
+                client = distributed.Client(cluster, set_as_default=False)
+            except BaseException:
+                with _quiet_dask_logs():
+                    cluster.close()
+                raise
+            _LOCAL = (os.getpid(), n, cluster, client)
+            if not _ATEXIT:  # after distributed's own exit hooks are registered: runs first
+                atexit.register(close_local_cluster)
+                _ATEXIT.append(True)
+        return client
+
+
+def _close_local_locked() -> None:
+    global _LOCAL
+    local, _LOCAL = _LOCAL, None
+    if local is None or local[0] != os.getpid():  # a forked child does not own it
+        return
+    _, _, cluster, client = local
+    with _quiet_dask_logs():
+        try:
+            client.close()
+        finally:
+            cluster.close()
+
+
+def close_local_cluster() -> None:
+    """Close the local Dask cluster that ``scheduler="local:N"`` calls of this process share
+    (no-op if none is running). Called at interpreter exit and after an interrupted or
+    failed call; call it to give the workers' memory back earlier."""
+    with _LOCAL_LOCK:
+        _close_local_locked()

@@ -21,11 +21,13 @@ every chunk. Nothing here lists the responses: a new response needs no edit to t
 
 Interrupts: on ``KeyboardInterrupt`` (Ctrl-C) or any error while reducing, pending chunks
 are cancelled, the worker processes are terminated (process pool) or the futures cancelled and
-the client/cluster closed if this call created them (Dask), and the exception propagates.
+the client closed if this call created it (Dask; a local cluster is closed as well, see
+:func:`close_local_cluster`), and the exception propagates.
 The CLI turns SIGTERM into the same path. Local Dask workers ignore SIGINT (the caller closes
 the cluster), and the cluster's logs are kept quiet, so Ctrl-C is one line.
 
 Modules: :mod:`~lrtheory.parallel.chunks` (chunk sizes, task sizes),
+:mod:`~lrtheory.parallel.base` (the executor interface and its ordered, batched map),
 :mod:`~lrtheory.parallel.processes` (local processes, fork server, main-script guard),
 :mod:`~lrtheory.parallel.dask_executor` (Dask), :mod:`~lrtheory.parallel._runtime` (BLAS
 threads, malloc, interrupts, progress). Their public names are importable from here too.
@@ -40,8 +42,10 @@ from lrtheory.errors import LrtheoryError
 from lrtheory.parallel._runtime import Progress as _Progress
 from lrtheory.parallel._runtime import add_partial_sums as _add
 from lrtheory.parallel._runtime import available_cores, blas_single_thread
+from lrtheory.parallel.base import Executor
 from lrtheory.parallel.chunks import CHUNK_BYTES, BatchPlanner, auto_chunk_size, split_chunks
-from lrtheory.parallel.dask_executor import DASK_CONNECT_TIMEOUT, DaskExecutor
+from lrtheory.parallel.dask_executor import (DASK_CONNECT_TIMEOUT, DaskExecutor,
+                                             close_local_cluster)
 from lrtheory.parallel.processes import (DEFAULT_START_METHOD, FORKSERVER_PRELOAD,
                                          ProcessExecutor)
 
@@ -52,6 +56,7 @@ __all__ = [
     "available_cores",
     "blas_single_thread",
     "make_executor",
+    "close_local_cluster",
     "resolve_workers",
     "check_workers",
     "SerialExecutor",
@@ -65,47 +70,20 @@ __all__ = [
 ]
 
 
-# -- executors -------------------------------------------------------------------------------
-# Each executor maps ``func`` over the chunks and yields the results *in chunk order*;
-# ``shutdown(cancel=True)`` stops everything at once (used on Ctrl-C and on errors).
+# -- executors (interface and shared loop: :mod:`lrtheory.parallel.base`) ------------------------
 
 
-class SerialExecutor:
+class SerialExecutor(Executor):
     """Runs the chunks one after the other in this process (BLAS on one thread)."""
 
     name = "serial"
     n_workers = 1
 
-    def map_ordered(self, func: Callable, chunks: list) -> Iterator[Any]:
-        """Results of ``func(chunk)`` for every chunk, in the order of ``chunks``.
-
-        Parameters
-        ----------
-        func : callable
-            Picklable function of one chunk (for process and Dask executors shipped once per
-            worker).
-        chunks : list
-            The chunks (e.g. ``(start, stop)`` index ranges of a k grid).
-
-        Yields
-        ------
-        Any
-            ``func(chunk)``, in order.
-        """
+    def _map_ordered(self, func: Callable, chunks: list) -> Iterator[Any]:
         for c in chunks:
             with blas_single_thread():
                 result = func(c)
             yield result
-
-    def shutdown(self, cancel: bool = False) -> None:
-        """Release the workers.
-
-        Parameters
-        ----------
-        cancel : bool
-            Cancel pending work instead of waiting for it (after an error or Ctrl-C).
-        """
-        pass
 
 
 def check_workers(workers: Any) -> int | None:

@@ -35,11 +35,11 @@ import signal
 import sys
 import threading
 import time
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable
 
 from lrtheory.errors import LrtheoryError
 from lrtheory.parallel._runtime import deferred_interrupts, limit_blas_threads
-from lrtheory.parallel.chunks import BatchPlanner
+from lrtheory.parallel.base import BatchingExecutor
 
 __all__ = ["ProcessExecutor", "DEFAULT_START_METHOD", "FORKSERVER_PRELOAD"]
 
@@ -58,6 +58,12 @@ FORKSERVER_PRELOAD = ["numpy", "lrtheory.parallel.processes"]
 
 #: tasks in flight per worker (one computing, one queued: no idle gap between tasks)
 TASKS_PER_WORKER = 2
+
+#: seconds between checks that every worker is alive while the caller waits for a result
+WATCH_SECONDS = 0.5
+#: seconds a dead worker may go unnoticed by the pool before the k-sum is stopped with an
+#: error; also how long a terminated worker is waited for before it is killed
+DEAD_WORKER_GRACE = 2.0
 
 
 def check_picklable(func: Callable) -> bytes:
@@ -217,7 +223,7 @@ def _forkserver_running() -> bool:
     return getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None) is not None
 
 
-class ProcessExecutor:
+class ProcessExecutor(BatchingExecutor):
     """A pool of local worker processes (:class:`concurrent.futures.ProcessPoolExecutor`).
 
     Parameters
@@ -236,18 +242,21 @@ class ProcessExecutor:
     ``func`` reaches each worker once (shared buffer read by the pool initializer); tasks
     are runs of consecutive chunks sized from their measured cost. A worker that dies
     (killed by the OS, out of memory) raises :class:`LrtheoryError` instead of leaving the
-    caller waiting for its chunk.
+    caller waiting for its chunk, also when it dies in the middle of sending a result.
     """
 
     name = "processes"
+    TASKS_PER_SLOT = TASKS_PER_WORKER
 
     def __init__(self, workers: int, *, blas_threads: int | None = 1,
                  start_method: str | None = None):
-        self.n_workers = int(workers)
+        self.n_workers = self.n_slots = int(workers)
         self.blas_threads = blas_threads
         self.ctx = multiprocessing.get_context(start_method or DEFAULT_START_METHOD)
         self.pool = None
         self._shared = None
+        self._needs_main = False
+        self._dead_since = None
 
     def _start(self, blob: bytes, needs_main: bool) -> None:
         from concurrent.futures import ProcessPoolExecutor
@@ -262,36 +271,14 @@ class ProcessExecutor:
             self.ctx.set_forkserver_preload(mods)
         shared = self.ctx.RawArray("B", max(1, len(blob)))
         ctypes.memmove(shared, blob, len(blob))
-        # the workers are started in this thread, by the submits; an interrupt in the middle
-        # of a launch would leave a half-started worker outside the pool (not terminated on
-        # shutdown, printing a traceback when the pool's semaphores vanish): Ctrl-C / SIGTERM
-        # take effect right after the launches
         self.pool = ProcessPoolExecutor(self.n_workers, mp_context=self.ctx,
                                         initializer=_process_init,
                                         initargs=(shared, len(blob), self.blas_threads))
         self._shared = shared  # kept alive until the workers have mapped it
 
-    def map_ordered(self, func: Callable, chunks: list) -> Iterator[Any]:
-        """Results of ``func(chunk)`` for every chunk, in the order of ``chunks``.
-
-        Parameters
-        ----------
-        func : callable
-            Picklable function of one chunk (for process and Dask executors shipped once per
-            worker).
-        chunks : list
-            The chunks (e.g. ``(start, stop)`` index ranges of a k grid).
-
-        Yields
-        ------
-        Any
-            ``func(chunk)``, in order.
-        """
-        from concurrent.futures import FIRST_COMPLETED, wait
-        from concurrent.futures.process import BrokenProcessPool
-
+    def _begin(self, func: Callable, fill: Callable[[], None]) -> None:
         blob = check_picklable(func)
-        needs_main = b"__main__" in blob
+        self._needs_main = needs_main = b"__main__" in blob
         if needs_main:
             script = _unguarded_main_script()
             if script is not None:
@@ -302,76 +289,87 @@ class ProcessExecutor:
                     "put the script's top-level code under that guard, move the function into "
                     "a module, or use workers=1"
                 )
-        n = len(chunks)
-        planner = BatchPlanner(self.n_workers)
-        in_flight: dict = {}
-        results: dict[int, Any] = {}
-        front = 0
-
-        def broken(lo):
-            hint = (" (the k-chunk function refers to __main__, which the workers could "
-                    "not import? move it into a module)" if needs_main else "")
-            return LrtheoryError(
-                f"a worker process died while computing k-chunk {lo + 1} of {n} "
-                "(killed by the OS? out of memory?); try fewer workers or a smaller "
-                f"chunk_size{hint}")
-
-        def submit():
-            nonlocal front
-            size = planner.next_size(n - front)
-            try:
-                fut = self.pool.submit(_process_batch, chunks[front:front + size])
-            except BrokenProcessPool:
-                raise broken(front) from None
-            in_flight[fut] = front
-            front += size
-
         _HIDE_MAIN.on = not needs_main
         try:
+            # the workers are started in this thread, by the first submits; an interrupt in
+            # the middle of a launch would leave a half-started worker outside the pool (not
+            # terminated on shutdown, printing a traceback when the pool's semaphores
+            # vanish): Ctrl-C / SIGTERM take effect right after the launches
             with deferred_interrupts():
                 self._start(blob, needs_main)
-                while front < n and len(in_flight) < TASKS_PER_WORKER * self.n_workers:
-                    submit()
+                fill()
         finally:
             _HIDE_MAIN.on = False
-        nxt = 0
-        while nxt < n:
-            while nxt in results:
-                yield results.pop(nxt)  # the reduce owns the partial sum now
-                nxt += 1
-            if nxt >= n:
-                break
-            done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
-            for fut in sorted(done, key=in_flight.get):
-                lo = in_flight.pop(fut)
-                try:
-                    parts, seconds = fut.result()
-                except BrokenProcessPool:
-                    raise broken(lo) from None
-                results.update(zip(range(lo, lo + len(parts)), parts))
-                planner.record(len(parts), seconds)
-                if front < n:
-                    submit()
 
-    def shutdown(self, cancel: bool = False) -> None:
-        """Release the workers.
+    def _broken(self, first: int, n: int) -> LrtheoryError:
+        hint = (" (the k-chunk function refers to __main__, which the workers could not "
+                "import? move it into a module)" if self._needs_main else "")
+        return LrtheoryError(
+            f"a worker process died while computing k-chunk {first + 1} of {n} "
+            "(killed by the OS? out of memory?); try fewer workers or a smaller "
+            f"chunk_size{hint}")
 
-        Parameters
-        ----------
-        cancel : bool
-            Cancel pending work instead of waiting for it (after an error or Ctrl-C).
-        """
+    def _submit(self, chunks: list, first: int, n: int) -> Any:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self.pool.submit(_process_batch, chunks)
+        except BrokenProcessPool:
+            raise self._broken(first, n) from None
+
+    def _wait(self, in_flight: dict, n: int) -> Iterable:
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        while True:
+            done, _ = wait(list(in_flight), timeout=WATCH_SECONDS,
+                           return_when=FIRST_COMPLETED)
+            if done:
+                return done
+            # the pool notices a dead worker by itself, except one killed while it was
+            # sending a result: its manager thread then waits for the rest of the message
+            # (this process holds the pipe's write end) and every chunk waits for ever
+            procs = list((getattr(self.pool, "_processes", None) or {}).values())
+            if any(p.exitcode is not None for p in procs):
+                now = time.monotonic()
+                self._dead_since = self._dead_since or now
+                if now - self._dead_since > DEAD_WORKER_GRACE:
+                    raise self._broken(min(in_flight.values()), n)
+
+    def _collect(self, fut: Any, first: int, n: int) -> tuple[list, float]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return fut.result()
+        except BrokenProcessPool:
+            raise self._broken(first, n) from None
+
+    def _shutdown(self, cancel: bool) -> None:
         pool, self.pool = self.pool, None
         self._shared = None
         if pool is None:
             return
-        if cancel:
-            # stop at once: drop queued chunks and kill the running ones
-            if hasattr(pool, "terminate_workers"):  # Python >= 3.14
-                pool.terminate_workers()
-            else:
-                for proc in list((getattr(pool, "_processes", None) or {}).values()):
-                    proc.terminate()
-            pool.shutdown(wait=True, cancel_futures=True)
-        else:
+        if not cancel:
             pool.shutdown(wait=True)
+            return
+        # stop at once: drop queued chunks and kill the running ones
+        procs = list((getattr(pool, "_processes", None) or {}).values())
+        results = getattr(pool, "_result_queue", None)
+        if hasattr(pool, "terminate_workers"):  # Python >= 3.14
+            pool.terminate_workers()
+        else:
+            for proc in procs:
+                proc.terminate()
+        for proc in procs:
+            proc.join(DEAD_WORKER_GRACE)
+            if proc.exitcode is None:
+                proc.kill()
+                proc.join(DEAD_WORKER_GRACE)
+        # a worker stopped while it was sending a result leaves part of a message in the
+        # result pipe, and the pool's manager thread waits in recv for the rest: nothing
+        # else writes there but this process's own copy of the write end, so closing it
+        # ends the read (EOF), the pool breaks and shutdown() below returns (it waited for
+        # ever: the SIGTERM test that once timed out)
+        writer = getattr(results, "_writer", None)
+        if writer is not None:
+            writer.close()
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -78,6 +78,14 @@ K = MODEL.k_grid(N)
 FUNC = functools.partial(berry_chunk, MODEL)
 
 
+@pytest.fixture(autouse=True)
+def _no_local_cluster_left():
+    """``scheduler="local:N"`` keeps one cluster per process for the next call: close it
+    after each test, so that the next one counts only its own child processes."""
+    yield
+    ex.close_local_cluster()
+
+
 @pytest.fixture(scope="module")
 def serial():
     return kmap_reduce(FUNC, K, chunk_size=200, workers=1)
@@ -101,7 +109,65 @@ def test_dask_local_cluster_equals_serial(serial):
     par = kmap_reduce(FUNC, K, chunk_size=200, scheduler="local:2")
     for key in serial:
         np.testing.assert_allclose(par[key], serial[key], rtol=1e-12, atol=0)
+    ex.close_local_cluster()
     assert _wait_no_children() == []
+
+
+def test_local_cluster_is_started_once_and_reused():
+    # issue #14: starting and stopping a LocalCluster in every call made local:2 no faster
+    # than serial; the second call must run on the same worker processes, a call with
+    # another N on a new cluster, and close_local_cluster must leave no process behind
+    pytest.importorskip("distributed")
+    from lrtheory.parallel import dask_executor as de
+
+    first = kmap_reduce(_pid_chunk, np.zeros((16, 1)), chunk_size=2, scheduler="local:2")
+    cluster = de._LOCAL[2]
+    workers = {p.pid for p in _children()}
+    second = kmap_reduce(_pid_chunk, np.zeros((16, 1)), chunk_size=2, scheduler="local:2")
+    assert de._LOCAL[2] is cluster  # the same cluster object...
+    assert {p.pid for p in _children()} == workers  # ...and the same processes
+    assert first[1] == second[1] == 16
+    kmap_reduce(_pid_chunk, np.zeros((4, 1)), chunk_size=2, scheduler="local:1")
+    assert de._LOCAL[1] == 1 and de._LOCAL[2] is not cluster  # another N: a new cluster
+    ex.close_local_cluster()
+    assert de._LOCAL is None and _wait_no_children() == []
+    ex.close_local_cluster()  # closing twice is harmless
+
+
+def _pid_chunk(chunk):
+    return np.array([0.0, len(chunk)])
+
+
+def test_a_local_cluster_closes_at_interpreter_exit(tmp_path):
+    # the shared cluster outlives the call: a script that ends without closing it must
+    # exit promptly, silently, and leave none of its processes behind
+    pytest.importorskip("distributed")
+    import subprocess
+    import sys
+
+    psutil = pytest.importorskip("psutil")
+    script = tmp_path / "uses_local.py"
+    script.write_text(
+        "import os, numpy as np\n"
+        "from lrtheory.parallel import kmap_reduce\n"
+        "if __name__ == '__main__':\n"
+        "    print(kmap_reduce(np.sum, np.ones((8, 1)), chunk_size=2, scheduler='local:2'))\n"
+        "    print(' '.join(str(p.pid) for p in __import__('psutil').Process()"
+        ".children(recursive=True)), flush=True)\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(__import__("pathlib").Path(__file__).resolve().parents[2]),
+         os.environ.get("PYTHONPATH", "")]))
+    res = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         timeout=180, env=env, cwd=tmp_path)
+    assert res.returncode == 0 and res.stderr == "", res.stderr[-2000:]
+    total, kids = res.stdout.splitlines()
+    assert float(total) == 8.0 and len(kids.split()) >= 2  # the workers were alive
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < 30 and any(psutil.pid_exists(int(p)) and psutil.Process(
+            int(p)).status() != psutil.STATUS_ZOMBIE for p in kids.split()):
+        time.sleep(0.2)
+    assert not [p for p in kids.split() if psutil.pid_exists(int(p))
+                and psutil.Process(int(p)).status() != psutil.STATUS_ZOMBIE]
 
 
 def test_chunking_changes_only_rounding(serial):
@@ -153,6 +219,10 @@ def test_ctrl_c_with_dask_closes_the_cluster(monkeypatch):
     monkeypatch.setattr(ex, "_add", _interrupting_add(ex._add, 1))
     with pytest.raises(KeyboardInterrupt):
         kmap_reduce(FUNC, K, chunk_size=50, scheduler="local:2")
+    # the interrupted call closed the shared cluster itself (no close_local_cluster here)
+    from lrtheory.parallel import dask_executor as de
+
+    assert de._LOCAL is None
     assert _wait_no_children() == []
 
 

@@ -24,6 +24,14 @@ from lrtheory.parallel.chunks import BatchPlanner
 from lrtheory.parallel.processes import FORKSERVER_PRELOAD, pickled_modules
 
 
+@pytest.fixture(autouse=True)
+def _no_local_cluster_left():
+    """The local Dask cluster of ``scheduler="local:N"`` outlives a call: close it after each
+    test (other test modules count their child processes)."""
+    yield
+    ex.close_local_cluster()
+
+
 def _scaled_sum(k, *, weights):
     """Partial sums whose total depends on the order of addition (magnitudes 1e-4..1e16)."""
     idx = k[:, 0].astype(int)

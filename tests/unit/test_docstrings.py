@@ -45,6 +45,7 @@ MODULES = [
     "lrtheory.parallel._runtime",
     "lrtheory.parallel.chunks",
     "lrtheory.parallel.cli_options",
+    "lrtheory.parallel.base",
     "lrtheory.parallel.dask_executor",
     "lrtheory.parallel.executor",
     "lrtheory.parallel.processes",
