@@ -1,8 +1,8 @@
-"""The paper's Figs. 1-3, corrected
+r"""The paper's Figs. 1-3, corrected
 
-Zigzag Haldane ribbons, `W = 20` cells, the parameters and readings of
+Zigzag Haldane ribbons, $W = 20$ cells, the parameters and readings of
 [Haldane nanoribbons](../haldane.md): Fig. 1 the ribbon bands; Fig. 2 gapped graphene
-(`t2 = 0`, TR-invariant) at `E_F = 1.5 t0`; Fig. 3 broken TR at `E_F = 0`. Here the ribbon
+($t_2 = 0$, TR-invariant) at $E_F = 1.5\,t_0$; Fig. 3 broken TR at $E_F = 0$. Here the ribbon
 k-sums use **`nk = 256`** points instead of the default 2048 (`lrtheory figure all` uses
 2048), to keep the gallery fast; the printed relative change when `nk` is halved says how
 converged each figure is (Fig. 2: below 1%).
@@ -10,24 +10,29 @@ converged each figure is (Fig. 2: below 1%).
 **The printed formula beside the corrected one.** The paper computes the OMM density of a
 ribbon from Eq. 55 with the matrix of Eq. 57,
 
-    printed (Eq. 57):  m_nl(k) = -(e/2) d_k(e_n + e_l) r^y_nl
-                         + (e/4i) sum_n' (e_l + e_n - 2 e_n') [A_nn' r^y_n'l - r^y_nn' A_n'l]
+$$
+m_{nl}(k) = -\frac{e}{2\hbar}\,\partial_k[\epsilon_{nk} + \epsilon_{lk}]\,r^y_{nl}(k)
++ \frac{e}{4i\hbar}\sum_{n'}(\epsilon_{lk} + \epsilon_{nk} - 2\epsilon_{n'k})
+\big[A_{nn'}(k)\,r^y_{n'l}(k) - r^y_{nn'}(k)\,A_{n'l}(k)\big] \qquad \text{(57, printed)}
+$$
 
 whose diagonal is the self-rotation plus **twice** the wave-packet centre-of-mass term and
 whose off-diagonal elements depend on the gauge of the Bloch states (finding 8 of
 [Derivations](../derivations.md)). lrtheory plots instead the gauge-invariant density of
 point-like orbitals (Eq. 52 for the lattice),
 
-    corrected:  n_m(y) = -(q/2) y delta j_x(y),   q = -1,
+$$
+n_m(y) = -\frac q2\,y\,\delta j_x(y), \qquad q = -1 \qquad \text{(corrected)}
+$$
 
-with `delta j_x(y)` the site velocity density from Eq. 55. In Fig. 2(c) the red crosses are
+with $\delta j_x(y)$ the site velocity density from Eq. (55). In Fig. 2(c) the red crosses are
 the printed route (Eq. 55 with S47/S51 and Eq. 57): 2.5 times larger at the edges. In
 Fig. 3(b) the grey crosses are the printed route in a random gauge: non-zero and different
 in every gauge, where the correct interband OMM is zero at every y.
 
 Checks made by this script (it fails if one does not hold): the interband (undergap) OMM
 vanishes at every orbital in Figs. 2 and 3 (the no-dissipation no-accumulation theorem and
-the `M_x Theta` symmetry of zigzag ribbons), and Fig. 2's intraband OMM profile is odd in y.
+the $M_x\Theta$ symmetry of zigzag ribbons), and Fig. 2's intraband OMM profile is odd in $y$.
 """
 import os
 from pathlib import Path

@@ -1,18 +1,20 @@
-"""Your own model from scratch, typed as a SymPy matrix
+r"""Your own model from scratch, typed as a SymPy matrix
 
-The Qi-Wu-Zhang Chern insulator on a square lattice (`a = 1`, energies in `t0`),
+The Qi-Wu-Zhang Chern insulator on a square lattice ($a = 1$, energies in $t_0$),
 
-    H(k) = sin kx sx + sin ky sy + (m + cos kx + cos ky) sz,
+$$
+H(\mathbf k) = \sin k_x\,\sigma_x + \sin k_y\,\sigma_y + (m + \cos k_x + \cos k_y)\,\sigma_z,
+$$
 
 typed as a 2 x 2 SymPy matrix and handed to `SympyBlochModel`, which differentiates and
 compiles it once (the same path as a model file, see [Your own model](../own-model.md) and
 `examples/own_model_sympy.py`). The script draws the bands, the Chern number of the lower
-band against `m`, and the electrical Hall conductivity against `E_F` for `m = -1`.
+band against $m$, and the electrical Hall conductivity against $E_F$ for $m = -1$.
 
-Checks: `C = +-1` for `0 < |m| < 2` and `0` for `|m| > 2`, equal (with its sign) to an
-**independent count**, the degree of the unit vector `d(k)/|d(k)|` over the Brillouin zone
+Checks: $C = \pm1$ for $0 < |m| < 2$ and $0$ for $|m| > 2$, equal (with its sign) to an
+**independent count**, the degree of the unit vector $\mathbf d(\mathbf k)/|\mathbf d(\mathbf k)|$ over the Brillouin zone
 (the sum of the solid angles of the plaquettes of a k-grid, no Bloch states and no Berry
-curvature); and in the gap the Hall conductivity is `-C e^2/h` (charge current `j = -e v`,
+curvature); and in the gap the Hall conductivity is $-Ce^2/h$ (charge current $\mathbf j = -e\mathbf v$,
 [Conventions](../conventions.md)). Grids: `nk = 24` for the Chern numbers, `nk = 48` for the
 Hall curve (the change when `nk` is halved is printed).
 """

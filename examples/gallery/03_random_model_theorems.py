@@ -1,21 +1,21 @@
-"""The theorems on a random model: reciprocity and no-dissipation no-accumulation
+r"""The theorems on a random model: reciprocity and no-dissipation no-accumulation
 
 The general statements of [Theorems](../theorems.md), checked on a random finite system with
 exact eigenstates (`lrtheory.finite`, Eq. 17-18, no k-sum and no delta function): 12 sites
 with spin-1/2 and spin-orbit coupling, time-reversal invariant by construction
 (`random_gapped(kind="spinful")`: a random Kramers Hamiltonian with its levels replaced by a
-spectrum with a gap of `1 t0` around `mu = 0`; the TR invariance is re-checked), and a random
-**TR-odd** site-local density `O` (like a spin or an orbital moment).
+spectrum with a gap of `1 t0` around $\mu = 0$; the TR invariance is re-checked), and a random
+**TR-odd** site-local density $O$ (like a spin or an orbital moment).
 
-1. *Reciprocity* (Eq. 22-23): `chi_{A,B}(omega) = lambda_A lambda_B chi_{B,A}(omega)` for
+1. *Reciprocity* (Eq. 22-23): $\chi_{A,B}(\omega) = \lambda_A\lambda_B\,\chi_{B,A}(\omega)$ for
    the four parity pairs, at a finite frequency.
 2. *No dissipation, no accumulation* (Eq. 25-27): the static accumulation
-   `delta n_O(i) = e chi_{n_O(i), x} E_x` of the TR-odd density is purely the Fermi-surface
-   term, and with `mu` in the gap it vanishes **linearly in eta** (the exponent
-   `p = log2(|dn(eta)| / |dn(eta/2)|)` is 1). The undergap (principal-part) term is zero
+   $\delta n_O(i) = e\,\chi_{n_O(i), x}E_x$ of the TR-odd density is purely the Fermi-surface
+   term, and with $\mu$ in the gap it vanishes **linearly in** $\eta$ (the exponent
+   $p = \log_2(|\delta n(\eta)| / |\delta n(\eta/2)|)$ is 1). The undergap (principal-part) term is zero
    to rounding.
 3. *Counter-example* (Eq. 31-32): the same construction without time reversal
-   (`kind="broken_spinful"`): the accumulation has a finite `eta -> 0` limit (`p = 0`),
+   (`kind="broken_spinful"`): the accumulation has a finite $\eta \to 0$ limit ($p = 0$),
    carried by the undergap term.
 
 The script fails when a residual exceeds its tolerance (stated beside each check).

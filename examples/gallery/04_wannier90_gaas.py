@@ -1,4 +1,4 @@
-"""A real material from Wannier90: GaAs bands and its Hall sum
+r"""A real material from Wannier90: GaAs bands and its Hall sum
 
 GaAs from a Wannier90 calculation with spin-orbit coupling (16 spinor Wannier functions,
 `sp3` on Ga and As; the `GaAs_tb.dat` of the project's shared data,
@@ -8,13 +8,13 @@ Wannier centres, energies in eV, lengths in Angstrom) into a `TightBindingModel`
 atomic-position convention.
 
 Checks: at Gamma the bands come in Kramers pairs and the top of the valence band is
-four-fold (heavy and light holes) with the split-off pair `Delta_SO` below it (GaAs:
+four-fold (heavy and light holes) with the split-off pair $\Delta_{SO}$ below it (GaAs:
 0.34 eV measured); and the anomalous Hall conductivity (the Fermi-sea Berry-curvature sum
-of Eq. S23 with `O = 1`), which time reversal forces to zero at every `E_F`, is below
-`1e-3 e/(h a)` (`a` the cubic lattice constant; the number current `j = v`, so one `e`
+of Eq. S23 with $O = 1$), which time reversal forces to zero at every $E_F$, is below
+$10^{-3}\,e/(ha)$ ($a$ the cubic lattice constant; the number current $\mathbf j = \mathbf v$, so one `e`
 less than the electrical conductivity): what is left is the k-grid error and the
 time-reversal breaking of the file at its printed precision (its Kramers pairs are split by
-up to `1e-7 eV`). The Hall sum uses a coarse `8 x 8 x 8` grid (a few seconds); the
+up to `1e-7 eV`). The Hall sum uses a coarse $8\times8\times8$ grid (a few seconds); the
 printed change when the grid is halved is the error estimate.
 """
 import os

@@ -1,17 +1,17 @@
-"""Verify your own derivation: a static Zeeman field moves no charge
+r"""Verify your own derivation: a static Zeeman field moves no charge
 
 Runs the tutorial derivation of [Verify your own derivation](../own-derivation.md), the file
 `examples/user_derivations/charge_zeeman.py`, exactly as `lrtheory verify --path
 examples/user_derivations -v` does: a result that is **not in the paper** (the charge on an
 orbital of a time-reversal-invariant system does not respond, at linear order, to a static
-Zeeman field: reciprocity with `lambda_A lambda_B = -1` and a static response that is only
-the `O(eta)` Fermi-surface term), proved in SymPy on an exact 6 x 6 Kramers system, with
+Zeeman field: reciprocity with $\lambda_A\lambda_B = -1$ and a static response that is only
+the $O(\eta)$ Fermi-surface term), proved in SymPy on an exact 6 x 6 Kramers system, with
 three deliberately wrong variants that must be proved non-zero.
 
 Then a numerical illustration on a random spin-1/2 model (exact eigenstates): the Kubo
-response of the charge on site 0 to a static Zeeman field falls off linearly with `eta`,
+response of the charge on site 0 to a static Zeeman field falls off linearly with $\eta$,
 while the response of the same charge to a potential on site 1 (a TR-even pair, the
-`lambda_A lambda_B = +1` case of Eq. 29) tends to a finite value.
+$\lambda_A\lambda_B = +1$ case of Eq. 29) tends to a finite value.
 """
 import os
 from pathlib import Path

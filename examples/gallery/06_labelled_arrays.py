@@ -1,4 +1,4 @@
-"""Labelled arrays: a ribbon profile and a Hall curve as xarray Datasets
+r"""Labelled arrays: a ribbon profile and a Hall curve as xarray Datasets
 
 `Result.to_xarray()` turns a result into an `xarray.Dataset` with named dimensions,
 coordinates and units (xarray is an optional extra: `pip install 'lrtheory[xarray]'`).
@@ -7,11 +7,11 @@ A ribbon accumulation becomes variables `charge`, `jx`, `jy`, `omm` with dims
 `sigma` with the dim `ef`. Selections are then by name (`ds.omm.sel(part="interband")`)
 rather than by position in a dict of arrays.
 
-The example: the Haldane model in its topological phase (`t2 = 0.06`, `phi = pi/2`,
-`Delta = 0`), the Hall conductivity against `E_F` of the bulk (`nk = 48`), and a zigzag
-ribbon of `W = 12` cells at `E_F = 0` in the gap (`nk = 256`). Checks: the bulk plateau in
-the gap is `-C e^2/h` with `C` the Chern number of the occupied band; in the ribbon the
-interband OMM is zero at every orbital (the `M_x Theta` symmetry of zigzag ribbons,
+The example: the Haldane model in its topological phase ($t_2 = 0.06$, $\phi = \pi/2$,
+$\Delta = 0$), the Hall conductivity against $E_F$ of the bulk (`nk = 48`), and a zigzag
+ribbon of $W = 12$ cells at $E_F = 0$ in the gap (`nk = 256`). Checks: the bulk plateau in
+the gap is $-Ce^2/h$ with $C$ the Chern number of the occupied band; in the ribbon the
+interband OMM is zero at every orbital (the $M_x\Theta$ symmetry of zigzag ribbons,
 [Haldane](../haldane.md)); and every value read through the Dataset equals the Result's own.
 """
 import os

@@ -48,6 +48,8 @@ REQUIRE = os.environ.get("LRTHEORY_REQUIRE_BROWSER") == "1"
 pytestmark = pytest.mark.timeout(600)
 #: pages whose equations must be typeset (not only "no error")
 MATH_PAGES = ("conventions/", "derivations/", "theorems/", "haldane/", "bulk/",
+              "materials/", "wannier-interpolation/", "disorder/", "own-derivation/",
+              "gallery/01_paper_figures/", "gallery/07_disordered_rashba/",
               "api/responses/", "api/symbolic/")
 #: the flags of the brief: no GPU, no network beyond the page, a fresh profile
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",

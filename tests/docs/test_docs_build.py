@@ -28,6 +28,7 @@ def test_mkdocs_build_strict(built_site):
     assert (gallery / "index.html").exists()
     assert (gallery / "01_paper_figures" / "fig2.png").exists()
     assert (gallery / "06_labelled_arrays" / "labelled.png").exists()
+    assert (gallery / "07_disordered_rashba" / "disordered_rashba.png").exists()
 
 
 def test_cli_reference_generator_covers_every_command():
