@@ -117,8 +117,24 @@ class SparseSample:
 def _csr(rows, cols, vals, n) -> sp.csr_matrix:
     m = sp.coo_matrix((vals, (rows, cols)), shape=(n, n)).tocsr()
     m.sum_duplicates()
-    m.eliminate_zeros()
     return m
+
+
+def _csr_family(rows, cols, values: list, n) -> list:
+    """CSR matrices with one shared sparsity pattern (entries sorted once, duplicates summed):
+    one sort for H and every v_a instead of one COO conversion each."""
+    order = np.lexsort((cols, rows))
+    r, c = rows[order], cols[order]
+    new = np.ones(r.size, bool)
+    new[1:] = (r[1:] != r[:-1]) | (c[1:] != c[:-1])
+    start = np.nonzero(new)[0]
+    r, c = r[start], c[start]
+    idx_type = np.int32 if max(n, r.size) < 2**31 else np.int64
+    indptr = np.zeros(n + 1, idx_type)
+    np.cumsum(np.bincount(r, minlength=n), out=indptr[1:])
+    c = c.astype(idx_type)
+    return [sp.csr_matrix((np.add.reduceat(v[order], start), c, indptr), shape=(n, n))
+            for v in values]
 
 
 def supercell(model, cells, *, periodic=True) -> SparseSample:
@@ -190,8 +206,9 @@ def supercell(model, cells, *, periodic=True) -> SparseSample:
     rows, cols = np.concatenate(rows + [diag]), np.concatenate(cols + [diag])
     vals = np.concatenate(vals + [onsite])
     disp = np.concatenate(disp + [np.zeros((D, pos.shape[1]))])
-    H = _csr(rows, cols, vals, D)
-    V = tuple(_csr(rows, cols, 1j * vals * disp[:, a], D) for a in range(pos.shape[1]))
+    H, *V = _csr_family(rows, cols, [vals] + [1j * vals * disp[:, a]
+                                              for a in range(pos.shape[1])], D)
+    V = tuple(V)
     positions = ((grid @ lat)[:, None, :] + pos[None]).reshape(D, -1)
     if dim == 1:
         cell_volume = float(np.linalg.norm(lat[0]))
@@ -300,3 +317,25 @@ def spectral_bounds(hamiltonian, *, method: str = "gershgorin",
         raise LrtheoryError(f"method must be 'gershgorin' or 'lanczos', got {method!r}")
     width = max(hi - lo, 1e-12)
     return Scaling((hi + lo) / 2, (1 + margin) * width / 2, lo, hi, method, margin)
+
+
+def honeycomb_valley_model():
+    r"""The valley operator of the honeycomb lattice of :func:`lrtheory.models.haldane.haldane`
+    as a tight-binding "model" (spinless, 2 orbitals A, B; dimensionless).
+
+    ``V = (i / (3 sqrt 3)) sum_<<ij>> nu_ij c_i^dagger c_j``: the Haldane next-nearest
+    hoppings at ``phi = pi/2`` with the **same** chirality on both sublattices (Haldane's has
+    opposite signs, ``tau_z sigma_z``); in k space ``V(k)`` is ``+1`` at ``K = (4 pi/3, 0)`` and
+    ``-1`` at ``K' = -K`` on both sublattices (tested), i.e. ``tau_z`` near the valleys
+    (Colomes and Franz, PRL 120, 086603 (2018)). Imaginary and Hermitian: TR-odd. Use it as the
+    ``operator`` of the KPM quantities through :func:`supercell` (``supercell(valley_model,
+    cells, periodic=...).hamiltonian``).
+    """
+    from lrtheory.models.haldane import haldane
+    from lrtheory.models.tightbinding import Hopping, TightBindingModel
+
+    h = haldane(t0=1.0, t2=1.0, phi=np.pi / 2)
+    scale = 1 / (3 * np.sqrt(3))
+    hops = [Hopping(x.i, x.j, x.R, x.t * scale * (1 if x.i == 0 else -1))
+            for x in h.hoppings if x.i == x.j]
+    return TightBindingModel(h.lattice_vectors, h.positions, hops, name="honeycomb valley operator")

@@ -247,3 +247,19 @@ def test_executors_give_the_same_numbers(flake):
     c = kpm.density_of_states(flake, [0.5, 1.0], n_moments=32, n_vectors=4,
                               vectors_per_chunk=3)
     np.testing.assert_allclose(a.values["dos"], c.values["dos"], **TOL_NUMERIC)
+
+
+def test_valley_operator_and_c3_forbids_a_bulk_valley_accumulation():
+    from lrtheory.kpm.sample import honeycomb_valley_model
+
+    vm = honeycomb_valley_model()
+    K = np.array([[4 * np.pi / 3, 0.0], [-4 * np.pi / 3, 0.0]])
+    np.testing.assert_allclose(vm.hamiltonian(K), [np.eye(2), -np.eye(2)], **TOL)
+    # TR-invariant gapped graphene: the valley density is TR-odd, so it accumulates only in
+    # the Fermi-surface (Kubo-Greenwood) form; in the bulk C3 forces chi . E = 0 ...
+    model = haldane(t2=0.0, delta=0.3)
+    for cells, c3 in ((12, True), ((12, 10), False)):  # ... unless the k grid breaks C3
+        s = kpm.supercell(model, cells)
+        V = kpm.supercell(vm, cells).hamiltonian
+        chi = exact.kg_accumulation(s, [0.8], operator=V, n_moments=128)
+        assert (np.max(np.abs(chi)) < 1e-12) == c3

@@ -1,0 +1,99 @@
+"""lrtheory.kpm against pybinding's KPM on the same system, side by side (issue #16 item 3).
+
+Runs in the benchmark-only venv (pybinding-dev from PyPI):
+    cd <worktree> && PYTHONPATH=. nice -n 5 /work/venvs/pybinding/bin/python \
+        benchmarks/kpm_peer_pybinding.py [n1 n2 n_moments n_vectors]
+The model is lrtheory's Haldane model (t2 = 0.1, phi = pi/2, delta = 0.2); pybinding's lattice
+is built from the very same hopping list. Same open flake, same spectral window (pybinding's
+energy_range = lrtheory's rescaling), same number of Jackson moments (pybinding derives
+N = pi a / broadening), same number of random vectors (different random numbers: the values
+agree within the stochastic errors). Timings interleaved, repeated, in one process, with the
+load stated. Writes benchmarks/kpm_peer.json.
+"""
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import pybinding as pb
+
+from lrtheory import kpm
+from lrtheory.models.haldane import haldane
+
+
+def pb_model(model, n1, n2, double=True):
+    lat = pb.Lattice(a1=model.lattice_vectors[0], a2=model.lattice_vectors[1])
+    names = [f"s{i}" for i in range(model.n_orbitals)]
+    for nm, p, e in zip(names, model.positions, model.onsite):
+        lat.add_one_sublattice(nm, p, float(e))
+    for h in model.hoppings:
+        lat.add_one_hopping(list(h.R), names[h.i], names[h.j], complex(h.t))
+    extra = [pb.force_double_precision()] if double else []  # pybinding's default: single
+    torus = pb.translational_symmetry(a1=float(n1), a2=float(n2))  # |a1| = |a2| = 1
+    return pb.Model(lat, pb.primitive(a1=n1, a2=n2), torus, *extra)
+
+
+def main(n1=100, n2=100, n_moments=256, n_vectors=4, repeat=3):
+    model = haldane(t2=0.1, phi=np.pi / 2, delta=0.2)
+    sample = kpm.supercell(model, (n1, n2))  # torus: periodic along a1 and a2
+    sc = kpm.spectral_bounds(sample.hamiltonian)
+    pm = pb_model(model, n1, n2)
+    assert pm.hamiltonian.shape[0] == sample.n_orbitals
+    # same matrix up to the orbital order: compare spectra moments Tr H^2, Tr H^4
+    for p in (2, 4):
+        a = (sample.hamiltonian ** p).diagonal().sum().real
+        b = (pm.hamiltonian ** p).diagonal().sum().real
+        assert abs(a - b) < 1e-8 * abs(a), (p, a, b)
+    rng = (sc.center - sc.half_width, sc.center + sc.half_width)
+    broadening = np.pi * sc.half_width / n_moments  # pybinding: N = pi a / broadening
+    E = np.linspace(-3.0, 3.0, 61)
+    out = {"n_orbitals": sample.n_orbitals, "n_moments": n_moments, "n_vectors": n_vectors,
+           "load_before": os.getloadavg(), "energy": E.tolist(), "times": {"lrtheory": [],
+                                                                           "pybinding": []}}
+    for rep in range(repeat):
+        t = time.perf_counter()
+        ours = kpm.density_of_states(sample, E, n_moments=n_moments, n_vectors=n_vectors,
+                                     seed=rep, vectors_per_chunk=n_vectors)
+        out["times"]["lrtheory"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        k = pb.kpm(pm, energy_range=rng, kernel=pb.jackson_kernel(), num_threads=1, silent=True)
+        theirs = k.calc_dos(E, broadening, num_random=n_vectors)
+        out["times"]["pybinding"].append(time.perf_counter() - t)
+    out["pybinding_report"] = k.report(shortform=True)
+    t = time.perf_counter()  # pybinding's default single precision, for information
+    k1 = pb.kpm(pb_model(model, n1, n2, double=False), energy_range=rng,
+                kernel=pb.jackson_kernel(), num_threads=1, silent=True)
+    single = np.asarray(k1.calc_dos(E, broadening, num_random=n_vectors).data) / sample.n_orbitals
+    out["times"]["pybinding_single_precision"] = time.perf_counter() - t
+    out["dos_pybinding_single"] = single.tolist()
+    d_ours = ours.values["dos"]
+    d_pb = np.asarray(theirs.data) / sample.n_orbitals  # pybinding: states per energy, total
+    out.update(dos_lrtheory=d_ours.tolist(), dos_error=ours.error["dos"].tolist(),
+               dos_pybinding=d_pb.tolist())
+    # Hall conductivity of the same flake (Kubo-Bastin, Garcia et al. 2015, in both codes)
+    nh = max(64, n_moments // 2)
+    bh = np.pi * sc.half_width / nh
+    ef = np.array([-1.5, 0.0, 1.5])  # 0.0: in the Chern gap, sigma = +1 e^2/h (C = -1)
+    t = time.perf_counter()
+    hall = kpm.hall_conductivity(sample, ef, n_moments=nh, n_vectors=2, operator="charge",
+                                 margin=sc.margin)
+    th_ours = time.perf_counter() - t
+    t = time.perf_counter()
+    k = pb.kpm(pm, energy_range=rng, kernel=pb.jackson_kernel(), num_threads=1, silent=True)
+    s_pb = k.calc_conductivity(ef, bh, temperature=0.0, direction="xy", volume=sample.volume,
+                               num_random=2, num_points=1000)
+    th_pb = time.perf_counter() - t
+    out["hall"] = {"ef": ef.tolist(), "n_moments": nh, "n_vectors": 2,
+                   "lrtheory_charge_current": hall.values["sigma"].tolist(),
+                   "lrtheory_error": hall.error["sigma"].tolist(),
+                   "pybinding": np.asarray(s_pb.data).tolist(),
+                   "seconds": {"lrtheory": th_ours, "pybinding": th_pb}}
+    out["load_after"] = os.getloadavg()
+    print(json.dumps(out, indent=1)[:3000])
+    with open(os.path.join(os.path.dirname(__file__), "kpm_peer.json"), "w") as f:
+        json.dump(out, f, indent=1)
+
+
+if __name__ == "__main__":
+    main(*(int(x) for x in sys.argv[1:]))
