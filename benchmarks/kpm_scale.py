@@ -1,7 +1,8 @@
 """KPM at 10^6 orbitals (issue #16 item 3): DOS and a site-resolved valley accumulation.
 
-Gapped graphene (TR-invariant, t2 = 0, delta = 0.3 t0) on a 1000 x 500-cell zigzag ribbon
-(periodic along a_1 = x, open along a_2; 10^6 orbitals), field along x (along the edges): the valley density (TR-odd) can only
+Gapped graphene (TR-invariant, t2 = 0, delta = 0.3 t0) on a 1000 x 500-cell zigzag
+ribbon (periodic along a_1 = x, open along a_2; 10^6 orbitals), field along x (along the
+edges): the valley density (TR-odd) can only
 accumulate through the Fermi-surface (dissipative) term, here in its Kubo-Greenwood form with
 the Lorentz kernel (eta_equivalent in the output). The per-site profile is averaged along x
 (rows of constant y) with its stochastic error. Writes benchmarks/kpm_scale.json.

@@ -87,8 +87,9 @@ def random_vectors(dimension: int, indices, seed: int) -> np.ndarray:
 
 def rescaled(hamiltonian, scaling) -> sp.csr_matrix:
     """``H~ = (H - center)/half_width`` as CSR (one copy of H)."""
-    H = sp.csr_matrix(hamiltonian, dtype=complex, copy=True)
-    H.setdiag(H.diagonal() - scaling.center)
+    H = sp.csr_matrix(hamiltonian, dtype=complex)
+    D = H.shape[0]
+    H = sp.csr_matrix(H - scaling.center * sp.identity(D, complex, format="csr"))
     H.data /= scaling.half_width
     H.sum_duplicates()
     return H
@@ -140,9 +141,11 @@ def delta_coefficients(n_moments: int, x, g: np.ndarray) -> np.ndarray:
 
 
 def apply_series(Ht, vectors: np.ndarray, coefficients: np.ndarray) -> np.ndarray:
-    """``sum_n coefficients[n, e] T_n(H~) vectors``: ``(E, D, R)`` for ``vectors (D, R)`` and
-    ``coefficients (N, E)``; or, for ``coefficients (N, R)`` with ``per_column``-shaped input
-    of the same R, use ``(N, 1, R)``-broadcastable coefficients (see ``moments`` callers)."""
+    """Chebyshev series applied to a block of vectors ``(D, R)``.
+
+    ``coefficients (N, E)``: ``sum_n c[n, e] T_n(H~) vectors`` for every e, shape ``(E, D, R)``
+    (one recursion for all E). ``coefficients (N, 1, R)``: one series per column, shape
+    ``(D, R)``."""
     c = np.asarray(coefficients)
     N = c.shape[0]
     per_column = c.ndim == 3  # (N, 1, R): one coefficient per column

@@ -217,9 +217,12 @@ def hall_conductivity(sample: SparseSample, ef, *, operator="charge", directions
     operator : "charge", None or matrix
     directions : (int, int)
         ``(a, b)``: current along a, field along b.
-    n_moments, n_vectors, kernel, lam, seed, bounds, margin, vectors_per_chunk, workers, scheduler, progress
-        As in :func:`density_of_states` (margin default 0.1, see
+    n_moments, n_vectors, kernel, lam, seed, bounds, margin : see :func:`density_of_states`
+        (margin default 0.1, see
         :func:`~lrtheory.kpm.chebyshev.bastin_sigma`).
+    vectors_per_chunk, workers, scheduler, progress : see :func:`density_of_states`
+    block_bytes : float
+        Memory for the kept ``v_b T_m r`` vectors (bytes).
 
     Returns
     -------
@@ -306,8 +309,9 @@ def fermi_surface_accumulation(sample: SparseSample, ef, *, operator=None, field
         The density's operator O (:func:`density_operator`; None = particle number).
     field : (d,) array
         Field vector E (t0/(e a)); the result is linear in it.
-    n_moments, n_vectors, kernel, lam, seed, bounds, margin, vectors_per_chunk, workers, scheduler, progress
-        As in :func:`density_of_states` (default kernel Lorentz: a relaxation-time reading).
+    n_moments, n_vectors, kernel, lam, seed, bounds, margin : see :func:`density_of_states`
+        (default kernel Lorentz: a relaxation-time reading).
+    vectors_per_chunk, workers, scheduler, progress : see :func:`density_of_states`
 
     Returns
     -------
