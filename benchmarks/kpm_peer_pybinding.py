@@ -110,7 +110,15 @@ def main(n1=100, n2=100, n_moments=256, n_vectors=4, repeat=3):
     hall = kpm.hall_conductivity(flake, ef, n_moments=nf, n_vectors=128, operator="charge",
                                  margin=scf.margin, vectors_per_chunk=16)
     th_ours = time.perf_counter() - t
+    from lrtheory.kpm import exact  # the same expansion, exact trace (no stochastic error)
+
+    A, B = kpm.current_operator(flake, "charge", 0), flake.velocity[1]
+    sc_h = kpm.spectral_bounds(flake.hamiltonian, margin=scf.margin)
+    ex_h = (cb.bastin_sigma(exact.bastin_moments(flake, A, B, nf, sc_h), cb.kernel_factors(nf),
+                            sc_h.to_unit(ef)) / (sc_h.half_width ** 2 * flake.volume))
     out["hall"] = {"ef": ef.tolist(), "n_moments": nf, "sample": "open 8 x 8 flake",
+                   "lrtheory_exact_trace": ex_h.tolist(),
+                   "ratio_pybinding_to_exact_trace": (np.asarray(s_pb.data) / ex_h).tolist(),
                    "lrtheory_charge_current": hall.values["sigma"].tolist(),
                    "lrtheory_error": hall.error["sigma"].tolist(), "lrtheory_vectors": 128,
                    "pybinding": np.asarray(s_pb.data).tolist(), "pybinding_vectors": 1500,

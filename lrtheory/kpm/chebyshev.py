@@ -22,7 +22,7 @@ import scipy.sparse as sp
 from lrtheory.errors import LrtheoryError
 
 __all__ = ["kernel_factors", "resolution", "random_vectors", "rescaled", "dos_moments",
-           "delta_coefficients", "apply_series", "moments_2d", "bastin_sigma",
+           "delta_coefficients", "chebyshev_vectors", "apply_series", "moments_2d", "bastin_sigma",
            "chebyshev_T", "KERNELS"]
 
 KERNELS = ("jackson", "lorentz")
@@ -140,6 +140,22 @@ def delta_coefficients(n_moments: int, x, g: np.ndarray) -> np.ndarray:
     return w[:, None] * T / (np.pi * np.sqrt(1 - x * x))[None, :]
 
 
+def chebyshev_vectors(Ht, vectors: np.ndarray, n_moments: int):
+    """Yield ``T_n(H~) vectors`` for n = 0..N-1 (three-term recursion, two blocks kept)."""
+    a0 = vectors
+    yield a0
+    if n_moments < 2:
+        return
+    a1 = Ht @ a0
+    yield a1
+    for _ in range(2, n_moments):
+        a2 = Ht @ a1
+        a2 *= 2
+        a2 -= a0
+        yield a2
+        a0, a1 = a1, a2
+
+
 def apply_series(Ht, vectors: np.ndarray, coefficients: np.ndarray) -> np.ndarray:
     """Chebyshev series applied to a block of vectors ``(D, R)``.
 
@@ -147,28 +163,14 @@ def apply_series(Ht, vectors: np.ndarray, coefficients: np.ndarray) -> np.ndarra
     (one recursion for all E). ``coefficients (N, 1, R)``: one series per column, shape
     ``(D, R)``."""
     c = np.asarray(coefficients)
-    N = c.shape[0]
-    per_column = c.ndim == 3  # (N, 1, R): one coefficient per column
-    out = (np.zeros(vectors.shape, complex) if per_column
-           else np.zeros((c.shape[1],) + vectors.shape, complex))
-    a0 = vectors
-    a1 = Ht @ a0
-
-    def add(n, a):
-        if per_column:
-            out.__iadd__(c[n] * a)
-        else:
-            out.__iadd__(c[n][:, None, None] * a[None])
-
-    add(0, a0)
-    if N > 1:
-        add(1, a1)
-    for n in range(2, N):
-        a2 = Ht @ a1
-        a2 *= 2
-        a2 -= a0
-        add(n, a2)
-        a0, a1 = a1, a2
+    if c.ndim == 3:  # (N, 1, R): one coefficient per column
+        out = np.zeros(vectors.shape, complex)
+        for n, a in enumerate(chebyshev_vectors(Ht, vectors, c.shape[0])):
+            out += c[n] * a
+        return out
+    out = np.zeros((c.shape[1],) + vectors.shape, complex)
+    for n, a in enumerate(chebyshev_vectors(Ht, vectors, c.shape[0])):
+        out += c[n][:, None, None] * a[None]
     return out
 
 
@@ -187,24 +189,12 @@ def moments_2d(Ht, A, B, vectors: np.ndarray, n_moments: int, *,
     for m0 in range(0, N, mb):
         m1 = min(N, m0 + mb)
         BT = np.empty((m1 - m0, D, R), complex)  # B T_m r for m in [m0, m1)
-        a0, a1 = vectors, Ht @ vectors
-        for m in range(m1):
-            if m >= 2:
-                a2 = Ht @ a1
-                a2 *= 2
-                a2 -= a0
-                a0, a1 = a1, a2
+        for m, a in enumerate(chebyshev_vectors(Ht, vectors, m1)):
             if m >= m0:
-                BT[m - m0] = B @ (vectors if m == 0 else a1)
-        l0, l1 = left0, Ht @ left0  # l_n = T_n A^dagger r: one row of mu per step
-        for n in range(N):
-            if n >= 2:
-                l2 = Ht @ l1
-                l2 *= 2
-                l2 -= l0
-                l0, l1 = l1, l2
-            cur = l0 if n == 0 else l1
-            mu[:, n, m0:m1] = np.einsum("mdr,dr->rm", BT, cur.conj())
+                BT[m - m0] = B @ a
+        # l_n = T_n A^dagger r: one row of mu per step
+        for n, left in enumerate(chebyshev_vectors(Ht, left0, N)):
+            mu[:, n, m0:m1] = np.einsum("mdr,dr->rm", BT, left.conj())
     return mu
 
 
