@@ -263,3 +263,11 @@ def test_valley_operator_and_c3_forbids_a_bulk_valley_accumulation():
         V = kpm.supercell(vm, cells).hamiltonian
         chi = exact.kg_accumulation(s, [0.8], operator=V, n_moments=128)
         assert (np.max(np.abs(chi)) < 1e-12) == c3
+
+
+def test_dask_gives_the_same_numbers(flake):
+    pytest.importorskip("distributed")
+    kw = dict(n_moments=32, n_vectors=2, vectors_per_chunk=1)
+    a = kpm.fermi_surface_accumulation(flake, [1.0], **kw)
+    b = kpm.fermi_surface_accumulation(flake, [1.0], scheduler="local:2", **kw)
+    np.testing.assert_array_equal(a.values["accumulation"], b.values["accumulation"])
