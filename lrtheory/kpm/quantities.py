@@ -5,7 +5,9 @@ Units and signs are those of :mod:`lrtheory.conventions` (``hbar = e = 1``, elec
 ``q = -1``, field coupling ``H_E = H_0 + e E.r``, Eq. 3). Every function maps over chunks of
 random vectors with the executors of :mod:`lrtheory.parallel` (``workers``, ``scheduler``) and
 reduces by summing per-vector estimates and their squares, so each value comes with its
-stochastic standard error ``std / sqrt(R)`` (``Result.error``).
+stochastic standard error ``std / sqrt(R)`` (``Result.error``; empty for R = 1, where the
+spread cannot be estimated; with few vectors the error is itself uncertain: Student t with
+R - 1 degrees of freedom).
 
 * :func:`density_of_states`: ``rho(E) = Tr delta(E - H) / D`` (states per orbital per t0).
 * :func:`hall_conductivity`: the Kubo-Bastin formula (Garcia et al. 2015, Eq. 2-4) at T = 0,
@@ -138,7 +140,7 @@ def density_of_states(sample: SparseSample, energies, *, n_moments: int = 512,
     return Result("kpm_dos", {"dos": mean}, {"dos": "1/(t0 orbital)", "energy": "t0"},
                   {"energy": e}, _settings(sample, scaling, N, R, kernel, lam, seed,
                                            wall_seconds=wall), sample.model,
-                  error={"dos": err})
+                  error={"dos": err} if R > 1 else {})
 
 
 # -- operators --------------------------------------------------------------------------------
@@ -255,7 +257,7 @@ def hall_conductivity(sample: SparseSample, ef, *, operator="charge", directions
     return Result("kpm_hall_conductivity", values, units, {"ef": e},
                   _settings(sample, scaling, N, R, kernel, lam, seed, operator=op,
                             directions=list(directions), temperature=0.0, wall_seconds=wall),
-                  sample.model, error=errors)
+                  sample.model, error=errors if R > 1 else {})
 
 
 # -- site-resolved Fermi-surface accumulation -------------------------------------------------
@@ -346,4 +348,4 @@ def fermi_surface_accumulation(sample: SparseSample, ef, *, operator=None, field
                             eta_equivalent=(list(2 * cb.resolution(N, scaling.half_width,
                                                                    kernel, lam, x))
                                             if kernel == "lorentz" else None)),
-                  sample.model, error={"accumulation": err})
+                  sample.model, error={"accumulation": err} if R > 1 else {})

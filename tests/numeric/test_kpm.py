@@ -271,3 +271,8 @@ def test_dask_gives_the_same_numbers(flake):
     a = kpm.fermi_surface_accumulation(flake, [1.0], **kw)
     b = kpm.fermi_surface_accumulation(flake, [1.0], scheduler="local:2", **kw)
     np.testing.assert_array_equal(a.values["accumulation"], b.values["accumulation"])
+
+
+def test_one_vector_gives_no_error_estimate(flake):
+    r = kpm.density_of_states(flake, [0.5], n_moments=16, n_vectors=1)
+    assert r.error == {} and np.isfinite(r.values["dos"]).all()
