@@ -276,3 +276,17 @@ def test_dask_gives_the_same_numbers(flake):
 def test_one_vector_gives_no_error_estimate(flake):
     r = kpm.density_of_states(flake, [0.5], n_moments=16, n_vectors=1)
     assert r.error == {} and np.isfinite(r.values["dos"]).all()
+
+
+def test_tr_even_densities_do_not_accumulate_in_the_fermi_surface_form():
+    """TR-invariant gapped graphene, open flake: the Kubo-Greenwood (dissipative) response of a
+    TR-even density (charge, sublattice) vanishes; that of the TR-odd valley density does not
+    (the paper's statement, in this form: H real, v imaginary, so Tr[A delta v delta] is
+    imaginary for a real A and real for an imaginary one)."""
+    from lrtheory.kpm.sample import honeycomb_valley_model
+
+    s = kpm.supercell(haldane(t2=0.0, delta=0.3), (6, 5), periodic=False)
+    V = kpm.supercell(honeycomb_valley_model(), (6, 5), periodic=False).hamiltonian
+    for op, odd in ((SZ, False), (None, False), (V, True)):
+        chi = exact.kg_accumulation(s, [0.8], operator=op, n_moments=128)
+        assert (np.max(np.abs(chi)) > 1e-2) == odd
