@@ -9,7 +9,8 @@ Imports point one way: this package uses models, finite, parallel and result; no
 """
 from lrtheory.kpm.chebyshev import kernel_factors, resolution
 from lrtheory.kpm.quantities import (current_operator, density_of_states, density_operator,
-                                     fermi_surface_accumulation, hall_conductivity)
+                                     fermi_surface_accumulation, hall_conductivity,
+                                     orbital_moment_operator)
 from lrtheory.kpm.sample import (SparseSample, from_finite, from_hamiltonian, spectral_bounds,
                                  supercell)
 
@@ -17,5 +18,5 @@ __all__ = [
     "SparseSample", "supercell", "from_hamiltonian", "from_finite", "spectral_bounds",
     "kernel_factors", "resolution",
     "density_of_states", "hall_conductivity", "fermi_surface_accumulation",
-    "current_operator", "density_operator",
+    "current_operator", "density_operator", "orbital_moment_operator",
 ]

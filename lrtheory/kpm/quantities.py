@@ -30,7 +30,7 @@ import time
 import numpy as np
 import scipy.sparse as sp
 
-from lrtheory.conventions import ELECTRON_CHARGE
+from lrtheory.conventions import ELECTRON_CHARGE, OMM_PREFACTOR
 from lrtheory.errors import LrtheoryError, ShapeError
 from lrtheory.kpm import chebyshev as cb
 from lrtheory.kpm.sample import DEFAULT_MARGIN, SparseSample, spectral_bounds
@@ -38,7 +38,7 @@ from lrtheory.parallel import kmap_reduce
 from lrtheory.result import Result
 
 __all__ = ["density_of_states", "hall_conductivity", "fermi_surface_accumulation",
-           "current_operator", "density_operator"]
+           "current_operator", "density_operator", "orbital_moment_operator"]
 
 HALL_MARGIN = 0.1  # Hall: wider margin, so that (1 - x^2)^-2 meets only kernel tails
 
@@ -170,6 +170,22 @@ def density_operator(sample: SparseSample, operator) -> sp.csr_matrix:
     if O.nnz and abs(O - O.conj().T).max() > 1e-10 * max(1.0, abs(O).max()):
         raise LrtheoryError("operator must be Hermitian")
     return O
+
+
+def orbital_moment_operator(sample: SparseSample, origin=None) -> sp.csr_matrix:
+    """``m_z = (q/4)({x, v_y} - {y, v_x})`` as CSR (e a^2 t0/hbar; Sec. II with
+    ``q = -e``, :func:`lrtheory.finite.observables.orbital_moment`), positions from ``origin``
+    (default 0). Only for open samples: ``r`` is not defined on a torus (ShapeError)."""
+    if any(sample.model.get("periodic", [])):
+        raise ShapeError("the orbital moment needs positions: build an open sample "
+                         "(periodic=False)")
+    if len(sample.velocity) < 2:
+        raise ShapeError("the orbital moment m_z needs a sample with d >= 2")
+    o = np.zeros(2) if origin is None else np.asarray(origin, float).reshape(-1)[:2]
+    x = sp.diags(sample.positions[:, 0] - o[0])
+    y = sp.diags(sample.positions[:, 1] - o[1])
+    vx, vy = sample.velocity[0], sample.velocity[1]
+    return sp.csr_matrix(OMM_PREFACTOR * ((x @ vy + vy @ x) - (y @ vx + vx @ y)))
 
 
 def current_operator(sample: SparseSample, operator, direction) -> sp.csr_matrix:

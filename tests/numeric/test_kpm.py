@@ -290,3 +290,19 @@ def test_tr_even_densities_do_not_accumulate_in_the_fermi_surface_form():
     for op, odd in ((SZ, False), (None, False), (V, True)):
         chi = exact.kg_accumulation(s, [0.8], operator=op, n_moments=128)
         assert (np.max(np.abs(chi)) > 1e-2) == odd
+
+
+def test_orbital_moment_operator_is_the_finite_one_and_its_density_accumulates():
+    from lrtheory.finite.examples import haldane_flake
+    from lrtheory.finite.observables import orbital_moment
+
+    fs = haldane_flake(4, 3, t2=0.0, delta=0.3)  # TR-invariant gapped graphene flake
+    s = kpm.from_finite(fs)
+    origin = np.array([0.3, -0.2])
+    m = kpm.orbital_moment_operator(s, origin)
+    np.testing.assert_allclose(m.toarray(), orbital_moment(fs, origin), **TOL)
+    # the OMM density is TR-odd: it accumulates in the Fermi-surface form (unlike charge)
+    chi = exact.kg_accumulation(s, [0.8], operator=m, n_moments=96)
+    assert np.max(np.abs(chi)) > 1e-2
+    with pytest.raises(LrtheoryError, match="open sample"):
+        kpm.orbital_moment_operator(kpm.supercell(haldane(), 4))
