@@ -1,0 +1,228 @@
+r"""Chebyshev moments, kernels and stochastic traces (Weisse et al., RMP 78, 275 (2006)).
+
+All routines work on the rescaled Hamiltonian ``H~ = (H - b)/a`` (:class:`Scaling`), whose
+spectrum lies in ``(-1, 1)``, and on blocks of vectors ``(D, R)`` (one CSR x dense product
+per recursion step for all R vectors: the matrix is streamed from memory once per step).
+
+* Three-term recursion ``T_0 = 1``, ``T_1 = H~``, ``T_{n+1} = 2 H~ T_n - T_{n-1}``.
+* Kernels ``g_n`` (damping factors): Jackson (resolution ``pi a/N`` in t0, a near-Gaussian
+  broadening of standard deviation ~ ``pi a/N``) and Lorentz (``sinh(lam (1 - n/N))/sinh
+  lam``: the Green's function at ``E + i lam a/N``, a Lorentzian of half width ``lam a/N``).
+* Stochastic traces with random-phase vectors ``r_i = exp(i phi_i)`` (phases uniform, seeded
+  ``numpy.random.Generator``; vector ``j`` depends only on ``(seed, j)``, so results do not
+  depend on how the vectors are split over workers): ``Tr X ~ sum_r <r|X|r>``, with
+  relative error ~ ``1/sqrt(R D)`` for the normalised trace of a matrix of spread-out weight.
+* The Kubo-Bastin kernel of Garcia, Covaci, Rappoport, PRL 114, 116602 (2015), Eq. 3-4.
+"""
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from lrtheory.errors import LrtheoryError
+
+__all__ = ["kernel_factors", "resolution", "random_vectors", "rescaled", "dos_moments",
+           "delta_coefficients", "chebyshev_vectors", "apply_series", "moments_2d", "bastin_sigma",
+           "chebyshev_T", "KERNELS"]
+
+KERNELS = ("jackson", "lorentz")
+
+
+def kernel_factors(n_moments: int, kernel: str = "jackson", lam: float = 4.0) -> np.ndarray:
+    """The kernel damping factors ``g_n``, n = 0..N-1 (dimensionless).
+
+    Parameters
+    ----------
+    n_moments : int
+        N >= 2.
+    kernel : {"jackson", "lorentz"}
+    lam : float
+        Lorentz kernel parameter (3-5 usual), > 0.
+    """
+    N = _check_n(n_moments)
+    n = np.arange(N)
+    if kernel == "jackson":
+        q = np.pi / (N + 1)
+        return ((N - n + 1) * np.cos(q * n) + np.sin(q * n) / np.tan(q)) / (N + 1)
+    if kernel == "lorentz":
+        if not np.isfinite(lam) or lam <= 0:
+            raise LrtheoryError(f"Lorentz kernel lam must be positive, got {lam!r}")
+        return np.sinh(lam * (1 - n / N)) / np.sinh(lam)
+    raise LrtheoryError(f"kernel must be one of {KERNELS}, got {kernel!r}")
+
+
+def resolution(n_moments: int, half_width: float, kernel: str = "jackson",
+               lam: float = 4.0, x=0.0):
+    """Energy resolution (t0) of an N-moment expansion at rescaled energy ``x``: Jackson
+    ``pi a sqrt(1 - x^2)/N`` (the broadening's standard deviation, Weisse et al. Eq. 71),
+    Lorentz ``lam a sqrt(1 - x^2)/N`` (its half width: the equivalent ``eta`` of a Green's
+    function ``1/(E - H + i eta)``). At the band centre ``x = 0``: ``pi a/N``, ``lam a/N``."""
+    N = _check_n(n_moments)
+    s = np.sqrt(np.clip(1 - np.asarray(x, float) ** 2, 0, 1))
+    if kernel == "jackson":
+        out = np.pi * half_width * s / N
+    elif kernel == "lorentz":
+        out = lam * half_width * s / N
+    else:
+        raise LrtheoryError(f"kernel must be one of {KERNELS}, got {kernel!r}")
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def _check_n(n_moments) -> int:
+    if isinstance(n_moments, bool) or int(n_moments) != n_moments or int(n_moments) < 2:
+        raise LrtheoryError(f"n_moments must be an integer >= 2, got {n_moments!r}")
+    return int(n_moments)
+
+
+def random_vectors(dimension: int, indices, seed: int) -> np.ndarray:
+    """Random-phase vectors ``exp(i phi)``, ``(D, len(indices))``; column ``j`` depends only
+    on ``(seed, indices[j])`` (``numpy.random.default_rng([seed, index])``)."""
+    idx = np.asarray(indices, int).reshape(-1)
+    out = np.empty((dimension, idx.size), complex)
+    for c, j in enumerate(idx):
+        phi = np.random.default_rng([int(seed), int(j)]).uniform(0, 2 * np.pi, dimension)
+        out[:, c] = np.exp(1j * phi)
+    return out
+
+
+def rescaled(hamiltonian, scaling) -> sp.csr_matrix:
+    """``H~ = (H - center)/half_width`` as CSR (one copy of H)."""
+    H = sp.csr_matrix(hamiltonian, dtype=complex)
+    D = H.shape[0]
+    H = sp.csr_matrix(H - scaling.center * sp.identity(D, complex, format="csr"))
+    H.data /= scaling.half_width
+    H.sum_duplicates()
+    return H
+
+
+def chebyshev_T(n_moments: int, x) -> np.ndarray:
+    """``T_n(x)`` for n = 0..N-1, shape ``(len(x), N)``, |x| <= 1."""
+    x = np.clip(np.asarray(x, float).reshape(-1), -1, 1)
+    return np.cos(np.arange(n_moments)[None, :] * np.arccos(x)[:, None])
+
+
+def dos_moments(Ht, vectors: np.ndarray, n_moments: int) -> np.ndarray:
+    """``mu_n = <r|T_n(H~)|r>`` for every column r: ``(R, N)`` complex.
+
+    Uses the doubling ``mu_{2n} = 2 <a_n|a_n> - mu_0``, ``mu_{2n+1} = 2 <a_{n+1}|a_n> -
+    mu_1`` (``a_n = T_n r``): N/2 products for N moments.
+    """
+    N = _check_n(n_moments)
+    a0 = vectors
+    a1 = Ht @ a0
+    R = a0.shape[1]
+    mu = np.zeros((R, N), complex)
+    mu[:, 0] = np.einsum("dr,dr->r", a0.conj(), a0)
+    mu[:, 1] = np.einsum("dr,dr->r", a0.conj(), a1)
+    m0, m1 = mu[:, 0].copy(), mu[:, 1].copy()
+    n = 1
+    while 2 * n < N:
+        mu[:, 2 * n] = 2 * np.einsum("dr,dr->r", a1.conj(), a1) - m0
+        if 2 * n + 1 >= N:
+            break
+        a2 = Ht @ a1
+        a2 *= 2
+        a2 -= a0
+        mu[:, 2 * n + 1] = 2 * np.einsum("dr,dr->r", a2.conj(), a1) - m1
+        a0, a1 = a1, a2
+        n += 1
+    return mu
+
+
+def delta_coefficients(n_moments: int, x, g: np.ndarray) -> np.ndarray:
+    """Coefficients of the kernel-broadened ``delta(x - H~)`` (1/unit of x): ``(N, len(x))``,
+    ``c_n(x) = g_n (2 - delta_n0) T_n(x) / (pi sqrt(1 - x^2))``."""
+    x = np.asarray(x, float).reshape(-1)
+    if np.any(np.abs(x) >= 1):
+        raise LrtheoryError("energies must lie strictly inside the rescaled band (-1, 1)")
+    T = chebyshev_T(n_moments, x).T  # (N, E)
+    w = np.where(np.arange(n_moments) == 0, 1.0, 2.0) * g
+    return w[:, None] * T / (np.pi * np.sqrt(1 - x * x))[None, :]
+
+
+def chebyshev_vectors(Ht, vectors: np.ndarray, n_moments: int):
+    """Yield ``T_n(H~) vectors`` for n = 0..N-1 (three-term recursion, two blocks kept)."""
+    a0 = vectors
+    yield a0
+    if n_moments < 2:
+        return
+    a1 = Ht @ a0
+    yield a1
+    for _ in range(2, n_moments):
+        a2 = Ht @ a1
+        a2 *= 2
+        a2 -= a0
+        yield a2
+        a0, a1 = a1, a2
+
+
+def apply_series(Ht, vectors: np.ndarray, coefficients: np.ndarray) -> np.ndarray:
+    """Chebyshev series applied to a block of vectors ``(D, R)``.
+
+    ``coefficients (N, E)``: ``sum_n c[n, e] T_n(H~) vectors`` for every e, shape ``(E, D, R)``
+    (one recursion for all E). ``coefficients (N, 1, R)``: one series per column, shape
+    ``(D, R)``."""
+    c = np.asarray(coefficients)
+    if c.ndim == 3:  # (N, 1, R): one coefficient per column
+        out = np.zeros(vectors.shape, complex)
+        for n, a in enumerate(chebyshev_vectors(Ht, vectors, c.shape[0])):
+            out += c[n] * a
+        return out
+    out = np.zeros((c.shape[1],) + vectors.shape, complex)
+    for n, a in enumerate(chebyshev_vectors(Ht, vectors, c.shape[0])):
+        out += c[n][:, None, None] * a[None]
+    return out
+
+
+def moments_2d(Ht, A, B, vectors: np.ndarray, n_moments: int, *,
+               block_bytes: float = 256e6) -> np.ndarray:
+    """``mu_nm(r) = <r| A T_n(H~) B T_m(H~) |r>`` for every column r: ``(R, N, N)``.
+
+    ``<r|A T_n = (T_n A^dagger r)^dagger``; the ``B T_m r`` are kept for a block of m
+    (at most ``block_bytes``) and the left recursion re-run per block.
+    """
+    N = _check_n(n_moments)
+    D, R = vectors.shape
+    mb = int(max(1, min(N, block_bytes // (16 * D * R))))
+    mu = np.zeros((R, N, N), complex)
+    left0 = A.conj().T @ vectors
+    for m0 in range(0, N, mb):
+        m1 = min(N, m0 + mb)
+        BT = np.empty((m1 - m0, D, R), complex)  # B T_m r for m in [m0, m1)
+        for m, a in enumerate(chebyshev_vectors(Ht, vectors, m1)):
+            if m >= m0:
+                BT[m - m0] = B @ a
+        # l_n = T_n A^dagger r: one row of mu per step
+        for n, left in enumerate(chebyshev_vectors(Ht, left0, N)):
+            mu[:, n, m0:m1] = np.einsum("mdr,dr->rm", BT, left.conj())
+    return mu
+
+
+def bastin_sigma(mu: np.ndarray, g: np.ndarray, x_fermi, *, edge: float = 0.02,
+                 n_grid: int | None = None) -> np.ndarray:
+    r"""The Fermi-sea integral of the Kubo-Bastin formula in Chebyshev form (T = 0).
+
+    Returns ``S(x_F) = (4/pi) int_{-1}^{x_F} dx sum_nm Gamma_nm(x) mu~_nm / (1 - x^2)^2``
+    with ``mu~_nm = g_n g_m mu_nm / ((1 + delta_n0)(1 + delta_m0))`` and Garcia et al.'s
+    ``Gamma_nm(x) = (x - i n s) e^{i n t} T_m(x) + (x + i m s) e^{-i m t} T_n(x)``,
+    ``s = sqrt(1 - x^2)``, ``t = arccos x`` (PRL 114, 116602, Eq. 3-4). The conductivity is
+    ``S / (a^2 volume)`` times the charges (see :func:`lrtheory.kpm.hall_conductivity`).
+    The integral runs on a uniform grid in ``t`` over ``|x| <= 1 - edge`` (the spectrum
+    sits inside ``1/(1 + margin)``; outside it only kernel tails, amplified by
+    ``(1 - x^2)^-2``, would enter).
+    """
+    N = mu.shape[0]
+    w = g / np.where(np.arange(N) == 0, 2.0, 1.0)
+    mt = w[:, None] * mu * w[None, :]
+    n_grid = int(n_grid or max(2000, 8 * N))
+    t = np.linspace(np.arccos(-1 + edge), np.arccos(1 - edge), n_grid)  # x from -1 up
+    x, s = np.cos(t), np.sin(t)
+    n = np.arange(N)
+    T = np.cos(t[:, None] * n[None, :])
+    U = (x[:, None] - 1j * n[None, :] * s[:, None]) * np.exp(1j * n[None, :] * t[:, None])
+    W = (x[:, None] + 1j * n[None, :] * s[:, None]) * np.exp(-1j * n[None, :] * t[:, None])
+    gam = np.einsum("kn,nm,km->k", U, mt, T) + np.einsum("kn,nm,km->k", T, mt, W)
+    f = (gam / (s ** 4)).real * s  # dx = -sin t dt, t decreasing as x increases
+    cum = np.concatenate([[0.0], np.cumsum(0.5 * (f[1:] + f[:-1]) * -np.diff(t))])
+    xf = np.asarray(x_fermi, float)
+    return (4 / np.pi) * np.interp(xf, x, cum)
