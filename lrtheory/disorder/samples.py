@@ -32,7 +32,7 @@ from lrtheory.errors import ConventionError, ModelError, ShapeError, check_finit
 from lrtheory.finite.system import FiniteSystem
 from lrtheory.models.time_reversal import TimeReversal
 
-__all__ = ["KINDS", "Sample", "build_sample", "disorder"]
+__all__ = ["KINDS", "Sample", "build_sample", "disorder", "square_rashba"]
 
 #: the disorder kinds of :func:`disorder`
 KINDS = ("anderson", "bond", "magnetic")
@@ -263,3 +263,24 @@ def disorder(sample: Sample, kind: str, W: float, rng: np.random.Generator) -> S
     info = dict(sample.info, kind=kind, W=W)
     return dataclasses.replace(sample, rows=rows, cols=cols, amplitudes=amps,
                                displacements=disp, time_reversal=tr, info=info)
+
+
+def square_rashba(t: float = 1.0, alpha: float = 0.4):
+    r"""Square-lattice Rashba model as a tight-binding model (one spin-1/2 site per cell):
+
+    .. math:: H(\mathbf k) = -2t(\cos k_x + \cos k_y) + \alpha(\sin k_x\,\sigma_y
+              - \sin k_y\,\sigma_x),
+
+    the lattice regularization of the Rashba gas (``m = 1/(2t)``, Rashba ``alpha`` near
+    ``k = 0``) used by the diagrammatic tests; TR ``U = i sigma_y``. Energies in t0.
+    """
+    from lrtheory.models.tightbinding import TightBindingModel
+
+    sx = np.array([[0, 1], [1, 0]], complex)
+    sy = np.array([[0, -1j], [1j, 0]])
+    bonds = {(1, 0): -t * np.eye(2) + alpha * sy / 2j, (0, 1): -t * np.eye(2) - alpha * sx / 2j}
+    hops = [(a, b, R, T[a, b]) for R, T in bonds.items() for a in range(2) for b in range(2)
+            if T[a, b] != 0]
+    return TightBindingModel(np.eye(2), np.zeros((2, 2)), hops,
+                             time_reversal=np.array([[0, 1], [-1, 0]]), name="square Rashba",
+                             params={"t": t, "alpha": alpha})
