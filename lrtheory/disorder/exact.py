@@ -40,6 +40,7 @@ from lrtheory.disorder.samples import Sample, disorder
 from lrtheory.errors import ConventionError, ShapeError, check_finite, check_positive
 from lrtheory.finite import observables as obs
 from lrtheory.finite import response as R
+from lrtheory.kernels.occupation import fermi_derivative
 from lrtheory.parallel.executor import SerialExecutor
 from lrtheory.result import Result
 
@@ -99,10 +100,23 @@ def _field(sample: Sample, field) -> np.ndarray:
     return e
 
 
+def _site_trace(sample: Sample, o: np.ndarray, ms: np.ndarray) -> np.ndarray:
+    """``Tr[n_O(i) M] = (1/2) sum_{mu in i} (O M + M O)_{mu mu}`` for every site: (N_sites,)."""
+    diag = 0.5 * (np.einsum("ij,ji->i", o, ms) + np.einsum("ij,ji->i", ms, o))
+    return diag.reshape(sample.n_sites, sample.n_internal).sum(axis=1)
+
+
 def kubo_accumulation(sample: Sample, operator, field=None, *, eta: float, ef: float,
                       temperature: float = 0.0, part: str = "total", k=None) -> np.ndarray:
     r"""Site-resolved ``delta n_O(i) = e chi_{n_O(i), r} . E`` (Eq. 17, 20) of one sample at
     twist ``k``, with ``r`` in the velocity form (module docstring).
+
+    Pairs closer than ``DEGEN_TOL`` (and ``a = b``) carry the limit of the velocity form,
+    ``(df/de)(e_a) [n_O(i)]_ab v_ba / eta`` ("fermi" part): the intraband term of a periodic
+    supercell (Eq. 28 with ``tau = 1/eta``; zero on a flake, where ``v_aa = 0``, and zero at
+    ``T = 0``). On a supercell the Kubo form therefore needs ``temperature`` above the level
+    spacing (else near-degenerate pairs across ``e_F`` weigh ``1/(eta |e_a - e_b|)``); the
+    Kubo-Greenwood form does not.
 
     Parameters
     ----------
@@ -130,10 +144,15 @@ def kubo_accumulation(sample: Sample, operator, field=None, *, eta: float, ef: f
     far = np.abs(de) > DEGEN_TOL
     b = np.where(far, -1j * ve / np.where(far, de, 1.0), 0.0)  # b_ab = (r . E)_ab
     probe = eig.states @ b @ eig.states.conj().T
-    chi = R.site_density_response(fs, sample_operator(sample, operator, k), probe[None],
-                                  eta=eta, ef=ef, temperature=temperature, part=part,
-                                  eigensystem=eig)
-    return E_CHARGE * chi[..., 0].real
+    o = sample_operator(sample, operator, k)
+    chi = R.site_density_response(fs, o, probe[None], eta=eta, ef=ef,
+                                  temperature=temperature, part=part,
+                                  eigensystem=eig)[..., 0].real
+    if temperature > 0 and part != "undergap":
+        df = fermi_derivative(eig.energies, float(ef), float(temperature))
+        y = np.where(far, 0.0, df[None, :] / eta * ve)            # y_ba = f'(e_a) v_ba / eta
+        chi = chi + _site_trace(sample, o, eig.states @ y @ eig.states.conj().T).real
+    return E_CHARGE * chi
 
 
 def greenwood_accumulation(sample: Sample, operator, field=None, *, eta: float, ef: float,
@@ -152,10 +171,7 @@ def greenwood_accumulation(sample: Sample, operator, field=None, *, eta: float, 
     u = eig.states
     gr = 1.0 / (float(ef) - eig.energies + 1j * eta)
     m = gr[:, None] * eig.to_eigenbasis(np.tensordot(e, sample.velocity(k), 1)) * gr.conj()
-    ms = u @ m @ u.conj().T                                     # G^R v.E G^A, site basis
-    o = sample_operator(sample, operator, k)
-    diag = 0.5 * (np.einsum("ij,ji->i", o, ms) + np.einsum("ij,ji->i", ms, o))
-    per_site = diag.reshape(sample.n_sites, sample.n_internal).sum(axis=1)
+    per_site = _site_trace(sample, sample_operator(sample, operator, k), u @ m @ u.conj().T)
     return -E_CHARGE / (2 * np.pi) * per_site.real
 
 

@@ -20,6 +20,7 @@ from lrtheory.errors import LrtheoryError
 from lrtheory.finite import observables as obs
 from lrtheory.finite import response as R
 from lrtheory.models.haldane import haldane
+from lrtheory.response.fermi_surface import fermi_surface_density
 from tests.physics.test_disorder_diagrams import _lattice_rashba
 
 SY = np.array([[0, -1j], [1j, 0]]) / 2
@@ -76,6 +77,21 @@ def test_clean_torus_greenwood_is_the_bare_bubble():
                                         sigma=-1j * eta * np.eye(2))
         assert abs(g - out["bare"][c]) <= 1e-10 * max(abs(out["bare"]).max(), 1e-12)
     assert abs(out["bare"][0]) > 0.05           # S_y under E_x is not zero
+
+
+def test_clean_torus_kubo_intraband_is_eq28():
+    """Clean torus, T > 0: the Kubo form's near-degenerate (intraband) term is Eq. (28) with
+    tau = 1/eta on the same k grid (lrtheory.response.fermi_surface); the interband Fermi
+    pieces are O(eta) and the undergap piece of S_y vanishes (TR), so eta * chi -> Eq. 28 / tau
+    with relative error O(eta^2/gap^2) + O(eta^2) = 1e-6 at eta = 1e-3 (tolerance 1e-4)."""
+    m, L, eta, ef, T = square_rashba(), 8, 1e-3, -1.5, 0.1
+    s = build_sample(m, (L, L), periodic=(True, True), n_internal=2)
+    ref = fermi_surface_density(m, SY, ef, tau=1.0, temperature=T, nk=L).value[0]
+    chi = kubo_accumulation(s, "spin_y", eta=eta, ef=ef, temperature=T).sum() / L**2
+    assert abs(chi * eta - ref) <= 1e-4 * abs(ref) and abs(ref) > 1e-3
+    # at T = 0 the intraband term is a sum of delta functions on a discrete spectrum: absent
+    cold = kubo_accumulation(s, "spin_y", eta=eta, ef=ef).sum() / L**2
+    assert abs(cold * eta) < 0.1 * abs(ref)
 
 
 def test_disorder_statistics_and_seeding():
