@@ -19,7 +19,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from lrtheory.disorder.born_response import born_self_energy, vertex_corrected_response  # noqa: E402
+from lrtheory.disorder.born_response import (born_self_energy,  # noqa: E402
+                                             vertex_corrected_response)
 from lrtheory.disorder.diagrams import WhiteNoise  # noqa: E402
 from lrtheory.disorder.exact import disorder_average  # noqa: E402
 from lrtheory.disorder.samples import build_sample, square_rashba, twisted_model  # noqa: E402
@@ -47,9 +48,9 @@ for g in gammas:
                          eta=eta, ef=ef, twists=twists)
     ex, err = r["total_mean"] / L**2, r["total_sem"] / L**2
     rows.append((g, tau, ex, err, bare_l, dressed_l, bulk["bare"][0], bulk["dressed"][0]))
-    print(f"| {g:.2f} | {np.sqrt(12 * g):.3f} | {tau:.2f} | {ex:.4f} +- {err:.4f} | {dressed_l:.4f} "
-          f"| {bare_l:.4f} | {(ex - dressed_l) / err:+.1f} | {(ex - bare_l) / err:+.1f} | "
-          f"{bulk['dressed'][0]:.4f} | {bulk['bare'][0]:.4f} |", flush=True)
+    print(f"| {g:.2f} | {np.sqrt(12 * g):.3f} | {tau:.2f} | {ex:.4f} +- {err:.4f} "
+          f"| {dressed_l:.4f} | {bare_l:.4f} | {(ex - dressed_l) / err:+.1f} "
+          f"| {(ex - bare_l) / err:+.1f} | {bulk['dressed'][0]:.4f} | {bulk['bare'][0]:.4f} |", flush=True)
 rows = np.array(rows)
 fig, ax = plt.subplots(figsize=(5.2, 3.6))
 ax.errorbar(rows[:, 0], rows[:, 2] / rows[:, 1], rows[:, 3] / rows[:, 1], fmt="o", capsize=3,

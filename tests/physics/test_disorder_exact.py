@@ -168,8 +168,8 @@ def _exact_vs_diagrams(L, g, n_realizations, seed):
     twists = [[0.0, 0.0], [np.pi / L, np.pi / L]]
     bare, dressed = _same_momenta_diagrams(m, L, twists, ef, eta, WhiteNoise(g, sites=(0, 0)))
     clean = build_sample(m, (L, L), periodic=(True, True), n_internal=2)
-    r = disorder_average(clean, "anderson", np.sqrt(12 * g), "spin_y", n_realizations=n_realizations,
-                         seed=seed, eta=eta, ef=ef, twists=twists)
+    r = disorder_average(clean, "anderson", np.sqrt(12 * g), "spin_y",
+                         n_realizations=n_realizations, seed=seed, eta=eta, ef=ef, twists=twists)
     return r["total_mean"] / L**2, r["total_sem"] / L**2, bare, dressed
 
 
