@@ -50,7 +50,8 @@ for g in gammas:
     rows.append((g, tau, ex, err, bare_l, dressed_l, bulk["bare"][0], bulk["dressed"][0]))
     print(f"| {g:.2f} | {np.sqrt(12 * g):.3f} | {tau:.2f} | {ex:.4f} +- {err:.4f} "
           f"| {dressed_l:.4f} | {bare_l:.4f} | {(ex - dressed_l) / err:+.1f} "
-          f"| {(ex - bare_l) / err:+.1f} | {bulk['dressed'][0]:.4f} | {bulk['bare'][0]:.4f} |", flush=True)
+          f"| {(ex - bare_l) / err:+.1f} | {bulk['dressed'][0]:.4f} "
+          f"| {bulk['bare'][0]:.4f} |", flush=True)
 rows = np.array(rows)
 fig, ax = plt.subplots(figsize=(5.2, 3.6))
 ax.errorbar(rows[:, 0], rows[:, 2] / rows[:, 1], rows[:, 3] / rows[:, 1], fmt="o", capsize=3,
