@@ -20,6 +20,7 @@ from lrtheory.errors import LrtheoryError
 from lrtheory.finite import observables as obs
 from lrtheory.finite import response as R
 from lrtheory.models.haldane import haldane
+from lrtheory.parallel.executor import make_executor
 from lrtheory.response.fermi_surface import fermi_surface_density
 from tests.physics.test_disorder_diagrams import _lattice_rashba
 
@@ -120,6 +121,19 @@ def test_disorder_statistics_and_seeding():
                    np.random.default_rng(np.random.SeedSequence(11).spawn(3)[1]))
     assert np.allclose(r1["samples"][1], accumulation(one, "spin_y", eta=0.1, ef=-1.0),
                        rtol=1e-13, atol=1e-15)
+
+
+def test_realizations_map_over_the_process_executor():
+    """Realizations draw from child seeds: a process pool gives the serial numbers exactly."""
+    clean = build_sample(square_rashba(), (3, 3), n_internal=2)
+    kw = dict(n_realizations=3, seed=5, eta=0.1, ef=-1.0)
+    serial = disorder_average(clean, "magnetic", 1.0, "spin_z", **kw)
+    ex = make_executor(2)
+    try:
+        pooled = disorder_average(clean, "magnetic", 1.0, "spin_z", executor=ex, **kw)
+    finally:
+        ex.shutdown()
+    assert np.array_equal(serial["samples"], pooled["samples"])
 
 
 def test_errors():
