@@ -46,7 +46,7 @@ def _mid_gap(fs: FiniteSystem) -> tuple[FiniteSystem, float]:
     return FiniteSystem(h, fs.positions, fs.n_internal, fs.time_reversal), e[n] - e[n - 1]
 
 
-@settings(max_examples=8, deadline=None)
+@settings(deadline=None)
 @given(st.sampled_from(["anderson", "bond"]), st.floats(0.2, 3.0), st.integers(0, 2**32 - 1))
 def test_tr_invariant_disorder_keeps_the_theorem(kind, W, seed):
     s, gap = _mid_gap(_flake(kind, W, seed).finite_system())
@@ -67,7 +67,7 @@ def test_tr_invariant_disorder_keeps_the_theorem(kind, W, seed):
     assert abs(scaling_exponent(f1, f2) - 1.0) <= bound
 
 
-@settings(max_examples=8, deadline=None)
+@settings(deadline=None)
 @given(st.floats(0.5, 3.0), st.integers(0, 2**32 - 1))
 def test_counterexample_magnetic_disorder_accumulates(W, seed):
     """Magnetic disorder: the undergap (Eq. 32) piece of S_y is finite and does not vanish
