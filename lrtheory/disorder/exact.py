@@ -5,8 +5,9 @@ supercell twist ``k``) the response to a uniform static field ``E`` is computed 
 
 * ``"kubo"``: Eq. (17) with the adiabatic switching rate ``eta`` (the Lindhard sum), in the
   velocity form ``r_ab = -i v_ab / (e_a - e_b)`` (``v = i[H, r]``) that also holds on a
-  periodic supercell, where ``r`` is not defined; pairs with ``|e_a - e_b| <= DEGEN_TOL`` have
-  zero Lindhard weight at ``T = 0`` and are dropped. On a flake it *is* Eq. (17) of
+  periodic supercell, where ``r`` is not defined; pairs with ``|e_a - e_b| <= DEGEN_TOL``
+  carry its limit, the intraband term ``f'(e_a) [n_O]_ab v_ba / eta`` (zero at ``T = 0`` and
+  on a flake; see :func:`kubo_accumulation`). On a flake it *is* Eq. (17) of
   :mod:`lrtheory.finite.response` (checked to 1e-10). Parts ``"total"``, ``"undergap"``
   (``Re L``) and ``"fermi"`` (``i Im L``) as there.
 * ``"greenwood"``: the Fermi-level (Kubo-Greenwood, RA) term of the Kubo-Streda formula
@@ -20,9 +21,9 @@ supercell twist ``k``) the response to a uniform static field ``E`` is computed 
   eigenstate contributes ``-(1/2 eta)`` (Lorentzian of half width ``eta`` at ``e_F``)
   ``O_aa v_aa``: Eq. (28) with ``tau = 1/(2 eta)``.
 
-When ``level spacing << eta << 1/tau`` both forms give the same eta-independent dissipative
-response (the Kubo ``"fermi"`` part and the RA term both tend to ``-pi sum O_ab v_ba
-delta(e_F - e_a) delta(e_F - e_b)``; docs/disorder.md). Densities ``n_O(i) = {O, P_i}/2``
+When ``level spacing << eta << 1/tau`` both forms tend to the same eta-independent
+dissipative response (the Kubo ``"fermi"`` part and the RA term both tend to ``-pi sum O_ab
+v_ba delta(e_F - e_a) delta(e_F - e_b)``, up to ``O(tau^0)`` terms; docs/disorder.md). Densities ``n_O(i) = {O, P_i}/2``
 (Eq. 21). Realizations draw their disorder from child generators of one seeded
 ``numpy.random.SeedSequence``, so a result depends only on ``seed`` (not on the executor).
 
