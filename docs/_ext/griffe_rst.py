@@ -84,8 +84,8 @@ def _resolve(name: str, where: griffe.Object) -> griffe.Object | None:
             for part in rest.split(".") if rest else []:
                 obj = obj.get_member(part)
             return obj.final_target if obj.is_alias else obj
-        except (KeyError, AttributeError, griffe.AliasResolutionError,
-                griffe.CyclicAliasError):
+        except (KeyError, AttributeError, ValueError, griffe.AliasResolutionError,
+                griffe.CyclicAliasError):    # ValueError: an empty part ("a..b", "a.")
             continue
     return None
 

@@ -219,7 +219,11 @@ def ladder_vertex(ints: BubbleIntegrals, noise: WhiteNoise) -> np.ndarray:
     # the diffusion pole at q = 0, omega = 0. A uniform field cannot pump such a density, so
     # the velocity vertex has no component on it (checked); it is projected out.
     overlap = np.abs(U[:, null].conj().T @ rhs)
-    if overlap.size and np.max(overlap) > _POLE_RTOL * max(np.max(np.abs(rhs)), 1e-300):
+    # measured against the whole vertex gamma int G^R v G^A, not only its kept (masked) part:
+    # a kept part that vanishes by symmetry (C3 on the diagonal of gapped graphene) must not
+    # turn rounding into a pole
+    scale = noise.gamma * max(np.max(np.abs(ints.b)), 1e-300)
+    if overlap.size and np.max(overlap) > _POLE_RTOL * scale:
         raise ConvergenceError(
             f"ladder: the vertex drives a conserved density (overlap {np.max(overlap):.2e} with "
             f"the diffusion pole of 1 - gamma K, singular values {s[null]}): no static limit")

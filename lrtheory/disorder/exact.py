@@ -186,7 +186,7 @@ def accumulation(sample: Sample, operator, field=None, *, form: str = "greenwood
     form : "kubo" or "greenwood"
     twists : (m, d) array, optional
         Supercell twists ``k`` (1/a), equal weights; default ``k = 0`` only.
-    other parameters
+    sample, operator, field, eta, ef, temperature, part
         As :func:`kubo_accumulation` (``temperature`` and ``part``: Kubo form only).
 
     Returns
