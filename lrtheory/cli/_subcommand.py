@@ -14,8 +14,9 @@ from lrtheory._docstrings import shared_docs
 
 __all__ = ["DOCS", "subcommand_docs", "subparser"]
 
-#: numpydoc blocks: the sections of every ``add_parser`` (``add_parser``) and of a ``run``
-#: that takes only the parsed options (``run``).
+#: numpydoc blocks: the sections of every ``add_parser`` (``add_parser``), of a ``run``
+#: that takes only the parsed options (``run``), and the Parameters of the option checks of
+#: :mod:`lrtheory.cli.common` (``option_parameters``).
 DOCS = {
     "add_parser": """
         Parameters
@@ -40,6 +41,12 @@ DOCS = {
             Exit status (0 on success); errors are raised as
             :class:`~lrtheory.errors.LrtheoryError` and printed in one line by
             :func:`lrtheory.cli.main.main`.
+        """,
+    "option_parameters": """
+        Parameters
+        ----------
+        value, flag : object, str
+            The option's value and name (ConventionError naming it otherwise).
         """,
 }
 
