@@ -8,10 +8,11 @@ profiles are always written beside it. Prints one summary line; --out writes the
 """
 from __future__ import annotations
 
-import argparse
 import json
 
 import numpy as np
+
+from lrtheory.cli._subcommand import subcommand_docs, subparser
 
 EXAMPLES = """examples:
   lrtheory accumulate --model haldane --param t2=0.06 --param delta=0.5 --width 20 --ef 0
@@ -24,24 +25,16 @@ EXAMPLES = """examples:
 OPERATORS = {"omm": "omm", "charge": "charge", "current": "jx", "jy": "jy"}
 
 
+@subcommand_docs
 def add_parser(sub):
     """Register the ``accumulate`` subcommand: its options, help with examples, and ``func``.
 
-    Parameters
-    ----------
-    sub : argparse._SubParsersAction
-        The subparsers of the ``lrtheory`` parser.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The subcommand's parser.
+    %(add_parser)s
     """
     from lrtheory.cli.common import add_model_args, add_output_args
 
-    p = sub.add_parser("accumulate", help="OMM/charge/current accumulation profile of a ribbon",
-                       description=__doc__, epilog=EXAMPLES,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = subparser(sub, "accumulate", "OMM/charge/current accumulation profile of a ribbon",
+                  __doc__, EXAMPLES)
     add_model_args(p)
     p.add_argument("--width", default=20, help="ribbon width in unit cells (default 20)")
     p.add_argument("--ef", default="0", help="Fermi energy (t0)")
@@ -65,20 +58,11 @@ def add_parser(sub):
     return p
 
 
+@subcommand_docs
 def run(args) -> int:
     """Run ``lrtheory accumulate`` (ribbon density accumulation, Eq. 55: per cell per unit E_x).
 
-    Parameters
-    ----------
-    args : argparse.Namespace
-        The parsed options.
-
-    Returns
-    -------
-    int
-        Exit status (0 on success); errors are raised as
-        :class:`~lrtheory.errors.LrtheoryError` and printed in one line by
-        :func:`lrtheory.cli.main.main`.
+    %(run)s
     """
     from lrtheory.cli.common import (check_width, load_hopping_model, parse_number,
                                      parse_params, run_metadata, save_with_metadata)

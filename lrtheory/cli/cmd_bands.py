@@ -20,6 +20,7 @@ import warnings
 import numpy as np
 
 from lrtheory.bands.eigensystem import check_hamiltonian
+from lrtheory.cli._subcommand import subcommand_docs, subparser
 from lrtheory.cli.common import (add_model_args, add_output_args, add_win_arg, check_width,
                                  cli_warnings, load_hopping_model, load_model_and_win,
                                  model_summary, parse_params)
@@ -50,24 +51,14 @@ EXAMPLES = """examples:
 """
 
 
+@subcommand_docs
 def add_parser(sub):
     """Register the ``bands`` subcommand: its options, help with examples, and ``func``.
 
-    Parameters
-    ----------
-    sub : argparse._SubParsersAction
-        The subparsers of the ``lrtheory`` parser.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The subcommand's parser.
+    %(add_parser)s
     """
-    import argparse
-
-    p = sub.add_parser("bands", help="band structure along a k-path (bulk) or a ribbon's k",
-                       description=__doc__, epilog=EXAMPLES,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = subparser(sub, "bands", "band structure along a k-path (bulk) or a ribbon's k",
+                  __doc__, EXAMPLES)
     add_model_args(p)
     add_win_arg(p)
     p.add_argument("--path", default=None,
@@ -144,20 +135,11 @@ def _win_path(win) -> tuple[str | None, list[str] | None]:
     return spec, [("G" if lab.upper() in ("G", "GAMMA") else lab) for lab, _ in pts]
 
 
+@subcommand_docs
 def run(args) -> int:
     """Run ``lrtheory bands`` (band structure along a k path, energies in t0).
 
-    Parameters
-    ----------
-    args : argparse.Namespace
-        The parsed options.
-
-    Returns
-    -------
-    int
-        Exit status (0 on success); errors are raised as
-        :class:`~lrtheory.errors.LrtheoryError` and printed in one line by
-        :func:`lrtheory.cli.main.main`.
+    %(run)s
     """
     with cli_warnings("bands"):
         params = parse_params(args.param)

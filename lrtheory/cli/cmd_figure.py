@@ -7,7 +7,8 @@ Fig. 3; topological phase: Delta = 0).
 """
 from __future__ import annotations
 
-import argparse
+from lrtheory.cli._subcommand import subcommand_docs, subparser
+
 
 EXAMPLES = """examples:
   lrtheory figure all --out docs/img
@@ -15,22 +16,14 @@ EXAMPLES = """examples:
 """
 
 
+@subcommand_docs
 def add_parser(sub):
     """Register the ``figure`` subcommand: its options, help with examples, and ``func``.
 
-    Parameters
-    ----------
-    sub : argparse._SubParsersAction
-        The subparsers of the ``lrtheory`` parser.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The subcommand's parser.
+    %(add_parser)s
     """
-    p = sub.add_parser("figure", help="regenerate the paper's Figs. 1-3 (PNG + npz data)",
-                       description=__doc__, epilog=EXAMPLES,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = subparser(sub, "figure", "regenerate the paper's Figs. 1-3 (PNG + npz data)",
+                  __doc__, EXAMPLES)
     p.add_argument("which", choices=["1", "2", "3", "all"], help="figure number or 'all'")
     p.add_argument("--out", default=".", metavar="DIR", help="output folder (default: .)")
     p.add_argument("--nk", type=int, default=None,
@@ -46,20 +39,11 @@ def add_parser(sub):
 _WEIGHT = {1: 1.0, 2: 3.0, 3: 3.0}
 
 
+@subcommand_docs
 def run(args) -> int:
     """Run ``lrtheory figure`` (the paper's figures).
 
-    Parameters
-    ----------
-    args : argparse.Namespace
-        The parsed options.
-
-    Returns
-    -------
-    int
-        Exit status (0 on success); errors are raised as
-        :class:`~lrtheory.errors.LrtheoryError` and printed in one line by
-        :func:`lrtheory.cli.main.main`.
+    %(run)s
     """
     import json
 

@@ -10,6 +10,7 @@ import json
 
 import numpy as np
 
+from lrtheory.cli._subcommand import subcommand_docs, subparser
 from lrtheory.cli.common import add_output_args, parse_number
 
 EXAMPLES = """examples:
@@ -19,24 +20,14 @@ EXAMPLES = """examples:
 """
 
 
+@subcommand_docs
 def add_parser(sub):
     """Register the ``flake`` subcommand: its options, help with examples, and ``func``.
 
-    Parameters
-    ----------
-    sub : argparse._SubParsersAction
-        The subparsers of the ``lrtheory`` parser.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The subcommand's parser.
+    %(add_parser)s
     """
-    import argparse
-
-    p = sub.add_parser(
-        "flake", help="OMM density response of a Haldane flake to E_x (exact eigenstates)",
-        description=__doc__, epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = subparser(sub, "flake", "OMM density response of a Haldane flake to E_x (exact eigenstates)",
+                  __doc__, EXAMPLES)
     # numbers are parsed after argparse (safe expressions such as pi/2), so that a bad value
     # gets a message naming the option and what it must be
     p.add_argument("--nx", default="6", help="cells along a1 = (1, 0) (default 6)")
@@ -140,20 +131,11 @@ def _parse_args(args) -> dict:
     return vals
 
 
+@subcommand_docs
 def run(args) -> int:
     """Run ``lrtheory flake`` (OMM accumulation of a finite Haldane flake, Eq. 20 and 52).
 
-    Parameters
-    ----------
-    args : argparse.Namespace
-        The parsed options.
-
-    Returns
-    -------
-    int
-        Exit status (0 on success); errors are raised as
-        :class:`~lrtheory.errors.LrtheoryError` and printed in one line by
-        :func:`lrtheory.cli.main.main`.
+    %(run)s
     """
     params = _parse_args(args)
     for k, v in params.items():

@@ -5,6 +5,7 @@ import json
 
 import numpy as np
 
+from lrtheory.cli._subcommand import subcommand_docs, subparser
 from lrtheory.cli.common import (add_model_args, add_output_args, add_win_arg,
                                  load_model_and_win, run_metadata,
                                  save_with_metadata)
@@ -18,23 +19,14 @@ EXAMPLES = """examples:
 """
 
 
+@subcommand_docs
 def add_parser(sub):
     """Register the ``hall`` subcommand: its options, help with examples, and ``func``.
 
-    Parameters
-    ----------
-    sub : argparse._SubParsersAction
-        The subparsers of the ``lrtheory`` parser.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The subcommand's parser.
+    %(add_parser)s
     """
-    import argparse
-
-    p = sub.add_parser("hall", help="Chern numbers and Hall conductivity curves (S23-S24)",
-                       epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = subparser(sub, "hall", "Chern numbers and Hall conductivity curves (S23-S24)",
+                  None, EXAMPLES)
     add_model_args(p)
     add_win_arg(p)
     p.add_argument("--nk", type=int, default=None,
@@ -118,20 +110,11 @@ def _check_run_time(args, model, ef_all) -> None:
         f"--max-hours {args.max_hours:g}: {fit}, or raise --max-hours / add --workers")
 
 
+@subcommand_docs
 def run(args) -> int:
     """Run ``lrtheory hall`` (generalized Hall conductivity, Eq. S23, in e^2/h).
 
-    Parameters
-    ----------
-    args : argparse.Namespace
-        The parsed options.
-
-    Returns
-    -------
-    int
-        Exit status (0 on success); errors are raised as
-        :class:`~lrtheory.errors.LrtheoryError` and printed in one line by
-        :func:`lrtheory.cli.main.main`.
+    %(run)s
     """
     from lrtheory.conventions import E2_OVER_H, ELECTRON_CHARGE
     from lrtheory.errors import LrtheoryError

@@ -9,9 +9,9 @@ current and OMM accumulations: per orbital, summed over the orbitals at each y, 
 """
 from __future__ import annotations
 
-import argparse
 import json
 
+from lrtheory.cli._subcommand import subcommand_docs, subparser
 from lrtheory.cli.common import add_output_args
 from lrtheory.errors import ConventionError
 
@@ -23,24 +23,16 @@ EXAMPLES = """examples:
 """
 
 
+@subcommand_docs
 def add_parser(sub):
     """Register the ``symmetry`` subcommand: its options, help with examples, and ``func``.
 
-    Parameters
-    ----------
-    sub : argparse._SubParsersAction
-        The subparsers of the ``lrtheory`` parser.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The subcommand's parser.
+    %(add_parser)s
     """
     from lrtheory.cli.common import add_model_args, add_win_arg
 
-    p = sub.add_parser("symmetry", help="ribbon symmetries and their selection rules",
-                       description=__doc__, epilog=EXAMPLES,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = subparser(sub, "symmetry", "ribbon symmetries and their selection rules",
+                  __doc__, EXAMPLES)
     add_model_args(p)
     add_win_arg(p)
     p.add_argument("--width", default=6, help="ribbon width used for the search (default 6)")
@@ -65,20 +57,11 @@ def _direction(text):
     return p, q
 
 
+@subcommand_docs
 def run(args) -> int:
     """Run ``lrtheory symmetry`` (ribbon symmetries and their selection rules, Eq. 22).
 
-    Parameters
-    ----------
-    args : argparse.Namespace
-        The parsed options.
-
-    Returns
-    -------
-    int
-        Exit status (0 on success); errors are raised as
-        :class:`~lrtheory.errors.LrtheoryError` and printed in one line by
-        :func:`lrtheory.cli.main.main`.
+    %(run)s
     """
     from lrtheory.cli.common import check_width, load_hopping_model, parse_params
     from lrtheory.symmetry import find_ribbon_symmetries, statements, symmetry_report

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import sys
 
+from lrtheory.cli._subcommand import subcommand_docs, subparser
+
 EXAMPLES = """examples:
   lrtheory verify                      # table of all derivations
   lrtheory verify --only eq22          # one derivation (repeatable)
@@ -23,26 +25,14 @@ EXAMPLES = """examples:
 """
 
 
+@subcommand_docs
 def add_parser(sub):
     """Register the ``verify`` subcommand: its options, help with examples, and ``func``.
 
-    Parameters
-    ----------
-    sub : argparse._SubParsersAction
-        The subparsers of the ``lrtheory`` parser.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The subcommand's parser.
+    %(add_parser)s
     """
-    import argparse
-
-    p = sub.add_parser(
-        "verify", help="run every symbolic derivation and report its status",
-        description=__doc__.split("\n\n", 1)[1] if __doc__ else None, epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    p = subparser(sub, "verify", "run every symbolic derivation and report its status",
+                  __doc__.split("\n\n", 1)[1] if __doc__ else None, EXAMPLES)
     p.add_argument("--json", action="store_true", help="machine-readable output on stdout")
     p.add_argument("--only", action="append", metavar="LABEL",
                    help="run only this derivation (repeatable; see --list)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 
+from lrtheory.cli._subcommand import subcommand_docs, subparser
 from lrtheory.cli.common import add_output_args
 
 EXAMPLES = """examples:
@@ -25,26 +26,14 @@ EXAMPLES = """examples:
 """
 
 
+@subcommand_docs
 def add_parser(sub):
     """Register the ``where`` subcommand: its options, help with examples, and ``func``.
 
-    Parameters
-    ----------
-    sub : argparse._SubParsersAction
-        The subparsers of the ``lrtheory`` parser.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The subcommand's parser.
+    %(add_parser)s
     """
-    import argparse
-
-    p = sub.add_parser(
-        "where", help="show derivation, kernels and tests of a paper equation",
-        description=__doc__.split("\n\n", 1)[1] if __doc__ else None, epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    p = subparser(sub, "where", "show derivation, kernels and tests of a paper equation",
+                  __doc__.split("\n\n", 1)[1] if __doc__ else None, EXAMPLES)
     p.add_argument("equation", nargs="*", metavar="EQUATION",
                    help="57, S18, 'eq. 24', ... (several allowed)")
     p.add_argument("--list", action="store_true", help="list every record and exit")

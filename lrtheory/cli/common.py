@@ -16,6 +16,7 @@ from typing import Callable, Iterator
 # re-exported: the output paths (issue #13, section 2) live in _output_paths.py
 from lrtheory.cli._output_paths import (RESULT_SUFFIXES, check_output_paths,  # noqa: F401
                                        plot_suffixes)
+from lrtheory.cli._subcommand import subcommand_docs
 from lrtheory.errors import (ConvergenceWarning, ConventionError, LrtheoryError,
                              LrtheoryWarning, ModelError)
 from lrtheory.models.catalogue import CATALOGUE
@@ -187,13 +188,11 @@ def add_output_args(p: argparse.ArgumentParser, plot: bool = True) -> None:
 
 
 # -- checks and warnings shared by the subcommands ----------------------------------------------
+@subcommand_docs
 def check_eta(value, flag: str = "--eta") -> float:
     """Broadening ``eta`` (t0) must be finite and > 0 (Kubo ``omega + i eta``, Eq. 18).
 
-    Parameters
-    ----------
-    value, flag : object, str
-        The option's value and name (ConventionError naming it otherwise).
+    %(option_parameters)s
 
     Returns
     -------
@@ -202,13 +201,11 @@ def check_eta(value, flag: str = "--eta") -> float:
     return _positive(value, flag, "a positive broadening (energy, units of t0)")
 
 
+@subcommand_docs
 def check_width(value, flag: str = "--width") -> int:
     """Ribbon width (number of unit cells) must be a positive integer.
 
-    Parameters
-    ----------
-    value, flag : object, str
-        The option's value and name (ConventionError naming it otherwise).
+    %(option_parameters)s
 
     Returns
     -------

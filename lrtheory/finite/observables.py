@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from lrtheory._docstrings import shared_docs
 from lrtheory.conventions import ELECTRON_CHARGE, OMM_PREFACTOR
 from lrtheory.errors import ShapeError, check_hermitian
 from lrtheory.finite.system import FiniteSystem
@@ -48,6 +49,33 @@ _PAULI = {
     "z": np.array([[1, 0], [0, -1]], dtype=complex),
 }
 
+# numpydoc entries shared by several functions below (lrtheory._docstrings); ``parameters``
+# opens the Parameters section with the ``system`` entry
+_docs = shared_docs(
+    parameters="""
+    Parameters
+    ----------
+    system : FiniteSystem
+        The finite system (energies t0, positions a).
+    """,
+    origin="""
+    origin : (d,) array, optional
+        Origin of the positions (a); default 0.
+    """,
+    operator="""
+    operator : (N, N) Hermitian array or None
+        ``O`` in the site basis; ``None`` means the identity.
+    """,
+    operator_o="""
+    operator : (N, N) Hermitian array
+        ``O`` in the site basis.
+    """,
+    axis="""
+    axis : str
+        ``"x"``, ``"y"`` or ``"z"``.
+    """,
+)
+
 
 def sym(a, b) -> np.ndarray:
     """Symmetrized product ``a * b = (a b + b a)/2`` (paper Eq. 5), broadcasting over stacks.
@@ -77,15 +105,12 @@ def _origin(system: FiniteSystem, origin) -> np.ndarray:
     return o
 
 
+@_docs
 def position(system: FiniteSystem, origin=None) -> np.ndarray:
     r"""Position operators ``r_a - R0_a`` (lengths in the lattice constant), diagonal.
 
-    Parameters
-    ----------
-    system : FiniteSystem
-        The finite system (energies t0, positions a).
-    origin : (d,) array, optional
-        Origin of the positions (a); default 0.
+    %(parameters)s
+    %(origin)s
 
     Returns
     -------
@@ -100,15 +125,13 @@ def position(system: FiniteSystem, origin=None) -> np.ndarray:
     return out
 
 
+@_docs
 def velocity(system: FiniteSystem) -> np.ndarray:
     r"""Velocity ``v_a = i [H, r_a]`` (Eq. 4, units a t0/hbar).
 
     Matrix elements: ``[v_a]_{jk} = i H_{jk} (x_k - x_j)``.
 
-    Parameters
-    ----------
-    system : FiniteSystem
-        The finite system (energies t0, positions a).
+    %(parameters)s
 
     Returns
     -------
@@ -120,13 +143,11 @@ def velocity(system: FiniteSystem) -> np.ndarray:
     return 1j * np.moveaxis(system.hamiltonian[:, :, None] * dx, -1, 0)
 
 
+@_docs
 def time_derivative(system: FiniteSystem, operator) -> np.ndarray:
     r"""Heisenberg time derivative ``dA/dt = i [H_0, A]`` (Eq. 10, 36).
 
-    Parameters
-    ----------
-    system : FiniteSystem
-        The finite system (energies t0, positions a).
+    %(parameters)s
     operator : array_like
         ``A``, a matrix or a stack ``(..., N, N)``.
 
@@ -140,13 +161,11 @@ def time_derivative(system: FiniteSystem, operator) -> np.ndarray:
     return 1j * (h @ a - a @ h)
 
 
+@_docs
 def site_mask(system: FiniteSystem) -> np.ndarray:
     """Which basis states belong to which site.
 
-    Parameters
-    ----------
-    system : FiniteSystem
-        The finite system (energies t0, positions a).
+    %(parameters)s
 
     Returns
     -------
@@ -156,14 +175,12 @@ def site_mask(system: FiniteSystem) -> np.ndarray:
     return (system.site_index[None, :] == np.arange(system.n_sites)[:, None]).astype(float)
 
 
+@_docs
 def site_projectors(system: FiniteSystem) -> np.ndarray:
     """Site projectors ``P_i`` (all internal states of site ``i``): the lattice form of
     ``delta(r - r_i)`` (paper Eq. 5).
 
-    Parameters
-    ----------
-    system : FiniteSystem
-        The finite system (energies t0, positions a).
+    %(parameters)s
 
     Returns
     -------
@@ -188,13 +205,11 @@ def _as_operator(system: FiniteSystem, operator, name="operator") -> np.ndarray:
     return check_hermitian(name, a).astype(complex)
 
 
+@_docs
 def density(system: FiniteSystem, operator=None) -> np.ndarray:
     r"""Site density of ``O``: ``n_O(i) = O * P_i = {O, P_i}/2`` (Eq. 5, 52).
 
-    Parameters
-    ----------
-    system : FiniteSystem
-        The finite system (energies t0, positions a).
+    %(parameters)s
     operator : (N, N) Hermitian array or None
         ``None`` means the identity (particle number density).
 
@@ -208,13 +223,11 @@ def density(system: FiniteSystem, operator=None) -> np.ndarray:
     return 0.5 * (o[None, :, :] * m[:, None, :] + m[:, :, None] * o[None, :, :])
 
 
+@_docs
 def charge_density(system: FiniteSystem) -> np.ndarray:
     """Charge density ``q P_i`` with ``q = -1`` (paper Eq. 5 with ``O = q``).
 
-    Parameters
-    ----------
-    system : FiniteSystem
-        The finite system (energies t0, positions a).
+    %(parameters)s
 
     Returns
     -------
@@ -224,17 +237,14 @@ def charge_density(system: FiniteSystem) -> np.ndarray:
     return ELECTRON_CHARGE * site_projectors(system)
 
 
+@_docs
 def spin_operator(system: FiniteSystem, axis: str) -> np.ndarray:
     r"""Spin ``S_a = sigma_a / 2`` (hbar = 1) on every site: ``1_sites (x) sigma_a/2``.
 
     Requires ``n_internal = 2`` (site-major ordering, ``s = 0`` up).
 
-    Parameters
-    ----------
-    system : FiniteSystem
-        The finite system (energies t0, positions a).
-    axis : str
-        ``"x"``, ``"y"`` or ``"z"``.
+    %(parameters)s
+    %(axis)s
 
     Returns
     -------
@@ -253,15 +263,12 @@ def spin_operator(system: FiniteSystem, axis: str) -> np.ndarray:
     return np.kron(np.eye(system.n_sites), _PAULI[axis] / 2)
 
 
+@_docs
 def spin_density(system: FiniteSystem, axis: str) -> np.ndarray:
     """Spin density ``(sigma_a/2) * P_i`` (paper Eq. 5 with ``O = S_a``).
 
-    Parameters
-    ----------
-    system : FiniteSystem
-        The finite system (energies t0, positions a).
-    axis : str
-        ``"x"``, ``"y"`` or ``"z"``.
+    %(parameters)s
+    %(axis)s
 
     Returns
     -------
@@ -271,6 +278,7 @@ def spin_density(system: FiniteSystem, axis: str) -> np.ndarray:
     return density(system, spin_operator(system, axis))
 
 
+@_docs
 def orbital_moment(system: FiniteSystem, origin=None) -> np.ndarray:
     r"""Orbital moment ``m_z = (q/4)(r x v - v x r)_z = (q/4)({x, v_y} - {y, v_x})``.
 
@@ -278,12 +286,8 @@ def orbital_moment(system: FiniteSystem, origin=None) -> np.ndarray:
     origin by ``R0`` gives ``m_z(R0) = m_z(0) - (q/2)(R0 x v)_z`` exactly. Paper Sec. II
     and Eq. 52 with ``q = -e`` (docs/derivations.md, finding 7).
 
-    Parameters
-    ----------
-    system : FiniteSystem
-        The finite system (energies t0, positions a).
-    origin : (d,) array, optional
-        Origin of the positions (a); default 0.
+    %(parameters)s
+    %(origin)s
 
     Returns
     -------
@@ -299,16 +303,13 @@ def orbital_moment(system: FiniteSystem, origin=None) -> np.ndarray:
     return OMM_PREFACTOR * ((x @ vy + vy @ x) - (y @ vx + vx @ y))
 
 
+@_docs
 def omm_density(system: FiniteSystem, origin=None) -> np.ndarray:
     r"""OMM density ``n_m(i) = m_z * P_i`` (Eq. 52; for point-like orbitals it equals
     ``(q/2)(r_i x j_i)_z`` exactly, finding 9).
 
-    Parameters
-    ----------
-    system : FiniteSystem
-        The finite system (energies t0, positions a).
-    origin : (d,) array, optional
-        Origin of the positions (a); default 0.
+    %(parameters)s
+    %(origin)s
 
     Returns
     -------
@@ -318,18 +319,15 @@ def omm_density(system: FiniteSystem, origin=None) -> np.ndarray:
     return density(system, orbital_moment(system, origin))
 
 
+@_docs
 def current_density(system: FiniteSystem, operator=None) -> np.ndarray:
     r"""Generalized current density ``J_O(i) = O * (v * P_i)`` (Eq. 8, 30).
 
     ``operator=None`` gives the particle current ``j(i) = v * P_i`` (multiply by ``q`` for
     the charge current). Units: [O] a t0/hbar per site.
 
-    Parameters
-    ----------
-    system : FiniteSystem
-        The finite system (energies t0, positions a).
-    operator : (N, N) Hermitian array or None
-        ``O`` in the site basis; ``None`` means the identity.
+    %(parameters)s
+    %(operator)s
 
     Returns
     -------
@@ -345,6 +343,7 @@ def current_density(system: FiniteSystem, operator=None) -> np.ndarray:
     return sym(o, j)
 
 
+@_docs
 def current_divergence(system: FiniteSystem, operator=None) -> np.ndarray:
     r"""Lattice divergence of the generalized current, ``(div J_O)(i) = -O * (i[H, P_i])``.
 
@@ -354,12 +353,8 @@ def current_divergence(system: FiniteSystem, operator=None) -> np.ndarray:
     outflow through the bonds of site ``i`` (``J_{i->k} = i(P_i H P_k - P_k H P_i)``).
     Its first moment is the total current: ``sum_i R_i (div J_O)(i) = -O * v``.
 
-    Parameters
-    ----------
-    system : FiniteSystem
-        The finite system (energies t0, positions a).
-    operator : (N, N) Hermitian array or None
-        ``O`` in the site basis; ``None`` means the identity.
+    %(parameters)s
+    %(operator)s
 
     Returns
     -------
@@ -373,15 +368,12 @@ def current_divergence(system: FiniteSystem, operator=None) -> np.ndarray:
     return -sym(o, dp)
 
 
+@_docs
 def torque_density(system: FiniteSystem, operator) -> np.ndarray:
     r"""Intrinsic torque density ``T_O(i) = (i[H_0, O]) * P_i`` (Eq. 9-10, 36).
 
-    Parameters
-    ----------
-    system : FiniteSystem
-        The finite system (energies t0, positions a).
-    operator : (N, N) Hermitian array
-        ``O`` in the site basis.
+    %(parameters)s
+    %(operator_o)s
 
     Returns
     -------
@@ -392,13 +384,11 @@ def torque_density(system: FiniteSystem, operator) -> np.ndarray:
     return density_of_matrix(system, time_derivative(system, o))
 
 
+@_docs
 def density_of_matrix(system: FiniteSystem, matrix) -> np.ndarray:
     """``{A, P_i}/2`` for all sites, for any (Hermitian) matrix ``A`` (no Hermiticity check).
 
-    Parameters
-    ----------
-    system : FiniteSystem
-        The finite system (energies t0, positions a).
+    %(parameters)s
     matrix : (N, N) array
         ``A`` in the site basis.
 
@@ -412,6 +402,7 @@ def density_of_matrix(system: FiniteSystem, matrix) -> np.ndarray:
     return 0.5 * (a[None, :, :] * m[:, None, :] + m[:, :, None] * a[None, :, :])
 
 
+@_docs
 def torque_dipole_density(system: FiniteSystem, operator, origin=None) -> np.ndarray:
     r"""Torque dipole density ``D_{O,a}(i) = r_a * (T_O * P_i)`` (Eq. 45, S39).
 
@@ -419,14 +410,9 @@ def torque_dipole_density(system: FiniteSystem, operator, origin=None) -> np.nda
     ``{r_a, {T_O, P_i}/2}/2``. Positions are measured from ``origin``. Read as corrected in
     docs/derivations.md (finding 14).
 
-    Parameters
-    ----------
-    system : FiniteSystem
-        The finite system (energies t0, positions a).
-    operator : (N, N) Hermitian array
-        ``O`` in the site basis.
-    origin : (d,) array, optional
-        Origin of the positions (a); default 0.
+    %(parameters)s
+    %(operator_o)s
+    %(origin)s
 
     Returns
     -------
@@ -439,6 +425,7 @@ def torque_dipole_density(system: FiniteSystem, operator, origin=None) -> np.nda
     return sym(r[None], t[:, None])
 
 
+@_docs
 def omm_density_split(system: FiniteSystem, origin=None) -> tuple[np.ndarray, np.ndarray]:
     r"""Split the OMM site density into a lever-arm term and an origin-free bond term.
 
@@ -455,12 +442,8 @@ def omm_density_split(system: FiniteSystem, origin=None) -> tuple[np.ndarray, np
     Only bonds leaving site ``i`` contribute to ``b_i`` (``(x - X_i)`` vanishes on site ``i``),
     with lever arm ``R_k - R_i``: ``b_i`` does not depend on the origin (finding 9).
 
-    Parameters
-    ----------
-    system : FiniteSystem
-        The finite system (energies t0, positions a).
-    origin : (d,) array, optional
-        Origin of the positions (a); default 0.
+    %(parameters)s
+    %(origin)s
 
     Returns
     -------

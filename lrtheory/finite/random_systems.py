@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from lrtheory import _docstrings
 from lrtheory.errors import ConventionError, ShapeError, SymmetryError
 from lrtheory.finite.system import FiniteSystem, TimeReversal
 
@@ -47,17 +48,53 @@ __all__ = [
 KINDS = ("spinless", "spinful", "broken", "broken_spinful")
 
 
+# numpydoc entries shared by several functions below (shared_docs of _docstrings,
+# imported as a module: tests/unit/test_io_moves.py flags an attribute path to a
+# private name as a private member);
+# ``matrix_parameters`` is the Parameters section of the random matrices
+_docs = _docstrings.shared_docs(
+    rng="""
+    rng : numpy.random.Generator
+        Source of the random numbers.
+    """,
+    n_sites="""
+    n_sites : int
+        Number of sites.
+    """,
+    d="""
+    d : int
+        Spatial dimension (1, 2 or 3).
+    """,
+    matrix_parameters="""
+    Parameters
+    ----------
+    n : int
+        Size.
+    rng : numpy.random.Generator
+        Source of the random numbers.
+    scale : float
+        Entry scale (t0 when used as a Hamiltonian).
+    """,
+    spinful="""
+    spinful : bool
+        Spin-1/2 sites (``n_internal = 2``) instead of spinless ones.
+    """,
+    kind="""
+    kind : str
+        One of :data:`KINDS`.
+    """,
+)
+
+
+@_docs
 def random_positions(n_sites: int, rng: np.random.Generator, d: int = 2) -> np.ndarray:
     """Distinct random site positions in a box of side ``n_sites**(1/d)`` (lattice units).
 
     Parameters
     ----------
-    n_sites : int
-        Number of sites.
-    rng : numpy.random.Generator
-        Source of the random numbers.
-    d : int
-        Spatial dimension (1, 2 or 3).
+    %(n_sites)s
+    %(rng)s
+    %(d)s
 
     Returns
     -------
@@ -69,55 +106,49 @@ def random_positions(n_sites: int, rng: np.random.Generator, d: int = 2) -> np.n
     return rng.uniform(0.0, max(1.0, n_sites ** (1.0 / d)), size=(n_sites, d))
 
 
+@_docs
 def random_hermitian(n: int, rng: np.random.Generator, scale: float = 1.0) -> np.ndarray:
     """GUE-like random complex Hermitian ``(n, n)`` matrix (entries of order ``scale``).
 
-    Parameters
-    ----------
-    n : int
-        Size.
-    rng : numpy.random.Generator
-        Source of the random numbers.
-    scale : float
-        Entry scale (t0 when used as a Hamiltonian).
+    %(matrix_parameters)s
 
     Returns
     -------
     ndarray
         (n, n) complex Hermitian, units of ``scale``.
     """
-    z = rng.normal(size=(n, n)) + 1j * rng.normal(size=(n, n))
-    return scale * (z + z.conj().T) / 2
+    return _gaussian_ensemble(n, rng, scale, real=False)
 
 
+@_docs
 def random_real_symmetric(n: int, rng: np.random.Generator, scale: float = 1.0) -> np.ndarray:
     """GOE-like random real symmetric matrix (TR-invariant for ``Theta = K``).
 
-    Parameters
-    ----------
-    n : int
-        Size.
-    rng : numpy.random.Generator
-        Source of the random numbers.
-    scale : float
-        Entry scale (t0 when used as a Hamiltonian).
+    %(matrix_parameters)s
 
     Returns
     -------
     ndarray
         (n, n) real symmetric, units of ``scale``.
     """
+    return _gaussian_ensemble(n, rng, scale, real=True)
+
+
+def _gaussian_ensemble(n: int, rng: np.random.Generator, scale: float, real: bool) -> np.ndarray:
+    """``scale (z + z^dagger)/2`` with normal ``z`` (real: GOE-like; complex: GUE-like)."""
     z = rng.normal(size=(n, n))
-    return scale * (z + z.T) / 2
+    if not real:
+        z = z + 1j * rng.normal(size=(n, n))
+    return scale * (z + z.conj().T) / 2
 
 
+@_docs
 def spin_major_to_site_major(n_sites: int) -> np.ndarray:
     """Permutation ``p`` with ``M_site = M_spin[p][:, p]`` (spin-major -> site-major).
 
     Parameters
     ----------
-    n_sites : int
-        Number of sites.
+    %(n_sites)s
 
     Returns
     -------
@@ -129,6 +160,7 @@ def spin_major_to_site_major(n_sites: int) -> np.ndarray:
     return spin * n_sites + site
 
 
+@_docs
 def random_kramers_hermitian(n_sites: int, rng: np.random.Generator,
                              scale: float = 1.0) -> np.ndarray:
     r"""Random Hermitian ``H`` with ``U H^* U^dagger = H`` for ``U = 1 (x) i sigma_y``.
@@ -138,10 +170,8 @@ def random_kramers_hermitian(n_sites: int, rng: np.random.Generator,
 
     Parameters
     ----------
-    n_sites : int
-        Number of sites.
-    rng : numpy.random.Generator
-        Source of the random numbers.
+    %(n_sites)s
+    %(rng)s
     scale : float
         Entry scale (t0).
 
@@ -158,20 +188,17 @@ def random_kramers_hermitian(n_sites: int, rng: np.random.Generator,
     return h[np.ix_(p, p)]
 
 
+@_docs
 def random_tr_invariant(n_sites: int, rng: np.random.Generator, *, spinful: bool = False,
                         d: int = 2) -> FiniteSystem:
     """Random TR-invariant system (spinless real symmetric, or spinful Kramers).
 
     Parameters
     ----------
-    n_sites : int
-        Number of sites.
-    rng : numpy.random.Generator
-        Source of the random numbers.
-    spinful : bool
-        Spin-1/2 sites (``n_internal = 2``) instead of spinless ones.
-    d : int
-        Spatial dimension (1, 2 or 3).
+    %(n_sites)s
+    %(rng)s
+    %(spinful)s
+    %(d)s
 
     Returns
     -------
@@ -184,6 +211,7 @@ def random_tr_invariant(n_sites: int, rng: np.random.Generator, *, spinful: bool
     return FiniteSystem(random_real_symmetric(n_sites, rng), pos, 1, "spinless")
 
 
+@_docs
 def random_tr_broken(n_sites: int, rng: np.random.Generator, *, spinful: bool = False,
                      d: int = 2) -> FiniteSystem:
     """Random complex Hermitian system without TR symmetry (``time_reversal=None``).
@@ -197,12 +225,9 @@ def random_tr_broken(n_sites: int, rng: np.random.Generator, *, spinful: bool = 
     ----------
     n_sites : int
         Number of sites (>= 2 when spinless).
-    rng : numpy.random.Generator
-        Source of the random numbers.
-    spinful : bool
-        Spin-1/2 sites (``n_internal = 2``) instead of spinless ones.
-    d : int
-        Spatial dimension (1, 2 or 3).
+    %(rng)s
+    %(spinful)s
+    %(d)s
 
     Returns
     -------
@@ -221,6 +246,7 @@ def random_tr_broken(n_sites: int, rng: np.random.Generator, *, spinful: bool = 
     raise SymmetryError("100 random TR-broken matrices came out TR-symmetric")  # pragma: no cover
 
 
+@_docs
 def random_gapped(n_sites: int, rng: np.random.Generator, *, kind: str = "spinless",
                   gap: float = 1.0, n_occupied: int | None = None, bandwidth: float = 2.0,
                   multiplicity: int = 1, fermi_pair_splitting: float | None = None,
@@ -242,12 +268,9 @@ def random_gapped(n_sites: int, rng: np.random.Generator, *, kind: str = "spinle
 
     Parameters
     ----------
-    n_sites : int
-        Number of sites.
-    rng : numpy.random.Generator
-        Source of the random numbers.
-    kind : str
-        One of :data:`KINDS`.
+    %(n_sites)s
+    %(rng)s
+    %(kind)s
     gap : float
         Gap around 0 (t0), > 0.
     n_occupied : int, optional
@@ -258,8 +281,7 @@ def random_gapped(n_sites: int, rng: np.random.Generator, *, kind: str = "spinle
         Repetition of each level (exact degeneracies).
     fermi_pair_splitting : float, optional
         ``s`` (t0): move the two levels next to the gap to ``-s/2`` and ``+s/2``.
-    d : int
-        Spatial dimension (1, 2 or 3).
+    %(d)s
 
     Returns
     -------
@@ -294,6 +316,7 @@ def random_gapped(n_sites: int, rng: np.random.Generator, *, kind: str = "spinle
     return FiniteSystem(h, base.positions, base.n_internal, base.time_reversal)
 
 
+@_docs
 def random_tr_operator(system_or_tr, rng: np.random.Generator, parity: int,
                        *, local: bool = False, n_internal: int = 1) -> np.ndarray:
     r"""Random Hermitian operator with TR signature ``parity``: ``U A^* U^dagger = parity A``.
@@ -307,8 +330,7 @@ def random_tr_operator(system_or_tr, rng: np.random.Generator, parity: int,
     ----------
     system_or_tr : FiniteSystem or TimeReversal
         The system (its time reversal, or the natural one if it has none) or a TR operator.
-    rng : numpy.random.Generator
-        Source of the random numbers.
+    %(rng)s
     parity : +1 or -1
         TR signature ``lambda`` (paper Eq. 22).
     local : bool
@@ -346,19 +368,16 @@ def random_tr_operator(system_or_tr, rng: np.random.Generator, parity: int,
     return a
 
 
+@_docs
 def random_system(kind: str, n_sites: int, rng: np.random.Generator, d: int = 2) -> FiniteSystem:
     """Random (ungapped) system of a given kind (:data:`KINDS`).
 
     Parameters
     ----------
-    kind : str
-        One of :data:`KINDS`.
-    n_sites : int
-        Number of sites.
-    rng : numpy.random.Generator
-        Source of the random numbers.
-    d : int
-        Spatial dimension (1, 2 or 3).
+    %(kind)s
+    %(n_sites)s
+    %(rng)s
+    %(d)s
 
     Returns
     -------

@@ -29,6 +29,7 @@ from __future__ import annotations
 import numpy as np
 
 from lrtheory._compat import renamed_keywords
+from lrtheory._docstrings import shared_docs
 from lrtheory.conventions import E_CHARGE
 from lrtheory.errors import ConventionError, ShapeError, check_finite, check_positive
 from lrtheory.finite import observables as obs
@@ -54,6 +55,47 @@ PARTS = ("total", "undergap", "fermi")
 
 # ``mu=`` was the keyword of the Fermi energy before issue #14 (glossary: ``ef``)
 _ef_keyword = renamed_keywords(mu="ef")
+
+
+# numpydoc entries shared by several functions below (lrtheory._docstrings); the run
+# settings (kubo, part, eigensystem) come in the order of the signatures
+_KUBO = """eta, omega, temperature, ef : float
+    Broadening (> 0; ``1/tau``), frequency, ``k_B T`` (>= 0), Fermi energy (t0; ``mu=``
+    is the deprecated spelling of ``ef``).
+"""
+_PART = """part : "total", "undergap" or "fermi"
+    Which piece of the Lindhard factor (module docstring).
+"""
+_EIGENSYSTEM = """eigensystem : Eigensystem, optional
+    Another gauge of the same ``H`` (default ``system.eigensystem``).
+"""
+_docs = shared_docs(
+    parameters="""
+    Parameters
+    ----------
+    system : FiniteSystem
+        Energies t0, positions a.
+    """,
+    kubo=_KUBO,
+    kubo_eigensystem=_KUBO + _EIGENSYSTEM,
+    kubo_part_eigensystem=_KUBO + _PART + _EIGENSYSTEM,
+    occupation_eigensystem="""temperature, ef : float
+    ``k_B T`` (>= 0) and Fermi energy (t0; ``mu=`` is deprecated).
+""" + _EIGENSYSTEM,
+    field="""
+    field : (d,) array or None
+        Uniform field ``E`` (t0/(e a)); the coupling is ``+ e E . r`` (Eq. 3). ``None``:
+        unit field along x.
+    """,
+    field_x="""
+    field : (d,) array or None
+        Uniform field ``E`` (t0/(e a)); ``None``: unit field along x.
+    """,
+    density_operator="""
+    operator : (..., N, N) Hermitian array or None
+        ``O`` (``None``: particle number; pass ``q * identity`` for charge).
+    """,
+)
 
 
 def _check_params(eta, omega, temperature, ef, part):
@@ -100,6 +142,7 @@ def occupations(energies, temperature: float = 0.0, ef: float = 0.0) -> np.ndarr
 
 
 @_ef_keyword
+@_docs
 def lindhard(energies, *, eta: float, omega: float = 0.0, temperature: float = 0.0,
              ef: float = 0.0, part: str = "total") -> np.ndarray:
     r"""Lindhard factor ``L_ab = (f_a - f_b)/(e_a - e_b + omega + i eta)`` (Eq. 18), or a part.
@@ -108,9 +151,7 @@ def lindhard(energies, *, eta: float, omega: float = 0.0, temperature: float = 0
     ----------
     energies : (N,) array
         Eigenenergies (t0).
-    eta, omega, temperature, ef : float
-        Broadening (> 0; ``1/tau``), frequency, ``k_B T`` (>= 0), Fermi energy (t0; ``mu=``
-        is the deprecated spelling of ``ef``).
+    %(kubo)s
     part : "total", "undergap" (``Re L``) or "fermi" (``i Im L``)
         Which piece (module docstring).
 
@@ -141,26 +182,18 @@ def _stack(system: FiniteSystem, a, name: str) -> tuple[np.ndarray, tuple]:
 
 
 @_ef_keyword
+@_docs
 def response(system: FiniteSystem, a, b, *, eta: float, omega: float = 0.0,
              temperature: float = 0.0, ef: float = 0.0, part: str = "total",
              eigensystem: Eigensystem | None = None) -> np.ndarray:
     r"""``chi_{A,B}(omega)`` (Eq. 17) for stacks of observables at once.
 
-    Parameters
-    ----------
-    system : FiniteSystem
-        Energies t0, positions a.
+    %(parameters)s
     a : (..., N, N) array
         Observed operators (site basis).
     b : (..., N, N) array
         Operators the field couples to, ``H' = + B F``.
-    eta, omega, temperature, ef : float
-        Broadening (> 0), frequency, temperature (>= 0) and Fermi energy (t0); ``mu=`` is
-        the deprecated spelling of ``ef``.
-    part : "total", "undergap" or "fermi"
-        Which piece of the Lindhard factor (module docstring).
-    eigensystem : Eigensystem, optional
-        Another gauge of the same ``H`` (default ``system.eigensystem``).
+    %(kubo_part_eigensystem)s
 
     Returns
     -------
@@ -179,20 +212,15 @@ def response(system: FiniteSystem, a, b, *, eta: float, omega: float = 0.0,
 
 
 @_ef_keyword
+@_docs
 def expectation(system: FiniteSystem, a, *, temperature: float = 0.0, ef: float = 0.0,
                 eigensystem: Eigensystem | None = None) -> np.ndarray:
     r"""Equilibrium average ``<A> = sum_a f_a A_aa`` for a stack ``(..., N, N)``.
 
-    Parameters
-    ----------
-    system : FiniteSystem
-        Energies t0, positions a.
+    %(parameters)s
     a : (..., N, N) array
         Operators (site basis).
-    temperature, ef : float
-        ``k_B T`` (>= 0) and Fermi energy (t0; ``mu=`` is deprecated).
-    eigensystem : Eigensystem, optional
-        Another gauge of the same ``H`` (default ``system.eigensystem``).
+    %(occupation_eigensystem)s
 
     Returns
     -------
@@ -209,20 +237,15 @@ def expectation(system: FiniteSystem, a, *, temperature: float = 0.0, ef: float 
 
 
 @_ef_keyword
+@_docs
 def commutator_expectation(system: FiniteSystem, a, b, *, temperature: float = 0.0,
                            ef: float = 0.0, eigensystem: Eigensystem | None = None) -> np.ndarray:
     r"""``<[A, B]> = sum_ab (f_a - f_b) A_ab B_ba`` (Eq. 33, 40).
 
-    Parameters
-    ----------
-    system : FiniteSystem
-        Energies t0, positions a.
+    %(parameters)s
     a, b : (..., N, N) array
         Operators (site basis).
-    temperature, ef : float
-        ``k_B T`` (>= 0) and Fermi energy (t0; ``mu=`` is deprecated).
-    eigensystem : Eigensystem, optional
-        Another gauge of the same ``H`` (default ``system.eigensystem``).
+    %(occupation_eigensystem)s
 
     Returns
     -------
@@ -241,6 +264,7 @@ def commutator_expectation(system: FiniteSystem, a, b, *, temperature: float = 0
 
 
 @_ef_keyword
+@_docs
 def site_density_response(system: FiniteSystem, operator=None, probe=None, *, eta: float,
                           omega: float = 0.0, temperature: float = 0.0, ef: float = 0.0,
                           part: str = "total", eigensystem: Eigensystem | None = None
@@ -256,22 +280,13 @@ def site_density_response(system: FiniteSystem, operator=None, probe=None, *, et
     so ``chi_i = sum_ab L_ab [n_O(i)]_ab B_ba`` is one contraction per basis state ``mu``
     followed by a sum over the states of each site.
 
-    Parameters
-    ----------
-    system : FiniteSystem
-        Energies t0, positions a.
+    %(parameters)s
     operator : (..., N, N) Hermitian array or None
         ``O`` (``None``: identity, the particle density). ``O`` need not be site-local.
     probe : (..., N, N) array or None
         ``B``; default: the position operators ``r_a`` (shape ``(d, N, N)``), i.e. the
         response to a uniform field (Eq. 20-21).
-    eta, omega, temperature, ef : float
-        Broadening (> 0; ``1/tau``), frequency, ``k_B T`` (>= 0), Fermi energy (t0; ``mu=``
-        is the deprecated spelling of ``ef``).
-    part : "total", "undergap" or "fermi"
-        Which piece of the Lindhard factor (module docstring).
-    eigensystem : Eigensystem, optional
-        Another gauge of the same ``H`` (default ``system.eigensystem``).
+    %(kubo_part_eigensystem)s
 
     Returns
     -------
@@ -308,28 +323,17 @@ def _field(system: FiniteSystem, field) -> np.ndarray:
 
 
 @_ef_keyword
+@_docs
 def density_accumulation(system: FiniteSystem, operator=None, field=None, *, eta: float,
                          omega: float = 0.0, temperature: float = 0.0, ef: float = 0.0,
                          part: str = "total", eigensystem: Eigensystem | None = None
                          ) -> np.ndarray:
     r"""Site-resolved density response ``delta n_O(i) = e chi_{n_O(i), r} . E`` (Eq. 20).
 
-    Parameters
-    ----------
-    system : FiniteSystem
-        Energies t0, positions a.
-    operator : (..., N, N) Hermitian array or None
-        ``O`` (``None``: particle number; pass ``q * identity`` for charge).
-    field : (d,) array or None
-        Uniform field ``E`` (t0/(e a)); the coupling is ``+ e E . r`` (Eq. 3). ``None``:
-        unit field along x.
-    eta, omega, temperature, ef : float
-        Broadening (> 0; ``1/tau``), frequency, ``k_B T`` (>= 0), Fermi energy (t0; ``mu=``
-        is the deprecated spelling of ``ef``).
-    part : "total", "undergap" or "fermi"
-        Which piece of the Lindhard factor (module docstring).
-    eigensystem : Eigensystem, optional
-        Another gauge of the same ``H`` (default ``system.eigensystem``).
+    %(parameters)s
+    %(density_operator)s
+    %(field)s
+    %(kubo_part_eigensystem)s
 
     Returns
     -------
@@ -348,6 +352,7 @@ def density_accumulation(system: FiniteSystem, operator=None, field=None, *, eta
 
 
 @_ef_keyword
+@_docs
 def accumulation_parts(system: FiniteSystem, operator=None, field=None, *, eta: float,
                        omega: float = 0.0, temperature: float = 0.0, ef: float = 0.0,
                        eigensystem: Eigensystem | None = None) -> dict[str, np.ndarray]:
@@ -356,20 +361,10 @@ def accumulation_parts(system: FiniteSystem, operator=None, field=None, *, eta: 
     ``total = undergap + fermi`` exactly at finite ``eta``; Eq. 31's ``L^n`` read as
     ``L^eta`` (docs/derivations.md, finding 12).
 
-    Parameters
-    ----------
-    system : FiniteSystem
-        Energies t0, positions a.
-    operator : (..., N, N) Hermitian array or None
-        ``O`` (``None``: particle number; pass ``q * identity`` for charge).
-    field : (d,) array or None
-        Uniform field ``E`` (t0/(e a)); the coupling is ``+ e E . r`` (Eq. 3). ``None``:
-        unit field along x.
-    eta, omega, temperature, ef : float
-        Broadening (> 0; ``1/tau``), frequency, ``k_B T`` (>= 0), Fermi energy (t0; ``mu=``
-        is the deprecated spelling of ``ef``).
-    eigensystem : Eigensystem, optional
-        Another gauge of the same ``H`` (default ``system.eigensystem``).
+    %(parameters)s
+    %(density_operator)s
+    %(field)s
+    %(kubo_eigensystem)s
 
     Returns
     -------
@@ -398,6 +393,7 @@ def _site_commutator_with_position(system, operator, eig, temperature, ef) -> np
 
 
 @_ef_keyword
+@_docs
 def torque_accumulation(system: FiniteSystem, operator, field, *, eta: float,
                         omega: float = 0.0, temperature: float = 0.0, ef: float = 0.0,
                         eigensystem: Eigensystem | None = None) -> np.ndarray:
@@ -409,19 +405,11 @@ def torque_accumulation(system: FiniteSystem, operator, field, *, eta: float,
     the field ("extrinsic") torque plus the response of the intrinsic torque density
     ``T^int_O(i) = (i[H_0, O]) * P_i`` (Eq. 36).
 
-    Parameters
-    ----------
-    system : FiniteSystem
-        Energies t0, positions a.
+    %(parameters)s
     operator : (N, N) Hermitian array
         ``O`` (one operator).
-    field : (d,) array or None
-        Uniform field ``E`` (t0/(e a)); ``None``: unit field along x.
-    eta, omega, temperature, ef : float
-        Broadening (> 0; ``1/tau``), frequency, ``k_B T`` (>= 0), Fermi energy (t0; ``mu=``
-        is the deprecated spelling of ``ef``).
-    eigensystem : Eigensystem, optional
-        Another gauge of the same ``H`` (default ``system.eigensystem``).
+    %(field_x)s
+    %(kubo_eigensystem)s
 
     Returns
     -------
@@ -443,6 +431,7 @@ def torque_accumulation(system: FiniteSystem, operator, field, *, eta: float,
 
 
 @_ef_keyword
+@_docs
 def net_torque(system: FiniteSystem, operator, field, *, eta: float, omega: float = 0.0,
                temperature: float = 0.0, ef: float = 0.0,
                eigensystem: Eigensystem | None = None):
@@ -457,19 +446,11 @@ def net_torque(system: FiniteSystem, operator, field, *, eta: float, omega: floa
     i.e. the net torque is ``eta`` times the integrated accumulation (cf. Eq. 41-42;
     Eq. 33 corrected, docs/derivations.md findings 1-2).
 
-    Parameters
-    ----------
-    system : FiniteSystem
-        Energies t0, positions a.
+    %(parameters)s
     operator : (N, N) Hermitian array
         ``O``.
-    field : (d,) array or None
-        Uniform field ``E`` (t0/(e a)); ``None``: unit field along x.
-    eta, omega, temperature, ef : float
-        Broadening (> 0; ``1/tau``), frequency, ``k_B T`` (>= 0), Fermi energy (t0; ``mu=``
-        is the deprecated spelling of ``ef``).
-    eigensystem : Eigensystem, optional
-        Another gauge of the same ``H`` (default ``system.eigensystem``).
+    %(field_x)s
+    %(kubo_eigensystem)s
 
     Returns
     -------

@@ -30,7 +30,9 @@ import numpy as np
 import sympy as sp
 
 from lrtheory._compat import renamed_keywords
+from lrtheory._docstrings import shared_docs
 from lrtheory.errors import ConventionError, check_positive
+from lrtheory.kernels.occupation import DOCS as OCCUPATION_DOCS
 from lrtheory.kernels.occupation import fermi
 from lrtheory.symbolic import lindhard as sl
 
@@ -39,6 +41,9 @@ __all__ = [
     "STATIC_TR_ODD_WEIGHT", "STATIC_TR_EVEN_WEIGHT", "KERNELS", "occupation",
     "divided_difference", "fermi_surface_weight", "principal_interband",
 ]
+
+# numpydoc blocks shared with lrtheory.kernels.occupation (lrtheory._docstrings)
+_docs = shared_docs(**OCCUPATION_DOCS)
 
 
 @dataclass(frozen=True)
@@ -131,18 +136,18 @@ STATIC_TR_EVEN_WEIGHT = Kernel.from_expr("static_tr_even_weight",
 
 # W1 branches in terms of stable occupations: F_a = f(e_a), C_b = 1 - f(e_b), ...
 _Fa, _Fb, _Ca, _Cb, _d, _t = sp.symbols("F_a F_b C_a C_b Delta T", real=True)
-_W1_BELOW = Kernel.from_expr(
-    "w1_a_below",
-    sl.divided_difference_stable(branch="a_below").subs(
-        {sl.fermi_sym(sl.ea): _Fa, 1 - sl.fermi_sym(sl.eb): _Cb}).subs(
-        {sl.ea - sl.eb: _d}).subs({sl.ea: sl.eb + _d}).subs(sl.T, _t),
-    (_Fa, _Cb, _d, _t))
-_W1_ABOVE = Kernel.from_expr(
-    "w1_a_above",
-    sl.divided_difference_stable(branch="a_above").subs(
-        {sl.fermi_sym(sl.eb): _Fb, 1 - sl.fermi_sym(sl.ea): _Ca}).subs(
-        {sl.ea - sl.eb: _d}).subs({sl.ea: sl.eb + _d}).subs(sl.T, _t),
-    (_Fb, _Ca, _d, _t))
+
+
+def _w1_branch(branch: str, occupied, empty, f_occupied, c_empty) -> Kernel:
+    """W1 on one branch, in ``F = f(occupied)``, ``C = 1 - f(empty)``, ``Delta``, ``T``."""
+    expr = sl.divided_difference_stable(branch=branch).subs(
+        {sl.fermi_sym(occupied): f_occupied, 1 - sl.fermi_sym(empty): c_empty}).subs(
+        {sl.ea - sl.eb: _d}).subs({sl.ea: sl.eb + _d}).subs(sl.T, _t)
+    return Kernel.from_expr(f"w1_{branch}", expr, (f_occupied, c_empty, _d, _t))
+
+
+_W1_BELOW = _w1_branch("a_below", sl.ea, sl.eb, _Fa, _Cb)
+_W1_ABOVE = _w1_branch("a_above", sl.eb, sl.ea, _Fb, _Ca)
 _FS = Kernel.from_expr("fermi_surface_weight", _Fa * _Ca / _t, (_Fa, _Ca, _t))
 
 KERNELS = {k.name: k for k in (LINDHARD, LINDHARD_RE, LINDHARD_IM, PRINCIPAL_WEIGHT,
@@ -155,18 +160,14 @@ _ef_keyword = renamed_keywords(mu="ef")
 
 
 @_ef_keyword
+@_docs
 def occupation(energy, ef: float = 0.0, temperature: float = 0.0):
     """Fermi occupation ``f`` and ``1 - f`` with full relative accuracy in both tails.
 
     Both from :func:`lrtheory.kernels.occupation.fermi` (expit: no overflow warnings at any
     ``T > 0``); ``T = 0`` gives a step with ``f(ef) = 1/2``.
 
-    Parameters
-    ----------
-    energy : array_like
-        Energies (t0).
-    ef : float
-        Fermi energy (chemical potential, t0); ``mu=`` is its deprecated spelling.
+    %(energy_ef_parameters)s
     temperature : float
         Temperature ``k_B T`` (t0), ``>= 0`` (``ConventionError`` otherwise).
 
@@ -182,15 +183,11 @@ def occupation(energy, ef: float = 0.0, temperature: float = 0.0):
 
 
 @_ef_keyword
+@_docs
 def fermi_surface_weight(energy, ef: float = 0.0, temperature: float = 1e-3):
     r"""Intraband weight :math:`-\partial f/\partial\epsilon = f(1-f)/T` (Eq. 27's delta term).
 
-    Parameters
-    ----------
-    energy : array_like
-        Energies (t0).
-    ef : float
-        Fermi energy (chemical potential, t0); ``mu=`` is its deprecated spelling.
+    %(energy_ef_parameters)s
     temperature : float
         Temperature ``k_B T`` (t0), ``> 0`` (``ConventionError`` otherwise).
 

@@ -8,12 +8,26 @@ import numpy as np
 from scipy.special import expit
 
 from lrtheory._compat import renamed_keywords
+from lrtheory._docstrings import shared_docs
 
-__all__ = ["fermi", "fermi_derivative"]
+__all__ = ["fermi", "fermi_derivative", "DOCS"]
+
+#: numpydoc blocks of the occupation functions (:mod:`lrtheory._docstrings`), also used by
+#: :mod:`lrtheory.kernels.lindhard`: ``energy_ef_parameters`` opens a Parameters section
+DOCS = {"energy_ef_parameters": """
+    Parameters
+    ----------
+    energy : array_like
+        Energies (t0).
+    ef : float
+        Fermi energy (chemical potential, t0); ``mu=`` is its deprecated spelling.
+    """}
+_docs = shared_docs(**DOCS)
 
 
 # ``mu=`` was the keyword of the Fermi energy before issue #14 (glossary: ``ef``)
 @renamed_keywords(mu="ef")
+@_docs
 def fermi(energy, ef: float = 0.0, temperature: float = 0.0) -> np.ndarray:
     """Occupation f(e) = 1/(exp((e-ef)/T) + 1); at T = 0 a step with f(ef) = 1/2.
 
@@ -21,12 +35,7 @@ def fermi(energy, ef: float = 0.0, temperature: float = 0.0) -> np.ndarray:
     tails and no overflow warnings at small T; ``1 - f`` is ``fermi`` of the mirrored energy,
     see :func:`lrtheory.kernels.lindhard.occupation`.
 
-    Parameters
-    ----------
-    energy : array_like
-        Energies (t0).
-    ef : float
-        Fermi energy (chemical potential, t0); ``mu=`` is its deprecated spelling.
+    %(energy_ef_parameters)s
     temperature : float
         Temperature ``k_B T`` (t0); ``<= 0`` gives the step.
 
@@ -42,15 +51,11 @@ def fermi(energy, ef: float = 0.0, temperature: float = 0.0) -> np.ndarray:
 
 
 @renamed_keywords(mu="ef")
+@_docs
 def fermi_derivative(energy, ef: float = 0.0, temperature: float = 0.0) -> np.ndarray:
     """Derivative of the Fermi function, ``df/de = -1/(4 T cosh^2((e - ef)/2T))``.
 
-    Parameters
-    ----------
-    energy : array_like
-        Energies (t0).
-    ef : float
-        Fermi energy (chemical potential, t0); ``mu=`` is its deprecated spelling.
+    %(energy_ef_parameters)s
     temperature : float
         Temperature ``k_B T`` (t0); must be > 0 (raises ``ValueError`` otherwise: the
         derivative is a delta function at ``T = 0``).

@@ -28,6 +28,7 @@ from typing import Sequence
 
 import numpy as np
 
+from lrtheory._docstrings import shared_docs
 from lrtheory.errors import (ConventionError, LrtheoryError, ModelError, ShapeError,
                              check_finite, check_positive)
 
@@ -107,6 +108,10 @@ def k_grid(lattice_vectors, n: int | Sequence[int], *, shift: bool = False) -> n
 
 
 _PRODUCTS = ("outer", "matmul")
+
+# numpydoc block of the UniformGrid methods over a flat index range (lrtheory._docstrings)
+_docs = shared_docs(index_range="Parameters\n----------\nstart, stop : int\n"
+                                "    Index range (``stop=None``: ``n_points``).")
 
 
 @dataclass(frozen=True, eq=False)
@@ -203,8 +208,8 @@ class UniformGrid:
     def n_points(self) -> int:
         return int(np.prod(self.shape, dtype=np.int64))
 
-    def _indices(self, start: int, stop: int) -> tuple[np.ndarray, ...]:
-        start, stop = int(start), int(stop)
+    def _indices(self, start: int, stop: int | None) -> tuple[np.ndarray, ...]:
+        start, stop = int(start), int(self.n_points if stop is None else stop)
         if not 0 <= start <= stop <= self.n_points:
             raise ConventionError(f"grid index range [{start}, {stop}) outside 0..{self.n_points}")
         flat = np.arange(start, stop)
@@ -213,20 +218,17 @@ class UniformGrid:
         return np.unravel_index(flat, self.shape)
 
     # -- points -----------------------------------------------------------------------------
+    @_docs
     def points(self, start: int = 0, stop: int | None = None) -> np.ndarray:
         """Cartesian k of the flat indices ``start <= i < stop`` (C order of the grid indices).
 
-        Parameters
-        ----------
-        start, stop : int
-            Index range (``stop=None``: ``n_points``).
+        %(index_range)s
 
         Returns
         -------
         ndarray
             k points, shape (stop - start, d_space) (1/a).
         """
-        stop = self.n_points if stop is None else stop
         idx = self._indices(start, stop)
         B = self.B
         if self.product == "matmul":
@@ -237,14 +239,12 @@ class UniformGrid:
             k = k + np.outer(idx[a] / self.shape[a], B[a])
         return k
 
+    @_docs
     def subgrid_mask(self, start: int = 0, stop: int | None = None) -> np.ndarray:
         """Which points of an index range lie on the nested ``shape // 2`` sub-grid (the error
         estimate of a k-sum).
 
-        Parameters
-        ----------
-        start, stop : int
-            Index range (``stop=None``: ``n_points``).
+        %(index_range)s
 
         Returns
         -------
@@ -252,7 +252,6 @@ class UniformGrid:
             Bool (stop - start,): True where every grid index is even; all False when some
             ``n_a`` is odd (then there is no nested sub-grid).
         """
-        stop = self.n_points if stop is None else stop
         idx = self._indices(start, stop)
         if any(m % 2 for m in self.shape):
             return np.zeros(len(idx[0]), bool)

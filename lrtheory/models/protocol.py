@@ -31,11 +31,29 @@ from typing import Sequence
 import numpy as np
 
 from lrtheory._compat import renamed_keywords
+from lrtheory._docstrings import shared_docs
 from lrtheory.errors import ModelError
 from lrtheory.models import lattice as _lattice
 
 __all__ = ["BlochModel", "Ribbon", "RibbonCut", "PositionMatrix", "ContinuumModel", "ensure_model",
            "hamiltonian_and_velocity", "MissingGeometryError"]
+
+
+# numpydoc blocks shared by BlochModel's methods and hamiltonian_and_velocity
+# (lrtheory._docstrings)
+_docs = shared_docs(k_parameters="""
+    Parameters
+    ----------
+    k : array_like
+        Cartesian wave vectors, shape (..., dim) (1/a).
+    """, h_v_returns="""
+    Returns
+    -------
+    H : ndarray
+        (..., n, n) (t0).
+    V : ndarray
+        (..., dim, n, n) (a t0/hbar).
+    """)
 
 
 class MissingGeometryError(ModelError):
@@ -127,13 +145,11 @@ class BlochModel(abc.ABC):
     has_position_matrix = False
 
     @abc.abstractmethod
+    @_docs
     def hamiltonian(self, k) -> np.ndarray:
         """Bloch Hamiltonian ``H(k)`` in the atomic-position convention (paper Eq. S48).
 
-        Parameters
-        ----------
-        k : array_like
-            Cartesian wave vectors, shape (..., dim) (1/a).
+        %(k_parameters)s
 
         Returns
         -------
@@ -142,13 +158,11 @@ class BlochModel(abc.ABC):
         """
 
     @abc.abstractmethod
+    @_docs
     def velocity(self, k) -> np.ndarray:
         """Velocity operator ``v(k) = dH/dk`` (hbar = 1; paper Eq. S48's convention).
 
-        Parameters
-        ----------
-        k : array_like
-            Cartesian wave vectors, shape (..., dim) (1/a).
+        %(k_parameters)s
 
         Returns
         -------
@@ -156,20 +170,13 @@ class BlochModel(abc.ABC):
             ``dH/dk_a``, shape (..., dim, n, n) (a t0/hbar).
         """
 
+    @_docs
     def hamiltonian_and_velocity(self, k) -> tuple[np.ndarray, np.ndarray]:
         """``(H(k), dH/dk)`` in one call; subclasses override it with a fused fast path.
 
-        Parameters
-        ----------
-        k : array_like
-            Cartesian wave vectors, shape (..., dim) (1/a).
+        %(k_parameters)s
 
-        Returns
-        -------
-        H : ndarray
-            (..., n, n) (t0).
-        V : ndarray
-            (..., dim, n, n) (a t0/hbar).
+        %(h_v_returns)s
         """
         return self.hamiltonian(k), self.velocity(k)
 
@@ -411,6 +418,7 @@ def ensure_model(model, kind: type = BlochModel, *, where: str):
     return model
 
 
+@_docs
 def hamiltonian_and_velocity(model: BlochModel, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(H(k), dH/dk)`` of any :class:`BlochModel`: its ``hamiltonian_and_velocity`` method
     (a fused fast path where the model has one: one product of Bloch phases with stacked
@@ -423,11 +431,6 @@ def hamiltonian_and_velocity(model: BlochModel, k: np.ndarray) -> tuple[np.ndarr
     k : ndarray
         Cartesian wave vectors, shape (..., dim) (1/a).
 
-    Returns
-    -------
-    H : ndarray
-        (..., n, n) (t0).
-    V : ndarray
-        (..., dim, n, n) (a t0/hbar).
+    %(h_v_returns)s
     """
     return model.hamiltonian_and_velocity(k)

@@ -23,6 +23,7 @@ import dataclasses
 
 import numpy as np
 
+from lrtheory._docstrings import shared_docs
 from lrtheory.conventions import SYMMETRY_RTOL
 from lrtheory.errors import ModelError, ShapeError, SymmetryError, check_finite
 
@@ -32,6 +33,14 @@ _SIGMA_Y = np.array([[0.0, -1.0j], [1.0j, 0.0]])
 
 #: absolute tolerance of ``|U U^dagger - 1|`` and ``|U U^* -+ 1|`` (U is dimensionless)
 UNITARY_ATOL = 1e-10
+
+# numpydoc entries shared by the TimeReversal tests below (lrtheory._docstrings)
+_docs = shared_docs(model_or_hamiltonian_k="""
+    model_or_hamiltonian : BlochModel or (N, N) array
+        A Bloch model (tested on ``k``) or a finite Hamiltonian (tested exactly; t0).
+    k : (m, dim) array, optional
+        k-points (1/a) for a Bloch model; default the fixed sample :func:`tr_sample`.
+    """)
 
 #: the fixed k sample of :meth:`TimeReversal.deviation` for Bloch models
 _SAMPLE_SEED, _SAMPLE_SIZE = 2024, 8
@@ -371,15 +380,13 @@ class TimeReversal:
         return (self.symmetry_residual(h), float(np.max(np.abs(h), initial=0.0)),
                 "max |U H^* U^dagger - H|")
 
+    @_docs
     def deviation(self, model_or_hamiltonian, k=None) -> float:
         r"""Relative residual of ``U H(k)^* U^dagger = H(-k)``: 0 for a symmetry.
 
         Parameters
         ----------
-        model_or_hamiltonian : BlochModel or (N, N) array
-            A Bloch model (tested on ``k``) or a finite Hamiltonian (tested exactly).
-        k : (m, dim) array, optional
-            k-points (1/a) for a Bloch model; default the fixed sample :func:`tr_sample`.
+        %(model_or_hamiltonian_k)s
 
         Returns
         -------
@@ -390,15 +397,13 @@ class TimeReversal:
         res, scale, _ = self._residual(model_or_hamiltonian, k)
         return res / scale if scale > 0 else 0.0
 
+    @_docs
     def holds(self, model_or_hamiltonian, k=None) -> bool:
         """True when :meth:`deviation` is at most ``SYMMETRY_RTOL``.
 
         Parameters
         ----------
-        model_or_hamiltonian : BlochModel or (N, N) array
-            A Bloch model (tested on ``k``) or a finite Hamiltonian (tested exactly; t0).
-        k : (m, dim) array, optional
-            k-points (1/a) for a Bloch model; default the fixed sample :func:`tr_sample`.
+        %(model_or_hamiltonian_k)s
 
         Returns
         -------
@@ -420,16 +425,14 @@ class TimeReversal:
         """
         return self.holds(hamiltonian)
 
+    @_docs
     def check(self, model_or_hamiltonian, *, where: str, hint: str = "", k=None) -> None:
         """Raise :class:`~lrtheory.errors.SymmetryError` (one line starting with ``where``)
         unless ``Theta`` is a symmetry by the rule of :meth:`holds`.
 
         Parameters
         ----------
-        model_or_hamiltonian : BlochModel or (N, N) array
-            A Bloch model (tested on ``k``) or a finite Hamiltonian (tested exactly; t0).
-        k : (m, dim) array, optional
-            k-points (1/a) for a Bloch model; default the fixed sample :func:`tr_sample`.
+        %(model_or_hamiltonian_k)s
         where : str
             First words of the message (the entry point or model).
         hint : str

@@ -32,6 +32,7 @@ import warnings
 import numpy as np
 
 from lrtheory._compat import renamed_keywords
+from lrtheory._docstrings import shared_docs
 from lrtheory.conventions import DEGEN_TOL, ELECTRON_CHARGE
 from lrtheory.errors import LrtheoryError, ModelError, ShapeError
 from lrtheory.kernels.two_band import (two_band_bands_and_curvature,
@@ -39,6 +40,7 @@ from lrtheory.kernels.two_band import (two_band_bands_and_curvature,
 from lrtheory.models import lattice
 from lrtheory.models.protocol import ensure_model, hamiltonian_and_velocity
 from lrtheory.response.bulk_omm import bulk_omm_matrix, block_average_diagonal
+from lrtheory.response.kspace import DOCS as KSPACE_DOCS
 from lrtheory.response.kspace import eigensystem
 
 __all__ = [
@@ -53,6 +55,17 @@ __all__ = [
     "reciprocal_vectors",
     "wannier_space_curvature",
 ]
+
+# numpydoc entries shared with lrtheory.response.kspace and by the functions below
+# (lrtheory._docstrings)
+_docs = shared_docs(**KSPACE_DOCS, operator_b_c="""
+    operator : see :func:`band_operator`
+        The operator O (None: O = 1); ``op=`` is its deprecated spelling.
+    b : int
+        Current direction.
+    c : int
+        Field direction.
+    """)
 
 
 # ``op=``/``eig=`` were the keywords before issue #14 (glossary: ``operator``, ``eigensystem``)
@@ -78,6 +91,7 @@ def _is_charge(op) -> bool:
 
 
 @renamed_keywords(eig="eigensystem", op="operator")
+@_docs
 def band_operator(eigensystem, operator, model=None) -> np.ndarray:
     """Matrix elements (Nk, n, n) of a one-body operator in the band basis.
 
@@ -96,9 +110,7 @@ def band_operator(eigensystem, operator, model=None) -> np.ndarray:
 
     Parameters
     ----------
-    eigensystem : Eigensystem
-        Batched eigensystem on Nk points (energies t0, velocities a t0/hbar); ``eig=`` is
-        its deprecated spelling.
+    %(eigensystem)s
     operator : None, str, (n, n) array or callable
         The operator, as listed above; ``op=`` is its deprecated spelling.
     model : BlochModel, optional
@@ -144,6 +156,7 @@ def band_operator(eigensystem, operator, model=None) -> np.ndarray:
 
 
 @renamed_keywords(eig="eigensystem", op="operator")
+@_docs
 def generalized_berry_curvature(eigensystem, operator=None, *, b: int = 0, c: int = 1,
                                 model=None, block_average: bool = True) -> np.ndarray:
     r"""Generalized Berry curvature ``Omega^O_{n,bc}(k)`` of Eq. (S24), shape (Nk, n).
@@ -154,15 +167,8 @@ def generalized_berry_curvature(eigensystem, operator=None, *, b: int = 0, c: in
 
     Parameters
     ----------
-    eigensystem : Eigensystem
-        Batched eigensystem on Nk points (energies t0, velocities a t0/hbar); ``eig=`` is
-        its deprecated spelling.
-    operator : see :func:`band_operator`
-        The operator O (None: O = 1); ``op=`` is its deprecated spelling.
-    b : int
-        Current direction.
-    c : int
-        Field direction.
+    %(eigensystem)s
+    %(operator_b_c)s
     model : BlochModel, optional
         For operators that need it (spin).
     block_average : bool
@@ -227,14 +233,13 @@ def wannier_space_curvature(eigensystem, b: int, c: int) -> np.ndarray:
 
 
 @renamed_keywords(eig="eigensystem")
+@_docs
 def berry_curvature(eigensystem, *, block_average: bool = True) -> np.ndarray:
     """Ordinary Berry curvature ``Omega_n(k)`` (Nk, n), ``O = 1`` in Eq. (S24), units a^2.
 
     Parameters
     ----------
-    eigensystem : Eigensystem
-        Batched eigensystem on Nk points (energies t0, velocities a t0/hbar); ``eig=`` is
-        its deprecated spelling.
+    %(eigensystem)s
     block_average : bool
         Average over degenerate blocks (gauge invariant).
 
@@ -275,6 +280,7 @@ METHODS = ("auto", "sum-over-states")
 
 
 @renamed_keywords(op="operator")
+@_docs
 def bands_and_curvature(model, k, operator=None, *, b: int = 0, c: int = 1,
                         degen_tol: float = DEGEN_TOL, method: str = "auto"
                         ) -> tuple[np.ndarray, np.ndarray]:
@@ -285,18 +291,8 @@ def bands_and_curvature(model, k, operator=None, *, b: int = 0, c: int = 1,
     ``m_z`` (:mod:`lrtheory.kernels.two_band`), else one batched ``eigh`` and the sum over
     states (Eq. S24); ``"sum-over-states"``: always the latter (for cross-checks).
 
-    Parameters
-    ----------
-    model : BlochModel
-        The model.
-    k : (Nk, d) array
-        Cartesian k (1/a).
-    operator : see :func:`band_operator`
-        The operator O (None: O = 1); ``op=`` is its deprecated spelling.
-    b : int
-        Current direction.
-    c : int
-        Field direction.
+    %(model_k_parameters)s
+    %(operator_b_c)s
     degen_tol : float
         Degeneracy threshold (t0).
     method : str

@@ -43,9 +43,14 @@ import warnings
 import numpy as np
 
 from lrtheory._compat import renamed_keywords
+from lrtheory._docstrings import shared_docs
 from lrtheory.conventions import ELECTRON_CHARGE
+from lrtheory.response.kspace import DOCS as KSPACE_DOCS
 
 __all__ = ["bulk_omm_matrix", "band_omm", "block_average_diagonal", "omm_matrix"]
+
+# numpydoc entries shared with other modules (lrtheory._docstrings)
+_docs = shared_docs(**KSPACE_DOCS)
 
 
 def _inverse_gaps(eig) -> np.ndarray:
@@ -92,6 +97,7 @@ def bulk_omm_matrix(eigensystem, *, charge: float = ELECTRON_CHARGE) -> np.ndarr
 
 
 @_renamed
+@_docs
 def band_omm(eigensystem, *, charge: float = ELECTRON_CHARGE, block_average: bool = True
              ) -> np.ndarray:
     r"""Band OMM ``m_n(k)`` (Nk, n), units ``e a^2 t0/hbar`` (paper Sec. II sign, ``q=-e``).
@@ -101,9 +107,7 @@ def band_omm(eigensystem, *, charge: float = ELECTRON_CHARGE, block_average: boo
 
     Parameters
     ----------
-    eigensystem : Eigensystem
-        Batched eigensystem on Nk points (energies t0, velocities a t0/hbar); ``eig=`` is
-        its deprecated spelling.
+    %(eigensystem)s
     charge : float
         Particle charge q (units of e; -1: electrons).
     block_average : bool
@@ -121,14 +125,13 @@ def band_omm(eigensystem, *, charge: float = ELECTRON_CHARGE, block_average: boo
 
 
 @_renamed
+@_docs
 def block_average_diagonal(eigensystem, values: np.ndarray) -> np.ndarray:
     """Replace per-band values (Nk, n) by their average over each degenerate block.
 
     Parameters
     ----------
-    eigensystem : Eigensystem
-        Batched eigensystem on Nk points (energies t0, velocities a t0/hbar); ``eig=`` is
-        its deprecated spelling.
+    %(eigensystem)s
     values : (Nk, n) array
         Per-band values (any units).
 
@@ -142,15 +145,14 @@ def block_average_diagonal(eigensystem, values: np.ndarray) -> np.ndarray:
 
 
 @_renamed
+@_docs
 def omm_matrix(eigensystem, *, charge: float = ELECTRON_CHARGE) -> np.ndarray:
     """Deprecated name of :func:`bulk_omm_matrix` (the ribbon's is
     :func:`lrtheory.response.omm.omm_matrix`).
 
     Parameters
     ----------
-    eigensystem : Eigensystem
-        Batched eigensystem on Nk points (energies t0, velocities a t0/hbar); ``eig=`` is
-        its deprecated spelling.
+    %(eigensystem)s
     charge : float
         Particle charge q (units of e).
 

@@ -20,7 +20,7 @@ from lrtheory.conventions import DEGEN_TOL
 from lrtheory.kernels.occupation import fermi, fermi_derivative
 
 __all__ = ["eigensystem", "occupied_sums", "available_memory", "ksum_memory_estimate",
-           "PER_CHUNK_BYTES"]
+           "PER_CHUNK_BYTES", "DOCS"]
 
 #: numpydoc blocks of the memory estimates (:mod:`lrtheory._docstrings`), also used by
 #: :func:`lrtheory.response.hall.hall_memory_estimate`
@@ -35,19 +35,35 @@ MEMORY_DOCS = {"memory_tail": """
     """}
 memory_docs = shared_docs(**MEMORY_DOCS)
 
+#: numpydoc entries of the k-space functions (:mod:`lrtheory._docstrings`), also used by
+#: :mod:`lrtheory.response.berry` and :mod:`lrtheory.response.bulk_omm`:
+#: ``model_k_parameters`` opens a Parameters section with ``model`` and ``k``
+DOCS = {
+    "model_k_parameters": """
+        Parameters
+        ----------
+        model : BlochModel
+            The model.
+        k : (Nk, d) array
+            Cartesian k (1/a).
+        """,
+    "eigensystem": """
+        eigensystem : Eigensystem
+            Batched eigensystem on Nk points (energies t0, velocities a t0/hbar); ``eig=`` is
+            its deprecated spelling.
+        """,
+}
+_docs = shared_docs(**DOCS)
 
+
+@_docs
 def eigensystem(model, k: np.ndarray, degen_tol: float = DEGEN_TOL) -> Eigensystem:
     """One batched diagonalization of ``model`` on the k stack (Nk, d) (1/a): H(k) and dH/dk
     built together (the model's ``hamiltonian_and_velocity``), band-basis velocities by
     batched matmul (:meth:`Eigensystem.compute` without the Hermiticity re-check).
     ``degen_tol`` (t0): bands closer than this count as degenerate.
 
-    Parameters
-    ----------
-    model : BlochModel
-        The model.
-    k : (Nk, d) array
-        Cartesian k (1/a).
+    %(model_k_parameters)s
     degen_tol : float
         Degeneracy threshold (t0).
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from lrtheory._compat import renamed_keywords
+from lrtheory._docstrings import shared_docs
 from lrtheory.bands.eigensystem import Eigensystem
 from lrtheory.conventions import ELECTRON_CHARGE, OMM_PREFACTOR
 from lrtheory.errors import ShapeError
@@ -34,6 +35,37 @@ from lrtheory.response.ribbon_operators import band_position, band_transverse_ve
 
 # ``es=`` was the keyword of the eigensystem before issue #14 (glossary: ``eigensystem``)
 _renamed = renamed_keywords(es="eigensystem")
+
+# numpydoc entries shared by the functions below (lrtheory._docstrings); ``ribbon_parameters``
+# and ``bulk_parameters`` open the Parameters section
+_EIGENSYSTEM = """eigensystem : Eigensystem
+    Ribbon eigensystem on Nk points (energies t0, velocities a t0/hbar); ``es=`` is its
+    deprecated spelling.
+"""
+_docs = shared_docs(
+    eigensystem=_EIGENSYSTEM,
+    ribbon_parameters="""Parameters
+----------
+model : Ribbon
+    The ribbon.
+""" + _EIGENSYSTEM,
+    bulk_parameters="""
+    Parameters
+    ----------
+    eigensystem : Eigensystem
+        Eigensystem of a 2D Bloch model on Nk points; ``es=`` is its deprecated spelling.
+    """,
+    raises_degenerate="""
+    Raises
+    ------
+    GaugeError
+        Two bands are degenerate at some k.
+    """,
+    origin_y="""
+    origin_y : float
+        Transverse origin (a, from the ribbon centre line).
+    """,
+)
 
 __all__ = [
     "ribbon_position",
@@ -49,6 +81,7 @@ __all__ = [
 
 
 @_renamed
+@_docs
 def ribbon_position(model, eigensystem: Eigensystem, origin_y: float = 0.0) -> np.ndarray:
     """Transverse position in the band basis, ``Y_nl(k) = <u_nk| y - origin_y |u_lk>``
     (:func:`lrtheory.response.ribbon_operators.band_position`; the ``r^y`` of Eq. 57).
@@ -57,11 +90,8 @@ def ribbon_position(model, eigensystem: Eigensystem, origin_y: float = 0.0) -> n
     ----------
     model : Ribbon
         The ribbon (``transverse_positions()``, a, from the centre line).
-    eigensystem : Eigensystem
-        Ribbon eigensystem on Nk points (energies t0, velocities a t0/hbar); ``es=`` is its
-        deprecated spelling.
-    origin_y : float
-        Transverse origin (a, from the ribbon centre line).
+    %(eigensystem)s
+    %(origin_y)s
 
     Returns
     -------
@@ -72,6 +102,7 @@ def ribbon_position(model, eigensystem: Eigensystem, origin_y: float = 0.0) -> n
 
 
 @_renamed
+@_docs
 def ribbon_vy(eigensystem: Eigensystem, Y: np.ndarray) -> np.ndarray:
     """Transverse velocity ``(v_y)_nl = i (e_n - e_l) Y_nl`` in the band basis (exact, since
     ``v_y = i[H, y]``, paper Eq. 4;
@@ -79,9 +110,7 @@ def ribbon_vy(eigensystem: Eigensystem, Y: np.ndarray) -> np.ndarray:
 
     Parameters
     ----------
-    eigensystem : Eigensystem
-        Ribbon eigensystem on Nk points (energies t0, velocities a t0/hbar); ``es=`` is its
-        deprecated spelling.
+    %(eigensystem)s
     Y : ndarray
         ``Y_nl`` of :func:`ribbon_position`, shape (Nk, n, n) (a).
 
@@ -94,19 +123,14 @@ def ribbon_vy(eigensystem: Eigensystem, Y: np.ndarray) -> np.ndarray:
 
 
 @_renamed
+@_docs
 def state_centres(model, eigensystem: Eigensystem) -> np.ndarray:
     r"""Transverse centres ``r^y_nn(k) = <u_nk| y |u_nk>`` of the ribbon states (Fig. 2b).
 
     Degenerate bands: the individual centres are gauge dependent; inside each degenerate
     block the returned values are replaced by the block average (a gauge-invariant trace).
 
-    Parameters
-    ----------
-    model : Ribbon
-        The ribbon.
-    eigensystem : Eigensystem
-        Ribbon eigensystem on Nk points (energies t0, velocities a t0/hbar); ``es=`` is its
-        deprecated spelling.
+    %(ribbon_parameters)s
 
     Returns
     -------
@@ -121,18 +145,13 @@ def state_centres(model, eigensystem: Eigensystem) -> np.ndarray:
 
 
 @_renamed
+@_docs
 def omm_matrix(model, eigensystem: Eigensystem, *, origin=(0.0, 0.0), offdiagonal: bool = True
                ) -> np.ndarray:
     r"""Gauge-covariant ribbon OMM matrix ``m_nl(k)`` (see module doc): the corrected form of
     the paper's Eq. 57 (docs/derivations.md, finding 8; ``q = -e``, finding 7).
 
-    Parameters
-    ----------
-    model : Ribbon
-        The ribbon.
-    eigensystem : Eigensystem
-        Ribbon eigensystem on Nk points (energies t0, velocities a t0/hbar); ``es=`` is its
-        deprecated spelling.
+    %(ribbon_parameters)s
     origin : (float, float)
         ``(X0, Y0)``: coordinates measured from this point (a; Y0 from the ribbon centre
         line).
@@ -160,18 +179,12 @@ def omm_matrix(model, eigensystem: Eigensystem, *, origin=(0.0, 0.0), offdiagona
 
 
 @_renamed
+@_docs
 def omm_diagonal_parts(model, eigensystem: Eigensystem, *, origin_y: float = 0.0) -> dict:
     r"""Diagonal ribbon OMM (Eq. 57 corrected, finding 8) split into gauge-invariant pieces.
 
-    Parameters
-    ----------
-    model : Ribbon
-        The ribbon.
-    eigensystem : Eigensystem
-        Ribbon eigensystem on Nk points (energies t0, velocities a t0/hbar); ``es=`` is its
-        deprecated spelling.
-    origin_y : float
-        Transverse origin (a, from the ribbon centre line).
+    %(ribbon_parameters)s
+    %(origin_y)s
 
     Returns
     -------
@@ -193,6 +206,7 @@ def omm_diagonal_parts(model, eigensystem: Eigensystem, *, origin_y: float = 0.0
 
 
 @_renamed
+@_docs
 def paper_omm_eq57(model, eigensystem: Eigensystem, a_diag: np.ndarray, *,
                    charge: float = ELECTRON_CHARGE, origin_y: float = 0.0) -> np.ndarray:
     r"""The printed Eq. (57) / (S55), evaluated literally (for comparison only).
@@ -207,20 +221,13 @@ def paper_omm_eq57(model, eigensystem: Eigensystem, a_diag: np.ndarray, *,
     (``A_nn -> A_nn - d theta_n/dk``): the off-diagonal result therefore depends on the gauge
     (docs/derivations.md, finding 8). Its diagonal does not.
 
-    Parameters
-    ----------
-    model : Ribbon
-        The ribbon.
-    eigensystem : Eigensystem
-        Ribbon eigensystem on Nk points (energies t0, velocities a t0/hbar); ``es=`` is its
-        deprecated spelling.
+    %(ribbon_parameters)s
     a_diag : ndarray
         Diagonal Berry connections ``A_nn`` in the gauge of ``eigensystem.states``, shape
         (Nk, n) (a).
     charge : float
         Carrier charge ``q`` (units of e; default ``q = -1``).
-    origin_y : float
-        Transverse origin (a, from the ribbon centre line).
+    %(origin_y)s
 
     Returns
     -------
@@ -243,6 +250,7 @@ def paper_omm_eq57(model, eigensystem: Eigensystem, a_diag: np.ndarray, *,
 
 
 @_renamed
+@_docs
 def paper_density_response(model, eigensystem: Eigensystem, m: np.ndarray, R: np.ndarray
                            ) -> np.ndarray:
     r"""Eq. (55) with the printed density matrix elements S47/S51 (Eq. 56 as printed, for
@@ -257,9 +265,7 @@ def paper_density_response(model, eigensystem: Eigensystem, m: np.ndarray, R: np
     ----------
     model : Ribbon
         The ribbon (unused; kept for a uniform signature).
-    eigensystem : Eigensystem
-        Ribbon eigensystem on Nk points (energies t0, velocities a t0/hbar); ``es=`` is its
-        deprecated spelling.
+    %(eigensystem)s
     m : ndarray
         Band-basis OMM matrix ``m_nl``, shape (Nk, n, n) (e a^2 t0/hbar).
     R : ndarray
@@ -279,6 +285,7 @@ def paper_density_response(model, eigensystem: Eigensystem, m: np.ndarray, R: np
 
 # -- bulk -------------------------------------------------------------------------------------
 @_renamed
+@_docs
 def bulk_omm(eigensystem: Eigensystem) -> np.ndarray:
     r"""Bulk band OMM ``m_n(k)`` (Nk, n) of a 2D Bloch model, sum-over-states form.
 
@@ -289,45 +296,34 @@ def bulk_omm(eigensystem: Eigensystem) -> np.ndarray:
     sign of finding 7). Requires non-degenerate bands; the diagonal of
     :func:`lrtheory.response.bulk_omm.omm_matrix`.
 
-    Parameters
-    ----------
-    eigensystem : Eigensystem
-        Eigensystem of a 2D Bloch model on Nk points; ``es=`` is its deprecated spelling.
+    %(bulk_parameters)s
 
     Returns
     -------
     ndarray
         ``m_n``, real, shape (Nk, n) (e a^2 t0/hbar).
 
-    Raises
-    ------
-    GaugeError
-        Two bands are degenerate at some k.
+    %(raises_degenerate)s
     """
     eigensystem.require_nondegenerate("the band-resolved bulk OMM")
     return band_omm(eigensystem, block_average=False)
 
 
 @_renamed
+@_docs
 def bulk_berry_curvature(eigensystem: Eigensystem) -> np.ndarray:
     r"""Berry curvature ``Omega_n = -2 Im sum_{n'!=n} v^x_{nn'} v^y_{n'n} / (e_n - e_n')^2``
     (paper Eq. S24 with O = 1), for non-degenerate bands
     (:func:`lrtheory.response.berry.berry_curvature`).
 
-    Parameters
-    ----------
-    eigensystem : Eigensystem
-        Eigensystem of a 2D Bloch model on Nk points; ``es=`` is its deprecated spelling.
+    %(bulk_parameters)s
 
     Returns
     -------
     ndarray
         ``Omega_n``, real, shape (Nk, n) (a^2).
 
-    Raises
-    ------
-    GaugeError
-        Two bands are degenerate at some k.
+    %(raises_degenerate)s
     """
     eigensystem.require_nondegenerate("the band-resolved Berry curvature")
     return berry_curvature(eigensystem, block_average=False)
