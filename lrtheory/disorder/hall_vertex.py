@@ -154,7 +154,11 @@ def dirac_valley_pair_hall(ef: float, noise: WhiteNoise, *, v: float = 1.0,
         ``tau`` to the (bare, dressed) number-current values).
     """
     from lrtheory.models.continuum import MassiveDirac
-    kf = np.sqrt(max(ef * ef - delta * delta, 0.0)) / v
+    if not abs(ef) > abs(delta):
+        raise ConventionError(f"dirac_valley_pair_hall: ef={ef} is in the gap |ef| <= "
+                              f"|delta|={abs(delta)}: there the Fermi-sea (Streda II) term, not "
+                              f"computed here, is the whole Hall conductivity")
+    kf = np.sqrt(ef * ef - delta * delta) / v
     per = {}
     for tau in (1, -1):
         r = hall_vertex_conductivity(MassiveDirac(v=v, delta=delta, valley=tau), ef, noise,
