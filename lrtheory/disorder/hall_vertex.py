@@ -20,9 +20,12 @@ with ``q = -e`` (``operator="charge"``: ``O = q 1``), hence
 
 (Streda's ``sigma^I`` RA term). Check: for ``Sigma = -i/2tau`` the bare ``sigma_xx`` tends to
 ``e^2 N v_F^2 tau/2`` (Drude) since ``G^R_n G^A_n -> 2 pi tau delta(e_F - e_n)``; tested.
-The RR + AA part of Streda I and the Fermi-sea term Streda II are not included: they are
-``O(1/(e_F tau))`` resp. zero in the band of the massive Dirac model, not in general
-(e.g. Streda II is the whole answer in a gap).
+The RR + AA part of Streda I and the Fermi-sea term Streda II are not included: for the
+massive Dirac model in its band they are higher order in ``1/(e_F tau)`` resp. zero
+(Sinitsyn et al., PRB 75, 045315 (2007); not checked here), not in general (in a gap
+Streda II is the whole answer). The crossed X and Psi diagrams, of the same order as the
+ladder for the anomalous Hall effect (Ado et al., EPL 111, 37004 (2015)), are not included:
+the dressed Hall value is the non-crossing approximation.
 
 Units: ``sigma`` in ``e [O]/hbar`` (charge: ``e^2/hbar``; ``e^2/h = 1/2pi``), per unit area.
 """
