@@ -9,7 +9,11 @@ Classes
 :class:`Ribbon`
     A :class:`BlochModel` with one periodic direction that also knows each orbital's
     transverse position, the frame in which vector quantities are reported and, when it was
-    cut from a 2D model, the cut (:class:`RibbonCut`). Room for a ``Slab`` beside it.
+    cut from a 2D model, the cut (:class:`RibbonCut`).
+:class:`Slab`
+    A :class:`BlochModel` with two periodic directions, open along the normal: the film
+    (one dimension up from a ribbon), with each orbital's normal coordinate, its layer, the
+    report frame and, when cut from a 3D model, the cut (:class:`SlabCut`).
 :class:`ContinuumModel`
     A :class:`BlochModel` without a lattice (k.p models), integrated with a polar
     quadrature (:func:`lrtheory.models.lattice.polar_grid`) instead of a Brillouin-zone grid.
@@ -33,7 +37,8 @@ import numpy as np
 from lrtheory.errors import ModelError
 from lrtheory.models import lattice as _lattice
 
-__all__ = ["BlochModel", "Ribbon", "RibbonCut", "ContinuumModel", "ensure_model",
+__all__ = ["BlochModel", "Ribbon", "RibbonCut", "Slab", "SlabCut", "ContinuumModel",
+           "ensure_model",
            "hamiltonian_and_velocity", "MissingGeometryError"]
 
 
@@ -196,6 +201,70 @@ class Ribbon(BlochModel):
         """(n,) transverse coordinate of every orbital (a)."""
 
 
+@dataclass(frozen=True)
+class SlabCut:
+    """How a slab (film) was cut from a 3D lattice model.
+
+    Attributes
+    ----------
+    miller : tuple of int
+        The Miller indices ``(h, k, l)`` of the surface: the normal is along
+        ``G = h b_1 + k b_2 + l b_3`` (reciprocal vectors of the parent).
+    layers : int
+        Number of parent cells (layers of thickness ``d_hkl = 2 pi/|G|``) stacked along the
+        normal.
+    basis : tuple of tuple of int
+        Rows: the in-plane vectors ``a_1'``, ``a_2'`` and the stacking vector ``a_3'`` in the
+        parent's lattice indices (a unimodular integer matrix).
+    spacing : float
+        ``d_hkl`` (a): the thickness of one layer.
+    terminations : str
+        Which parent orbitals sit on the two surfaces (lowest and highest normal coordinate).
+    """
+
+    miller: tuple
+    layers: int
+    basis: tuple
+    spacing: float
+    terminations: str = ""
+
+
+class Slab(BlochModel):
+    r"""A Bloch model with two periodic directions and two open surfaces (a film).
+
+    Required, besides :class:`BlochModel`'s members
+    -----------------------------------------------
+    normal_positions()
+        ``(n,)`` normal coordinate ``z`` of every orbital (a), origin on the slab's centre
+        plane for slabs cut by :func:`lrtheory.models.slabs.slab`.
+
+    Optional
+    --------
+    layer_index : (n,) int ndarray
+        The layer (0 = bottom) of every orbital (default: one layer per distinct ``z``).
+    frame : (3, 3) ndarray
+        Rows: unit vectors ``x``, ``y`` (in-plane) and ``z`` (normal, ``x cross y``) in which
+        vector quantities are reported; right-handed. Default: the identity.
+    cut : SlabCut or None
+        How the slab was cut from a 3D model; None (default) for hand-made slabs.
+    """
+
+    frame = _Default(lambda self: np.eye(3), "Report frame (rows x, y, z; default identity).")
+    cut = None
+
+    @property
+    def layer_index(self) -> np.ndarray:
+        """(n,) layer of every orbital (0 = lowest ``z``), one layer per distinct ``z``
+        (to 1e-9 a)."""
+        z = np.asarray(self.normal_positions(), float)
+        levels = np.unique(np.round(z, 9))
+        return np.searchsorted(levels, np.round(z, 9))
+
+    @abc.abstractmethod
+    def normal_positions(self) -> np.ndarray:
+        """(n,) normal coordinate of every orbital (a)."""
+
+
 class ContinuumModel(BlochModel):
     r"""A k.p model: no lattice, no Brillouin zone (``lattice_vectors = None``).
 
@@ -222,6 +291,7 @@ class ContinuumModel(BlochModel):
 
 _HINTS = {
     "Ribbon": "build one with model.ribbon(width)",
+    "Slab": "cut one from a 3D model with lrtheory.models.slabs.slab(model, layers, miller)",
     "ContinuumModel": "a k.p model, e.g. lrtheory.models.continuum.RashbaGas",
     "BlochModel": "subclass lrtheory.models.BlochModel, see docs/own-model.md",
 }
@@ -276,6 +346,9 @@ def ensure_model(model, kind: type = BlochModel, *, where: str):
     if isinstance(model, Ribbon) and model.dim != 1:
         raise ModelError(f"{where}: {_describe(model)} is a Ribbon with dim={model.dim}, "
                          "expected 1")
+    if isinstance(model, Slab) and model.dim != 2:
+        raise ModelError(f"{where}: {_describe(model)} is a Slab with dim={model.dim}, "
+                         "expected 2")
     return model
 
 
