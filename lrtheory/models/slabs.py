@@ -42,7 +42,8 @@ __all__ = ["miller_basis", "slab", "TightBindingSlab", "frame_vector_operator",
 def _check_miller(miller) -> tuple[int, int, int]:
     try:
         hkl = tuple(int(x) for x in miller)
-        ok = len(hkl) == 3 and all(float(x) == int(x) for x in miller)
+        ok = not isinstance(miller, (str, bytes)) and len(hkl) == 3 and \
+            all(not isinstance(x, (str, bytes, bool)) and float(x) == int(x) for x in miller)
     except (TypeError, ValueError):
         ok = False
     if not ok or hkl == (0, 0, 0) or gcd(gcd(hkl[0], hkl[1]), hkl[2]) != 1:
