@@ -128,6 +128,67 @@ class TightBindingSlab(TightBindingModel, Slab):
         layers = self.layer_index_default() if self.layers is None else \
             np.asarray(self.layers, int)
         object.__setattr__(self, "layers", layers)
+        object.__setattr__(self, "_rblocks", self._in_plane_blocks())
+        self._check_declared_time_reversal()
+
+    def _in_plane_blocks(self):
+        """``(RA (m, 2), T (m, n^2))``: the dense hopping matrix ``t(R)`` of every in-plane
+        lattice vector ``R`` (both ``R`` and ``-R``; on-site energies at ``R = 0``)."""
+        n = self.n_orbitals
+        keys = {}
+        rows, cols, vals, which = [], [], [], []
+        for h in self.hoppings:
+            for R, i, j, t in ((h.R, h.i, h.j, h.t), (tuple(-r for r in h.R), h.j, h.i,
+                                                        np.conj(h.t))):
+                which.append(keys.setdefault(R, len(keys)))
+                rows.append(i)
+                cols.append(j)
+                vals.append(t)
+        zero = keys.setdefault((0, 0), len(keys))
+        T = np.zeros((len(keys), n * n), complex)
+        np.add.at(T, (np.array(which, int), np.array(rows, int) * n + np.array(cols, int)),
+                  np.array(vals, complex))
+        T[zero, np.arange(n) * (n + 1)] += self.onsite
+        R = np.array(list(keys), float).reshape(-1, 2)
+        return R @ self.lattice_vectors[:, :2], T
+
+    def _blocks(self, k, components):
+        """``[H, dH/dk_x, dH/dk_y][:components]`` at ``k`` (..., components, n, n): one
+        product of the in-plane Bloch phases with the stacked ``t(R)`` (module doc of
+        :mod:`lrtheory.io.wannier90.model`: ``H = D^dagger H_W D``)."""
+        k = self._cartesian_k(k)[..., :2]
+        RA, T = self._rblocks
+        n = self.n_orbitals
+        stacked = self.__dict__.get("_rstacked")
+        if stacked is None or stacked.shape[1] < components * n * n:
+            stacked = np.concatenate([T] + [1j * RA[:, a, None] * T for a in range(2)], 1)
+            if stacked.nbytes < 256 * 2**20:
+                object.__setattr__(self, "_rstacked", stacked)
+        arg = k @ RA.T
+        ph = np.empty(arg.shape, complex)
+        np.cos(arg, out=ph.real)
+        np.sin(arg, out=ph.imag)
+        out = np.dot(ph, stacked[:, :components * n * n]).reshape(
+            k.shape[:-1] + (components, n, n))
+        D = np.exp(1j * (k @ self.positions[:, :2].T))
+        out *= (np.conj(D)[..., :, None] * D[..., None, :])[..., None, :, :]
+        if components > 1:
+            dpos = self.positions[None, :, :2] - self.positions[:, None, :2]  # r_j - r_i
+            out[..., 1:, :, :] += 1j * np.moveaxis(dpos, -1, 0) * out[..., :1, :, :]
+        return out
+
+    def hamiltonian(self, k) -> np.ndarray:
+        """H(k) (..., n, n) (t0) for in-plane k (..., 2) in the frame (1/a)."""
+        return self._blocks(k, 1)[..., 0, :, :]
+
+    def hamiltonian_and_velocity(self, k):
+        """``(H(k), dH/dk)``: (..., n, n) and (..., 2, n, n) (frame x, y; t0, t0 a)."""
+        out = self._blocks(k, 3)
+        return out[..., 0, :, :], out[..., 1:, :, :]
+
+    def velocity(self, k) -> np.ndarray:
+        """dH/dk (..., 2, n, n) along the frame's x and y (t0 a)."""
+        return self._blocks(k, 3)[..., 1:, :, :]
 
     def layer_index_default(self) -> np.ndarray:
         return Slab.layer_index.fget(self)

@@ -130,3 +130,19 @@ def test_bad_input_is_one_line():
         assert "\n" not in str(err.value)
     with pytest.raises(ModelError, match="operator must be"):
         frame_vector_operator(slab(CUBIC, 2), np.eye(3))
+
+
+def test_in_plane_blocks_agree_with_grouped_bonds(rng):
+    """The slab's H(k) and dH/dk from dense t(R) blocks equal the generic grouped-bond
+    construction of TightBindingModel (two independent assemblies of Eq. S48)."""
+    m = cubic_rashba(alpha=0.5, bz=0.3)
+    model = TightBindingModel(FCC, rng.uniform(-0.5, 0.5, size=(2, 3)),
+                              [(h.i, h.j, h.R, h.t) for h in m.hoppings]
+                              + [(0, 1, (1, 1, 0), 0.2 + 0.1j)], np.array([0.3, -0.3]))
+    s = slab(model, 4, (1, -1, 2))
+    k = rng.uniform(-3, 3, size=(6, 2))
+    H, V = s.hamiltonian_and_velocity(k)
+    H0, V0 = TightBindingModel.hamiltonian_and_velocity(s, k)
+    np.testing.assert_allclose(H, H0, **TOL)
+    np.testing.assert_allclose(V, V0, **TOL)
+    np.testing.assert_allclose(s.velocity(k), V0, **TOL)
