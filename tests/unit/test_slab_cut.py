@@ -80,10 +80,10 @@ def test_fold_puts_each_layer_in_its_slice():
     model = TightBindingModel(np.eye(3), [[0, 0, 0.25], [0.5, 0.5, 1.6]],
                               [(0, 1, (0, 0, 0), -1.0), (0, 0, (0, 0, 1), -0.5),
                                (1, 1, (1, 0, 0), -0.3)])
-    s = slab(model, 4, (0, 0, 1), center=False)
+    s = slab(model, 4, (0, 0, 1), fold=True, center=False)
     z, layer = s.normal_positions(), s.layer_index
     assert np.all((z >= layer) & (z < layer + 1))
-    raw = slab(model, 4, (0, 0, 1), fold=False, center=False)
+    raw = slab(model, 4, (0, 0, 1), center=False)  # default: the parent's cells
     assert np.any(raw.normal_positions() >= raw.layer_index + 1)
     assert "bottom surface" in s.cut.terminations
     # a bulk-periodic quantity: the trace of H(k) is the same for both (same sites)
