@@ -123,7 +123,8 @@ class TightBindingSlab(TightBindingModel, Slab):
     def __post_init__(self):
         super().__post_init__()
         lat = self.lattice_vectors
-        if self.dim != 2 or lat.shape[1] != 3 or np.any(np.abs(lat[:, 2]) > 1e-9 * np.abs(lat).max()):
+        flat = np.all(np.abs(lat[:, 2]) <= 1e-9 * np.abs(lat).max()) if lat.shape[1] == 3 else False
+        if self.dim != 2 or not flat:
             raise ModelError(f"{self.name}: a slab has two lattice vectors in the xy plane of "
                              f"its frame, got {lat.tolist()}")
         F = np.eye(3) if self.frame is None else np.asarray(self.frame, float)
@@ -131,9 +132,12 @@ class TightBindingSlab(TightBindingModel, Slab):
                 or np.linalg.det(F) < 0:
             raise ModelError(f"{self.name}: frame must be a proper rotation (rows x, y, z)")
         object.__setattr__(self, "frame", F)
-        layers = self.layer_index_default() if self.layers is None else \
-            np.asarray(self.layers, int)
-        object.__setattr__(self, "layers", layers)
+        layers = Slab.layer_index.fget(self) if self.layers is None else \
+            np.asarray(self.layers)
+        if layers.shape != (self.n_orbitals,) or layers.dtype.kind not in "iu":
+            raise ModelError(f"{self.name}: layers must be {self.n_orbitals} integers (the layer "
+                             f"of every orbital), got {np.asarray(self.layers).tolist()!r}")
+        object.__setattr__(self, "layers", layers.astype(int))
         object.__setattr__(self, "_rblocks", self._in_plane_blocks())
         self._check_declared_time_reversal()
 
@@ -195,9 +199,6 @@ class TightBindingSlab(TightBindingModel, Slab):
     def velocity(self, k) -> np.ndarray:
         """dH/dk (..., 2, n, n) along the frame's x and y (t0 a)."""
         return self._blocks(k, 3)[..., 1:, :, :]
-
-    def layer_index_default(self) -> np.ndarray:
-        return Slab.layer_index.fget(self)
 
     @property
     def layer_index(self) -> np.ndarray:

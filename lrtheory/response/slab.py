@@ -292,8 +292,8 @@ def slab_accumulation(model, ef: float, *, direction=0, nk: int = 32,
     integrand = SlabIntegrand(z, field, ops, ef=ef, temperature=temperature,
                               smearing=smearing, degen_tol=degen_tol)
     size = chunk_size or auto_chunk_size(model.n_orbitals, arrays=8 + len(ops), budget=2 ** 24)
-    res = ksum(integrand, model, slab_grid(model, nk, shift=shift), subgrid=convergence, workers=workers,
-               chunk_size=size)
+    res = ksum(integrand, model, slab_grid(model, nk, shift=shift), subgrid=convergence,
+               workers=workers, chunk_size=size)
     cut = None if model.cut is None else dataclasses.asdict(model.cut)
     settings = {**res.settings, "nk": nk, "shift": bool(shift), "direction": field.tolist(),
                 "frame": np.asarray(model.frame, float).tolist(), "cut": cut,

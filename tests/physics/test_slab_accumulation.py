@@ -9,8 +9,9 @@ grid avoids the in-plane time-reversal-invariant momenta, and the bulk polar Ras
 cross only at those); the interior layers of a thick slab must reproduce it (per layer of
 thickness d = 1). At T = 0.5 t the interior converges exponentially in the depth, so at
 N = 32 the middle layer agrees to 1e-8 relative (measured 5e-10; N = 8, 12, 16, 24: 1.7e-2,
-1.5e-3, 3.8e-5, 3.9e-7), while N = 12 does not (its deviation is > 100x larger): the test fails if the slab's layers were coupled wrongly
-or the grid weights were per cell instead of per area.
+1.5e-3, 3.8e-5, 3.9e-7), while N = 12 does not (its deviation is > 100x larger): the test
+fails if the slab's layers were coupled wrongly or the grid weights were per cell instead of
+per area.
 """
 from __future__ import annotations
 

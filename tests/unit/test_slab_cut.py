@@ -146,3 +146,19 @@ def test_in_plane_blocks_agree_with_grouped_bonds(rng):
     np.testing.assert_allclose(H, H0, **TOL)
     np.testing.assert_allclose(V, V0, **TOL)
     np.testing.assert_allclose(s.velocity(k), V0, **TOL)
+
+
+def test_hand_made_slab_checks_its_fields():
+    from lrtheory.models.slabs import TightBindingSlab
+
+    lat = [[1.0, 0, 0], [0, 1.0, 0]]
+    pos = [[0, 0, -0.5], [0, 0, 0.5]]
+    hops = [(0, 1, (0, 0), -1.0), (0, 0, (1, 0), -1.0)]
+    s = TightBindingSlab(lat, pos, hops)
+    np.testing.assert_array_equal(s.layer_index, [0, 1])  # one layer per distinct z
+    with pytest.raises(ModelError, match="xy plane"):
+        TightBindingSlab([[1.0, 0, 0.1], [0, 1.0, 0]], pos, hops)
+    with pytest.raises(ModelError, match="proper rotation"):
+        TightBindingSlab(lat, pos, hops, frame=np.diag([1.0, 1.0, -1.0]))
+    with pytest.raises(ModelError, match="layers must be"):
+        TightBindingSlab(lat, pos, hops, layers=[0.5, 1])
