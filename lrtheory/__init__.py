@@ -28,7 +28,9 @@ _GROUPS: dict[str, dict[str, str]] = {
     "models": {
         "BlochModel": "lrtheory.models.protocol",
         "Ribbon": "lrtheory.models.protocol",
-        "RibbonCut": "lrtheory.models.protocol",
+        "RibbonCut": "lrtheory.models.geometry",
+        "Slab": "lrtheory.models.protocol",
+        "SlabCut": "lrtheory.models.geometry",
         "ContinuumModel": "lrtheory.models.protocol",
         "ensure_model": "lrtheory.models.protocol",
         "hamiltonian_and_velocity": "lrtheory.models.protocol",
@@ -36,6 +38,9 @@ _GROUPS: dict[str, dict[str, str]] = {
         "Hopping": "lrtheory.models.tightbinding",
         "TightBindingModel": "lrtheory.models.tightbinding",
         "TightBindingRibbon": "lrtheory.models.tightbinding",
+        "TightBindingSlab": "lrtheory.models.slabs",
+        "slab": "lrtheory.models.slabs",
+        "cubic_rashba": "lrtheory.models.cubic",
         "haldane": "lrtheory.models.haldane",
         "layered_haldane": "lrtheory.models.haldane",
         "RashbaGas": "lrtheory.models.continuum",
@@ -89,11 +94,14 @@ _GROUPS: dict[str, dict[str, str]] = {
         "fermi_point_profiles": "lrtheory.response.fermi_points",
         "paper_route_profiles": "lrtheory.response.ribbon_paper",
         "carrier_density": "lrtheory.response.carrier_density",
+        "slab_accumulation": "lrtheory.response.slab",
+        "SlabAccumulation": "lrtheory.response.slab",
     },
     # -- symmetry analysis of models and ribbons -----------------------------------------------
     "symmetry": {
         "find_ribbon_symmetries": "lrtheory.symmetry.operations",
         "symmetry_report": "lrtheory.symmetry.report",
+        "slab_symmetry_report": "lrtheory.symmetry.slab",
     },
     # -- finite systems with exact eigenstates (flakes; the literal operators) ----------------
     "finite systems": {

@@ -9,7 +9,11 @@ Classes
 :class:`Ribbon`
     A :class:`BlochModel` with one periodic direction that also knows each orbital's
     transverse position, the frame in which vector quantities are reported and, when it was
-    cut from a 2D model, the cut (:class:`RibbonCut`). Room for a ``Slab`` beside it.
+    cut from a 2D model, the cut (:class:`RibbonCut`).
+:class:`Slab`
+    A :class:`BlochModel` with two periodic directions, open along the normal: the film
+    (one dimension up from a ribbon), with each orbital's normal coordinate, its layer, the
+    report frame and, when cut from a 3D model, the cut (:class:`SlabCut`).
 :class:`ContinuumModel`
     A :class:`BlochModel` without a lattice (k.p models), integrated with a polar
     quadrature (:func:`lrtheory.models.lattice.polar_grid`) instead of a Brillouin-zone grid.
@@ -25,7 +29,6 @@ Units: energies in t0, lengths in a, k Cartesian in 1/a (hbar = 1).
 from __future__ import annotations
 
 import abc
-from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
@@ -34,8 +37,10 @@ from lrtheory._compat import renamed_keywords
 from lrtheory._docstrings import shared_docs
 from lrtheory.errors import ModelError
 from lrtheory.models import lattice as _lattice
+from lrtheory.models.geometry import PositionMatrix, RibbonCut, SlabCut
 
-__all__ = ["BlochModel", "Ribbon", "RibbonCut", "PositionMatrix", "ContinuumModel", "ensure_model",
+__all__ = ["BlochModel", "Ribbon", "RibbonCut", "Slab", "SlabCut", "PositionMatrix",
+           "ContinuumModel", "ensure_model",
            "hamiltonian_and_velocity", "MissingGeometryError"]
 
 
@@ -231,54 +236,6 @@ class BlochModel(abc.ABC):
         return lat
 
 
-@dataclass(frozen=True)
-class PositionMatrix:
-    r"""Position matrix of full Wannier interpolation in the orbital (Wannier) basis.
-
-    Atomic-position gauge (paper Eq. S48, the gauge of ``H(k)`` and ``dH/dk``):
-
-    .. math:: A^a_{mn}(\mathbf k) = \sum_R e^{i\mathbf k\cdot(\mathbf R + \mathbf r_n
-              - \mathbf r_m)}\,\big[\langle m\mathbf 0|r_a|n\mathbf R\rangle
-              - r_{m,a}\,\delta_{mn}\delta_{\mathbf R\mathbf 0}\big],
-
-    ``A^a_mn = i <u_m|d_a u_n>`` of the orbital-basis Bloch functions (a, Hermitian).
-
-    Attributes
-    ----------
-    connection : (..., dim, n, n) complex ndarray
-        ``A^a(k)`` (a).
-    curl : (..., dim, dim, n, n) complex ndarray
-        ``d_b A^c - d_c A^b`` at ``[..., b, c]`` (a^2; antisymmetric in b, c).
-    """
-
-    connection: np.ndarray
-    curl: np.ndarray
-
-
-@dataclass(frozen=True)
-class RibbonCut:
-    """How a ribbon was cut from a 2D lattice model (issue #18).
-
-    Attributes
-    ----------
-    direction : tuple of int
-        The periodic direction in the parent's lattice-vector indices (Miller-like:
-        ``(1, 0)`` is along ``a_1``).
-    width : int
-        Number of parent cells stacked across the ribbon.
-    stacking : tuple of int
-        The stacking vector in the parent's lattice-vector indices.
-    terminations : str
-        Which parent orbitals sit on the two edges (lowest and highest transverse
-        coordinate).
-    """
-
-    direction: tuple
-    width: int
-    stacking: tuple
-    terminations: str = ""
-
-
 class Ribbon(BlochModel):
     r"""A Bloch model with one periodic direction and open transverse edges.
 
@@ -304,6 +261,42 @@ class Ribbon(BlochModel):
     @abc.abstractmethod
     def transverse_positions(self) -> np.ndarray:
         """(n,) transverse coordinate of every orbital (a)."""
+
+
+class Slab(BlochModel):
+    r"""A Bloch model with two periodic directions and two open surfaces (a film).
+
+    Required, besides :class:`BlochModel`'s members
+    -----------------------------------------------
+    normal_positions()
+        ``(n,)`` normal coordinate ``z`` of every orbital (a), origin on the slab's centre
+        plane for slabs cut by :func:`lrtheory.models.slabs.slab`.
+
+    Optional
+    --------
+    layer_index : (n,) int ndarray
+        The layer (0 = bottom) of every orbital (default: one layer per distinct ``z``).
+    frame : (3, 3) ndarray
+        Rows: unit vectors ``x``, ``y`` (in-plane) and ``z`` (normal, ``x cross y``) in which
+        vector quantities are reported; right-handed. Default: the identity.
+    cut : SlabCut or None
+        How the slab was cut from a 3D model; None (default) for hand-made slabs.
+    """
+
+    frame = _Default(lambda self: np.eye(3), "Report frame (rows x, y, z; default identity).")
+    cut = None
+
+    @property
+    def layer_index(self) -> np.ndarray:
+        """(n,) layer of every orbital (0 = lowest ``z``), one layer per distinct ``z``
+        (to 1e-9 a)."""
+        z = np.asarray(self.normal_positions(), float)
+        levels = np.unique(np.round(z, 9))
+        return np.searchsorted(levels, np.round(z, 9))
+
+    @abc.abstractmethod
+    def normal_positions(self) -> np.ndarray:
+        """(n,) normal coordinate of every orbital (a)."""
 
 
 class ContinuumModel(BlochModel):
@@ -361,6 +354,7 @@ class ContinuumModel(BlochModel):
 
 _HINTS = {
     "Ribbon": "build one with model.ribbon(width)",
+    "Slab": "cut one from a 3D model with lrtheory.models.slabs.slab(model, layers, miller)",
     "ContinuumModel": "a k.p model, e.g. lrtheory.models.continuum.RashbaGas",
     "BlochModel": "subclass lrtheory.models.BlochModel, see docs/own-model.md",
 }
@@ -415,6 +409,9 @@ def ensure_model(model, kind: type = BlochModel, *, where: str):
     if isinstance(model, Ribbon) and model.dim != 1:
         raise ModelError(f"{where}: {_describe(model)} is a Ribbon with dim={model.dim}, "
                          "expected 1")
+    if isinstance(model, Slab) and model.dim != 2:
+        raise ModelError(f"{where}: {_describe(model)} is a Slab with dim={model.dim}, "
+                         "expected 2")
     return model
 
 
