@@ -44,8 +44,22 @@ _FROZEN = 1e-18
 _DENSE_N = 64
 
 
-def _fermi_derivative_weight(e, ef, temperature, smearing):
-    """``-f'(e)`` (1/t0) at the physical temperature, or at ``smearing`` when ``T = 0``."""
+def fermi_derivative_weight(e, ef, temperature, smearing):
+    """``-f'(e)`` (1/t0) at the physical temperature, or at ``smearing`` when ``T = 0``
+    (shared by the ribbon and the film integrands).
+
+    Parameters
+    ----------
+    e : ndarray
+        Band energies (t0).
+    ef, temperature, smearing : float
+        Fermi energy, temperature and the T = 0 smearing (t0).
+
+    Returns
+    -------
+    ndarray
+        ``-f'(e)`` (1/t0), the shape of ``e``.
+    """
     return fermi_surface_weight(e, ef, temperature if temperature > 0 else smearing)
 
 
@@ -210,7 +224,7 @@ def chunk_traces(k, model, *, y, ef, temperature, smearing, eta, degen_tol,
     m, n = e.shape
     w = half_bandwidth(H, Vx) if bandwidth is None else int(bandwidth)
     banded = 2 * w + 1 <= n // 4
-    fp = -_fermi_derivative_weight(e, ef, temperature, smearing)  # f'(e_n)
+    fp = -fermi_derivative_weight(e, ef, temperature, smearing)  # f'(e_n)
     lo, hi, deg = _window(e, ef, temperature, degen_tol, fp)
     dlo, dhi = _span(_significant(fp))  # bands of the diagonal (Fermi-surface) parts
     c_lo = min(lo, dlo) if dhi > dlo else lo  # columns of V_x U that are needed

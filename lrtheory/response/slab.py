@@ -114,6 +114,8 @@ class SlabIntegrand(Integrand):
     ef, temperature, smearing, degen_tol : float
         As in :func:`slab_accumulation` (t0).
 
+    Notes
+    -----
     ``finish`` adds ``"<part>_omm_x"``, ``"<part>_omm_y"`` (module doc).
     """
 
