@@ -21,7 +21,7 @@ from lrtheory._compat import renamed_keywords
 from lrtheory.conventions import DEGEN_TOL
 from lrtheory.errors import GaugeError, ModelError, ShapeError, check_finite
 from lrtheory.kernels.gauge import random_block_unitary
-from lrtheory.models.protocol import ensure_model, hamiltonian_and_velocity
+from lrtheory.models.protocol import bloch_fields, ensure_model
 
 __all__ = ["Eigensystem", "to_band_basis", "check_hamiltonian"]
 
@@ -143,16 +143,15 @@ class Eigensystem:
             k = k[:, None] if model.dim == 1 else k[None, :]
         if k.ndim != 2 or k.shape[1] not in _k_widths(model):
             raise ShapeError(f"k must have shape (Nk, {model.dim}), got {k.shape}")
-        H, dH = hamiltonian_and_velocity(model, k)
+        H, dH, pm = bloch_fields(model, k)
         if check:
             check_hamiltonian(H, model.name)
         e, U = np.linalg.eigh(H)
         V = to_band_basis(U, dH)
-        pm = model.position_matrix(k)
         if pm is None:
             return cls(k, e, U, V, float(degen_tol))
         Abar = to_band_basis(U, pm.connection)
-        V = V + 1j * (e[:, None, :, None] - e[:, None, None, :]) * Abar
+        V += 1j * (e[:, None, :, None] - e[:, None, None, :]) * Abar
         d = Abar.shape[1]
         b, c = np.triu_indices(d, 1)  # the curl is antisymmetric: transform b < c only
         upper = to_band_basis(U, pm.curl[:, b, c])
