@@ -223,7 +223,7 @@ def wannier_space_curvature(eigensystem, b: int, c: int) -> np.ndarray:
     Ab, Ac = eigensystem.connection[:, b], eigensystem.connection[:, c]
     off = ~eigensystem.degenerate()
     inter = np.einsum("knm,kmn->kn", Ab * off, Ac).imag
-    return np.diagonal(eigensystem.connection_curl[:, b, c], axis1=-2, axis2=-1).real + 2.0 * inter
+    return eigensystem.curl_diagonal(b, c) + 2.0 * inter
 
 
 @renamed_keywords(eig="eigensystem")
