@@ -225,8 +225,8 @@ def wannier_space_curvature(eigensystem, b: int, c: int) -> np.ndarray:
     if eigensystem.connection is None:
         return np.zeros(eigensystem.energies.shape)
     Ab, Ac = eigensystem.connection[:, b], eigensystem.connection[:, c]
-    off = ~eigensystem.degenerate()
-    inter = np.einsum("knm,kmn->kn", Ab * off, Ac).imag
+    # Ac Hermitian: Ac_mn = conj(Ac_nm), a contiguous elementwise product
+    inter = np.einsum("knm,knm->kn", (Ab * np.conj(Ac)).imag, ~eigensystem.degenerate())
     return eigensystem.curl_diagonal(b, c) + 2.0 * inter
 
 
