@@ -148,7 +148,11 @@ class Wannier90Model(TightBindingModel):
 
     def _position_only(self, k):
         """Position matrix alone (models embedded in a larger space: ``dim < d_space``)."""
-        fsum, pairs = _position_sum(self, *self.position_blocks, fold=False)
+        cached = self.__dict__.get("_pblocks")
+        if cached is None:  # small (nrpts x blocks x n^2), kept
+            cached = _position_sum(self, *self.position_blocks)
+            object.__setattr__(self, "_pblocks", cached)
+        fsum, pairs = cached
         n, d = self.n_orbitals, self.dim
         out = fsum(k) * self._gauge(k)[..., None, :, :]
         A = out[..., :d, :, :]
@@ -169,7 +173,7 @@ class Wannier90Model(TightBindingModel):
         key = "_fullsum" if position else "_hvsum"
         fsum = self.__dict__.get(key)
         if fsum is None:  # small (nrpts x blocks x n^2), kept
-            fsum = _field_sum(self, position)
+            fsum = _field_sum(self, *self._rblocks, position)
             object.__setattr__(self, key, fsum)
         out = fsum(k)
         out *= self._gauge(k)[..., None, :, :]
@@ -184,18 +188,17 @@ class Wannier90Model(TightBindingModel):
         return self.hamiltonian_and_velocity(k)[1]
 
 
-def _position_sum(model, R, A, fold=False):
+def _position_sum(model, R, A):
     """``(PairedSum, pairs)`` of the blocks ``[A_a(R)] + [i((RA)_b A_c - (RA)_c A_b)(R)]``
-    (``b < c`` in ``pairs``); with ``fold`` the displacement ``RA + r_n - r_m`` replaces
-    ``RA`` in the curl blocks (the derivative of the gauge phase included)."""
+    (``b < c`` in ``pairs``)."""
     R = np.asarray(R, int)
     A = np.asarray(A, complex)
     d = model.dim
     RA = R[:, :d].astype(float) @ model.lattice_vectors
     pairs = [(b, c) for b in range(d) for c in range(b + 1, d)]
-    X = _displacements(model, RA) if fold else RA[:, None, None, :]
     parts = [A[:, a] for a in range(d)]
-    parts += [1j * (X[..., b] * A[:, c] - X[..., c] * A[:, b]) for b, c in pairs]
+    parts += [1j * (RA[:, b, None, None] * A[:, c] - RA[:, c, None, None] * A[:, b])
+              for b, c in pairs]
     F = np.stack(parts, 1) if len(R) else np.zeros((0, len(parts)) + A.shape[-2:], complex)
     return PairedSum(R, RA, F), pairs
 
@@ -206,11 +209,11 @@ def _displacements(model, RA):
     return RA[:, None, None, :] + dpos[None]
 
 
-def _field_sum(model, position: bool) -> PairedSum:
+def _field_sum(model, R, RA, H, position: bool) -> PairedSum:
     """One :class:`PairedSum` of ``[t, i X_a t, (A_a, i (X_b A_c - X_c A_b))]`` on the
     union of the Hamiltonian's and the position matrix's lattice vectors (absent blocks
-    zero), ``X = RA + r_n - r_m`` (:func:`_displacements`)."""
-    R, RA, H = model._rblocks
+    zero), ``X = RA + r_n - r_m`` (:func:`_displacements`); ``(R, RA, H)`` of the
+    Hamiltonian as in ``real_space_hamiltonian``."""
     d = model.dim
     X = _displacements(model, RA)
     blocks = {tuple(r): [H[i]] + [1j * X[i, ..., a] * H[i] for a in range(d)]
