@@ -21,7 +21,7 @@ from lrtheory._compat import renamed_keywords
 from lrtheory.conventions import DEGEN_TOL
 from lrtheory.errors import GaugeError, ModelError, ShapeError, check_finite
 from lrtheory.kernels.gauge import random_block_unitary
-from lrtheory.models.protocol import ensure_model, hamiltonian_and_velocity
+from lrtheory.models.protocol import bloch_fields, ensure_model
 
 __all__ = ["Eigensystem", "to_band_basis", "check_hamiltonian"]
 
@@ -104,8 +104,10 @@ class Eigensystem:
     connection : (Nk, dim, n, n) or None
         ``Abar = U^dagger A U``, the Wannier-gauge position matrix in the band basis (a);
         None in the tight-binding approximation
-    connection_curl : (Nk, dim, dim, n, n) or None
-        ``U^dagger (d_b A^c - d_c A^b) U`` (a^2); None with ``connection``
+    position_curl : (Nk, dim, dim, n, n) or None
+        ``d_b A^c - d_c A^b`` in the orbital basis (a^2; None with ``connection``); its
+        band-basis form is :attr:`connection_curl` (computed on first use) and its band
+        diagonal :meth:`curl_diagonal` (half the products)
     """
 
     k: np.ndarray
@@ -114,7 +116,7 @@ class Eigensystem:
     velocity: np.ndarray
     degen_tol: float = DEGEN_TOL
     connection: np.ndarray | None = None
-    connection_curl: np.ndarray | None = None
+    position_curl: np.ndarray | None = None
 
     @classmethod
     def compute(cls, model, k, *, degen_tol: float = DEGEN_TOL, check: bool = True
@@ -143,22 +145,51 @@ class Eigensystem:
             k = k[:, None] if model.dim == 1 else k[None, :]
         if k.ndim != 2 or k.shape[1] not in _k_widths(model):
             raise ShapeError(f"k must have shape (Nk, {model.dim}), got {k.shape}")
-        H, dH = hamiltonian_and_velocity(model, k)
+        H, dH, pm = bloch_fields(model, k)
         if check:
             check_hamiltonian(H, model.name)
         e, U = np.linalg.eigh(H)
         V = to_band_basis(U, dH)
-        pm = model.position_matrix(k)
         if pm is None:
             return cls(k, e, U, V, float(degen_tol))
         Abar = to_band_basis(U, pm.connection)
-        V = V + 1j * (e[:, None, :, None] - e[:, None, None, :]) * Abar
-        d = Abar.shape[1]
+        V += 1j * (e[:, None, :, None] - e[:, None, None, :]) * Abar
+        return cls(k, e, U, V, float(degen_tol), Abar, pm.curl)
+
+    @cached_property
+    def connection_curl(self) -> np.ndarray | None:
+        """``U^dagger (d_b A^c - d_c A^b) U`` (Nk, dim, dim, n, n) (a^2; read-only), None
+        in the tight-binding approximation."""
+        if self.position_curl is None:
+            return None
+        d = self.position_curl.shape[1]
         b, c = np.triu_indices(d, 1)  # the curl is antisymmetric: transform b < c only
-        upper = to_band_basis(U, pm.curl[:, b, c])
+        upper = to_band_basis(self.states, self.position_curl[:, b, c])
         curl = np.zeros(upper.shape[:1] + (d, d) + upper.shape[2:], complex)
         curl[:, b, c], curl[:, c, b] = upper, -upper
-        return cls(k, e, U, V, float(degen_tol), Abar, curl)
+        curl.setflags(write=False)
+        return curl
+
+    def curl_diagonal(self, b: int, c: int) -> np.ndarray:
+        """Band diagonal ``Re [U^dagger (d_b A^c - d_c A^b) U]_nn`` (Nk, n) (a^2): one
+        product ``C U`` and an elementwise sum (``sum_i conj(U_in) (C U)_in``).
+
+        Parameters
+        ----------
+        b, c : int
+            Components.
+
+        Returns
+        -------
+        ndarray
+            (Nk, n) real (a^2); zeros without a position matrix.
+        """
+        if self.position_curl is None:
+            return np.zeros(self.energies.shape)
+        U = self.states
+        CU = self.position_curl[:, b, c] @ U
+        return np.einsum("kin,kin->kn", U.real, CU.real) + np.einsum("kin,kin->kn", U.imag,
+                                                                      CU.imag)
 
     # -- derived quantities -----------------------------------------------------------------
     @property
@@ -284,6 +315,6 @@ class Eigensystem:
         V = Wd[:, None] @ self.velocity @ W[:, None]
         if self.connection is None:
             return replace(self, states=U, velocity=V)
+        # position_curl is orbital-basis: the new states carry the new gauge
         return replace(self, states=U, velocity=V,
-                       connection=Wd[:, None] @ self.connection @ W[:, None],
-                       connection_curl=Wd[:, None, None] @ self.connection_curl @ W[:, None, None])
+                       connection=Wd[:, None] @ self.connection @ W[:, None])

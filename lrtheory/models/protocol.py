@@ -40,8 +40,8 @@ from lrtheory.models import lattice as _lattice
 from lrtheory.models.geometry import PositionMatrix, RibbonCut, SlabCut
 
 __all__ = ["BlochModel", "Ribbon", "RibbonCut", "Slab", "SlabCut", "PositionMatrix",
-           "ContinuumModel", "ensure_model",
-           "hamiltonian_and_velocity", "MissingGeometryError"]
+           "ContinuumModel", "ensure_model", "hamiltonian_and_velocity", "bloch_fields",
+           "MissingGeometryError"]
 
 
 # numpydoc blocks shared by BlochModel's methods and hamiltonian_and_velocity
@@ -431,3 +431,32 @@ def hamiltonian_and_velocity(model: BlochModel, k: np.ndarray) -> tuple[np.ndarr
     %(h_v_returns)s
     """
     return model.hamiltonian_and_velocity(k)
+
+
+def bloch_fields(model: BlochModel, k: np.ndarray):
+    """``(H(k), dH/dk, position matrix or None)`` of any :class:`BlochModel`: the model's
+    ``hamiltonian_velocity_position`` where it has one (one Fourier sum for all three, e.g.
+    :class:`lrtheory.io.wannier90.Wannier90Model`), else :func:`hamiltonian_and_velocity`
+    and :meth:`BlochModel.position_matrix`.
+
+    Parameters
+    ----------
+    model : BlochModel
+        Any Bloch model.
+    k : ndarray
+        Cartesian wave vectors, shape (..., dim) (1/a).
+
+    Returns
+    -------
+    H : ndarray
+        (..., n, n) (t0).
+    V : ndarray
+        (..., dim, n, n) (a t0/hbar).
+    position : PositionMatrix or None
+        Full Wannier interpolation's position matrix (a, a^2), None for tight-binding.
+    """
+    fused = getattr(model, "hamiltonian_velocity_position", None)
+    if fused is not None:
+        return fused(k)
+    H, V = model.hamiltonian_and_velocity(k)
+    return H, V, model.position_matrix(k)

@@ -179,16 +179,20 @@ def generalized_berry_curvature(eigensystem, operator=None, *, b: int = 0, c: in
     ndarray
         (Nk, n) real, ``[O] a^2``.
     """
-    O = band_operator(eigensystem, operator, model)
     V = eigensystem.velocity
     vb, vc = V[:, b], V[:, c]
     if is_number_operator(operator) or _is_charge(operator):
-        X = ELECTRON_CHARGE * vb if _is_charge(operator) else vb
+        # vc Hermitian: vc_{n'n} = conj(vc_{nn'}), a contiguous elementwise product
+        prod = vb * np.conj(vc)
+        omega = -2.0 * np.einsum("knm,knm->kn", prod.imag, eigensystem.inverse_gap_squared)
+        if _is_charge(operator):
+            omega *= ELECTRON_CHARGE
     else:
+        O = band_operator(eigensystem, operator, model)
         X = 0.5 * (O @ vb + vb @ O)
-    # sum_{n'} Im(X_{n n'} vc_{n' n}) / (e_n - e_n')^2
-    prod = X * np.swapaxes(vc, -1, -2)
-    omega = -2.0 * np.einsum("knm,knm->kn", prod.imag, eigensystem.inverse_gap_squared)
+        # sum_{n'} Im(X_{n n'} vc_{n' n}) / (e_n - e_n')^2
+        prod = X * np.swapaxes(vc, -1, -2)
+        omega = -2.0 * np.einsum("knm,knm->kn", prod.imag, eigensystem.inverse_gap_squared)
     if eigensystem.connection is not None and (is_number_operator(operator)
                                                or _is_charge(operator)):
         omega = omega + (ELECTRON_CHARGE if _is_charge(operator) else 1.0) * \
@@ -227,9 +231,9 @@ def wannier_space_curvature(eigensystem, b: int, c: int) -> np.ndarray:
     if eigensystem.connection is None:
         return np.zeros(eigensystem.energies.shape)
     Ab, Ac = eigensystem.connection[:, b], eigensystem.connection[:, c]
-    off = ~eigensystem.degenerate()
-    inter = np.einsum("knm,kmn->kn", Ab * off, Ac).imag
-    return np.diagonal(eigensystem.connection_curl[:, b, c], axis1=-2, axis2=-1).real + 2.0 * inter
+    # Ac Hermitian: Ac_mn = conj(Ac_nm), a contiguous elementwise product
+    inter = np.einsum("knm,knm->kn", (Ab * np.conj(Ac)).imag, ~eigensystem.degenerate())
+    return eigensystem.curl_diagonal(b, c) + 2.0 * inter
 
 
 @renamed_keywords(eig="eigensystem")

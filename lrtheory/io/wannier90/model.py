@@ -71,8 +71,6 @@ class Wannier90Model(TightBindingModel):
         RA = R[:, : self.dim].astype(float) @ self.lattice_vectors  # (nrpts, d_space)
         object.__setattr__(self, "_rblocks", (R, RA, H))
         object.__setattr__(self, "_hsum", PairedSum(R, RA, H))
-        if self.position_blocks is not None:
-            object.__setattr__(self, "_pblocks", _position_sum(self, *self.position_blocks))
         self._check_declared_time_reversal()
 
     @property
@@ -93,18 +91,9 @@ class Wannier90Model(TightBindingModel):
         if self.position_blocks is None:
             return None
         k = self._cartesian_k(k)
-        fsum, pairs = self._pblocks
-        n, d = self.n_orbitals, self.dim
-        out = fsum(k) * self._gauge(k)[..., None, :, :]
-        A = out[..., :d, :, :]
-        dpos = self.positions[None, :, :] - self.positions[:, None, :]  # r_n - r_m at [m, n]
-        curl = np.zeros(k.shape[:-1] + (d, d, n, n), complex)
-        for p, (b, c) in enumerate(pairs):
-            cbc = out[..., d + p, :, :] + 1j * (dpos[..., b] * A[..., c, :, :]
-                                                 - dpos[..., c] * A[..., b, :, :])
-            curl[..., b, c, :, :] = cbc
-            curl[..., c, b, :, :] = -cbc
-        return PositionMatrix(A, curl)
+        if self.dim != self.lattice_vectors.shape[1]:
+            return self._position_only(k)
+        return self.hamiltonian_velocity_position(k)[2]
 
     def _gauge(self, k):
         """``exp(ik.(r_n - r_m))`` at [..., m, n]: Wannier90 gauge to atomic-position gauge."""
@@ -131,17 +120,64 @@ class Wannier90Model(TightBindingModel):
         k = self._cartesian_k(k)
         if self.dim != self.lattice_vectors.shape[1]:
             return super().hamiltonian_and_velocity(k)
-        fsum = self.__dict__.get("_hvsum")
-        if fsum is None:  # [t(R), i (RA)_a t(R)]: small (nrpts x (dim + 1) n^2), kept
-            R, RA, H = self._rblocks
-            F = np.stack([H] + [1j * RA[:, a, None, None] * H for a in range(self.dim)], 1)
-            fsum = PairedSum(R, RA, F)
-            object.__setattr__(self, "_hvsum", fsum)
+        out = self._fields(k, False)
+        return out[..., 0, :, :], out[..., 1:, :, :]
+
+    @fill_doc(k=_K_DOC.format(rtype="H, dH, PositionMatrix or None", rdesc="As "
+                              ":meth:`hamiltonian_and_velocity` and :meth:`position_matrix`."))
+    def hamiltonian_velocity_position(self, k):
+        """``H(k)``, ``dH/dk`` and the position matrix from one Fourier sum (one set of
+        Bloch phases, one real matrix product; :func:`lrtheory.models.protocol.bloch_fields`).
+
+        {k}
+        """
+        k = self._cartesian_k(k)
+        if self.dim != self.lattice_vectors.shape[1]:
+            return super().hamiltonian_and_velocity(k) + (self.position_matrix(k),)
+        if self.position_blocks is None:
+            out = self._fields(k, False)
+            return out[..., 0, :, :], out[..., 1:, :, :], None
+        d, n = self.dim, self.n_orbitals
+        out = self._fields(k, True)
+        b, c = np.triu_indices(d, 1)
+        curl = np.zeros(k.shape[:-1] + (d, d, n, n), complex)
+        curl[..., b, c, :, :] = out[..., 1 + 2 * d:, :, :]
+        curl[..., c, b, :, :] = -out[..., 1 + 2 * d:, :, :]
+        return (out[..., 0, :, :], out[..., 1:1 + d, :, :],
+                PositionMatrix(out[..., 1 + d:1 + 2 * d, :, :], curl))
+
+    def _position_only(self, k):
+        """Position matrix alone (models embedded in a larger space: ``dim < d_space``)."""
+        cached = self.__dict__.get("_pblocks")
+        if cached is None:  # small (nrpts x blocks x n^2), kept
+            cached = _position_sum(self, *self.position_blocks)
+            object.__setattr__(self, "_pblocks", cached)
+        fsum, pairs = cached
+        n, d = self.n_orbitals, self.dim
         out = fsum(k) * self._gauge(k)[..., None, :, :]
-        H = out[..., 0, :, :]
-        dpos = self.positions[None, :, :] - self.positions[:, None, :]  # r_j - r_i, [i, j, a]
-        V = out[..., 1:, :, :] + 1j * np.moveaxis(dpos, -1, 0) * H[..., None, :, :]
-        return H, V
+        A = out[..., :d, :, :]
+        dpos = self.positions[None, :, :] - self.positions[:, None, :]  # r_n - r_m at [m, n]
+        curl = np.zeros(k.shape[:-1] + (d, d, n, n), complex)
+        for p, (b, c) in enumerate(pairs):
+            cbc = out[..., d + p, :, :] + 1j * (dpos[..., b] * A[..., c, :, :]
+                                                 - dpos[..., c] * A[..., b, :, :])
+            curl[..., b, c, :, :] = cbc
+            curl[..., c, b, :, :] = -cbc
+        return PositionMatrix(A, curl)
+
+    def _fields(self, k, position: bool) -> np.ndarray:
+        """Stacked ``[H, dH/dk_a, (A_a, curl_bc for b < c)]`` (..., 1 + d (+ d + d(d-1)/2),
+        n, n) in the atomic-position gauge: the gauge phase ``exp(ik.(r_n - r_m))`` applied
+        in place to one Fourier sum whose blocks carry the full displacement
+        ``R + r_n - r_m`` (so no separate ``i (r_n - r_m) H`` term)."""
+        key = "_fullsum" if position else "_hvsum"
+        fsum = self.__dict__.get(key)
+        if fsum is None:  # small (nrpts x blocks x n^2), kept
+            fsum = _field_sum(self, *self._rblocks, position)
+            object.__setattr__(self, key, fsum)
+        out = fsum(k)
+        out *= self._gauge(k)[..., None, :, :]
+        return out
 
     @fill_doc(k=_K_DOC.format(rtype="ndarray", rdesc="(..., dim, n, n) complex (a t0)."))
     def velocity(self, k) -> np.ndarray:
@@ -165,6 +201,42 @@ def _position_sum(model, R, A):
               for b, c in pairs]
     F = np.stack(parts, 1) if len(R) else np.zeros((0, len(parts)) + A.shape[-2:], complex)
     return PairedSum(R, RA, F), pairs
+
+
+def _displacements(model, RA):
+    """``RA + r_n - r_m`` at ``[R, m, n, a]`` (Angstrom)."""
+    dpos = model.positions[None, :, :] - model.positions[:, None, :]
+    return RA[:, None, None, :] + dpos[None]
+
+
+def _field_sum(model, R, RA, H, position: bool) -> PairedSum:
+    """One :class:`PairedSum` of ``[t, i X_a t, (A_a, i (X_b A_c - X_c A_b))]`` on the
+    union of the Hamiltonian's and the position matrix's lattice vectors (absent blocks
+    zero), ``X = RA + r_n - r_m`` (:func:`_displacements`); ``(R, RA, H)`` of the
+    Hamiltonian as in ``real_space_hamiltonian``."""
+    d = model.dim
+    X = _displacements(model, RA)
+    blocks = {tuple(r): [H[i]] + [1j * X[i, ..., a] * H[i] for a in range(d)]
+              for i, r in enumerate(R)}
+    n_blocks = 1 + d
+    if position:
+        RP, A = model.position_blocks
+        RP = np.asarray(RP, int)
+        A = np.asarray(A, complex)
+        XP = _displacements(model, RP[:, :d].astype(float) @ model.lattice_vectors)
+        pairs = [(b, c) for b in range(d) for c in range(b + 1, d)]
+        zero = np.zeros_like(H[0])
+        for key in blocks:
+            blocks[key] += [zero] * (d + len(pairs))
+        for i, r in enumerate(RP):
+            row = blocks.setdefault(tuple(r), [zero] * n_blocks + [zero] * (d + len(pairs)))
+            row[n_blocks:] = ([A[i, a] for a in range(d)]
+                              + [1j * (XP[i, ..., b] * A[i, c] - XP[i, ..., c] * A[i, b])
+                                 for b, c in pairs])
+    keys = sorted(blocks)
+    Rall = np.array(keys, int).reshape(-1, 3)
+    RAall = Rall[:, :d].astype(float) @ model.lattice_vectors
+    return PairedSum(Rall, RAall, np.array([np.stack(blocks[key]) for key in keys]))
 
 
 def real_space_hamiltonian(model: TightBindingModel):
