@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.integrate import quad_vec
 
+from lrtheory._docstrings import shared_docs
 from lrtheory.disorder.diagrams import (BubbleIntegrals, WhiteNoise, bubble_chunk, ladder_vertex,
                                         ra_response, self_energy)
 from lrtheory.errors import (ConventionError, ConvergenceError, check_integer, check_positive,
@@ -26,9 +27,21 @@ from lrtheory.response.grids import response_grid
 from lrtheory.response.ksum import chunk_weights
 
 __all__ = ["continuum_integrals", "lattice_integrals", "born_self_energy",
-           "vertex_corrected_response"]
+           "vertex_corrected_response", "check_density_operator"]
 
 _CHUNK = 4096
+
+# numpydoc entries shared by the two entry functions (lrtheory._docstrings)
+_docs = shared_docs(noise_grid="""
+    noise : WhiteNoise
+        The disorder (strength and which orbitals share a potential).
+    nk : int, optional
+        BZ grid (lattice model).
+    radii : sequence of float
+        Fermi radii (1/a) of a continuum model: break points of the radial integral.
+    n_theta : int
+        Angular points (continuum model).
+    """)
 
 
 def _pack(g, b, kron, o_b=None, o_d=None):
@@ -44,6 +57,37 @@ def _unpack(x, n, d):
         out.append(x[i:i + size].reshape(shape) if i + size <= len(x) else None)
         i += size
     return BubbleIntegrals(*out)
+
+
+def check_density_operator(operator, n: int):
+    """A density operator as the k-sums take it: a callable ``O(k) -> (m, n, n)`` as given,
+    or a Hermitian (n, n) matrix (orbital basis) as a complex array.
+
+    Parameters
+    ----------
+    operator : ndarray (n, n) or callable
+        The operator.
+    n : int
+        Number of orbitals.
+
+    Returns
+    -------
+    ndarray (n, n) or callable
+
+    Raises
+    ------
+    ConventionError
+        Wrong shape, or not Hermitian.
+    """
+    if callable(operator):
+        return operator
+    O = np.asarray(operator, complex)
+    if O.shape != (n, n):
+        raise ConventionError(f"operator must be ({n}, {n}) or a function of k, got shape "
+                              f"{O.shape}")
+    if not np.allclose(O, O.conj().T, atol=1e-12 * max(1.0, np.abs(O).max())):
+        raise ConventionError("operator must be Hermitian")
+    return O
 
 
 def _operator(O, model, k):
@@ -207,6 +251,7 @@ def _green_sum(model, ef, nk, radii, n_theta):
     return g_of
 
 
+@_docs
 def born_self_energy(model, ef: float, noise: WhiteNoise, *, nk: int | None = None,
                      radii=(), n_theta: int = 16, self_consistent: bool = True,
                      tol: float = 1e-10, max_iter: int = 300):
@@ -223,13 +268,7 @@ def born_self_energy(model, ef: float, noise: WhiteNoise, *, nk: int | None = No
     model : BlochModel or ContinuumModel
     ef : float
         Fermi energy (t0).
-    noise : WhiteNoise
-    nk : int, optional
-        BZ grid (lattice model).
-    radii : sequence of float
-        Fermi radii (continuum model).
-    n_theta : int
-        Angular points (continuum model).
+    %(noise_grid)s
     self_consistent : bool
         Iterate to self-consistency (SCBA); else one Born step.
     tol : float
@@ -260,6 +299,7 @@ def born_self_energy(model, ef: float, noise: WhiteNoise, *, nk: int | None = No
                            f"(last change {delta:.2e})")
 
 
+@_docs
 def vertex_corrected_response(model, operator, ef: float, noise: WhiteNoise, *,
                               nk: int | None = None, radii=(), n_theta: int = 16,
                               sigma: np.ndarray | None = None,
@@ -276,13 +316,7 @@ def vertex_corrected_response(model, operator, ef: float, noise: WhiteNoise, *,
         function ``O(k) -> (m, n, n)`` for a k-dependent one (e.g. a valley projector).
     ef : float
         Fermi energy (t0).
-    noise : WhiteNoise
-    nk : int, optional
-        BZ grid (lattice model).
-    radii : sequence of float
-        Fermi radii (1/a) of a continuum model: break points of the radial integral.
-    n_theta : int
-        Angular points (continuum model).
+    %(noise_grid)s
     sigma : ndarray (n, n), optional
         Use this self-energy (t0) instead of the Born one.
     self_consistent : bool
@@ -299,14 +333,7 @@ def vertex_corrected_response(model, operator, ef: float, noise: WhiteNoise, *,
     if model.dim != 2:
         raise ConventionError(f"vertex_corrected_response: 2D models only, got dim={model.dim}")
     n = model.n_orbitals
-    O = operator
-    if not callable(O):
-        O = np.asarray(O, complex)
-        if O.shape != (n, n):
-            raise ConventionError(f"operator must be ({n}, {n}) or a function of k, got shape "
-                                  f"{O.shape}")
-        if not np.allclose(O, O.conj().T, atol=1e-12 * max(1.0, np.abs(O).max())):
-            raise ConventionError("operator must be Hermitian")
+    O = check_density_operator(operator, n)
     if model.lattice_vectors is not None:
         nk = check_integer("nk", nk, minimum=4, even=True)
     else:

@@ -34,7 +34,8 @@ from __future__ import annotations
 import numpy as np
 
 from lrtheory.conventions import ELECTRON_CHARGE, E_CHARGE
-from lrtheory.disorder.born_response import born_self_energy, vertex_corrected_response
+from lrtheory.disorder.born_response import (born_self_energy, check_density_operator,
+                                             vertex_corrected_response)
 from lrtheory.disorder.diagrams import WhiteNoise
 from lrtheory.errors import ConventionError
 from lrtheory.models.protocol import BlochModel, ContinuumModel, ensure_model
@@ -52,14 +53,9 @@ def _operator_of_k(model, operator):
     if isinstance(operator, str):
         raise ConventionError(f"operator must be 'charge', 'number', None, an ({n}, {n}) "
                               f"array or a function of k, got {operator!r}")
-    if callable(operator):
-        return operator
-    O = np.asarray(operator, complex)
-    if O.shape != (n, n):
-        raise ConventionError(f"operator must be ({n}, {n}) or a function of k, got shape "
-                              f"{O.shape}")
-    if not np.allclose(O, O.conj().T, atol=1e-12 * max(1.0, np.abs(O).max())):
-        raise ConventionError("operator must be Hermitian")
+    O = check_density_operator(operator, n)
+    if callable(O):
+        return O
     return lambda k: np.broadcast_to(O, (len(k), n, n))
 
 

@@ -46,7 +46,14 @@ __all__ = ["BlochModel", "Ribbon", "RibbonCut", "Slab", "SlabCut", "PositionMatr
 
 # numpydoc blocks shared by BlochModel's methods and hamiltonian_and_velocity
 # (lrtheory._docstrings)
-_docs = shared_docs(k_parameters="""
+_docs = shared_docs(model_k_parameters="""
+    Parameters
+    ----------
+    model : BlochModel
+        Any Bloch model.
+    k : ndarray
+        Cartesian wave vectors, shape (..., dim) (1/a).
+    """, k_parameters="""
     Parameters
     ----------
     k : array_like
@@ -421,37 +428,26 @@ def hamiltonian_and_velocity(model: BlochModel, k: np.ndarray) -> tuple[np.ndarr
     (a fused fast path where the model has one: one product of Bloch phases with stacked
     bond coefficients; else the two methods).
 
-    Parameters
-    ----------
-    model : BlochModel
-        Any Bloch model.
-    k : ndarray
-        Cartesian wave vectors, shape (..., dim) (1/a).
+    %(model_k_parameters)s
 
     %(h_v_returns)s
     """
     return model.hamiltonian_and_velocity(k)
 
 
+@_docs
 def bloch_fields(model: BlochModel, k: np.ndarray):
     """``(H(k), dH/dk, position matrix or None)`` of any :class:`BlochModel`: the model's
     ``hamiltonian_velocity_position`` where it has one (one Fourier sum for all three, e.g.
     :class:`lrtheory.io.wannier90.Wannier90Model`), else :func:`hamiltonian_and_velocity`
     and :meth:`BlochModel.position_matrix`.
 
-    Parameters
-    ----------
-    model : BlochModel
-        Any Bloch model.
-    k : ndarray
-        Cartesian wave vectors, shape (..., dim) (1/a).
+    %(model_k_parameters)s
 
     Returns
     -------
-    H : ndarray
-        (..., n, n) (t0).
-    V : ndarray
-        (..., dim, n, n) (a t0/hbar).
+    H, V : ndarray
+        As :func:`hamiltonian_and_velocity`: (..., n, n) (t0) and (..., dim, n, n) (a t0/hbar).
     position : PositionMatrix or None
         Full Wannier interpolation's position matrix (a, a^2), None for tight-binding.
     """
