@@ -12,10 +12,7 @@ supercell twist ``k``) the response to a uniform static field ``E`` is computed 
   (``Re L``) and ``"fermi"`` (``i Im L``) as there.
 * ``"greenwood"``: the Fermi-level (Kubo-Greenwood, RA) term of the Kubo-Streda formula
   with the Green's functions of the sample, ``G^{R/A} = (e_F - H(k) +- i eta)^{-1}``:
-
-  .. math:: \delta n_O(i) = -\frac{e}{2\pi}\,{\rm Re\,Tr}[n_O(i)\, G^R\, (\mathbf v\cdot
-            \mathbf E)\, G^A],
-
+  :math:`\delta n_O(i) = -\frac{e}{2\pi}\,\mathrm{Re\,Tr}[n_O(i)\, G^R\, (\mathbf v\cdot\mathbf E)\, G^A]`,
   the same expression (and prefactor) as the diagrammatic ``chi^RA`` of
   :mod:`lrtheory.disorder.diagrams`, so its disorder average is what the ladder sums; a clean
   eigenstate contributes ``-(1/2 eta)`` (Lorentzian of half width ``eta`` at ``e_F``)
