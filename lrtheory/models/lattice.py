@@ -29,6 +29,7 @@ from typing import Sequence
 import numpy as np
 
 from lrtheory._docstrings import shared_docs
+from lrtheory.models.cubic_points import cubic_centred_points
 from lrtheory.errors import (ConventionError, LrtheoryError, ModelError, ShapeError,
                              check_finite, check_positive)
 
@@ -367,49 +368,10 @@ def named_points(lattice_vectors) -> dict[str, np.ndarray]:
             pts.update(X=np.array([0.5, 0, 0]), M=np.array([0.5, 0.5, 0]),
                        R=np.array([0.5, 0.5, 0.5]))
         else:
-            pts.update(_cubic_centred_points(lat))
+            pts.update(cubic_centred_points(lat, tol=_TOL))
     elif dim == 1:
         pts["X"] = np.array([0.5])
     return pts
-
-
-def _cubic_centred_points(lat: np.ndarray) -> dict[str, np.ndarray]:
-    """fcc and bcc high-symmetry points (Setyawan-Curtarolo names) for any primitive
-    vectors: the conventional cube is found among short lattice vectors (three orthogonal
-    ones of equal length ``a_c`` with ``a_c^3`` = 4 (fcc) or 2 (bcc) cell volumes), the
-    points are placed in Cartesian form and returned in reduced coordinates. Other
-    lattices: none."""
-    import itertools
-
-    ints = np.array([v for v in itertools.product(range(-2, 3), repeat=3) if any(v)])
-    vecs = ints @ lat
-    lens = np.linalg.norm(vecs, axis=1)
-    vol = abs(np.linalg.det(lat))
-    for L in np.unique(np.round(lens / lens.min(), 6))[:6] * lens.min():
-        cand = vecs[np.abs(lens - L) < 1e-5 * L]
-        ortho = np.abs(cand @ cand.T) < _TOL * L * L
-        cube = None
-        for i, j in zip(*np.nonzero(np.triu(ortho))):
-            k = np.nonzero(ortho[i] & ortho[j])[0]
-            if len(k):
-                cube = np.array([cand[i], cand[j], cand[k[0]]])
-                break
-        if cube is None:
-            continue
-        ratio = abs(np.linalg.det(cube)) / vol
-        L = float(np.linalg.norm(cube[0]))
-        if abs(ratio - 4) < 1e-6:
-            names = {"X": (0, 1, 0), "L": (.5, .5, .5), "W": (.5, 1, 0),
-                     "K": (.75, .75, 0), "U": (.25, 1, .25)}
-        elif abs(ratio - 2) < 1e-6:
-            names = {"H": (0, 1, 0), "N": (.5, .5, 0), "P": (.5, .5, .5)}
-        else:
-            return {}
-        if np.linalg.det(cube) < 0:
-            cube = -cube
-        unit = cube / L  # orthonormal cube axes
-        return {k: (np.array(v) @ unit) @ lat.T / L for k, v in names.items()}
-    return {}
 
 
 def _split_path(spec: str) -> list[str]:
