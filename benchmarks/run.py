@@ -16,6 +16,7 @@ measurement) and docs/img/perf_*.png. No assertion anywhere: a report, not a tes
 from __future__ import annotations
 
 import argparse
+import collections
 import json
 import os
 import platform
@@ -476,7 +477,8 @@ def run_all(a):
          "blas_threads_per_process": 1,
          "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "loadavg_start": os.getloadavg(),
          "quick": quick, "repeat": rep, "results": {}}
-    res = R["results"]
+    # a case not measured (e.g. --only into a fresh --out) is an empty list, not a KeyError
+    res = collections.defaultdict(list, R["results"])
     cases = set(a.only.split(",")) if a.only else set(CASE_NAMES)
     unknown = cases - set(CASE_NAMES)
     if unknown:
@@ -631,7 +633,8 @@ def _get(rows, **kw):
 
 
 def summarize(R):
-    res = R["results"]
+    # a case not measured (e.g. --only into a fresh --out) is an empty list, not a KeyError
+    res = collections.defaultdict(list, R["results"])
     lines = []
     add = lines.append
     add("| case | size | time (s) | floor eigh (s) | ratio to floor | peak RSS (MB) | note |")
@@ -737,7 +740,8 @@ def plots(R, outdir):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    res = R["results"]
+    # a case not measured (e.g. --only into a fresh --out) is an empty list, not a KeyError
+    res = collections.defaultdict(list, R["results"])
     outdir.mkdir(parents=True, exist_ok=True)
     fig, ax = plt.subplots(1, 3, figsize=(13, 3.8))
     for m, style in (("floor", "k--"), ("lrtheory", "o-"), ("sum-over-states", "d-"),
