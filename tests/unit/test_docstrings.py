@@ -102,6 +102,23 @@ MODULES = [
     "lrtheory.cli.cmd_symmetry",
     "lrtheory.cli.cmd_verify",
     "lrtheory.cli.cmd_where",
+    # issue #14, third round: the newest modules (3D Hall, Wannier90 .win, disorder, KPM,
+    # slabs, physical units, the equation registry)
+    "lrtheory.cli.hall_3d",
+    "lrtheory.cli.wannier",
+    "lrtheory.disorder.born_response",
+    "lrtheory.disorder.diagrams",
+    "lrtheory.disorder.exact",
+    "lrtheory.disorder.hall_vertex",
+    "lrtheory.disorder.samples",
+    "lrtheory.equations",
+    "lrtheory.io.labelled",
+    "lrtheory.io.wannier90.convert",
+    "lrtheory.io.wannier90.fourier",
+    "lrtheory.io.wannier90.mdrs",
+    "lrtheory.models.cubic",
+    "lrtheory.models.cubic_points",
+    "lrtheory.models.geometry",
 ]
 
 _HEADER = re.compile(r"^(?P<title>[A-Z][A-Za-z ]+)\n-{3,}\s*$", re.M)
