@@ -52,18 +52,41 @@ class UnknownEquationError(LrtheoryError):
 
 @dataclass(frozen=True)
 class Kernel:
-    """A function that implements an equation: dotted import path and the form it computes."""
+    """A function that implements an equation: dotted import path and the form it computes.
+
+    Parameters
+    ----------
+    path : str
+        Dotted import path of the function.
+    form : str
+        The form it computes, one of ``FORMS`` (``"as printed"``, ``"corrected"``, ...).
+    """
 
     path: str
     form: str
 
     @classmethod
     def parse(cls, text: str, default_form: str) -> "Kernel":
+        """A kernel from its registry text ``"dotted.path"`` or ``"dotted.path [form]"``.
+
+        Parameters
+        ----------
+        text : str
+            The registry entry.
+        default_form : str
+            The form when ``text`` names none.
+
+        Returns
+        -------
+        Kernel
+            The parsed kernel (ValueError for an unknown form).
+        """
         path, _, rest = text.partition(" [")
         form = rest.rstrip("]") if rest else default_form
         if form not in FORMS:
             raise ValueError(f"kernel {path}: form must be one of {FORMS}, got {form!r}")
         return cls(path, form)
+
 
 
 @dataclass(frozen=True)
@@ -91,6 +114,8 @@ class Equation:
         Test files or node ids (relative to the repository root).
     docs : tuple of str
         ``page#anchor`` under docs/.
+    ranges : tuple of str
+        The covered ranges as written in the record (``"Eq. 37-41"``).
     """
 
     label: str
@@ -122,7 +147,18 @@ class Equation:
 
 
 def expand_labels(items) -> tuple:
-    """``("Eq. 37-39", "S2")`` -> ``("Eq. 37", "Eq. 38", "Eq. 39", "S2")``."""
+    """``("Eq. 37-39", "S2")`` -> ``("Eq. 37", "Eq. 38", "Eq. 39", "S2")``.
+
+    Parameters
+    ----------
+    items : iterable of str
+        Labels or ranges ``"Eq. 37-39"``, ``"S25-S31"``.
+
+    Returns
+    -------
+    tuple of str
+        Every label of the ranges, in order (ValueError for a malformed range).
+    """
     out = []
     for item in items:
         m = _ITEM.match(item)
@@ -158,6 +194,16 @@ _INDEX = {lbl: eq for eq in EQUATIONS for lbl in eq.covers}
 def canonical_label(text) -> str:
     """``"57"``, ``"eq. 57"``, ``"Eq. (57)"``, ``"(57)"`` -> ``"Eq. 57"``; ``"s18"`` -> ``"S18"``.
 
+    Parameters
+    ----------
+    text : str or int
+        A label in any accepted spelling, or an equation number.
+
+    Returns
+    -------
+    str
+        The canonical label, ``"Eq. N"`` or ``"SN"``.
+
     Raises
     ------
     UnknownEquationError
@@ -185,7 +231,20 @@ def _number(label: str) -> tuple:
 
 
 def close_matches(label: str, n: int = 3) -> list:
-    """Covered labels nearest to ``label``: same series by number, else by spelling."""
+    """Covered labels nearest to ``label``: same series by number, else by spelling.
+
+    Parameters
+    ----------
+    label : str
+        A canonical label.
+    n : int
+        At most this many matches.
+
+    Returns
+    -------
+    list of str
+        The nearest covered labels.
+    """
     series, number = _number(label)
     same = [lbl for lbl in _INDEX if _number(lbl)[0] == series]
     if same:
@@ -197,6 +256,16 @@ def close_matches(label: str, n: int = 3) -> list:
 def lookup(text) -> Equation:
     """The record that answers for an equation label (any spelling :func:`canonical_label`
     accepts).
+
+    Parameters
+    ----------
+    text : str or int
+        An equation label.
+
+    Returns
+    -------
+    Equation
+        The record covering it.
 
     Raises
     ------
@@ -216,7 +285,18 @@ _FINDING = re.compile(r"^\s*finding\s*#?\s*(\d{1,3})\s*$", re.IGNORECASE)
 
 
 def finding_number(text):
-    """``"finding 8"`` -> 8; None if ``text`` is not of that form."""
+    """``"finding 8"`` -> 8; None if ``text`` is not of that form.
+
+    Parameters
+    ----------
+    text : str
+        A query such as ``"finding 8"``.
+
+    Returns
+    -------
+    int or None
+        The finding number.
+    """
     m = _FINDING.match(text) if isinstance(text, str) and len(text) <= _MAX_QUERY else None
     return int(m.group(1)) if m else None
 
@@ -224,10 +304,21 @@ def finding_number(text):
 def for_finding(number: int) -> list:
     """The records that cite finding ``number`` of docs/derivations.md.
 
+    Parameters
+    ----------
+    number : int
+        A finding number.
+
+    Returns
+    -------
+    list of Equation
+        The records citing it.
+
     Raises
     ------
     UnknownEquationError
-        If there is no such finding."""
+        If there is no such finding.
+    """
     if number not in FINDINGS:
         raise UnknownEquationError(f"no finding {number}: the findings are numbered "
                                    f"1-{max(FINDINGS)} (docs/derivations.md)")
@@ -237,7 +328,18 @@ def for_finding(number: int) -> list:
 def for_kernel(name) -> list:
     """The records whose kernels include a function called ``name`` (its last dotted part,
     or a longer dotted tail such as ``"omm.omm_matrix"``); [] if none. ``name`` is compared
-    as text, never imported or evaluated."""
+    as text, never imported or evaluated.
+
+    Parameters
+    ----------
+    name : str
+        A function name or dotted tail.
+
+    Returns
+    -------
+    list of Equation
+        The records with a matching kernel.
+    """
     if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][\w.]{0,120}", name):
         raise UnknownEquationError("a kernel name is a Python identifier or dotted path, "
                                    f"e.g. omm_matrix; got {str(name)[:40]!r}")
@@ -248,7 +350,18 @@ def for_kernel(name) -> list:
 def resolve_kernel(path: str):
     """Import a kernel by dotted path: ``(object, where)``, ``where`` being the module that
     defines it now (differs from ``path`` when a function moved and ``path`` is a shim or an
-    alias). Raises ImportError/AttributeError if the path does not resolve."""
+    alias). Raises ImportError/AttributeError if the path does not resolve.
+
+    Parameters
+    ----------
+    path : str
+        Dotted path of a function, class or class member.
+
+    Returns
+    -------
+    tuple
+        ``(object, where)``: the imported object and its defining ``module.qualname``.
+    """
     import importlib
     import warnings
 
@@ -281,7 +394,13 @@ def _short_test(t: str) -> str:
 
 
 def markdown_table() -> str:
-    """The equation index of docs/derivations.md (Markdown, no markers)."""
+    """The equation index of docs/derivations.md (Markdown, no markers).
+
+    Returns
+    -------
+    str
+        The Markdown table, one row per record.
+    """
     lines = ["| equation | covers | statement | status | derivation | kernels | tests |",
              "|---|---|---|---|---|---|---|"]
     for eq in EQUATIONS:
@@ -301,8 +420,20 @@ def _docs_block() -> str:
 def update_docs(path, *, write: bool = True) -> bool:
     """Replace the text between the markers of ``path`` by :func:`markdown_table`.
 
-    Returns True if the file was current. Raises :class:`LrtheoryError` if the markers are
-    missing."""
+    Raises :class:`LrtheoryError` if the markers are missing.
+
+    Parameters
+    ----------
+    path : str or Path
+        The Markdown page (docs/derivations.md).
+    write : bool
+        Rewrite the file when it is stale (False: only check).
+
+    Returns
+    -------
+    bool
+        True if the file was current.
+    """
     path = Path(path)
     text = path.read_text(encoding="utf-8")
     start, end = text.find(BEGIN_MARKER), text.find(END_MARKER)

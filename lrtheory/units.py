@@ -131,7 +131,20 @@ def conductivity_factor(dim: int, units: UnitSystem = WANNIER90) -> float:
 
 def conductivity_unit(dim: int, *, hall_of: str = "charge") -> str:
     """Unit text of :func:`conductivity_factor` (``"S/cm"``, ``"S"``, ``"S cm"``), prefixed
-    by ``(hbar/e)`` for a spin or orbital Hall conductivity (``hall_of`` not ``"charge"``)."""
+    by ``(hbar/e)`` for a spin or orbital Hall conductivity (``hall_of`` not ``"charge"``).
+
+    Parameters
+    ----------
+    dim : int
+        Spatial dimension, 1 to 3.
+    hall_of : str
+        ``"charge"`` or the operator of a spin/orbital Hall conductivity.
+
+    Returns
+    -------
+    str
+        The unit text.
+    """
     base = {3: "S/cm", 2: "S", 1: "S cm"}[dim]
     return base if hall_of == "charge" else f"(hbar/e) {base}"
 
@@ -165,7 +178,18 @@ def hall_to_physical(sigma, dim: int, units: UnitSystem = WANNIER90, *,
 
 def moment_unit_in_bohr_magneton(units: UnitSystem = WANNIER90) -> float:
     """lrtheory's orbital-moment unit ``e a^2 t0/hbar`` in Bohr magnetons
-    (``= 2 m_e a^2 t0 / hbar^2``; 0.26247 for eV and Angstrom)."""
+    (``= 2 m_e a^2 t0 / hbar^2``; 0.26247 for eV and Angstrom).
+
+    Parameters
+    ----------
+    units : UnitSystem
+        The model's physical ``a`` (Angstrom) and ``t0`` (eV).
+
+    Returns
+    -------
+    float
+        ``e a^2 t0/hbar`` in mu_B.
+    """
     units._need_physical("an orbital moment")
     a = units.length_angstrom * _c.angstrom
     t0 = units.energy_ev * _c.electron_volt
@@ -173,12 +197,40 @@ def moment_unit_in_bohr_magneton(units: UnitSystem = WANNIER90) -> float:
 
 
 def moment_to_bohr_magneton(m, units: UnitSystem = WANNIER90) -> np.ndarray:
-    """An orbital moment (``e a^2 t0/hbar``) in Bohr magnetons."""
+    """An orbital moment (``e a^2 t0/hbar``) in Bohr magnetons.
+
+    Parameters
+    ----------
+    m : array_like
+        Orbital moments (e a^2 t0/hbar).
+    units : UnitSystem
+        The model's physical ``a`` (Angstrom) and ``t0`` (eV).
+
+    Returns
+    -------
+    ndarray
+        ``m`` in mu_B.
+    """
     return np.asarray(m, float) * moment_unit_in_bohr_magneton(units)
 
 
 def density_per_volume(value, dim: int, units: UnitSystem = WANNIER90) -> np.ndarray:
-    """A density ``[O]/a^d`` in ``[O]/cm^d`` (per cm^2 for a 2D accumulation)."""
+    """A density ``[O]/a^d`` in ``[O]/cm^d`` (per cm^2 for a 2D accumulation).
+
+    Parameters
+    ----------
+    value : array_like
+        Densities ``[O]/a^d``.
+    dim : int
+        Spatial dimension d.
+    units : UnitSystem
+        The model's ``a`` (Angstrom).
+
+    Returns
+    -------
+    ndarray
+        ``value`` in ``[O]/cm^d``.
+    """
     if units.length_angstrom is None:
         raise ConventionError(f"a density per cm^{dim} needs a in Angstrom; the model is in "
                               f"{units.name}")
@@ -186,7 +238,22 @@ def density_per_volume(value, dim: int, units: UnitSystem = WANNIER90) -> np.nda
 
 
 def per_atom(value, cell_measure: float, n_atoms: int) -> np.ndarray:
-    """A density ``[O]/a^d`` times the cell's area/volume (``a^d``) per atom: ``[O]`` per atom."""
+    """A density ``[O]/a^d`` times the cell's area/volume (``a^d``) per atom: ``[O]`` per atom.
+
+    Parameters
+    ----------
+    value : array_like
+        Densities ``[O]/a^d``.
+    cell_measure : float
+        The unit cell's area or volume (a^d), > 0.
+    n_atoms : int
+        Atoms per cell, > 0.
+
+    Returns
+    -------
+    ndarray
+        ``[O]`` per atom.
+    """
     if not (isinstance(n_atoms, (int, np.integer)) and n_atoms > 0):
         raise ConventionError(f"n_atoms must be a positive integer, got {n_atoms!r}")
     if not (np.isfinite(cell_measure) and cell_measure > 0):

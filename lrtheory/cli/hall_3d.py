@@ -19,7 +19,23 @@ _AXES = "xyz"
 
 def orbital_operators(win, model, which: str) -> dict:
     """``{"L_z": (n, n)}`` or ``{"S_z": (n, n)}`` (units of hbar) from the ``.win``
-    projections; refuses (one line) what the file cannot give."""
+    projections; refuses (one line) what the file cannot give.
+
+    Parameters
+    ----------
+    win : WinData or None
+        The parsed ``.win`` file (None: refused, the projections are needed).
+    model : TightBindingModel
+        The Wannier90 model (eV, Angstrom); not read here.
+    which : str
+        ``"spin"`` (needs ``spinors = true``) or ``"orbital"``.
+
+    Returns
+    -------
+    dict
+        ``{"S_z": (n, n) array}`` or ``{"L_z": (n, n) array}``, in units of hbar, in the
+        basis of the ``n`` Wannier functions.
+    """
     from lrtheory.models.orbitals import angular_momentum, spin_operators
 
     if win is None:
@@ -56,6 +72,25 @@ def _character_warning(win, model) -> None:
 
 
 def run_3d(args, model, win, units) -> int:
+    """``lrtheory hall`` on a 3D model: the Hall tensor of the charge, spin or orbital current.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed ``lrtheory hall`` options (``--operator``, k-grid, Fermi energies, ``--out``).
+    model : TightBindingModel
+        A 3D model (eV and Angstrom for a Wannier90 file, else t0 and a).
+    win : WinData or None
+        The ``.win`` file, needed for ``--operator spin`` and ``orbital``.
+    units : UnitSystem
+        The model's units (:data:`lrtheory.units.WANNIER90` or ``MODEL_UNITS``); results
+        convert to S/cm (or (hbar/e) S/cm) when they are physical.
+
+    Returns
+    -------
+    int
+        The process exit status (0 on success).
+    """
     from lrtheory.cli.common import cli_warnings, warn_if_unconverged
     from lrtheory.errors import check_positive
     from lrtheory.parallel.cli_options import parallel_kwargs

@@ -10,11 +10,29 @@ __all__ = ["is_wannier90_file", "add_win_arg", "load_model_and_win"]
 
 
 def is_wannier90_file(name) -> bool:
-    """True for a ``seedname_hr.dat`` / ``seedname_tb.dat`` path."""
+    """True for a ``seedname_hr.dat`` / ``seedname_tb.dat`` path.
+
+    Parameters
+    ----------
+    name : str or path-like
+        A ``--model`` argument.
+
+    Returns
+    -------
+    bool
+        Whether ``name`` ends in ``_hr.dat`` or ``_tb.dat``.
+    """
     return str(name).endswith(("_hr.dat", "_tb.dat"))
 
 
 def add_win_arg(p: argparse.ArgumentParser) -> None:
+    """Add the ``--win SEEDNAME.win`` option to a command's parser.
+
+    Parameters
+    ----------
+    p : argparse.ArgumentParser
+        The subcommand's parser (changed in place).
+    """
     p.add_argument("--win", metavar="SEEDNAME.win", default=None,
                    help="Wannier90 input file of a _hr.dat/_tb.dat --model: lattice (an "
                         "_hr.dat alone has none), Fermi energy, spinors, projections (atomic "
@@ -27,7 +45,21 @@ def load_model_and_win(args, command: str):
     A Wannier90 file is in eV and Angstrom (:data:`lrtheory.units.WANNIER90`); with
     ``--win`` its lattice is checked against (or, for an ``_hr.dat`` alone, supplies) the
     model's, and without ``_centres.xyz``/``_tb.dat`` the Wannier functions sit at their
-    projections' sites."""
+    projections' sites.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed options (``model``, ``param``, ``win``).
+    command : str
+        The subcommand's name, for error messages.
+
+    Returns
+    -------
+    tuple
+        ``(model, win, units)``: the model (eV and Angstrom for a Wannier90 file, else t0
+        and a), the parsed ``WinData`` or None, and the ``UnitSystem``.
+    """
     import numpy as np
 
     from lrtheory.errors import InputFileError

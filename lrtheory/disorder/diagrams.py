@@ -107,6 +107,21 @@ class BubbleIntegrals:
       vec(X)`` for a k-independent X (row-major ``vec``);
     * with a density operator O(k): ``o_b`` (d,) ``int Tr[O G^R v_c G^A]`` and ``o_d`` (n, n)
       ``int G^A O G^R`` (so that ``int Tr[O G^R C G^A] = Tr[o_d C]``).
+
+    Parameters
+    ----------
+    g : (n, n) complex array
+        ``int G^R`` (t0^-1 a^-d).
+    b : (d, n, n) complex array
+        ``int G^R v_c G^A`` (t0^-1 a^(1-d)).
+    kron : (n^2, n^2) complex array
+        ``int G^R (x) (G^A)^T`` (t0^-2 a^-d).
+    o_b : (d,) array or None
+        ``int Tr[O G^R v_c G^A]``, with a density operator (else None).
+    o_d : (n, n) array or None
+        ``int G^A O G^R``, with a density operator (else None).
+    extra : dict
+        Further named integrals.
     """
 
     g: np.ndarray

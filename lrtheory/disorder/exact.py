@@ -59,6 +59,22 @@ def sample_operator(sample: Sample, operator, k=None) -> np.ndarray:
     ``sigma_a/2`` (spin-1/2 sites); ``"current_a"`` is the particle velocity ``v_a(k)``
     (so ``n_O(i)`` is the site current ``{v_a, P_i}/2``); ``"orbital"`` is ``m_z`` of
     :func:`lrtheory.finite.observables.orbital_moment` (flakes only: it needs ``r``).
+
+    Parameters
+    ----------
+    sample : Sample
+        The disordered sample.
+    operator : str or array
+        A name in :data:`OPERATORS`, an on-site (n_internal, n_internal) matrix or a full
+        (N, N) matrix.
+    k : (d,) array, optional
+        Supercell twist (1/a), default 0 (used by ``"current_a"``).
+
+    Returns
+    -------
+    (N, N) complex array
+        ``O`` in the sample's site-major basis (charge: units of e; spin: hbar; current:
+        a t0/hbar; orbital moment: e a^2 t0/hbar).
     """
     n, ni = sample.n_states, sample.n_internal
     if isinstance(operator, str):
@@ -157,6 +173,19 @@ def greenwood_accumulation(sample: Sample, operator, field=None, *, eta: float, 
                            k=None) -> np.ndarray:
     r"""Site-resolved Fermi-level (RA) accumulation ``-(e/2 pi) Re Tr[n_O(i) G^R v.E G^A]``
     of one sample at twist ``k`` (module docstring; arguments as :func:`kubo_accumulation`).
+
+    Parameters
+    ----------
+    sample : Sample
+        The disordered sample.
+    operator : str or array
+        :func:`sample_operator`.
+    field : (d,) array, optional
+        ``E`` (t0/(e a)); default unit field along x.
+    eta, ef : float
+        Broadening (> 0) and Fermi energy (t0).
+    k : (d,) array, optional
+        Supercell twist (1/a).
 
     Returns
     -------

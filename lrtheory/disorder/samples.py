@@ -103,19 +103,54 @@ class Sample:
         return h
 
     def hamiltonian(self, k=None) -> np.ndarray:
-        """``H(k)`` (t0), dense (N, N); ``k`` (1/a) is the supercell twist (default 0)."""
+        """``H(k)`` (t0), dense (N, N); ``k`` (1/a) is the supercell twist (default 0).
+
+        Parameters
+        ----------
+        k : (d,) array, optional
+            Supercell twist (1/a), default 0.
+
+        Returns
+        -------
+        (N, N) complex array
+            The Hamiltonian (t0).
+        """
         k = self._check_k(k)
         return self._assemble(self.amplitudes * np.exp(1j * self.displacements @ k))
 
     def velocity(self, k=None) -> np.ndarray:
-        """``v_a(k) = dH/dk_a`` (t0 a), shape (d_space, N, N)."""
+        """``v_a(k) = dH/dk_a`` (t0 a), shape (d_space, N, N).
+
+        Parameters
+        ----------
+        k : (d,) array, optional
+            Supercell twist (1/a), default 0.
+
+        Returns
+        -------
+        (d_space, N, N) complex array
+            The velocity operators (a t0/hbar, hbar = 1).
+        """
         k = self._check_k(k)
         tk = self.amplitudes * np.exp(1j * self.displacements @ k)
         return np.stack([self._assemble(1j * self.displacements[:, a] * tk)
                          for a in range(self.displacements.shape[1])])
 
     def field_velocity(self, field, k=None):
-        """``E . v(k)`` as a sparse CSR matrix (t0 a times the field), from the bond list."""
+        """``E . v(k)`` as a sparse CSR matrix (t0 a times the field), from the bond list.
+
+        Parameters
+        ----------
+        field : (d_space,) array
+            The field direction ``E`` (t0/(e a)).
+        k : (d,) array, optional
+            Supercell twist (1/a), default 0.
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix (N, N)
+            ``E . v(k)`` (t0 a times the field's unit).
+        """
         from scipy.sparse import coo_matrix
 
         k = self._check_k(k)
@@ -130,6 +165,16 @@ class Sample:
         For a flake this is the system of :mod:`lrtheory.finite` (length gauge, Eq. 17); for
         a supercell the positions serve only the site masks, never ``r`` (use
         :meth:`velocity`).
+
+        Parameters
+        ----------
+        k : (d,) array, optional
+            Supercell twist (1/a), default 0.
+
+        Returns
+        -------
+        FiniteSystem
+            ``H(k)`` (t0) with the site positions (a).
         """
         k = self._check_k(k)
         tr = self.time_reversal if not np.any(k) else None
@@ -283,6 +328,18 @@ def square_rashba(t: float = 1.0, alpha: float = 0.4):
 
     the lattice regularization of the Rashba gas (``m = 1/(2t)``, Rashba ``alpha`` near
     ``k = 0``) used by the diagrammatic tests; TR ``U = i sigma_y``. Energies in t0.
+
+    Parameters
+    ----------
+    t : float
+        Nearest-neighbour hopping (t0).
+    alpha : float
+        Rashba coupling (t0 a).
+
+    Returns
+    -------
+    TightBindingModel
+        The two-band model (lattice constant a).
     """
     from lrtheory.models.tightbinding import TightBindingModel
 
@@ -305,6 +362,18 @@ def twisted_model(model, q):
     ``nk = L``) then sum over the same momenta as the sample. Hoppings get the phase
     ``exp(i q . (R + r_j - r_i))``; time reversal is dropped (``q`` breaks it unless it is
     TR-invariant).
+
+    Parameters
+    ----------
+    model : TightBindingModel
+        The Bloch model.
+    q : (d,) array
+        The shift (1/a, Cartesian).
+
+    Returns
+    -------
+    TightBindingModel
+        The model of ``H(k + q)``, without time reversal.
     """
     from lrtheory.models.tightbinding import TightBindingModel
 

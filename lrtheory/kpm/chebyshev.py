@@ -38,6 +38,11 @@ def kernel_factors(n_moments: int, kernel: str = "jackson", lam: float = 4.0) ->
     kernel : {"jackson", "lorentz"}
     lam : float
         Lorentz kernel parameter (3-5 usual), > 0.
+
+    Returns
+    -------
+    (N,) float array
+        The damping factors ``g_n`` (dimensionless, ``g_0 = 1``).
     """
     N = _check_n(n_moments)
     n = np.arange(N)
@@ -56,7 +61,26 @@ def resolution(n_moments: int, half_width: float, kernel: str = "jackson",
     """Energy resolution (t0) of an N-moment expansion at rescaled energy ``x``: Jackson
     ``pi a sqrt(1 - x^2)/N`` (the broadening's standard deviation, Weisse et al. Eq. 71),
     Lorentz ``lam a sqrt(1 - x^2)/N`` (its half width: the equivalent ``eta`` of a Green's
-    function ``1/(E - H + i eta)``). At the band centre ``x = 0``: ``pi a/N``, ``lam a/N``."""
+    function ``1/(E - H + i eta)``). At the band centre ``x = 0``: ``pi a/N``, ``lam a/N``.
+
+    Parameters
+    ----------
+    n_moments : int
+        N >= 2.
+    half_width : float
+        The half width ``a`` of the rescaling (t0).
+    kernel : {"jackson", "lorentz"}
+        The kernel.
+    lam : float
+        Lorentz kernel parameter.
+    x : float or array
+        Rescaled energy (dimensionless, in (-1, 1)).
+
+    Returns
+    -------
+    float or array
+        The resolution (t0), shaped like ``x``.
+    """
     N = _check_n(n_moments)
     s = np.sqrt(np.clip(1 - np.asarray(x, float) ** 2, 0, 1))
     if kernel == "jackson":
@@ -76,7 +100,22 @@ def _check_n(n_moments) -> int:
 
 def random_vectors(dimension: int, indices, seed: int) -> np.ndarray:
     """Random-phase vectors ``exp(i phi)``, ``(D, len(indices))``; column ``j`` depends only
-    on ``(seed, indices[j])`` (``numpy.random.default_rng([seed, index])``)."""
+    on ``(seed, indices[j])`` (``numpy.random.default_rng([seed, index])``).
+
+    Parameters
+    ----------
+    dimension : int
+        D, the Hilbert-space dimension.
+    indices : array of int
+        Indices of the vectors (reproducible per index).
+    seed : int
+        Random seed.
+
+    Returns
+    -------
+    (D, len(indices)) complex array
+        Unit-modulus random-phase vectors.
+    """
     idx = np.asarray(indices, int).reshape(-1)
     out = np.empty((dimension, idx.size), complex)
     for c, j in enumerate(idx):
@@ -86,7 +125,20 @@ def random_vectors(dimension: int, indices, seed: int) -> np.ndarray:
 
 
 def rescaled(hamiltonian, scaling) -> sp.csr_matrix:
-    """``H~ = (H - center)/half_width`` as CSR (one copy of H)."""
+    """``H~ = (H - center)/half_width`` as CSR (one copy of H).
+
+    Parameters
+    ----------
+    hamiltonian : (D, D) array or sparse matrix
+        H (t0).
+    scaling : Scaling
+        ``center`` and ``half_width`` (t0).
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+        The dimensionless rescaled Hamiltonian, spectrum inside (-1, 1).
+    """
     H = sp.csr_matrix(hamiltonian, dtype=complex)
     D = H.shape[0]
     H = sp.csr_matrix(H - scaling.center * sp.identity(D, complex, format="csr"))
@@ -96,7 +148,20 @@ def rescaled(hamiltonian, scaling) -> sp.csr_matrix:
 
 
 def chebyshev_T(n_moments: int, x) -> np.ndarray:
-    """``T_n(x)`` for n = 0..N-1, shape ``(len(x), N)``, |x| <= 1."""
+    """``T_n(x)`` for n = 0..N-1, shape ``(len(x), N)``, |x| <= 1.
+
+    Parameters
+    ----------
+    n_moments : int
+        N.
+    x : float or array
+        Rescaled energies (dimensionless; clipped to [-1, 1]).
+
+    Returns
+    -------
+    (len(x), N) float array
+        The Chebyshev polynomials.
+    """
     x = np.clip(np.asarray(x, float).reshape(-1), -1, 1)
     return np.cos(np.arange(n_moments)[None, :] * np.arccos(x)[:, None])
 
@@ -106,6 +171,20 @@ def dos_moments(Ht, vectors: np.ndarray, n_moments: int) -> np.ndarray:
 
     Uses the doubling ``mu_{2n} = 2 <a_n|a_n> - mu_0``, ``mu_{2n+1} = 2 <a_{n+1}|a_n> -
     mu_1`` (``a_n = T_n r``): N/2 products for N moments.
+
+    Parameters
+    ----------
+    Ht : (D, D) sparse matrix
+        The rescaled Hamiltonian (dimensionless).
+    vectors : (D, R) complex array
+        The random vectors r.
+    n_moments : int
+        N >= 2.
+
+    Returns
+    -------
+    (R, N) complex array
+        The moments ``mu_n`` per vector (dimensionless).
     """
     N = _check_n(n_moments)
     a0 = vectors
@@ -131,7 +210,22 @@ def dos_moments(Ht, vectors: np.ndarray, n_moments: int) -> np.ndarray:
 
 def delta_coefficients(n_moments: int, x, g: np.ndarray) -> np.ndarray:
     """Coefficients of the kernel-broadened ``delta(x - H~)`` (1/unit of x): ``(N, len(x))``,
-    ``c_n(x) = g_n (2 - delta_n0) T_n(x) / (pi sqrt(1 - x^2))``."""
+    ``c_n(x) = g_n (2 - delta_n0) T_n(x) / (pi sqrt(1 - x^2))``.
+
+    Parameters
+    ----------
+    n_moments : int
+        N.
+    x : float or array
+        Rescaled energies, strictly inside (-1, 1).
+    g : (N,) float array
+        Kernel factors (:func:`kernel_factors`).
+
+    Returns
+    -------
+    (N, len(x)) float array
+        The coefficients (1/unit of x: divide by ``half_width`` for 1/t0).
+    """
     x = np.asarray(x, float).reshape(-1)
     if np.any(np.abs(x) >= 1):
         raise LrtheoryError("energies must lie strictly inside the rescaled band (-1, 1)")
@@ -141,7 +235,22 @@ def delta_coefficients(n_moments: int, x, g: np.ndarray) -> np.ndarray:
 
 
 def chebyshev_vectors(Ht, vectors: np.ndarray, n_moments: int):
-    """Yield ``T_n(H~) vectors`` for n = 0..N-1 (three-term recursion, two blocks kept)."""
+    """Yield ``T_n(H~) vectors`` for n = 0..N-1 (three-term recursion, two blocks kept).
+
+    Parameters
+    ----------
+    Ht : (D, D) sparse matrix
+        The rescaled Hamiltonian (dimensionless).
+    vectors : (D, R) complex array
+        The starting vectors.
+    n_moments : int
+        N.
+
+    Yields
+    ------
+    (D, R) complex array
+        ``T_n(H~) vectors``, n = 0, 1, ..., N-1.
+    """
     a0 = vectors
     yield a0
     if n_moments < 2:
@@ -161,7 +270,22 @@ def apply_series(Ht, vectors: np.ndarray, coefficients: np.ndarray) -> np.ndarra
 
     ``coefficients (N, E)``: ``sum_n c[n, e] T_n(H~) vectors`` for every e, shape ``(E, D, R)``
     (one recursion for all E). ``coefficients (N, 1, R)``: one series per column, shape
-    ``(D, R)``."""
+    ``(D, R)``.
+
+    Parameters
+    ----------
+    Ht : (D, D) sparse matrix
+        The rescaled Hamiltonian (dimensionless).
+    vectors : (D, R) complex array
+        The vectors.
+    coefficients : (N, E) or (N, 1, R) array
+        Series coefficients (:func:`delta_coefficients`).
+
+    Returns
+    -------
+    (E, D, R) or (D, R) complex array
+        The series applied to the vectors.
+    """
     c = np.asarray(coefficients)
     if c.ndim == 3:  # (N, 1, R): one coefficient per column
         out = np.zeros(vectors.shape, complex)
@@ -180,6 +304,24 @@ def moments_2d(Ht, A, B, vectors: np.ndarray, n_moments: int, *,
 
     ``<r|A T_n = (T_n A^dagger r)^dagger``; the ``B T_m r`` are kept for a block of m
     (at most ``block_bytes``) and the left recursion re-run per block.
+
+    Parameters
+    ----------
+    Ht : (D, D) sparse matrix
+        The rescaled Hamiltonian (dimensionless).
+    A, B : (D, D) matrices
+        The operators (e.g. velocities, a t0/hbar).
+    vectors : (D, R) complex array
+        The random vectors r.
+    n_moments : int
+        N >= 2.
+    block_bytes : float
+        Memory budget (bytes) for the kept ``B T_m r``.
+
+    Returns
+    -------
+    (R, N, N) complex array
+        The moments, in the units of ``A B``.
     """
     N = _check_n(n_moments)
     D, R = vectors.shape
@@ -210,6 +352,25 @@ def bastin_sigma(mu: np.ndarray, g: np.ndarray, x_fermi, *, edge: float = 0.02,
     The integral runs on a uniform grid in ``t`` over ``|x| <= 1 - edge`` (the spectrum
     sits inside ``1/(1 + margin)``; outside it only kernel tails, amplified by
     ``(1 - x^2)^-2``, would enter).
+
+    Parameters
+    ----------
+    mu : (N, N) complex array
+        Moments ``mu_nm`` (averaged over vectors).
+    g : (N,) float array
+        Kernel factors.
+    x_fermi : float or array
+        Rescaled Fermi energies (dimensionless).
+    edge : float
+        Distance from the band ends ``|x| = 1`` left out of the integral.
+    n_grid : int, optional
+        Integration points (default ``max(2000, 8 N)``).
+
+    Returns
+    -------
+    float or array
+        ``S(x_F)``, shaped like ``x_fermi``, in the units of ``mu`` (see above for the
+        conversion to e^2/hbar).
     """
     N = mu.shape[0]
     w = g / np.where(np.arange(N) == 0, 2.0, 1.0)

@@ -28,7 +28,28 @@ def _eigh(sample: SparseSample):
 
 def kernel_dos(sample: SparseSample, energies, n_moments: int, *, kernel="jackson", lam=4.0,
                scaling=None) -> np.ndarray:
-    """``(1/D) sum_a delta_K(E - e_a)`` with the KPM kernel's broadened delta (1/t0)."""
+    """``(1/D) sum_a delta_K(E - e_a)`` with the KPM kernel's broadened delta (1/t0).
+
+    Parameters
+    ----------
+    sample : SparseSample
+        The sample (diagonalized densely).
+    energies : float or array
+        E (t0).
+    n_moments : int
+        N, the number of Chebyshev moments.
+    kernel : {"jackson", "lorentz"}
+        The KPM kernel.
+    lam : float
+        Lorentz kernel parameter.
+    scaling : Scaling, optional
+        Rescaling of H (t0); default from its spectral bounds.
+
+    Returns
+    -------
+    (len(energies),) float array
+        The density of states per state (1/t0).
+    """
     scaling = scaling or spectral_bounds(sample.hamiltonian)
     e = np.linalg.eigvalsh(sample.hamiltonian.toarray())
     g = cb.kernel_factors(n_moments, kernel, lam)
@@ -38,14 +59,46 @@ def kernel_dos(sample: SparseSample, energies, n_moments: int, *, kernel="jackso
 
 
 def lorentzian_dos(sample: SparseSample, energies, gamma: float) -> np.ndarray:
-    """``(1/D) sum_a (gamma/pi)/((E - e_a)^2 + gamma^2)`` (1/t0)."""
+    """``(1/D) sum_a (gamma/pi)/((E - e_a)^2 + gamma^2)`` (1/t0).
+
+    Parameters
+    ----------
+    sample : SparseSample
+        The sample (diagonalized densely).
+    energies : array
+        E (t0).
+    gamma : float
+        Lorentzian half width (t0).
+
+    Returns
+    -------
+    (len(energies),) float array
+        The density of states per state (1/t0).
+    """
     e = np.linalg.eigvalsh(sample.hamiltonian.toarray())
     d = np.asarray(energies, float)[:, None] - e[None, :]
     return (gamma / np.pi / (d * d + gamma * gamma)).mean(1)
 
 
 def bastin_moments(sample: SparseSample, A, B, n_moments: int, scaling) -> np.ndarray:
-    """Exact ``mu_nm = Tr[A T_n(H~) B T_m(H~)]`` from eigenstates: ``(N, N)``."""
+    """Exact ``mu_nm = Tr[A T_n(H~) B T_m(H~)]`` from eigenstates: ``(N, N)``.
+
+    Parameters
+    ----------
+    sample : SparseSample
+        The sample (diagonalized densely).
+    A, B : (D, D) sparse matrices
+        The operators.
+    n_moments : int
+        N.
+    scaling : Scaling
+        Rescaling of H (t0).
+
+    Returns
+    -------
+    (N, N) complex array
+        The moments, in the units of ``A B``.
+    """
     e, U = _eigh(sample)
     Ae = U.conj().T @ A.toarray() @ U
     Be = U.conj().T @ B.toarray() @ U
@@ -61,6 +114,22 @@ def kubo_hall(sample: SparseSample, ef, *, operator="charge", directions=(0, 1))
 
     (from ``r_ba = i v_ba/(e_a - e_b)``, ``e = 1``); degenerate pairs drop out. Units as in
     :func:`lrtheory.kpm.hall_conductivity`.
+
+    Parameters
+    ----------
+    sample : SparseSample
+        The sample (diagonalized densely).
+    ef : float or array
+        Fermi energies (t0).
+    operator : str or matrix
+        The current's operator (:func:`lrtheory.kpm.quantities.current_operator`).
+    directions : (int, int)
+        The current and field directions ``(a, b)``.
+
+    Returns
+    -------
+    (len(ef),) float array
+        ``sigma_ab`` (e^2/hbar in 2D, per ``volume`` in a^d).
     """
     e, U = _eigh(sample)
     A = U.conj().T @ current_operator(sample, operator, directions[0]).toarray() @ U
@@ -81,7 +150,34 @@ def kg_accumulation(sample: SparseSample, ef, *, operator=None, field=(1.0, 0.0)
                     gamma: float | None = None, scaling=None) -> np.ndarray:
     r"""Exact ``chi_i = -pi Tr[{P_i, O}/2 delta(E_F - H) (v.E) delta(E_F - H)]`` per site,
     ``(n_sites, n_EF)``: with the KPM kernel's deltas (``n_moments`` given) or Lorentzians of
-    half width ``gamma``."""
+    half width ``gamma``.
+
+    Parameters
+    ----------
+    sample : SparseSample
+        The sample (diagonalized densely).
+    ef : float or array
+        Fermi energies (t0).
+    operator : str or matrix, optional
+        The density operator O (:func:`lrtheory.kpm.quantities.density_operator`).
+    field : (d,) array
+        Field direction ``E`` (t0/(e a)).
+    n_moments : int, optional
+        N: KPM-kernel deltas; None: Lorentzians of half width ``gamma``.
+    kernel : {"jackson", "lorentz"}
+        The KPM kernel.
+    lam : float
+        Lorentz kernel parameter.
+    gamma : float, optional
+        Lorentzian half width (t0).
+    scaling : Scaling, optional
+        Rescaling of H (t0); default from its spectral bounds.
+
+    Returns
+    -------
+    (n_sites, len(ef)) float array
+        ``chi_i`` per site (units of O times 1/t0 times a t0/hbar per unit field).
+    """
     scaling = scaling or spectral_bounds(sample.hamiltonian)
     e, U = _eigh(sample)
     O = density_operator(sample, operator).toarray()

@@ -148,7 +148,20 @@ def density_of_states(sample: SparseSample, energies, *, n_moments: int = 512,
 def density_operator(sample: SparseSample, operator) -> sp.csr_matrix:
     """The operator O of a density as CSR: ``None`` (particle number, 1), ``"charge"``
     (``q = -1``), an ``(n, n)`` unit-cell matrix (:meth:`SparseSample.cell_operator`) or a
-    ``(D, D)`` Hermitian (sparse) matrix."""
+    ``(D, D)`` Hermitian (sparse) matrix.
+
+    Parameters
+    ----------
+    sample : SparseSample
+        The sample.
+    operator : None, "charge", (n, n) or (D, D) matrix
+        The density's operator.
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix (D, D)
+        O (charge: units of e; otherwise the units of the given matrix).
+    """
     D = sample.n_orbitals
     if operator is None:
         return sp.identity(D, complex, format="csr")
@@ -175,7 +188,20 @@ def density_operator(sample: SparseSample, operator) -> sp.csr_matrix:
 def orbital_moment_operator(sample: SparseSample, origin=None) -> sp.csr_matrix:
     """``m_z = (q/4)({x, v_y} - {y, v_x})`` as CSR (e a^2 t0/hbar; Sec. II with
     ``q = -e``, :func:`lrtheory.finite.observables.orbital_moment`), positions from ``origin``
-    (default 0). Only for open samples: ``r`` is not defined on a torus (ShapeError)."""
+    (default 0). Only for open samples: ``r`` is not defined on a torus (ShapeError).
+
+    Parameters
+    ----------
+    sample : SparseSample
+        An open sample with d >= 2.
+    origin : (2,) array, optional
+        Origin of the positions (a), default 0.
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix (D, D)
+        ``m_z`` (e a^2 t0/hbar).
+    """
     if any(sample.model.get("periodic", [])):
         raise ShapeError("the orbital moment needs positions: build an open sample "
                          "(periodic=False)")
@@ -190,7 +216,22 @@ def orbital_moment_operator(sample: SparseSample, origin=None) -> sp.csr_matrix:
 
 def current_operator(sample: SparseSample, operator, direction) -> sp.csr_matrix:
     """``J = {O, v_dir}/2`` (``q v`` for ``"charge"``, ``v`` for ``None``): the current of the
-    density O along a Cartesian direction (paper Eq. 5-6)."""
+    density O along a Cartesian direction (paper Eq. 5-6).
+
+    Parameters
+    ----------
+    sample : SparseSample
+        The sample.
+    operator : None, "charge" or matrix
+        The density's operator (:func:`density_operator`).
+    direction : int or (d,) array
+        Cartesian axis index or direction vector.
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix (D, D)
+        J (units of O times a t0/hbar).
+    """
     v = sample.velocity_along(direction)
     if operator is None:
         return v

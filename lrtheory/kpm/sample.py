@@ -91,7 +91,18 @@ class SparseSample:
         return int(self.site.max()) + 1
 
     def velocity_along(self, direction) -> sp.csr_matrix:
-        """``v . e`` for a Cartesian index or a direction vector (a t0/hbar)."""
+        """``v . e`` for a Cartesian index or a direction vector (a t0/hbar).
+
+        Parameters
+        ----------
+        direction : int or (d,) array
+            Cartesian axis index or direction vector.
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix (D, D)
+            The velocity along ``direction`` (a t0/hbar).
+        """
         if np.ndim(direction) == 0:
             d = int(direction)
             if not 0 <= d < len(self.velocity):
@@ -105,7 +116,18 @@ class SparseSample:
 
     def cell_operator(self, matrix) -> sp.csr_matrix:
         """The block-diagonal operator ``1_cells (x) O`` of an ``(n, n)`` unit-cell matrix
-        (only for samples built by :func:`supercell`)."""
+        (only for samples built by :func:`supercell`).
+
+        Parameters
+        ----------
+        matrix : (n, n) array
+            The unit-cell operator (n orbitals per cell).
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix (D, D)
+            ``1_cells (x) O``, in the units of ``matrix``.
+        """
         n = self.model.get("n_orbitals_per_cell")
         m = np.asarray(matrix)
         if n is None or m.shape != (n, n):
@@ -234,8 +256,17 @@ def from_hamiltonian(hamiltonian, positions, *, volume: float, name: str = "spar
     positions : (D, d) array (a); every basis state's position
     volume : float
         Sample area (2D) or length (1D), a^d.
+    name : str
+        Name of the sample, for results.
     site : (D,) int array, optional
         Site of every basis state (default: each state its own site).
+    params : dict, optional
+        Parameters recorded with the sample.
+
+    Returns
+    -------
+    SparseSample
+        H (t0), velocities (a t0/hbar), positions (a).
     """
     H = sp.csr_matrix(hamiltonian, dtype=complex)
     H.sum_duplicates()
@@ -254,7 +285,20 @@ def from_hamiltonian(hamiltonian, positions, *, volume: float, name: str = "spar
 
 def from_finite(system, *, volume: float | None = None) -> SparseSample:
     """A :class:`~lrtheory.finite.FiniteSystem` as a sparse sample (open boundaries;
-    ``volume`` defaults to the number of sites)."""
+    ``volume`` defaults to the number of sites).
+
+    Parameters
+    ----------
+    system : FiniteSystem
+        The finite system (t0, a).
+    volume : float, optional
+        Sample area or length (a^d); default the number of sites.
+
+    Returns
+    -------
+    SparseSample
+        The sample of :func:`from_hamiltonian`.
+    """
     vol = float(system.n_sites) if volume is None else float(volume)
     return from_hamiltonian(system.hamiltonian, system.orbital_positions, volume=vol,
                             site=system.site_index, name="finite system")
@@ -262,7 +306,19 @@ def from_finite(system, *, volume: float | None = None) -> SparseSample:
 
 @dataclasses.dataclass(frozen=True)
 class Scaling:
-    """The Chebyshev rescaling ``H~ = (H - center)/half_width`` (energies in t0)."""
+    """The Chebyshev rescaling ``H~ = (H - center)/half_width`` (energies in t0).
+
+    Parameters
+    ----------
+    center, half_width : float
+        Centre and half width of the rescaling (t0).
+    e_min, e_max : float
+        The spectral bounds found (t0).
+    method : str
+        How they were found (``"gershgorin"`` or ``"lanczos"``).
+    margin : float
+        Relative safety margin of ``half_width``.
+    """
 
     center: float
     half_width: float
@@ -272,10 +328,33 @@ class Scaling:
     margin: float
 
     def to_unit(self, energy):
-        """Energies (t0) -> x = (E - center)/half_width."""
+        """Energies (t0) -> x = (E - center)/half_width.
+
+        Parameters
+        ----------
+        energy : float or array
+            Energies (t0).
+
+        Returns
+        -------
+        float array
+            Rescaled energies x (dimensionless).
+        """
         return (np.asarray(energy, float) - self.center) / self.half_width
 
     def from_unit(self, x):
+        """Rescaled energies x -> E = x half_width + center (t0).
+
+        Parameters
+        ----------
+        x : float or array
+            Rescaled energies (dimensionless).
+
+        Returns
+        -------
+        float array
+            Energies (t0).
+        """
         return np.asarray(x, float) * self.half_width + self.center
 
 

@@ -111,7 +111,18 @@ def _real_from_complex(l: int) -> np.ndarray:
 
 def shell_L(l: int) -> np.ndarray:
     """L_x, L_y, L_z (3, 2l+1, 2l+1) on the real harmonics of one shell (l = 0..3), in
-    Wannier90's ``mr`` order, units of hbar: ``<mr|L_a|mr'>``."""
+    Wannier90's ``mr`` order, units of hbar: ``<mr|L_a|mr'>``.
+
+    Parameters
+    ----------
+    l : int
+        The shell, 0 (s) to 3 (f).
+
+    Returns
+    -------
+    (3, 2l+1, 2l+1) complex array
+        ``L_x, L_y, L_z`` (hbar).
+    """
     if l not in (0, 1, 2, 3):
         raise ModelError(f"shell_L: l must be 0, 1, 2 or 3, got {l!r}")
     U = _real_from_complex(l)
@@ -125,12 +136,29 @@ for _l in range(4):
 
 
 def site_L() -> np.ndarray:
-    """(3, 16, 16) ``L`` on one site's s, p, d, f real harmonics (block diagonal)."""
+    """(3, 16, 16) ``L`` on one site's s, p, d, f real harmonics (block diagonal).
+
+    Returns
+    -------
+    (3, 16, 16) complex array
+        ``L_x, L_y, L_z`` (hbar), a copy.
+    """
     return _L16.copy()
 
 
 def coefficients(l: int, mr: int) -> np.ndarray:
-    """(16,) real coefficients of the angular function (l, mr) on the site basis."""
+    """(16,) real coefficients of the angular function (l, mr) on the site basis.
+
+    Parameters
+    ----------
+    l, mr : int
+        Wannier90's angular quantum numbers (``l`` < 0: s-p-d hybrids).
+
+    Returns
+    -------
+    (16,) float array
+        Coefficients on the s, p, d, f real harmonics (dimensionless).
+    """
     if l not in N_MR or not (isinstance(mr, (int, np.integer)) and 1 <= mr <= N_MR[l]):
         raise ModelError(f"no Wannier90 angular function l = {l!r}, mr = {mr!r}")
     if l < 0:
@@ -199,7 +227,18 @@ def angular_momentum(orbitals) -> np.ndarray:
 
 def spin_operators(orbitals) -> np.ndarray:
     """``S_x, S_y, S_z = sigma/2`` (3, n, n), units of hbar, for spinor orbitals
-    (spin +1/-1): ``<i|S|j> = <o_i|o_j> (sigma/2)_{s_i s_j}``."""
+    (spin +1/-1): ``<i|S|j> = <o_i|o_j> (sigma/2)_{s_i s_j}``.
+
+    Parameters
+    ----------
+    orbitals : sequence
+        One entry per orbital, as for :func:`angular_momentum`, each with spin +1 or -1.
+
+    Returns
+    -------
+    (3, n, n) complex array
+        ``S_x, S_y, S_z`` (hbar), Hermitian.
+    """
     states = _as_states(orbitals)
     spin = np.array([s[3] for s in states])
     if np.any(spin == 0):
@@ -214,7 +253,18 @@ def spin_operators(orbitals) -> np.ndarray:
 def hybrid_lobe(l: int, mr: int) -> np.ndarray | None:
     """Direction of the lobe of an s-p hybrid (unit vector along its p part; the dipole
     ``<h|r|h>`` of hydrogenic s and p points this way), None for a function without both
-    an s and a p part."""
+    an s and a p part.
+
+    Parameters
+    ----------
+    l, mr : int
+        Wannier90's angular quantum numbers.
+
+    Returns
+    -------
+    (3,) float array or None
+        Unit vector of the lobe (dimensionless), or None.
+    """
     c = coefficients(l, mr)
     p = np.array([c[_PX], c[_PY], c[_PZ]])
     if c[_S] == 0 or not np.any(p):
@@ -234,6 +284,11 @@ def centre_direction_check(orbitals, centres) -> np.ndarray:
     orbitals : sequence of WannierOrbital (need ``position``, ``l``, ``mr``)
     centres : (n, 3) array
         Wannier centres (same length unit as the positions).
+
+    Returns
+    -------
+    (n,) float array
+        The cosines (dimensionless), NaN where undefined.
     """
     centres = np.asarray(centres, float)
     out = np.full(len(orbitals), np.nan)

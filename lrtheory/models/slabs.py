@@ -114,6 +114,32 @@ class TightBindingSlab(TightBindingModel, Slab):
     ``lattice_vectors`` (2, 3) with zero ``z`` components, ``positions`` (n, 3) with ``z``
     from the centre plane. ``frame`` (3, 3): rows ``x, y, z`` in the parent's Cartesian
     axes; ``cut``: the :class:`SlabCut`; ``layers``: (n,) layer of every orbital.
+
+    Parameters
+    ----------
+    lattice_vectors : (2, 3) array
+        In-plane lattice vectors in the slab's frame (a), zero ``z`` components.
+    positions : (n, 3) array
+        Orbital positions in the frame (a), ``z`` from the centre plane.
+    hoppings : list of Hopping or (i, j, R, t)
+        In-plane hoppings (t0), each bond once (as :class:`TightBindingModel`).
+    onsite : (n,) array, optional
+        On-site energies (t0).
+    time_reversal : TimeReversal, (n, n) array or None
+        A declared TR operator ``Theta = U K`` (checked).
+    transverse_axis : (3,) array, optional
+        Unused for a slab (ribbons only).
+    name : str
+        Human-readable label.
+    params : dict
+        Model parameters by name.
+    frame : (3, 3) array, optional
+        Rows ``x, y, z`` of the frame in the parent's Cartesian axes (a proper rotation;
+        default the identity).
+    cut : SlabCut, optional
+        How the slab was cut from its parent.
+    layers : (n,) int array, optional
+        Layer of every orbital (default from the ``z`` positions).
     """
 
     frame: np.ndarray | None = None
@@ -188,16 +214,49 @@ class TightBindingSlab(TightBindingModel, Slab):
         return out
 
     def hamiltonian(self, k) -> np.ndarray:
-        """H(k) (..., n, n) (t0) for in-plane k (..., 2) in the frame (1/a)."""
+        """H(k) (..., n, n) (t0) for in-plane k (..., 2) in the frame (1/a).
+
+        Parameters
+        ----------
+        k : (..., 2) array
+            In-plane wave vectors in the frame (1/a).
+
+        Returns
+        -------
+        (..., n, n) complex array
+            H(k) (t0).
+        """
         return self._blocks(k, 1)[..., 0, :, :]
 
     def hamiltonian_and_velocity(self, k):
-        """``(H(k), dH/dk)``: (..., n, n) and (..., 2, n, n) (frame x, y; t0, t0 a)."""
+        """``(H(k), dH/dk)``: (..., n, n) and (..., 2, n, n) (frame x, y; t0, t0 a).
+
+        Parameters
+        ----------
+        k : (..., 2) array
+            In-plane wave vectors in the frame (1/a).
+
+        Returns
+        -------
+        tuple of complex arrays
+            H(k) (t0) and dH/dk along the frame's x, y (t0 a).
+        """
         out = self._blocks(k, 3)
         return out[..., 0, :, :], out[..., 1:, :, :]
 
     def velocity(self, k) -> np.ndarray:
-        """dH/dk (..., 2, n, n) along the frame's x and y (t0 a)."""
+        """dH/dk (..., 2, n, n) along the frame's x and y (t0 a).
+
+        Parameters
+        ----------
+        k : (..., 2) array
+            In-plane wave vectors in the frame (1/a).
+
+        Returns
+        -------
+        (..., 2, n, n) complex array
+            dH/dk (t0 a).
+        """
         return self._blocks(k, 3)[..., 1:, :, :]
 
     @property
@@ -323,7 +382,20 @@ def frame_vector_operator(slab_model: TightBindingSlab, operator) -> np.ndarray:
 
 
 def layer_operator(operator, layers: int) -> np.ndarray:
-    """``1_layers (x) O`` for ``O`` (..., n, n): the layer-major block-diagonal copy."""
+    """``1_layers (x) O`` for ``O`` (..., n, n): the layer-major block-diagonal copy.
+
+    Parameters
+    ----------
+    operator : (..., n, n) array
+        The operator of one layer.
+    layers : int
+        Number of layers.
+
+    Returns
+    -------
+    (..., layers n, layers n) array
+        The block-diagonal operator, in the units of ``operator``.
+    """
     O = np.asarray(operator)
     eye = np.eye(int(layers))
     return np.einsum("cd,...ij->...cidj", eye, O).reshape(

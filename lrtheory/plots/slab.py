@@ -53,6 +53,19 @@ def slab_profile_figure(result, quantities, *, bulk: dict | None = None, title: 
 def plot_slab_profiles(path, result, quantities, *, bulk: dict | None = None, title: str = ""):
     """:func:`slab_profile_figure` written atomically to ``path`` (format from the suffix).
 
+    Parameters
+    ----------
+    path : str or Path
+        The file to write (``.png``, ``.pdf``, ``.svg``, ...).
+    result : SlabAccumulation
+        The slab result (z in a, values per area 1/a^2 and per field t0/(e a)).
+    quantities : sequence of str
+        Names of its quantities.
+    bulk : dict of str -> float, optional
+        A bulk value per quantity (per layer), drawn as a dashed line.
+    title : str
+        Figure title.
+
     Returns
     -------
     pathlib.Path

@@ -160,10 +160,34 @@ class SlabIntegrand(Integrand):
 class SlabAccumulation(Result):
     """Layer-resolved accumulations of a slab (a :class:`lrtheory.result.Result`, quantity
     ``"slab_accumulation"``): values ``"<part>_<quantity>"`` per orbital (n,), coordinates
-    ``z`` (a) and ``layer``; settings with the frame, the cut and the field direction."""
+    ``z`` (a) and ``layer``; settings with the frame, the cut and the field direction.
+
+    Parameters
+    ----------
+    quantity : str
+        ``"slab_accumulation"``.
+    values : dict of str -> ndarray
+        ``"<part>_<quantity>"`` per orbital (n,), per unit area (1/a^2) and unit field
+        (t0/(e a)); intraband parts per unit tau (hbar/t0).
+    units, coords, settings, model, status, error, provenance, subgrid : dict or str
+        As for :class:`lrtheory.result.Result` (coords ``z`` in a and ``layer``).
+    """
 
     def get(self, part: str, quantity: str) -> np.ndarray:
-        """Per-orbital values of ``quantity`` in ``part`` (intraband, interband)."""
+        """Per-orbital values of ``quantity`` in ``part`` (intraband, interband).
+
+        Parameters
+        ----------
+        part : str
+            ``"intraband"`` or ``"interband"``.
+        quantity : str
+            The quantity's name (``charge``, ``jx``, an operator's name, ...).
+
+        Returns
+        -------
+        (n,) float array
+            Per-orbital values (per area 1/a^2, per field t0/(e a); intraband per tau).
+        """
         try:
             return self.values[f"{part}_{quantity}"]
         except KeyError:
@@ -172,12 +196,34 @@ class SlabAccumulation(Result):
 
     def layer_profile(self, part: str, quantity: str) -> np.ndarray:
         """``(layers,)``: the per-orbital values summed over the orbitals of each layer
-        (per unit area of the film)."""
+        (per unit area of the film).
+
+        Parameters
+        ----------
+        part, quantity : str
+            As for :meth:`get`.
+
+        Returns
+        -------
+        (layers,) float array
+            Per-layer values (per area 1/a^2, per field t0/(e a)).
+        """
         layer = np.asarray(self.coords["layer"], int)
         return np.bincount(layer, weights=self.get(part, quantity))
 
     def total(self, part: str, quantity: str) -> float:
-        """The sum over every orbital of the film (per unit area)."""
+        """The sum over every orbital of the film (per unit area).
+
+        Parameters
+        ----------
+        part, quantity : str
+            As for :meth:`get`.
+
+        Returns
+        -------
+        float
+            The film's total (per area 1/a^2, per field t0/(e a)).
+        """
         return float(np.sum(self.get(part, quantity)))
 
 
@@ -198,6 +244,20 @@ def slab_grid(model, nk: int, *, shift: bool = True):
     every-other-point subset of this one is not symmetric under ``k -> -k``, so it would
     report symmetry-forbidden parts as errors): 25 % more points. ``shift=False``: the
     :class:`UniformGrid` with ``kappa = i/nk`` and its nested sub-grid.
+
+    Parameters
+    ----------
+    model : Slab
+        The slab (in-plane lattice vectors in a).
+    nk : int
+        Points per reciprocal direction.
+    shift : bool
+        Shifted grid (default) or the unshifted :class:`UniformGrid`.
+
+    Returns
+    -------
+    QuadratureGrid or UniformGrid
+        k-points (1/a) and weights (1/a^2).
     """
     lat = np.asarray(model.lattice_vectors, float)
     area = float(np.linalg.norm(np.cross(lat[0], lat[1]))) if lat.shape[1] == 3 \

@@ -70,7 +70,18 @@ class SlabOperation:
         return self.deviation <= SYMMETRY_RTOL
 
     def parity(self, operator) -> int | None:
-        """``lambda`` with ``u A^(*) u^dagger = lambda A`` (+1, -1, or None)."""
+        """``lambda`` with ``u A^(*) u^dagger = lambda A`` (+1, -1, or None).
+
+        Parameters
+        ----------
+        operator : (n, n) array
+            An operator of the slab.
+
+        Returns
+        -------
+        int or None
+            +1 or -1, None if ``A`` is neither even nor odd.
+        """
         A = np.asarray(operator)
         u = self.unitary
         t = u @ (np.conj(A) if self.antiunitary else A) @ np.conj(u.T)
@@ -177,6 +188,17 @@ def slab_statements(model, operations, *, direction: int = 0, operators=None) ->
 
 def slab_symmetry_report(model, *, direction: int = 0, operators=None, candidates=()) -> dict:
     """The slab's operations and what they force, with one line of text per statement.
+
+    Parameters
+    ----------
+    model : Slab
+        The slab.
+    direction : int
+        In-plane field direction (0: x, 1: y).
+    operators : dict of str -> (n, n) array, optional
+        On-site operators (as for :func:`slab_statements`).
+    candidates : iterable of (name, u, antiunitary, (o_x, o_y))
+        Candidate operations (as for :func:`slab_operations`).
 
     Returns
     -------

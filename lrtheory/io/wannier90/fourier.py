@@ -61,7 +61,18 @@ class PairedSum:
         self.M = np.ascontiguousarray(M).view(float)  # (n_cols, 2 n_blocks)
 
     def __call__(self, k) -> np.ndarray:
-        """``F(k)`` (..., *shape) complex for Cartesian k (..., d)."""
+        """``F(k)`` (..., *shape) complex for Cartesian k (..., d).
+
+        Parameters
+        ----------
+        k : (..., d) float array
+            Cartesian wave vectors (1/Angstrom).
+
+        Returns
+        -------
+        (..., *shape) complex array
+            The sum ``F(k)``, in the units of the blocks ``F`` (e.g. eV for H(R)).
+        """
         k = np.asarray(k, float)
         arg = k.reshape(-1, k.shape[-1]) @ self.RA.T
         cs = np.concatenate([np.cos(arg), np.sin(arg[:, self.has_sin])], 1)

@@ -86,7 +86,23 @@ class WannierOrbital:
 
     ``spin`` is +1 (up), -1 (down) or 0 (no spinors); ``position`` Cartesian (Angstrom);
     ``projection`` the index of its line in :attr:`WinData.projections`; ``site_index``
-    counts the distinct sites in order of appearance."""
+    counts the distinct sites in order of appearance.
+
+    Parameters
+    ----------
+    site : str
+        Site label of the projection (element or label from the ``.win`` file).
+    site_index : int
+        Index of the distinct site, in order of appearance.
+    position : (3,) float array
+        Cartesian site position (Angstrom).
+    l, mr : int
+        Wannier90's angular quantum numbers (``l`` < 0: hybrids).
+    spin : int
+        +1 (up), -1 (down) or 0 (no spinors).
+    projection : int
+        Index of its line in :attr:`WinData.projections`.
+    """
 
     site: str
     site_index: int
@@ -143,7 +159,13 @@ class WinData:
         """The Wannier functions' projections in Wannier90's order (module docstring).
 
         Raises :class:`InputFileError` if there are no projections, ``random`` projections,
-        or if their number differs from ``num_wann``."""
+        or if their number differs from ``num_wann``.
+
+        Returns
+        -------
+        list of WannierOrbital
+            One per Wannier function, positions in Angstrom.
+        """
         if self.random_projections:
             raise InputFileError(f"{self.path}: random projections carry no orbital character")
         if not self.projections:
