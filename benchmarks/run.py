@@ -477,8 +477,7 @@ def run_all(a):
          "blas_threads_per_process": 1,
          "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "loadavg_start": os.getloadavg(),
          "quick": quick, "repeat": rep, "results": {}}
-    # a case not measured (e.g. --only into a fresh --out) is an empty list, not a KeyError
-    res = collections.defaultdict(list, R["results"])
+    res = R["results"]
     cases = set(a.only.split(",")) if a.only else set(CASE_NAMES)
     unknown = cases - set(CASE_NAMES)
     if unknown:
