@@ -33,6 +33,7 @@ from functools import partial
 
 import numpy as np
 
+from lrtheory._docstrings import shared_docs
 from lrtheory.conventions import DEGEN_TOL, E_CHARGE
 from lrtheory.disorder.samples import Sample, disorder
 from lrtheory.errors import ConventionError, ShapeError, check_finite, check_positive
@@ -40,6 +41,16 @@ from lrtheory.finite import observables as obs
 from lrtheory.finite import response as R
 from lrtheory.kernels.occupation import fermi_derivative
 from lrtheory.parallel.executor import SerialExecutor
+
+# the end of the accumulations' numpydoc (lrtheory._docstrings)
+_docs = shared_docs(twist_site_returns="""
+    k : (d,) array, optional
+        Supercell twist (1/a).
+
+    Returns
+    -------
+    (N_sites,) float array.
+    """)
 from lrtheory.result import Result
 
 __all__ = ["FORMS", "OPERATORS", "sample_operator", "kubo_accumulation",
@@ -120,6 +131,7 @@ def _site_trace(sample: Sample, o: np.ndarray, ms: np.ndarray) -> np.ndarray:
     return diag.reshape(sample.n_sites, sample.n_internal).sum(axis=1)
 
 
+@_docs
 def kubo_accumulation(sample: Sample, operator, field=None, *, eta: float, ef: float,
                       temperature: float = 0.0, part: str = "total", k=None) -> np.ndarray:
     r"""Site-resolved ``delta n_O(i) = e chi_{n_O(i), r} . E`` (Eq. 17, 20) of one sample at
@@ -142,12 +154,7 @@ def kubo_accumulation(sample: Sample, operator, field=None, *, eta: float, ef: f
     eta, ef, temperature : float
         Switching rate (> 0), Fermi energy, temperature (t0).
     part : "total", "undergap" or "fermi"
-    k : (d,) array, optional
-        Supercell twist (1/a).
-
-    Returns
-    -------
-    (N_sites,) float array.
+    %(twist_site_returns)s
     """
     check_positive("eta", eta)
     e = _field(sample, field)
@@ -169,6 +176,7 @@ def kubo_accumulation(sample: Sample, operator, field=None, *, eta: float, ef: f
     return E_CHARGE * chi
 
 
+@_docs
 def greenwood_accumulation(sample: Sample, operator, field=None, *, eta: float, ef: float,
                            k=None) -> np.ndarray:
     r"""Site-resolved Fermi-level (RA) accumulation ``-(e/2 pi) Re Tr[n_O(i) G^R v.E G^A]``
@@ -184,12 +192,7 @@ def greenwood_accumulation(sample: Sample, operator, field=None, *, eta: float, 
         ``E`` (t0/(e a)); default unit field along x.
     eta, ef : float
         Broadening (> 0) and Fermi energy (t0).
-    k : (d,) array, optional
-        Supercell twist (1/a).
-
-    Returns
-    -------
-    (N_sites,) float array.
+    %(twist_site_returns)s
     """
     check_positive("eta", eta)
     e = _field(sample, field)

@@ -28,9 +28,18 @@ import itertools
 
 import numpy as np
 
+from lrtheory._docstrings import shared_docs
 from lrtheory.errors import ConventionError, ModelError, ShapeError, check_finite
 from lrtheory.finite.system import FiniteSystem
 from lrtheory.models.time_reversal import TimeReversal
+
+# the numpydoc block of the methods that take only a twist (lrtheory._docstrings)
+_docs = shared_docs(twist_parameters="""
+    Parameters
+    ----------
+    k : (d,) array, optional
+        Supercell twist (1/a), default 0.
+    """)
 
 __all__ = ["KINDS", "Sample", "build_sample", "disorder", "square_rashba", "twisted_model"]
 
@@ -102,13 +111,11 @@ class Sample:
         np.add.at(h, (self.rows, self.cols), values)
         return h
 
+    @_docs
     def hamiltonian(self, k=None) -> np.ndarray:
         """``H(k)`` (t0), dense (N, N); ``k`` (1/a) is the supercell twist (default 0).
 
-        Parameters
-        ----------
-        k : (d,) array, optional
-            Supercell twist (1/a), default 0.
+        %(twist_parameters)s
 
         Returns
         -------
@@ -118,13 +125,11 @@ class Sample:
         k = self._check_k(k)
         return self._assemble(self.amplitudes * np.exp(1j * self.displacements @ k))
 
+    @_docs
     def velocity(self, k=None) -> np.ndarray:
         """``v_a(k) = dH/dk_a`` (t0 a), shape (d_space, N, N).
 
-        Parameters
-        ----------
-        k : (d,) array, optional
-            Supercell twist (1/a), default 0.
+        %(twist_parameters)s
 
         Returns
         -------
@@ -159,6 +164,7 @@ class Sample:
         n = self.n_states
         return coo_matrix((vals, (self.rows, self.cols)), shape=(n, n)).tocsr()
 
+    @_docs
     def finite_system(self, k=None) -> FiniteSystem:
         """The :class:`FiniteSystem` of ``H(k)`` (its TR operator only at ``k = 0``).
 
@@ -166,10 +172,7 @@ class Sample:
         a supercell the positions serve only the site masks, never ``r`` (use
         :meth:`velocity`).
 
-        Parameters
-        ----------
-        k : (d,) array, optional
-            Supercell twist (1/a), default 0.
+        %(twist_parameters)s
 
         Returns
         -------

@@ -15,9 +15,20 @@ from __future__ import annotations
 
 import numpy as np
 
+from lrtheory._docstrings import shared_docs
 from lrtheory.kpm import chebyshev as cb
 from lrtheory.kpm.quantities import current_operator, density_operator
 from lrtheory.kpm.sample import SparseSample, spectral_bounds
+
+# the first entries of the dense references' numpydoc (lrtheory._docstrings)
+_docs = shared_docs(sample_ef="""
+    Parameters
+    ----------
+    sample : SparseSample
+        The sample (diagonalized densely).
+    ef : float or array
+        Fermi energies (t0).
+    """)
 
 __all__ = ["kernel_dos", "lorentzian_dos", "bastin_moments", "kubo_hall", "kg_accumulation"]
 
@@ -107,6 +118,7 @@ def bastin_moments(sample: SparseSample, A, B, n_moments: int, scaling) -> np.nd
     return T.T @ W.T @ T  # sum_ab T_n(x_b) W_ab T_m(x_a)
 
 
+@_docs
 def kubo_hall(sample: SparseSample, ef, *, operator="charge", directions=(0, 1)) -> np.ndarray:
     r"""Clean Kubo Hall conductivity at ``eta -> 0``, T = 0 (Eq. 17 with ``H' = e E.r``):
 
@@ -115,12 +127,7 @@ def kubo_hall(sample: SparseSample, ef, *, operator="charge", directions=(0, 1))
     (from ``r_ba = i v_ba/(e_a - e_b)``, ``e = 1``); degenerate pairs drop out. Units as in
     :func:`lrtheory.kpm.hall_conductivity`.
 
-    Parameters
-    ----------
-    sample : SparseSample
-        The sample (diagonalized densely).
-    ef : float or array
-        Fermi energies (t0).
+    %(sample_ef)s
     operator : str or matrix
         The current's operator (:func:`lrtheory.kpm.quantities.current_operator`).
     directions : (int, int)
@@ -145,6 +152,7 @@ def kubo_hall(sample: SparseSample, ef, *, operator="charge", directions=(0, 1))
     return np.array(out)
 
 
+@_docs
 def kg_accumulation(sample: SparseSample, ef, *, operator=None, field=(1.0, 0.0),
                     n_moments: int | None = None, kernel="lorentz", lam=4.0,
                     gamma: float | None = None, scaling=None) -> np.ndarray:
@@ -152,12 +160,7 @@ def kg_accumulation(sample: SparseSample, ef, *, operator=None, field=(1.0, 0.0)
     ``(n_sites, n_EF)``: with the KPM kernel's deltas (``n_moments`` given) or Lorentzians of
     half width ``gamma``.
 
-    Parameters
-    ----------
-    sample : SparseSample
-        The sample (diagonalized densely).
-    ef : float or array
-        Fermi energies (t0).
+    %(sample_ef)s
     operator : str or matrix, optional
         The density operator O (:func:`lrtheory.kpm.quantities.density_operator`).
     field : (d,) array

@@ -112,7 +112,25 @@ def stacking_vector(direction: Sequence[int], lattice_vectors) -> tuple[int, int
     return (r0 + shift * p, t0 + shift * q)
 
 
-def _check_width(width, what: str = "ribbon width") -> int:
+def check_width(width, what: str = "ribbon width") -> int:
+    """A positive whole number of cells (ribbon width, flake size, slab layers).
+
+    Parameters
+    ----------
+    width : int or whole float
+        The number; text, booleans and 2.5 are refused.
+    what : str
+        Its name in the error message.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    ModelError
+        Not a positive whole number.
+    """
     integral = (isinstance(width, (int, np.integer)) and not isinstance(width, (bool, np.bool_))
                 or isinstance(width, (float, np.floating)) and float(width).is_integer())
     if not integral:  # 2.5 is not silently W = 2, nor '3' W = 3
@@ -139,9 +157,26 @@ def _check_direction(direction) -> tuple[int, int]:
     return p, q
 
 
-def _terminations(y: np.ndarray, n: int, tol: float = 1e-9, parent=None) -> str:
+def edge_terminations(y: np.ndarray, n: int, tol: float = 1e-9, parent=None) -> str:
     """Which parent orbitals (index modulo the parent's ``n``, or ``parent[i]``) sit on the
-    two edges."""
+    two edges (ribbons: ``y``; slabs: the normal coordinate).
+
+    Parameters
+    ----------
+    y : (N,) ndarray
+        Transverse (or normal) coordinate of every orbital (a).
+    n : int
+        Orbitals per parent cell.
+    tol : float
+        Distance (a) within which an orbital counts as on an edge.
+    parent : (N,) array of int, optional
+        Parent orbital of every orbital (default ``index % n``).
+
+    Returns
+    -------
+    str
+        The terminations, as stored in the cut record.
+    """
     parent = np.arange(len(y)) % n if parent is None else np.asarray(parent)
     lo = sorted({int(parent[i]) for i in np.nonzero(y <= y.min() + tol)[0]})
     hi = sorted({int(parent[i]) for i in np.nonzero(y >= y.max() - tol)[0]})
@@ -184,7 +219,7 @@ def ribbon(model, width: int, *, periodic: int = 0, direction=None, center: bool
 
     if model.dim != 2:
         raise ModelError(f"ribbon() needs a 2D model, {model.name} has dim={model.dim}")
-    width = _check_width(width)
+    width = check_width(width)
     if direction is not None:
         p, q = _check_direction(direction)
         if (p, q) not in ((1, 0), (0, 1)):
@@ -220,7 +255,7 @@ def ribbon(model, width: int, *, periodic: int = 0, direction=None, center: bool
     tr = None if model.time_reversal is None else model.time_reversal.tile(width)
     direction = tuple(int(i == periodic) for i in range(2))
     stacking = tuple(int(i == other) for i in range(2))
-    cut = RibbonCut(direction, width, stacking, _terminations(pos @ axis, n))
+    cut = RibbonCut(direction, width, stacking, edge_terminations(pos @ axis, n))
     return TightBindingRibbon(
         a_par[None, :], pos, hops, onsite, tr, axis,
         f"{model.name} ribbon (W={width})", {**model.params, "width": width}, cut=cut,
@@ -246,7 +281,7 @@ def flake(model, n1: int, n2: int) -> tuple[np.ndarray, np.ndarray]:
     """
     if model.dim != 2:
         raise ModelError(f"flake() needs a 2D model, {model.name} has dim={model.dim}")
-    n1, n2 = _check_width(n1, "flake size n1"), _check_width(n2, "flake size n2")
+    n1, n2 = check_width(n1, "flake size n1"), check_width(n2, "flake size n2")
     n = model.n_orbitals
     cells = np.array([(c1, c2) for c1 in range(n1) for c2 in range(n2)])
     index = {tuple(c): m for m, c in enumerate(cells)}
@@ -332,6 +367,6 @@ def remove_orbitals(model, orbitals, *, center: bool = True):
         per = n // cut.width  # orbitals of the parent cell
         y = pos @ model.transverse_axis
         cut = RibbonCut(cut.direction, cut.width, cut.stacking,
-                        _terminations(y, per, parent=keep % per)
+                        edge_terminations(y, per, parent=keep % per)
                         + f"; removed ribbon orbital(s) {sorted(drop)}")
     return TightBindingRibbon(*args, cut=cut)

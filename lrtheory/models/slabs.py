@@ -36,10 +36,19 @@ from math import gcd
 
 import numpy as np
 
+from lrtheory._docstrings import shared_docs
 from lrtheory.errors import ModelError
-from lrtheory.models.cuts import _check_width, _terminations
+from lrtheory.models.cuts import check_width, edge_terminations
 from lrtheory.models.protocol import Slab, SlabCut
 from lrtheory.models.tightbinding import Hopping, TightBindingModel
+
+# the numpydoc block of the k-methods of TightBindingSlab (lrtheory._docstrings)
+_docs = shared_docs(inplane_k="""
+    Parameters
+    ----------
+    k : (..., 2) array
+        In-plane wave vectors in the frame (1/a).
+    """)
 
 __all__ = ["miller_basis", "slab", "TightBindingSlab", "frame_vector_operator",
            "layer_operator"]
@@ -213,13 +222,11 @@ class TightBindingSlab(TightBindingModel, Slab):
             out[..., 1:, :, :] += 1j * np.moveaxis(dpos, -1, 0) * out[..., :1, :, :]
         return out
 
+    @_docs
     def hamiltonian(self, k) -> np.ndarray:
         """H(k) (..., n, n) (t0) for in-plane k (..., 2) in the frame (1/a).
 
-        Parameters
-        ----------
-        k : (..., 2) array
-            In-plane wave vectors in the frame (1/a).
+        %(inplane_k)s
 
         Returns
         -------
@@ -228,13 +235,11 @@ class TightBindingSlab(TightBindingModel, Slab):
         """
         return self._blocks(k, 1)[..., 0, :, :]
 
+    @_docs
     def hamiltonian_and_velocity(self, k):
         """``(H(k), dH/dk)``: (..., n, n) and (..., 2, n, n) (frame x, y; t0, t0 a).
 
-        Parameters
-        ----------
-        k : (..., 2) array
-            In-plane wave vectors in the frame (1/a).
+        %(inplane_k)s
 
         Returns
         -------
@@ -244,13 +249,11 @@ class TightBindingSlab(TightBindingModel, Slab):
         out = self._blocks(k, 3)
         return out[..., 0, :, :], out[..., 1:, :, :]
 
+    @_docs
     def velocity(self, k) -> np.ndarray:
         """dH/dk (..., 2, n, n) along the frame's x and y (t0 a).
 
-        Parameters
-        ----------
-        k : (..., 2) array
-            In-plane wave vectors in the frame (1/a).
+        %(inplane_k)s
 
         Returns
         -------
@@ -315,7 +318,7 @@ def slab(model, layers: int, miller=(0, 0, 1), *, fold: bool = False, center: bo
     if not isinstance(model, TightBindingModel) or model.dim != 3 \
             or model.lattice_vectors.shape != (3, 3):
         raise ModelError(f"slab() needs a 3D TightBindingModel, got {model!r}")
-    N = _check_width(layers)
+    N = check_width(layers)
     M = miller_basis(miller, model.lattice_vectors)
     A3 = M @ model.lattice_vectors
     G = np.array(_check_miller(miller)) @ (2 * np.pi * np.linalg.inv(model.lattice_vectors).T)
@@ -346,7 +349,7 @@ def slab(model, layers: int, miller=(0, 0, 1), *, fold: bool = False, center: bo
     tr = None if model.time_reversal is None else model.time_reversal.tile(N)
     hkl = tuple(int(x) for x in miller)
     cut = SlabCut(hkl, N, tuple(tuple(int(x) for x in row) for row in M), float(spacing),
-                  _terminations(pos[:, 2], n).replace("y =", "z =")
+                  edge_terminations(pos[:, 2], n).replace("y =", "z =")
                   .replace("lower edge", "bottom surface").replace("upper edge", "top surface"))
     return TightBindingSlab(lat, pos, hops, np.tile(model.onsite, N), tr, None,
                             f"{model.name} slab ({N} layers, ({hkl[0]} {hkl[1]} {hkl[2]}))",
