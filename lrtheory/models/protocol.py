@@ -207,6 +207,27 @@ class BlochModel(abc.ABC):
         """
         return None
 
+    def hamiltonian_velocity_position(self, k):
+        """``(H(k), dH/dk, position matrix or None)`` in one call (see :func:`bloch_fields`);
+        subclasses with a Berry connection override it with one Fourier sum for all three
+        (:class:`lrtheory.io.wannier90.Wannier90Model`). Default: the two methods.
+
+        Parameters
+        ----------
+        k : array_like
+            Cartesian k (..., dim) (1/a).
+
+        Returns
+        -------
+        H, V : ndarray
+            As :meth:`hamiltonian_and_velocity`: (..., n, n) (t0) and (..., dim, n, n)
+            (a t0/hbar).
+        position : PositionMatrix or None
+            As :meth:`position_matrix`.
+        """
+        H, V = self.hamiltonian_and_velocity(k)
+        return H, V, self.position_matrix(k)
+
     @property
     def reciprocal_vectors(self) -> np.ndarray:
         """Reciprocal lattice vectors b_i (rows), ``a_i . b_j = 2 pi delta_ij`` (1/a)."""
@@ -437,10 +458,10 @@ def hamiltonian_and_velocity(model: BlochModel, k: np.ndarray) -> tuple[np.ndarr
 
 @_docs
 def bloch_fields(model: BlochModel, k: np.ndarray):
-    """``(H(k), dH/dk, position matrix or None)`` of any :class:`BlochModel`: the model's
-    ``hamiltonian_velocity_position`` where it has one (one Fourier sum for all three, e.g.
-    :class:`lrtheory.io.wannier90.Wannier90Model`), else :func:`hamiltonian_and_velocity`
-    and :meth:`BlochModel.position_matrix`.
+    """``(H(k), dH/dk, position matrix or None)`` of any :class:`BlochModel`: its
+    :meth:`~BlochModel.hamiltonian_velocity_position` (one Fourier sum for all three where
+    the model fuses them, e.g. :class:`lrtheory.io.wannier90.Wannier90Model`; by default
+    :meth:`~BlochModel.hamiltonian_and_velocity` and :meth:`~BlochModel.position_matrix`).
 
     %(model_k_parameters)s
 
@@ -451,8 +472,4 @@ def bloch_fields(model: BlochModel, k: np.ndarray):
     position : PositionMatrix or None
         Full Wannier interpolation's position matrix (a, a^2), None for tight-binding.
     """
-    fused = getattr(model, "hamiltonian_velocity_position", None)
-    if fused is not None:
-        return fused(k)
-    H, V = model.hamiltonian_and_velocity(k)
-    return H, V, model.position_matrix(k)
+    return model.hamiltonian_velocity_position(k)
