@@ -192,14 +192,12 @@ class BlochModel(abc.ABC):
         """
         return self.hamiltonian(k), self.velocity(k)
 
+    @_docs
     def position_matrix(self, k) -> "PositionMatrix | None":
         """Wannier-gauge position matrix ``A(k)`` and its curl (:class:`PositionMatrix`), or
         ``None`` (default): the tight-binding approximation (diagonal position operator).
 
-        Parameters
-        ----------
-        k : array_like
-            Cartesian k (..., dim) (1/a).
+        %(k_parameters)s
 
         Returns
         -------
@@ -207,15 +205,13 @@ class BlochModel(abc.ABC):
         """
         return None
 
+    @_docs
     def hamiltonian_velocity_position(self, k):
         """``(H(k), dH/dk, position matrix or None)`` in one call (see :func:`bloch_fields`);
         subclasses with a Berry connection override it with one Fourier sum for all three
         (:class:`lrtheory.io.wannier90.Wannier90Model`). Default: the two methods.
 
-        Parameters
-        ----------
-        k : array_like
-            Cartesian k (..., dim) (1/a).
+        %(k_parameters)s
 
         Returns
         -------

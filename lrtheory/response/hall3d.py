@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from lrtheory._docstrings import shared_docs
 from lrtheory.conventions import DEGEN_TOL, E2_OVER_H, ELECTRON_CHARGE
 from lrtheory.errors import LrtheoryError, check_integer, check_positive, check_real
 from lrtheory.kernels.two_band import two_band_bands_and_curvature
@@ -37,7 +38,7 @@ from lrtheory.models.lattice import UniformGrid
 from lrtheory.models.protocol import ensure_model, hamiltonian_and_velocity
 from lrtheory.response.berry import (METHODS, generalized_berry_curvature, is_number_operator,
                                      uses_two_band_closed_form)
-from lrtheory.response.ksum import Integrand, ksum, ksum_time_estimate
+from lrtheory.response.ksum import TIME_ESTIMATE_TAIL, Integrand, ksum, ksum_time_estimate
 from lrtheory.response.kspace import eigensystem, occupied_sums
 from lrtheory.result import Result, register_view
 
@@ -270,6 +271,7 @@ def _setup_tensor(model, ef, nk, temperature, operator, degen_tol, method, where
     return model, integrand, grid
 
 
+@shared_docs(time_estimate_tail=TIME_ESTIMATE_TAIL)
 def hall_tensor_time_estimate(model, ef, *, nk=40, temperature: float = 0.0, operator=None,
                               degen_tol: float = DEGEN_TOL, method: str = "auto",
                               workers: int = 1, sample: int = 2048) -> float:
@@ -282,13 +284,7 @@ def hall_tensor_time_estimate(model, ef, *, nk=40, temperature: float = 0.0, ope
     ----------
     model, ef, nk, temperature, operator, degen_tol, method, workers
         As for :func:`hall_tensor` (``ef``, T and ``degen_tol`` in t0).
-    sample : int
-        k-points timed.
-
-    Returns
-    -------
-    float
-        Estimated wall time (s), a lower bound.
+    %(time_estimate_tail)s
     """
     model, integrand, grid = _setup_tensor(model, ef, nk, temperature, operator, degen_tol,
                                            method, "hall_tensor_time_estimate")
