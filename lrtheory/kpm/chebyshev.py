@@ -344,11 +344,18 @@ def bastin_sigma(mu: np.ndarray, g: np.ndarray, x_fermi, *, edge: float = 0.02,
                  n_grid: int | None = None) -> np.ndarray:
     r"""The Fermi-sea integral of the Kubo-Bastin formula in Chebyshev form (T = 0).
 
-    Returns ``S(x_F) = (4/pi) int_{-1}^{x_F} dx sum_nm Gamma_nm(x) mu~_nm / (1 - x^2)^2``
-    with ``mu~_nm = g_n g_m mu_nm / ((1 + delta_n0)(1 + delta_m0))`` and Garcia et al.'s
+    Returns ``S(x_F) = (4/pi) int_{-1}^{x_F} dx sum_nm Gamma_nm(x) mu~_mn / (1 - x^2)^2``
+    with ``mu~_mn = g_n g_m mu_mn / ((1 + delta_n0)(1 + delta_m0))`` and Garcia et al.'s
     ``Gamma_nm(x) = (x - i n s) e^{i n t} T_m(x) + (x + i m s) e^{-i m t} T_n(x)``,
-    ``s = sqrt(1 - x^2)``, ``t = arccos x`` (PRL 114, 116602, Eq. 3-4). The conductivity is
-    ``S / (a^2 volume)`` times the charges (see :func:`lrtheory.kpm.hall_conductivity`).
+    ``s = sqrt(1 - x^2)``, ``t = arccos x`` (PRL 114, 116602, Eq. 3-4). Index order: ``mu``
+    is :func:`moments_2d`'s ``mu_nm = Tr[A T_n B T_m]``; Garcia et al.'s moment is
+    ``Tr[A T_m B T_n]`` (``n``, the index of the Green's function in ``Gamma_nm``, sits next
+    to ``B``), i.e. the transpose, which is what is summed here. (Summing ``mu_nm`` instead
+    keeps the antisymmetric, Hall part and flips the symmetric part: ``sigma_xx < 0``; that
+    was lrtheory's convention until issue #16's pybinding comparison found it, see
+    docs/derivations.md.) The conductivity is ``q S / (a^2 volume)`` (``q = -e``: the field
+    enters through the current ``q v_b`` of ``H_E = -q E.r``; see
+    :func:`lrtheory.kpm.hall_conductivity`).
     The integral runs on a uniform grid in ``t`` over ``|x| <= 1 - edge`` (the spectrum
     sits inside ``1/(1 + margin)``; outside it only kernel tails, amplified by
     ``(1 - x^2)^-2``, would enter).
@@ -356,7 +363,7 @@ def bastin_sigma(mu: np.ndarray, g: np.ndarray, x_fermi, *, edge: float = 0.02,
     Parameters
     ----------
     mu : (N, N) complex array
-        Moments ``mu_nm`` (averaged over vectors).
+        Moments ``mu_nm = Tr[A T_n B T_m]`` (:func:`moments_2d`, averaged over vectors).
     g : (N,) float array
         Kernel factors.
     x_fermi : float or array
@@ -374,7 +381,7 @@ def bastin_sigma(mu: np.ndarray, g: np.ndarray, x_fermi, *, edge: float = 0.02,
     """
     N = mu.shape[0]
     w = g / np.where(np.arange(N) == 0, 2.0, 1.0)
-    mt = w[:, None] * mu * w[None, :]
+    mt = w[:, None] * mu.T * w[None, :]  # Garcia et al.'s order: Tr[A T_m B T_n]
     n_grid = int(n_grid or max(2000, 8 * N))
     t = np.linspace(np.arccos(-1 + edge), np.arccos(1 - edge), n_grid)  # x from -1 up
     x, s = np.cos(t), np.sin(t)

@@ -258,13 +258,17 @@ def hall_conductivity(sample: SparseSample, ef, *, operator="charge", directions
                       block_bytes: float = 256e6) -> Result:
     r"""Kubo-Bastin Hall conductivity ``sigma_ab(E_F)`` at T = 0 by 2D Chebyshev moments.
 
-    ``sigma_ab = (e / (a^2 volume)) (4/pi) int_{-1}^{x_F} dx sum_nm Gamma_nm(x) mu~_nm /
-    (1 - x^2)^2`` with ``mu_nm = Tr[J_a T_n(H~) v_b T_m(H~)]`` (Garcia, Covaci, Rappoport,
-    PRL 114, 116602 (2015), Eq. 2-4; ``a`` the half width of the rescaling), ``J_a`` the
-    current of ``operator``: ``q v_a`` (``"charge"``, result in e^2/hbar; ``sigma_e2h`` in
-    e^2/h), ``v_a`` (``None``, particle current) or ``{O, v_a}/2`` (orbital, spin or valley
-    Hall: O any Hermitian matrix, e.g. a unit-cell matrix). The factor ``e = 1`` is the field's
-    coupling ``H_E = +e E.r`` (Eq. 3). Cost ``N^2 R`` sparse products (memory ``block_bytes``).
+    ``sigma_ab = (q / (a^2 volume)) (4/pi) int_{-1}^{x_F} dx sum_nm Gamma_nm(x) mu~_mn /
+    (1 - x^2)^2`` with ``mu_mn = Tr[J_a T_m(H~) v_b T_n(H~)]`` (Garcia, Covaci, Rappoport,
+    PRL 114, 116602 (2015), Eq. 2-4, their index order; ``a`` the half width of the
+    rescaling), ``J_a`` the current of ``operator``: ``q v_a`` (``"charge"``, result in
+    e^2/hbar; ``sigma_e2h`` in e^2/h), ``v_a`` (``None``, particle current) or ``{O, v_a}/2``
+    (orbital, spin or valley Hall: O any Hermitian matrix, e.g. a unit-cell matrix). The factor
+    ``q = -e`` is the field's coupling ``H_E = +e E.r = -q E.r`` (Eq. 3), whose current is
+    ``q v_b``. The whole tensor is right: the antisymmetric (Hall) part is the clean Kubo
+    formula Eq. 17 at eta -> 0, the symmetric part (``sigma_xx > 0``) the Kubo-Greenwood
+    conductivity with the kernel's deltas (both tested). Cost ``N^2 R`` sparse products
+    (memory ``block_bytes``).
 
     Parameters
     ----------
@@ -302,7 +306,7 @@ def hall_conductivity(sample: SparseSample, ef, *, operator="charge", directions
                              block_bytes=block_bytes)
     total, wall = _run(func, R, vectors_per_chunk, workers, scheduler, progress, "KPM Hall")
     mean, err = _mean_err(total, "s", R)
-    pref = 1.0 / (scaling.half_width ** 2 * sample.volume)  # e = 1: H_E = +e E.r
+    pref = ELECTRON_CHARGE / (scaling.half_width ** 2 * sample.volume)  # H_E = -q E.r
     sigma, err = pref * mean, abs(pref) * err
     charge = isinstance(operator, str) and operator == "charge"
     values, errors = {"sigma": sigma}, {"sigma": err}
