@@ -23,9 +23,11 @@ from lrtheory.errors import LrtheoryError
 
 __all__ = ["kernel_factors", "resolution", "random_vectors", "rescaled", "dos_moments",
            "delta_coefficients", "chebyshev_vectors", "apply_series", "moments_2d", "bastin_sigma",
-           "chebyshev_T", "KERNELS"]
+           "chebyshev_T", "lorentzian_coefficients", "lorentzian_truncation", "KERNELS"]
 
 KERNELS = ("jackson", "lorentz")
+#: the delta functions of :func:`lorentzian_coefficients`: a Lorentzian of given half width
+LORENTZIAN = "lorentzian"
 
 
 def kernel_factors(n_moments: int, kernel: str = "jackson", lam: float = 4.0) -> np.ndarray:
@@ -232,6 +234,79 @@ def delta_coefficients(n_moments: int, x, g: np.ndarray) -> np.ndarray:
     T = chebyshev_T(n_moments, x).T  # (N, E)
     w = np.where(np.arange(n_moments) == 0, 1.0, 2.0) * g
     return w[:, None] * T / (np.pi * np.sqrt(1 - x * x))[None, :]
+
+
+def _resolvent_w(x, eta):
+    """``z = x + i eta``, ``r = sqrt(z^2 - 1)`` and ``w = z - r`` on the branch ``|w| < 1``."""
+    x = np.asarray(x, float).reshape(-1)
+    eta = float(eta)
+    if not np.isfinite(eta) or eta <= 0:
+        raise LrtheoryError(f"Lorentzian half width eta must be positive, got {eta!r}")
+    if np.any(np.abs(x) >= 1):
+        raise LrtheoryError("energies must lie strictly inside the rescaled band (-1, 1)")
+    z = x + 1j * eta
+    r = np.sqrt(z - 1) * np.sqrt(z + 1)
+    w = z - r
+    flip = np.abs(w) > 1
+    r, w = np.where(flip, -r, r), np.where(flip, z + r, w)
+    return r, w
+
+
+def lorentzian_coefficients(n_moments: int, x, eta: float) -> np.ndarray:
+    r"""Chebyshev coefficients of an exact Lorentzian delta, ``(N, len(x))``.
+
+    ``delta_eta(x - y) = (eta/pi)/((x - y)^2 + eta^2) = -(1/pi) Im 1/(x + i eta - y)`` and
+    ``1/(z - y) = (1/r) sum_n (2 - delta_n0) w^n T_n(y)`` with ``r = sqrt(z^2 - 1)``,
+    ``w = z - r`` (``|w| < 1``), so ``c_n(x) = -(2 - delta_n0) Im(w^n/r)/pi``: no kernel;
+    truncated after N terms, the error is bounded by :func:`lorentzian_truncation`
+    (it falls as ``|w|^N ~ exp(-N eta/sqrt(1 - x^2))``). ``delta(E - H)`` with half width
+    ``eta_t0`` (t0) is ``sum_n c_n(x) T_n(H~) / a`` with ``eta = eta_t0 / a``.
+
+    Parameters
+    ----------
+    n_moments : int
+        N >= 2.
+    x : float or array
+        Rescaled energies, strictly inside (-1, 1).
+    eta : float
+        Half width in rescaled units (``eta_t0 / half_width``), > 0.
+
+    Returns
+    -------
+    (N, len(x)) float array
+        The coefficients (1/unit of x: divide by ``half_width`` for 1/t0).
+    """
+    N = _check_n(n_moments)
+    r, w = _resolvent_w(x, eta)
+    n = np.arange(N)[:, None]
+    return -np.where(n == 0, 1.0, 2.0) * (w[None, :] ** n / r[None, :]).imag / np.pi
+
+
+def lorentzian_truncation(n_moments: int, x, eta: float) -> np.ndarray:
+    r"""Bound on the truncation error of :func:`lorentzian_coefficients`, ``(len(x),)``.
+
+    For every ``y`` in [-1, 1] (every eigenvalue of ``H~``, so it bounds the operator norm of
+    the error of ``delta_eta(x - H~)``): ``|sum_{n >= N} c_n T_n(y)| <= sum_{n >= N} |c_n|
+    <= (2/pi) |w|^N / (|r| (1 - |w|))`` (``|T_n| <= 1``, geometric series).
+
+    Parameters
+    ----------
+    n_moments : int
+        N >= 2.
+    x : float or array
+        Rescaled energies, strictly inside (-1, 1).
+    eta : float
+        Half width in rescaled units, > 0.
+
+    Returns
+    -------
+    (len(x),) float array
+        The bound (1/unit of x: divide by ``half_width`` for 1/t0).
+    """
+    N = _check_n(n_moments)
+    r, w = _resolvent_w(x, eta)
+    aw = np.abs(w)
+    return 2 / np.pi * aw ** N / (np.abs(r) * (1 - aw))
 
 
 def chebyshev_vectors(Ht, vectors: np.ndarray, n_moments: int):
