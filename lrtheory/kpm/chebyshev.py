@@ -426,8 +426,8 @@ def bastin_sigma(mu: np.ndarray, g: np.ndarray, x_fermi, *, edge: float = 0.02,
     is :func:`moments_2d`'s ``mu_nm = Tr[A T_n B T_m]``; Garcia et al.'s moment is
     ``Tr[A T_m B T_n]`` (``n``, the index of the Green's function in ``Gamma_nm``, sits next
     to ``B``), i.e. the transpose, which is what is summed here. (Summing ``mu_nm`` instead
-    keeps the antisymmetric, Hall part and flips the symmetric part: ``sigma_xx < 0``; that
-    was lrtheory's convention until issue #16's pybinding comparison found it, see
+    flips the Hall part only; with the prefactor ``+e`` instead of ``q`` that was lrtheory's
+    convention until issue #16's pybinding comparison: Hall part right, ``sigma_xx < 0``;
     docs/derivations.md.) The conductivity is ``q S / (a^2 volume)`` (``q = -e``: the field
     enters through the current ``q v_b`` of ``H_E = -q E.r``; see
     :func:`lrtheory.kpm.hall_conductivity`).

@@ -210,9 +210,9 @@ def test_bastin_symmetric_part_is_kubo_greenwood(flake):
     """The symmetric part of the Bastin tensor is the dissipative Kubo-Greenwood conductivity
     ``pi Tr[v_a delta v_b delta]/volume`` (> 0 for a = b) with the kernel's deltas, plus the
     non-resonant RR + AA (Streda I-b) term, which is O(resolution/bandwidth): 1e-4 relative
-    here, so 1 %. Counter-example: summing ``mu_nm`` in moments_2d's order instead of Garcia
-    et al.'s ``mu_mn`` (lrtheory before issue #16's pybinding comparison) keeps the Hall part
-    and flips this one (``sigma_xx = -KG``)."""
+    here, so 1 %. Counter-example: lrtheory before issue #16's pybinding comparison (``mu_nm``
+    in moments_2d's order, which flips the Hall part, times ``+e`` instead of ``q``, which
+    flips both): Hall part right, this one flipped (``sigma_xx = -KG``)."""
     sc = kpm.spectral_bounds(flake.hamiltonian, margin=kpm.quantities.HALL_MARGIN)
     ef, N = np.array([-1.5, 0.0, 1.5]), 128
     g = cb.kernel_factors(N)
