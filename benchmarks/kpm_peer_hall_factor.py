@@ -36,17 +36,9 @@ from lrtheory.kpm import exact
 from lrtheory.kpm.sample import Scaling
 from lrtheory.models.haldane import haldane
 
+from kpm_peer_pybinding import pb_model  # noqa: E402  (this folder is on sys.path)
+
 HERE = os.path.dirname(__file__)
-
-
-def pb_model(model, n1, n2):
-    lat = pb.Lattice(a1=model.lattice_vectors[0], a2=model.lattice_vectors[1])
-    names = [f"s{i}" for i in range(model.n_orbitals)]
-    for nm, p, e in zip(names, model.positions, model.onsite):
-        lat.add_one_sublattice(nm, p, float(e))
-    for h in model.hoppings:
-        lat.add_one_hopping(list(h.R), names[h.i], names[h.j], complex(h.t))
-    return pb.Model(lat, pb.primitive(a1=n1, a2=n2), pb.force_double_precision())
 
 
 def pb_reconstruction(mu, g, a, b, e_range, ef, n_points, volume, halve=True):
@@ -79,7 +71,7 @@ def main(n_cells=8, nh=64, batch=400, n_batches=8, n_points=2000):
     e_range = (sc.center - sc.half_width, sc.center + sc.half_width)
     broadening = np.pi * sc.half_width / nh
     ef = np.array([-1.5, -0.75, 0.0, 0.75, 1.5])
-    pm = pb_model(model, n_cells, n_cells)
+    pm = pb_model(model, n_cells, n_cells, periodic=False)
     out = {"sample": f"open {n_cells} x {n_cells} Haldane flake (t2 = 0.1, phi = pi/2, "
                      "delta = 0.2)", "n_orbitals": flake.n_orbitals, "ef": ef.tolist(),
            "load_before": os.getloadavg(), "pybinding_vectors_per_batch": batch}

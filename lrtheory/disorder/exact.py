@@ -49,7 +49,18 @@ from lrtheory.kernels.occupation import fermi_derivative
 from lrtheory.parallel.executor import SerialExecutor
 
 # the end of the accumulations' numpydoc (lrtheory._docstrings)
-_docs = shared_docs(twist_site_returns="""
+_docs = shared_docs(fermi_level_parameters="""
+    Parameters
+    ----------
+    sample : Sample
+        The disordered sample.
+    operator : str or array
+        :func:`sample_operator`.
+    field : (d,) array, optional
+        ``E`` (t0/(e a)); default unit field along x.
+    eta, ef : float
+        Half width of the broadening (> 0) and Fermi energy (t0).
+    """, twist_site_returns="""
     k : (d,) array, optional
         Supercell twist (1/a).
 
@@ -183,30 +194,26 @@ def kubo_accumulation(sample: Sample, operator, field=None, *, eta: float, ef: f
     return E_CHARGE * chi
 
 
+def _resolvent(sample: Sample, field, eta, ef, k):
+    """``E . v(k)`` (sparse) and ``G^R = (e_F + i eta - H(k))^-1``: one LU inverse instead of
+    eigh and four basis changes (~4x faster)."""
+    check_positive("eta", eta)
+    e = _field(sample, field)
+    gr = np.linalg.inv((float(ef) + 1j * eta) * np.eye(sample.n_states) - sample.hamiltonian(k))
+    return sample.field_velocity(e, k), gr
+
+
 @_docs
 def greenwood_accumulation(sample: Sample, operator, field=None, *, eta: float, ef: float,
                            k=None) -> np.ndarray:
     r"""Site-resolved Fermi-level (RA) accumulation ``-(e/2 pi) Re Tr[n_O(i) G^R v.E G^A]``
     of one sample at twist ``k`` (module docstring; arguments as :func:`kubo_accumulation`).
 
-    Parameters
-    ----------
-    sample : Sample
-        The disordered sample.
-    operator : str or array
-        :func:`sample_operator`.
-    field : (d,) array, optional
-        ``E`` (t0/(e a)); default unit field along x.
-    eta, ef : float
-        Broadening (> 0) and Fermi energy (t0).
+    %(fermi_level_parameters)s
     %(twist_site_returns)s
     """
-    check_positive("eta", eta)
-    e = _field(sample, field)
-    h = sample.hamiltonian(k)
-    # one LU inverse and one product instead of eigh + four basis changes (~4x faster)
-    gr = np.linalg.inv((float(ef) + 1j * eta) * np.eye(sample.n_states) - h)
-    grv = (sample.field_velocity(e, k).T @ gr.T).T                    # G^R v.E (v sparse)
+    v, gr = _resolvent(sample, field, eta, ef, k)
+    grv = (v.T @ gr.T).T                                               # G^R v.E (v sparse)
     m = grv @ gr.conj().T                                              # G^R v.E G^A
     per_site = _site_trace(sample, sample_operator(sample, operator, k), m)
     return -E_CHARGE / (2 * np.pi) * per_site.real
@@ -219,24 +226,12 @@ def lorentzian_accumulation(sample: Sample, operator, field=None, *, eta: float,
     Lorentzian deltas of half width ``eta`` (module docstring; the reference of the KPM
     accumulation with ``kernel="lorentzian"``).
 
-    Parameters
-    ----------
-    sample : Sample
-        The disordered sample.
-    operator : str or array
-        :func:`sample_operator`.
-    field : (d,) array, optional
-        ``E`` (t0/(e a)); default unit field along x.
-    eta, ef : float
-        Lorentzian half width (> 0) and Fermi energy (t0).
+    %(fermi_level_parameters)s
     %(twist_site_returns)s
     """
-    check_positive("eta", eta)
-    e = _field(sample, field)
-    h = sample.hamiltonian(k)
-    gr = np.linalg.inv((float(ef) + 1j * eta) * np.eye(sample.n_states) - h)
+    v, gr = _resolvent(sample, field, eta, ef, k)
     delta = (gr.conj().T - gr) / (2j * np.pi)                          # (G^A - G^R)/(2 pi i)
-    m = (sample.field_velocity(e, k).T @ delta.T).T @ delta            # delta v.E delta
+    m = (v.T @ delta.T).T @ delta                                      # delta v.E delta
     per_site = _site_trace(sample, sample_operator(sample, operator, k), m)
     return -np.pi * E_CHARGE * per_site.real
 

@@ -19,7 +19,20 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from lrtheory._docstrings import shared_docs
 from lrtheory.errors import LrtheoryError
+
+# the parameters of the exact-Lorentzian functions (lrtheory._docstrings)
+_docs = shared_docs(lorentzian_parameters="""
+    Parameters
+    ----------
+    n_moments : int
+        N >= 2.
+    x : float or array
+        Rescaled energies, strictly inside (-1, 1).
+    eta : float
+        Half width in rescaled units (``eta_t0 / half_width``), > 0.
+    """)
 
 __all__ = ["kernel_factors", "resolution", "random_vectors", "rescaled", "dos_moments",
            "delta_coefficients", "chebyshev_vectors", "apply_series", "moments_2d", "bastin_sigma",
@@ -252,6 +265,7 @@ def _resolvent_w(x, eta):
     return r, w
 
 
+@_docs
 def lorentzian_coefficients(n_moments: int, x, eta: float) -> np.ndarray:
     r"""Chebyshev coefficients of an exact Lorentzian delta, ``(N, len(x))``.
 
@@ -262,14 +276,7 @@ def lorentzian_coefficients(n_moments: int, x, eta: float) -> np.ndarray:
     (it falls as ``|w|^N ~ exp(-N eta/sqrt(1 - x^2))``). ``delta(E - H)`` with half width
     ``eta_t0`` (t0) is ``sum_n c_n(x) T_n(H~) / a`` with ``eta = eta_t0 / a``.
 
-    Parameters
-    ----------
-    n_moments : int
-        N >= 2.
-    x : float or array
-        Rescaled energies, strictly inside (-1, 1).
-    eta : float
-        Half width in rescaled units (``eta_t0 / half_width``), > 0.
+    %(lorentzian_parameters)s
 
     Returns
     -------
@@ -282,6 +289,7 @@ def lorentzian_coefficients(n_moments: int, x, eta: float) -> np.ndarray:
     return -np.where(n == 0, 1.0, 2.0) * (w[None, :] ** n / r[None, :]).imag / np.pi
 
 
+@_docs
 def lorentzian_truncation(n_moments: int, x, eta: float) -> np.ndarray:
     r"""Bound on the truncation error of :func:`lorentzian_coefficients`, ``(len(x),)``.
 
@@ -289,14 +297,7 @@ def lorentzian_truncation(n_moments: int, x, eta: float) -> np.ndarray:
     the error of ``delta_eta(x - H~)``): ``|sum_{n >= N} c_n T_n(y)| <= sum_{n >= N} |c_n|
     <= (2/pi) |w|^N / (|r| (1 - |w|))`` (``|T_n| <= 1``, geometric series).
 
-    Parameters
-    ----------
-    n_moments : int
-        N >= 2.
-    x : float or array
-        Rescaled energies, strictly inside (-1, 1).
-    eta : float
-        Half width in rescaled units, > 0.
+    %(lorentzian_parameters)s
 
     Returns
     -------
