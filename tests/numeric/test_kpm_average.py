@@ -179,6 +179,26 @@ def test_kpm_hall_average_is_the_average_of_exact_traces():
     np.testing.assert_allclose(r.values["sigma_e2h"], 2 * np.pi * r.values["sigma"])
 
 
+@pytest.mark.parametrize("kind", ["bond", "magnetic"])
+def test_dos_average_sum_rule(rashba_torus, kind):
+    """Every realization's Jackson DOS integrates to one state per orbital exactly (mu_0 = 1
+    for unit-modulus vectors; Gauss-Chebyshev quadrature on M > N/2 nodes is exact for the
+    N-term series), so the average does too (to rounding). Counter-example:
+    exact Lorentzians (no kernel) lose the tails outside the band (c_0 < 1)."""
+    N, M = 64, 48
+    x = np.cos(np.pi * (np.arange(M) + 0.5) / M)
+    win = A.disorder_bounds(rashba_torus, kind, 1.5, 0.1)
+    E = win.from_unit(x)
+    w = np.pi * win.half_width / M * np.sqrt(1 - x * x)  # dE quadrature weights (t0)
+    kw = dict(n_realizations=3, seed=6, quantities="dos", energies=E, n_moments=N, n_vectors=2,
+              margin=0.1)
+    r = A.disorder_average(rashba_torus, kind, 1.5, **kw)
+    assert r.settings["dos_settings"]["bounds"] == "gershgorin (disorder box)"
+    assert abs(r.values["dos"] @ w - 1) < 1e-12 and r.error["dos"].max() > 0
+    lor = A.disorder_average(rashba_torus, kind, 1.5, kernel="lorentzian", eta=0.3, **kw)
+    assert abs(lor.values["dos"] @ w - 1) > 1e-3  # counter-example
+
+
 def test_bad_input_is_one_clear_error(rashba_torus):
     kw = dict(n_realizations=2, energies=[0.0], n_moments=8, n_vectors=1)
     with pytest.raises(LrtheoryError, match="n_realizations"):
