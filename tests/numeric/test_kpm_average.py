@@ -40,6 +40,29 @@ def rashba_torus():
                         n_internal=2)
 
 
+def test_lorentzian_coefficients_and_their_truncation_bound():
+    """The N-term series of an exact Lorentzian against the Lorentzian itself on a dense grid
+    of [-1, 1]: the error is below the bound (rigorous: geometric tail of |c_n|) and not far
+    below it (within 4x: the bound is useful); at N = 800 both are at rounding. Counter-example:
+    the Lorentz kernel's delta of the same nominal width is no Lorentzian (error > 1 %)."""
+    x, eta = np.array([-0.7, 0.0, 0.3]), 0.05
+    y = np.linspace(-1, 1, 4001)
+    exact = (eta / np.pi) / ((x[None, :] - y[:, None]) ** 2 + eta ** 2)
+    for N in (50, 200):
+        err = np.abs(cb.chebyshev_T(N, y) @ cb.lorentzian_coefficients(N, x, eta) - exact).max(0)
+        bound = cb.lorentzian_truncation(N, x, eta)
+        assert np.all(err <= bound) and np.all(err > bound / 4), (N, err, bound)
+    err = np.abs(cb.chebyshev_T(800, y) @ cb.lorentzian_coefficients(800, x, eta) - exact)
+    assert err.max() < 1e-12
+    N = int(round(4.0 / eta))  # Lorentz kernel of half width lam/N = eta at x = 0
+    kern = cb.chebyshev_T(N, y) @ cb.delta_coefficients(N, [0.0], cb.kernel_factors(N, "lorentz"))
+    assert np.abs(kern[:, 0] - exact[:, 1]).max() > 0.01 * exact[:, 1].max()
+    with pytest.raises(LrtheoryError):
+        cb.lorentzian_coefficients(10, [1.0], 0.1)
+    with pytest.raises(LrtheoryError):
+        cb.lorentzian_truncation(10, [0.0], -0.1)
+
+
 def test_sparse_sample_is_the_bond_list(rashba_torus):
     s = disorder(rashba_torus, "magnetic", 1.0, np.random.default_rng(1))
     sp_s = A.sparse_sample(s)
