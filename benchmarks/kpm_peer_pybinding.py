@@ -19,6 +19,7 @@ import numpy as np
 import pybinding as pb
 
 from lrtheory import kpm
+from lrtheory.conventions import ELECTRON_CHARGE
 from lrtheory.models.haldane import haldane
 
 
@@ -114,8 +115,10 @@ def main(n1=100, n2=100, n_moments=256, n_vectors=4, repeat=3):
 
     A, B = kpm.current_operator(flake, "charge", 0), flake.velocity[1]
     sc_h = kpm.spectral_bounds(flake.hamiltonian, margin=scf.margin)
-    ex_h = (cb.bastin_sigma(exact.bastin_moments(flake, A, B, nf, sc_h), cb.kernel_factors(nf),
-                            sc_h.to_unit(ef)) / (sc_h.half_width ** 2 * flake.volume))
+    ex_h = (ELECTRON_CHARGE  # the field's charge (docs/kpm.md); the factor is explained in
+            * cb.bastin_sigma(exact.bastin_moments(flake, A, B, nf, sc_h),  # kpm_peer_hall*
+                              cb.kernel_factors(nf), sc_h.to_unit(ef))
+            / (sc_h.half_width ** 2 * flake.volume))
     out["hall"] = {"ef": ef.tolist(), "n_moments": nf, "sample": "open 8 x 8 flake",
                    "lrtheory_exact_trace": ex_h.tolist(),
                    "ratio_pybinding_to_exact_trace": (np.asarray(s_pb.data) / ex_h).tolist(),

@@ -70,7 +70,8 @@ class Sample:
     time_reversal : TimeReversal or None
         ``Theta = U K`` of ``H(k = 0)``, or None when broken (magnetic disorder).
     info : dict
-        How the sample was made (model, cells, disorder kind, W, seed), for results.
+        How the sample was made (model, cells, periodic, disorder kind, W, the unit cell's
+        area or length ``cell_volume`` in a^d), for results.
     """
 
     rows: np.ndarray
@@ -261,8 +262,12 @@ def build_sample(model, cells, *, periodic=None, n_internal: int = 1) -> Sample:
         tr = TimeReversal(np.kron(np.eye(n_cells), model.time_reversal.U))
     periods = np.array([cells[a] * lat[a] for a in range(len(cells)) if periodic[a]]
                        ).reshape(-1, lat.shape[1])
+    dim = len(cells)
+    cell_volume = float(np.linalg.norm(lat[0]) if dim == 1 else abs(np.linalg.det(lat[:, :2]))
+                        if dim == 2 else abs(np.linalg.det(lat)))
     info = {"model": getattr(model, "name", "model"), "params": dict(getattr(model, "params", {})),
-            "cells": list(cells), "periodic": list(periodic), "kind": "clean", "W": 0.0}
+            "cells": list(cells), "periodic": list(periodic), "kind": "clean", "W": 0.0,
+            "cell_volume": cell_volume}
     return Sample(np.concatenate(rows), np.concatenate(cols), np.concatenate(amps),
                   np.concatenate(disp), site_pos, int(n_internal), periods, tr, info)
 

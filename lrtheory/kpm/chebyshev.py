@@ -19,13 +19,28 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from lrtheory._docstrings import shared_docs
 from lrtheory.errors import LrtheoryError
+
+# the parameters of the exact-Lorentzian functions (lrtheory._docstrings)
+_docs = shared_docs(lorentzian_parameters="""
+    Parameters
+    ----------
+    n_moments : int
+        N >= 2.
+    x : float or array
+        Rescaled energies, strictly inside (-1, 1).
+    eta : float
+        Half width in rescaled units (``eta_t0 / half_width``), > 0.
+    """)
 
 __all__ = ["kernel_factors", "resolution", "random_vectors", "rescaled", "dos_moments",
            "delta_coefficients", "chebyshev_vectors", "apply_series", "moments_2d", "bastin_sigma",
-           "chebyshev_T", "KERNELS"]
+           "chebyshev_T", "lorentzian_coefficients", "lorentzian_truncation", "KERNELS"]
 
 KERNELS = ("jackson", "lorentz")
+#: the delta functions of :func:`lorentzian_coefficients`: a Lorentzian of given half width
+LORENTZIAN = "lorentzian"
 
 
 def kernel_factors(n_moments: int, kernel: str = "jackson", lam: float = 4.0) -> np.ndarray:
@@ -234,6 +249,67 @@ def delta_coefficients(n_moments: int, x, g: np.ndarray) -> np.ndarray:
     return w[:, None] * T / (np.pi * np.sqrt(1 - x * x))[None, :]
 
 
+def _resolvent_w(x, eta):
+    """``z = x + i eta``, ``r = sqrt(z^2 - 1)`` and ``w = z - r`` on the branch ``|w| < 1``."""
+    x = np.asarray(x, float).reshape(-1)
+    eta = float(eta)
+    if not np.isfinite(eta) or eta <= 0:
+        raise LrtheoryError(f"Lorentzian half width eta must be positive, got {eta!r}")
+    if np.any(np.abs(x) >= 1):
+        raise LrtheoryError("energies must lie strictly inside the rescaled band (-1, 1)")
+    z = x + 1j * eta
+    r = np.sqrt(z - 1) * np.sqrt(z + 1)
+    w = z - r
+    flip = np.abs(w) > 1
+    r, w = np.where(flip, -r, r), np.where(flip, z + r, w)
+    return r, w
+
+
+@_docs
+def lorentzian_coefficients(n_moments: int, x, eta: float) -> np.ndarray:
+    r"""Chebyshev coefficients of an exact Lorentzian delta, ``(N, len(x))``.
+
+    ``delta_eta(x - y) = (eta/pi)/((x - y)^2 + eta^2) = -(1/pi) Im 1/(x + i eta - y)`` and
+    ``1/(z - y) = (1/r) sum_n (2 - delta_n0) w^n T_n(y)`` with ``r = sqrt(z^2 - 1)``,
+    ``w = z - r`` (``|w| < 1``), so ``c_n(x) = -(2 - delta_n0) Im(w^n/r)/pi``: no kernel;
+    truncated after N terms, the error is bounded by :func:`lorentzian_truncation`
+    (it falls as ``|w|^N ~ exp(-N eta/sqrt(1 - x^2))``). ``delta(E - H)`` with half width
+    ``eta_t0`` (t0) is ``sum_n c_n(x) T_n(H~) / a`` with ``eta = eta_t0 / a``.
+
+    %(lorentzian_parameters)s
+
+    Returns
+    -------
+    (N, len(x)) float array
+        The coefficients (1/unit of x: divide by ``half_width`` for 1/t0).
+    """
+    N = _check_n(n_moments)
+    r, w = _resolvent_w(x, eta)
+    n = np.arange(N)[:, None]
+    return -np.where(n == 0, 1.0, 2.0) * (w[None, :] ** n / r[None, :]).imag / np.pi
+
+
+@_docs
+def lorentzian_truncation(n_moments: int, x, eta: float) -> np.ndarray:
+    r"""Bound on the truncation error of :func:`lorentzian_coefficients`, ``(len(x),)``.
+
+    For every ``y`` in [-1, 1] (every eigenvalue of ``H~``, so it bounds the operator norm of
+    the error of ``delta_eta(x - H~)``): ``|sum_{n >= N} c_n T_n(y)| <= sum_{n >= N} |c_n|
+    <= (2/pi) |w|^N / (|r| (1 - |w|))`` (``|T_n| <= 1``, geometric series).
+
+    %(lorentzian_parameters)s
+
+    Returns
+    -------
+    (len(x),) float array
+        The bound (1/unit of x: divide by ``half_width`` for 1/t0).
+    """
+    N = _check_n(n_moments)
+    r, w = _resolvent_w(x, eta)
+    aw = np.abs(w)
+    return 2 / np.pi * aw ** N / (np.abs(r) * (1 - aw))
+
+
 def chebyshev_vectors(Ht, vectors: np.ndarray, n_moments: int):
     """Yield ``T_n(H~) vectors`` for n = 0..N-1 (three-term recursion, two blocks kept).
 
@@ -344,11 +420,18 @@ def bastin_sigma(mu: np.ndarray, g: np.ndarray, x_fermi, *, edge: float = 0.02,
                  n_grid: int | None = None) -> np.ndarray:
     r"""The Fermi-sea integral of the Kubo-Bastin formula in Chebyshev form (T = 0).
 
-    Returns ``S(x_F) = (4/pi) int_{-1}^{x_F} dx sum_nm Gamma_nm(x) mu~_nm / (1 - x^2)^2``
-    with ``mu~_nm = g_n g_m mu_nm / ((1 + delta_n0)(1 + delta_m0))`` and Garcia et al.'s
+    Returns ``S(x_F) = (4/pi) int_{-1}^{x_F} dx sum_nm Gamma_nm(x) mu~_mn / (1 - x^2)^2``
+    with ``mu~_mn = g_n g_m mu_mn / ((1 + delta_n0)(1 + delta_m0))`` and Garcia et al.'s
     ``Gamma_nm(x) = (x - i n s) e^{i n t} T_m(x) + (x + i m s) e^{-i m t} T_n(x)``,
-    ``s = sqrt(1 - x^2)``, ``t = arccos x`` (PRL 114, 116602, Eq. 3-4). The conductivity is
-    ``S / (a^2 volume)`` times the charges (see :func:`lrtheory.kpm.hall_conductivity`).
+    ``s = sqrt(1 - x^2)``, ``t = arccos x`` (PRL 114, 116602, Eq. 3-4). Index order: ``mu``
+    is :func:`moments_2d`'s ``mu_nm = Tr[A T_n B T_m]``; Garcia et al.'s moment is
+    ``Tr[A T_m B T_n]`` (``n``, the index of the Green's function in ``Gamma_nm``, sits next
+    to ``B``), i.e. the transpose, which is what is summed here. (Summing ``mu_nm`` instead
+    flips the Hall part only; with the prefactor ``+e`` instead of ``q`` that was lrtheory's
+    convention until issue #16's pybinding comparison: Hall part right, ``sigma_xx < 0``;
+    docs/derivations.md.) The conductivity is ``q S / (a^2 volume)`` (``q = -e``: the field
+    enters through the current ``q v_b`` of ``H_E = -q E.r``; see
+    :func:`lrtheory.kpm.hall_conductivity`).
     The integral runs on a uniform grid in ``t`` over ``|x| <= 1 - edge`` (the spectrum
     sits inside ``1/(1 + margin)``; outside it only kernel tails, amplified by
     ``(1 - x^2)^-2``, would enter).
@@ -356,7 +439,7 @@ def bastin_sigma(mu: np.ndarray, g: np.ndarray, x_fermi, *, edge: float = 0.02,
     Parameters
     ----------
     mu : (N, N) complex array
-        Moments ``mu_nm`` (averaged over vectors).
+        Moments ``mu_nm = Tr[A T_n B T_m]`` (:func:`moments_2d`, averaged over vectors).
     g : (N,) float array
         Kernel factors.
     x_fermi : float or array
@@ -374,7 +457,7 @@ def bastin_sigma(mu: np.ndarray, g: np.ndarray, x_fermi, *, edge: float = 0.02,
     """
     N = mu.shape[0]
     w = g / np.where(np.arange(N) == 0, 2.0, 1.0)
-    mt = w[:, None] * mu * w[None, :]
+    mt = w[:, None] * mu.T * w[None, :]  # Garcia et al.'s order: Tr[A T_m B T_n]
     n_grid = int(n_grid or max(2000, 8 * N))
     t = np.linspace(np.arccos(-1 + edge), np.arccos(1 - edge), n_grid)  # x from -1 up
     x, s = np.cos(t), np.sin(t)

@@ -33,7 +33,7 @@ import scipy.sparse as sp
 from lrtheory.conventions import ELECTRON_CHARGE, OMM_PREFACTOR
 from lrtheory.errors import LrtheoryError, ShapeError
 from lrtheory.kpm import chebyshev as cb
-from lrtheory.kpm.sample import DEFAULT_MARGIN, SparseSample, spectral_bounds
+from lrtheory.kpm.sample import DEFAULT_MARGIN, Scaling, SparseSample, spectral_bounds
 from lrtheory.parallel import kmap_reduce
 from lrtheory.result import Result
 
@@ -65,13 +65,41 @@ def _energies(name, e, scaling, edge=0.0):
     return e, x
 
 
-def _settings(sample, scaling, n_moments, n_vectors, kernel, lam, seed, **extra):
+def _settings(sample, scaling, n_moments, n_vectors, kernel, lam, seed, eta=None, **extra):
+    res = (float(eta) if kernel == cb.LORENTZIAN
+           else cb.resolution(n_moments, scaling.half_width, kernel, lam))
     return {"n_moments": n_moments, "n_vectors": n_vectors, "kernel": kernel,
             "lam": lam if kernel == "lorentz" else None, "seed": seed,
+            "eta": float(eta) if kernel == cb.LORENTZIAN else None,
             "n_orbitals": sample.n_orbitals, "bounds": scaling.method, "margin": scaling.margin,
             "e_min": scaling.e_min, "e_max": scaling.e_max, "center": scaling.center,
-            "half_width": scaling.half_width,
-            "resolution": cb.resolution(n_moments, scaling.half_width, kernel, lam), **extra}
+            "half_width": scaling.half_width, "resolution": res, **extra}
+
+
+def _scaling(sample, bounds, margin) -> Scaling:
+    """The rescaling: from ``spectral_bounds`` (``bounds`` a method name) or a given
+    :class:`Scaling` (e.g. one for every disorder realization), which must contain this
+    sample's Gershgorin interval (else the expansion would diverge: one clear error)."""
+    if not isinstance(bounds, Scaling):
+        return spectral_bounds(sample.hamiltonian, method=bounds, margin=margin)
+    g = spectral_bounds(sample.hamiltonian, method="gershgorin", margin=margin)
+    if g.e_min < bounds.e_min or g.e_max > bounds.e_max:
+        raise LrtheoryError(f"the given spectral bounds [{bounds.e_min:.6g}, {bounds.e_max:.6g}]"
+                            f" t0 do not contain this sample's Gershgorin interval "
+                            f"[{g.e_min:.6g}, {g.e_max:.6g}] t0")
+    return bounds
+
+
+def _delta_series(N, x, kernel, lam, eta, scaling):
+    """Coefficients (N, E) of the broadened ``delta(E - H)`` (1/t0) and the truncation bound
+    (E,) of an exact Lorentzian (1/t0; None for the Jackson and Lorentz kernels)."""
+    if kernel == cb.LORENTZIAN:
+        if eta is None:
+            raise LrtheoryError("kernel='lorentzian' needs eta, the Lorentzian half width (t0)")
+        e = float(eta) / scaling.half_width
+        return (cb.lorentzian_coefficients(N, x, e) / scaling.half_width,
+                cb.lorentzian_truncation(N, x, e) / scaling.half_width)
+    return cb.delta_coefficients(N, x, cb.kernel_factors(N, kernel, lam)) / scaling.half_width, None
 
 
 def _run(func, n_vectors, vectors_per_chunk, workers, scheduler, progress, desc):
@@ -80,6 +108,10 @@ def _run(func, n_vectors, vectors_per_chunk, workers, scheduler, progress, desc)
     total = kmap_reduce(func, idx, chunk_size=vectors_per_chunk, workers=workers,
                         scheduler=scheduler, progress=progress, desc=desc)
     return total, time.perf_counter() - t0
+
+
+def _list(a):
+    return None if a is None else np.asarray(a, float).tolist()
 
 
 def _mean_err(total, key, R):
@@ -99,9 +131,9 @@ def _dos_chunk(chunk, *, Ht, n_moments, coeff, seed):
 
 def density_of_states(sample: SparseSample, energies, *, n_moments: int = 512,
                       n_vectors: int = 8, kernel: str = "jackson", lam: float = 4.0,
-                      seed: int = 0, bounds: str = "gershgorin", margin: float = DEFAULT_MARGIN,
-                      vectors_per_chunk: int = 4, workers: int | None = 1, scheduler=None,
-                      progress: bool = False) -> Result:
+                      eta: float | None = None, seed: int = 0, bounds="gershgorin",
+                      margin: float = DEFAULT_MARGIN, vectors_per_chunk: int = 4,
+                      workers: int | None = 1, scheduler=None, progress: bool = False) -> Result:
     r"""Density of states per orbital, ``rho(E) = Tr delta(E - H)/D`` (1/t0), by KPM.
 
     Parameters
@@ -113,11 +145,17 @@ def density_of_states(sample: SparseSample, energies, *, n_moments: int = 512,
         Chebyshev moments N (resolution :func:`~lrtheory.kpm.chebyshev.resolution`) and
         random-phase vectors R (stochastic error ~ ``1/sqrt(R D)`` relative).
     kernel, lam : str, float
-        ``"jackson"`` or ``"lorentz"`` (parameter ``lam``).
+        ``"jackson"``, ``"lorentz"`` (parameter ``lam``) or ``"lorentzian"``: an exact
+        Lorentzian of half width ``eta`` expanded without a kernel
+        (:func:`~lrtheory.kpm.chebyshev.lorentzian_coefficients`; ``settings["truncation"]``
+        bounds the truncation error of each delta, 1/t0).
+    eta : float, optional
+        Half width (t0) of the ``"lorentzian"`` deltas.
     seed : int
         Seed of the random vectors (vector j from ``default_rng([seed, j])``).
-    bounds, margin : str, float
-        Spectral bounds method and margin (:func:`~lrtheory.kpm.spectral_bounds`).
+    bounds, margin : str or Scaling, float
+        Spectral bounds method and margin (:func:`~lrtheory.kpm.spectral_bounds`), or a given
+        :class:`~lrtheory.kpm.sample.Scaling` (it must contain the Gershgorin interval).
     vectors_per_chunk, workers, scheduler, progress
         Map over chunks of vectors (:func:`lrtheory.parallel.kmap_reduce`).
 
@@ -129,17 +167,17 @@ def density_of_states(sample: SparseSample, energies, *, n_moments: int = 512,
     """
     _check_sample(sample)
     N, R = _check_count("n_moments", n_moments, 2), _check_count("n_vectors", n_vectors)
-    scaling = spectral_bounds(sample.hamiltonian, method=bounds, margin=margin)
+    scaling = _scaling(sample, bounds, margin)
     e, x = _energies("energies", energies, scaling)
-    g = cb.kernel_factors(N, kernel, lam)
-    coeff = cb.delta_coefficients(N, x, g) / scaling.half_width  # (N, E), 1/t0
+    coeff, trunc = _delta_series(N, x, kernel, lam, eta, scaling)  # (N, E), 1/t0
     Ht = cb.rescaled(sample.hamiltonian, scaling)
     func = functools.partial(_dos_chunk, Ht=Ht, n_moments=N, coeff=coeff, seed=seed)
     total, wall = _run(func, R, vectors_per_chunk, workers, scheduler, progress, "KPM DOS")
     mean, err = _mean_err(total, "dos", R)
     return Result("kpm_dos", {"dos": mean}, {"dos": "1/(t0 orbital)", "energy": "t0"},
-                  {"energy": e}, _settings(sample, scaling, N, R, kernel, lam, seed,
-                                           wall_seconds=wall), sample.model,
+                  {"energy": e}, _settings(sample, scaling, N, R, kernel, lam, seed, eta,
+                                           wall_seconds=wall, truncation=_list(trunc)),
+                  sample.model,
                   error={"dos": err} if R > 1 else {})
 
 
@@ -252,19 +290,23 @@ def _hall_chunk(chunk, *, Ht, A, B, n_moments, g, xf, seed, block_bytes):
 
 def hall_conductivity(sample: SparseSample, ef, *, operator="charge", directions=(0, 1),
                       n_moments: int = 256, n_vectors: int = 4, kernel: str = "jackson",
-                      lam: float = 4.0, seed: int = 0, bounds: str = "gershgorin",
+                      lam: float = 4.0, seed: int = 0, bounds="gershgorin",
                       margin: float = HALL_MARGIN, vectors_per_chunk: int = 1,
                       workers: int | None = 1, scheduler=None, progress: bool = False,
                       block_bytes: float = 256e6) -> Result:
     r"""Kubo-Bastin Hall conductivity ``sigma_ab(E_F)`` at T = 0 by 2D Chebyshev moments.
 
-    ``sigma_ab = (e / (a^2 volume)) (4/pi) int_{-1}^{x_F} dx sum_nm Gamma_nm(x) mu~_nm /
-    (1 - x^2)^2`` with ``mu_nm = Tr[J_a T_n(H~) v_b T_m(H~)]`` (Garcia, Covaci, Rappoport,
-    PRL 114, 116602 (2015), Eq. 2-4; ``a`` the half width of the rescaling), ``J_a`` the
-    current of ``operator``: ``q v_a`` (``"charge"``, result in e^2/hbar; ``sigma_e2h`` in
-    e^2/h), ``v_a`` (``None``, particle current) or ``{O, v_a}/2`` (orbital, spin or valley
-    Hall: O any Hermitian matrix, e.g. a unit-cell matrix). The factor ``e = 1`` is the field's
-    coupling ``H_E = +e E.r`` (Eq. 3). Cost ``N^2 R`` sparse products (memory ``block_bytes``).
+    ``sigma_ab = (q / (a^2 volume)) (4/pi) int_{-1}^{x_F} dx sum_nm Gamma_nm(x) mu~_mn /
+    (1 - x^2)^2`` with ``mu_mn = Tr[J_a T_m(H~) v_b T_n(H~)]`` (Garcia, Covaci, Rappoport,
+    PRL 114, 116602 (2015), Eq. 2-4, their index order; ``a`` the half width of the
+    rescaling), ``J_a`` the current of ``operator``: ``q v_a`` (``"charge"``, result in
+    e^2/hbar; ``sigma_e2h`` in e^2/h), ``v_a`` (``None``, particle current) or ``{O, v_a}/2``
+    (orbital, spin or valley Hall: O any Hermitian matrix, e.g. a unit-cell matrix). The factor
+    ``q = -e`` is the field's coupling ``H_E = +e E.r = -q E.r`` (Eq. 3), whose current is
+    ``q v_b``. The whole tensor is right: the antisymmetric (Hall) part is the clean Kubo
+    formula Eq. 17 at eta -> 0, the symmetric part (``sigma_xx > 0``) the Kubo-Greenwood
+    conductivity with the kernel's deltas (both tested). Cost ``N^2 R`` sparse products
+    (memory ``block_bytes``).
 
     Parameters
     ----------
@@ -291,7 +333,10 @@ def hall_conductivity(sample: SparseSample, ef, *, operator="charge", directions
     """
     _check_sample(sample)
     N, R = _check_count("n_moments", n_moments, 2), _check_count("n_vectors", n_vectors)
-    scaling = spectral_bounds(sample.hamiltonian, method=bounds, margin=margin)
+    if kernel == cb.LORENTZIAN:
+        raise LrtheoryError("the Hall conductivity takes kernel 'jackson' or 'lorentz' (the "
+                            "Bastin formula needs a kernel for its Green's functions too)")
+    scaling = _scaling(sample, bounds, margin)
     e, xf = _energies("ef", ef, scaling, edge=0.02)
     a, b = directions
     A = current_operator(sample, operator, a)
@@ -302,7 +347,7 @@ def hall_conductivity(sample: SparseSample, ef, *, operator="charge", directions
                              block_bytes=block_bytes)
     total, wall = _run(func, R, vectors_per_chunk, workers, scheduler, progress, "KPM Hall")
     mean, err = _mean_err(total, "s", R)
-    pref = 1.0 / (scaling.half_width ** 2 * sample.volume)  # e = 1: H_E = +e E.r
+    pref = ELECTRON_CHARGE / (scaling.half_width ** 2 * sample.volume)  # H_E = -q E.r
     sigma, err = pref * mean, abs(pref) * err
     charge = isinstance(operator, str) and operator == "charge"
     values, errors = {"sigma": sigma}, {"sigma": err}
@@ -346,8 +391,9 @@ def _accumulation_chunk(chunk, *, Ht, O, V, coeff, seed, site, n_sites):
 
 def fermi_surface_accumulation(sample: SparseSample, ef, *, operator=None, field=(1.0, 0.0),
                                n_moments: int = 512, n_vectors: int = 4,
-                               kernel: str = "lorentz", lam: float = 4.0, seed: int = 0,
-                               bounds: str = "gershgorin", margin: float = DEFAULT_MARGIN,
+                               kernel: str = "lorentz", lam: float = 4.0,
+                               eta: float | None = None, seed: int = 0,
+                               bounds="gershgorin", margin: float = DEFAULT_MARGIN,
                                vectors_per_chunk: int = 1, workers: int | None = 1,
                                scheduler=None, progress: bool = False) -> Result:
     r"""Site-resolved Kubo-Greenwood accumulation ``delta n_O(i)`` per unit field (Eq. 20).
@@ -368,8 +414,9 @@ def fermi_surface_accumulation(sample: SparseSample, ef, *, operator=None, field
         The density's operator O (:func:`density_operator`; None = particle number).
     field : (d,) array
         Field vector E (t0/(e a)); the result is linear in it.
-    n_moments, n_vectors, kernel, lam, seed, bounds, margin : see :func:`density_of_states`
-        (default kernel Lorentz: a relaxation-time reading).
+    n_moments, n_vectors, kernel, lam, eta, seed, bounds, margin : see
+        :func:`density_of_states` (default kernel Lorentz: a relaxation-time reading;
+        ``"lorentzian"`` with ``eta``: exact Lorentzians, ``eta_equivalent = 2 eta``).
     vectors_per_chunk, workers, scheduler, progress : see :func:`density_of_states`
 
     Returns
@@ -381,12 +428,11 @@ def fermi_surface_accumulation(sample: SparseSample, ef, *, operator=None, field
     """
     _check_sample(sample)
     N, R = _check_count("n_moments", n_moments, 2), _check_count("n_vectors", n_vectors)
-    scaling = spectral_bounds(sample.hamiltonian, method=bounds, margin=margin)
+    scaling = _scaling(sample, bounds, margin)
     e, x = _energies("ef", ef, scaling)
     O = density_operator(sample, operator)
     V = sample.velocity_along(np.asarray(field, float))
-    g = cb.kernel_factors(N, kernel, lam)
-    coeff = cb.delta_coefficients(N, x, g) / scaling.half_width
+    coeff, trunc = _delta_series(N, x, kernel, lam, eta, scaling)
     Ht = cb.rescaled(sample.hamiltonian, scaling)
     func = functools.partial(_accumulation_chunk, Ht=Ht, O=O, V=V, coeff=coeff, seed=seed,
                              site=sample.site, n_sites=sample.n_sites)
@@ -400,9 +446,12 @@ def fermi_surface_accumulation(sample: SparseSample, ef, *, operator=None, field
                   {"accumulation": "O per site per unit field (e a/t0)", "ef": "t0",
                    "positions": "a"},
                   {"site": np.arange(sample.n_sites), "ef": e},
-                  _settings(sample, scaling, N, R, kernel, lam, seed, operator=op,
+                  _settings(sample, scaling, N, R, kernel, lam, seed, eta, operator=op,
                             field=list(np.asarray(field, float)), wall_seconds=wall,
+                            truncation=_list(trunc),
                             eta_equivalent=(list(2 * cb.resolution(N, scaling.half_width,
                                                                    kernel, lam, x))
-                                            if kernel == "lorentz" else None)),
+                                            if kernel == "lorentz" else
+                                            [2 * float(eta)] * len(e)
+                                            if kernel == cb.LORENTZIAN else None)),
                   sample.model, error={"accumulation": err} if R > 1 else {})
