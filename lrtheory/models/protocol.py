@@ -37,11 +37,11 @@ from lrtheory._compat import renamed_keywords
 from lrtheory._docstrings import shared_docs
 from lrtheory.errors import ModelError
 from lrtheory.models import lattice as _lattice
-from lrtheory.models.geometry import PositionMatrix, RibbonCut, SlabCut
+from lrtheory.models.geometry import PackedFields, PositionMatrix, RibbonCut, SlabCut
 
 __all__ = ["BlochModel", "Ribbon", "RibbonCut", "Slab", "SlabCut", "PositionMatrix",
-           "ContinuumModel", "ensure_model", "hamiltonian_and_velocity", "bloch_fields",
-           "MissingGeometryError"]
+           "PackedFields", "ContinuumModel", "ensure_model", "hamiltonian_and_velocity",
+           "bloch_fields", "packed_fields", "MissingGeometryError"]
 
 
 # numpydoc blocks shared by BlochModel's methods and hamiltonian_and_velocity
@@ -456,3 +456,20 @@ def bloch_fields(model: BlochModel, k: np.ndarray):
         return fused(k)
     H, V = model.hamiltonian_and_velocity(k)
     return H, V, model.position_matrix(k)
+
+
+@_docs
+def packed_fields(model: BlochModel, k: np.ndarray) -> PackedFields | None:
+    """The model's :class:`PackedFields` (``H(k)`` and the packed Hermitian operators of an
+    eigensystem, e.g. :meth:`lrtheory.io.wannier90.Wannier90Model.packed_fields`) where it
+    has them, else None (the caller uses :func:`bloch_fields`).
+
+    %(model_k_parameters)s
+
+    Returns
+    -------
+    PackedFields or None
+        Packed fields on the k stack, or None for models without the fast path.
+    """
+    packed = getattr(model, "packed_fields", None)
+    return None if packed is None else packed(k)
