@@ -33,6 +33,7 @@ import numpy as np
 
 from lrtheory._compat import renamed_keywords
 from lrtheory._docstrings import shared_docs
+from lrtheory.bands.eigensystem import CACHE_BLOCK_BYTES
 from lrtheory.conventions import DEGEN_TOL, ELECTRON_CHARGE
 from lrtheory.errors import LrtheoryError, ModelError, ShapeError
 from lrtheory.kernels.two_band import (two_band_bands_and_curvature,
@@ -182,9 +183,7 @@ def generalized_berry_curvature(eigensystem, operator=None, *, b: int = 0, c: in
     V = eigensystem.velocity
     vb, vc = V[:, b], V[:, c]
     if is_number_operator(operator) or _is_charge(operator):
-        # vc Hermitian: vc_{n'n} = conj(vc_{nn'}), a contiguous elementwise product
-        prod = vb * np.conj(vc)
-        omega = -2.0 * np.einsum("knm,knm->kn", prod.imag, eigensystem.inverse_gap_squared)
+        omega = _number_curvature(eigensystem, b, c)
         if _is_charge(operator):
             omega *= ELECTRON_CHARGE
     else:
@@ -193,13 +192,32 @@ def generalized_berry_curvature(eigensystem, operator=None, *, b: int = 0, c: in
         # sum_{n'} Im(X_{n n'} vc_{n' n}) / (e_n - e_n')^2
         prod = X * np.swapaxes(vc, -1, -2)
         omega = -2.0 * np.einsum("knm,knm->kn", prod.imag, eigensystem.inverse_gap_squared)
-    if eigensystem.connection is not None and (is_number_operator(operator)
-                                               or _is_charge(operator)):
-        omega = omega + (ELECTRON_CHARGE if _is_charge(operator) else 1.0) * \
-            wannier_space_curvature(eigensystem, b, c)
     if block_average and eigensystem.has_degenerate_bands:
         omega = block_average_diagonal(eigensystem, omega)
     return omega
+
+
+def _number_curvature(eigensystem, b: int, c: int) -> np.ndarray:
+    """``Omega_n`` of Eq. (S24) for ``O = 1`` (Nk, n) (a^2, not block averaged), plus
+    :func:`wannier_space_curvature` with a position matrix, in blocks of k-points of
+    :data:`~lrtheory.bands.eigensystem.CACHE_BLOCK_BYTES` (the products stay in cache)."""
+    V, A = eigensystem.velocity, eigensystem.connection
+    igs = eigensystem.inverse_gap_squared
+    off = None if A is None else ~eigensystem.degenerate()
+    Nk, n = eigensystem.energies.shape
+    kubo = np.empty((Nk, n))
+    inter = None if A is None else np.empty((Nk, n))
+    step = max(1, CACHE_BLOCK_BYTES // (48 * n * n))
+    for i in range(0, Nk, step):
+        sl = slice(i, i + step)
+        # v^c Hermitian: v^c_{n'n} = conj(v^c_{nn'}), a contiguous elementwise product
+        kubo[sl] = -2.0 * np.einsum("knm,knm->kn", (V[sl, b] * np.conj(V[sl, c])).imag,
+                                    igs[sl])
+        if A is not None:
+            inter[sl] = np.einsum("knm,knm->kn", (A[sl, b] * np.conj(A[sl, c])).imag, off[sl])
+    if A is None:
+        return kubo
+    return kubo + (eigensystem.curl_diagonal(b, c) + 2.0 * inter)
 
 
 @renamed_keywords(eig="eigensystem")
