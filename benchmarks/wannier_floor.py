@@ -14,7 +14,8 @@ CPU time (``time.process_time``), medians of the per-round ratios to the floor:
   (B blocks) and ``(DU)^dagger [P (DU)]`` (``n_full`` blocks): ``8 n^3 (B + n_full)`` flops;
 * ``eigensystem``: the whole ``Eigensystem._from_packed`` (eigh, products, Hermitian parts,
   curl diagonal) minus ``eigh``;
-* ``curvature``: the three Berry-curvature components of the AHC.
+* ``curvature``: the three Berry-curvature components of the AHC
+  (:func:`lrtheory.response.berry.number_curvatures`, as the k-sum).
 
 The OpenBLAS variables of the environment are kept (set ``OPENBLAS_NUM_THREADS=1``: with a
 BLAS thread pool limited only at run time, an idle pool thread spins after each large
@@ -41,7 +42,7 @@ def measure(path, full, rounds):
     from lrtheory.io.wannier90 import load_wannier90
     from lrtheory.parallel._runtime import tune_malloc
     from lrtheory.parallel.chunks import auto_chunk_size
-    from lrtheory.response.berry import generalized_berry_curvature
+    from lrtheory.response.berry import number_curvatures
     from lrtheory.response.hall3d import bz_grid_nd
 
     threadpool_limits(1)
@@ -59,8 +60,8 @@ def measure(path, full, rounds):
     Y = np.matmul(P.reshape(Nk, B * n, n), UW).reshape(Nk, B, n, n)
     pairs = [(0, 1), (0, 2), (1, 2)]
 
-    def curvatures(eig):
-        return [generalized_berry_curvature(eig, "charge", b=b, c=c) for b, c in pairs]
+    def curvatures(eig):  # as HallTensorIntegrand: all pairs in one pass
+        return number_curvatures(eig, pairs, charge=True)
 
     steps = {
         "eigh": lambda: np.linalg.eigh(H),

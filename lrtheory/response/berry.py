@@ -55,6 +55,7 @@ __all__ = [
     "fhs_chern",
     "reciprocal_vectors",
     "wannier_space_curvature",
+    "number_curvatures",
 ]
 
 # numpydoc entries shared with lrtheory.response.kspace and by the functions below
@@ -183,9 +184,7 @@ def generalized_berry_curvature(eigensystem, operator=None, *, b: int = 0, c: in
     V = eigensystem.velocity
     vb, vc = V[:, b], V[:, c]
     if is_number_operator(operator) or _is_charge(operator):
-        omega = _number_curvature(eigensystem, b, c)
-        if _is_charge(operator):
-            omega *= ELECTRON_CHARGE
+        omega = number_curvatures(eigensystem, [(b, c)], charge=_is_charge(operator))[:, 0]
     else:
         O = band_operator(eigensystem, operator, model)
         X = 0.5 * (O @ vb + vb @ O)
@@ -197,27 +196,52 @@ def generalized_berry_curvature(eigensystem, operator=None, *, b: int = 0, c: in
     return omega
 
 
-def _number_curvature(eigensystem, b: int, c: int) -> np.ndarray:
-    """``Omega_n`` of Eq. (S24) for ``O = 1`` (Nk, n) (a^2, not block averaged), plus
-    :func:`wannier_space_curvature` with a position matrix, in blocks of k-points of
-    :data:`~lrtheory.bands.eigensystem.CACHE_BLOCK_BYTES` (the products stay in cache)."""
+def number_curvatures(eigensystem, pairs, *, charge: bool = False) -> np.ndarray:
+    """``Omega_{n,bc}`` of Eq. (S24) for ``O = 1`` (or charge, ``q = -1``) and every
+    ``(b, c)`` in ``pairs`` at once, (Nk, n_pairs, n) (a^2, ``e a^2`` for charge; not block
+    averaged), plus :func:`wannier_space_curvature` with a position matrix: the products of
+    all pairs in blocks of k-points of :data:`~lrtheory.bands.eigensystem.CACHE_BLOCK_BYTES`
+    (velocity, connection and energy gaps read once per block, in cache). The arithmetic of
+    each element is that of :func:`generalized_berry_curvature`.
+
+    Parameters
+    ----------
+    eigensystem : Eigensystem
+        The eigensystem.
+    pairs : sequence of (int, int)
+        Components ``(b, c)``.
+    charge : bool
+        Times the electron charge ``q = -1``.
+
+    Returns
+    -------
+    ndarray
+        (Nk, len(pairs), n) real.
+    """
     V, A = eigensystem.velocity, eigensystem.connection
-    igs = eigensystem.inverse_gap_squared
-    off = None if A is None else ~eigensystem.degenerate()
-    Nk, n = eigensystem.energies.shape
-    kubo = np.empty((Nk, n))
-    inter = None if A is None else np.empty((Nk, n))
-    step = max(1, CACHE_BLOCK_BYTES // (48 * n * n))
+    e, tol = eigensystem.energies, eigensystem.degen_tol
+    Nk, n = e.shape
+    kubo = np.empty((Nk, len(pairs), n))
+    inter = None if A is None else np.empty((Nk, len(pairs), n))
+    step = max(1, CACHE_BLOCK_BYTES // (16 * n * n * (2 * len(pairs) + 2)))
     for i in range(0, Nk, step):
         sl = slice(i, i + step)
-        # v^c Hermitian: v^c_{n'n} = conj(v^c_{nn'}), a contiguous elementwise product
-        kubo[sl] = -2.0 * np.einsum("knm,knm->kn", (V[sl, b] * np.conj(V[sl, c])).imag,
-                                    igs[sl])
-        if A is not None:
-            inter[sl] = np.einsum("knm,knm->kn", (A[sl, b] * np.conj(A[sl, c])).imag, off[sl])
+        d = e[sl, :, None] - e[sl, None, :]
+        deg = np.abs(d) <= tol
+        igs = np.where(deg, 0.0, 1.0 / np.where(deg, 1.0, d) ** 2)  # inverse_gap_squared
+        for p, (b, c) in enumerate(pairs):
+            # v^c Hermitian: v^c_{n'n} = conj(v^c_{nn'}), a contiguous elementwise product
+            kubo[sl, p] = -2.0 * np.einsum("knm,knm->kn", (V[sl, b] * np.conj(V[sl, c])).imag,
+                                           igs)
+            if A is not None:
+                inter[sl, p] = np.einsum("knm,knm->kn", (A[sl, b] * np.conj(A[sl, c])).imag,
+                                         ~deg)
+    if charge:
+        kubo *= ELECTRON_CHARGE
     if A is None:
         return kubo
-    return kubo + (eigensystem.curl_diagonal(b, c) + 2.0 * inter)
+    curl = np.stack([eigensystem.curl_diagonal(b, c) for b, c in pairs], 1)
+    return kubo + (ELECTRON_CHARGE if charge else 1.0) * (curl + 2.0 * inter)
 
 
 @renamed_keywords(eig="eigensystem")

@@ -135,3 +135,31 @@ def test_random_gauge_of_a_packed_eigensystem(rng):
     np.testing.assert_allclose(generalized_berry_curvature(g, None, b=1, c=2),
                                generalized_berry_curvature(eig, None, b=1, c=2), **TOL)
     assert np.abs(g.states - eig.states).max() > 1e-2  # the gauge did change
+
+
+@pytest.mark.parametrize("full", [True, False])
+def test_cache_blocks_change_no_number(rng, full, monkeypatch):
+    """Blocks of a few k-points (eigensystem and curvature) give the numbers of one block
+    (the same elementwise arithmetic: equal to rounding of the einsum sums, TOL), and
+    ``number_curvatures`` of several pairs is the per-pair curvature; charge is -1 times."""
+    import lrtheory.response.berry as berry
+
+    m = _random_model(rng, full)
+    k = rng.uniform(-2, 2, size=(11, 3))
+    pairs = [(0, 1), (0, 2), (1, 2), (2, 0)]
+    whole = Eigensystem.compute(m, k)
+    ref = berry.number_curvatures(whole, pairs)
+    small = 16 * 4 * 4 * 20  # 1-2 k-points per block for 4 orbitals
+    monkeypatch.setattr(eigensystem_module, "CACHE_BLOCK_BYTES", small)
+    monkeypatch.setattr(berry, "CACHE_BLOCK_BYTES", small)
+    blocked = Eigensystem.compute(m, k)
+    np.testing.assert_allclose(blocked.velocity, whole.velocity, **TOL)
+    got = berry.number_curvatures(blocked, pairs)
+    np.testing.assert_allclose(got, ref, **TOL)
+    np.testing.assert_allclose(berry.number_curvatures(blocked, pairs, charge=True), -ref, **TOL)
+    for p, (b, c) in enumerate(pairs):
+        np.testing.assert_allclose(generalized_berry_curvature(blocked, None, b=b, c=c,
+                                                               block_average=False),
+                                   got[:, p], **TOL)
+    np.testing.assert_allclose(got[:, 3], -got[:, 1], **TOL)  # antisymmetric in (b, c)
+    assert np.abs(ref).max() > 1e-2
