@@ -144,6 +144,9 @@ class BlochModel(abc.ABC):
         ``A_mn(k) = sum_R exp(ik.(R + r_n - r_m)) [<m0|r|nR> - r_m delta_mn delta_R0]``, so
         the orbital centres ``r_m`` enter through the phases only and the diagonal R = 0
         elements of ``A`` vanish when the centres are the Wannier centres.
+    packed_fields(k)
+        ``H(k)`` and the operators of an eigensystem packed two Hermitian matrices per
+        complex one (:class:`PackedFields`), or ``None`` (default): no fast path.
     reciprocal_vectors, k_grid(n, shift=False)
         From :mod:`lrtheory.models.lattice` (concrete; need ``lattice_vectors``).
     """
@@ -192,18 +195,51 @@ class BlochModel(abc.ABC):
         """
         return self.hamiltonian(k), self.velocity(k)
 
+    @_docs
     def position_matrix(self, k) -> "PositionMatrix | None":
         """Wannier-gauge position matrix ``A(k)`` and its curl (:class:`PositionMatrix`), or
         ``None`` (default): the tight-binding approximation (diagonal position operator).
 
-        Parameters
-        ----------
-        k : array_like
-            Cartesian k (..., dim) (1/a).
+        %(k_parameters)s
 
         Returns
         -------
         PositionMatrix or None
+        """
+        return None
+
+    @_docs
+    def hamiltonian_velocity_position(self, k):
+        """``(H(k), dH/dk, position matrix or None)`` in one call (see :func:`bloch_fields`);
+        subclasses with a Berry connection override it with one Fourier sum for all three
+        (:class:`lrtheory.io.wannier90.Wannier90Model`). Default: the two methods.
+
+        %(k_parameters)s
+
+        Returns
+        -------
+        H, V : ndarray
+            As :meth:`hamiltonian_and_velocity`: (..., n, n) (t0) and (..., dim, n, n)
+            (a t0/hbar).
+        position : PositionMatrix or None
+            As :meth:`position_matrix`.
+        """
+        H, V = self.hamiltonian_and_velocity(k)
+        return H, V, self.position_matrix(k)
+
+    @_docs
+    def packed_fields(self, k) -> PackedFields | None:
+        """``H(k)`` and the Hermitian operators of an eigensystem packed two per complex
+        matrix (:class:`PackedFields`, the fast path of
+        :meth:`lrtheory.bands.eigensystem.Eigensystem.compute`); overridden by
+        :class:`lrtheory.io.wannier90.Wannier90Model`. Default: None (no fast path).
+
+        %(k_parameters)s
+
+        Returns
+        -------
+        PackedFields or None
+            None by default.
         """
         return None
 
@@ -437,10 +473,10 @@ def hamiltonian_and_velocity(model: BlochModel, k: np.ndarray) -> tuple[np.ndarr
 
 @_docs
 def bloch_fields(model: BlochModel, k: np.ndarray):
-    """``(H(k), dH/dk, position matrix or None)`` of any :class:`BlochModel`: the model's
-    ``hamiltonian_velocity_position`` where it has one (one Fourier sum for all three, e.g.
-    :class:`lrtheory.io.wannier90.Wannier90Model`), else :func:`hamiltonian_and_velocity`
-    and :meth:`BlochModel.position_matrix`.
+    """``(H(k), dH/dk, position matrix or None)`` of any :class:`BlochModel`: its
+    :meth:`~BlochModel.hamiltonian_velocity_position` (one Fourier sum for all three where
+    the model fuses them, e.g. :class:`lrtheory.io.wannier90.Wannier90Model`; by default
+    :meth:`~BlochModel.hamiltonian_and_velocity` and :meth:`~BlochModel.position_matrix`).
 
     %(model_k_parameters)s
 
@@ -451,25 +487,21 @@ def bloch_fields(model: BlochModel, k: np.ndarray):
     position : PositionMatrix or None
         Full Wannier interpolation's position matrix (a, a^2), None for tight-binding.
     """
-    fused = getattr(model, "hamiltonian_velocity_position", None)
-    if fused is not None:
-        return fused(k)
-    H, V = model.hamiltonian_and_velocity(k)
-    return H, V, model.position_matrix(k)
+    return model.hamiltonian_velocity_position(k)
 
 
 @_docs
 def packed_fields(model: BlochModel, k: np.ndarray) -> PackedFields | None:
-    """The model's :class:`PackedFields` (``H(k)`` and the packed Hermitian operators of an
-    eigensystem, e.g. :meth:`lrtheory.io.wannier90.Wannier90Model.packed_fields`) where it
-    has them, else None (the caller uses :func:`bloch_fields`).
+    """The model's :meth:`~BlochModel.packed_fields`: ``H(k)`` and the packed Hermitian
+    operators of an eigensystem (:class:`PackedFields`, e.g.
+    :meth:`lrtheory.io.wannier90.Wannier90Model.packed_fields`), or None for models without
+    that fast path (the caller uses :func:`bloch_fields`).
 
     %(model_k_parameters)s
 
     Returns
     -------
     PackedFields or None
-        Packed fields on the k stack, or None for models without the fast path.
+        Packed fields on the k stack, or None.
     """
-    packed = getattr(model, "packed_fields", None)
-    return None if packed is None else packed(k)
+    return model.packed_fields(k)
