@@ -145,8 +145,7 @@ class BlochModel(abc.ABC):
         the orbital centres ``r_m`` enter through the phases only and the diagonal R = 0
         elements of ``A`` vanish when the centres are the Wannier centres.
     packed_fields(k)
-        ``H(k)`` and the operators of an eigensystem packed two Hermitian matrices per
-        complex one (:class:`PackedFields`), or ``None`` (default): no fast path.
+        :class:`PackedFields` of a fast eigensystem, or ``None`` (default).
     reciprocal_vectors, k_grid(n, shift=False)
         From :mod:`lrtheory.models.lattice` (concrete; need ``lattice_vectors``).
     """
@@ -229,17 +228,14 @@ class BlochModel(abc.ABC):
 
     @_docs
     def packed_fields(self, k) -> PackedFields | None:
-        """``H(k)`` and the Hermitian operators of an eigensystem packed two per complex
-        matrix (:class:`PackedFields`, the fast path of
-        :meth:`lrtheory.bands.eigensystem.Eigensystem.compute`); overridden by
-        :class:`lrtheory.io.wannier90.Wannier90Model`. Default: None (no fast path).
+        """:class:`PackedFields` for :meth:`lrtheory.bands.eigensystem.Eigensystem.compute`
+        (:class:`lrtheory.io.wannier90.Wannier90Model`); default None: no fast path.
 
         %(k_parameters)s
 
         Returns
         -------
         PackedFields or None
-            None by default.
         """
         return None
 
@@ -492,16 +488,13 @@ def bloch_fields(model: BlochModel, k: np.ndarray):
 
 @_docs
 def packed_fields(model: BlochModel, k: np.ndarray) -> PackedFields | None:
-    """The model's :meth:`~BlochModel.packed_fields`: ``H(k)`` and the packed Hermitian
-    operators of an eigensystem (:class:`PackedFields`, e.g.
-    :meth:`lrtheory.io.wannier90.Wannier90Model.packed_fields`), or None for models without
-    that fast path (the caller uses :func:`bloch_fields`).
+    """The model's :meth:`~BlochModel.packed_fields` (:class:`PackedFields`), or None for
+    models without that fast path (the caller uses :func:`bloch_fields`).
 
     %(model_k_parameters)s
 
     Returns
     -------
     PackedFields or None
-        Packed fields on the k stack, or None.
     """
     return model.packed_fields(k)
