@@ -12,7 +12,6 @@ NumPy is imported when unset), rounds ``floor, generic, packed``; per route the 
 range of the per-round ratios to the floor. Both routes share the rest of the k-sum (driver,
 curvature, occupation sums), so the difference is the eigensystem alone.
 """
-import json
 import os
 import sys
 import time
@@ -34,15 +33,13 @@ def main(out, rounds, *files):
     from lrtheory.io.wannier90 import load_wannier90
     from lrtheory.response.hall3d import bz_grid_nd, hall_tensor
 
+    from wannier_speed import each_file  # benchmarks/ is on sys.path (the script's folder)
+
     threadpool_limits(1)
     packed = eigensystem_module.packed_fields
-    rows = []
-    for spec in files:
-        path, _, mode = spec.partition(":")
-        if not Path(path).exists():
-            rows.append({"file": path, "error": f"{path} not present"})
-            continue
-        model = load_wannier90(path, interpolation="full" if mode == "full" else "tight-binding")
+
+    def measure(path, full):
+        model = load_wannier90(path, interpolation="full" if full else "tight-binding")
         H = model.hamiltonian(bz_grid_nd(model, 16)[0])
 
         def run(route):
@@ -63,7 +60,7 @@ def main(out, rounds, *files):
                 times[route].append(time.process_time() - t)
         load.append(os.getloadavg())
         f = np.array(times["floor"])
-        row = {"file": Path(path).name, "full": mode == "full", "rounds": int(rounds),
+        row = {"file": Path(path).name, "full": full, "rounds": int(rounds),
                "floor_median_s": float(np.median(f)), "loadavg": load,
                "sigma_rel_diff": float(np.abs(sigma["packed"] - sigma["generic"]).max()
                                        / np.abs(sigma["generic"]).max())}
@@ -73,10 +70,9 @@ def main(out, rounds, *files):
                           "ratio_median": float(np.median(r)),
                           "ratio_range": [float(r.min()), float(r.max())],
                           "ratio_rounds": r.round(3).tolist()}
-        print(json.dumps(row), flush=True)
-        rows.append(row)
-    Path(out).write_text(json.dumps({"rows": rows, "measured_at":
-                                     time.strftime("%Y-%m-%dT%H:%M:%S")}, indent=1))
+        return row
+
+    each_file(out, files, measure)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,6 @@ The OpenBLAS variables of the environment are kept (set ``OPENBLAS_NUM_THREADS=1
 BLAS thread pool limited only at run time, an idle pool thread spins after each large
 matrix product and its CPU time, counted by ``process_time``, made ``eigh`` look 1.6x slower).
 """
-import json
 import os
 import sys
 import time
@@ -93,16 +92,9 @@ def measure(path, full, rounds):
 
 
 def main(out, rounds, *files):
-    rows = []
-    for spec in files:
-        path, _, mode = spec.partition(":")
-        if not Path(path).exists():
-            rows.append({"file": path, "error": f"{path} not present"})
-            continue
-        rows.append(measure(path, mode == "full", int(rounds)))
-        print(json.dumps(rows[-1]), flush=True)
-    Path(out).write_text(json.dumps({"rows": rows, "measured_at":
-                                     time.strftime("%Y-%m-%dT%H:%M:%S")}, indent=1))
+    from wannier_speed import each_file  # benchmarks/ is on sys.path (the script's folder)
+
+    each_file(out, files, lambda path, full: measure(path, full, int(rounds)))
 
 
 if __name__ == "__main__":

@@ -100,8 +100,10 @@ def wberri_timing(path, full, N, rounds):
     return json.loads(line[-1][7:]) if line else {"error": r.stderr[-300:]}
 
 
-def main(out, N, rounds, *files):
-    N, rounds = int(N), int(rounds)
+def each_file(out, files, measure):
+    """Run ``measure(path, full) -> row`` for each ``FILE[:full]`` (a row with ``error`` for a
+    missing file), print each row as JSON and write ``{"rows": ..., "measured_at": ...}`` to
+    ``out`` (shared by wannier_ab.py and wannier_floor.py)."""
     rows = []
     for spec in files:
         path, _, mode = spec.partition(":")
@@ -109,15 +111,24 @@ def main(out, N, rounds, *files):
         if not Path(path).exists():
             rows.append({"file": path, "full": full, "error": f"{path} not present"})
             continue
+        rows.append(measure(path, full))
+        print(json.dumps(rows[-1]), flush=True)
+    Path(out).write_text(json.dumps({"rows": rows, "measured_at":
+                                     time.strftime("%Y-%m-%dT%H:%M:%S")}, indent=1))
+
+
+def main(out, N, rounds, *files):
+    N, rounds = int(N), int(rounds)
+
+    def measure(path, full):
         row = {"file": Path(path).name, "full": full, "N": N,
                "loadavg_before": os.getloadavg()}
         row["lrtheory"] = lrtheory_timings(path, full, N, rounds)
         row["wberri"] = wberri_timing(path, full, N, rounds)
         row["loadavg_after"] = os.getloadavg()
-        print(json.dumps(row), flush=True)
-        rows.append(row)
-    Path(out).write_text(json.dumps({"rows": rows, "measured_at":
-                                     time.strftime("%Y-%m-%dT%H:%M:%S")}, indent=1))
+        return row
+
+    each_file(out, files, measure)
 
 
 if __name__ == "__main__":
