@@ -128,6 +128,12 @@ class Eigensystem:
                 ) -> "Eigensystem":
         """Diagonalize ``model.hamiltonian(k)`` for all ``k`` at once.
 
+        Models with :meth:`~lrtheory.models.protocol.BlochModel.packed_fields` (Wannier90
+        models) take the packed route (two Hermitian operators per complex product, the gauge
+        phase on the eigenvectors, intermediates in blocks of :data:`CACHE_BLOCK_BYTES`);
+        the others :func:`~lrtheory.models.protocol.bloch_fields` and one band-basis
+        transform per operator. Both give the same eigensystem (to rounding).
+
         Parameters
         ----------
         model : BlochModel
