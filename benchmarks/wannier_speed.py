@@ -6,7 +6,13 @@ same grid and machine (the ``wfull`` case of benchmarks/run.py; issue #15 Speed)
 For each file (``:full`` = ``interpolation='full'``): the AHC tensor ``hall_tensor(model,
 [E_F], nk=N, operator='charge')`` (serial, one BLAS thread) and the floor, ``np.linalg.eigh``
 of the same N^3 stack of H(k) (built beforehand, not timed), measured in one process,
-interleaved (floor, lrtheory, floor, lrtheory, ...) ``ROUNDS`` times; the minimum of each.
+interleaved (floor, lrtheory, floor, lrtheory, ...) ``ROUNDS`` times (use >= 7 on a shared
+machine): CPU time (``time.process_time``), ``ratio`` the median of the per-round ratios
+(``ratio_rounds`` all of them), ``time``/``floor`` the medians (``wall_min`` the minimum wall
+time). ``OPENBLAS_NUM_THREADS`` and ``OMP_NUM_THREADS`` are set to 1 before NumPy is
+imported when unset: with the BLAS pool limited only at run time (threadpoolctl), an idle
+pool thread spins after each large matrix product, and its CPU time made ``eigh`` after a
+product cost 1.6x the floor in ``process_time``.
 WannierBerri (``/work/venvs/wberri`` or ``$LRTHEORY_WBERRI_PYTHON``): ``wberri.run`` of
 ``calculators.static.AHC`` on ``Grid(NKdiv=1, NKFFT=N)`` reading the same file
 (``System_tb``, positions included for ``:full``, else ``force_internal_terms_only``),
@@ -20,7 +26,10 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 EF = 17.6255  # eV: bcc Fe (nscf.out); any E_F costs the same
@@ -61,15 +70,20 @@ def lrtheory_timings(path, full, N, rounds):
     model = load_wannier90(path, interpolation="full" if full else "tight-binding")
     k, _ = bz_grid_nd(model, N)
     H = model.hamiltonian(k)
-    floor, ours, sigma = [], [], None
+    sigma = hall_tensor(model, [EF], nk=N, operator="charge").values["sigma"][0]  # warm-up
+    floor, ours, wall = [], [], []
     for _ in range(rounds):
-        t = time.perf_counter()
+        t = time.process_time()
         np.linalg.eigh(H)
-        floor.append(time.perf_counter() - t)
-        t = time.perf_counter()
+        floor.append(time.process_time() - t)
+        t, w = time.process_time(), time.perf_counter()
         sigma = hall_tensor(model, [EF], nk=N, operator="charge").values["sigma"][0]
-        ours.append(time.perf_counter() - t)
-    return {"floor": min(floor), "time": min(ours), "ratio": min(ours) / min(floor),
+        ours.append(time.process_time() - t)
+        wall.append(time.perf_counter() - w)
+    ratios = np.array(ours) / np.array(floor)
+    return {"floor": float(np.median(floor)), "time": float(np.median(ours)),
+            "ratio": float(np.median(ratios)), "ratio_rounds": ratios.round(3).tolist(),
+            "wall_min": min(wall), "clock": "process_time",
             "n_orbitals": model.n_orbitals, "nrpts": int(len(model._rblocks[0])),
             "sigma_xy": float(sigma[0, 1])}
 
@@ -86,8 +100,10 @@ def wberri_timing(path, full, N, rounds):
     return json.loads(line[-1][7:]) if line else {"error": r.stderr[-300:]}
 
 
-def main(out, N, rounds, *files):
-    N, rounds = int(N), int(rounds)
+def each_file(out, files, measure):
+    """Run ``measure(path, full) -> row`` for each ``FILE[:full]`` (a row with ``error`` for a
+    missing file), print each row as JSON and write ``{"rows": ..., "measured_at": ...}`` to
+    ``out`` (shared by wannier_ab.py and wannier_floor.py)."""
     rows = []
     for spec in files:
         path, _, mode = spec.partition(":")
@@ -95,15 +111,24 @@ def main(out, N, rounds, *files):
         if not Path(path).exists():
             rows.append({"file": path, "full": full, "error": f"{path} not present"})
             continue
+        rows.append(measure(path, full))
+        print(json.dumps(rows[-1]), flush=True)
+    Path(out).write_text(json.dumps({"rows": rows, "measured_at":
+                                     time.strftime("%Y-%m-%dT%H:%M:%S")}, indent=1))
+
+
+def main(out, N, rounds, *files):
+    N, rounds = int(N), int(rounds)
+
+    def measure(path, full):
         row = {"file": Path(path).name, "full": full, "N": N,
                "loadavg_before": os.getloadavg()}
         row["lrtheory"] = lrtheory_timings(path, full, N, rounds)
         row["wberri"] = wberri_timing(path, full, N, rounds)
         row["loadavg_after"] = os.getloadavg()
-        print(json.dumps(row), flush=True)
-        rows.append(row)
-    Path(out).write_text(json.dumps({"rows": rows, "measured_at":
-                                     time.strftime("%Y-%m-%dT%H:%M:%S")}, indent=1))
+        return row
+
+    each_file(out, files, measure)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ dependent; formulas that need the degenerate limit use divided differences inste
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -21,7 +21,7 @@ from lrtheory._compat import renamed_keywords
 from lrtheory.conventions import DEGEN_TOL
 from lrtheory.errors import GaugeError, ModelError, ShapeError, check_finite
 from lrtheory.kernels.gauge import random_block_unitary
-from lrtheory.models.protocol import bloch_fields, ensure_model
+from lrtheory.models.protocol import bloch_fields, ensure_model, packed_fields
 
 __all__ = ["Eigensystem", "to_band_basis", "check_hamiltonian"]
 
@@ -107,7 +107,11 @@ class Eigensystem:
     position_curl : (Nk, dim, dim, n, n) or None
         ``d_b A^c - d_c A^b`` in the orbital basis (a^2; None with ``connection``); its
         band-basis form is :attr:`connection_curl` (computed on first use) and its band
-        diagonal :meth:`curl_diagonal` (half the products)
+        diagonal :meth:`curl_diagonal` (half the products). Built on first use when the
+        eigensystem came from packed fields (the constructor then receives a callable)
+    curl_diagonals : (Nk, dim, dim, n) or None
+        ``Re [U^dagger (d_b A^c - d_c A^b) U]_nn`` (a^2) when computed with the states
+        (packed fields); None: :meth:`curl_diagonal` computes it from ``position_curl``
     """
 
     k: np.ndarray
@@ -116,12 +120,19 @@ class Eigensystem:
     velocity: np.ndarray
     degen_tol: float = DEGEN_TOL
     connection: np.ndarray | None = None
-    position_curl: np.ndarray | None = None
+    _position_curl: object = field(default=None, repr=False)  # array, None or a callable
+    curl_diagonals: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def compute(cls, model, k, *, degen_tol: float = DEGEN_TOL, check: bool = True
                 ) -> "Eigensystem":
         """Diagonalize ``model.hamiltonian(k)`` for all ``k`` at once.
+
+        Models with :meth:`~lrtheory.models.protocol.BlochModel.packed_fields` (Wannier90
+        models) take the packed route (two Hermitian operators per complex product, the gauge
+        phase on the eigenvectors, intermediates in blocks of :data:`CACHE_BLOCK_BYTES`);
+        the others :func:`~lrtheory.models.protocol.bloch_fields` and one band-basis
+        transform per operator. Both give the same eigensystem (to rounding).
 
         Parameters
         ----------
@@ -145,6 +156,11 @@ class Eigensystem:
             k = k[:, None] if model.dim == 1 else k[None, :]
         if k.ndim != 2 or k.shape[1] not in _k_widths(model):
             raise ShapeError(f"k must have shape (Nk, {model.dim}), got {k.shape}")
+        packed = packed_fields(model, k)
+        if packed is not None:
+            if check:
+                check_hamiltonian(packed.hamiltonian, model.name)
+            return cls._from_packed(k, packed, float(degen_tol))
         H, dH, pm = bloch_fields(model, k)
         if check:
             check_hamiltonian(H, model.name)
@@ -155,6 +171,49 @@ class Eigensystem:
         Abar = to_band_basis(U, pm.connection)
         V += 1j * (e[:, None, :, None] - e[:, None, None, :]) * Abar
         return cls(k, e, U, V, float(degen_tol), Abar, pm.curl)
+
+    @classmethod
+    def _from_packed(cls, k, packed, degen_tol: float) -> "Eigensystem":
+        """The eigensystem from :class:`~lrtheory.models.protocol.PackedFields`: one ``eigh``,
+        then per block of :data:`CACHE_BLOCK_BYTES` of k-points one product ``P (DU)`` of all
+        stacked operators, one ``(DU)^dagger [P (DU)]`` of those needed whole, their
+        Hermitian and anti-Hermitian parts written straight into the velocity and
+        connection, and the curl's band diagonal ``sum_i conj(DU)_in [C (DU)]_in``."""
+        e, U = np.linalg.eigh(packed.hamiltonian)
+        UW = packed.phase[:, :, None] * U  # eigenvectors in the gauge of the blocks
+        P, full = packed.blocks, packed.n_full
+        Nk, B, n = P.shape[0], P.shape[1], P.shape[-1]
+        d = len(packed.velocity)
+        V = np.empty((Nk, d, n, n), complex)
+        Abar = None if packed.connection is None else np.empty((Nk, d, n, n), complex)
+        diag = np.empty((Nk, B - full, n), complex)
+        step = max(1, CACHE_BLOCK_BYTES // (16 * n * n * (B + 2 * full + 2 * d)))
+        for i in range(0, Nk, step):  # blocks of k: the intermediates stay in cache
+            sl = slice(i, min(i + step, Nk))
+            uw = UW[sl]
+            Y = np.matmul(P[sl].reshape(-1, B * n, n), uw).reshape(-1, B, n, n)
+            Z = np.conj(np.swapaxes(uw, -1, -2))[:, None] @ Y[:, :full]
+            ZH = np.empty_like(Z)
+            np.conjugate(np.swapaxes(Z, -1, -2), out=ZH)
+            _parts(Z, ZH, packed.velocity, V[sl])
+            if Abar is not None:
+                _parts(Z, ZH, packed.connection, Abar[sl], V[sl], e[sl])
+            diag[sl] = np.einsum("kin,kjin->kjn", np.conj(uw), Y[:, full:])
+        if Abar is None:
+            return cls(k, e, U, V, degen_tol)
+        curl = np.zeros((Nk, d, d, n))
+        for (b, c), j, p in packed.curl:
+            value = diag[:, j - full]
+            curl[:, b, c] = value.imag if p else value.real
+            curl[:, c, b] = -curl[:, b, c]
+        return cls(k, e, U, V, degen_tol, Abar, _PackedCurl(packed, d), curl)
+
+    @cached_property
+    def position_curl(self) -> np.ndarray | None:
+        """``d_b A^c - d_c A^b`` (Nk, dim, dim, n, n) in the orbital basis (a^2), None in the
+        tight-binding approximation (see the class docstring)."""
+        curl = self._position_curl
+        return curl() if callable(curl) else curl
 
     @cached_property
     def connection_curl(self) -> np.ndarray | None:
@@ -184,6 +243,8 @@ class Eigensystem:
         ndarray
             (Nk, n) real (a^2); zeros without a position matrix.
         """
+        if self.curl_diagonals is not None:
+            return self.curl_diagonals[:, b, c]
         if self.position_curl is None:
             return np.zeros(self.energies.shape)
         U = self.states
@@ -316,5 +377,45 @@ class Eigensystem:
         if self.connection is None:
             return replace(self, states=U, velocity=V)
         # position_curl is orbital-basis: the new states carry the new gauge
-        return replace(self, states=U, velocity=V,
+        return replace(self, states=U, velocity=V, curl_diagonals=None,
                        connection=Wd[:, None] @ self.connection @ W[:, None])
+
+
+#: bytes of intermediates per block of k-points in :meth:`Eigensystem._from_packed` (measured
+#: for 18 bands: 32 k-points per block cost 0.43x eigh after the diagonalization, the whole
+#: chunk of 372 at once 1.1x; docs/performance.md)
+CACHE_BLOCK_BYTES = 3 << 20
+
+
+def _parts(Z, ZH, layout, out, V=None, e=None):
+    """Write each component ``(j, p)`` of ``layout``: ``X = Z_j + Z_j^dagger`` (``p = 0``) or
+    ``Y = -i (Z_j - Z_j^dagger)`` (``p = 1``) into ``out[:, a]``; with ``V`` and the energies
+    ``e``, add the connection's term ``i (e_m - e_n) Y_mn = (e_m - e_n) (Z - Z^dagger)_mn``
+    of the velocity ``-i[r, H]`` to ``V[:, a]``."""
+    gap = None if e is None else e[:, :, None] - e[:, None, :]
+    for a, (j, p) in enumerate(layout):
+        (np.subtract if p else np.add)(Z[:, j], ZH[:, j], out=out[:, a])
+        if p and gap is not None:
+            V[:, a] += out[:, a] * gap
+        if p:
+            out[:, a] *= -1j
+
+
+class _PackedCurl:
+    """The orbital-basis curl of packed fields, built on first use (picklable callable):
+    ``Eigensystem.position_curl`` of an eigensystem from :meth:`Eigensystem._from_packed`."""
+
+    def __init__(self, packed, d: int):
+        self.blocks = packed.blocks[:, packed.n_full:]
+        self.phase, self.layout, self.d, self.first = packed.phase, packed.curl, d, packed.n_full
+
+    def __call__(self) -> np.ndarray:
+        Nk, _, n, _ = self.blocks.shape
+        gauge = np.conj(self.phase)[:, :, None] * self.phase[:, None, :]
+        curl = np.zeros((Nk, self.d, self.d, n, n), complex)
+        for (b, c), j, part in self.layout:
+            C = self.blocks[:, j - self.first]
+            adj = np.conj(np.swapaxes(C, -1, -2))
+            curl[:, b, c] = gauge * (-0.5j * (C - adj) if part else 0.5 * (C + adj))
+            curl[:, c, b] = -curl[:, b, c]
+        return curl

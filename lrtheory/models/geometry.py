@@ -1,6 +1,7 @@
 """Geometry records of the model protocol (:mod:`lrtheory.models.protocol` re-exports them):
-the cut of a ribbon (:class:`RibbonCut`) or a film (:class:`SlabCut`) and the Wannier-gauge
-position matrix of full Wannier interpolation (:class:`PositionMatrix`). Plain frozen data.
+the cut of a ribbon (:class:`RibbonCut`) or a film (:class:`SlabCut`), the Wannier-gauge
+position matrix of full Wannier interpolation (:class:`PositionMatrix`) and the packed
+orbital-basis fields of a fast eigensystem (:class:`PackedFields`). Plain frozen data.
 
 Units: lengths in a, k Cartesian in 1/a.
 """
@@ -11,7 +12,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["PositionMatrix", "RibbonCut", "SlabCut"]
+__all__ = ["PositionMatrix", "PackedFields", "RibbonCut", "SlabCut"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,50 @@ class PositionMatrix:
 
     connection: np.ndarray
     curl: np.ndarray
+
+
+@dataclass(frozen=True)
+class PackedFields:
+    r"""``H(k)`` and the Hermitian orbital-basis operators an eigensystem needs, two
+    Hermitian operators packed into one complex matrix (``P = X + iY``: one Fourier sum and
+    one band-basis product serve both), in a gauge ``D`` with one phase per orbital.
+
+    The operator ``X`` of the atomic-position gauge (paper Eq. S48) is ``D^\dagger X_D D``,
+    ``D = diag(phase)``, so with ``U`` the eigenvectors of ``H`` (columns) its band-basis
+    matrix is ``(DU)^\dagger X_D (DU)``: the gauge phase is applied to ``U`` (n^2 numbers
+    per k) instead of to every block. ``X`` and ``Y`` are the Hermitian and anti-Hermitian
+    (divided by i) parts of the band-basis ``(DU)^\dagger P (DU)``.
+
+    Attributes
+    ----------
+    hamiltonian : (Nk, n, n) complex ndarray
+        ``H(k)`` in the atomic-position gauge (t0).
+    phase : (Nk, n) complex ndarray
+        ``D`` (``exp(ik.r_j)`` for Wannier90 models).
+    blocks : (Nk, B, n, n) complex ndarray
+        The packed operators in the gauge ``D``: ``(X + iY)/2`` for the blocks ``j <
+        n_full`` (so that ``X = Z + Z^dagger`` and ``iY = Z - Z^dagger`` of their band
+        matrix ``Z``), ``X + iY`` for the others (whose band diagonal is read directly).
+    velocity : tuple of (int, int)
+        For each Cartesian component ``a < dim`` of ``dH/dk`` (a t0): ``(j, part)``, the
+        block and the part (0: Hermitian ``X``, 1: anti-Hermitian ``Y``) holding it.
+    connection : tuple of (int, int) or None
+        The same for the position matrix ``A^a`` (a) of full Wannier interpolation; None in
+        the tight-binding approximation.
+    curl : tuple of ((int, int), int, int)
+        ``((b, c), j, part)`` for ``d_b A^c - d_c A^b`` (a^2), ``b < c``; only its band
+        diagonal is needed, so these blocks come last (from ``n_full`` on).
+    n_full : int
+        Blocks ``j < n_full`` need the whole band-basis matrix, the others its diagonal.
+    """
+
+    hamiltonian: np.ndarray
+    phase: np.ndarray
+    blocks: np.ndarray
+    velocity: tuple
+    connection: tuple | None
+    curl: tuple
+    n_full: int
 
 
 @dataclass(frozen=True)

@@ -37,11 +37,11 @@ from lrtheory._compat import renamed_keywords
 from lrtheory._docstrings import shared_docs
 from lrtheory.errors import ModelError
 from lrtheory.models import lattice as _lattice
-from lrtheory.models.geometry import PositionMatrix, RibbonCut, SlabCut
+from lrtheory.models.geometry import PackedFields, PositionMatrix, RibbonCut, SlabCut
 
 __all__ = ["BlochModel", "Ribbon", "RibbonCut", "Slab", "SlabCut", "PositionMatrix",
-           "ContinuumModel", "ensure_model", "hamiltonian_and_velocity", "bloch_fields",
-           "MissingGeometryError"]
+           "PackedFields", "ContinuumModel", "ensure_model", "hamiltonian_and_velocity",
+           "bloch_fields", "packed_fields", "MissingGeometryError"]
 
 
 # numpydoc blocks shared by BlochModel's methods and hamiltonian_and_velocity
@@ -144,6 +144,8 @@ class BlochModel(abc.ABC):
         ``A_mn(k) = sum_R exp(ik.(R + r_n - r_m)) [<m0|r|nR> - r_m delta_mn delta_R0]``, so
         the orbital centres ``r_m`` enter through the phases only and the diagonal R = 0
         elements of ``A`` vanish when the centres are the Wannier centres.
+    packed_fields(k)
+        :class:`PackedFields` of a fast eigensystem, or ``None`` (default).
     reciprocal_vectors, k_grid(n, shift=False)
         From :mod:`lrtheory.models.lattice` (concrete; need ``lattice_vectors``).
     """
@@ -223,6 +225,19 @@ class BlochModel(abc.ABC):
         """
         H, V = self.hamiltonian_and_velocity(k)
         return H, V, self.position_matrix(k)
+
+    @_docs
+    def packed_fields(self, k) -> PackedFields | None:
+        """:class:`PackedFields` for :meth:`lrtheory.bands.eigensystem.Eigensystem.compute`
+        (:class:`lrtheory.io.wannier90.Wannier90Model`); default None: no fast path.
+
+        %(k_parameters)s
+
+        Returns
+        -------
+        PackedFields or None
+        """
+        return None
 
     @property
     def reciprocal_vectors(self) -> np.ndarray:
@@ -469,3 +484,17 @@ def bloch_fields(model: BlochModel, k: np.ndarray):
         Full Wannier interpolation's position matrix (a, a^2), None for tight-binding.
     """
     return model.hamiltonian_velocity_position(k)
+
+
+@_docs
+def packed_fields(model: BlochModel, k: np.ndarray) -> PackedFields | None:
+    """The model's :meth:`~BlochModel.packed_fields` (:class:`PackedFields`), or None for
+    models without that fast path (the caller uses :func:`bloch_fields`).
+
+    %(model_k_parameters)s
+
+    Returns
+    -------
+    PackedFields or None
+    """
+    return model.packed_fields(k)

@@ -33,6 +33,7 @@ import numpy as np
 
 from lrtheory._compat import renamed_keywords
 from lrtheory._docstrings import shared_docs
+from lrtheory.bands.eigensystem import CACHE_BLOCK_BYTES
 from lrtheory.conventions import DEGEN_TOL, ELECTRON_CHARGE
 from lrtheory.errors import LrtheoryError, ModelError, ShapeError
 from lrtheory.kernels.two_band import (two_band_bands_and_curvature,
@@ -54,6 +55,7 @@ __all__ = [
     "fhs_chern",
     "reciprocal_vectors",
     "wannier_space_curvature",
+    "number_curvatures",
 ]
 
 # numpydoc entries shared with lrtheory.response.kspace and by the functions below
@@ -182,24 +184,64 @@ def generalized_berry_curvature(eigensystem, operator=None, *, b: int = 0, c: in
     V = eigensystem.velocity
     vb, vc = V[:, b], V[:, c]
     if is_number_operator(operator) or _is_charge(operator):
-        # vc Hermitian: vc_{n'n} = conj(vc_{nn'}), a contiguous elementwise product
-        prod = vb * np.conj(vc)
-        omega = -2.0 * np.einsum("knm,knm->kn", prod.imag, eigensystem.inverse_gap_squared)
-        if _is_charge(operator):
-            omega *= ELECTRON_CHARGE
+        omega = number_curvatures(eigensystem, [(b, c)], charge=_is_charge(operator))[:, 0]
     else:
         O = band_operator(eigensystem, operator, model)
         X = 0.5 * (O @ vb + vb @ O)
         # sum_{n'} Im(X_{n n'} vc_{n' n}) / (e_n - e_n')^2
         prod = X * np.swapaxes(vc, -1, -2)
         omega = -2.0 * np.einsum("knm,knm->kn", prod.imag, eigensystem.inverse_gap_squared)
-    if eigensystem.connection is not None and (is_number_operator(operator)
-                                               or _is_charge(operator)):
-        omega = omega + (ELECTRON_CHARGE if _is_charge(operator) else 1.0) * \
-            wannier_space_curvature(eigensystem, b, c)
     if block_average and eigensystem.has_degenerate_bands:
         omega = block_average_diagonal(eigensystem, omega)
     return omega
+
+
+def number_curvatures(eigensystem, pairs, *, charge: bool = False) -> np.ndarray:
+    """``Omega_{n,bc}`` of Eq. (S24) for ``O = 1`` (or charge, ``q = -1``) and every
+    ``(b, c)`` in ``pairs`` at once, (Nk, n_pairs, n) (a^2, ``e a^2`` for charge; not block
+    averaged), plus :func:`wannier_space_curvature` with a position matrix: the products of
+    all pairs in blocks of k-points of :data:`~lrtheory.bands.eigensystem.CACHE_BLOCK_BYTES`
+    (velocity, connection and energy gaps read once per block, in cache). The arithmetic of
+    each element is that of :func:`generalized_berry_curvature`.
+
+    Parameters
+    ----------
+    eigensystem : Eigensystem
+        The eigensystem.
+    pairs : sequence of (int, int)
+        Components ``(b, c)``.
+    charge : bool
+        Times the electron charge ``q = -1``.
+
+    Returns
+    -------
+    ndarray
+        (Nk, len(pairs), n) real.
+    """
+    V, A = eigensystem.velocity, eigensystem.connection
+    e, tol = eigensystem.energies, eigensystem.degen_tol
+    Nk, n = e.shape
+    kubo = np.empty((Nk, len(pairs), n))
+    inter = None if A is None else np.empty((Nk, len(pairs), n))
+    step = max(1, CACHE_BLOCK_BYTES // (16 * n * n * (2 * len(pairs) + 2)))
+    for i in range(0, Nk, step):
+        sl = slice(i, i + step)
+        d = e[sl, :, None] - e[sl, None, :]
+        deg = np.abs(d) <= tol
+        igs = np.where(deg, 0.0, 1.0 / np.where(deg, 1.0, d) ** 2)  # inverse_gap_squared
+        for p, (b, c) in enumerate(pairs):
+            # v^c Hermitian: v^c_{n'n} = conj(v^c_{nn'}), a contiguous elementwise product
+            kubo[sl, p] = -2.0 * np.einsum("knm,knm->kn", (V[sl, b] * np.conj(V[sl, c])).imag,
+                                           igs)
+            if A is not None:
+                inter[sl, p] = np.einsum("knm,knm->kn", (A[sl, b] * np.conj(A[sl, c])).imag,
+                                         ~deg)
+    if charge:
+        kubo *= ELECTRON_CHARGE
+    if A is None:
+        return kubo
+    curl = np.stack([eigensystem.curl_diagonal(b, c) for b, c in pairs], 1)
+    return kubo + (ELECTRON_CHARGE if charge else 1.0) * (curl + 2.0 * inter)
 
 
 @renamed_keywords(eig="eigensystem")

@@ -37,7 +37,8 @@ from lrtheory.kernels.two_band import two_band_bands_and_curvature
 from lrtheory.models.lattice import UniformGrid
 from lrtheory.models.protocol import ensure_model, hamiltonian_and_velocity
 from lrtheory.response.berry import (METHODS, generalized_berry_curvature, is_number_operator,
-                                     uses_two_band_closed_form)
+                                     number_curvatures, uses_two_band_closed_form)
+from lrtheory.response.bulk_omm import block_average_diagonal
 from lrtheory.response.ksum import TIME_ESTIMATE_TAIL, Integrand, ksum, ksum_time_estimate
 from lrtheory.response.kspace import eigensystem, occupied_sums
 from lrtheory.result import Result, register_view
@@ -189,6 +190,12 @@ class HallTensorIntegrand(Integrand):
                 out.append((e, ELECTRON_CHARGE * om if self.operator == "charge" else om))
             return out
         eig = eigensystem(model, k, self.degen_tol)
+        if self.anti:  # O = 1 or charge: every pair from one pass over the eigensystem
+            om = number_curvatures(eig, self.pairs, charge=self.operator == "charge")
+            if eig.has_degenerate_bands:
+                om = np.stack([block_average_diagonal(eig, om[:, p])
+                               for p in range(len(self.pairs))], 1)
+            return [(eig.energies, om[:, p]) for p in range(len(self.pairs))]
         return [(eig.energies, generalized_berry_curvature(eig, self.operator, b=b, c=c,
                                                            model=model))
                 for b, c in self.pairs]

@@ -9,7 +9,7 @@ import numpy as np
 
 from lrtheory.io.wannier90.fourier import PairedSum
 from lrtheory.io.wannier90.read import fill_doc
-from lrtheory.models.protocol import PositionMatrix
+from lrtheory.models.protocol import PackedFields, PositionMatrix
 from lrtheory.models.tightbinding import TightBindingModel
 
 __all__ = ["Wannier90Model", "real_space_hamiltonian"]
@@ -146,6 +146,34 @@ class Wannier90Model(TightBindingModel):
         return (out[..., 0, :, :], out[..., 1:1 + d, :, :],
                 PositionMatrix(out[..., 1 + d:1 + 2 * d, :, :], curl))
 
+    @fill_doc(k=_K_DOC.format(rtype="PackedFields or None", rdesc="``H(k)``, the phases "
+                              "``exp(ik.r_j)`` and the packed operators (None for a model "
+                              "embedded in a larger space)."))
+    def packed_fields(self, k) -> PackedFields | None:
+        """``H(k)`` and ``dH/dk`` (with the position matrix ``A`` and its curl in full
+        interpolation) for :meth:`lrtheory.bands.eigensystem.Eigensystem.compute`, from one
+        Fourier sum of packed blocks: ``dH/dk_a + i A_a`` (tight-binding:
+        ``dH/dk_a + i dH/dk_(a+1)``) and two curl components per block, in the Wannier90
+        gauge (the atomic-position gauge phase goes on the eigenvectors, not on every block;
+        :class:`~lrtheory.models.protocol.PackedFields`). 6 blocks of ``n x n`` in full
+        interpolation in 3D (10 unpacked), 2 with tight-binding (3).
+
+        {k}
+        """
+        k = self._cartesian_k(k)
+        if self.dim != self.lattice_vectors.shape[1]:
+            return None
+        cached = self.__dict__.get("_packed")
+        if cached is None:  # small (nrpts x blocks x n^2), kept
+            cached = _packed_sum(self, *self._rblocks)
+            object.__setattr__(self, "_packed", cached)
+        psum, layout = cached
+        k = k.reshape(-1, k.shape[-1])
+        out = psum(k)  # (Nk, 1 + B, n, n): H, then the packed blocks
+        D = np.exp(1j * (k @ self.positions.T))
+        H = out[:, 0] * (np.conj(D)[:, :, None] * D[:, None, :])
+        return PackedFields(H, D, out[:, 1:], *layout)
+
     def _position_only(self, k):
         """Position matrix alone (models embedded in a larger space: ``dim < d_space``)."""
         cached = self.__dict__.get("_pblocks")
@@ -237,6 +265,53 @@ def _field_sum(model, R, RA, H, position: bool) -> PairedSum:
     Rall = np.array(keys, int).reshape(-1, 3)
     RAall = Rall[:, :d].astype(float) @ model.lattice_vectors
     return PairedSum(Rall, RAall, np.array([np.stack(blocks[key]) for key in keys]))
+
+
+def _packed_sum(model, R, RA, H):
+    """``(PairedSum, (velocity, connection, curl, n_full))`` of the blocks ``[t, P_1 ...]``
+    of :meth:`Wannier90Model.packed_fields` (layout as :class:`PackedFields`): ``dH/dk_a =
+    i X_a t`` and ``i (X_b A_c - X_c A_b)`` as in :func:`_field_sum` (``X = RA + r_n -
+    r_m``), a Hermitian part times 1 and an anti-Hermitian part times i (exact)."""
+    d, n = model.dim, model.n_orbitals
+    full = model.position_blocks is not None
+    pairs = [(b, c) for b in range(d) for c in range(b + 1, d)] if full else []
+    if full:
+        velocity = tuple((a, 0) for a in range(d))
+        connection, n_full = tuple((a, 1) for a in range(d)), d
+    else:
+        velocity, connection, n_full = tuple((a // 2, a % 2) for a in range(d)), None, (d + 1) // 2
+    curl = tuple(((b, c), n_full + p // 2, p % 2) for p, (b, c) in enumerate(pairs))
+    n_blocks = n_full + (len(pairs) + 1) // 2
+    unit, half = (1.0, 1j), (0.5, 0.5j)  # blocks transformed whole carry 1/2 (exact)
+    rows: dict[tuple, np.ndarray] = {}
+
+    def row(r):
+        if tuple(r) not in rows:
+            rows[tuple(r)] = np.zeros((1 + n_blocks, n, n), complex)
+        return rows[tuple(r)]
+
+    X = _displacements(model, RA)
+    for i, r in enumerate(R):
+        F = row(r)
+        F[0] = H[i]
+        for a, (j, part) in enumerate(velocity):
+            F[1 + j] += half[part] * (1j * X[i, ..., a] * H[i])
+    if full:
+        RP, A = model.position_blocks
+        RP, A = np.asarray(RP, int), np.asarray(A, complex)
+        XP = _displacements(model, RP[:, :d].astype(float) @ model.lattice_vectors)
+        for i, r in enumerate(RP):
+            F = row(r)
+            for a, (j, part) in enumerate(connection):
+                F[1 + j] += half[part] * A[i, a]
+            for (b, c), j, part in curl:
+                F[1 + j] += unit[part] * (1j * (XP[i, ..., b] * A[i, c]
+                                                - XP[i, ..., c] * A[i, b]))
+    keys = sorted(rows)
+    Rall = np.array(keys, int).reshape(-1, 3)
+    RAall = Rall[:, :d].astype(float) @ model.lattice_vectors
+    return (PairedSum(Rall, RAall, np.array([rows[key] for key in keys])),
+            (velocity, connection, curl, n_full))
 
 
 def real_space_hamiltonian(model: TightBindingModel):
