@@ -166,3 +166,18 @@ def test_hybrid_lobe_rotates_with_the_frame():
     axes = O.local_axes((1, 0, 0), (0, 0, -1))
     np.testing.assert_allclose(O.hybrid_lobe(-1, 1, axes), [0, 0, -1], atol=1e-12)
     np.testing.assert_allclose(O.hybrid_lobe(-1, 1), [1, 0, 0], atol=1e-12)
+
+
+def test_cli_orbital_operator_uses_the_axes(tmp_path):
+    """`lrtheory hall --operator orbital --win` took L_z from the projections and refused
+    rotated axes; now it rotates: px, py with z' = x, x' = y are the functions y and z, whose
+    L_z vanishes (L_x does not); without the axes L_z is the px-py block."""
+    from lrtheory.cli.hall_3d import orbital_operators
+
+    rot = _win(tmp_path, "Ti: px; py : z=1,0,0 : x=0,1,0", 2)
+    np.testing.assert_allclose(orbital_operators(rot, None, "orbital")["L_z"], 0, atol=1e-12)
+    np.testing.assert_allclose(O.angular_momentum(rot.orbitals())[0],
+                               [[0, -1j], [1j, 0]], atol=1e-12)  # <y|L_x|z> = -i
+    plain = _win(tmp_path, "Ti: px; py", 2)
+    np.testing.assert_allclose(orbital_operators(plain, None, "orbital")["L_z"],
+                               [[0, -1j], [1j, 0]], atol=1e-12)
