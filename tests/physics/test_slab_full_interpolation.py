@@ -196,6 +196,7 @@ def test_cuts_that_would_drop_the_position_matrix_refuse(rotated):
     full3 = model_from_hr(data, interpolation="full")
     with pytest.raises(ModelError, match="position matrix"):
         full3.move_orbital(0, (1, 0, 0))
+    assert full3.with_time_reversal(None).has_position_matrix  # kept, not dropped
     from lrtheory.models.cuts import with_lattice_basis
 
     with pytest.raises(ModelError, match="position matrix"):
