@@ -405,6 +405,8 @@ def accumulation_densities(values, positions, orbitals_per_row: int, cell_area: 
         Orbitals of one parent cell (``n / width``).
     cell_area : float
         Area of one parent cell (a^2, > 0): the area of a ribbon row per period.
+    atol : float
+        Orbitals whose positions agree to this (a) sit on one atom.
 
     Returns
     -------
