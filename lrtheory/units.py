@@ -18,6 +18,16 @@ angular momenta), from lrtheory's unit to the physical one:
 * density ``[O]/a^d`` to ``[O]/cm^d``: ``a[cm]^-d``; to ``[O]`` per atom: cell measure
   over the number of atoms.
 
+Accumulations (ribbons, :func:`accumulation_densities`; paper Eq. 20, 55): lrtheory's
+profile is ``[O]`` per orbital per period per unit field ``t0/(e a)`` (intraband parts per
+unit ``tau`` in ``hbar/t0``). Per atom: the orbitals of one site summed. Per area: a row of
+the ribbon (one parent cell across it) summed and divided by the parent cell's area
+``A_cell`` (a^2; a ribbon row is one parent cell, the cut's basis being unimodular).
+Physical (:func:`accumulation_to_physical`): ``[O]`` to its unit (charge: electrons; orbital
+moment: mu_B by the factor above; velocity density: m/s), the field to V/m (``t0/(e a)`` is
+``t0[eV] / a[m]`` V/m: 1e10 V/m for eV and Angstrom), the area to nm^2 (``a[nm]^2``), and
+``tau`` to fs (``hbar/t0`` is 0.658212 fs for eV): intraband numbers are per fs of ``tau``.
+
 The spin/orbital Hall conductivity in ``(hbar/e) S/cm`` is the response ``J^O = sigma E`` of
 the current of ``O`` (in units of ``hbar``) written as ``(hbar/e)`` times an electrical
 conductivity: the same factor as the AHC. For ``O`` the Pauli matrix ``sigma_z`` (spin
@@ -38,7 +48,9 @@ __all__ = [
     "UnitSystem", "MODEL_UNITS", "WANNIER90", "CONDUCTANCE_QUANTUM_S", "E2_OVER_HBAR_S",
     "BOHR_MAGNETON", "conductivity_factor", "conductivity_unit", "hall_to_physical",
     "moment_to_bohr_magneton", "moment_unit_in_bohr_magneton", "density_per_volume",
-    "per_atom", "units_of_result", "hall_result_in_physical_units",
+    "per_atom", "units_of_result", "hall_result_in_physical_units", "field_unit_v_per_m",
+    "time_unit_fs", "accumulation_densities", "accumulation_to_physical",
+    "ACCUMULATION_OPERATORS",
 ]
 
 #: e^2/h in siemens (CODATA; the inverse von Klitzing constant)
@@ -328,3 +340,141 @@ def hall_result_in_physical_units(result, dim: int, units: UnitSystem = WANNIER9
         "units": {**result.units, "sigma": text.get("sigma", text["sigma_model"]),
                   "sigma_model": text["sigma_model"], "ef": text["ef"]},
         "settings": {**result.settings, "units_system": units.name}})
+
+
+# -- accumulations: per atom, per area, physical units -----------------------------------------
+#: accumulation operator -> (lrtheory unit of [O], physical unit of [O]); the factor between
+#: them is in :func:`accumulation_to_physical`
+ACCUMULATION_OPERATORS = {
+    "charge": ("electrons", "electrons"),
+    "omm": ("e a^2 t0/hbar", "mu_B"),
+    "jx": ("a t0/hbar", "m/s"),
+    "jy": ("a t0/hbar", "m/s"),
+}
+
+
+def field_unit_v_per_m(units: UnitSystem = WANNIER90) -> float:
+    """lrtheory's field unit ``t0/(e a)`` in V/m (``t0[eV] / a[m]``; 1e10 for eV and
+    Angstrom).
+
+    Parameters
+    ----------
+    units : UnitSystem
+        The model's physical ``t0`` (eV) and ``a`` (Angstrom).
+
+    Returns
+    -------
+    float
+        V/m per unit field.
+    """
+    units._need_physical("a field")
+    return units.energy_ev / (units.length_angstrom * _c.angstrom)
+
+
+def time_unit_fs(units: UnitSystem = WANNIER90) -> float:
+    """lrtheory's time unit ``hbar/t0`` in femtoseconds (0.658212 fs for ``t0 = 1 eV``).
+
+    Parameters
+    ----------
+    units : UnitSystem
+        The model's physical ``t0`` (eV).
+
+    Returns
+    -------
+    float
+        fs per unit time.
+    """
+    if units.energy_ev is None:
+        raise ConventionError(f"a time in fs needs t0 in eV; the model is in {units.name}")
+    return _c.hbar / (units.energy_ev * _c.electron_volt) / _c.femto
+
+
+def accumulation_densities(values, positions, orbitals_per_row: int, cell_area: float, *,
+                           atol: float = 1e-6) -> dict:
+    """Per-atom and per-area forms of a ribbon profile (``[O]`` per orbital per period).
+
+    Parameters
+    ----------
+    values : (n,) array_like
+        The profile per orbital (``[O]`` per period per unit field), orbitals row-major (row
+        ``c`` holds orbitals ``c m .. c m + m - 1``, ``m = orbitals_per_row``; the order of
+        ``model.ribbon(W)``).
+    positions : (n, d) array_like
+        Orbital positions (a); orbitals closer than ``atol`` are one atom.
+    orbitals_per_row : int
+        Orbitals of one parent cell (``n / width``).
+    cell_area : float
+        Area of one parent cell (a^2, > 0): the area of a ribbon row per period.
+    atol : float
+        Orbitals whose positions agree to this (a) sit on one atom.
+
+    Returns
+    -------
+    dict
+        ``atom_index`` (n,) int (atom of every orbital, in order of first appearance),
+        ``per_atom`` (n_atoms,) ``[O]`` per atom, ``atom_positions`` (n_atoms, d),
+        ``per_area`` (n_rows,) ``[O]/a^2`` (row sums over ``cell_area``), ``row`` (n,) int.
+    """
+    v = np.asarray(values, float)
+    pos = np.asarray(positions, float)
+    n = len(v)
+    m = int(orbitals_per_row)
+    if m <= 0 or n % m or pos.shape[0] != n:
+        raise ConventionError(f"accumulation_densities: {n} values, {pos.shape[0]} positions "
+                              f"and {orbitals_per_row!r} orbitals per row do not fit")
+    if not (np.isfinite(cell_area) and cell_area > 0):
+        raise ConventionError(f"cell_area must be a positive area, got {cell_area!r}")
+    key = np.round(pos / atol).astype(np.int64)
+    _, first, atom = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    order = np.argsort(first)                      # atoms in order of first appearance
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    atom = rank[np.asarray(atom).reshape(-1)]
+    per_atom = np.bincount(atom, weights=v, minlength=len(order))
+    row = np.arange(n) // m
+    return {"atom_index": atom, "per_atom": per_atom, "atom_positions": pos[np.sort(first)],
+            "row": row, "per_area": v.reshape(-1, m).sum(1) / float(cell_area)}
+
+
+def accumulation_to_physical(value, operator: str, part: str, units: UnitSystem = WANNIER90,
+                             *, per: str = "atom") -> tuple[np.ndarray, str]:
+    """An accumulation from lrtheory's units to physical ones, with its unit text.
+
+    Parameters
+    ----------
+    value : array_like
+        ``[O]`` per atom (``per="atom"``) or ``[O]/a^2`` (``per="area"``), per unit field
+        ``t0/(e a)``; intraband parts also per unit ``tau`` (``hbar/t0``).
+    operator : str
+        A key of :data:`ACCUMULATION_OPERATORS` (``charge``, ``omm``, ``jx``, ``jy``).
+    part : str
+        ``"interband"`` or ``"intraband"`` (per fs of ``tau``).
+    units : UnitSystem
+        The model's physical ``t0`` (eV) and ``a`` (Angstrom).
+    per : str
+        ``"atom"`` or ``"area"`` (per nm^2).
+
+    Returns
+    -------
+    (ndarray, str)
+        E.g. ``mu_B/atom per (V/m)`` or ``electrons/nm^2 per (V/m) per fs of tau``.
+    """
+    if operator not in ACCUMULATION_OPERATORS or part not in ("interband", "intraband") \
+            or per not in ("atom", "area"):
+        raise ConventionError(f"accumulation_to_physical: operator must be one of "
+                              f"{sorted(ACCUMULATION_OPERATORS)}, part interband/intraband, "
+                              f"per atom/area; got {operator!r}, {part!r}, {per!r}")
+    units._need_physical("an accumulation")
+    o_unit = ACCUMULATION_OPERATORS[operator][1]
+    f = {"charge": 1.0, "omm": moment_unit_in_bohr_magneton(units)}.get(
+        operator, units.length_angstrom * _c.angstrom * units.energy_ev * _c.electron_volt
+        / _c.hbar)
+    f /= field_unit_v_per_m(units)
+    if per == "area":
+        f /= (units.length_angstrom * _c.angstrom / _c.nano) ** 2
+    if part == "intraband":
+        f /= time_unit_fs(units)
+    o_unit = f"({o_unit})" if "/" in o_unit else o_unit
+    text = f"{o_unit}/{'atom' if per == 'atom' else 'nm^2'} per (V/m)" + (
+        " per fs of tau" if part == "intraband" else "")
+    return np.asarray(value, float) * f, text

@@ -4,7 +4,10 @@ Intraband (Fermi-surface, per unit tau) and interband (eta -> 0) parts of the re
 the OMM density, the charge density or the site current densities, per unit cell and unit
 field (Eq. 55, corrected: docs/derivations.md). OMM convention: n_m(y) = -(q/2) y J_x(y)
 with q = -1, y from the ribbon centre line (x from the observation point); the current
-profiles are always written beside it. Prints one summary line; --out writes the profile.
+profiles are always written beside it. Prints one summary line, and the accumulation per
+atom and per area (one ribbon row = one parent cell, its area from the parent lattice); with
+--t0-ev and --a-angstrom also in physical units (mu_B or electrons per atom and per nm^2,
+per V/m of field; intraband per fs of tau). --out writes the profiles.
 """
 from __future__ import annotations
 
@@ -18,6 +21,9 @@ EXAMPLES = """examples:
   lrtheory accumulate --model haldane --param t2=0.06 --param delta=0.5 --width 20 --ef 0
   lrtheory accumulate --model gapped-graphene --width 20 --ef 1.5 --out prof.npz --plot prof.png
   lrtheory accumulate --operator charge --ef 0.1 --param delta=0 --temperature 0.01
+  lrtheory accumulate --model haldane --width 20 --ef 0.2 --t0-ev 2.7 --a-angstrom 2.46
+      (physical units: t0 = 2.7 eV, a = 2.46 Angstrom, graphene's next-nearest-neighbour
+      distance)
   lrtheory accumulate --model examples/haldane_sympy.toml --width 20 --ef 1.5 --nk 512
       (a model file holding an H(k) matrix is converted to a hopping list first)
 """
@@ -49,6 +55,11 @@ def add_parser(sub):
                         "(default) or the exact sum over Fermi points")
     from lrtheory.parallel.cli_options import add_parallel_args
 
+    p.add_argument("--t0-ev", default=None,
+                   help="the model's energy unit t0 in eV (with --a-angstrom: also print the "
+                        "accumulation in physical units)")
+    p.add_argument("--a-angstrom", default=None,
+                   help="the model's length unit a in Angstrom (with --t0-ev)")
     p.add_argument("--tol", type=float, default=1e-3,
                    help="warn if the profile changes by more than this (relative) when Nk is "
                         "halved (default 1e-3)")
@@ -72,6 +83,7 @@ def run(args) -> int:
     from lrtheory.response.density import ribbon_accumulation
 
     check_positive("--tol", args.tol)  # before any work: a tolerance <= 0 can never be met
+    units = _unit_system(args)
     if args.operator == "spin":
         raise ModelError(f"--operator spin: model {args.model!r} is spinless (no spin density); "
                          "use omm, charge, current or jy")
@@ -93,6 +105,8 @@ def run(args) -> int:
                    intraband_max=float(np.abs(intra).max()), intraband_total=float(intra.sum()),
                    interband_max=float(np.abs(inter).max()), interband_total=float(inter.sum()),
                    rel_change_nk_half=conv)
+    dens = _densities(model, rib, acc, q, units)
+    summary.update(dens["summary"])
     from lrtheory.cli.common import cli_warnings, warn_if_unconverged
 
     with cli_warnings("accumulate"):
@@ -109,8 +123,10 @@ def run(args) -> int:
               f"intraband max {summary['intraband_max']:.4g}/tau (total {summary['intraband_total']:.3g}), "
               f"interband max {summary['interband_max']:.4g} (total {summary['interband_total']:.3g}); "
               f"rel. change Nk/2 -> Nk {conv:.1e}")
+        for line in dens["lines"]:
+            print(line)
     if args.out:
-        arrays = {"y": acc.y, **acc.profiles}
+        arrays = {"y": acc.y, **acc.profiles, **dens["arrays"]}
         meta = run_metadata(args, model)
         meta["response_parameters"] = dict(acc.params)
         if converted is not None:
@@ -122,3 +138,59 @@ def run(args) -> int:
         plot_profile(args.plot, acc.y, intra, inter, quantity=args.operator,
                      title=f"{args.model} W={width} E_F={ef:g}")
     return 0
+
+
+def _unit_system(args):
+    """``--t0-ev`` and ``--a-angstrom`` -> a physical :class:`UnitSystem`, or None."""
+    from lrtheory.cli.common import parse_number
+    from lrtheory.errors import ConventionError, check_positive
+    from lrtheory.units import UnitSystem
+
+    given = [args.t0_ev is not None, args.a_angstrom is not None]
+    if not any(given):
+        return None
+    if not all(given):
+        raise ConventionError("--t0-ev and --a-angstrom go together (physical units need both "
+                              "the energy and the length unit)")
+    t0 = check_positive("--t0-ev", parse_number(args.t0_ev, "--t0-ev"))
+    a = check_positive("--a-angstrom", parse_number(args.a_angstrom, "--a-angstrom"))
+    return UnitSystem(float(t0), float(a), f"t0 = {t0:g} eV, a = {a:g} Angstrom")
+
+
+def _densities(model, rib, acc, q, units) -> dict:
+    """Per-atom and per-area forms of the profile of ``q`` (both parts), in model units and,
+    with ``units``, physical ones (:func:`lrtheory.units.accumulation_densities`)."""
+    from lrtheory.units import (ACCUMULATION_OPERATORS, accumulation_densities,
+                                accumulation_to_physical)
+
+    area = float(abs(np.linalg.det(np.asarray(model.lattice_vectors, float)[:2, :2])))
+    o_unit = ACCUMULATION_OPERATORS[q][0]
+    summary, arrays, lines = {"cell_area": area}, {}, []
+    text = {"atom": f"{o_unit} per atom", "area": f"{o_unit} per a^2"}
+    for per in ("atom", "area"):
+        parts = {}
+        for part in ("intraband", "interband"):
+            d = accumulation_densities(acc.get(part, q), rib.positions, model.n_orbitals, area)
+            v = d[f"per_{per}"]
+            arrays[f"{part}_{q}_per_{per}"] = v
+            parts[part] = float(v[np.argmax(np.abs(v))])
+            if units is not None:
+                phys, ptext = accumulation_to_physical(v, q, part, units, per=per)
+                arrays[f"{part}_{q}_per_{per}_physical"] = phys
+                summary.setdefault("physical", {})[f"{part}_per_{per}_max"] = float(
+                    phys[np.argmax(np.abs(phys))])
+                summary["physical"][f"{part}_per_{per}_unit"] = ptext
+        summary[f"per_{per}_max"] = parts
+        summary[f"per_{per}_unit"] = f"{text[per]} per (t0/(e a)) (intraband per tau)"
+        lines.append(f"  per {per}: intraband max {parts['intraband']:.4g}/tau, interband max "
+                     f"{parts['interband']:.4g} ({text[per]} per unit field t0/(e a))")
+        if units is not None:
+            ph = summary["physical"]
+            lines.append(f"    = intraband {ph[f'intraband_per_{per}_max']:.4g} "
+                         f"{ph[f'intraband_per_{per}_unit']}, interband "
+                         f"{ph[f'interband_per_{per}_max']:.4g} "
+                         f"{ph[f'interband_per_{per}_unit']} ({units.name})")
+    arrays["row_y"] = rib.positions.reshape(-1, model.n_orbitals, rib.positions.shape[1]).mean(
+        1) @ np.asarray(rib.transverse_axis, float)[:rib.positions.shape[1]]
+    summary["units_system"] = None if units is None else units.name
+    return {"summary": summary, "arrays": arrays, "lines": lines}

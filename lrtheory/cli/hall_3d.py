@@ -42,11 +42,7 @@ def orbital_operators(win, model, which: str) -> dict:
         raise LrtheoryError(f"--operator {which} on a 3D Wannier90 model needs --win "
                             "SEEDNAME.win (projections: which atomic orbital is each Wannier "
                             "function)")
-    orbs = win.orbitals()
-    for p in win.projections:
-        if not p.default_axes:
-            raise LrtheoryError(f"{win.path}:{p.line}: projections with rotated local axes "
-                                "(z=, x=) are not supported for L and S")
+    orbs = win.orbitals()  # rotated local axes (z=, x=) enter L through orbital.axes
     if which == "spin":
         if not win.spinors:
             raise LrtheoryError(f"--operator spin needs spinors = true in {win.path}")

@@ -31,6 +31,7 @@ import numpy as np
 from lrtheory._docstrings import shared_docs
 from lrtheory.errors import ConventionError, ModelError, ShapeError, check_finite
 from lrtheory.finite.system import FiniteSystem
+from lrtheory.models.cuts import refuse_position_matrix
 from lrtheory.models.time_reversal import TimeReversal
 
 # the numpydoc block of the methods that take only a twist (lrtheory._docstrings)
@@ -226,6 +227,7 @@ def build_sample(model, cells, *, periodic=None, n_internal: int = 1) -> Sample:
 
     if not isinstance(model, TightBindingModel):
         raise ModelError(f"build_sample needs a TightBindingModel, got {type(model).__name__}")
+    refuse_position_matrix(model, "build_sample()")
     cells, periodic = _cells_and_flags(model, cells, periodic)
     n_o = model.n_orbitals
     if n_internal < 1 or n_o % n_internal:
@@ -385,6 +387,7 @@ def twisted_model(model, q):
     """
     from lrtheory.models.tightbinding import TightBindingModel
 
+    refuse_position_matrix(model, "a k-twisted model")
     q = check_finite("q", np.asarray(q, float)).reshape(-1)
     lat, pos = model.lattice_vectors, model.positions
     hops = [(h.i, h.j, h.R, h.t * np.exp(1j * q @ (np.array(h.R) @ lat + pos[h.j] - pos[h.i])))

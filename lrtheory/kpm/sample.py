@@ -203,6 +203,9 @@ def supercell(model, cells, *, periodic=True) -> SparseSample:
     shape = tuple(int(L) for L in shape)
     ncell = int(np.prod(shape))
     grid = np.stack(np.unravel_index(np.arange(ncell), shape), axis=1)  # (Nc, dim)
+    from lrtheory.models.cuts import refuse_position_matrix
+
+    refuse_position_matrix(model, "a KPM supercell")
     lat, pos = model.lattice_vectors, model.positions
     rows, cols, vals, disp = [], [], [], []
     for h in model.hoppings:

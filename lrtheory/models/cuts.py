@@ -27,7 +27,8 @@ import numpy as np
 from lrtheory.errors import ModelError
 from lrtheory.models.protocol import RibbonCut
 
-__all__ = ["with_lattice_basis", "ribbon", "stacking_vector", "flake", "remove_orbitals"]
+__all__ = ["with_lattice_basis", "ribbon", "stacking_vector", "flake", "remove_orbitals",
+           "refuse_position_matrix"]
 
 
 def _integer_matrix(basis, dim: int) -> np.ndarray:
@@ -44,6 +45,29 @@ def _integer_matrix(basis, dim: int) -> np.ndarray:
         raise ModelError(f"lattice basis {M.tolist()} has determinant "
                          f"{round(np.linalg.det(M))}: it must be +-1 (the same lattice)")
     return M
+
+
+def refuse_position_matrix(model, what: str) -> None:
+    """Raise :class:`ModelError` when ``model`` carries a position matrix (full Wannier
+    interpolation) that ``what`` would drop.
+
+    Ribbons, flakes, supercells and re-based lattices are built from the hopping list
+    alone; with ``interpolation="full"`` that would silently fall back to the
+    tight-binding reading (the off-diagonal position elements ``A(R)`` lost). Films keep
+    them (:func:`lrtheory.models.slabs.slab`); everything else refuses.
+
+    Parameters
+    ----------
+    model : BlochModel
+        The model to be cut.
+    what : str
+        The construction, for the message (``"ribbon()"``).
+    """
+    if model.has_position_matrix:
+        raise ModelError(f"{what} of {model.name}: this construction uses the hopping list "
+                         "only and would drop the position matrix A(R) of full Wannier "
+                         "interpolation (films keep it: slab()); read the file with "
+                         "interpolation='tight-binding' to work in that approximation")
 
 
 def with_lattice_basis(model, basis):
@@ -65,6 +89,7 @@ def with_lattice_basis(model, basis):
     """
     from lrtheory.models.tightbinding import Hopping, TightBindingModel
 
+    refuse_position_matrix(model, "with_lattice_basis()")
     M = _integer_matrix(basis, model.dim)
     Minv = np.rint(np.linalg.inv(M)).astype(int)
     hops = [Hopping(h.i, h.j, tuple(int(x) for x in np.asarray(h.R, int) @ Minv), h.t)
@@ -219,6 +244,7 @@ def ribbon(model, width: int, *, periodic: int = 0, direction=None, center: bool
 
     if model.dim != 2:
         raise ModelError(f"ribbon() needs a 2D model, {model.name} has dim={model.dim}")
+    refuse_position_matrix(model, "ribbon()")
     width = check_width(width)
     if direction is not None:
         p, q = _check_direction(direction)
@@ -281,6 +307,7 @@ def flake(model, n1: int, n2: int) -> tuple[np.ndarray, np.ndarray]:
     """
     if model.dim != 2:
         raise ModelError(f"flake() needs a 2D model, {model.name} has dim={model.dim}")
+    refuse_position_matrix(model, "flake()")
     n1, n2 = check_width(n1, "flake size n1"), check_width(n2, "flake size n2")
     n = model.n_orbitals
     cells = np.array([(c1, c2) for c1 in range(n1) for c2 in range(n2)])

@@ -22,6 +22,21 @@ positive multiple of its Cartesian polynomial, e.g. ``px ~ +x``, ``dxy ~ +xy``):
     cos-type m > 0: (Y_{l,-m} + (-1)^m Y_{lm}) / sqrt 2     (mr = 2m)
     sin-type m > 0: i (Y_{l,-m} - (-1)^m Y_{lm}) / sqrt 2   (mr = 2m + 1)
 
+**Rotated local axes** (``.win`` projection options ``z=...:x=...``; Wannier90 user guide,
+"Projections"): the angular function is Wannier90's ``Theta_{l mr}`` evaluated in the local
+frame ``x' = x``-axis, ``z'`` = ``z``-axis, ``y' = z' x x'`` (Cartesian, right-handed; ``x'``
+orthogonal to ``z'``), i.e. the function ``Theta(R^T r)`` with ``R`` the rotation whose
+columns are ``x', y', z'``. It is the active rotation ``D(R) = exp(-i theta n.L)``
+(``theta n`` the rotation vector of ``R``) of the unrotated function, so its coefficients
+on the global real harmonics are ``D^l(R) c`` (:func:`rotation_matrix`) and, for orbitals
+that share one frame,
+
+.. math:: \langle i'|L_a|j'\rangle = \sum_b R_{ab}\,\langle i|L_b|j\rangle
+
+(``D^dagger L_a D = sum_b R_ab L_b``): the local ``L`` matrices contracted with the axes.
+Orbitals of one site with different frames mix through ``D^l``. Spin is not rotated (the
+spin quantization axis ``[..]`` is refused by the ``.win`` reader).
+
 What lrtheory assumes, and what can fail: that each Wannier function keeps the character
 of its projection. Maximal localization rotates the functions of one site among themselves
 (and beyond); :func:`centre_direction_check` compares each hybrid's lobe with its Wannier
@@ -34,7 +49,8 @@ import numpy as np
 from lrtheory.errors import ModelError
 
 __all__ = ["ORBITAL_NAMES", "N_MR", "HYBRIDS", "shell_L", "site_L", "coefficients",
-           "angular_momentum", "spin_operators", "hybrid_lobe", "centre_direction_check"]
+           "local_axes", "rotation_matrix", "angular_momentum", "spin_operators",
+           "hybrid_lobe", "centre_direction_check"]
 
 #: orbital name -> (l, (mr, ...)) (Wannier90 user guide, tables of angular functions)
 ORBITAL_NAMES: dict[str, tuple[int, tuple[int, ...]]] = {
@@ -146,35 +162,116 @@ def site_L() -> np.ndarray:
     return _L16.copy()
 
 
-def coefficients(l: int, mr: int) -> np.ndarray:
+def local_axes(z_axis=(0.0, 0.0, 1.0), x_axis=(1.0, 0.0, 0.0)) -> np.ndarray:
+    """The local frame of a projection: rows ``x', y' = z' x x', z'`` (unit vectors,
+    Cartesian), a proper rotation (module docstring).
+
+    Parameters
+    ----------
+    z_axis, x_axis : (3,) array_like
+        Wannier90's ``z=`` and ``x=`` options (any length, not zero); ``x`` must be
+        orthogonal to ``z`` (to 1e-6 of their lengths, as Wannier90 requires).
+
+    Returns
+    -------
+    (3, 3) float array
+        Rows ``x', y', z'`` in the global Cartesian axes (dimensionless).
+    """
+    z, x = (np.asarray(v, float).reshape(-1) for v in (z_axis, x_axis))
+    if z.shape != (3,) or x.shape != (3,) or not (np.all(np.isfinite(z))
+                                                   and np.all(np.isfinite(x))):
+        raise ModelError(f"local axes need two finite 3-vectors, got z={z_axis!r}, "
+                         f"x={x_axis!r}")
+    nz, nx = np.linalg.norm(z), np.linalg.norm(x)
+    if nz == 0 or nx == 0:
+        raise ModelError(f"local axes: the {'z' if nz == 0 else 'x'}-axis is zero")
+    z, x = z / nz, x / nx
+    if abs(z @ x) > 1e-6:
+        raise ModelError(f"local axes: x = {np.round(x, 6).tolist()} is not orthogonal to "
+                         f"z = {np.round(z, 6).tolist()} (cos = {z @ x:.3g}); give an "
+                         "orthogonal x (Wannier90 refuses it too)")
+    x = x - (z @ x) * z
+    x /= np.linalg.norm(x)
+    return np.stack([x, np.cross(z, x), z])
+
+
+def rotation_matrix(l: int, axes) -> np.ndarray:
+    """``D^l(R)`` (2l+1, 2l+1) on the real harmonics of shell ``l`` (``mr`` order): column
+    ``mr'`` holds the coefficients of the function ``Theta_{l mr'}`` of the local frame on
+    the global ``Theta_{l mr}``; ``D^l = exp(-i theta n.L)``, ``theta n`` the rotation
+    vector of ``R = axes^T`` (columns ``x', y', z'``). For ``l = 1`` (order pz, px, py)
+    it is ``R`` itself, permuted.
+
+    Parameters
+    ----------
+    l : int
+        The shell, 0 to 3.
+    axes : (3, 3) array_like
+        Rows ``x', y', z'`` (:func:`local_axes`), a proper rotation.
+
+    Returns
+    -------
+    (2l+1, 2l+1) float array
+        Real orthogonal (dimensionless).
+    """
+    from scipy.linalg import expm
+    from scipy.spatial.transform import Rotation
+
+    F = np.asarray(axes, float)
+    if F.shape != (3, 3) or not np.allclose(F @ F.T, np.eye(3), atol=1e-9) \
+            or np.linalg.det(F) < 0:
+        raise ModelError("axes must be a proper rotation (rows x', y', z'), got "
+                         f"{np.round(F, 6).tolist()!r}")
+    rotvec = Rotation.from_matrix(F.T).as_rotvec()
+    D = expm(-1j * np.einsum("a,aij->ij", rotvec, shell_L(l)))
+    return D.real
+
+
+def _site_rotation(axes) -> np.ndarray:
+    """(16, 16) block-diagonal ``D^l(R)`` on the site basis (identity for None)."""
+    if axes is None:
+        return np.eye(16)
+    D = np.zeros((16, 16))
+    for l in range(4):
+        o = _OFFSET[l]
+        D[o:o + 2 * l + 1, o:o + 2 * l + 1] = rotation_matrix(l, axes)
+    return D
+
+
+def coefficients(l: int, mr: int, axes=None) -> np.ndarray:
     """(16,) real coefficients of the angular function (l, mr) on the site basis.
 
     Parameters
     ----------
     l, mr : int
         Wannier90's angular quantum numbers (``l`` < 0: s-p-d hybrids).
+    axes : (3, 3) array_like, optional
+        Local frame (rows ``x', y', z'``, :func:`local_axes`); None: the global axes.
 
     Returns
     -------
     (16,) float array
-        Coefficients on the s, p, d, f real harmonics (dimensionless).
+        Coefficients on the global s, p, d, f real harmonics (dimensionless).
     """
     if l not in N_MR or not (isinstance(mr, (int, np.integer)) and 1 <= mr <= N_MR[l]):
         raise ModelError(f"no Wannier90 angular function l = {l!r}, mr = {mr!r}")
     if l < 0:
-        return HYBRIDS[l][mr - 1].copy()
-    c = np.zeros(16)
-    c[_OFFSET[l] + mr - 1] = 1.0
-    return c
+        c = HYBRIDS[l][mr - 1].copy()
+    else:
+        c = np.zeros(16)
+        c[_OFFSET[l] + mr - 1] = 1.0
+    return c if axes is None else _site_rotation(axes) @ c
 
 
 def _as_states(orbitals):
-    """(site, l, mr, spin) per orbital from WannierOrbital-like objects or tuples; names
-    ``(site, "dxy"[, spin])`` accepted for single functions."""
+    """(site, l, mr, spin, axes) per orbital from WannierOrbital-like objects (``axes``
+    optional) or tuples ``(site, l, mr[, spin[, axes]])``; names ``(site, "dxy"[, spin])``
+    accepted for single functions."""
     out = []
     for i, o in enumerate(orbitals):
         if hasattr(o, "l"):
-            out.append((o.site_index, int(o.l), int(o.mr), int(o.spin)))
+            out.append((o.site_index, int(o.l), int(o.mr), int(o.spin),
+                        getattr(o, "axes", None)))
             continue
         o = tuple(o)
         if len(o) >= 2 and isinstance(o[1], str):
@@ -183,12 +280,13 @@ def _as_states(orbitals):
                 raise ModelError(f"orbital {i}: {o[1][:40]!r} is not one angular function "
                                  "(give e.g. 'px', 'dxy', 'sp3-2')")
             l, (mr,) = ORBITAL_NAMES[name]
-            out.append((o[0], l, mr, int(o[2]) if len(o) > 2 else 0))
-        elif len(o) in (3, 4):
-            out.append((o[0], int(o[1]), int(o[2]), int(o[3]) if len(o) > 3 else 0))
+            out.append((o[0], l, mr, int(o[2]) if len(o) > 2 else 0, None))
+        elif len(o) in (3, 4, 5):
+            out.append((o[0], int(o[1]), int(o[2]), int(o[3]) if len(o) > 3 else 0,
+                        o[4] if len(o) > 4 else None))
         else:
-            raise ModelError(f"orbital {i}: expected (site, l, mr[, spin]) or (site, name"
-                             f"[, spin]), got {o!r}")
+            raise ModelError(f"orbital {i}: expected (site, l, mr[, spin[, axes]]) or (site, "
+                             f"name[, spin]), got {o!r}")
         if out[-1][3] not in (-1, 0, 1):
             raise ModelError(f"orbital {i}: spin must be +1, -1 or 0, got {out[-1][3]!r}")
     return out
@@ -197,7 +295,7 @@ def _as_states(orbitals):
 def _overlaps(states):
     keys: dict = {}
     site = np.array([keys.setdefault(s[0], len(keys)) for s in states])
-    C = np.array([coefficients(l, mr) for _, l, mr, _ in states])
+    C = np.array([coefficients(l, mr, axes) for _, l, mr, _, axes in states])
     same_site = site[:, None] == site[None, :]
     return C, same_site
 
@@ -209,14 +307,15 @@ def angular_momentum(orbitals) -> np.ndarray:
     ----------
     orbitals : sequence
         One entry per orbital, in the model's order: a
-        :class:`lrtheory.io.wannier90.win.WannierOrbital`, a tuple ``(site, l, mr[, spin])``
-        or ``(site, name[, spin])`` with a Wannier90 name (``"px"``, ``"sp3-2"``); ``spin``
-        +1/-1 (spinor up/down) or 0 (spinless).
+        :class:`lrtheory.io.wannier90.win.WannierOrbital` (its ``axes``: the projection's
+        local frame), a tuple ``(site, l, mr[, spin[, axes]])`` or ``(site, name[, spin])``
+        with a Wannier90 name (``"px"``, ``"sp3-2"``); ``spin`` +1/-1 (spinor up/down) or 0
+        (spinless); ``axes`` rows ``x', y', z'`` (:func:`local_axes`) or None.
 
     Returns
     -------
     (3, n, n) complex ndarray
-        Hermitian; ``L (x) 1_spin`` for spinors.
+        Hermitian, in the global Cartesian components; ``L (x) 1_spin`` for spinors.
     """
     states = _as_states(orbitals)
     C, same_site = _overlaps(states)
@@ -250,7 +349,7 @@ def spin_operators(orbitals) -> np.ndarray:
     return pauli[:, idx[:, None], idx[None, :]] * overlap
 
 
-def hybrid_lobe(l: int, mr: int) -> np.ndarray | None:
+def hybrid_lobe(l: int, mr: int, axes=None) -> np.ndarray | None:
     """Direction of the lobe of an s-p hybrid (unit vector along its p part; the dipole
     ``<h|r|h>`` of hydrogenic s and p points this way), None for a function without both
     an s and a p part.
@@ -259,13 +358,15 @@ def hybrid_lobe(l: int, mr: int) -> np.ndarray | None:
     ----------
     l, mr : int
         Wannier90's angular quantum numbers.
+    axes : (3, 3) array_like, optional
+        Local frame (rows ``x', y', z'``); None: the global axes.
 
     Returns
     -------
     (3,) float array or None
-        Unit vector of the lobe (dimensionless), or None.
+        Unit vector of the lobe in the global axes (dimensionless), or None.
     """
-    c = coefficients(l, mr)
+    c = coefficients(l, mr, axes)
     p = np.array([c[_PX], c[_PY], c[_PZ]])
     if c[_S] == 0 or not np.any(p):
         return None
@@ -293,7 +394,7 @@ def centre_direction_check(orbitals, centres) -> np.ndarray:
     centres = np.asarray(centres, float)
     out = np.full(len(orbitals), np.nan)
     for i, o in enumerate(orbitals):
-        lobe = hybrid_lobe(o.l, o.mr)
+        lobe = hybrid_lobe(o.l, o.mr, getattr(o, "axes", None))
         d = centres[i] - np.asarray(o.position, float)
         if lobe is not None and np.linalg.norm(d) > 1e-3:
             out[i] = float(lobe @ d / np.linalg.norm(d))

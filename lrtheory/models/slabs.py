@@ -40,6 +40,7 @@ from lrtheory._docstrings import shared_docs
 from lrtheory.errors import ModelError
 from lrtheory.models.cuts import check_width, edge_terminations
 from lrtheory.models.protocol import Slab, SlabCut
+from lrtheory.models.slab_positions import cut_position_blocks, position_fields
 from lrtheory.models.tightbinding import Hopping, TightBindingModel
 
 # the numpydoc block of the k-methods of TightBindingSlab (lrtheory._docstrings)
@@ -149,11 +150,16 @@ class TightBindingSlab(TightBindingModel, Slab):
         How the slab was cut from its parent.
     layers : (n,) int array, optional
         Layer of every orbital (default from the ``z`` positions).
+    position_blocks : tuple, optional
+        ``(R (m, 2) int, A (m, 3, n, n))``: position elements of full Wannier interpolation
+        in the frame's ``x, y, z`` components (a; :mod:`lrtheory.models.slab_positions`);
+        None: tight-binding approximation.
     """
 
     frame: np.ndarray | None = None
     cut: SlabCut | None = None
     layers: np.ndarray | None = None
+    position_blocks: tuple | None = None
 
     def __post_init__(self):
         super().__post_init__()
@@ -271,6 +277,45 @@ class TightBindingSlab(TightBindingModel, Slab):
         """(n,) normal coordinate ``z`` of every orbital (a)."""
         return self.positions[:, 2]
 
+    @property
+    def has_position_matrix(self) -> bool:
+        """True when cut from a full-interpolation model (``position_blocks`` given)."""
+        return self.position_blocks is not None
+
+    @_docs
+    def position_matrix(self, k):
+        """In-plane position matrix ``A_x, A_y`` and its curl (full Wannier interpolation;
+        :mod:`lrtheory.models.slab_positions`), None in the tight-binding approximation.
+
+        %(inplane_k)s
+
+        Returns
+        -------
+        PositionMatrix or None
+            ``connection`` (..., 2, n, n) (a), ``curl`` (..., 2, 2, n, n) (a^2).
+        """
+        if self.position_blocks is None:
+            return None
+        return position_fields(self, self._cartesian_k(k)[..., :2])[0]
+
+    @_docs
+    def normal_position(self, k) -> np.ndarray:
+        """The film's normal position operator ``Z(k) = diag(z) + A_z(k)`` (a): diagonal in
+        the tight-binding approximation.
+
+        %(inplane_k)s
+
+        Returns
+        -------
+        (..., n, n) complex array
+            ``Z`` in the atomic-position gauge (a).
+        """
+        k = self._cartesian_k(k)[..., :2]
+        if self.position_blocks is None:
+            return np.broadcast_to(np.diag(self.positions[:, 2]).astype(complex),
+                                   k.shape[:-1] + (self.n_orbitals,) * 2)
+        return position_fields(self, k)[1]
+
     def _cartesian_k(self, k) -> np.ndarray:
         """In-plane ``k`` (..., 2) in the frame, or (..., 3) with zero ``z`` (1/a)."""
         k = np.asarray(k, dtype=float)
@@ -283,6 +328,10 @@ class TightBindingSlab(TightBindingModel, Slab):
         return self._coo[0][:, :2]
 
     def _rebuilt(self, positions, hoppings, time_reversal="keep"):
+        if self.position_blocks is not None:
+            raise ModelError(f"{self.name}: moving or removing orbitals of a film cut from a "
+                             "full-interpolation model would drop its position matrix; move "
+                             "them in the parent before slab()")
         tr = self.time_reversal if isinstance(time_reversal, str) else time_reversal
         return TightBindingSlab(self.lattice_vectors, positions, hoppings, self.onsite, tr,
                                 None, self.name, dict(self.params), frame=self.frame,
@@ -313,7 +362,8 @@ def slab(model, layers: int, miller=(0, 0, 1), *, fold: bool = False, center: bo
     TightBindingSlab
         In its right-handed frame (module doc), with ``cut`` (Miller indices, layers, the
         basis, ``d_hkl``, terminations) and each orbital's layer; the declared time reversal
-        is carried over (``1_layers (x) U``).
+        is carried over (``1_layers (x) U``); a full-interpolation parent's position matrix
+        too (:mod:`lrtheory.models.slab_positions`).
     """
     if not isinstance(model, TightBindingModel) or model.dim != 3 \
             or model.lattice_vectors.shape != (3, 3):
@@ -347,6 +397,8 @@ def slab(model, layers: int, miller=(0, 0, 1), *, fold: bool = False, center: bo
     lat = A3[:2] @ F.T
     lat[:, 2] = 0.0
     tr = None if model.time_reversal is None else model.time_reversal.tile(N)
+    pblocks = cut_position_blocks(model, M, shift, N, F) if model.has_position_matrix \
+        else None
     hkl = tuple(int(x) for x in miller)
     cut = SlabCut(hkl, N, tuple(tuple(int(x) for x in row) for row in M), float(spacing),
                   edge_terminations(pos[:, 2], n).replace("y =", "z =")
@@ -354,7 +406,7 @@ def slab(model, layers: int, miller=(0, 0, 1), *, fold: bool = False, center: bo
     return TightBindingSlab(lat, pos, hops, np.tile(model.onsite, N), tr, None,
                             f"{model.name} slab ({N} layers, ({hkl[0]} {hkl[1]} {hkl[2]}))",
                             {**model.params, "layers": N}, frame=F, cut=cut,
-                            layers=np.repeat(np.arange(N), n))
+                            layers=np.repeat(np.arange(N), n), position_blocks=pblocks)
 
 
 def frame_vector_operator(slab_model: TightBindingSlab, operator) -> np.ndarray:

@@ -296,6 +296,11 @@ class TightBindingModel(BlochModel):
     def _rebuilt(self, positions, hoppings, time_reversal="keep") -> "TightBindingModel":
         """Same kind of model (a ribbon stays a :class:`TightBindingRibbon` with its cut) with
         other positions / hoppings / declared time reversal."""
+        if self.has_position_matrix:
+            raise ModelError(f"{self.name}: moving, removing or re-basing orbitals of a "
+                             "full-interpolation model (interpolation='full') would drop its "
+                             "position matrix A(R); read the file with "
+                             "interpolation='tight-binding' to work in that approximation")
         tr = self.time_reversal if isinstance(time_reversal, str) else time_reversal
         args = (self.lattice_vectors, positions, hoppings, self.onsite, tr,
                 self.transverse_axis, self.name, dict(self.params))

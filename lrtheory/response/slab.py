@@ -20,7 +20,15 @@ Quantities per orbital (summed over the layer by :meth:`SlabAccumulation.layer_p
 
 * ``charge``: electron number ``P_mu`` (charge density = q x this);
 * ``jx``, ``jy``: velocity densities with ``dH/dk`` (frame components); ``jz``: with
-  ``V_z = i[H, z]`` (:func:`lrtheory.response.ribbon_operators.transverse_velocity`);
+  ``V_z = i[H, z]`` (:func:`lrtheory.response.ribbon_operators.transverse_velocity`).
+  A film cut from a full-interpolation model (``model.has_position_matrix``) uses the
+  velocity ``-i[r, H] = dH/dk + i[H, A]`` for the field and for ``jx``, ``jy``, and
+  ``i[H, Z]`` with ``Z = diag(z) + A_z`` for ``jz`` (:mod:`lrtheory.models.slab_positions`):
+  the Kubo response within the Wannier space. The Wannier-space Fermi-sea curvature of a
+  Hall response (:func:`lrtheory.response.berry.wannier_space_curvature`: the coupling to
+  states outside the Wannier space) has no orbital decomposition and is **not** in the
+  layer profiles; the film's total Hall conductivity with it is
+  :func:`lrtheory.response.hall.hall_conductivity` of the film (docs/materials.md);
 * ``omm_x``, ``omm_y``: the orbital-moment (lever-arm) density of point-like orbitals,
   ``n_m(z) = (q/2) z (e_z x j(z))``, i.e. ``omm_x = -(q/2) z jy``, ``omm_y = +(q/2) z jx``
   (the ribbon's ``-(q/2) y jx`` one dimension up; derivation: docs/slabs.md). ``z`` from
@@ -137,8 +145,14 @@ class SlabIntegrand(Integrand):
 
     def __call__(self, k, model) -> dict:
         H, V = hamiltonian_and_velocity(model, k)
-        ops = {"jx": V[:, 0], "jy": V[:, 1], "jz": transverse_velocity(H, self.z),
-               **self.operators}
+        if model.has_position_matrix:  # full Wannier interpolation: v = -i[r, H]
+            A = model.position_matrix(k).connection
+            V = V + 1j * (H[:, None] @ A - A @ H[:, None])
+            Z = model.normal_position(k)
+            jz = 1j * (H @ Z - Z @ H)
+        else:
+            jz = transverse_velocity(H, self.z)
+        ops = {"jx": V[:, 0], "jy": V[:, 1], "jz": jz, **self.operators}
         return response_traces(H, V, self.field, ops, **self.kw)
 
     def finish(self, total: dict, grid) -> dict:

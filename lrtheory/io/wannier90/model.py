@@ -73,6 +73,23 @@ class Wannier90Model(TightBindingModel):
         object.__setattr__(self, "_hsum", PairedSum(R, RA, H))
         self._check_declared_time_reversal()
 
+    def with_time_reversal(self, time_reversal) -> "Wannier90Model":
+        """Same model (position matrix included) with another declared time reversal,
+        checked on H like at construction.
+
+        Parameters
+        ----------
+        time_reversal : TimeReversal, (n, n) array or None
+            ``Theta = U K``.
+
+        Returns
+        -------
+        Wannier90Model
+        """
+        import dataclasses
+
+        return dataclasses.replace(self, time_reversal=time_reversal)
+
     @property
     def has_position_matrix(self) -> bool:
         """True when built with the off-diagonal position elements (full interpolation)."""

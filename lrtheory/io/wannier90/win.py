@@ -18,6 +18,9 @@ expands them in **Wannier90's order**, which is the order of the Wannier functio
 file order; per line, sites in order; per site, ``l`` ascending from -5 to 3 and ``mr``
 ascending (whatever the order written: ``Fe: sp3d2;dxy;dxz;dyz`` gives sp3d2-1..6, dxz,
 dyz, dxy, as in WannierBerri's Fe ``.nnkp``); with ``spinors`` spin up then down innermost.
+Local axes ``z=``/``x=`` (Cartesian; ``x`` orthogonal to ``z``, else one error line) define
+each function's frame (:attr:`WannierOrbital.axes`; ``L`` in the global frame:
+:mod:`lrtheory.models.orbitals`).
 """
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from lrtheory.errors import InputFileError
-from lrtheory.models.orbitals import N_MR, ORBITAL_NAMES
+from lrtheory.models.orbitals import N_MR, ORBITAL_NAMES, local_axes
 
 __all__ = ["WinData", "Projection", "WannierOrbital", "read_win", "ORBITAL_NAMES",
            "BOHR_ANGSTROM"]
@@ -79,6 +82,12 @@ class Projection:
         return (np.allclose(self.z_axis / np.linalg.norm(self.z_axis), [0, 0, 1])
                 and np.allclose(self.x_axis / np.linalg.norm(self.x_axis), [1, 0, 0]))
 
+    @property
+    def axes(self) -> np.ndarray | None:
+        """Local frame, rows ``x', y' = z' x x', z'`` (:func:`lrtheory.models.orbitals.
+        local_axes`), or None for the default axes."""
+        return None if self.default_axes else local_axes(self.z_axis, self.x_axis)
+
 
 @dataclass(frozen=True)
 class WannierOrbital:
@@ -102,6 +111,9 @@ class WannierOrbital:
         +1 (up), -1 (down) or 0 (no spinors).
     projection : int
         Index of its line in :attr:`WinData.projections`.
+    axes : (3, 3) ndarray or None
+        The projection's local frame (rows ``x', y', z'``; ``z=``, ``x=`` of its line), None
+        for the global axes.
     """
 
     site: str
@@ -111,6 +123,7 @@ class WannierOrbital:
     mr: int
     spin: int
     projection: int
+    axes: np.ndarray | None = None
 
 
 @dataclass
@@ -178,7 +191,7 @@ class WinData:
                 sidx = sites.setdefault(key, len(sites))
                 for l, mr in p.states:
                     for s in spins:
-                        out.append(WannierOrbital(p.site, sidx, pos, l, mr, s, ip))
+                        out.append(WannierOrbital(p.site, sidx, pos, l, mr, s, ip, p.axes))
         if self.num_wann is not None and len(out) != self.num_wann:
             raise InputFileError(f"{self.path}: the projections give {len(out)} Wannier "
                                  f"functions, num_wann = {self.num_wann}")
@@ -307,6 +320,10 @@ def _parse_projection(ctx, text, ln, species, lattice):
             z, x = (v, x) if key == "z" else (z, v)
         elif key not in ("r", "zona"):
             raise ctx.err(ln, f"projection: unknown option {_short(opt)}")
+    if abs(z @ x) > 1e-6 * np.linalg.norm(z) * np.linalg.norm(x):
+        raise ctx.err(ln, f"projection: the x-axis {x.tolist()} is not orthogonal to the "
+                          f"z-axis {z.tolist()} (give x= orthogonal to z=, as Wannier90 "
+                          "requires)")
     low = site.lower().replace(" ", "")
     if low.startswith(("c=", "f=")):
         v = ctx.floats(site[site.index("=") + 1:], ln, 3, "projection site")
