@@ -93,6 +93,12 @@ def resolution(n_moments: int, half_width: float, kernel: str = "jackson",
     return float(out) if np.ndim(out) == 0 else out
 
 
+def _recursion(Ht) -> ChebyshevRecursion:
+    """``Ht`` itself when already prepared (built once per run and shared by the chunks),
+    else a new :class:`~lrtheory.kpm.recursion.ChebyshevRecursion`."""
+    return Ht if isinstance(Ht, ChebyshevRecursion) else ChebyshevRecursion(Ht)
+
+
 def _check_n(n_moments) -> int:
     if isinstance(n_moments, bool) or int(n_moments) != n_moments or int(n_moments) < 2:
         raise LrtheoryError(f"n_moments must be an integer >= 2, got {n_moments!r}")
@@ -177,8 +183,8 @@ def dos_moments(Ht, vectors: np.ndarray, n_moments: int) -> np.ndarray:
 
     Parameters
     ----------
-    Ht : (D, D) sparse matrix
-        The rescaled Hamiltonian (dimensionless).
+    Ht : (D, D) sparse matrix or ChebyshevRecursion
+        The rescaled Hamiltonian (dimensionless), or it prepared once for the recursion.
     vectors : (D, R) complex array
         The random vectors r.
     n_moments : int
@@ -193,7 +199,7 @@ def dos_moments(Ht, vectors: np.ndarray, n_moments: int) -> np.ndarray:
     R = vectors.shape[1]
     mu = np.zeros((R, N), complex)
     prev = None
-    for n, s, b in ChebyshevRecursion(Ht).blocks(vectors, N // 2 + 1):
+    for n, s, b in _recursion(Ht).blocks(vectors, N // 2 + 1):
         # b = s_n a_n; prev = (s_{n-1}, b_{n-1}); <a_n|a_n> = <b_n|b_n>
         if n == 0:
             mu[:, 0] = column_overlaps(b, b)
@@ -240,8 +246,8 @@ def chebyshev_vectors(Ht, vectors: np.ndarray, n_moments: int):
 
     Parameters
     ----------
-    Ht : (D, D) sparse matrix
-        The rescaled Hamiltonian (dimensionless).
+    Ht : (D, D) sparse matrix or ChebyshevRecursion
+        The rescaled Hamiltonian (dimensionless), or it prepared once for the recursion.
     vectors : (D, R) complex array
         The starting vectors.
     n_moments : int
@@ -252,7 +258,7 @@ def chebyshev_vectors(Ht, vectors: np.ndarray, n_moments: int):
     (D, R) complex array
         ``T_n(H~) vectors``, n = 0, 1, ..., N-1.
     """
-    for _, s, b in ChebyshevRecursion(Ht).blocks(vectors, n_moments):
+    for _, s, b in _recursion(Ht).blocks(vectors, n_moments):
         yield b if s > 0 else -b
 
 
@@ -265,8 +271,8 @@ def apply_series(Ht, vectors: np.ndarray, coefficients: np.ndarray) -> np.ndarra
 
     Parameters
     ----------
-    Ht : (D, D) sparse matrix
-        The rescaled Hamiltonian (dimensionless).
+    Ht : (D, D) sparse matrix or ChebyshevRecursion
+        The rescaled Hamiltonian (dimensionless), or it prepared once for the recursion.
     vectors : (D, R) complex array
         The vectors.
     coefficients : (N, E) or (N, 1, R) array
@@ -278,7 +284,7 @@ def apply_series(Ht, vectors: np.ndarray, coefficients: np.ndarray) -> np.ndarra
         The series applied to the vectors.
     """
     c = np.asarray(coefficients)
-    blocks = ChebyshevRecursion(Ht).blocks(vectors, c.shape[0])
+    blocks = _recursion(Ht).blocks(vectors, c.shape[0])
     if c.ndim == 3:  # (N, 1, R): one coefficient per column
         out = np.zeros(vectors.shape, complex)
         for n, s, b in blocks:
@@ -299,8 +305,8 @@ def moments_2d(Ht, A, B, vectors: np.ndarray, n_moments: int, *,
 
     Parameters
     ----------
-    Ht : (D, D) sparse matrix
-        The rescaled Hamiltonian (dimensionless).
+    Ht : (D, D) sparse matrix or ChebyshevRecursion
+        The rescaled Hamiltonian (dimensionless), or it prepared once for the recursion.
     A, B : (D, D) matrices
         The operators (e.g. velocities, a t0/hbar).
     vectors : (D, R) complex array
@@ -320,7 +326,7 @@ def moments_2d(Ht, A, B, vectors: np.ndarray, n_moments: int, *,
     mb = int(max(1, min(N, block_bytes // (16 * D * R))))
     mu = np.zeros((R, N, N), complex)
     left0 = A.conj().T @ vectors
-    rec = ChebyshevRecursion(Ht)
+    rec = _recursion(Ht)
     for m0 in range(0, N, mb):
         m1 = min(N, m0 + mb)
         BT = np.empty((m1 - m0, D, R), complex)  # s_m B T_m r for m in [m0, m1)

@@ -33,6 +33,7 @@ import scipy.sparse as sp
 from lrtheory.conventions import ELECTRON_CHARGE, OMM_PREFACTOR
 from lrtheory.errors import LrtheoryError, ShapeError
 from lrtheory.kpm import chebyshev as cb
+from lrtheory.kpm.recursion import ChebyshevRecursion
 from lrtheory.kpm.sample import DEFAULT_MARGIN, SparseSample, spectral_bounds
 from lrtheory.parallel import kmap_reduce
 from lrtheory.result import Result
@@ -133,7 +134,7 @@ def density_of_states(sample: SparseSample, energies, *, n_moments: int = 512,
     e, x = _energies("energies", energies, scaling)
     g = cb.kernel_factors(N, kernel, lam)
     coeff = cb.delta_coefficients(N, x, g) / scaling.half_width  # (N, E), 1/t0
-    Ht = cb.rescaled(sample.hamiltonian, scaling)
+    Ht = ChebyshevRecursion(cb.rescaled(sample.hamiltonian, scaling))  # built once
     func = functools.partial(_dos_chunk, Ht=Ht, n_moments=N, coeff=coeff, seed=seed)
     total, wall = _run(func, R, vectors_per_chunk, workers, scheduler, progress, "KPM DOS")
     mean, err = _mean_err(total, "dos", R)
@@ -297,7 +298,7 @@ def hall_conductivity(sample: SparseSample, ef, *, operator="charge", directions
     A = current_operator(sample, operator, a)
     B = sample.velocity_along(b)
     g = cb.kernel_factors(N, kernel, lam)
-    Ht = cb.rescaled(sample.hamiltonian, scaling)
+    Ht = ChebyshevRecursion(cb.rescaled(sample.hamiltonian, scaling))  # built once
     func = functools.partial(_hall_chunk, Ht=Ht, A=A, B=B, n_moments=N, g=g, xf=xf, seed=seed,
                              block_bytes=block_bytes)
     total, wall = _run(func, R, vectors_per_chunk, workers, scheduler, progress, "KPM Hall")
@@ -387,7 +388,7 @@ def fermi_surface_accumulation(sample: SparseSample, ef, *, operator=None, field
     V = sample.velocity_along(np.asarray(field, float))
     g = cb.kernel_factors(N, kernel, lam)
     coeff = cb.delta_coefficients(N, x, g) / scaling.half_width
-    Ht = cb.rescaled(sample.hamiltonian, scaling)
+    Ht = ChebyshevRecursion(cb.rescaled(sample.hamiltonian, scaling))  # built once
     func = functools.partial(_accumulation_chunk, Ht=Ht, O=O, V=V, coeff=coeff, seed=seed,
                              site=sample.site, n_sites=sample.n_sites)
     total, wall = _run(func, R, vectors_per_chunk, workers, scheduler, progress, "KPM accumulation")
