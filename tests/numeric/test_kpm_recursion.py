@@ -89,11 +89,20 @@ def test_block_of_vectors_equals_one_vector_at_a_time(Ht, rng):
 
 
 def test_column_overlaps_is_the_real_part_of_the_inner_product(rng):
-    for R in (1, 4):
-        x = rng.normal(size=(50, R)) + 1j * rng.normal(size=(50, R))
-        y = rng.normal(size=(50, R)) + 1j * rng.normal(size=(50, R))
+    """Small blocks (remainder path only) and 40001 rows (several row chunks, a remainder):
+    the same sums as numpy's vdot in another order (rounding ~ sqrt(D) eps |x||y|)."""
+    for D, R in ((50, 1), (50, 4), (40001, 1), (40001, 3)):
+        x = rng.normal(size=(D, R)) + 1j * rng.normal(size=(D, R))
+        y = rng.normal(size=(D, R)) + 1j * rng.normal(size=(D, R))
         ref = np.array([np.vdot(x[:, j], y[:, j]).real for j in range(R)])
-        np.testing.assert_allclose(column_overlaps(x, y), ref, rtol=1e-13, atol=1e-13)
+        atol = 1e-14 * D  # D eps |x_d y_d|, |x_d y_d| ~ 2-10
+        np.testing.assert_allclose(column_overlaps(x, y), ref, rtol=0, atol=atol)
+        # the last row (the remainder) counts: scaling it by 1000 adds 999 of its product
+        z = y.copy()
+        z[-1] *= 1000
+        last = 999 * (x[-1].conj() * y[-1]).real
+        np.testing.assert_allclose(column_overlaps(x, z), ref + last, rtol=0, atol=atol)
+        assert np.all(np.abs(last) > 10 * atol)
 
 
 def test_bad_input_is_one_clear_error():
