@@ -33,8 +33,6 @@ except ImportError:  # pragma: no cover - fallback keeps the numbers, loses the 
 
 __all__ = ["ChebyshevRecursion", "recursion_sign", "column_overlaps"]
 
-_OVERLAP_CHUNK = 32768  # float64 numbers per chunk of column_overlaps (256 kB)
-
 
 def recursion_sign(n: int) -> int:
     """The sign ``s_n`` of the stored block ``b_n = s_n T_n(H~) r``: +1 for n = 0, 1 (mod 4),
@@ -149,8 +147,8 @@ class ChebyshevRecursion:
 
 def column_overlaps(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """``Re sum_d conj(x[d, r]) y[d, r]`` for every column r of two C-contiguous complex
-    ``(D, R)`` blocks: products of the real-number views in row chunks of ~256 kB (no
-    block-sized temporary, no BLAS call: a threaded BLAS dot stalls on a loaded machine).
+    ``(D, R)`` blocks: one ``einsum`` over the real-number views folded into lines of ~512
+    numbers (no temporary; no BLAS call: a threaded BLAS dot stalls on a loaded machine).
 
     Parameters
     ----------
@@ -163,17 +161,10 @@ def column_overlaps(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """
     xv, yv = x.view(float), y.view(float)
     D, K = xv.shape
-    g = max(1, 512 // K)  # g rows per line of g K numbers: the row sum is a long SIMD loop
-    rows = g * max(1, _OVERLAP_CHUNK // (g * K))
+    g = max(1, 512 // K)  # g rows per line of g K numbers: einsum's inner loop is a line
     full = (D // g) * g
-    acc = np.zeros(g * K)
-    tmp = np.empty(min(rows, full) * K)
-    for r0 in range(0, full, rows):  # row chunks: the product stays in cache
-        r1 = min(full, r0 + rows)
-        t = tmp[: (r1 - r0) * K]
-        np.multiply(xv[r0:r1].reshape(-1), yv[r0:r1].reshape(-1), out=t)
-        acc += t.reshape(-1, g * K).sum(0)
-    out = acc.reshape(g, K).sum(0)
+    out = np.einsum("ij,ij->j", xv[:full].reshape(-1, g * K),
+                    yv[:full].reshape(-1, g * K)).reshape(g, K).sum(0)
     if full < D:
         out += np.einsum("dk,dk->k", xv[full:], yv[full:])
     return out.reshape(-1, 2).sum(1)

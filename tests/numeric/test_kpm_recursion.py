@@ -89,7 +89,7 @@ def test_block_of_vectors_equals_one_vector_at_a_time(Ht, rng):
 
 
 def test_column_overlaps_is_the_real_part_of_the_inner_product(rng):
-    """Small blocks (remainder path only) and 40001 rows (several row chunks, a remainder):
+    """Small blocks (remainder rows only) and 40001 rows (folded lines and remainder rows):
     the same sums as numpy's vdot in another order (rounding ~ sqrt(D) eps |x||y|)."""
     for D, R in ((50, 1), (50, 4), (40001, 1), (40001, 3)):
         x = rng.normal(size=(D, R)) + 1j * rng.normal(size=(D, R))
