@@ -96,8 +96,16 @@ class ChebyshevRecursion:
         """
         D = self.shape[0]
         data = self._data[sign]
+        # the compiled kernels do no bounds checks: check here, once per step (~1 us)
+        if not (x.ndim == y.ndim == 2 and x.shape == y.shape and x.shape[0] == D
+                and x.dtype == y.dtype == np.complex128 and x.flags.c_contiguous
+                and y.flags.c_contiguous and y.flags.writeable):
+            raise ShapeError(f"x and y must be C-contiguous complex128 ({D}, R) blocks of one "
+                             f"shape, got {x.shape} {x.dtype} and {y.shape} {y.dtype}")
+        if np.may_share_memory(x, y):
+            raise ShapeError("x and y must not share memory (y += 2 H~ x in place)")
         xv, yv = (x.view(float), y.view(float)) if self.real else (x, y)
-        nv = xv.shape[1] if xv.ndim == 2 else 1
+        nv = xv.shape[1]
         if _sparsetools is None:  # pragma: no cover
             yv += sp.csr_matrix((data, self.indices, self.indptr), shape=self.shape) @ xv
         elif nv == 1:

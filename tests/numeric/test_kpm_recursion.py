@@ -111,3 +111,14 @@ def test_bad_input_is_one_clear_error():
     rec = ChebyshevRecursion(sp.identity(4, format="csr"))
     with pytest.raises(ShapeError, match=r"\(4, R\)"):
         next(rec.blocks(np.ones((3, 1)), 4))
+    # the compiled kernel has no bounds checks: wrong blocks are refused before it runs
+    x = np.ones((4, 2), complex)
+    for bad in (np.ones((3, 2), complex), np.ones((4, 2)), np.ones((2, 4), complex).T,
+                np.ones((4, 3), complex)):
+        with pytest.raises(ShapeError):
+            rec.accumulate(1, x, bad)
+    with pytest.raises(ShapeError, match="share memory"):
+        rec.accumulate(1, x, x)
+    y = np.zeros((4, 2), complex)
+    rec.accumulate(-1, x, y)  # the good case: y = -2 x (H~ = 1)
+    np.testing.assert_array_equal(y, -2 * x)
