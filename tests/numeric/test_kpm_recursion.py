@@ -57,6 +57,18 @@ def test_blocks_are_the_textbook_recursion(Ht, rng):
     assert bad > 0.1
 
 
+def test_fallback_without_scipy_private_kernels(Ht, rng, monkeypatch):
+    """If SciPy's private ``_sparsetools`` ever goes, the public ``@`` fallback gives the same
+    blocks (to rounding)."""
+    from lrtheory.kpm import recursion
+
+    r = np.exp(2j * np.pi * rng.random((Ht.shape[0], 2)))
+    fast = [s * b.copy() for _, s, b in ChebyshevRecursion(Ht).blocks(r, 30)]
+    monkeypatch.setattr(recursion, "_sparsetools", None)
+    for n, s, b in ChebyshevRecursion(Ht).blocks(r, 30):
+        np.testing.assert_allclose(s * b, fast[n], rtol=0, atol=RTOL * np.linalg.norm(r))
+
+
 def test_real_path_is_the_complex_path_bit_for_bit(rng):
     Ht = _scaled(haldane(t2=0.0, delta=0.3), (9, 7))
     r = np.exp(2j * np.pi * rng.random((Ht.shape[0], 2)))
