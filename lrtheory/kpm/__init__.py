@@ -1,7 +1,8 @@
 """lrtheory.kpm: the kernel polynomial method on sparse samples (issue #16 items 3-4).
 
 Sparse Hamiltonians of large ribbons, flakes and supercells (:mod:`~lrtheory.kpm.sample`),
-Chebyshev moments, kernels and stochastic traces (:mod:`~lrtheory.kpm.chebyshev`), the
+Chebyshev moments, kernels and stochastic traces (:mod:`~lrtheory.kpm.chebyshev`, on the
+in-place recursion of :mod:`~lrtheory.kpm.recursion`), the
 quantities as :class:`~lrtheory.result.Result` objects (:mod:`~lrtheory.kpm.quantities`:
 density of states, Kubo-Bastin Hall and operator-current Hall conductivities, site-resolved
 Fermi-surface accumulations), exact-diagonalization references (:mod:`~lrtheory.kpm.exact`),

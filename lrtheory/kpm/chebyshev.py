@@ -21,6 +21,7 @@ import scipy.sparse as sp
 
 from lrtheory._docstrings import shared_docs
 from lrtheory.errors import LrtheoryError
+from lrtheory.kpm.recursion import ChebyshevRecursion, column_overlaps, recursion_sign
 
 # the parameters of the exact-Lorentzian functions (lrtheory._docstrings)
 _docs = shared_docs(lorentzian_parameters="""
@@ -107,6 +108,12 @@ def resolution(n_moments: int, half_width: float, kernel: str = "jackson",
     return float(out) if np.ndim(out) == 0 else out
 
 
+def _recursion(Ht) -> ChebyshevRecursion:
+    """``Ht`` itself when already prepared (built once per run and shared by the chunks),
+    else a new :class:`~lrtheory.kpm.recursion.ChebyshevRecursion`."""
+    return Ht if isinstance(Ht, ChebyshevRecursion) else ChebyshevRecursion(Ht)
+
+
 def _check_n(n_moments) -> int:
     if isinstance(n_moments, bool) or int(n_moments) != n_moments or int(n_moments) < 2:
         raise LrtheoryError(f"n_moments must be an integer >= 2, got {n_moments!r}")
@@ -185,12 +192,14 @@ def dos_moments(Ht, vectors: np.ndarray, n_moments: int) -> np.ndarray:
     """``mu_n = <r|T_n(H~)|r>`` for every column r: ``(R, N)`` complex.
 
     Uses the doubling ``mu_{2n} = 2 <a_n|a_n> - mu_0``, ``mu_{2n+1} = 2 <a_{n+1}|a_n> -
-    mu_1`` (``a_n = T_n r``): N/2 products for N moments.
+    mu_1`` (``a_n = T_n r``): N/2 products for N moments, in place
+    (:class:`~lrtheory.kpm.recursion.ChebyshevRecursion`). ``H~`` is Hermitian, so the
+    moments are real; the imaginary part returned is zero.
 
     Parameters
     ----------
-    Ht : (D, D) sparse matrix
-        The rescaled Hamiltonian (dimensionless).
+    Ht : (D, D) sparse matrix or ChebyshevRecursion
+        The rescaled Hamiltonian (dimensionless), or it prepared once for the recursion.
     vectors : (D, R) complex array
         The random vectors r.
     n_moments : int
@@ -202,24 +211,20 @@ def dos_moments(Ht, vectors: np.ndarray, n_moments: int) -> np.ndarray:
         The moments ``mu_n`` per vector (dimensionless).
     """
     N = _check_n(n_moments)
-    a0 = vectors
-    a1 = Ht @ a0
-    R = a0.shape[1]
+    R = vectors.shape[1]
     mu = np.zeros((R, N), complex)
-    mu[:, 0] = np.einsum("dr,dr->r", a0.conj(), a0)
-    mu[:, 1] = np.einsum("dr,dr->r", a0.conj(), a1)
-    m0, m1 = mu[:, 0].copy(), mu[:, 1].copy()
-    n = 1
-    while 2 * n < N:
-        mu[:, 2 * n] = 2 * np.einsum("dr,dr->r", a1.conj(), a1) - m0
-        if 2 * n + 1 >= N:
-            break
-        a2 = Ht @ a1
-        a2 *= 2
-        a2 -= a0
-        mu[:, 2 * n + 1] = 2 * np.einsum("dr,dr->r", a2.conj(), a1) - m1
-        a0, a1 = a1, a2
-        n += 1
+    prev = None
+    for n, s, b in _recursion(Ht).blocks(vectors, N // 2 + 1):
+        # b = s_n a_n; prev = (s_{n-1}, b_{n-1}); <a_n|a_n> = <b_n|b_n>
+        if n == 0:
+            mu[:, 0] = column_overlaps(b, b)
+        elif n == 1:
+            mu[:, 1] = column_overlaps(prev[1], b)
+        else:  # mu_{2n-1} = 2 <a_n|a_{n-1}> - mu_1
+            mu[:, 2 * n - 1] = 2 * s * prev[0] * column_overlaps(b, prev[1]) - mu[:, 1]
+        if 0 < 2 * n < N:  # mu_{2n} = 2 <a_n|a_n> - mu_0
+            mu[:, 2 * n] = 2 * column_overlaps(b, b) - mu[:, 0]
+        prev = (s, b)
     return mu
 
 
@@ -311,12 +316,14 @@ def lorentzian_truncation(n_moments: int, x, eta: float) -> np.ndarray:
 
 
 def chebyshev_vectors(Ht, vectors: np.ndarray, n_moments: int):
-    """Yield ``T_n(H~) vectors`` for n = 0..N-1 (three-term recursion, two blocks kept).
+    """Yield ``T_n(H~) vectors`` for n = 0..N-1 (three-term recursion in place, two blocks
+    kept: :class:`~lrtheory.kpm.recursion.ChebyshevRecursion`). A yielded block is working
+    storage, valid until the next one is requested: copy it to keep it.
 
     Parameters
     ----------
-    Ht : (D, D) sparse matrix
-        The rescaled Hamiltonian (dimensionless).
+    Ht : (D, D) sparse matrix or ChebyshevRecursion
+        The rescaled Hamiltonian (dimensionless), or it prepared once for the recursion.
     vectors : (D, R) complex array
         The starting vectors.
     n_moments : int
@@ -327,18 +334,8 @@ def chebyshev_vectors(Ht, vectors: np.ndarray, n_moments: int):
     (D, R) complex array
         ``T_n(H~) vectors``, n = 0, 1, ..., N-1.
     """
-    a0 = vectors
-    yield a0
-    if n_moments < 2:
-        return
-    a1 = Ht @ a0
-    yield a1
-    for _ in range(2, n_moments):
-        a2 = Ht @ a1
-        a2 *= 2
-        a2 -= a0
-        yield a2
-        a0, a1 = a1, a2
+    for _, s, b in _recursion(Ht).blocks(vectors, n_moments):
+        yield b if s > 0 else -b
 
 
 def apply_series(Ht, vectors: np.ndarray, coefficients: np.ndarray) -> np.ndarray:
@@ -350,8 +347,8 @@ def apply_series(Ht, vectors: np.ndarray, coefficients: np.ndarray) -> np.ndarra
 
     Parameters
     ----------
-    Ht : (D, D) sparse matrix
-        The rescaled Hamiltonian (dimensionless).
+    Ht : (D, D) sparse matrix or ChebyshevRecursion
+        The rescaled Hamiltonian (dimensionless), or it prepared once for the recursion.
     vectors : (D, R) complex array
         The vectors.
     coefficients : (N, E) or (N, 1, R) array
@@ -363,14 +360,15 @@ def apply_series(Ht, vectors: np.ndarray, coefficients: np.ndarray) -> np.ndarra
         The series applied to the vectors.
     """
     c = np.asarray(coefficients)
+    blocks = _recursion(Ht).blocks(vectors, c.shape[0])
     if c.ndim == 3:  # (N, 1, R): one coefficient per column
         out = np.zeros(vectors.shape, complex)
-        for n, a in enumerate(chebyshev_vectors(Ht, vectors, c.shape[0])):
-            out += c[n] * a
+        for n, s, b in blocks:
+            out += (s * c[n]) * b
         return out
     out = np.zeros((c.shape[1],) + vectors.shape, complex)
-    for n, a in enumerate(chebyshev_vectors(Ht, vectors, c.shape[0])):
-        out += c[n][:, None, None] * a[None]
+    for n, s, b in blocks:
+        out += (s * c[n])[:, None, None] * b[None]
     return out
 
 
@@ -383,8 +381,8 @@ def moments_2d(Ht, A, B, vectors: np.ndarray, n_moments: int, *,
 
     Parameters
     ----------
-    Ht : (D, D) sparse matrix
-        The rescaled Hamiltonian (dimensionless).
+    Ht : (D, D) sparse matrix or ChebyshevRecursion
+        The rescaled Hamiltonian (dimensionless), or it prepared once for the recursion.
     A, B : (D, D) matrices
         The operators (e.g. velocities, a t0/hbar).
     vectors : (D, R) complex array
@@ -404,15 +402,17 @@ def moments_2d(Ht, A, B, vectors: np.ndarray, n_moments: int, *,
     mb = int(max(1, min(N, block_bytes // (16 * D * R))))
     mu = np.zeros((R, N, N), complex)
     left0 = A.conj().T @ vectors
+    rec = _recursion(Ht)
     for m0 in range(0, N, mb):
         m1 = min(N, m0 + mb)
-        BT = np.empty((m1 - m0, D, R), complex)  # B T_m r for m in [m0, m1)
-        for m, a in enumerate(chebyshev_vectors(Ht, vectors, m1)):
+        BT = np.empty((m1 - m0, D, R), complex)  # s_m B T_m r for m in [m0, m1)
+        sm = np.array([recursion_sign(m) for m in range(m0, m1)])
+        for m, _, b in rec.blocks(vectors, m1):
             if m >= m0:
-                BT[m - m0] = B @ a
-        # l_n = T_n A^dagger r: one row of mu per step
-        for n, left in enumerate(chebyshev_vectors(Ht, left0, N)):
-            mu[:, n, m0:m1] = np.einsum("mdr,dr->rm", BT, left.conj())
+                BT[m - m0] = B @ b
+        # l_n = T_n A^dagger r (stored as s_n l_n): one row of mu per step
+        for n, s, left in rec.blocks(left0, N):
+            mu[:, n, m0:m1] = np.einsum("mdr,dr->rm", BT, left.conj()) * (s * sm)[None, :]
     return mu
 
 

@@ -33,6 +33,7 @@ import scipy.sparse as sp
 from lrtheory.conventions import ELECTRON_CHARGE, OMM_PREFACTOR
 from lrtheory.errors import LrtheoryError, ShapeError
 from lrtheory.kpm import chebyshev as cb
+from lrtheory.kpm.recursion import ChebyshevRecursion
 from lrtheory.kpm.sample import DEFAULT_MARGIN, Scaling, SparseSample, spectral_bounds
 from lrtheory.parallel import kmap_reduce
 from lrtheory.result import Result
@@ -170,7 +171,7 @@ def density_of_states(sample: SparseSample, energies, *, n_moments: int = 512,
     scaling = _scaling(sample, bounds, margin)
     e, x = _energies("energies", energies, scaling)
     coeff, trunc = _delta_series(N, x, kernel, lam, eta, scaling)  # (N, E), 1/t0
-    Ht = cb.rescaled(sample.hamiltonian, scaling)
+    Ht = ChebyshevRecursion(cb.rescaled(sample.hamiltonian, scaling))  # built once
     func = functools.partial(_dos_chunk, Ht=Ht, n_moments=N, coeff=coeff, seed=seed)
     total, wall = _run(func, R, vectors_per_chunk, workers, scheduler, progress, "KPM DOS")
     mean, err = _mean_err(total, "dos", R)
@@ -342,7 +343,7 @@ def hall_conductivity(sample: SparseSample, ef, *, operator="charge", directions
     A = current_operator(sample, operator, a)
     B = sample.velocity_along(b)
     g = cb.kernel_factors(N, kernel, lam)
-    Ht = cb.rescaled(sample.hamiltonian, scaling)
+    Ht = ChebyshevRecursion(cb.rescaled(sample.hamiltonian, scaling))  # built once
     func = functools.partial(_hall_chunk, Ht=Ht, A=A, B=B, n_moments=N, g=g, xf=xf, seed=seed,
                              block_bytes=block_bytes)
     total, wall = _run(func, R, vectors_per_chunk, workers, scheduler, progress, "KPM Hall")
@@ -433,7 +434,7 @@ def fermi_surface_accumulation(sample: SparseSample, ef, *, operator=None, field
     O = density_operator(sample, operator)
     V = sample.velocity_along(np.asarray(field, float))
     coeff, trunc = _delta_series(N, x, kernel, lam, eta, scaling)
-    Ht = cb.rescaled(sample.hamiltonian, scaling)
+    Ht = ChebyshevRecursion(cb.rescaled(sample.hamiltonian, scaling))  # built once
     func = functools.partial(_accumulation_chunk, Ht=Ht, O=O, V=V, coeff=coeff, seed=seed,
                              site=sample.site, n_sites=sample.n_sites)
     total, wall = _run(func, R, vectors_per_chunk, workers, scheduler, progress, "KPM accumulation")
