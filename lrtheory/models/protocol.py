@@ -125,8 +125,13 @@ class BlochModel(abc.ABC):
         ``model.time_reversal.check(model, where=...)``); ``None`` (default) when none is
         declared.
     spin : (3, n, n) ndarray or None
-        Spin operators ``S_a`` (hbar = 1) for spin densities and currents (default None:
-        spinless).
+        k-independent spin operators ``S_a`` (hbar = 1) for spin densities and currents
+        (default None: spinless, or a spin that depends on k, see :meth:`spin_operator`).
+    spin_operator(k)
+        Spin operators ``S_a(k)`` in the orbital Bloch basis, broadcastable to
+        ``(..., 3, n, n)`` (hbar); the one member the responses read (``operator="spin_z"``).
+        Default: :attr:`spin` (k independent), None when it is None. A model read from a
+        Wannier90 run overrides it with ``sum_R e^{ik.R} S(R)`` from ``seedname.spn``.
     energy_bound : float or None
         A bound (t0) on ``|e_n(k)|`` for all bands and k, e.g. Gershgorin's (default None:
         unknown).
@@ -206,6 +211,22 @@ class BlochModel(abc.ABC):
         PositionMatrix or None
         """
         return None
+
+    def spin_operator(self, k) -> np.ndarray | None:
+        """Spin operators ``S_a(k)`` (hbar) in the orbital Bloch basis, or None (spinless).
+
+        Parameters
+        ----------
+        k : array_like
+            Cartesian k (..., dim) (1/a).
+
+        Returns
+        -------
+        ndarray or None
+            Broadcastable to ``(..., 3, n, n)`` complex, Hermitian (hbar = 1: ``S = sigma/2``
+            for spin 1/2); here the k-independent :attr:`spin` itself.
+        """
+        return None if self.spin is None else np.asarray(self.spin)
 
     @property
     def reciprocal_vectors(self) -> np.ndarray:
