@@ -36,8 +36,11 @@ from pathlib import Path
 import numpy as np
 
 from lrtheory.errors import InputFileError
+from lrtheory.io.wannier90.fortran_io import (Records, Tokens, is_unformatted, read_bytes,
+                                              text_lines, write_records)
 
-__all__ = ["Checkpoint", "read_chk", "read_eig", "read_spn"]
+__all__ = ["Checkpoint", "read_chk", "read_eig", "read_spn", "write_chk", "write_eig",
+           "write_spn"]
 
 
 @dataclass
@@ -110,162 +113,6 @@ class Checkpoint:
         return V
 
 
-# -- unformatted Fortran records ---------------------------------------------------------------
-
-
-class _Records:
-    """Sequential Fortran records of a file (4-byte markers, either byte order, gfortran
-    sub-records), each read with its 1-based record number for error messages."""
-
-    def __init__(self, path, data: bytes):
-        self.path, self.data, self.pos, self.number = str(path), data, 0, 0
-        self.order = "<"
-        if len(data) >= 4:
-            n = int(np.frombuffer(data[:4], "<i4")[0])
-            if not 0 < abs(n) <= len(data):
-                self.order = ">"
-
-    def err(self, what: str, msg: str) -> InputFileError:
-        return InputFileError(f"{self.path}, record {self.number} ({what}): {msg}")
-
-    def _marker(self, what: str) -> int:
-        if self.pos + 4 > len(self.data):
-            raise self.err(what, "file ends early (truncated file?)")
-        n = int(np.frombuffer(self.data[self.pos:self.pos + 4], self.order + "i4")[0])
-        self.pos += 4
-        return n
-
-    def raw(self, what: str) -> bytes:
-        """The next record's payload (sub-records joined)."""
-        self.number += 1
-        parts = []
-        while True:
-            n = self._marker(what)
-            size = abs(n)
-            if self.pos + size + 4 > len(self.data):
-                raise self.err(what, f"file ends early: the record marker says {size} bytes, "
-                                     f"{max(len(self.data) - self.pos, 0)} remain (truncated?)")
-            parts.append(self.data[self.pos:self.pos + size])
-            self.pos += size
-            end = self._marker(what)
-            if abs(end) != size:
-                raise self.err(what, f"record markers {n} and {end} differ: not a Fortran "
-                                     "unformatted file, or a corrupted one")
-            if n >= 0:  # gfortran: a negative leading marker means "continued"
-                return b"".join(parts)
-
-    def array(self, what: str, dtype: str, count: int | None = None) -> np.ndarray:
-        """The next record as ``count`` values of ``dtype`` (any count when None)."""
-        payload = self.raw(what)
-        dt = np.dtype(self.order + dtype)
-        if count is not None and len(payload) != count * dt.itemsize:
-            raise self.err(what, f"expected {count} values ({count * dt.itemsize} bytes), the "
-                                 f"record has {len(payload)} bytes: inconsistent file")
-        if len(payload) % dt.itemsize:
-            raise self.err(what, f"{len(payload)} bytes is not a whole number of {dtype} values")
-        return np.frombuffer(payload, dt).astype(dt.newbyteorder("="))
-
-    def complex(self, what: str, count: int) -> np.ndarray:
-        a = self.array(what, "f8", 2 * count)
-        return a[0::2] + 1j * a[1::2]
-
-    def text(self, what: str) -> str:
-        return self.raw(what).decode("ascii", "replace").strip()
-
-    def end(self):
-        if self.pos != len(self.data):
-            raise InputFileError(f"{self.path}: {len(self.data) - self.pos} bytes after the last "
-                                 f"expected record (record {self.number}): inconsistent file")
-
-
-# -- formatted text as a token stream --------------------------------------------------------
-
-
-class _Tokens:
-    """Whitespace-separated tokens of a text file after its first ``skip`` lines, with the
-    line of every token for error messages."""
-
-    def __init__(self, path, lines: list[str], first_line: int):
-        self.path = str(path)
-        split = [s.split() for s in lines]
-        self.tok = [t for s in split for t in s]
-        self.cum = np.cumsum([len(s) for s in split])
-        self.first, self.pos = first_line, 0
-
-    def line_of(self, i: int) -> int:
-        return self.first + int(np.searchsorted(self.cum, i, side="right"))
-
-    def err(self, i: int, msg: str) -> InputFileError:
-        return InputFileError(f"{self.path}, line {self.line_of(i)}: {msg}")
-
-    def take(self, n: int, what: str, kind=float) -> np.ndarray:
-        if self.pos + n > len(self.tok):
-            last = self.first + len(self.cum) - 1
-            raise InputFileError(f"{self.path}, line {last}: file ends early: expected {n} values "
-                                 f"of {what}, {len(self.tok) - self.pos} remain (truncated?)")
-        chunk = self.tok[self.pos:self.pos + n]
-        try:
-            out = np.array(chunk, dtype=float)
-        except ValueError:  # Fortran's 1.0D+00, or not a number
-            chunk = [x.replace("D", "E").replace("d", "e") for x in chunk]
-            bad = next((i for i, x in enumerate(chunk) if not _is_float(x)), None)
-            if bad is not None:
-                raise self.err(self.pos + bad, f"{chunk[bad]!r} is not a number ({what})") from None
-            out = np.array(chunk, dtype=float)
-        if kind is int and np.any(out != np.round(out)):
-            bad = int(np.nonzero(out != np.round(out))[0][0])
-            raise self.err(self.pos + bad, f"{chunk[bad]!r} is not an integer ({what})")
-        self.pos += n
-        return out.astype(int) if kind is int else out
-
-    def word(self, what: str) -> str:
-        if self.pos >= len(self.tok):
-            raise InputFileError(f"{self.path}: file ends early: expected {what}")
-        self.pos += 1
-        return self.tok[self.pos - 1]
-
-    def end(self):
-        if self.pos != len(self.tok):
-            raise self.err(self.pos, f"{len(self.tok) - self.pos} values after the last expected "
-                                     "one: inconsistent file")
-
-
-def _is_float(t: str) -> bool:
-    try:
-        float(t)
-        return True
-    except ValueError:
-        return False
-
-
-def _read_bytes(path) -> bytes:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputFileError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if not data:
-        raise InputFileError(f"{path}: the file is empty")
-    return data
-
-
-def _is_unformatted(data: bytes, first_record: int) -> bool:
-    """True when the file starts with a Fortran record of ``first_record`` bytes or of one
-    that its trailing marker closes (a text file starts with printable characters)."""
-    for order in ("<", ">"):
-        n = int(np.frombuffer(data[:4], order + "i4")[0]) if len(data) >= 4 else -1
-        if 0 < n <= len(data) - 8 and (n == first_record or data[4 + n:8 + n] == data[:4]):
-            return True
-    return False
-
-
-def _text_lines(path, data: bytes) -> list[str]:
-    try:
-        return data.decode("ascii").splitlines()
-    except UnicodeDecodeError as exc:
-        raise InputFileError(f"{path}: neither a Fortran unformatted file nor text (byte "
-                             f"{exc.start} is not ASCII)") from None
-
-
 # -- .chk ----------------------------------------------------------------------------------------
 
 
@@ -288,14 +135,14 @@ def read_chk(path) -> Checkpoint:
     InputFileError
         Truncated or inconsistent file (names the record or the line).
     """
-    data = _read_bytes(path)
-    if _is_unformatted(data, 33):
+    data = read_bytes(path)
+    if is_unformatted(data, 33):
         return _chk_unformatted(path, data)
     return _chk_formatted(path, data)
 
 
 def _chk_unformatted(path, data) -> Checkpoint:
-    f = _Records(path, data)
+    f = Records(path, data)
     header = f.text("header")
     nb = int(f.array("num_bands", "i4", 1)[0])
     nex = int(f.array("num_exclude_bands", "i4", 1)[0])
@@ -327,10 +174,10 @@ def _chk_unformatted(path, data) -> Checkpoint:
 
 
 def _chk_formatted(path, data) -> Checkpoint:
-    lines = _text_lines(path, data)
+    lines = text_lines(path, data)
     if len(lines) < 2:
         raise InputFileError(f"{path}: file ends early after the header (truncated?)")
-    t = _Tokens(path, lines[1:], 2)
+    t = Tokens(path, lines[1:], 2)
     nb = int(t.take(1, "num_bands", int)[0])
     nex = int(t.take(1, "num_exclude_bands", int)[0])
     excl = t.take(nex, "exclude_bands", int)
@@ -414,13 +261,13 @@ def read_eig(path, num_bands: int, num_kpts: int) -> np.ndarray:
     InputFileError
         Wrong number of lines or an index out of order (names the line).
     """
-    lines = [(i + 1, s) for i, s in enumerate(_text_lines(path, _read_bytes(path))) if s.strip()]
+    lines = [(i + 1, s) for i, s in enumerate(text_lines(path, read_bytes(path))) if s.strip()]
     if len(lines) != num_bands * num_kpts:
         at = lines[-1][0] if lines else 1
         raise InputFileError(f"{path}, line {at}: {len(lines)} lines, but num_bands x num_kpts = "
                              f"{num_bands} x {num_kpts} = {num_bands * num_kpts} were expected "
                              "(wrong file, or truncated)")
-    t = _Tokens(path, [s for _, s in lines], 1)
+    t = Tokens(path, [s for _, s in lines], 1)
     if len(t.tok) != 3 * len(lines):
         bad = next(ln for ln, s in lines if len(s.split()) != 3)
         raise InputFileError(f"{path}, line {bad}: expected 'band k-point energy'")
@@ -461,9 +308,9 @@ def read_spn(path, num_bands: int | None = None, num_kpts: int | None = None) ->
         Truncated or inconsistent file, a count different from the expected one, or a
         diagonal element with an imaginary part (names the record or the line).
     """
-    data = _read_bytes(path)
-    if _is_unformatted(data, 60):
-        f = _Records(path, data)
+    data = read_bytes(path)
+    if is_unformatted(data, 60):
+        f = Records(path, data)
         f.text("header")
         nb, nk = (int(x) for x in f.array("num_bands num_kpts", "i4", 2))
         _check_counts(path, nb, nk, num_bands, num_kpts, "record 2")
@@ -471,8 +318,8 @@ def read_spn(path, num_bands: int | None = None, num_kpts: int | None = None) ->
         raw = np.stack([f.complex(f"k-point {ik + 1}", 3 * ntri) for ik in range(nk)])
         f.end()
     else:
-        lines = _text_lines(path, data)
-        t = _Tokens(path, lines[1:], 2)
+        lines = text_lines(path, data)
+        t = Tokens(path, lines[1:], 2)
         nb, nk = (int(x) for x in t.take(2, "'num_bands num_kpts'", int))
         _check_counts(path, nb, nk, num_bands, num_kpts, "line 2")
         ntri = nb * (nb + 1) // 2
@@ -482,8 +329,8 @@ def read_spn(path, num_bands: int | None = None, num_kpts: int | None = None) ->
     upper = raw.reshape(nk, ntri, 3).transpose(0, 2, 1)  # (nk, 3, ntri), (n <= m) m-major
     m, n = np.tril_indices(nb)  # row-major (m, n <= m): the file's order
     S = np.zeros((nk, 3, nb, nb), complex)
-    S[:, :, n, m] = upper
     S[:, :, m, n] = np.conj(upper)
+    S[:, :, n, m] = upper  # the diagonal as stored
     if not np.isfinite(raw).all():
         raise InputFileError(f"{path}: NaN or inf among the spin matrices")
     diag = float(np.abs(upper[:, :, m == n].imag).max())
@@ -500,3 +347,121 @@ def _check_counts(path, nb, nk, num_bands, num_kpts, where):
         if want is not None and got != want:
             raise InputFileError(f"{path}, {where}: {name} = {got}, but the checkpoint has "
                                  f"{want}: not the same Wannier90 run")
+
+
+# -- writers (tests, conversions) ---------------------------------------------------------------
+
+
+def _g(x) -> str:
+    return f"{x:25.17E}"
+
+
+def write_chk(chk: Checkpoint, path, *, formatted: bool = False) -> Path:
+    """Write a checkpoint in Wannier90's unformatted ``.chk`` or formatted ``.chk.fmt``
+    layout (``w90chk2chk.x``'s), without the M matrices (``nntot = 0``: lrtheory and
+    WannierBerri do not read them; ``wannier90.x`` cannot restart from such a file).
+
+    Parameters
+    ----------
+    chk : Checkpoint
+        The content.
+    path : str or os.PathLike
+        The file.
+    formatted : bool
+        Text (``.chk.fmt``) instead of Fortran records.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    nk, nb, nw = chk.num_kpts, chk.num_bands, chk.num_wann
+    recip = 2 * np.pi * np.linalg.inv(chk.lattice).T
+    F = lambda a: np.asarray(a).reshape(-1, order="F")  # noqa: E731
+    cplx = lambda a: np.stack([a.real, a.imag], -1).reshape(-1)  # noqa: E731
+    uopt = None if chk.u_opt is None else cplx(chk.u_opt.swapaxes(1, 2).reshape(-1))
+    u = cplx(chk.u.swapaxes(1, 2).reshape(-1))
+    ndim = chk.lwindow.sum(1)
+    if not formatted:
+        i4 = lambda *x: np.array(x, "<i4")  # noqa: E731
+        recs = [chk.header[:33].ljust(33).encode(), i4(nb), i4(len(chk.exclude_bands)),
+                np.asarray(chk.exclude_bands, "<i4"), F(chk.lattice).astype("<f8"),
+                F(recip).astype("<f8"), i4(nk), np.asarray(chk.mp_grid, "<i4"),
+                np.asarray(chk.kpoints, "<f8"), i4(0), i4(nw),
+                chk.checkpoint[:20].ljust(20).encode(), i4(int(chk.have_disentangled))]
+        if chk.have_disentangled:
+            recs += [np.zeros(1, "<f8"), chk.lwindow.astype("<i4"), ndim.astype("<i4"),
+                     uopt.astype("<f8")]
+        recs += [u.astype("<f8"), b"", np.asarray(chk.centres, "<f8"),
+                 np.asarray(chk.spreads, "<f8")]
+        return write_records(path, recs)
+    out = [chk.header[:33], str(nb), str(len(chk.exclude_bands))]
+    out += [str(int(b)) for b in chk.exclude_bands]
+    out += ["".join(map(_g, F(chk.lattice))), "".join(map(_g, F(recip))), str(nk),
+            " ".join(str(int(m)) for m in chk.mp_grid)]
+    out += ["".join(map(_g, k)) for k in chk.kpoints]
+    out += ["0", str(nw), chk.checkpoint[:20], str(int(chk.have_disentangled))]
+    pairs = lambda a: [_g(a[i]) + _g(a[i + 1]) for i in range(0, len(a), 2)]  # noqa: E731
+    if chk.have_disentangled:
+        out += [_g(0.0)] + [str(int(x)) for x in chk.lwindow.reshape(-1)]
+        out += [str(int(x)) for x in ndim] + pairs(uopt)
+    out += pairs(u) + ["".join(map(_g, c)) for c in chk.centres] + list(map(_g, chk.spreads))
+    path = Path(path)
+    path.write_text("\n".join(out) + "\n")
+    return path
+
+
+def write_eig(energies, path) -> Path:
+    """Write ``seedname.eig`` (``band k-point energy``, band fastest, eV).
+
+    Parameters
+    ----------
+    energies : (num_kpts, num_bands) array
+        Band energies (eV).
+    path : str or os.PathLike
+        The file.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    E = np.asarray(energies, float)
+    path = Path(path)
+    path.write_text("".join(f"{n + 1:5d}{k + 1:5d}{E[k, n]:18.12f}\n"
+                            for k in range(E.shape[0]) for n in range(E.shape[1])))
+    return path
+
+
+def write_spn(sigma, path, *, formatted: bool = False, header: str = "lrtheory") -> Path:
+    """Write ``seedname.spn`` in pw2wannier90's layout (upper triangles of the three Pauli
+    matrices per k-point; module docstring).
+
+    Parameters
+    ----------
+    sigma : (num_kpts, 3, num_bands, num_bands) complex array
+        ``<psi_m|sigma_a|psi_n>`` (dimensionless).
+    path : str or os.PathLike
+        The file.
+    formatted : bool
+        Text (``spn_formatted``) instead of Fortran records.
+    header : str
+        The first record or line.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    S = np.asarray(sigma, complex)
+    nk, _, nb, _ = S.shape
+    m, n = np.tril_indices(nb)
+    upper = S[:, :, n, m].transpose(0, 2, 1).reshape(nk, -1)  # (nk, ntri * 3)
+    if not formatted:
+        recs = [header[:60].ljust(60).encode(), np.array([nb, nk], "<i4")]
+        recs += [np.stack([u.real, u.imag], -1).reshape(-1).astype("<f8") for u in upper]
+        return write_records(path, recs)
+    path = Path(path)
+    body = "\n".join(f"{z.real:25.17E}{z.imag:25.17E}" for z in upper.reshape(-1))
+    path.write_text(f"{header}\n{nb:10d}{nk:10d}\n{body}\n")
+    return path
