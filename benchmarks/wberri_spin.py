@@ -2,9 +2,9 @@
 tests/physics/test_w90_run_spin.py (run inside a venv with ``wannierberri``; the JSON it
 writes is committed as tests/physics/data/wberri_spin_reference.json).
 
-Usage: ``wberri_spin.py DATA OUT.json`` with DATA holding ``Fe/Fe.{chk,eig,spn,win}`` and
-``GaAs/GaAs.{chk,eig,spn,win}`` (WannierBerri's tests/data/Fe_Wannier90 and
-GaAs_Wannier90, GPL-2.0).
+Usage: ``wberri_spin.py DATA OUT.json`` with DATA holding ``Fe_Wannier90/Fe.{chk,eig,spn}``
+and ``GaAs_Wannier90/GaAs.{chk,eig,spn}`` (the layout of WannierBerri's tests/data, GPL-2.0;
+not shipped with lrtheory).
 
 Settings, matched on lrtheory's side: ``WannierData.from_w90_files(files=[chk, eig, spn])``,
 ``System_R.from_wannierdata(spin=True, symmetrize=False)`` (Wannier centres from the
@@ -40,7 +40,7 @@ CASES = {"Fe": dict(nk=6, ef=np.linspace(16.6255, 18.6255, 5)),
 
 
 def case(data: Path, name: str, nk: int, ef):
-    seed = str(data / name / name)
+    seed = str(data / f"{name}_Wannier90" / name)
     wd = wberri.w90files.WannierData.from_w90_files(seed, files=["chk", "eig", "spn"],
                                                     readnnkp=False)
     system = wberri.system.System_R.from_wannierdata(wd, spin=True, berry=False,
@@ -74,7 +74,7 @@ def main(data, out):
            "sha256": {}}
     for name, kw in CASES.items():
         for ext in ("chk", "eig", "spn"):
-            f = data / name / f"{name}.{ext}"
+            f = data / f"{name}_Wannier90" / f"{name}.{ext}"
             ref["sha256"][f.name] = hashlib.sha256(f.read_bytes()).hexdigest()
         ref[name] = case(data, name, **kw)
     Path(out).write_text(json.dumps(ref, indent=1) + "\n")
