@@ -219,3 +219,28 @@ def test_missing_and_foreign_files(tmp_path, rng):
     (tmp_path / "text.spn").write_text("header\n2 1\n" + "0.5 x\n" * 9)
     with pytest.raises(InputFileError, match=r"text\.spn, line 3: 'x' is not a number"):
         read_spn(tmp_path / "text.spn")
+
+
+@pytest.mark.parametrize("lattice, mp", [
+    (1.4 * np.array([[1, 1, 1], [-1, 1, 1], [-1, -1, 1]]), (3, 3, 3)),   # bcc
+    (2.8 * np.array([[0, 1, 1], [1, 0, 1], [1, 1, 0]]), (4, 4, 4)),      # fcc
+    (np.diag([1.0, 2.0, 3.0]), (2, 3, 5))])                               # orthorhombic
+def test_wigner_seitz_points_by_definition(lattice, mp):
+    """R is a Wigner-Seitz point when no supercell image R - T is shorter; its degeneracy
+    counts the images as short as R (plain loops over a wider box than the code's)."""
+    from itertools import product
+
+    from lrtheory.io.wannier90.run import wigner_seitz
+
+    R, nd = wigner_seitz(lattice, mp)
+    got = dict(zip(map(tuple, R), nd))
+    box = np.array(list(product(*[range(-2 * m - 1, 2 * m + 2) for m in mp])))
+    images = np.array(list(product(range(-4, 5), repeat=3))) * mp
+    x = box @ lattice
+    d = np.linalg.norm(x[:, None, :] - (images @ lattice)[None], axis=-1)  # (box, images)
+    r0 = np.linalg.norm(x, axis=1)
+    inside = r0 <= d.min(1) + 1e-9
+    deg = (np.abs(d - r0[:, None]) < 1e-9).sum(1)
+    want = {tuple(r): int(n) for r, n in zip(box[inside], deg[inside])}
+    assert got == want
+    assert abs(np.sum(1.0 / nd) - np.prod(mp)) < 1e-9

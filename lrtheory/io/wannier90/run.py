@@ -66,16 +66,14 @@ def wigner_seitz(lattice, mp_grid, *, tol: float = WS_DISTANCE_TOL):
     metric = lat @ lat.T
     axes = [np.arange(-2 * m, 2 * m + 1) for m in mp]
     R = np.stack(np.meshgrid(*axes, indexing="ij"), -1).reshape(-1, 3)
-    d0 = np.einsum("ia,ab,ib->i", R, metric, R)
-    dmin = np.full(len(R), np.inf)
+    d0 = ((R @ metric) * R).sum(1)
     shifts = np.stack(np.meshgrid(*[np.arange(-3, 4)] * 3, indexing="ij"), -1).reshape(-1, 3)
-    dists = []
-    for T in shifts * mp:  # 343 supercell images, one vector of distances each
-        d = R - T
-        dists.append(np.einsum("ia,ab,ib->i", d, metric, d))
-        dmin = np.minimum(dmin, dists[-1])
+    # |R - T|^2 = |R|^2 - 2 R.T + |T|^2 (metric products) for the 343 supercell images T
+    T = shifts * mp
+    dists = d0[None, :] - 2 * (T @ metric) @ R.T + ((T @ metric) * T).sum(1)[:, None]
+    dmin = dists.min(0)
     inside = np.abs(d0 - dmin) < tol ** 2
-    ndeg = sum((np.abs(d - dmin) < tol ** 2).astype(int) for d in dists)
+    ndeg = (np.abs(dists - dmin[None, :]) < tol ** 2).sum(0)
     R, ndeg = R[inside], ndeg[inside]
     if abs(np.sum(1.0 / ndeg) - np.prod(mp)) > 1e-8 * np.prod(mp):
         raise ModelError(f"Wigner-Seitz points of mp_grid = {tuple(map(int, mp))}: "
@@ -151,7 +149,7 @@ def mesh_kpoints(chk: Checkpoint, *, tol: float = 1e-6) -> np.ndarray:
     return n / mp
 
 
-def run_real_space(chk: Checkpoint, Xk: np.ndarray):
+def run_real_space(chk: Checkpoint, Xk: np.ndarray, *, ws=None):
     """``X(R) = (1/N_k) sum_k exp(-2 pi i k.R) X^W(k)`` on the Wigner-Seitz points.
 
     Parameters
@@ -160,6 +158,8 @@ def run_real_space(chk: Checkpoint, Xk: np.ndarray):
         The run (k mesh and lattice).
     Xk : (num_kpts, ..., n, n) array
         A Wannier-gauge operator on the mesh.
+    ws : tuple, optional
+        ``(R, ndegen)`` of :func:`wigner_seitz` when already computed.
 
     Returns
     -------
@@ -167,7 +167,7 @@ def run_real_space(chk: Checkpoint, Xk: np.ndarray):
         ``(R (nrpts, 3) int, ndegen (nrpts,) int, X (nrpts, ..., n, n))``, X not divided by
         ``ndegen`` (as Wannier90 writes ``_hr.dat``).
     """
-    R, ndeg = wigner_seitz(chk.lattice, chk.mp_grid)
+    R, ndeg = wigner_seitz(chk.lattice, chk.mp_grid) if ws is None else ws
     phase = np.exp(-2j * np.pi * (mesh_kpoints(chk) @ R.T))  # (nk, nrpts)
     X = np.tensordot(phase, Xk, axes=(0, 0)) / chk.num_kpts
     return R, ndeg, X
@@ -254,7 +254,7 @@ def load_wannier90_run(seedname, *, spin: bool | None = None, mdrs: bool | None 
     spn = read_spn(spn_path, chk.num_bands, chk.num_kpts) if use_spin else None
     Hk, Sk = wannier_gauge(chk, energies, spn)
     R, ndeg, HR = run_real_space(chk, Hk)
-    SR = run_real_space(chk, Sk)[2] if use_spin else None
+    SR = run_real_space(chk, Sk, ws=(R, ndeg))[2] if use_spin else None
     data = HrData(R, ndeg, HR, np.zeros(HR.shape, int), str(chk_path), chk.header,
                   lattice=chk.lattice)
     use_mdrs = _use_ws_distance(Path(seed + ".win")) if mdrs is None else bool(mdrs)
