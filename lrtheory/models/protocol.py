@@ -212,13 +212,11 @@ class BlochModel(abc.ABC):
         """
         return None
 
+    @_docs
     def spin_operator(self, k) -> np.ndarray | None:
         """Spin operators ``S_a(k)`` (hbar) in the orbital Bloch basis, or None (spinless).
 
-        Parameters
-        ----------
-        k : array_like
-            Cartesian k (..., dim) (1/a).
+        %(k_parameters)s
 
         Returns
         -------

@@ -12,8 +12,10 @@ outer window), the Wannier-gauge matrices on the ``mp_grid`` mesh are
 with ``sigma_a(k)`` the Pauli matrices between Bloch states of ``seedname.spn``, and on the
 Wigner-Seitz points R of the mesh's supercell (degeneracies ``ndegen(R)``)
 
-.. math:: X(\mathbf R) = \frac{1}{N_k}\sum_{\mathbf k} e^{-i\mathbf k\cdot\mathbf R} X^W(\mathbf k),
-          \qquad X^W(\mathbf k) = \sum_{\mathbf R} \frac{e^{i\mathbf k\cdot\mathbf R}}{\mathrm{ndegen}(\mathbf R)} X(\mathbf R)
+.. math:: X(\mathbf R) = \frac{1}{N_k}\sum_{\mathbf k}
+          e^{-i\mathbf k\cdot\mathbf R} X^W(\mathbf k), \qquad
+          X^W(\mathbf k) = \sum_{\mathbf R}
+          \frac{e^{i\mathbf k\cdot\mathbf R}}{\mathrm{ndegen}(\mathbf R)} X(\mathbf R)
 
 (Wannier90's ``fourier_q_to_R``; the second sum returns ``X^W`` exactly on the mesh). MDRS
 (``use_ws_distance``, Wannier90's default) re-distributes every block over the

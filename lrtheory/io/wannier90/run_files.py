@@ -229,8 +229,9 @@ def _check_chk(chk: Checkpoint, recip: np.ndarray, ndimwin) -> None:
         bad = np.nonzero((counts != ndimwin) | (counts < chk.num_wann))[0]
         if bad.size:
             ik = int(bad[0])
-            raise InputFileError(f"{p}: k-point {ik + 1}: lwindow has {counts[ik]} bands, ndimwin = "
-                                 f"{ndimwin[ik]}, num_wann = {chk.num_wann}: inconsistent file")
+            raise InputFileError(f"{p}: k-point {ik + 1}: lwindow has {counts[ik]} bands, "
+                                 f"ndimwin = {ndimwin[ik]}, num_wann = {chk.num_wann}: "
+                                 "inconsistent file")
     uu = np.conj(np.swapaxes(chk.u, 1, 2)) @ chk.u
     dev = float(np.abs(uu - np.eye(chk.num_wann)).max())
     if dev > 1e-6:
