@@ -127,9 +127,10 @@ class BlochModel(abc.ABC):
     spin : (3, n, n) ndarray or None
         k-independent spin operators ``S_a`` (hbar = 1) for spin densities and currents
         (default None: spinless, or a spin that depends on k, see :meth:`spin_operator`).
-    spin_operator(k)
+    spin_operator(k, axis=None)
         Spin operators ``S_a(k)`` in the orbital Bloch basis, broadcastable to
-        ``(..., 3, n, n)`` (hbar); the one member the responses read (``operator="spin_z"``).
+        ``(..., 3, n, n)`` (hbar; one component with ``axis``); the one member the responses
+        read (``operator="spin_z"``).
         Default: :attr:`spin` (k independent), None when it is None. A model read from a
         Wannier90 run overrides it with ``sum_R e^{ik.R} S(R)`` from ``seedname.spn``.
     energy_bound : float or None
@@ -213,18 +214,23 @@ class BlochModel(abc.ABC):
         return None
 
     @_docs
-    def spin_operator(self, k) -> np.ndarray | None:
+    def spin_operator(self, k, axis: int | None = None) -> np.ndarray | None:
         """Spin operators ``S_a(k)`` (hbar) in the orbital Bloch basis, or None (spinless).
 
         %(k_parameters)s
+        axis : {0, 1, 2} or None
+            One component (``S_x``, ``S_y``, ``S_z``) alone, or all three (None).
 
         Returns
         -------
         ndarray or None
-            Broadcastable to ``(..., 3, n, n)`` complex, Hermitian (hbar = 1: ``S = sigma/2``
-            for spin 1/2); here the k-independent :attr:`spin` itself.
+            Broadcastable to ``(..., 3, n, n)`` (``(..., n, n)`` with ``axis``) complex,
+            Hermitian (hbar = 1: ``S = sigma/2`` for spin 1/2); here the k-independent
+            :attr:`spin` itself.
         """
-        return None if self.spin is None else np.asarray(self.spin)
+        if self.spin is None:
+            return None
+        return np.asarray(self.spin) if axis is None else np.asarray(self.spin)[axis]
 
     @property
     def reciprocal_vectors(self) -> np.ndarray:

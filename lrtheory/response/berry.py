@@ -136,13 +136,13 @@ def band_operator(eigensystem, operator, model=None) -> np.ndarray:
             if comp is None:
                 raise LrtheoryError(
                     f"unknown spin component {operator!r}: use spin_x, spin_y, spin_z")
-            S = None if model is None else model.spin_operator(eigensystem.k)
+            S = None if model is None else model.spin_operator(eigensystem.k, comp)
             if S is None:
                 label = "no model was given" if model is None else \
                     f"{model.name!r} has none (spinless model)"
                 raise ModelError(
                     f"operator {operator!r} needs a model with spin operators (3, n, n); {label}")
-            return eigensystem.operator(np.asarray(S)[..., comp, :, :])
+            return eigensystem.operator(np.asarray(S))
         raise LrtheoryError(
             f"unknown operator {operator!r}: use number, charge, orbital, spin_x|y|z, a matrix "
             "or a callable"

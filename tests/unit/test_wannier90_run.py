@@ -91,6 +91,8 @@ def test_run_reproduces_the_model_everywhere(tmp_path, rng, formatted):
     np.testing.assert_allclose(S, np.broadcast_to(0.5 * np.kron(np.eye(2), PAULI), S.shape),
                                **TOL)
     assert model.params["spin"] and model.n_orbitals == 4
+    for a in range(3):  # one component alone is the same numbers
+        np.testing.assert_array_equal(model.spin_operator(k, a), S[:, a])
     # MDRS with all centres at the origin is the plain Wigner-Seitz sum
     np.testing.assert_allclose(load_wannier90_run(base).hamiltonian(k), _bloch(Hw, kred),
                                **TOL)

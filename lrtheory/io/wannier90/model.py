@@ -78,11 +78,11 @@ class Wannier90Model(TightBindingModel):
         RA = R[:, : self.dim].astype(float) @ self.lattice_vectors  # (nrpts, d_space)
         object.__setattr__(self, "_rblocks", (R, RA, H))
         object.__setattr__(self, "_hsum", PairedSum(R, RA, H))
-        if self.spin_blocks is not None:
+        if self.spin_blocks is not None:  # one Fourier sum per component (axis=)
             RS = np.asarray(self.spin_blocks[0], int)
-            object.__setattr__(self, "_ssum", PairedSum(
-                RS, RS[:, : self.dim].astype(float) @ self.lattice_vectors,
-                np.asarray(self.spin_blocks[1], complex)))
+            SR = np.asarray(self.spin_blocks[1], complex)
+            RSA = RS[:, : self.dim].astype(float) @ self.lattice_vectors
+            object.__setattr__(self, "_ssum", [PairedSum(RS, RSA, SR[:, a]) for a in range(3)])
         self._check_declared_time_reversal()
 
     @property
@@ -108,18 +108,23 @@ class Wannier90Model(TightBindingModel):
         return self.hamiltonian_velocity_position(k)[2]
 
     @fill_doc(k=_K_DOC.format(rtype="ndarray or None", rdesc="(..., 3, n, n) complex "
-                              "(hbar), Hermitian; None without spin blocks and ``spin``."))
-    def spin_operator(self, k):
+                              "(hbar), Hermitian ((..., n, n) with ``axis``); None "
+                              "without spin blocks and ``spin``."))
+    def spin_operator(self, k, axis: int | None = None):
         """Spin operators ``S_a(k) = D^+(k) [sum_R exp(i k.RA) S_a(R)] D(k)`` of a
         Wannier90 run (atomic-position convention, the same phases as :meth:`hamiltonian`);
         without ``spin_blocks`` the protocol's default (the k-independent ``spin``).
+        ``axis`` (0, 1, 2) computes one component alone (a third of the cost).
 
         {k}
         """
         if self.spin_blocks is None:
-            return super().spin_operator(k)
+            return super().spin_operator(k, axis)
         k = self._cartesian_k(k)
-        return self._ssum(k) * self._gauge(k)[..., None, :, :]
+        gauge = self._gauge(k)
+        if axis is not None:
+            return self._ssum[axis](k) * gauge
+        return np.stack([s(k) for s in self._ssum], -3) * gauge[..., None, :, :]
 
     def _gauge(self, k):
         """``exp(ik.(r_n - r_m))`` at [..., m, n]: Wannier90 gauge to atomic-position gauge."""
