@@ -65,7 +65,8 @@ def add_parser(sub):
                         "1e-8)")
     p.add_argument("--max-hours", type=float, default=0.25,
                    help="refuse a run whose estimated time (timed on 2048 k-points before "
-                        "the k-sum starts) exceeds this many hours (default 0.25)")
+                        "the k-sum starts; 2D from nk = 1024, 3D from 10^6 k-points) exceeds "
+                        "this many hours (default 0.25)")
     add_parallel_args(p)
     add_output_args(p)
     p.set_defaults(func=run)

@@ -10,7 +10,7 @@ import json
 
 import numpy as np
 
-from lrtheory.errors import LrtheoryError
+from lrtheory.errors import LrtheoryError, check_positive
 
 __all__ = ["run_3d", "orbital_operators"]
 
@@ -71,6 +71,36 @@ def _character_warning(win, model) -> None:
              "then an approximation of unknown quality", LrtheoryWarning)
 
 
+#: 3D grids below this many k-points are not timed before the run (seconds at most)
+UNTIMED_POINTS = 10**6
+
+
+def _check_run_time_3d(args, model, ef, operators) -> None:
+    """Refuse, before the k-sum, a 3D run longer than ``--max-hours``: one line with the
+    estimate (the k-chunk timed on 2048 k-points, every operator) and the largest nk that
+    fits. Grids under :data:`UNTIMED_POINTS` k-points are not timed."""
+    from lrtheory.errors import ResourceError
+    from lrtheory.parallel.executor import resolve_workers
+    from lrtheory.response.hall3d import hall_tensor_time_estimate
+
+    limit = check_positive("--max-hours", args.max_hours) * 3600.0
+    if int(args.nk) ** 3 < UNTIMED_POINTS:
+        return
+    workers = resolve_workers(args.workers)
+    seconds = sum(hall_tensor_time_estimate(model, ef, nk=args.nk, temperature=args.temperature,
+                                            operator=op, degen_tol=args.degen_tol,
+                                            method=args.method, workers=workers)
+                  for op in operators)
+    if seconds <= limit:
+        return
+    best = int(args.nk * (limit / seconds) ** (1.0 / 3.0)) // 2 * 2
+    fit = f"nk <= {best} fits" if best >= 2 else "no grid fits"
+    raise ResourceError(
+        f"nk = {args.nk} ({args.nk ** 3:.3g} k-points) would take an estimated "
+        f"{seconds / 3600:.2g} h on {workers} worker(s) (timed on 2048 k-points), over "
+        f"--max-hours {args.max_hours:g}: {fit}, or raise --max-hours / add --workers")
+
+
 def run_3d(args, model, win, units) -> int:
     """``lrtheory hall`` on a 3D model: the Hall tensor of the charge, spin or orbital current.
 
@@ -92,7 +122,6 @@ def run_3d(args, model, win, units) -> int:
         The process exit status (0 on success).
     """
     from lrtheory.cli.common import cli_warnings, warn_if_unconverged
-    from lrtheory.errors import check_positive
     from lrtheory.parallel.cli_options import parallel_kwargs
     from lrtheory.response.hall3d import hall_tensor
     from lrtheory.units import (hall_result_in_physical_units, moment_unit_in_bohr_magneton,
@@ -134,6 +163,7 @@ def run_3d(args, model, win, units) -> int:
     check_positive("--degen-tol", degen)
     args.degen_tol = degen
     kw = dict(nk=args.nk, temperature=args.temperature, degen_tol=degen, **parallel_kwargs(args))
+    _check_run_time_3d(args, model, ef, [op for op, _, _ in ops.values()])
     with cli_warnings("hall"):
         results, summary = {}, {"model": args.model, "nk": args.nk, "dim": 3,
                                 "degen_tol": degen,

@@ -24,7 +24,7 @@ _ROUND = 9  # decimals used to group equal bond displacements
 MAX_ENERGY_SCALE = 1e150
 
 
-def _check_energy_scale(hops, onsite, lat, pos) -> float:
+def check_energy_scale(hops, onsite, lat, pos) -> float:
     """Refuse amplitudes whose size makes H(k) or products of it overflow (e.g. t = 1e308:
     NumPy overflow warnings and NaN bands instead of an answer). Returns the Gershgorin
     bound ``max_i (|eps_i| + sum_j |t_ij|)`` on every eigenvalue of every H(k) (t0)."""

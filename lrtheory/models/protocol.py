@@ -198,20 +198,37 @@ class BlochModel(abc.ABC):
         """
         return self.hamiltonian(k), self.velocity(k)
 
+    @_docs
     def position_matrix(self, k) -> "PositionMatrix | None":
         """Wannier-gauge position matrix ``A(k)`` and its curl (:class:`PositionMatrix`), or
         ``None`` (default): the tight-binding approximation (diagonal position operator).
 
-        Parameters
-        ----------
-        k : array_like
-            Cartesian k (..., dim) (1/a).
+        %(k_parameters)s
 
         Returns
         -------
         PositionMatrix or None
         """
         return None
+
+    @_docs
+    def hamiltonian_velocity_position(self, k):
+        """``(H(k), dH/dk, position matrix or None)`` in one call (see :func:`bloch_fields`);
+        subclasses with a Berry connection override it with one Fourier sum for all three
+        (:class:`lrtheory.io.wannier90.Wannier90Model`). Default: the two methods.
+
+        %(k_parameters)s
+
+        Returns
+        -------
+        H, V : ndarray
+            As :meth:`hamiltonian_and_velocity`: (..., n, n) (t0) and (..., dim, n, n)
+            (a t0/hbar).
+        position : PositionMatrix or None
+            As :meth:`position_matrix`.
+        """
+        H, V = self.hamiltonian_and_velocity(k)
+        return H, V, self.position_matrix(k)
 
     @_docs
     def spin_operator(self, k, axis: int | None = None) -> np.ndarray | None:
@@ -462,10 +479,10 @@ def hamiltonian_and_velocity(model: BlochModel, k: np.ndarray) -> tuple[np.ndarr
 
 @_docs
 def bloch_fields(model: BlochModel, k: np.ndarray):
-    """``(H(k), dH/dk, position matrix or None)`` of any :class:`BlochModel`: the model's
-    ``hamiltonian_velocity_position`` where it has one (one Fourier sum for all three, e.g.
-    :class:`lrtheory.io.wannier90.Wannier90Model`), else :func:`hamiltonian_and_velocity`
-    and :meth:`BlochModel.position_matrix`.
+    """``(H(k), dH/dk, position matrix or None)`` of any :class:`BlochModel`: its
+    :meth:`~BlochModel.hamiltonian_velocity_position` (one Fourier sum for all three where
+    the model fuses them, e.g. :class:`lrtheory.io.wannier90.Wannier90Model`; by default
+    :meth:`~BlochModel.hamiltonian_and_velocity` and :meth:`~BlochModel.position_matrix`).
 
     %(model_k_parameters)s
 
@@ -476,8 +493,4 @@ def bloch_fields(model: BlochModel, k: np.ndarray):
     position : PositionMatrix or None
         Full Wannier interpolation's position matrix (a, a^2), None for tight-binding.
     """
-    fused = getattr(model, "hamiltonian_velocity_position", None)
-    if fused is not None:
-        return fused(k)
-    H, V = model.hamiltonian_and_velocity(k)
-    return H, V, model.position_matrix(k)
+    return model.hamiltonian_velocity_position(k)

@@ -26,7 +26,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from lrtheory.errors import ModelError, ShapeError, check_finite
-from lrtheory.models.bonds import MAX_ENERGY_SCALE, BondTable, _check_energy_scale, group_bonds
+from lrtheory.models.bonds import MAX_ENERGY_SCALE, BondTable, check_energy_scale, group_bonds
 from lrtheory.models.protocol import BlochModel, Ribbon, RibbonCut  # noqa: F401 (RibbonCut: re-export)
 from lrtheory.models.time_reversal import TimeReversal
 
@@ -144,7 +144,7 @@ class TightBindingModel(BlochModel):
                     "the Hermitian conjugate is added automatically"
                 )
             seen.add(key)
-        bound = _check_energy_scale(hops, onsite, lat, pos)
+        bound = check_energy_scale(hops, onsite, lat, pos)
         object.__setattr__(self, "_energy_bound", bound)
         tr = TimeReversal.coerce(self.time_reversal, n)
         object.__setattr__(self, "time_reversal", tr)

@@ -8,6 +8,7 @@ from lrtheory.parallel.executor import (
     blas_single_thread,
     check_workers,
     close_local_cluster,
+    close_process_pools,
     kmap_reduce,
     make_executor,
     resolve_workers,
@@ -17,5 +18,6 @@ from lrtheory.parallel.executor import (
 __all__ = [
     "kmap_reduce", "make_executor", "auto_chunk_size", "split_chunks", "available_cores",
     "resolve_workers", "check_workers", "blas_single_thread", "close_local_cluster",
+    "close_process_pools",
     "SerialExecutor", "ProcessExecutor", "DaskExecutor",
 ]

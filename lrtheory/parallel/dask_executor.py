@@ -19,7 +19,7 @@
 * **malloc**: Dask's nannies start workers with ``MALLOC_TRIM_THRESHOLD_=65536``, which makes
   every large temporary array a fresh ``mmap`` (the Fe Hall tensor ran 1.3x slower per
   chunk); each task undoes it once per worker process
-  (:func:`lrtheory.parallel._runtime.undo_malloc_trim`).
+  (:func:`lrtheory.parallel._runtime.tune_malloc`).
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ import time
 from typing import Any, Callable, Iterable
 
 from lrtheory.errors import LrtheoryError
-from lrtheory.parallel._runtime import available_cores, deferred_interrupts, undo_malloc_trim
+from lrtheory.parallel._runtime import available_cores, deferred_interrupts, tune_malloc
 from lrtheory.parallel.base import BatchingExecutor
 
 __all__ = ["DaskExecutor", "DASK_CONNECT_TIMEOUT", "close_local_cluster"]
@@ -113,7 +113,7 @@ def _connect_scheduler(distributed, address: str):
 
 def _dask_batch(func: Callable, chunks: list) -> tuple[list, float]:
     """One Dask task: the partial sum of each chunk (in order) and their compute time (s)."""
-    undo_malloc_trim()
+    tune_malloc()
     t0 = time.perf_counter()
     out = [func(c) for c in chunks]
     return out, time.perf_counter() - t0

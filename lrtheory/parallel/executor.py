@@ -41,13 +41,13 @@ import numpy as np
 from lrtheory.errors import LrtheoryError
 from lrtheory.parallel._runtime import Progress as _Progress
 from lrtheory.parallel._runtime import add_partial_sums as _add
-from lrtheory.parallel._runtime import available_cores, blas_single_thread
+from lrtheory.parallel._runtime import available_cores, blas_single_thread, tune_malloc
 from lrtheory.parallel.base import Executor
 from lrtheory.parallel.chunks import CHUNK_BYTES, BatchPlanner, auto_chunk_size, split_chunks
 from lrtheory.parallel.dask_executor import (DASK_CONNECT_TIMEOUT, DaskExecutor,
                                              close_local_cluster)
 from lrtheory.parallel.processes import (DEFAULT_START_METHOD, FORKSERVER_PRELOAD,
-                                         ProcessExecutor)
+                                         ProcessExecutor, close_process_pools)
 
 __all__ = [
     "kmap_reduce",
@@ -57,6 +57,7 @@ __all__ = [
     "blas_single_thread",
     "make_executor",
     "close_local_cluster",
+    "close_process_pools",
     "resolve_workers",
     "check_workers",
     "SerialExecutor",
@@ -199,6 +200,7 @@ def kmap_reduce(
     if scheduler is None and len(chunks) == 1:
         workers = 1  # nothing to distribute
     executor = make_executor(workers, scheduler)
+    tune_malloc()
     bar = _Progress(len(chunks), progress, desc)
     total = None
     cancel = True

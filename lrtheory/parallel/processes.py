@@ -1,11 +1,16 @@
 """Local worker processes for k-sums (:class:`ProcessExecutor`).
 
-* **The function once per worker.** ``func`` (a module-level function, or a
-  ``functools.partial`` of one carrying the model) is pickled once in the caller and put in
-  one shared-memory buffer (an unlinked file mapped by every worker); each worker unpickles
-  it once, in the pool initializer. Tasks carry only their chunks (e.g. ``(start, stop)``
-  index ranges). Workers start side by side: the pickled model does not go through the
-  launch pipe of each worker (which serialised the launches, ~40 ms each for 0.9 MB).
+* **One pool per process, the function once per worker and call.** The worker processes
+  are started by the first k-sum and kept for the next ones (same number of workers and
+  BLAS threads): starting them and their first chunk cost ~60 ms per call, 5-6 % of a 1 s
+  k-sum on 2 workers. ``func`` (a module-level function, or a ``functools.partial`` of one
+  carrying the model) is pickled once per call in the caller and written to one file in
+  shared memory (``/dev/shm`` where it exists); each worker reads and unpickles it once, at
+  its first task of the call. Tasks carry only their chunks (e.g. ``(start, stop)`` index
+  ranges) and the call's number. A worker drops the function within
+  :data:`RELEASE_SECONDS` of the end of the call (its model's memory is not kept between
+  k-sums), and :func:`close_process_pools` stops the workers (they stop at exit anyway).
+  After an error or an interrupt the pool is terminated, as before.
 * **Tasks sized from measured cost.** A task is a run of consecutive chunks; the first
   tasks carry one chunk each, later ones as many as :class:`~lrtheory.parallel.chunks.
   BatchPlanner` says from the compute time the workers report. Partial sums come back one
@@ -24,24 +29,28 @@ is refused with one line instead of running the script once per worker).
 """
 from __future__ import annotations
 
-import ast
-import ctypes
+import atexit
 import gc
 import io
+import itertools
 import multiprocessing
 import os
 import pickle
 import signal
 import sys
+import tempfile
 import threading
 import time
 from typing import Any, Callable, Iterable
 
 from lrtheory.errors import LrtheoryError
-from lrtheory.parallel._runtime import deferred_interrupts, limit_blas_threads
+from lrtheory.parallel._runtime import deferred_interrupts, limit_blas_threads, tune_malloc
+from lrtheory.parallel._main_script import (HIDE_MAIN, install_preparation_hook,
+                                              unguarded_main_script)
 from lrtheory.parallel.base import BatchingExecutor
 
-__all__ = ["ProcessExecutor", "DEFAULT_START_METHOD", "FORKSERVER_PRELOAD"]
+__all__ = ["ProcessExecutor", "close_process_pools", "DEFAULT_START_METHOD",
+           "FORKSERVER_PRELOAD", "RELEASE_SECONDS"]
 
 #: start method of the worker processes. ``forkserver`` forks the workers from a clean,
 #: single-threaded server process: forking the calling process itself (``fork``) deadlocks
@@ -64,6 +73,9 @@ WATCH_SECONDS = 0.5
 #: seconds a dead worker may go unnoticed by the pool before the k-sum is stopped with an
 #: error; also how long a terminated worker is waited for before it is killed
 DEAD_WORKER_GRACE = 2.0
+#: seconds after the end of a k-sum within which an idle worker drops the call's function
+#: (and the model it carries)
+RELEASE_SECONDS = 0.5
 
 
 def check_picklable(func: Callable) -> bytes:
@@ -97,6 +109,8 @@ def pickled_modules(blob: bytes) -> list[str]:
 # -- in the worker -----------------------------------------------------------------------------
 
 _WORKER_FUNC: Callable | None = None
+_WORKER_CALL = 0
+_WORKER_LOCK = threading.Lock()
 
 
 def _exit_with_parent() -> None:
@@ -127,7 +141,26 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, name="lrtheory-parent-watchdog", daemon=True).start()
 
 
-def _process_init(blob, nbytes: int, blas_threads: int | None) -> None:
+def _release_when_idle(current) -> None:
+    """Daemon thread of a worker: drop the function (and its model) of a finished call.
+
+    ``current`` is the pool's shared call number: the caller sets it at the start of a call
+    and zeroes it at the end; a function loaded for another number is no longer needed.
+    """
+    global _WORKER_FUNC, _WORKER_CALL
+
+    def watch():
+        global _WORKER_FUNC, _WORKER_CALL
+        while True:
+            time.sleep(RELEASE_SECONDS)
+            with _WORKER_LOCK:
+                if _WORKER_CALL and current.value != _WORKER_CALL:
+                    _WORKER_FUNC, _WORKER_CALL = None, 0
+
+    threading.Thread(target=watch, name="lrtheory-release", daemon=True).start()
+
+
+def _process_init(current, blas_threads: int | None) -> None:
     # the objects inherited from the fork server (numpy, lrtheory, ...) go to the permanent
     # generation: the collector no longer walks them, which in a freshly forked process
     # copied every page of the server's heap (copy-on-write) at the first full collection,
@@ -137,84 +170,38 @@ def _process_init(blob, nbytes: int, blas_threads: int | None) -> None:
     # interrupt does not print one traceback per worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with_parent()
+    _release_when_idle(current)
     limit_blas_threads(blas_threads)
-    global _WORKER_FUNC
-    _WORKER_FUNC = pickle.loads(ctypes.string_at(ctypes.addressof(blob), nbytes))
+    tune_malloc()
 
 
-def _process_batch(chunks: list) -> tuple[list, float]:
+def _worker_func(call: int, path: str) -> Callable:
+    """The function of call number ``call``, unpickled from ``path`` at its first task here."""
+    global _WORKER_FUNC, _WORKER_CALL
+    with _WORKER_LOCK:
+        if _WORKER_CALL != call:
+            _WORKER_FUNC, _WORKER_CALL = None, 0  # the last call's model goes first
+            with open(path, "rb") as fh:
+                sys_path, cwd, blob = pickle.loads(fh.read())
+            # the caller's import path and directory of this call, not of the call that
+            # started the pool (as multiprocessing does at a worker's start)
+            sys.path[:] = sys_path
+            if cwd != os.getcwd():
+                try:
+                    os.chdir(cwd)
+                except OSError:
+                    pass
+            _WORKER_FUNC = pickle.loads(blob)
+            _WORKER_CALL = call
+        return _WORKER_FUNC  # type: ignore[return-value]
+
+
+def _process_batch(call: int, path: str, chunks: list) -> tuple[list, float]:
     """One task: the partial sum of each chunk (in order) and their compute time (s)."""
+    func = _worker_func(call, path)
     t0 = time.perf_counter()
-    out = [_WORKER_FUNC(c) for c in chunks]  # type: ignore[misc]
+    out = [func(c) for c in chunks]
     return out, time.perf_counter() - t0
-
-
-# -- the caller's main module and the workers --------------------------------------------------
-# multiprocessing makes every forkserver/spawn worker import the caller's main script (as
-# ``__mp_main__``) so that functions defined there can be unpickled. A script without an
-# ``if __name__ == "__main__":`` guard then runs again in every worker and starts pools of its
-# own. lrtheory's k-chunk functions live in importable modules, so the workers of a pool whose
-# function does not refer to ``__main__`` are started without the main module (a thread-local
-# switch read by a wrapper of ``multiprocessing.spawn.get_preparation_data``; other users of
-# multiprocessing are unaffected).
-
-_HIDE_MAIN = threading.local()
-
-
-def _install_preparation_hook() -> None:
-    from multiprocessing import spawn
-
-    orig = spawn.get_preparation_data
-    if getattr(orig, "_lrtheory_hides_main", False):
-        return
-
-    def get_preparation_data(name):
-        data = orig(name)
-        if getattr(_HIDE_MAIN, "on", False):
-            data.pop("init_main_from_path", None)
-            data.pop("init_main_from_name", None)
-        return data
-
-    get_preparation_data._lrtheory_hides_main = True  # type: ignore[attr-defined]
-    spawn.get_preparation_data = get_preparation_data
-
-
-def _is_main_guard(test: ast.expr) -> bool:
-    """``__name__ == "__main__"`` (either order)."""
-    if not (isinstance(test, ast.Compare) and len(test.ops) == 1
-            and isinstance(test.ops[0], ast.Eq)):
-        return False
-    sides = [test.left, test.comparators[0]]
-    return (any(isinstance(x, ast.Name) and x.id == "__name__" for x in sides)
-            and any(isinstance(x, ast.Constant) and x.value == "__main__" for x in sides))
-
-
-def _unguarded_main_script() -> str | None:
-    """The path of the main script if this call runs in its top-level code outside an
-    ``if __name__ == "__main__":`` block (a worker importing the script would run the call
-    again), else None (guarded, interactive, or called from elsewhere)."""
-    main = sys.modules.get("__main__")
-    path = getattr(main, "__file__", None)
-    if main is None or not path:
-        return None
-    frame = sys._getframe(1)
-    while frame is not None:
-        if frame.f_globals is main.__dict__ and frame.f_code.co_name == "<module>":
-            break
-        frame = frame.f_back
-    if frame is None:
-        return None
-    try:
-        with open(path, "rb") as fh:
-            tree = ast.parse(fh.read())
-    except (OSError, SyntaxError, ValueError):
-        return None
-    line = frame.f_lineno
-    for node in tree.body:
-        if (isinstance(node, ast.If) and _is_main_guard(node.test)
-                and node.lineno <= line <= (node.end_lineno or node.lineno)):
-            return None
-    return path
 
 
 def _forkserver_running() -> bool:
@@ -239,8 +226,11 @@ class ProcessExecutor(BatchingExecutor):
 
     Notes
     -----
-    ``func`` reaches each worker once (shared buffer read by the pool initializer); tasks
-    are runs of consecutive chunks sized from their measured cost. A worker that dies
+    The worker processes are kept for the next k-sum with the same ``workers``,
+    ``blas_threads`` and start method (see the module notes; :func:`close_process_pools`);
+    ``func`` reaches each worker once per call (one file in shared memory, read at the
+    worker's first task of the call); tasks are runs of consecutive chunks sized from their
+    measured cost. A worker that dies
     (killed by the OS, out of memory) raises :class:`LrtheoryError` instead of leaving the
     caller waiting for its chunk, also when it dies in the middle of sending a result.
     """
@@ -254,14 +244,14 @@ class ProcessExecutor(BatchingExecutor):
         self.blas_threads = blas_threads
         self.ctx = multiprocessing.get_context(start_method or DEFAULT_START_METHOD)
         self.pool = None
-        self._shared = None
+        self._kept = None
+        self._call = 0
+        self._path = None
+        self._replaced = False
         self._needs_main = False
         self._dead_since = None
 
     def _start(self, blob: bytes, needs_main: bool) -> None:
-        from concurrent.futures import ProcessPoolExecutor
-
-        _install_preparation_hook()
         if self.ctx.get_start_method() == "forkserver" and not _forkserver_running():
             # imported once in the server (when it starts, at the first pool of this process)
             # and inherited by every worker it forks: workers then start in milliseconds
@@ -269,18 +259,20 @@ class ProcessExecutor(BatchingExecutor):
             mods = FORKSERVER_PRELOAD + [m for m in pickled_modules(blob)
                                          if m not in FORKSERVER_PRELOAD]
             self.ctx.set_forkserver_preload(mods)
-        shared = self.ctx.RawArray("B", max(1, len(blob)))
-        ctypes.memmove(shared, blob, len(blob))
-        self.pool = ProcessPoolExecutor(self.n_workers, mp_context=self.ctx,
-                                        initializer=_process_init,
-                                        initargs=(shared, len(blob), self.blas_threads))
-        self._shared = shared  # kept alive until the workers have mapped it
+        self._kept = _pool_for(self.ctx, self.n_workers, self.blas_threads, needs_main)
+        self.pool = self._kept.executor
+        self._call = next(_CALLS)
+        fd, self._path = tempfile.mkstemp(prefix="lrtheory-kchunk-", dir=_shm_dir())
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump((list(sys.path), os.getcwd(), blob), fh,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+        self._kept.current.value = self._call
 
     def _begin(self, func: Callable, fill: Callable[[], None]) -> None:
         blob = check_picklable(func)
         self._needs_main = needs_main = b"__main__" in blob
         if needs_main:
-            script = _unguarded_main_script()
+            script = unguarded_main_script()
             if script is not None:
                 raise LrtheoryError(
                     f"the k-chunk function is defined in the script {script}, which every "
@@ -289,7 +281,8 @@ class ProcessExecutor(BatchingExecutor):
                     "put the script's top-level code under that guard, move the function into "
                     "a module, or use workers=1"
                 )
-        _HIDE_MAIN.on = not needs_main
+        install_preparation_hook()
+        HIDE_MAIN.on = not needs_main
         try:
             # the workers are started in this thread, by the first submits; an interrupt in
             # the middle of a launch would leave a half-started worker outside the pool (not
@@ -299,7 +292,7 @@ class ProcessExecutor(BatchingExecutor):
                 self._start(blob, needs_main)
                 fill()
         finally:
-            _HIDE_MAIN.on = False
+            HIDE_MAIN.on = False
 
     def _broken(self, first: int, n: int) -> LrtheoryError:
         hint = (" (the k-chunk function refers to __main__, which the workers could not "
@@ -313,9 +306,18 @@ class ProcessExecutor(BatchingExecutor):
         from concurrent.futures.process import BrokenProcessPool
 
         try:
-            return self.pool.submit(_process_batch, chunks)
+            return self.pool.submit(_process_batch, self._call, self._path, chunks)
         except BrokenProcessPool:
-            raise self._broken(first, n) from None
+            if first != 0 or self._replaced:
+                raise self._broken(first, n) from None
+        # the kept pool broke between calls (a worker killed while idle, noticed only now):
+        # not this call's error; one new pool
+        self._replaced = True
+        _forget(self._kept)
+        self._kept = _pool_for(self.ctx, self.n_workers, self.blas_threads, self._needs_main)
+        self._kept.current.value = self._call
+        self.pool = self._kept.executor
+        return self._submit(chunks, first, n)
 
     def _wait(self, in_flight: dict, n: int) -> Iterable:
         from concurrent.futures import FIRST_COMPLETED, wait
@@ -345,31 +347,117 @@ class ProcessExecutor(BatchingExecutor):
 
     def _shutdown(self, cancel: bool) -> None:
         pool, self.pool = self.pool, None
-        self._shared = None
+        kept, self._kept = self._kept, None
+        if self._path is not None:
+            try:
+                os.unlink(self._path)
+            except OSError:
+                pass
+            self._path = None
+        if kept is not None:
+            kept.current.value = 0  # idle workers drop this call's function
         if pool is None:
             return
         if not cancel:
-            pool.shutdown(wait=True)
-            return
-        # stop at once: drop queued chunks and kill the running ones
-        procs = list((getattr(pool, "_processes", None) or {}).values())
-        results = getattr(pool, "_result_queue", None)
-        if hasattr(pool, "terminate_workers"):  # Python >= 3.14
-            pool.terminate_workers()
-        else:
-            for proc in procs:
-                proc.terminate()
+            return  # the workers wait for the next k-sum (close_process_pools stops them)
+        _forget(kept)
+        _terminate(pool)
+
+
+# -- the pools kept between k-sums ----------------------------------------------------------------
+
+#: call numbers of this process (the workers' cache key of the function)
+_CALLS = itertools.count(1)
+
+
+class _KeptPool:
+    """A ProcessPoolExecutor kept between k-sums, with its shared call number."""
+
+    def __init__(self, ctx, workers: int, blas_threads: int | None):
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.pid = os.getpid()
+        self.current = ctx.RawValue("q", 0)
+        self.executor = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_process_init,
+                                            initargs=(self.current, blas_threads))
+
+    def usable(self) -> bool:
+        """Not broken, no dead worker, and created by this process (not inherited by fork)."""
+        if self.pid != os.getpid() or getattr(self.executor, "_broken", False) \
+                or getattr(self.executor, "_shutdown_thread", False):
+            return False
+        procs = (getattr(self.executor, "_processes", None) or {}).values()
+        return all(p.exitcode is None for p in procs)
+
+
+_POOLS: dict[tuple, _KeptPool] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def _shm_dir() -> str | None:
+    """``/dev/shm`` where it is a writable directory (memory, not disk), else the default."""
+    return "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+
+
+def _pool_for(ctx, workers: int, blas_threads: int | None, needs_main: bool) -> _KeptPool:
+    """The kept pool for these settings, started if there is none (or it is unusable)."""
+    key = (ctx.get_start_method(), int(workers), blas_threads, bool(needs_main))
+    with _POOLS_LOCK:
+        kept = _POOLS.get(key)
+        if kept is not None and not kept.usable():
+            _POOLS.pop(key, None)
+            if kept.pid == os.getpid():
+                _terminate(kept.executor)
+            kept = None
+        if kept is None:
+            kept = _POOLS[key] = _KeptPool(ctx, workers, blas_threads)
+        return kept
+
+
+def _forget(kept: _KeptPool | None) -> None:
+    with _POOLS_LOCK:
+        for key, value in list(_POOLS.items()):
+            if value is kept:
+                del _POOLS[key]
+
+
+def close_process_pools() -> None:
+    """Stop the worker processes kept for the next k-sum (they stop at exit by themselves).
+
+    Returns
+    -------
+    None
+    """
+    with _POOLS_LOCK:
+        pools = [p for p in _POOLS.values() if p.pid == os.getpid()]
+        _POOLS.clear()
+    for kept in pools:
+        kept.executor.shutdown(wait=True, cancel_futures=True)
+
+
+atexit.register(close_process_pools)
+
+
+def _terminate(pool) -> None:
+    """Stop a pool at once: drop queued chunks and kill the running ones."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    results = getattr(pool, "_result_queue", None)
+    if hasattr(pool, "terminate_workers"):  # Python >= 3.14
+        pool.terminate_workers()
+    else:
         for proc in procs:
+            proc.terminate()
+    for proc in procs:
+        proc.join(DEAD_WORKER_GRACE)
+        if proc.exitcode is None:
+            proc.kill()
             proc.join(DEAD_WORKER_GRACE)
-            if proc.exitcode is None:
-                proc.kill()
-                proc.join(DEAD_WORKER_GRACE)
-        # a worker stopped while it was sending a result leaves part of a message in the
-        # result pipe, and the pool's manager thread waits in recv for the rest: nothing
-        # else writes there but this process's own copy of the write end, so closing it
-        # ends the read (EOF), the pool breaks and shutdown() below returns (it waited for
-        # ever: the SIGTERM test that once timed out)
-        writer = getattr(results, "_writer", None)
-        if writer is not None:
-            writer.close()
-        pool.shutdown(wait=True, cancel_futures=True)
+    # a worker stopped while it was sending a result leaves part of a message in the
+    # result pipe, and the pool's manager thread waits in recv for the rest: nothing
+    # else writes there but this process's own copy of the write end, so closing it
+    # ends the read (EOF), the pool breaks and shutdown() below returns (it waited for
+    # ever: the SIGTERM test that once timed out)
+    writer = getattr(results, "_writer", None)
+    if writer is not None:
+        writer.close()
+    pool.shutdown(wait=True, cancel_futures=True)

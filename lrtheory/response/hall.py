@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from lrtheory._docstrings import shared_docs
 from lrtheory.conventions import DEGEN_TOL, ELECTRON_CHARGE
 from lrtheory.errors import (ConvergenceError, ConventionError, LrtheoryError, ResourceError,
                              check_integer, check_positive, check_real)
@@ -69,7 +70,8 @@ from lrtheory.response.hall_results import CHERN_TOL, HALL_UNITS, ChernNumbers, 
 # generic helpers, re-exported here under their old import path
 from lrtheory.response.berry import (METHODS, bands_and_curvature, is_number_operator,
                                      uses_two_band_closed_form)
-from lrtheory.response.ksum import NK_MIN, Integrand, ksum, ksum_time_estimate
+from lrtheory.response.ksum import (NK_MIN, TIME_ESTIMATE_TAIL, Integrand, ksum,
+                                    ksum_time_estimate)
 from lrtheory.response.kspace import (PER_CHUNK_BYTES as _PER_CHUNK_BYTES, available_memory,
                                       eigensystem, ksum_memory_estimate, memory_docs,
                                       occupied_sums)
@@ -244,6 +246,7 @@ def _setup(model, ef, nk, temperature, operator, b, c, degen_tol, method, where)
     return model, ef, nk, integrand, hall_grid(model, nk)
 
 
+@shared_docs(time_estimate_tail=TIME_ESTIMATE_TAIL)
 def hall_time_estimate(model, ef, *, nk: int, temperature: float = 0.0, operator="charge",
                        method: str = "auto", workers: int = 1, sample: int = 2048) -> float:
     """Estimated wall time (seconds) of :func:`hall_conductivity` with the same arguments.
@@ -259,13 +262,7 @@ def hall_time_estimate(model, ef, *, nk: int, temperature: float = 0.0, operator
     ----------
     model, ef, nk, temperature, operator, method, workers
         As for :func:`hall_conductivity` (``ef`` and T in t0).
-    sample : int
-        k-points timed.
-
-    Returns
-    -------
-    float
-        Estimated wall time (s), a lower bound.
+    %(time_estimate_tail)s
     """
     model, ef, nk, integrand, grid = _setup(model, ef, nk, temperature, operator, 0, 1,
                                             DEGEN_TOL, method, "hall_time_estimate")

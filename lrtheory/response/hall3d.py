@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from lrtheory._docstrings import shared_docs
 from lrtheory.conventions import DEGEN_TOL, E2_OVER_H, ELECTRON_CHARGE
 from lrtheory.errors import LrtheoryError, check_integer, check_positive, check_real
 from lrtheory.kernels.two_band import two_band_bands_and_curvature
@@ -37,11 +38,12 @@ from lrtheory.models.lattice import UniformGrid
 from lrtheory.models.protocol import ensure_model, hamiltonian_and_velocity
 from lrtheory.response.berry import (METHODS, generalized_berry_curvature, is_number_operator,
                                      uses_two_band_closed_form)
-from lrtheory.response.ksum import Integrand, ksum
+from lrtheory.response.ksum import TIME_ESTIMATE_TAIL, Integrand, ksum, ksum_time_estimate
 from lrtheory.response.kspace import eigensystem, occupied_sums
 from lrtheory.result import Result, register_view
 
-__all__ = ["HallTensor", "HallTensorIntegrand", "hall_tensor", "bz_grid_nd", "grid_points"]
+__all__ = ["HallTensor", "HallTensorIntegrand", "hall_tensor", "hall_tensor_time_estimate",
+           "bz_grid_nd", "grid_points"]
 
 
 class HallTensor(Result):
@@ -242,7 +244,17 @@ def hall_tensor(model, ef, *, nk=40, temperature: float = 0.0, operator=None,
     HallTensor
         ``sigma`` (n_EF, d, d) in ``e [O]/hbar`` per length**(d-2) (charge: e^2/hbar).
     """
-    model = ensure_model(model, where="hall_tensor")
+    model, integrand, grid = _setup_tensor(model, ef, nk, temperature, operator, degen_tol,
+                                           method, "hall_tensor")
+    res = ksum(integrand, model, grid, workers=workers, scheduler=scheduler,
+               chunk_size=chunk_size, progress=progress)
+    return HallTensor.from_fields(**{**res.fields(), "settings": {**res.settings,
+                                                                   "nk": grid.shape}})
+
+
+def _setup_tensor(model, ef, nk, temperature, operator, degen_tol, method, where):
+    """Checked model, :class:`HallTensorIntegrand` and grid of a :func:`hall_tensor` call."""
+    model = ensure_model(model, where=where)
     if method not in METHODS:
         raise LrtheoryError(f"method must be one of {METHODS}, got {method!r}")
     ef = check_real("ef", ef).reshape(-1)
@@ -256,7 +268,24 @@ def hall_tensor(model, ef, *, nk=40, temperature: float = 0.0, operator=None,
     pairs = [(b, c) for b in range(grid.dim) for c in range(grid.dim) if (b < c if anti else True)]
     integrand = HallTensorIntegrand(ef, pairs, operator=operator, temperature=temperature,
                                     degen_tol=degen_tol, method=method)
-    res = ksum(integrand, model, grid, workers=workers, scheduler=scheduler,
-               chunk_size=chunk_size, progress=progress)
-    return HallTensor.from_fields(**{**res.fields(), "settings": {**res.settings,
-                                                                   "nk": grid.shape}})
+    return model, integrand, grid
+
+
+@shared_docs(time_estimate_tail=TIME_ESTIMATE_TAIL)
+def hall_tensor_time_estimate(model, ef, *, nk=40, temperature: float = 0.0, operator=None,
+                              degen_tol: float = DEGEN_TOL, method: str = "auto",
+                              workers: int = 1, sample: int = 2048) -> float:
+    """Estimated wall time (s) of :func:`hall_tensor` with the same arguments: its k-chunk
+    function timed on the first ``sample`` k-points (best of two) and scaled to the grid,
+    shared by ``workers`` processes (:func:`lrtheory.response.ksum.ksum_time_estimate`; a
+    lower bound: no reduce, no process start-up, perfect parallel speed-up).
+
+    Parameters
+    ----------
+    model, ef, nk, temperature, operator, degen_tol, method, workers
+        As for :func:`hall_tensor` (``ef``, T and ``degen_tol`` in t0).
+    %(time_estimate_tail)s
+    """
+    model, integrand, grid = _setup_tensor(model, ef, nk, temperature, operator, degen_tol,
+                                           method, "hall_tensor_time_estimate")
+    return ksum_time_estimate(integrand, model, grid, workers=workers, sample=sample)

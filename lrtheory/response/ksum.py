@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from lrtheory._docstrings import shared_docs
 from lrtheory.errors import ConventionError, check_integer
 from lrtheory.models.lattice import UniformGrid
 from lrtheory.models.protocol import ensure_model
@@ -363,6 +364,20 @@ def ksum(integrand: Integrand, model, grid, *, subgrid: bool = True, workers: in
     return result if tol is None else result.with_status(tol)
 
 
+#: numpydoc tail (``sample`` and Returns) of the time estimates built on
+#: :func:`ksum_time_estimate` (lrtheory._docstrings block ``time_estimate_tail``)
+TIME_ESTIMATE_TAIL = """
+    sample : int
+        k-points timed.
+
+    Returns
+    -------
+    float
+        Estimated wall time (s), a lower bound.
+    """
+
+
+@shared_docs(time_estimate_tail=TIME_ESTIMATE_TAIL)
 def ksum_time_estimate(integrand: Integrand, model, grid, *, workers: int = 1,
                        sample: int = 2048) -> float:
     """Estimated wall time (s) of :func:`ksum`: the chunk function timed on the first
@@ -374,12 +389,7 @@ def ksum_time_estimate(integrand: Integrand, model, grid, *, workers: int = 1,
     ----------
     integrand, model, grid, workers
         As for :func:`ksum` (k in 1/a).
-    sample : int
-        k-points timed.
-
-    Returns
-    -------
-    float
+    %(time_estimate_tail)s
     """
     model = ensure_model(model, where=integrand.name)
     grid = _check_grid(grid)

@@ -133,6 +133,25 @@ def test_degeneracy_threshold_default_and_refusals(stack, capsys):
     assert code != 0 and "--degen-tol" in err
 
 
+def test_hall_3d_refuses_a_run_longer_than_max_hours(stack, capsys):
+    """nk = 4000 is 6.4e10 k-points (days of work even for 2 bands): refused before the
+    k-sum, in one line, with the timed estimate and an nk that fits; the proposed nk is
+    consistent with the cost linear in nk^3."""
+    import re
+
+    code, _, err = _run(capsys, "hall", "--model", stack / "s_tb.dat", "--nk", 4000,
+                        "--ef-min", 0, "--ef-max", 0, "--n-ef", 1, "--max-hours", "0.01")
+    assert code == 2 and err.count("\n") == 1 and "would take an estimated" in err, err
+    hours = float(re.search(r"estimated ([0-9.e+-]+) h", err).group(1))
+    best = int(re.search(r"nk <= (\d+) fits", err).group(1))
+    assert hours > 0.01 and best < 4000
+    assert best ** 3 * hours / 4000 ** 3 <= 0.01 * 1.05  # the proposed grid meets the limit
+    # the other runs of this file (nk <= 40) are under the timing threshold: not refused
+    from lrtheory.cli import hall_3d
+
+    assert 4000 ** 3 >= hall_3d.UNTIMED_POINTS > 40 ** 3
+
+
 def _gaas_run(tmp_path):
     """The committed GaAs run (tests/physics/data/GaAs_run.tar.gz: .chk, .eig, .spn, .win)."""
     import tarfile

@@ -51,9 +51,13 @@ def _children():
     import psutil
 
     # multiprocessing's resource tracker and fork server are helpers that live as long as
-    # this process (started by multiprocessing/Dask, hold no work): not workers
-    return [c for c in psutil.Process().children(recursive=True)
-            if not any(h in " ".join(_cmdline(c)) for h in ("resource_tracker", "forkserver"))]
+    # this process (started by multiprocessing/Dask, hold no work): not workers. Only the
+    # helpers themselves are left out: the workers forked by the fork server carry its
+    # command line too (they were left out as well before, which hid kept pools)
+    me = psutil.Process()
+    helpers = {c.pid for c in me.children()
+               if any(h in " ".join(_cmdline(c)) for h in ("resource_tracker", "forkserver"))}
+    return [c for c in me.children(recursive=True) if c.pid not in helpers]
 
 
 def _cmdline(proc):
@@ -80,10 +84,12 @@ FUNC = functools.partial(berry_chunk, MODEL)
 
 @pytest.fixture(autouse=True)
 def _no_local_cluster_left():
-    """``scheduler="local:N"`` keeps one cluster per process for the next call: close it
-    after each test, so that the next one counts only its own child processes."""
+    """``scheduler="local:N"`` keeps one cluster per process for the next call, and
+    ``workers=N`` one pool: close them after each test, so that the next one counts only its
+    own child processes."""
     yield
     ex.close_local_cluster()
+    ex.close_process_pools()
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +107,7 @@ def test_processes_equal_serial(serial):
     par = kmap_reduce(FUNC, K, chunk_size=200, workers=2)
     for key in serial:
         np.testing.assert_allclose(par[key], serial[key], rtol=1e-12, atol=0)
+    ex.close_process_pools()
     assert _wait_no_children() == []
 
 
@@ -138,10 +145,83 @@ def _pid_chunk(chunk):
     return np.array([0.0, len(chunk)])
 
 
-def test_a_local_cluster_closes_at_interpreter_exit(tmp_path):
-    # the shared cluster outlives the call: a script that ends without closing it must
-    # exit promptly, silently, and leave none of its processes behind
-    pytest.importorskip("distributed")
+def test_process_pool_is_kept_and_reused():
+    # issue #14: starting the workers in every call cost ~60 ms of a 1 s k-sum; the second
+    # call runs on the same processes, another number of workers on a new pool, and
+    # close_process_pools leaves no process behind
+    ex.close_process_pools()
+    kmap_reduce(_pid_chunk, np.zeros((16, 1)), chunk_size=2, workers=2)
+    workers = {p.pid for p in _children()}
+    assert len(workers) == 2
+    kmap_reduce(_pid_chunk, np.zeros((16, 1)), chunk_size=2, workers=2)
+    assert {p.pid for p in _children()} == workers
+    kmap_reduce(_pid_chunk, np.zeros((16, 1)), chunk_size=2, workers=3)
+    assert len({p.pid for p in _children()} - workers) == 3  # a pool of its own
+    ex.close_process_pools()
+    assert _wait_no_children() == []
+    ex.close_process_pools()  # closing twice is harmless
+
+
+class _ReportsItsEnd:
+    """A k-chunk function that writes the worker's pid to a file when it is unpickled
+    and when it is dropped (garbage collected)."""
+
+    def __init__(self, path):
+        self.path = str(path)
+
+    def __call__(self, chunk):
+        return np.array([float(len(chunk))])
+
+    def __reduce__(self):
+        return (_loaded, (self.path,))
+
+    def __del__(self):
+        if os.getpid() != _PARENT:
+            with open(self.path, "a") as fh:
+                fh.write(f"dropped {os.getpid()}\n")
+
+
+_PARENT = os.getpid()
+
+
+def _loaded(path):
+    with open(path, "a") as fh:
+        fh.write(f"loaded {os.getpid()}\n")
+    return _ReportsItsEnd(path)
+
+
+def test_idle_workers_drop_the_function_and_its_model(tmp_path):
+    # kept workers must not hold the last call's model (a 10^6-orbital sample is GBs)
+    log = tmp_path / "log.txt"
+    out = kmap_reduce(_ReportsItsEnd(log), np.zeros((64, 1)), chunk_size=2, workers=2)
+    assert out[0] == 64
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < 20:
+        lines = log.read_text().split("\n")
+        loaded = {x.split()[1] for x in lines if x.startswith("loaded")}
+        dropped = {x.split()[1] for x in lines if x.startswith("dropped")}
+        if loaded and loaded <= dropped:
+            break
+        time.sleep(0.2)
+    assert loaded and dropped == loaded, log.read_text()
+
+
+def test_a_kept_worker_that_died_between_calls_is_replaced():
+    # an idle worker killed by the OS is not the next call's error: a new pool starts
+    kmap_reduce(_pid_chunk, np.zeros((16, 1)), chunk_size=2, workers=2)
+    victim = [c for c in _children() if "forkserver" in " ".join(_cmdline(c))][0]  # a worker
+    victim.kill()
+    victim.wait(10)
+    out = kmap_reduce(_pid_chunk, np.zeros((16, 1)), chunk_size=2, workers=2)
+    assert out[1] == 16
+
+
+@pytest.mark.parametrize("how", ["scheduler='local:2'", "workers=2"])
+def test_kept_workers_close_at_interpreter_exit(tmp_path, how):
+    # the shared cluster (or process pool) outlives the call: a script that ends without
+    # closing it must exit promptly, silently, and leave none of its processes behind
+    if "local" in how:
+        pytest.importorskip("distributed")
     import subprocess
     import sys
 
@@ -151,7 +231,7 @@ def test_a_local_cluster_closes_at_interpreter_exit(tmp_path):
         "import os, numpy as np\n"
         "from lrtheory.parallel import kmap_reduce\n"
         "if __name__ == '__main__':\n"
-        "    print(kmap_reduce(np.sum, np.ones((8, 1)), chunk_size=2, scheduler='local:2'))\n"
+        "    print(kmap_reduce(np.sum, np.ones((8, 1)), chunk_size=2, " + how + "))\n"
         "    print(' '.join(str(p.pid) for p in __import__('psutil').Process()"
         ".children(recursive=True)), flush=True)\n")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
@@ -249,6 +329,7 @@ def test_workers_start_clean_while_another_thread_holds_a_lock():
     # lock inherits the lock *held* and waits for it forever (it hung CI once, after the Dask
     # tests left a thread behind); workers forked from the fork server do not inherit it
     assert ex.DEFAULT_START_METHOD in ("forkserver", "spawn")
+    ex.close_process_pools()  # the workers must be started while the lock is held
     holding, release = threading.Event(), threading.Event()
 
     def hold():
@@ -265,6 +346,7 @@ def test_workers_start_clean_while_another_thread_holds_a_lock():
         release.set()
         t.join()
     assert out[0] == 12
+    ex.close_process_pools()
     assert _wait_no_children() == []
 
 

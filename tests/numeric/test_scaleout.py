@@ -171,17 +171,38 @@ def test_no_module_of_the_package_is_over_500_lines():
     assert max(sizes.values()) <= 500, sizes
 
 
-@pytest.mark.parametrize("env,expect", [({"MALLOC_TRIM_THRESHOLD_": "65536"}, True), ({}, False)])
-def test_dask_malloc_setting_is_undone_only_where_it_was_set(env, expect):
+_MAPS_PROBE = """
+import ctypes
+from lrtheory.parallel._runtime import tune_malloc
+on = tune_malloc()
+class Mallinfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in ("arena", "ordblks", "smblks", "hblks",
+                "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
+libc = ctypes.CDLL("libc.so.6")
+libc.mallinfo2.restype = Mallinfo2
+before = libc.mallinfo2().hblkhd
+blocks = [bytearray(4 * 2**20) for _ in range(4)]  # 4 MiB each: above glibc's 128 KiB start
+print(on, tune_malloc(), (libc.mallinfo2().hblkhd - before) // 2**20)
+"""
+
+
+@pytest.mark.parametrize("env,on", [({}, True), ({"MALLOC_TRIM_THRESHOLD_": "65536"}, True),
+                                    ({"LRTHEORY_MALLOC_TUNING": "0"}, False)])
+def test_malloc_tuning_keeps_chunk_arrays_off_fresh_mmaps(env, on):
+    # behaviour, not a flag: with the tuning, 4 MiB blocks come from the heap (no bytes in
+    # mmapped blocks, glibc's mallinfo2().hblkhd); without it each is a fresh mmap (16 MiB
+    # more, the page faults the tuning avoids) -- the counter-example is the opt-out
     if not sys.platform.startswith("linux"):
         pytest.skip("glibc only")
-    base = {k: v for k, v in os.environ.items() if k != "MALLOC_TRIM_THRESHOLD_"}
-    code = ("from lrtheory.parallel._runtime import undo_malloc_trim as u; "
-            "print(u(), u())")
-    r = subprocess.run([sys.executable, "-c", code], env={**base, **env}, capture_output=True,
-                       text=True, timeout=120)
+    base = {k: v for k, v in os.environ.items()
+            if k not in ("MALLOC_TRIM_THRESHOLD_", "LRTHEORY_MALLOC_TUNING",
+                         "MALLOC_MMAP_THRESHOLD_")}
+    r = subprocess.run([sys.executable, "-c", _MAPS_PROBE], env={**base, **env},
+                       capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.split() == [str(expect)] * 2
+    first, second, new_maps = r.stdout.split()
+    assert (first, second) == (str(on), str(on))
+    assert (int(new_maps) == 0) if on else (int(new_maps) >= 16)
 
 
 def test_dask_counts_threads_not_only_workers():

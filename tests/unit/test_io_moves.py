@@ -4,6 +4,7 @@ modules stay under 500 lines and reach into no other class's private members."""
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import re
 import subprocess
@@ -212,3 +213,42 @@ def test_the_old_import_scan_can_fail():
             "import lrtheory.expressions\n"
             "from lrtheory.io.expressions import parse\n")
     assert len(_old_imports(text)) == 3
+
+
+def _private_name_imports(text: str) -> list[str]:
+    """``from lrtheory.x import _name`` where ``_name`` is a private function, class or
+    constant of another module (a private *module*, such as ``lrtheory._docstrings`` or
+    ``lrtheory.parallel._runtime``, may be imported: its public names are its interface)."""
+    import ast
+
+    out = []
+    for node in ast.walk(ast.parse(text)):
+        if not (isinstance(node, ast.ImportFrom) and (node.module or "").startswith("lrtheory")):
+            continue
+        for alias in node.names:
+            name = alias.name
+            if not name.startswith("_") or name.startswith("__"):
+                continue
+            try:
+                if importlib.util.find_spec(f"{node.module}.{name}") is not None:
+                    continue  # a submodule
+            except ModuleNotFoundError:  # node.module is a module, not a package
+                pass
+            out.append(f"from {node.module} import {name}")
+    return out
+
+
+def test_no_module_imports_another_modules_private_names():
+    # issue #14: "no private-member access across modules"; the attribute scan above does
+    # not see imports (tightbinding <- bonds, evaluator <- limits, build <- reading did it)
+    found = [f"{p.relative_to(PKG)}: {hit}" for p in sorted(PKG.rglob("*.py"))
+             for hit in _private_name_imports(p.read_text(encoding="utf-8"))]
+    assert not found, found
+
+
+def test_the_private_import_scan_can_fail():
+    text = ("from lrtheory.models.bonds import BondTable, _check_energy_scale\n"
+            "from lrtheory import _docstrings\nfrom lrtheory.finite.random_systems import "
+            "__all__ as _all\nfrom lrtheory.parallel._runtime import Progress as _Progress\n")
+    assert _private_name_imports(text) == [
+        "from lrtheory.models.bonds import _check_energy_scale"]

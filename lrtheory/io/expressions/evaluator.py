@@ -8,7 +8,7 @@ import numbers
 from typing import Any, Mapping
 
 from lrtheory.errors import ExpressionError
-from lrtheory.io.expressions.limits import _show, _sympy
+from lrtheory.io.expressions.limits import show_text, sympy_module
 from lrtheory.io.expressions.parser import parse
 
 __all__ = ["as_sympy", "evaluate", "split_top_level"]
@@ -38,7 +38,7 @@ def evaluate(text: Any, values: Mapping[str, float] | None = None, *,
         As :func:`parse`, or if the value is not a finite number (``1/(t-1)`` at ``t = 1``),
         or is complex with ``real=True``.
     """
-    sp = _sympy()
+    sp = sympy_module()
     values = dict(values or {})
     if isinstance(text, sp.Basic):
         expr = text
@@ -50,20 +50,20 @@ def evaluate(text: Any, values: Mapping[str, float] | None = None, *,
             fv = float(v)
         except (TypeError, ValueError):
             raise ExpressionError(f"{where}: the value of {k!r} must be a real number, got "
-                                  f"{_show(v)}") from None
+                                  f"{show_text(v)}") from None
         if not math.isfinite(fv):
             raise ExpressionError(f"{where}: the value of {k!r} is not finite ({fv!r})")
         subs[sp.Symbol(str(k), real=True)] = sp.Float(fv, 17)
     try:
         val = complex(sp.N(expr.xreplace(subs), 17))
     except (TypeError, ValueError, OverflowError, ZeroDivisionError, AttributeError):
-        raise ExpressionError(f"{where}: {_show(text)} does not evaluate to a number") from None
+        raise ExpressionError(f"{where}: {show_text(text)} does not evaluate to a number") from None
     if not cmath.isfinite(val):
-        raise ExpressionError(f"{where}: {_show(text)} evaluates to {val} at these parameter "
+        raise ExpressionError(f"{where}: {show_text(text)} evaluates to {val} at these parameter "
                               "values, not a finite number")
     if real:
         if abs(val.imag) > 1e-12 * max(1.0, abs(val.real)):
-            raise ExpressionError(f"{where}: {_show(text)} = {val} is not a real number "
+            raise ExpressionError(f"{where}: {show_text(text)} = {val} is not a real number "
                                   "(this value must be real)")
         return float(val.real)
     return val
@@ -86,11 +86,11 @@ def as_sympy(obj):
     sympy.Basic
         The SymPy object.
     """
-    sp = _sympy()
+    sp = sympy_module()
     if isinstance(obj, (sp.Basic, sp.MatrixBase)):
         return obj
     if isinstance(obj, (str, bytes)):
-        raise ExpressionError(f"as_sympy does not parse text ({_show(obj)}): use "
+        raise ExpressionError(f"as_sympy does not parse text ({show_text(obj)}): use "
                               "lrtheory.io.expressions.parse for user text")
     if isinstance(obj, bool):
         return sp.true if obj else sp.false

@@ -28,22 +28,22 @@ MAX_LOG10 = 300
 MAX_SHOWN = 60
 
 #: the allowed functions and their number of arguments
-_ARITY = {"exp": 1, "sin": 1, "cos": 1, "tan": 1, "sinh": 1, "cosh": 1, "tanh": 1, "sqrt": 1,
+ARITY = {"exp": 1, "sin": 1, "cos": 1, "tan": 1, "sinh": 1, "cosh": 1, "tanh": 1, "sqrt": 1,
           "log": 1, "conjugate": 1, "re": 1, "im": 1, "Abs": 1, "atan2": 2, "asin": 1,
           "acos": 1, "atan": 1}
-FUNCTION_NAMES: tuple[str, ...] = tuple(_ARITY)
+FUNCTION_NAMES: tuple[str, ...] = tuple(ARITY)
 CONSTANT_NAMES: tuple[str, ...] = ("pi", "E", "I")
 #: names that cannot be declared as symbols (functions, constants, Python keywords, k symbols
 #: are allowed as symbols: the caller declares them)
 RESERVED_NAMES = frozenset(FUNCTION_NAMES + CONSTANT_NAMES + tuple(keyword.kwlist))
 
-_NOT_FINITE_NAMES = {"oo": "not finite", "inf": "not finite", "Inf": "not finite",
+NOT_FINITE_NAMES = {"oo": "not finite", "inf": "not finite", "Inf": "not finite",
                      "infinity": "not finite", "zoo": "not finite",
                      "nan": "not a real number (NaN)", "NaN": "not a real number (NaN)"}
-_MAX_BITS = int(MAX_LOG10 * math.log2(10)) + 1
-_LN10 = math.log(10.0)
+MAX_BITS = int(MAX_LOG10 * math.log2(10)) + 1
+LN10 = math.log(10.0)
 
-_FORBIDDEN = {
+FORBIDDEN = {
     ast.Attribute: "attribute access",
     ast.Subscript: "indexing",
     ast.Slice: "a slice",
@@ -67,18 +67,18 @@ _FORBIDDEN = {
     ast.Yield: "'yield'",
     ast.YieldFrom: "'yield'",
 }
-_OPERATORS = {ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.LShift: "<<",
+OPERATORS = {ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.LShift: "<<",
               ast.RShift: ">>", ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^",
               ast.Not: "not", ast.Invert: "~"}
 
 
-def _sympy():
+def sympy_module():
     import sympy
 
     return sympy
 
 
-def _show(text: Any) -> str:
+def show_text(text: Any) -> str:
     """``repr`` of at most MAX_SHOWN characters of ``text`` (one line: newlines escaped)."""
     s = str(text)
     if len(s) > MAX_SHOWN:
@@ -86,8 +86,8 @@ def _show(text: Any) -> str:
     return repr(s)
 
 
-def _symbol_table(symbols) -> dict:
-    sp = _sympy()
+def symbol_table(symbols) -> dict:
+    sp = sympy_module()
     if isinstance(symbols, Mapping):
         items = [(str(k), v) for k, v in symbols.items()]
     else:
@@ -95,13 +95,13 @@ def _symbol_table(symbols) -> dict:
     table = {}
     for name, obj in items:
         if not name.isidentifier() or name.startswith("_") or name in RESERVED_NAMES:
-            raise ExpressionError(f"{_show(name)} cannot be a symbol name (reserved or not an "
+            raise ExpressionError(f"{show_text(name)} cannot be a symbol name (reserved or not an "
                                   "identifier)")
         table[name] = sp.Symbol(name, real=True) if obj is None else obj
     return table
 
 
-def _approx(x) -> complex | None:
+def approx_magnitude(x) -> complex | None:
     """A double-precision value of a constant SymPy expression (None if it has none)."""
     try:
         return complex(x.evalf(15))

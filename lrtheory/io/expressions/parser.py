@@ -12,9 +12,9 @@ from typing import Any, Iterable, Mapping
 from lrtheory.errors import ExpressionError
 from lrtheory.io.expressions.limits import (CONSTANT_NAMES, FUNCTION_NAMES, MAX_DEPTH,
                                             MAX_EXPONENT, MAX_LENGTH, MAX_LOG10, MAX_NODES,
-                                            MAX_SHOWN, _approx, _ARITY, _FORBIDDEN, _LN10,
-                                            _MAX_BITS, _NOT_FINITE_NAMES, _OPERATORS, _show,
-                                            _symbol_table, _sympy)
+                                            MAX_SHOWN, approx_magnitude, ARITY, FORBIDDEN, LN10,
+                                            MAX_BITS, NOT_FINITE_NAMES, OPERATORS, show_text,
+                                            symbol_table, sympy_module)
 
 __all__ = ["parse"]
 
@@ -23,7 +23,7 @@ class _Builder:
     """Builds a SymPy expression from a checked syntax tree (one instance per parse)."""
 
     def __init__(self, src: str, symbols: dict, where: str):
-        sp = _sympy()
+        sp = sympy_module()
         self.sp = sp
         self.src = src
         self.symbols = symbols
@@ -36,7 +36,7 @@ class _Builder:
     # -- messages --------------------------------------------------------------------------
     def piece(self, node) -> str:
         seg = ast.get_source_segment(self.src, node) if node is not None else None
-        return _show(seg if seg is not None else self.src)
+        return show_text(seg if seg is not None else self.src)
 
     def fail(self, msg: str) -> ExpressionError:
         return ExpressionError(f"{self.where}: {msg}")
@@ -57,12 +57,12 @@ class _Builder:
             return self.binop(node)
         if isinstance(node, ast.Call):
             return self.call(node)
-        what = next((v for k, v in _FORBIDDEN.items() if isinstance(node, k)),
+        what = next((v for k, v in FORBIDDEN.items() if isinstance(node, k)),
                     type(node).__name__)
         raise self.fail(f"{what} is not allowed in an expression: {self.piece(node)}")
 
     def operator(self, op, node) -> ExpressionError:
-        sym = _OPERATORS.get(type(op), type(op).__name__)
+        sym = OPERATORS.get(type(op), type(op).__name__)
         return self.fail(f"operator {sym!r} is not allowed in an expression (use + - * / ** ^):"
                          f" {self.piece(node)}")
 
@@ -76,7 +76,7 @@ class _Builder:
             raise self.fail(f"complex literal {self.piece(node)} is not allowed: write the "
                             "imaginary unit as I (2*I)")
         if isinstance(v, int):
-            if abs(v).bit_length() > _MAX_BITS:
+            if abs(v).bit_length() > MAX_BITS:
                 raise self.fail(f"number {self.piece(node)} exceeds the limit 10^{MAX_LOG10}")
             return sp.Integer(v)
         if isinstance(v, float):
@@ -128,21 +128,21 @@ class _Builder:
         base = self.build(node.left)
         expo = self.build(node.right)
         if expo.is_number:
-            e = _approx(expo)
+            e = approx_magnitude(expo)
             if e is None or not cmath.isfinite(e):
                 raise self.fail(f"exponent of {self.piece(node)} is not a finite number")
             if abs(e) > MAX_EXPONENT:
                 raise self.fail(f"power {self.piece(node)}: |exponent| {abs(e):.4g} exceeds the "
                                 f"limit {MAX_EXPONENT}")
             if base.is_number:
-                b = _approx(base)
+                b = approx_magnitude(base)
                 if b is None or not cmath.isfinite(b):
                     raise self.fail(f"base of {self.piece(node)} is not a finite number")
                 if b == 0:
                     if e.real < 0 or (e.real == 0 and e.imag != 0):
                         raise self.fail(f"division by zero in {self.piece(node)}")
                 else:
-                    mag = (e.real * math.log(abs(b)) - e.imag * cmath.phase(b)) / _LN10
+                    mag = (e.real * math.log(abs(b)) - e.imag * cmath.phase(b)) / LN10
                     if abs(mag) > MAX_LOG10:
                         raise self.fail(f"power {self.piece(node)} is about 10^{mag:.0f}; the "
                                         f"limit is 10^+-{MAX_LOG10}")
@@ -163,15 +163,15 @@ class _Builder:
         for a in node.args:
             if isinstance(a, ast.Starred):
                 raise self.fail(f"a starred argument is not allowed: {self.piece(node)}")
-        if len(node.args) != _ARITY[name]:
-            raise self.fail(f"{name} takes {_ARITY[name]} argument(s), got {len(node.args)}: "
+        if len(node.args) != ARITY[name]:
+            raise self.fail(f"{name} takes {ARITY[name]} argument(s), got {len(node.args)}: "
                             f"{self.piece(node)}")
         args = [self.build(a) for a in node.args]
         if name in ("exp", "sinh", "cosh") and args[0].is_number:
-            z = _approx(args[0])
+            z = approx_magnitude(args[0])
             if z is None or not cmath.isfinite(z):
                 raise self.fail(f"argument of {self.piece(node)} is not a finite number")
-            mag = abs(z.real) / _LN10
+            mag = abs(z.real) / LN10
             if mag > MAX_LOG10:
                 raise self.fail(f"{self.piece(node)} is about 10^{mag:.0f}; the limit is "
                                 f"10^+-{MAX_LOG10}")
@@ -188,7 +188,7 @@ class _Builder:
                                     "number)")
                 raise self.fail(f"{self.piece(node)} is not a finite number")
             if isinstance(x, sp.Rational):
-                if max(abs(x.p).bit_length(), abs(x.q).bit_length()) > _MAX_BITS:
+                if max(abs(x.p).bit_length(), abs(x.q).bit_length()) > MAX_BITS:
                     raise self.fail(f"{self.piece(node)}: an exact number beyond 10^+-"
                                     f"{MAX_LOG10} (the limit)")
             elif isinstance(x, sp.Float):
@@ -200,8 +200,8 @@ class _Builder:
                 raise self.fail(f"{self.piece(node)} combines to a power with |exponent| "
                                 f"{float(abs(x.exp)):.4g}; the limit is {MAX_EXPONENT}")
             elif isinstance(x, sp.exp) and x.args[0].is_number:
-                z = _approx(x.args[0])
-                if z is None or not cmath.isfinite(z) or abs(z.real) / _LN10 > MAX_LOG10:
+                z = approx_magnitude(x.args[0])
+                if z is None or not cmath.isfinite(z) or abs(z.real) / LN10 > MAX_LOG10:
                     raise self.fail(f"{self.piece(node)} combines to an exponential beyond "
                                     f"10^+-{MAX_LOG10}")
         return result
@@ -221,7 +221,7 @@ def _prescan(tree, where: str, text: str, symbols: dict, constants):
         nodes += 1
         depth = max(depth, d)
         if isinstance(node, ast.Name) and node.id not in symbols and node.id not in constants \
-                and node.id not in _ARITY and node.id not in unknown:
+                and node.id not in ARITY and node.id not in unknown:
             unknown.append(node.id)
         for child in ast.iter_child_nodes(node):
             if isinstance(child, skip):
@@ -240,13 +240,13 @@ def _prescan(tree, where: str, text: str, symbols: dict, constants):
     if not unknown:
         return None
     for name in unknown:
-        if name in _NOT_FINITE_NAMES:
-            return ExpressionError(f"{where}: {_show(text)} is {_NOT_FINITE_NAMES[name]}")
+        if name in NOT_FINITE_NAMES:
+            return ExpressionError(f"{where}: {show_text(text)} is {NOT_FINITE_NAMES[name]}")
     names = sorted(symbols)
     known = (repr(names[:20])[:-1] + ", ...]" if len(names) > 20 else repr(names)) \
         if names else "none"
     shown = [n[:MAX_SHOWN] for n in unknown[:5]]
-    return ExpressionError(f"{where}: unknown name(s) {shown} in {_show(text)}; known "
+    return ExpressionError(f"{where}: unknown name(s) {shown} in {show_text(text)}; known "
                            f"parameters: {known}")
 
 
@@ -277,16 +277,16 @@ def parse(text: Any, symbols: Iterable[str] | Mapping[str, Any] = (), *,
         One line ``WHERE: problem`` for a forbidden construct, an unknown name, a resource
         limit (``MAX_*``), a division by zero or a non-finite constant.
     """
-    sp = _sympy()
-    table = _symbol_table(symbols)
+    sp = sympy_module()
+    table = symbol_table(symbols)
     if isinstance(text, bool):
         raise ExpressionError(f"{where}: expected a number or expression, got {text!r}")
     if isinstance(text, sp.Basic):
         raise ExpressionError(f"{where}: expected a number or an expression string, got the "
-                              f"SymPy object {_show(text)}")
+                              f"SymPy object {show_text(text)}")
     if isinstance(text, numbers.Integral):
         v = int(text)
-        if abs(v).bit_length() > _MAX_BITS:
+        if abs(v).bit_length() > MAX_BITS:
             raise ExpressionError(f"{where}: number exceeds the limit 10^{MAX_LOG10}")
         return sp.Integer(v)
     if isinstance(text, numbers.Real):
@@ -296,7 +296,7 @@ def parse(text: Any, symbols: Iterable[str] | Mapping[str, Any] = (), *,
         return sp.Float(v)
     if not isinstance(text, str):
         raise ExpressionError(f"{where}: expected a number or expression string, got "
-                              f"{type(text).__name__} {_show(text)}")
+                              f"{type(text).__name__} {show_text(text)}")
     s = text.strip()
     if not s:
         raise ExpressionError(f"{where}: empty expression")
@@ -310,16 +310,16 @@ def parse(text: Any, symbols: Iterable[str] | Mapping[str, Any] = (), *,
             tree = ast.parse(src, mode="eval")
     except SyntaxError as exc:
         msg = (exc.msg or "syntax error").split("\n")[0][:80]
-        raise ExpressionError(f"{where}: not a valid expression: {_show(s)} ({msg})") from None
+        raise ExpressionError(f"{where}: not a valid expression: {show_text(s)} ({msg})") from None
     except (ValueError, RecursionError, MemoryError, OverflowError) as exc:
         reason = ("nested too deeply" if isinstance(exc, (RecursionError, MemoryError))
                   else "not a valid expression")
-        raise ExpressionError(f"{where}: {_show(s)}: {reason}") from None
+        raise ExpressionError(f"{where}: {show_text(s)}: {reason}") from None
     unknown = _prescan(tree, where, s, table, CONSTANT_NAMES)
     builder = _Builder(src, table, where)
     builder.unknown = unknown
     try:
         expr = builder.build(tree.body)
     except RecursionError:  # pragma: no cover - MAX_DEPTH keeps the walk shallow
-        raise ExpressionError(f"{where}: {_show(s)}: nested too deeply") from None
+        raise ExpressionError(f"{where}: {show_text(s)}: nested too deeply") from None
     return expr

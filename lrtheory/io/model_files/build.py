@@ -12,7 +12,7 @@ import numpy as np
 
 from lrtheory.errors import InputFileError, ModelError, SymmetryError
 from lrtheory.io.expressions import RESERVED_NAMES
-from lrtheory.io.model_files.reading import (SCHEMA, _Locator, _read, evaluate_expression,
+from lrtheory.io.model_files.reading import (SCHEMA, Locator, read_model_text, evaluate_expression,
                                              parse_expression)
 
 __all__ = ["load_model_file", "model_from_dict"]
@@ -38,13 +38,13 @@ def load_model_file(path, params: Mapping[str, Any] | None = None):
         raise InputFileError(f"the model file path must be a str or path, got "
                              f"{type(path).__name__}")
     path = Path(path)
-    data, text, fmt = _read(path)
-    return model_from_dict(data, params, source=str(path), _locator=_Locator(text, fmt,
+    data, text, fmt = read_model_text(path)
+    return model_from_dict(data, params, source=str(path), _locator=Locator(text, fmt,
                                                                              str(path)))
 
 
 def model_from_dict(data: Mapping, params: Mapping[str, Any] | None = None, *,
-                    source: str = "<model>", _locator: _Locator | None = None):
+                    source: str = "<model>", _locator: Locator | None = None):
     """Same as :func:`load_model_file` for an already parsed dictionary.
 
     Parameters
@@ -63,7 +63,7 @@ def model_from_dict(data: Mapping, params: Mapping[str, Any] | None = None, *,
     """
     from lrtheory.models.tightbinding import Hopping, TightBindingModel
 
-    loc = _locator or _Locator("", "toml", source)
+    loc = _locator or Locator("", "toml", source)
     if not isinstance(data, Mapping):
         raise InputFileError(f"{source}: the model must be a table/object")
     _check_keys(data, SCHEMA["top"], loc)
@@ -279,7 +279,7 @@ def _matrix_model(data, params, source, loc):
     return model
 
 
-def _check_keys(table: Mapping, allowed: Mapping[str, str], loc: _Locator,
+def _check_keys(table: Mapping, allowed: Mapping[str, str], loc: Locator,
                 section: str | None = None, index: int | None = None) -> None:
     for key in table:
         if key not in allowed:
@@ -289,7 +289,7 @@ def _check_keys(table: Mapping, allowed: Mapping[str, str], loc: _Locator,
             )
 
 
-def _time_reversal(model, tr, loc: _Locator):
+def _time_reversal(model, tr, loc: Locator):
     """Interpret the ``time_reversal`` key; a declared symmetry is checked numerically."""
     n = model.n_orbitals
     where = loc.where(key="time_reversal")

@@ -168,7 +168,7 @@ def decode_text(data: bytes, path) -> str:
 
 
 # -- locating entries in the file text (for line numbers in error messages) --------------------
-class _Locator:
+class Locator:
     def __init__(self, text: str, fmt: str, path: str):
         self.lines = text.splitlines()
         self.fmt = fmt
@@ -234,7 +234,7 @@ class _Locator:
         return f"{self.path}: {label}" + (f" (line {n})" if n else "")
 
 
-def _read(path: Path) -> tuple[dict, str, str]:
+def read_model_text(path: Path) -> tuple[dict, str, str]:
     suffix = path.suffix.lower()
     if suffix not in (".toml", ".json"):
         raise InputFileError(f"{path}: unknown model file type {path.suffix!r}: use .toml or "

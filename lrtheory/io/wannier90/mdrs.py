@@ -161,9 +161,9 @@ def read_wsvec(path, R, num_wann: int):
         ``(r, m, n, Rimg, weight)`` flat arrays (block index into ``R``, orbitals, the image
         ``R + T``, ``1/N_mnR``); None when the header says ``use_ws_distance`` was off.
     """
-    from lrtheory.io.wannier90.read import _open
+    from lrtheory.io.wannier90.read import open_lines
 
-    L, header = _open(path, "_wsvec.dat")
+    L, header = open_lines(path, "_wsvec.dat")
     h = header.lower().replace(" ", "")
     if "use_ws_distance=f" in h or "use_ws_distance=.false." in h:
         return None

@@ -224,7 +224,7 @@ def read_hr_dat(path) -> HrData:
 
     {io}
     """
-    L, header = _open(path, "_hr.dat")
+    L, header = open_lines(path, "_hr.dat")
     n = L.int_line("num_wann")
     nrpts = L.int_line("nrpts")
     ndegen = L.ndegen(nrpts)
@@ -235,7 +235,7 @@ def read_hr_dat(path) -> HrData:
     return HrData(Rb, ndegen, H, lines, str(path), header.strip())
 
 
-def _open(path, kind: str) -> tuple[_Lines, str]:
+def open_lines(path, kind: str) -> tuple[_Lines, str]:
     """The non-blank lines of a Wannier90 file and its header line (refuses an empty file)."""
     L = _Lines(path)
     if not L.items:
@@ -258,7 +258,7 @@ def read_tb_dat(path) -> HrData:
 
     {io}
     """
-    L, header = _open(path, "_tb.dat")
+    L, header = open_lines(path, "_tb.dat")
     lat, _ = L.table(3, 3, "lattice vector (3 numbers, Angstrom)", 0)
     if abs(np.linalg.det(lat)) < 1e-12:
         raise L.err(2, "the three lattice vectors are linearly dependent")
