@@ -120,6 +120,7 @@ _GROUPS: dict[str, dict[str, str]] = {
         "load_model_file": "lrtheory.io.model_files.build",
         "model_from_dict": "lrtheory.io.model_files.build",
         "load_wannier90": "lrtheory.io.wannier90.convert",
+        "load_wannier90_run": "lrtheory.io.wannier90.run",
         "read_hr_dat": "lrtheory.io.wannier90.read",
         "write_hr_dat": "lrtheory.io.wannier90.write",
         "from_pythtb": "lrtheory.io.pythtb",

@@ -12,6 +12,7 @@ import numpy as np
 __all__ = [
     "LrtheoryError",
     "ModelError",
+    "MissingGeometryError",
     "ShapeError",
     "ConventionError",
     "GaugeError",
@@ -39,6 +40,11 @@ class LrtheoryError(ValueError):
 
 class ModelError(LrtheoryError):
     """A model is malformed: non-Hermitian, unknown parameter, bad hopping list."""
+
+
+class MissingGeometryError(ModelError):
+    """The model was built without orbital positions (or lattice vectors) that the
+    requested quantity needs."""
 
 
 class ShapeError(LrtheoryError):

@@ -21,7 +21,7 @@ from lrtheory._compat import renamed_keywords
 from lrtheory.conventions import DEGEN_TOL
 from lrtheory.errors import GaugeError, ModelError, ShapeError, check_finite
 from lrtheory.kernels.gauge import random_block_unitary
-from lrtheory.models.protocol import bloch_fields, ensure_model, packed_fields
+from lrtheory.models.protocol import bloch_fields, ensure_model
 
 __all__ = ["Eigensystem", "to_band_basis", "check_hamiltonian"]
 
@@ -156,7 +156,7 @@ class Eigensystem:
             k = k[:, None] if model.dim == 1 else k[None, :]
         if k.ndim != 2 or k.shape[1] not in _k_widths(model):
             raise ShapeError(f"k must have shape (Nk, {model.dim}), got {k.shape}")
-        packed = packed_fields(model, k)
+        packed = model.packed_fields(k)
         if packed is not None:
             if check:
                 check_hamiltonian(packed.hamiltonian, model.name)

@@ -16,6 +16,7 @@ EXAMPLES = """examples:
   lrtheory hall --model haldane --temperature 0.02 --out hall.npz --json
   lrtheory hall --model GaAs_tb.dat --win GaAs.win --nk 24 --operator spin   # (hbar/e) S/cm
   lrtheory hall --model Fe_tb.dat --ef-min 17.6 --ef-max 17.6 --n-ef 1      # 3D AHC, S/cm
+  lrtheory hall --model Fe.chk --win Fe.win --operator spin   # spin from Fe.spn (Fe.eig beside)
 """
 
 
@@ -46,7 +47,8 @@ def add_parser(sub):
                         "-C in a gap of occupied Chern number C; 3D Wannier90: S/cm); "
                         "orbital: orbital Hall (2D: e * e a^2 t0/hbar / hbar; 3D with --win: "
                         "with the atomic L_z and with the orbital moment m_z side by side, "
-                        "(hbar/e) S/cm); spin: spin Hall of S_z (3D: from --win spinors)")
+                        "(hbar/e) S/cm); spin: spin Hall of S_z (3D: the run's .spn with a .chk "
+                        "--model, else from --win spinors)")
     p.add_argument("--method", default="auto", choices=["auto", "sum-over-states"],
                    help="auto: closed-form curvature for two-band models with O = 1/charge "
                         "(no diagonalization), else the sum over states (S24); "

@@ -124,7 +124,7 @@ def load_model(name: str, params: dict | None = None):
     if looks_like_file and not Path(name).exists():
         raise ModelError(f"--model {name}: no such file")
     if Path(name).exists():
-        if str(name).endswith(("_hr.dat", "_tb.dat")):
+        if is_wannier90_file(name):  # _hr.dat, _tb.dat, or a run's .chk (cli/wannier.py)
             return _load_wannier90(name, params)
         from lrtheory.io.model_files import load_model_file  # model files (issue #6)
 
@@ -139,13 +139,12 @@ def _load_wannier90(name: str, params: dict):
     lattice and positions) or ``seedname_tb.dat``: a tight-binding model in the file's units
     (eV, Angstrom)."""
     from lrtheory.errors import InputFileError
-    from lrtheory.io.wannier90 import load_wannier90
 
     if params:
         raise ModelError(f"--param: a Wannier90 model ({name}) has no parameters, got "
                          f"{sorted(params)}")
     try:
-        return load_wannier90(name)
+        return load_wannier90_file(name)
     except InputFileError as exc:
         msg = str(exc)
         if "lattice_vectors=" in msg or "positions=" in msg:
@@ -167,8 +166,8 @@ def add_model_args(p: argparse.ArgumentParser, default: str = "haldane") -> None
     """
     p.add_argument("--model", default=default,
                    help=f"built-in model ({', '.join(BUILTIN_MODELS)}) or model file: "
-                        f"TOML/JSON, or Wannier90 seedname_hr.dat / seedname_tb.dat "
-                        f"(default: {default})")
+                        f"TOML/JSON, Wannier90 seedname_hr.dat / seedname_tb.dat, or a run's "
+                        f"seedname.chk (+ .eig, .spn beside it) (default: {default})")
     p.add_argument("--param", action="append", metavar="KEY=VALUE",
                    help="model parameter, repeatable (e.g. --param t2=0.1 --param phi=pi/2)")
 
@@ -496,4 +495,5 @@ class progress:
 
 
 # Wannier90 files (--win, units): lrtheory/cli/wannier.py, re-exported here
-from lrtheory.cli.wannier import add_win_arg, is_wannier90_file, load_model_and_win  # noqa: E402,F401
+from lrtheory.cli.wannier import (  # noqa: E402,F401
+    add_win_arg, is_wannier90_file, load_model_and_win, load_wannier90_file)

@@ -126,8 +126,9 @@ def run_3d(args, model, win, units) -> int:
     ops = {}
     if args.operator == "charge":
         ops["charge"] = ("charge", "charge_hall", 1.0)
-    elif args.operator == "spin":
-        ops["S_z"] = (orbital_operators(win, model, "spin")["S_z"], "spin_hall", 1.0)
+    elif args.operator == "spin":  # the run's S(k) (.spn), else atom-centred from --win
+        ops["S_z"] = ("spin_z" if model.spin_operator(np.zeros(3), 2) is not None else
+                      orbital_operators(win, model, "spin")["S_z"], "spin_hall", 1.0)
     else:
         ops["L_z"] = (orbital_operators(win, model, "orbital")["L_z"], "orbital_hall", 1.0)
         with cli_warnings("hall"):

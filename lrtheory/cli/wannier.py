@@ -6,11 +6,13 @@ import argparse
 
 from lrtheory.errors import ConventionError, ModelError
 
-__all__ = ["is_wannier90_file", "add_win_arg", "load_model_and_win"]
+__all__ = ["is_wannier90_file", "add_win_arg", "load_model_and_win", "load_wannier90_file"]
+
+_RUN = (".chk", ".chk.fmt")
 
 
 def is_wannier90_file(name) -> bool:
-    """True for a ``seedname_hr.dat`` / ``seedname_tb.dat`` path.
+    """True for a ``seedname_hr.dat`` / ``seedname_tb.dat`` path or a run's checkpoint.
 
     Parameters
     ----------
@@ -20,9 +22,35 @@ def is_wannier90_file(name) -> bool:
     Returns
     -------
     bool
-        Whether ``name`` ends in ``_hr.dat`` or ``_tb.dat``.
+        Whether ``name`` ends in ``_hr.dat``, ``_tb.dat``, ``.chk`` or ``.chk.fmt``.
     """
-    return str(name).endswith(("_hr.dat", "_tb.dat"))
+    return str(name).endswith(("_hr.dat", "_tb.dat") + _RUN)
+
+
+def load_wannier90_file(name, **kw):
+    """A Wannier90 ``--model``: ``seedname.chk``/``.chk.fmt`` (with ``.eig`` and, when
+    present, ``.spn`` beside it: :func:`lrtheory.io.wannier90.run.load_wannier90_run`, the
+    spin operator of the run) or an ``_hr.dat``/``_tb.dat`` (``load_wannier90`` with ``kw``).
+
+    Parameters
+    ----------
+    name : str or path-like
+        The file.
+    **kw
+        Keywords of :func:`lrtheory.io.wannier90.load_wannier90` (not used for a run).
+
+    Returns
+    -------
+    Wannier90Model
+        eV and Angstrom.
+    """
+    if str(name).endswith(_RUN):
+        from lrtheory.io.wannier90.run import load_wannier90_run
+
+        return load_wannier90_run(name)
+    from lrtheory.io.wannier90 import load_wannier90
+
+    return load_wannier90(name, **kw)
 
 
 def add_win_arg(p: argparse.ArgumentParser) -> None:
@@ -34,7 +62,7 @@ def add_win_arg(p: argparse.ArgumentParser) -> None:
         The subcommand's parser (changed in place).
     """
     p.add_argument("--win", metavar="SEEDNAME.win", default=None,
-                   help="Wannier90 input file of a _hr.dat/_tb.dat --model: lattice (an "
+                   help="Wannier90 input file of a _hr.dat/_tb.dat/.chk --model: lattice (an "
                         "_hr.dat alone has none), Fermi energy, spinors, projections (atomic "
                         "L and spin operators), mp_grid, kpoint_path")
 
@@ -71,12 +99,12 @@ def load_model_and_win(args, command: str):
     win_path = getattr(args, "win", None)
     if not is_wannier90_file(args.model):
         if win_path:
-            raise ConventionError(f"--win needs a Wannier90 --model (seedname_hr.dat or "
-                                  f"seedname_tb.dat), got {args.model[:60]!r}")
+            raise ConventionError(f"--win needs a Wannier90 --model (seedname_hr.dat, "
+                                  f"seedname_tb.dat or seedname.chk), got "
+                                  f"{args.model[:60]!r}")
         return load_model(args.model, params), None, MODEL_UNITS
     if not win_path:
         return load_model(args.model, params), None, WANNIER90
-    from lrtheory.io.wannier90 import load_wannier90
     from lrtheory.io.wannier90.win import read_win
 
     if params:
@@ -88,19 +116,19 @@ def load_model_and_win(args, command: str):
     win = read_win(win_path)
     kw = {"mp_grid": win.mp_grid}
     try:
-        model = load_wannier90(args.model, **kw)
+        model = load_wannier90_file(args.model, **kw)
     except InputFileError as exc:
         if win.unit_cell_cart is None or not ("lattice_vectors=" in str(exc)
                                               or "positions=" in str(exc)):
             raise
         kw["lattice_vectors"] = win.unit_cell_cart
         try:
-            model = load_wannier90(args.model, **kw)
+            model = load_wannier90_file(args.model, **kw)
         except InputFileError as exc2:
             if "positions=" not in str(exc2) or not win.projections:
                 raise
             kw["positions"] = np.array([o.position for o in win.orbitals()])
-            model = load_wannier90(args.model, **kw)
+            model = load_wannier90_file(args.model, **kw)
     if win.unit_cell_cart is not None and not np.allclose(
             model.lattice_vectors, win.unit_cell_cart, rtol=0, atol=1e-4):
         raise InputFileError(f"--win {win_path}: its unit_cell_cart differs from the lattice "

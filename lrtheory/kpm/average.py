@@ -36,7 +36,7 @@ from lrtheory.disorder.samples import KINDS, Sample, disorder
 from lrtheory.errors import LrtheoryError
 from lrtheory.kpm import chebyshev as cb
 from lrtheory.kpm import quantities as Q
-from lrtheory.kpm.sample import Scaling, SparseSample, _csr_family, spectral_bounds
+from lrtheory.kpm.sample import Scaling, SparseSample, csr_family, spectral_bounds
 from lrtheory.parallel import kmap_reduce
 from lrtheory.result import Result
 
@@ -71,7 +71,7 @@ def sparse_sample(sample: Sample) -> SparseSample:
                             f"{type(sample).__name__}")
     n = sample.n_states
     d = sample.displacements
-    H, *V = _csr_family(sample.rows, sample.cols,
+    H, *V = csr_family(sample.rows, sample.cols,
                         [sample.amplitudes] + [1j * d[:, a] * sample.amplitudes
                                                for a in range(d.shape[1])], n)
     cells = sample.info.get("cells")

@@ -142,7 +142,7 @@ def _csr(rows, cols, vals, n) -> sp.csr_matrix:
     return m
 
 
-def _csr_family(rows, cols, values: list, n) -> list:
+def csr_family(rows, cols, values: list, n) -> list:
     """CSR matrices with one shared sparsity pattern (entries sorted once, duplicates summed):
     one sort for H and every v_a instead of one COO conversion each."""
     order = np.lexsort((cols, rows))
@@ -231,7 +231,7 @@ def supercell(model, cells, *, periodic=True) -> SparseSample:
     rows, cols = np.concatenate(rows + [diag]), np.concatenate(cols + [diag])
     vals = np.concatenate(vals + [onsite])
     disp = np.concatenate(disp + [np.zeros((D, pos.shape[1]))])
-    H, *V = _csr_family(rows, cols, [vals] + [1j * vals * disp[:, a]
+    H, *V = csr_family(rows, cols, [vals] + [1j * vals * disp[:, a]
                                               for a in range(pos.shape[1])], D)
     V = tuple(V)
     positions = ((grid @ lat)[:, None, :] + pos[None]).reshape(D, -1)

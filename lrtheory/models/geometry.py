@@ -12,7 +12,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["PositionMatrix", "PackedFields", "RibbonCut", "SlabCut"]
+__all__ = ["PositionMatrix", "PackedFields", "RibbonCut", "SlabCut", "ClassDefault"]
 
 
 @dataclass(frozen=True)
@@ -133,3 +133,25 @@ class SlabCut:
     basis: tuple
     spacing: float
     terminations: str = ""
+
+
+class ClassDefault:
+    """A class-level default of a model attribute that an instance attribute, a dataclass
+    field or a subclass property can override (a non-data descriptor, so ``self.name = ...``
+    works); used by :class:`lrtheory.models.protocol.BlochModel`.
+
+    Parameters
+    ----------
+    factory : callable
+        ``factory(instance)`` gives the default value.
+    doc : str
+        The attribute's docstring.
+    """
+
+    def __init__(self, factory, doc: str):
+        self.factory, self.__doc__ = factory, doc
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        return self.factory(obj)

@@ -35,13 +35,14 @@ import numpy as np
 
 from lrtheory._compat import renamed_keywords
 from lrtheory._docstrings import shared_docs
-from lrtheory.errors import ModelError
+from lrtheory.errors import MissingGeometryError, ModelError
 from lrtheory.models import lattice as _lattice
-from lrtheory.models.geometry import PackedFields, PositionMatrix, RibbonCut, SlabCut
+from lrtheory.models.geometry import (ClassDefault, PackedFields, PositionMatrix, RibbonCut,
+                                      SlabCut)
 
 __all__ = ["BlochModel", "Ribbon", "RibbonCut", "Slab", "SlabCut", "PositionMatrix",
            "PackedFields", "ContinuumModel", "ensure_model", "hamiltonian_and_velocity",
-           "bloch_fields", "packed_fields", "MissingGeometryError"]
+           "bloch_fields", "MissingGeometryError"]
 
 
 # numpydoc blocks shared by BlochModel's methods and hamiltonian_and_velocity
@@ -66,24 +67,6 @@ _docs = shared_docs(model_k_parameters="""
     V : ndarray
         (..., dim, n, n) (a t0/hbar).
     """)
-
-
-class MissingGeometryError(ModelError):
-    """The model was built without orbital positions (or lattice vectors) that the
-    requested quantity needs."""
-
-
-class _Default:
-    """A class-level default that an instance attribute, a dataclass field or a subclass
-    property can override (a non-data descriptor, so ``self.name = ...`` works)."""
-
-    def __init__(self, factory, doc: str):
-        self.factory, self.__doc__ = factory, doc
-
-    def __get__(self, obj, owner=None):
-        if obj is None:
-            return self
-        return self.factory(obj)
 
 
 class BlochModel(abc.ABC):
@@ -125,8 +108,14 @@ class BlochModel(abc.ABC):
         ``model.time_reversal.check(model, where=...)``); ``None`` (default) when none is
         declared.
     spin : (3, n, n) ndarray or None
-        Spin operators ``S_a`` (hbar = 1) for spin densities and currents (default None:
-        spinless).
+        k-independent spin operators ``S_a`` (hbar = 1) for spin densities and currents
+        (default None: spinless, or a spin that depends on k, see :meth:`spin_operator`).
+    spin_operator(k, axis=None)
+        Spin operators ``S_a(k)`` in the orbital Bloch basis, broadcastable to
+        ``(..., 3, n, n)`` (hbar; one component with ``axis``); the one member the responses
+        read (``operator="spin_z"``).
+        Default: :attr:`spin` (k independent), None when it is None. A model read from a
+        Wannier90 run overrides it with ``sum_R e^{ik.R} S(R)`` from ``seedname.spn``.
     energy_bound : float or None
         A bound (t0) on ``|e_n(k)|`` for all bands and k, e.g. Gershgorin's (default None:
         unknown).
@@ -150,8 +139,8 @@ class BlochModel(abc.ABC):
         From :mod:`lrtheory.models.lattice` (concrete; need ``lattice_vectors``).
     """
 
-    name = _Default(lambda self: type(self).__name__, "Label (default: the class name).")
-    params = _Default(lambda self: {}, "Model parameters by name (default {}).")
+    name = ClassDefault(lambda self: type(self).__name__, "Label (default: the class name).")
+    params = ClassDefault(lambda self: {}, "Model parameters by name (default {}).")
     time_reversal = None
     spin = None
     energy_bound = None
@@ -239,6 +228,25 @@ class BlochModel(abc.ABC):
         """
         return None
 
+    @_docs
+    def spin_operator(self, k, axis: int | None = None) -> np.ndarray | None:
+        """Spin operators ``S_a(k)`` (hbar) in the orbital Bloch basis, or None (spinless).
+
+        %(k_parameters)s
+        axis : {0, 1, 2} or None
+            One component (``S_x``, ``S_y``, ``S_z``) alone, or all three (None).
+
+        Returns
+        -------
+        ndarray or None
+            Broadcastable to ``(..., 3, n, n)`` (``(..., n, n)`` with ``axis``) complex,
+            Hermitian (hbar = 1: ``S = sigma/2`` for spin 1/2); here the k-independent
+            :attr:`spin` itself.
+        """
+        if self.spin is None:
+            return None
+        return np.asarray(self.spin) if axis is None else np.asarray(self.spin)[axis]
+
     @property
     def reciprocal_vectors(self) -> np.ndarray:
         """Reciprocal lattice vectors b_i (rows), ``a_i . b_j = 2 pi delta_ij`` (1/a)."""
@@ -294,7 +302,7 @@ class Ribbon(BlochModel):
         How the ribbon was cut from a 2D model; None (default) for hand-made ribbons.
     """
 
-    frame = _Default(lambda self: np.eye(3), "Report frame (rows x, y, z; default identity).")
+    frame = ClassDefault(lambda self: np.eye(3), "Report frame (rows x, y, z; default identity).")
     cut = None
 
     @abc.abstractmethod
@@ -322,7 +330,7 @@ class Slab(BlochModel):
         How the slab was cut from a 3D model; None (default) for hand-made slabs.
     """
 
-    frame = _Default(lambda self: np.eye(3), "Report frame (rows x, y, z; default identity).")
+    frame = ClassDefault(lambda self: np.eye(3), "Report frame (rows x, y, z; default identity).")
     cut = None
 
     @property
@@ -484,17 +492,3 @@ def bloch_fields(model: BlochModel, k: np.ndarray):
         Full Wannier interpolation's position matrix (a, a^2), None for tight-binding.
     """
     return model.hamiltonian_velocity_position(k)
-
-
-@_docs
-def packed_fields(model: BlochModel, k: np.ndarray) -> PackedFields | None:
-    """The model's :meth:`~BlochModel.packed_fields` (:class:`PackedFields`), or None for
-    models without that fast path (the caller uses :func:`bloch_fields`).
-
-    %(model_k_parameters)s
-
-    Returns
-    -------
-    PackedFields or None
-    """
-    return model.packed_fields(k)

@@ -103,9 +103,11 @@ def band_operator(eigensystem, operator, model=None) -> np.ndarray:
     * ``"charge"``: ``q * 1`` with the electron charge ``q = -1``;
     * ``"orbital"``: the bulk orbital moment ``m_z``
       (:func:`lrtheory.response.bulk_omm.bulk_omm_matrix`);
-    * ``"spin_x"``, ``"spin_y"``, ``"spin_z"``: ``model.spin[a]`` (models whose ``spin`` is
-      a (3, n, n) array, e.g. :class:`lrtheory.models.continuum.RashbaGas`; ``None`` for a
-      spinless model);
+    * ``"spin_x"``, ``"spin_y"``, ``"spin_z"``: component ``a`` of
+      ``model.spin_operator(k)`` (the k-independent ``model.spin``, e.g. of
+      :class:`lrtheory.models.continuum.RashbaGas`, or the ``S(k)`` of a Wannier90 run read
+      with :func:`lrtheory.io.wannier90.run.load_wannier90_run`; ``None`` for a spinless
+      model);
     * an (n, n) array in the orbital basis (k independent, e.g. sublattice ``sigma_z``);
     * a callable ``f(eigensystem) -> (Nk, n, n)`` already in the band basis (e.g. a valley
       operator ``tau(k) * 1``).
@@ -116,7 +118,7 @@ def band_operator(eigensystem, operator, model=None) -> np.ndarray:
     operator : None, str, (n, n) array or callable
         The operator, as listed above; ``op=`` is its deprecated spelling.
     model : BlochModel, optional
-        Needed for ``'spin_*'`` (``model.spin``).
+        Needed for ``'spin_*'`` (``model.spin_operator(k)``).
 
     Returns
     -------
@@ -132,16 +134,17 @@ def band_operator(eigensystem, operator, model=None) -> np.ndarray:
         if operator == "orbital":
             return bulk_omm_matrix(eigensystem)
         if operator.startswith("spin"):
-            if model is None or model.spin is None:
-                label = "no model was given" if model is None else \
-                    f"{model.name!r} has none (spinless model)"
-                raise ModelError(
-                    f"operator {operator!r} needs a model with spin operators (3, n, n); {label}")
             comp = {"spin_x": 0, "spin_y": 1, "spin_z": 2, "spin": 2}.get(operator)
             if comp is None:
                 raise LrtheoryError(
                     f"unknown spin component {operator!r}: use spin_x, spin_y, spin_z")
-            return eigensystem.operator(np.asarray(model.spin)[comp])
+            S = None if model is None else model.spin_operator(eigensystem.k, comp)
+            if S is None:
+                label = "no model was given" if model is None else \
+                    f"{model.name!r} has none (spinless model)"
+                raise ModelError(
+                    f"operator {operator!r} needs a model with spin operators (3, n, n); {label}")
+            return eigensystem.operator(np.asarray(S))
         raise LrtheoryError(
             f"unknown operator {operator!r}: use number, charge, orbital, spin_x|y|z, a matrix "
             "or a callable"

@@ -150,3 +150,42 @@ def test_hall_3d_refuses_a_run_longer_than_max_hours(stack, capsys):
     from lrtheory.cli import hall_3d
 
     assert 4000 ** 3 >= hall_3d.UNTIMED_POINTS > 40 ** 3
+
+
+def _gaas_run(tmp_path):
+    """The committed GaAs run (tests/physics/data/GaAs_run.tar.gz: .chk, .eig, .spn, .win)."""
+    import tarfile
+    from pathlib import Path
+
+    src = Path(__file__).parents[1] / "physics" / "data" / "GaAs_run.tar.gz"
+    with tarfile.open(src) as tf:
+        tf.extractall(tmp_path, filter="data")
+    return tmp_path / "GaAs"
+
+
+def test_hall_spin_of_a_run_uses_its_spn(tmp_path, capsys):
+    """``--model seedname.chk --operator spin``: the spin Hall tensor with the run's S(k)
+    (no --win needed), the same numbers as the library's ``hall_tensor(operator='spin_z')``
+    on ``load_wannier90_run`` (whose peer check is tests/physics/test_w90_run_spin.py)."""
+    from lrtheory.io.wannier90.run import load_wannier90_run
+    from lrtheory.response.hall3d import hall_tensor
+    from lrtheory.units import hall_to_physical
+
+    seed = _gaas_run(tmp_path)
+    code, out, _ = _run(capsys, "hall", "--model", f"{seed}.chk", "--operator", "spin",
+                        "--nk", 4, "--ef-min", 7, "--ef-max", 8, "--n-ef", 2, "--json")
+    assert code == 0
+    got = json.loads(out)["S_z"]
+    assert got["unit"] == "(hbar/e) S/cm"
+    want = hall_to_physical(hall_tensor(load_wannier90_run(seed), [7.0, 8.0], nk=4,
+                                        operator="spin_z", degen_tol=1e-4).sigma, 3)
+    assert np.abs(want).max() > 10
+    np.testing.assert_allclose(got["sigma"], want, rtol=1e-10, atol=1e-9)
+
+
+def test_run_without_eig_is_one_line(tmp_path, capsys):
+    seed = _gaas_run(tmp_path)
+    (tmp_path / "GaAs.eig").unlink()
+    code, _, err = _run(capsys, "bands", "--model", f"{seed}.chk", "--nk", 5)
+    assert code == 2 and "GaAs.eig does not exist" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1

@@ -44,6 +44,11 @@ with ``r_j`` the Wannier centres. Two readings (``interpolation=``):
 MDRS (``use_ws_distance``): ``seedname_wsvec.dat`` is applied when present; ``mdrs=True,
 mp_grid=...`` computes the shifts (:mod:`lrtheory.io.wannier90.mdrs`).
 
+A Wannier90 run itself (``seedname.chk`` or ``.chk.fmt``, ``.eig`` and ``.spn``) is read by
+:func:`~lrtheory.io.wannier90.run.load_wannier90_run` (file formats:
+:mod:`~lrtheory.io.wannier90.run_files`): the same model built from the U matrices, with
+the spin operator ``S(k)`` of the run (``Wannier90Model.spin_operator``).
+
 Each pair ``(m, n, R)`` / ``(n, m, -R)`` appears in the file; the reader checks
 ``H(-R) = H(R)^dagger`` (within ``herm_tol``), keeps one bond per pair (the average of the
 two entries, identical to either one when the file is exactly Hermitian), on-site energies
@@ -61,6 +66,8 @@ are submodules; every name is re-exported here.
 from lrtheory.io.wannier90.convert import load_wannier90, model_from_hr
 from lrtheory.io.wannier90.model import Wannier90Model, real_space_hamiltonian
 from lrtheory.io.wannier90.read import HrData, read_centres_xyz, read_hr_dat, read_tb_dat
+from lrtheory.io.wannier90.run import load_wannier90_run
+from lrtheory.io.wannier90.run_files import Checkpoint, read_chk, read_eig, read_spn
 from lrtheory.io.wannier90.write import (write_centres_xyz, write_hr_dat, write_tb_dat,
                                          write_tb_data)
 
@@ -72,6 +79,11 @@ __all__ = [
     "read_centres_xyz",
     "model_from_hr",
     "load_wannier90",
+    "load_wannier90_run",
+    "Checkpoint",
+    "read_chk",
+    "read_eig",
+    "read_spn",
     "write_hr_dat",
     "write_tb_dat",
     "write_tb_data",

@@ -95,8 +95,8 @@ def _position_blocks(data: HrData, positions: np.ndarray) -> tuple[np.ndarray, f
 def model_from_hr(data: HrData, *, lattice_vectors=None, positions=None, dim: int | None = None,
                   herm_tol: float = 1e-6, drop_below: float = 0.0, mp_grid=None,
                   name: str | None = None, interpolation: str = "tight-binding",
-                  mdrs: bool = False, wsvec=None, ws_tol: float = WS_DISTANCE_TOL
-                  ) -> TightBindingModel:
+                  mdrs: bool = False, wsvec=None, ws_tol: float = WS_DISTANCE_TOL,
+                  spin=None) -> TightBindingModel:
     """Convert validated Wannier90 data into a :class:`TightBindingModel`.
 
     Parameters
@@ -137,6 +137,10 @@ def model_from_hr(data: HrData, *, lattice_vectors=None, positions=None, dim: in
     ws_tol : float
         Distance tolerance of computed MDRS shifts (Angstrom, Wannier90's
         ``ws_distance_tol``).
+    spin : (nrpts, 3, n, n) complex array, optional
+        Spin blocks ``S_a(R)`` (hbar) on ``data.R``, times ``ndegen(R)`` as ``data.H``
+        (:func:`lrtheory.io.wannier90.run.load_wannier90_run`); redistributed by MDRS like
+        ``H`` and kept as :attr:`Wannier90Model.spin_blocks`.
 
     Returns
     -------
@@ -200,6 +204,12 @@ def model_from_hr(data: HrData, *, lattice_vectors=None, positions=None, dim: in
     if interpolation == "full":
         A, params["position_antihermitian_max"] = _position_blocks(data, positions)
         blocks.append(A)
+    if spin is not None:
+        S = np.asarray(spin, complex) / data.ndegen[:, None, None, None]
+        if S.shape != (len(R), 3, n, n):
+            raise ModelError(f"spin blocks must have shape {(len(R), 3, n, n)}, got {S.shape}")
+        blocks.append(np.stack([_hermitian_average(data, S[:, a], herm_tol, "S" + "xyz"[a])
+                                for a in range(3)], 1))
     if mdrs:
         if wsvec is not None:
             R, blocks = apply_wsvec(wsvec, blocks)
@@ -209,10 +219,13 @@ def model_from_hr(data: HrData, *, lattice_vectors=None, positions=None, dim: in
         else:
             R, blocks = apply_mdrs(R, blocks, lat, positions, mp_grid, tol=ws_tol)
     T = blocks[0]
-    pblocks = None
+    pblocks = sblocks = None
     if interpolation == "full":
         keep = np.any(blocks[1] != 0, axis=(1, 2, 3))
         pblocks = (R[keep], blocks[1][keep][:, :dim])
+    if spin is not None:
+        keep = np.any(blocks[-1] != 0, axis=(1, 2, 3))
+        sblocks = (R[keep], blocks[-1][keep])
     hops = []
     onsite = np.zeros(n)
     # one bond per conjugate pair: R > 0 lexicographically keeps all (m, n); R = 0 keeps m < n
@@ -234,6 +247,7 @@ def model_from_hr(data: HrData, *, lattice_vectors=None, positions=None, dim: in
     else:
         lat_m, pos_m = lat, positions
     return Wannier90Model(lat_m, pos_m, hops, onsite, position_blocks=pblocks,
+                          spin_blocks=sblocks,
                           name=name or f"Wannier90 {Path(data.path).name}",
                           params=params)
 

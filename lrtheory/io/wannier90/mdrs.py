@@ -41,7 +41,8 @@ def _fold(R, mp_grid):
     return cls, inv.reshape(-1)
 
 
-def mdrs_shifts(lattice, centres, mp_grid, residues, *, tol: float = WS_DISTANCE_TOL):
+def mdrs_shifts(lattice, centres, mp_grid, residues, *, tol: float = WS_DISTANCE_TOL,
+                round_digits: int | None = None):
     """The minimal-distance images of every supercell class and orbital pair.
 
     Parameters
@@ -56,6 +57,12 @@ def mdrs_shifts(lattice, centres, mp_grid, residues, *, tol: float = WS_DISTANCE
         Lattice vectors R modulo ``mp_grid`` (one per class).
     tol : float
         Distances within ``tol`` (Angstrom) of the minimum are degenerate.
+    round_digits : int, optional
+        Round the centre differences ``tau_n - tau_m`` in reduced coordinates to this many
+        decimals first. None (default): Wannier90's rule (``ws_distance.F90``: exact
+        differences). WannierBerri rounds them (6 decimals for ``tol = 1e-5``), which picks
+        other ties when the centres sit within ``tol`` of a symmetric arrangement (the
+        GaAs run of WannierBerri's test data; tests/physics/test_w90_run_spin.py).
 
     Returns
     -------
@@ -70,6 +77,8 @@ def mdrs_shifts(lattice, centres, mp_grid, residues, *, tol: float = WS_DISTANCE
     tau = np.asarray(centres, float)
     T = np.array(list(itertools.product(range(-2, 3), repeat=3))) * mp  # (125, 3)
     dtau = tau[None, :, :] - tau[:, None, :]  # tau_n - tau_m at [m, n]
+    if round_digits is not None:
+        dtau = np.round(dtau @ np.linalg.inv(lat), round_digits) @ lat
     out = []
     for c, rho in enumerate(np.asarray(residues, int)):
         img = rho[None, :] + T  # (125, 3)

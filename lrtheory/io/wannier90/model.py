@@ -61,9 +61,16 @@ class Wannier90Model(TightBindingModel):
         ``(R (nR, 3) int, A (nR, dim, n, n) complex)``: the position matrix elements
         ``<m0|r|nR> - r_m delta_mn delta_R0`` (Angstrom) of full Wannier interpolation
         (:meth:`position_matrix`); None (default): tight-binding approximation.
+    spin_blocks : tuple, optional
+        ``(R (nR, 3) int, S (nR, 3, n, n) complex)``: the spin matrix elements
+        ``<m0|S_a|nR>`` (hbar; ``S = sigma/2``, already divided by the Wigner-Seitz
+        degeneracies) of a Wannier90 run (``seedname.spn``,
+        :func:`lrtheory.io.wannier90.run.load_wannier90_run`), read by
+        :meth:`spin_operator`; None (default): no spin operator from the run.
     """
 
     position_blocks: tuple | None = None
+    spin_blocks: tuple | None = None
 
     def __post_init__(self):
         super().__post_init__()
@@ -71,6 +78,11 @@ class Wannier90Model(TightBindingModel):
         RA = R[:, : self.dim].astype(float) @ self.lattice_vectors  # (nrpts, d_space)
         object.__setattr__(self, "_rblocks", (R, RA, H))
         object.__setattr__(self, "_hsum", PairedSum(R, RA, H))
+        if self.spin_blocks is not None:  # one Fourier sum per component (axis=)
+            RS = np.asarray(self.spin_blocks[0], int)
+            SR = np.asarray(self.spin_blocks[1], complex)
+            RSA = RS[:, : self.dim].astype(float) @ self.lattice_vectors
+            object.__setattr__(self, "_ssum", [PairedSum(RS, RSA, SR[:, a]) for a in range(3)])
         self._check_declared_time_reversal()
 
     def with_time_reversal(self, time_reversal) -> "Wannier90Model":
@@ -111,6 +123,25 @@ class Wannier90Model(TightBindingModel):
         if self.dim != self.lattice_vectors.shape[1]:
             return self._position_only(k)
         return self.hamiltonian_velocity_position(k)[2]
+
+    @fill_doc(k=_K_DOC.format(rtype="ndarray or None", rdesc="(..., 3, n, n) complex "
+                              "(hbar), Hermitian ((..., n, n) with ``axis``); None "
+                              "without spin blocks and ``spin``."))
+    def spin_operator(self, k, axis: int | None = None):
+        """Spin operators ``S_a(k) = D^+(k) [sum_R exp(i k.RA) S_a(R)] D(k)`` of a
+        Wannier90 run (atomic-position convention, the same phases as :meth:`hamiltonian`);
+        without ``spin_blocks`` the protocol's default (the k-independent ``spin``).
+        ``axis`` (0, 1, 2) computes one component alone (a third of the cost).
+
+        {k}
+        """
+        if self.spin_blocks is None:
+            return super().spin_operator(k, axis)
+        k = self._cartesian_k(k)
+        gauge = self._gauge(k)
+        if axis is not None:
+            return self._ssum[axis](k) * gauge
+        return np.stack([s(k) for s in self._ssum], -3) * gauge[..., None, :, :]
 
     def _gauge(self, k):
         """``exp(ik.(r_n - r_m))`` at [..., m, n]: Wannier90 gauge to atomic-position gauge."""
