@@ -113,10 +113,11 @@ def report(out, png=None):
                           d.mean(), sem(d), hall(bulk["dressed"]), hall(intr["bare"]),
                           x[:, 5].mean(), x[:, 8].mean(), m, ef, g0))
             t = table[-1]
+            lat = (t[9] - t[10]) / (cf["ladder"] - cf["intrinsic"])
             print(f"| {g} | {L} | {n} | {m:.3f}, {ef:.3f} | {1 / (2 * g0):.1f} | "
                   f"{t[3]:+.3f} +- {t[4]:.3f} | {t[5]:+.3f} | {t[6]:+.3f} | "
                   f"{t[7]:+.3f} +- {t[8]:.3f} | {t[9]:+.3f} | {t[10]:+.3f} | "
-                  f"{t[11]:.2f} / {t[12]:.2f} |")
+                  f"{t[11]:.2f} / {t[12]:.2f} | {(cf['with_crossed'] - cf['ladder']) * lat:+.2f} |")
     if png and table:
         import matplotlib
         matplotlib.use("Agg")
@@ -130,6 +131,10 @@ def report(out, png=None):
         ax.axhline(0, color="C2", ls="--", label="ladder complete (non-crossing)")
         ax.axhline(cf["with_crossed"] - cf["ladder"], color="C3", ls="-",
                    label="X + Psi (Ado et al., continuum)")
+        # the same scaled by the lattice/continuum ratio of the ladder's extrinsic part
+        scale = (t[:, 9] - t[:, 10]) / (cf["ladder"] - cf["intrinsic"])
+        ax.plot(t[:, 0], (cf["with_crossed"] - cf["ladder"]) * scale, "x", color="C3", ms=9,
+                label="X + Psi x (lattice / continuum ladder extrinsic)")
         ax.set_xlabel(r"$\gamma$ ($t_0^2 a^2$)")
         ax.set_ylabel(r"$\Delta\sigma_{xy}$ ($e^2/h$)")
         ax.set_title(r"lattice massive Dirac, $\epsilon^*/m^* = 2$, Gaussian disorder")
