@@ -184,7 +184,9 @@ def dirac_hall_closed_forms(ef: float, delta: float) -> dict:
     * ``ladder``: ``-(1/2pi) 4 e_F Delta (e_F^2 + Delta^2)/(e_F^2 + 3 Delta^2)^2``, the
       non-crossing (ladder) result of Sinitsyn et al., PRB 75, 045315 (2007);
     * ``with_crossed``: ``-(1/2pi) 8 e_F Delta^3/(e_F^2 + 3 Delta^2)^2``, Ado et al., EPL 111,
-      37004 (2015), who add the X and Psi diagrams (not computed here).
+      37004 (2015), arXiv:1504.03658, who add the X and Psi diagrams (not computed here;
+      quoted, its coefficients not confirmed from the paper's text, which is not reachable
+      here: docs/disorder.md, "Crossed diagrams").
 
     The valley ``tau = -1`` of :class:`~lrtheory.models.continuum.MassiveDirac` has the
     opposite sign of each.

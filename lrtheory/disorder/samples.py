@@ -17,7 +17,10 @@ independently per site (on-site and magnetic) or per bond from a box of width ``
 * ``"bond"``: every bond between two sites scaled by ``1 + delta_ij``, ``delta_ij`` in
   ``[-W/2, W/2]`` (a real scaling: keeps time reversal);
 * ``"magnetic"``: ``h_i . sigma`` on every site, the three components of ``h_i`` in
-  ``[-W/2, W/2]`` (spin-1/2, ``n_internal = 2``): breaks time reversal.
+  ``[-W/2, W/2]`` (spin-1/2, ``n_internal = 2``): breaks time reversal;
+* ``"gaussian"``: like ``"anderson"`` but ``eps_i`` normal with standard deviation ``W``
+  (variance ``W^2``; white noise ``gamma = W^2`` per cell with no higher cumulants, the
+  disorder of the diagrammatic theories: a box has a fourth cumulant ``-W^4/120``).
 
 Units: energies (``W``, ``t``) in t0, lengths in a, ``hbar = 1``.
 """
@@ -42,10 +45,11 @@ _docs = shared_docs(twist_parameters="""
         Supercell twist (1/a), default 0.
     """)
 
-__all__ = ["KINDS", "Sample", "build_sample", "disorder", "square_rashba", "twisted_model"]
+__all__ = ["KINDS", "Sample", "build_sample", "disorder", "square_rashba", "lattice_dirac",
+           "twisted_model"]
 
 #: the disorder kinds of :func:`disorder`
-KINDS = ("anderson", "bond", "magnetic")
+KINDS = ("anderson", "bond", "magnetic", "gaussian")
 
 _PAULI = np.array([[[0, 1], [1, 0]], [[0, -1j], [1j, 0]], [[1, 0], [0, -1]]], complex)
 
@@ -98,7 +102,19 @@ class Sample:
         """(N,) int: the site of every basis state."""
         return np.repeat(np.arange(self.n_sites), self.n_internal)
 
-    def _check_k(self, k) -> np.ndarray:
+    def check_k(self, k) -> np.ndarray:
+        """The supercell twist ``k`` checked against this sample.
+
+        Parameters
+        ----------
+        k : array_like or None
+            Twist (1/a), one component per spatial dimension; None is ``k = 0``.
+
+        Returns
+        -------
+        ndarray
+            ``k`` as a float array of shape (d,); a flake accepts only ``k = 0``.
+        """
         d = self.positions.shape[1]
         k = np.zeros(d) if k is None else check_finite("k", np.asarray(k, float)).reshape(-1)
         if k.shape != (d,):
@@ -124,7 +140,7 @@ class Sample:
         (N, N) complex array
             The Hamiltonian (t0).
         """
-        k = self._check_k(k)
+        k = self.check_k(k)
         return self._assemble(self.amplitudes * np.exp(1j * self.displacements @ k))
 
     @_docs
@@ -138,7 +154,7 @@ class Sample:
         (d_space, N, N) complex array
             The velocity operators (a t0/hbar, hbar = 1).
         """
-        k = self._check_k(k)
+        k = self.check_k(k)
         tk = self.amplitudes * np.exp(1j * self.displacements @ k)
         return np.stack([self._assemble(1j * self.displacements[:, a] * tk)
                          for a in range(self.displacements.shape[1])])
@@ -160,7 +176,7 @@ class Sample:
         """
         from scipy.sparse import coo_matrix
 
-        k = self._check_k(k)
+        k = self.check_k(k)
         vals = 1j * (self.displacements @ np.asarray(field, float)) * self.amplitudes * np.exp(
             1j * self.displacements @ k)
         n = self.n_states
@@ -181,7 +197,7 @@ class Sample:
         FiniteSystem
             ``H(k)`` (t0) with the site positions (a).
         """
-        k = self._check_k(k)
+        k = self.check_k(k)
         tr = self.time_reversal if not np.any(k) else None
         return FiniteSystem(self.hamiltonian(k), self.positions, self.n_internal,
                             time_reversal=tr)
@@ -280,17 +296,18 @@ def disorder(sample: Sample, kind: str, W: float, rng: np.random.Generator) -> S
     Parameters
     ----------
     sample : Sample
-    kind : "anderson", "bond" or "magnetic"
+    kind : "anderson", "bond", "magnetic" or "gaussian"
     W : float >= 0
-        Box width (t0 for on-site and magnetic, dimensionless for bond).
+        Box width (t0 for on-site and magnetic, dimensionless for bond); for "gaussian"
+        the standard deviation (t0).
     rng : numpy.random.Generator
         The one source of randomness (seed it for reproducible samples).
 
     Returns
     -------
     Sample
-        Same geometry; ``time_reversal`` kept for "anderson" and "bond", None for
-        "magnetic".
+        Same geometry; ``time_reversal`` kept for "anderson", "gaussian" and "bond", None
+        for "magnetic".
     """
     if kind not in KINDS:
         raise ConventionError(f"disorder kind must be one of {KINDS}, got {kind!r}")
@@ -309,8 +326,9 @@ def disorder(sample: Sample, kind: str, W: float, rng: np.random.Generator) -> S
         delta = rng.uniform(-W / 2, W / 2, uniq.size)
         amps = amps * np.where(si == sj, 1.0, 1.0 + delta[inv])
     else:
-        if kind == "anderson":
-            eps = rng.uniform(-W / 2, W / 2, ns)
+        if kind in ("anderson", "gaussian"):
+            eps = (rng.uniform(-W / 2, W / 2, ns) if kind == "anderson"
+                   else rng.normal(0.0, W, ns))
             block = eps[:, None, None] * np.eye(ni)[None]
         else:
             if ni != 2:
@@ -361,6 +379,44 @@ def square_rashba(t: float = 1.0, alpha: float = 0.4):
     return TightBindingModel(np.eye(2), np.zeros((2, 2)), hops,
                              time_reversal=np.array([[0, 1], [-1, 0]]), name="square Rashba",
                              params={"t": t, "alpha": alpha})
+
+
+def lattice_dirac(m: float = 0.3, B: float = 0.25, v: float = 1.0):
+    r"""A square-lattice massive Dirac model (Qi-Wu-Zhang form, one cell = one two-orbital site):
+
+    .. math:: H(\mathbf k) = v(\sin k_x\,\sigma_x + \sin k_y\,\sigma_y)
+              + \big(m + B(2 - \cos k_x - \cos k_y)\big)\sigma_z .
+
+    Near ``k = 0`` it is one valley of :class:`~lrtheory.models.continuum.MassiveDirac`
+    (velocity ``v``, half gap ``m``) plus the lattice terms ``B k^2/2`` in the mass and
+    ``-v k^3/6`` in the velocity; the other time-reversal-invariant momenta carry Dirac
+    points of mass ``m + 2B`` (twice) and ``m + 4B``: for ``e_F < m + 2B`` the Fermi surface
+    is the one valley at ``k = 0`` (docs/disorder.md, crossed diagrams). Both orbitals sit on
+    one site, so on-site disorder is scalar (``WhiteNoise(gamma, sites=(0, 0))``).
+
+    Parameters
+    ----------
+    m : float
+        Half gap at ``k = 0`` (t0).
+    B : float
+        Wilson mass (t0): keeps the lattice doublers gapped.
+    v : float
+        Dirac velocity (t0 a).
+
+    Returns
+    -------
+    TightBindingModel
+        The two-band model (lattice constant a; time reversal broken for ``m != 0``).
+    """
+    from lrtheory.models.tightbinding import TightBindingModel
+
+    sz = np.diag([1.0, -1.0]).astype(complex)
+    bonds = {(1, 0): v * _PAULI[0] / 2j - B / 2 * sz, (0, 1): v * _PAULI[1] / 2j - B / 2 * sz}
+    hops = [(a, b, R, T[a, b]) for R, T in bonds.items() for a in range(2) for b in range(2)
+            if T[a, b] != 0]
+    return TightBindingModel(np.eye(2), np.zeros((2, 2)), hops,
+                             onsite=np.array([m + 2 * B, -(m + 2 * B)]), name="lattice Dirac",
+                             params={"m": m, "B": B, "v": v})
 
 
 def twisted_model(model, q):

@@ -140,7 +140,7 @@ def test_errors():
     s = build_sample(square_rashba(), (4, 4), periodic=(True, False), n_internal=2)
     spinless = build_sample(haldane(t2=0.1, phi=0.5), (3, 3))
     rng = np.random.default_rng(0)
-    for call in (lambda: disorder(s, "gaussian", 1.0, rng),
+    for call in (lambda: disorder(s, "cauchy", 1.0, rng),
                  lambda: disorder(s, "anderson", -1.0, rng),
                  lambda: disorder(s, "anderson", 1.0, 0),
                  lambda: disorder(spinless, "magnetic", 1.0, rng),
