@@ -195,7 +195,7 @@ def site_projectors(system: FiniteSystem) -> np.ndarray:
     return out
 
 
-def _as_operator(system: FiniteSystem, operator, name="operator") -> np.ndarray:
+def as_operator(system: FiniteSystem, operator, name="operator") -> np.ndarray:
     n = system.n_states
     if operator is None:
         return np.eye(n, dtype=complex)
@@ -218,7 +218,7 @@ def density(system: FiniteSystem, operator=None) -> np.ndarray:
     ndarray
         (N_sites, N, N) complex, units of ``O`` per site; ``sum_i n_O(i) = O``.
     """
-    o = _as_operator(system, operator)
+    o = as_operator(system, operator)
     m = site_mask(system)
     return 0.5 * (o[None, :, :] * m[:, None, :] + m[:, :, None] * o[None, :, :])
 
@@ -339,7 +339,7 @@ def current_density(system: FiniteSystem, operator=None) -> np.ndarray:
     j = sym(v[None], p)
     if operator is None:
         return j
-    o = _as_operator(system, operator)
+    o = as_operator(system, operator)
     return sym(o, j)
 
 
@@ -364,7 +364,7 @@ def current_divergence(system: FiniteSystem, operator=None) -> np.ndarray:
     p = site_projectors(system)
     h = system.hamiltonian
     dp = 1j * (h @ p - p @ h)
-    o = _as_operator(system, operator)
+    o = as_operator(system, operator)
     return -sym(o, dp)
 
 
@@ -380,7 +380,7 @@ def torque_density(system: FiniteSystem, operator) -> np.ndarray:
     ndarray
         (N_sites, N, N) complex (``[O]`` t0/hbar per site).
     """
-    o = _as_operator(system, operator)
+    o = as_operator(system, operator)
     return density_of_matrix(system, time_derivative(system, o))
 
 

@@ -296,7 +296,7 @@ def site_density_response(system: FiniteSystem, operator=None, probe=None, *, et
     eta, omega, temperature, ef = _check_params(eta, omega, temperature, ef, part)
     eig = _eig(system, eigensystem)
     n = system.n_states
-    o = np.eye(n, dtype=complex) if operator is None else obs._as_operator(system, operator)
+    o = np.eye(n, dtype=complex) if operator is None else obs.as_operator(system, operator)
     o_, ob = _stack(system, o, "operator")
     b = obs.position(system) if probe is None else probe
     b_, bb = _stack(system, b, "probe")
@@ -419,7 +419,7 @@ def torque_accumulation(system: FiniteSystem, operator, field, *, eta: float,
     eta, omega, temperature, ef = _check_params(eta, omega, temperature, ef, "total")
     e = _field(system, field)
     eig = _eig(system, eigensystem)
-    o = obs._as_operator(system, operator)
+    o = obs.as_operator(system, operator)
     if o.ndim != 2:
         raise ShapeError("torque_accumulation takes a single operator O (N, N)")
     ext = -1j * _site_commutator_with_position(system, o, eig, temperature, ef)[0] @ e
@@ -460,7 +460,7 @@ def net_torque(system: FiniteSystem, operator, field, *, eta: float, omega: floa
     eta, omega, temperature, ef = _check_params(eta, omega, temperature, ef, "total")
     e = _field(system, field)
     eig = _eig(system, eigensystem)
-    o = obs._as_operator(system, operator)
+    o = obs.as_operator(system, operator)
     r = obs.position(system)
     comm = commutator_expectation(system, o, r, temperature=temperature, ef=ef, eigensystem=eig)
     chi = response(system, obs.time_derivative(system, o), r, eta=eta, omega=omega,

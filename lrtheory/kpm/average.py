@@ -282,7 +282,7 @@ def disorder_average(clean: Sample, kind: str, W: float, *, n_realizations: int,
     if not isinstance(clean, Sample):
         raise LrtheoryError(f"clean must be a lrtheory.disorder.samples.Sample, got "
                             f"{type(clean).__name__}")
-    n = Q._check_count("n_realizations", n_realizations, 2)
+    n = Q.check_count("n_realizations", n_realizations, 2)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise LrtheoryError(f"seed must be a non-negative integer, got {seed!r}")
     quantities = (quantities,) if isinstance(quantities, str) else tuple(quantities)
@@ -340,7 +340,7 @@ def disorder_average(clean: Sample, kind: str, W: float, *, n_realizations: int,
         if k == cb.LORENTZIAN:  # the bound of each delta at the N used (1/t0)
             extra["truncation"] = (cb.lorentzian_truncation(
                 n_moments, x, float(eta) / scaling.half_width) / scaling.half_width).tolist()
-        st = Q._settings(first, scaling, int(n_moments), int(n_vectors), k, lam, None, eta,
+        st = Q.run_settings(first, scaling, int(n_moments), int(n_vectors), k, lam, None, eta,
                          **extra)
         st.pop("seed")
         per_quantity[name] = st

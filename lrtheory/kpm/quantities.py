@@ -49,7 +49,7 @@ def _check_sample(sample):
         raise LrtheoryError(f"expected a lrtheory.kpm.SparseSample, got {type(sample).__name__}")
 
 
-def _check_count(name, v, minimum=1):
+def check_count(name, v, minimum=1):
     if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < minimum:
         raise LrtheoryError(f"{name} must be an integer >= {minimum}, got {v!r}")
     return int(v)
@@ -66,7 +66,7 @@ def _energies(name, e, scaling, edge=0.0):
     return e, x
 
 
-def _settings(sample, scaling, n_moments, n_vectors, kernel, lam, seed, eta=None, **extra):
+def run_settings(sample, scaling, n_moments, n_vectors, kernel, lam, seed, eta=None, **extra):
     res = (float(eta) if kernel == cb.LORENTZIAN
            else cb.resolution(n_moments, scaling.half_width, kernel, lam))
     return {"n_moments": n_moments, "n_vectors": n_vectors, "kernel": kernel,
@@ -167,7 +167,7 @@ def density_of_states(sample: SparseSample, energies, *, n_moments: int = 512,
         coordinate ``"energy"``; ``settings`` has every parameter, the bounds and the run time.
     """
     _check_sample(sample)
-    N, R = _check_count("n_moments", n_moments, 2), _check_count("n_vectors", n_vectors)
+    N, R = check_count("n_moments", n_moments, 2), check_count("n_vectors", n_vectors)
     scaling = _scaling(sample, bounds, margin)
     e, x = _energies("energies", energies, scaling)
     coeff, trunc = _delta_series(N, x, kernel, lam, eta, scaling)  # (N, E), 1/t0
@@ -176,7 +176,7 @@ def density_of_states(sample: SparseSample, energies, *, n_moments: int = 512,
     total, wall = _run(func, R, vectors_per_chunk, workers, scheduler, progress, "KPM DOS")
     mean, err = _mean_err(total, "dos", R)
     return Result("kpm_dos", {"dos": mean}, {"dos": "1/(t0 orbital)", "energy": "t0"},
-                  {"energy": e}, _settings(sample, scaling, N, R, kernel, lam, seed, eta,
+                  {"energy": e}, run_settings(sample, scaling, N, R, kernel, lam, seed, eta,
                                            wall_seconds=wall, truncation=_list(trunc)),
                   sample.model,
                   error={"dos": err} if R > 1 else {})
@@ -333,7 +333,7 @@ def hall_conductivity(sample: SparseSample, ef, *, operator="charge", directions
         ``error`` the stochastic standard errors, coordinate ``"ef"``.
     """
     _check_sample(sample)
-    N, R = _check_count("n_moments", n_moments, 2), _check_count("n_vectors", n_vectors)
+    N, R = check_count("n_moments", n_moments, 2), check_count("n_vectors", n_vectors)
     if kernel == cb.LORENTZIAN:
         raise LrtheoryError("the Hall conductivity takes kernel 'jackson' or 'lorentz' (the "
                             "Bastin formula needs a kernel for its Green's functions too)")
@@ -358,7 +358,7 @@ def hall_conductivity(sample: SparseSample, ef, *, operator="charge", directions
         units["sigma_e2h"] = "e^2/h"
     op = operator if operator is None or isinstance(operator, str) else "matrix"
     return Result("kpm_hall_conductivity", values, units, {"ef": e},
-                  _settings(sample, scaling, N, R, kernel, lam, seed, operator=op,
+                  run_settings(sample, scaling, N, R, kernel, lam, seed, operator=op,
                             directions=list(directions), temperature=0.0, wall_seconds=wall),
                   sample.model, error=errors if R > 1 else {})
 
@@ -428,7 +428,7 @@ def fermi_surface_accumulation(sample: SparseSample, ef, *, operator=None, field
         ``"site"``, ``"ef"``; ``values["positions"]`` the site positions.
     """
     _check_sample(sample)
-    N, R = _check_count("n_moments", n_moments, 2), _check_count("n_vectors", n_vectors)
+    N, R = check_count("n_moments", n_moments, 2), check_count("n_vectors", n_vectors)
     scaling = _scaling(sample, bounds, margin)
     e, x = _energies("ef", ef, scaling)
     O = density_operator(sample, operator)
@@ -447,7 +447,7 @@ def fermi_surface_accumulation(sample: SparseSample, ef, *, operator=None, field
                   {"accumulation": "O per site per unit field (e a/t0)", "ef": "t0",
                    "positions": "a"},
                   {"site": np.arange(sample.n_sites), "ef": e},
-                  _settings(sample, scaling, N, R, kernel, lam, seed, eta, operator=op,
+                  run_settings(sample, scaling, N, R, kernel, lam, seed, eta, operator=op,
                             field=list(np.asarray(field, float)), wall_seconds=wall,
                             truncation=_list(trunc),
                             eta_equivalent=(list(2 * cb.resolution(N, scaling.half_width,
