@@ -219,9 +219,11 @@ def lattice_integrals(model: BlochModel, ef: float, sigma: np.ndarray, *, nk: in
     for start in range(0, grid.n_points, _CHUNK):
         stop = min(start + _CHUNK, grid.n_points)
         k = grid.points(start, stop)
-        wts = chunk_weights(grid, start, stop, subgrid)
+        w = chunk_weights(grid, start, stop, subgrid).point
+        if subgrid:                        # only the nk/2 points carry weight: skip the rest
+            k, w = k[w != 0], w[w != 0]
         H, V = model.hamiltonian(k), model.velocity(k)
-        total = total + _pack(*bubble_chunk(H, V, ef, sigma, wts.point, _operator(O, model, k)))
+        total = total + _pack(*bubble_chunk(H, V, ef, sigma, w, _operator(O, model, k)))
     return _unpack(total, n, model.dim)
 
 

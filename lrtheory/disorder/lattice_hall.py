@@ -41,16 +41,20 @@ orbital ``e [m]/hbar`` with ``[m] = e a^2 t0/hbar``; per unit area, ``a = 1``.
 """
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from lrtheory.conventions import E_CHARGE, ELECTRON_CHARGE
 from lrtheory.disorder.born_response import (born_self_energy, continuum_integrals,
                                              lattice_integrals)
 from lrtheory.disorder.diagrams import BubbleIntegrals, WhiteNoise, ladder_vertex, ra_response
-from lrtheory.disorder.hall_vertex import hall_vertex_conductivity, orbital_moment_operator
+from lrtheory.disorder.hall_vertex import (_honeycomb_valley, hall_vertex_conductivity,
+                                          orbital_moment_operator)
 from lrtheory.disorder.samples import build_sample, disorder
 from lrtheory.errors import ConventionError, check_integer, check_positive, check_real_scalar
 from lrtheory.models.protocol import BlochModel, ensure_model
+from lrtheory.parallel.executor import SerialExecutor
 from lrtheory.result import Result
 
 __all__ = ["OPERATORS", "honeycomb_vertex_hall", "dirac_valleys", "dirac_limit_hall",
@@ -207,9 +211,29 @@ def dirac_limit_hall(ef: float, sigma: np.ndarray, noise: WhiteNoise, *, delta: 
     return out
 
 
+def _one_torus(child, *, clean, W, ef, eta, twists, ops, valley):
+    """(n_ops, 2, 2) RA Hall tensors of one realization, averaged over the twists."""
+    s = disorder(clean, "anderson", W, np.random.default_rng(child))
+    acc = np.zeros((len(ops), 2, 2))
+    for k in twists:
+        h, v = s.hamiltonian(k), s.velocity(k)
+        gr = np.linalg.inv((ef + 1j * eta) * np.eye(h.shape[0]) - h)
+        m = [gr @ v[c] @ gr.conj().T for c in range(2)]                   # G^R v_c G^A
+        for i, name in enumerate(ops):
+            if name == "charge":
+                J = [ELECTRON_CHARGE * v[b] for b in range(2)]
+            else:
+                t = valley.hamiltonian(k)
+                J = [0.5 * (t @ v[b] + v[b] @ t) for b in range(2)]
+            # Tr[J M] = sum_ij J_ij M_ji
+            acc[i] += [[np.real(np.sum(J[b] * m[c].T)) for c in range(2)] for b in range(2)]
+    area = clean.info["cells"][0] * clean.info["cells"][1] * _S3 / 2
+    return -E_CHARGE / (2 * np.pi) * acc / (len(twists) * area)
+
+
 def exact_hall_average(model, L: int, W: float, ef: float, eta: float, *,
                        n_realizations: int, seed: int, twists=None,
-                       operators=("charge", "valley")) -> Result:
+                       operators=("charge", "valley"), executor=None) -> Result:
     r"""Disorder-averaged Kubo-Greenwood (RA) Hall tensors of ``L x L`` tori of a honeycomb
     model with Anderson disorder (box width ``W``, variance ``W^2/12`` per site), exact
     eigenstates: ``sigma^O_bc = -(e/2 pi A) Re Tr[J^O_b G^R v_c G^A]`` with
@@ -239,6 +263,9 @@ def exact_hall_average(model, L: int, W: float, ef: float, eta: float, *,
         Supercell twists (1/a); default ``k = 0``.
     operators : sequence of str
         ``"charge"`` and/or ``"valley"``.
+    executor : optional
+        An executor of :mod:`lrtheory.parallel` (``map_ordered``) over the realizations;
+        default the serial one (BLAS on one thread).
 
     Returns
     -------
@@ -249,6 +276,8 @@ def exact_hall_average(model, L: int, W: float, ef: float, eta: float, *,
     """
     from lrtheory.models.haldane import valley_model
     ops = _check_operators(operators, ("charge", "valley"))
+    if "valley" in ops:
+        _honeycomb_valley(model)                  # one line if not on the Haldane lattice
     L = check_integer("L", L, minimum=3)
     n_realizations = check_integer("n_realizations", n_realizations, minimum=2)
     seed = check_integer("seed", seed, minimum=0)
@@ -257,25 +286,10 @@ def exact_hall_average(model, L: int, W: float, ef: float, eta: float, *,
     ef = check_real_scalar("ef", ef)
     twists = np.zeros((1, 2)) if twists is None else np.atleast_2d(np.asarray(twists, float))
     clean = build_sample(model, (L, L), periodic=(True, True))
-    valley = build_sample(valley_model(), (L, L), periodic=(True, True))
-    area = L * L * _S3 / 2
-    rows = []
-    for child in np.random.SeedSequence(seed).spawn(n_realizations):
-        s = disorder(clean, "anderson", W, np.random.default_rng(child))
-        acc = np.zeros((len(ops), 2, 2))
-        for k in twists:
-            h, v = s.hamiltonian(k), s.velocity(k)
-            gr = np.linalg.inv((ef + 1j * eta) * np.eye(h.shape[0]) - h)
-            m = [gr @ v[c] @ gr.conj().T for c in range(2)]               # G^R v_c G^A
-            for i, name in enumerate(ops):
-                if name == "charge":
-                    J = [ELECTRON_CHARGE * v[b] for b in range(2)]
-                else:
-                    t = valley.hamiltonian(k)
-                    J = [0.5 * (t @ v[b] + v[b] @ t) for b in range(2)]
-                # Tr[J M] = sum_ij J_ij M_ji
-                acc[i] += [[np.real(np.sum(J[b] * m[c].T)) for c in range(2)] for b in range(2)]
-        rows.append(-E_CHARGE / (2 * np.pi) * acc / (len(twists) * area))
+    f = partial(_one_torus, clean=clean, W=W, ef=ef, eta=eta, twists=twists, ops=ops,
+                valley=build_sample(valley_model(), (L, L), periodic=(True, True)))
+    executor = SerialExecutor() if executor is None else executor
+    rows = list(executor.map_ordered(f, np.random.SeedSequence(seed).spawn(n_realizations)))
     x = np.array(rows)
     values = {}
     for i, name in enumerate(ops):
