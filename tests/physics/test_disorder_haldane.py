@@ -23,7 +23,8 @@ import numpy as np
 import pytest
 
 from lrtheory.disorder.diagrams import WhiteNoise
-from lrtheory.disorder.hall_vertex import hall_vertex_conductivity, orbital_moment_operator
+from lrtheory.disorder.hall_vertex import (dirac_valley_pair_hall, hall_vertex_conductivity,
+                                           orbital_moment_operator)
 from lrtheory.disorder.lattice_hall import (dirac_limit_hall, exact_hall_average,
                                             honeycomb_vertex_hall)
 from lrtheory.disorder.born_response import born_self_energy
@@ -146,6 +147,27 @@ def test_dirac_limit_is_the_two_valley_massive_dirac_pair():
         assert abs(a - b) <= tol, (op, a, b, tol)
         if op == "charge":
             assert abs(a - _hall(wrong[op]["dressed"])) > 3 * tol
+
+
+def test_dirac_limit_is_the_valley_pair_of_hall_vertex():
+    """In the continuum the two-valley limit with on-site disorder is the valley pair of
+    hall_vertex.dirac_valley_pair_hall with sublattice-resolved noise (its ladder vanishes
+    valley by valley, and so does the intervalley one): the same valley Hall conductivity
+    with the opposite sign (the lattice's K is MassiveDirac valley -1). Counter-example: smooth
+    scalar disorder (one potential on both sublattices, no intervalley scattering) has a
+    ladder that changes the valley Hall conductivity by more than 10 %."""
+    ef, d, v = 0.3, 0.1, np.sqrt(3) / 2
+    sig = -1j * np.diag([0.02, 0.012])
+    ref = dirac_limit_hall(ef, sig, ANDERSON, delta=d, operators=("valley",))
+    pair = dirac_valley_pair_hall(ef, ANDERSON, v=v, delta=d, sigma=sig)
+    np.testing.assert_allclose(_hall(ref["valley"]["dressed"]), -pair["valley"]["dressed"],
+                               **TOL_NUMERIC)
+    np.testing.assert_allclose(_hall(ref["valley"]["bare"]), _hall(ref["valley"]["dressed"]),
+                               **TOL)
+    assert abs(pair["charge"]["dressed"]) <= 1e-10 * abs(pair["valley"]["dressed"])
+    smooth = dirac_valley_pair_hall(ef, WhiteNoise(0.1), v=v, delta=d, sigma=sig)
+    assert abs(smooth["valley"]["dressed"] - smooth["valley"]["bare"]) > 0.1 * abs(
+        smooth["valley"]["bare"])
 
 
 def _same_momenta(m, L, twists, ef, eta, noise):
