@@ -73,6 +73,10 @@ FINDINGS: dict[int, tuple[str, str]] = {
     15: ("S24 in a Wannier basis", "S24 needs the velocity -i[r, H] and, for O = 1, the "
          "curvature of the Wannier space itself (Wang-Yates-Souza-Vanderbilt) when the basis "
          "has a position matrix"),
+    16: ("Eq. 28 and finding 5 on the Haldane model", "on-site disorder gives the Haldane model "
+         "and gapped graphene no ladder vertex correction (C3 in the atomic-position "
+         "convention): their Fermi-surface charge, valley and orbital Hall conductivities are "
+         "the SCBA bare bubble"),
 }
 
 #: One record per equation (or group derived together), in paper order (main text, then S).
@@ -168,7 +172,7 @@ RECORDS: list[dict] = [
                 f"{_RIBA}::test_tr_invariant_ribbon_has_no_interband_tr_odd_accumulation",
                 f"{_DER}[eq27]"), docs=(_SYMB, _FINITE)),
     dict(label="Eq. 28", covers=("Eq. 28", "S11-S14"), reading="corrected",
-         derivations=("eq28",), findings=(3,),
+         derivations=("eq28",), findings=(3, 16),
          statement="Fermi-surface (relaxation-time) form chi(0) = -N(e_F) tau <Re{n v}>_FS "
          "(printed with +)",
          kernels=("lrtheory.response.fermi_surface.fermi_surface_density [corrected]",

@@ -14,6 +14,8 @@ Units as in :mod:`lrtheory.disorder.diagrams`: chi per (e E) per area (d = 2).
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from scipy.integrate import quad_vec
 
@@ -42,6 +44,15 @@ _docs = shared_docs(noise_grid="""
     n_theta : int
         Angular points (continuum model).
     """)
+
+
+@functools.lru_cache(maxsize=8)
+def _leggauss(n: int):
+    """Gauss-Legendre nodes and weights, computed once per ``n`` (an eigenvalue problem of
+    size n: ~1 s for n = 400 on a loaded machine, paid at every continuum integral before)."""
+    x, w = np.polynomial.legendre.leggauss(n)
+    x.flags.writeable = w.flags.writeable = False
+    return x, w
 
 
 def _pack(g, b, kron, o_b=None, o_d=None):
@@ -112,7 +123,7 @@ def _radial_rule(model, ef, sigma, radii, n_r):
     midpoints to the neighbouring radii (the last one to infinity): the Lorentzian becomes flat
     in u and the 1/r^2 tail maps to a finite interval."""
     pts = sorted(float(r) for r in radii if r > 0) or [1.0]
-    x, wx = np.polynomial.legendre.leggauss(n_r)
+    x, wx = _leggauss(n_r)
     bounds = [0.0] + [(a + b) / 2 for a, b in zip(pts[:-1], pts[1:])] + [np.inf]
     nodes, weights = [], []
     for kf, lo, hi in zip(pts, bounds[:-1], bounds[1:]):
@@ -219,9 +230,11 @@ def lattice_integrals(model: BlochModel, ef: float, sigma: np.ndarray, *, nk: in
     for start in range(0, grid.n_points, _CHUNK):
         stop = min(start + _CHUNK, grid.n_points)
         k = grid.points(start, stop)
-        wts = chunk_weights(grid, start, stop, subgrid)
+        w = chunk_weights(grid, start, stop, subgrid).point
+        if subgrid:                        # only the nk/2 points carry weight: skip the rest
+            k, w = k[w != 0], w[w != 0]
         H, V = model.hamiltonian(k), model.velocity(k)
-        total = total + _pack(*bubble_chunk(H, V, ef, sigma, wts.point, _operator(O, model, k)))
+        total = total + _pack(*bubble_chunk(H, V, ef, sigma, w, _operator(O, model, k)))
     return _unpack(total, n, model.dim)
 
 

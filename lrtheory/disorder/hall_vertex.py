@@ -40,7 +40,49 @@ from lrtheory.disorder.diagrams import WhiteNoise
 from lrtheory.errors import ConventionError
 from lrtheory.models.protocol import BlochModel, ContinuumModel, ensure_model
 
-__all__ = ["hall_vertex_conductivity", "dirac_valley_pair_hall", "dirac_hall_closed_forms"]
+__all__ = ["hall_vertex_conductivity", "dirac_valley_pair_hall", "dirac_hall_closed_forms",
+           "orbital_moment_operator"]
+
+
+def orbital_moment_operator(model):
+    r"""The bulk orbital moment ``m_z`` of a 2D model as an orbital-basis function of k:
+    ``O(k) = U(k) m(k) U(k)^dagger`` with ``m(k)`` the gauge-covariant interband matrix of
+    :func:`lrtheory.response.bulk_omm.bulk_omm_matrix` (the operator of the clean orbital
+    Hall route, ``operator="orbital"`` of :func:`lrtheory.response.hall.hall_conductivity`;
+    electron charge, ``e a^2 t0/hbar``) and ``U(k)`` the Bloch eigenvectors. Gauge invariant:
+    ``m`` transforms as ``U^dagger X U``.
+
+    Parameters
+    ----------
+    model : BlochModel or ContinuumModel
+        A 2D model (its ``hamiltonian`` and ``velocity``).
+
+    Returns
+    -------
+    callable
+        ``k (m, 2) -> (m, n, n)`` complex, Hermitian at every k.
+    """
+    from lrtheory.response.bulk_omm import bulk_omm_matrix
+    from lrtheory.response.kspace import eigensystem
+
+    def omm(k):
+        eig = eigensystem(model, np.asarray(k, float))
+        U = eig.states
+        return U @ bulk_omm_matrix(eig) @ np.conj(np.swapaxes(U, -1, -2))
+    return omm
+
+
+def _honeycomb_valley(model):
+    """The valley operator of :func:`lrtheory.models.haldane.valley_operator`, for a
+    two-orbital model on the Haldane lattice only (elsewhere K and K' are not those)."""
+    from lrtheory.models.haldane import LATTICE, valley_operator
+    lat = model.lattice_vectors
+    if model.n_orbitals != 2 or lat is None or lat.shape != (2, 2) or not np.allclose(
+            lat, LATTICE, atol=1e-12):
+        raise ConventionError("operator='valley' is the honeycomb valley operator: it needs a "
+                              "two-orbital model on the lattice of lrtheory.models.haldane "
+                              f"(a_1 = (1, 0), a_2 = (1/2, sqrt3/2)), got {model.name!r}")
+    return valley_operator
 
 
 def _operator_of_k(model, operator):
@@ -50,9 +92,13 @@ def _operator_of_k(model, operator):
         q = ELECTRON_CHARGE if operator == "charge" else 1.0
         eye = q * np.eye(n, dtype=complex)
         return lambda k: np.broadcast_to(eye, (len(k), n, n))
+    if isinstance(operator, str) and operator == "orbital":
+        return orbital_moment_operator(model)
+    if isinstance(operator, str) and operator == "valley":
+        return _honeycomb_valley(model)
     if isinstance(operator, str):
-        raise ConventionError(f"operator must be 'charge', 'number', None, an ({n}, {n}) "
-                              f"array or a function of k, got {operator!r}")
+        raise ConventionError(f"operator must be 'charge', 'number', None, 'orbital', 'valley', "
+                              f"an ({n}, {n}) array or a function of k, got {operator!r}")
     O = check_density_operator(operator, n)
     if callable(O):
         return O
@@ -76,8 +122,11 @@ def hall_vertex_conductivity(model, ef: float, noise: WhiteNoise, *, operator="c
         Disorder (``gamma`` in t0^2 a^2; ``sites``: which orbitals share a potential).
     operator : {"charge", "number", None}, ndarray (n, n) or callable
         ``"charge"`` (default): ``O = q 1``, the electrical conductivity (e^2/hbar);
-        ``"number"``/``None``: ``O = 1``; a Hermitian (n, n) array (e.g. a sublattice
-        ``sigma_z``); or ``O(k) -> (m, n, n)`` in the orbital basis (e.g. a valley operator).
+        ``"number"``/``None``: ``O = 1``; ``"orbital"``: the bulk orbital moment
+        (:func:`orbital_moment_operator`, ``e [m]/hbar``); ``"valley"``: the honeycomb valley
+        operator (:func:`lrtheory.models.haldane.valley_operator`; Haldane-lattice models
+        only); a Hermitian (n, n) array (e.g. a sublattice ``sigma_z``); or
+        ``O(k) -> (m, n, n)`` in the orbital basis.
     nk : int, optional
         BZ grid (lattice model; must resolve ``|Im Sigma| / |v|``).
     radii : sequence of float

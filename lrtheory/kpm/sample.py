@@ -402,22 +402,16 @@ def spectral_bounds(hamiltonian, *, method: str = "gershgorin",
 
 
 def honeycomb_valley_model():
-    r"""The valley operator of the honeycomb lattice of :func:`lrtheory.models.haldane.haldane`
-    as a tight-binding "model" (spinless, 2 orbitals A, B; dimensionless).
-
-    ``V = (i / (3 sqrt 3)) sum_<<ij>> nu_ij c_i^dagger c_j``: the Haldane next-nearest
-    hoppings at ``phi = pi/2`` with the **same** chirality on both sublattices (Haldane's has
-    opposite signs, ``tau_z sigma_z``); in k space ``V(k)`` is ``+1`` at ``K = (4 pi/3, 0)`` and
-    ``-1`` at ``K' = -K`` on both sublattices (tested), i.e. ``tau_z`` near the valleys
-    (Colomes and Franz, PRL 120, 086603 (2018)). Imaginary and Hermitian: TR-odd. Use it as the
+    r"""The valley operator of the honeycomb lattice as a tight-binding "model":
+    :func:`lrtheory.models.haldane.valley_model` (``+1`` at ``K = (4 pi/3, 0)``, ``-1`` at
+    ``K'``, next-nearest hoppings of the same chirality on both sublattices). Use it as the
     ``operator`` of the KPM quantities through :func:`supercell` (``supercell(valley_model,
     cells, periodic=...).hamiltonian``).
-    """
-    from lrtheory.models.haldane import haldane
-    from lrtheory.models.tightbinding import Hopping, TightBindingModel
 
-    h = haldane(t0=1.0, t2=1.0, phi=np.pi / 2)
-    scale = 1 / (3 * np.sqrt(3))
-    hops = [Hopping(x.i, x.j, x.R, x.t * scale * (1 if x.i == 0 else -1))
-            for x in h.hoppings if x.i == x.j]
-    return TightBindingModel(h.lattice_vectors, h.positions, hops, name="honeycomb valley operator")
+    Returns
+    -------
+    TightBindingModel
+    """
+    from lrtheory.models.haldane import valley_model
+
+    return valley_model()

@@ -23,12 +23,15 @@ band ``C = sign(...)`` inside, 0 outside (see tests/physics for the sign, comput
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from lrtheory.errors import ModelError, check_float
 from lrtheory.models.tightbinding import Hopping, TightBindingModel
 
-__all__ = ["haldane", "haldane_bulk_bands", "layered_haldane", "DELTAS", "LS", "phase_boundary"]
+__all__ = ["haldane", "haldane_bulk_bands", "layered_haldane", "valley_model", "valley_operator", "DELTAS", "LS",
+           "phase_boundary"]
 
 S3 = np.sqrt(3.0)
 DELTAS = np.array([[0.5, 0.5 / S3], [-0.5, 0.5 / S3], [0.0, -1.0 / S3]])
@@ -123,6 +126,55 @@ def haldane_bulk_bands(k, t0=1.0, t2=0.0, phi=np.pi / 2, delta=0.0) -> np.ndarra
     root = np.sqrt(t0**2 * np.abs(gamma) ** 2 + (delta + t2 * (ba - bb)) ** 2)
     mid = t2 * (ba + bb)
     return np.stack([mid - root, mid + root], axis=-1)
+
+
+def valley_model() -> TightBindingModel:
+    r"""The valley operator of the honeycomb lattice of :func:`haldane` as a tight-binding
+    "model" (spinless, 2 orbitals A, B; dimensionless).
+
+    ``V = (i / (3 sqrt 3)) sum_<<ij>> nu_ij c_i^dagger c_j``: the Haldane next-nearest
+    hoppings at ``phi = pi/2`` with the **same** chirality on both sublattices (Haldane's has
+    opposite signs, ``tau_z sigma_z``); in k space ``V(k)`` is ``+1`` at ``K = (4 pi/3, 0)`` and
+    ``-1`` at ``K' = -K`` on both sublattices (tested), i.e. ``tau_z`` near the valleys
+    (Colomes and Franz, PRL 120, 086603 (2018)). Imaginary and Hermitian: TR-odd. Real-space
+    samples of it (``lrtheory.disorder.samples.build_sample``, ``lrtheory.kpm.sample.supercell``)
+    give the operator on disordered tori and supercells; :func:`valley_operator` is its Bloch
+    form.
+
+    Returns
+    -------
+    TightBindingModel
+        Two orbitals on the lattice of :func:`haldane`.
+    """
+    h = haldane(t0=1.0, t2=1.0, phi=np.pi / 2)
+    scale = 1 / (3 * S3)
+    hops = [Hopping(x.i, x.j, x.R, x.t * scale * (1 if x.i == 0 else -1))
+            for x in h.hoppings if x.i == x.j]
+    return TightBindingModel(h.lattice_vectors, h.positions, hops, name="honeycomb valley operator")
+
+
+def valley_operator(k) -> np.ndarray:
+    r"""Bloch form ``V(k)`` (m, 2, 2) of the honeycomb valley operator :func:`valley_model`
+    (orbital basis, dimensionless): ``-(2/(3 sqrt 3)) sum_n sin(k . l_n)`` times the identity,
+    ``+1`` at ``K = (4 pi/3, 0)``, ``-1`` at ``K' = -K`` (tested against that closed form).
+    Odd under time reversal (``V(-k) = -V(k)``), invariant under C3 about a site.
+
+    Parameters
+    ----------
+    k : array_like
+        Cartesian wave vectors, shape (m, 2) (1/a).
+
+    Returns
+    -------
+    ndarray
+        (m, 2, 2) complex.
+    """
+    return _valley_model().hamiltonian(np.asarray(k, float).reshape(-1, 2))
+
+
+@functools.lru_cache(maxsize=1)
+def _valley_model():
+    return valley_model()
 
 
 def phase_boundary(t2: float, phi: float = np.pi / 2) -> float:
