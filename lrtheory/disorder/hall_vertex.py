@@ -72,9 +72,25 @@ def orbital_moment_operator(model):
     return omm
 
 
-def _honeycomb_valley(model):
+def honeycomb_valley(model):
     """The valley operator of :func:`lrtheory.models.haldane.valley_operator`, for a
-    two-orbital model on the Haldane lattice only (elsewhere K and K' are not those)."""
+    two-orbital model on the Haldane lattice only (elsewhere K and K' are not those).
+
+    Parameters
+    ----------
+    model : BlochModel
+        A two-orbital model on the lattice of :mod:`lrtheory.models.haldane`.
+
+    Returns
+    -------
+    callable
+        ``k -> (..., 2, 2)`` valley operator (dimensionless, +1 at K).
+
+    Raises
+    ------
+    ConventionError
+        The model is not a two-orbital model on that lattice.
+    """
     from lrtheory.models.haldane import LATTICE, valley_operator
     lat = model.lattice_vectors
     if model.n_orbitals != 2 or lat is None or lat.shape != (2, 2) or not np.allclose(
@@ -95,7 +111,7 @@ def _operator_of_k(model, operator):
     if isinstance(operator, str) and operator == "orbital":
         return orbital_moment_operator(model)
     if isinstance(operator, str) and operator == "valley":
-        return _honeycomb_valley(model)
+        return honeycomb_valley(model)
     if isinstance(operator, str):
         raise ConventionError(f"operator must be 'charge', 'number', None, 'orbital', 'valley', "
                               f"an ({n}, {n}) array or a function of k, got {operator!r}")

@@ -49,7 +49,7 @@ from lrtheory.conventions import E_CHARGE, ELECTRON_CHARGE
 from lrtheory.disorder.born_response import (born_self_energy, continuum_integrals,
                                              lattice_integrals)
 from lrtheory.disorder.diagrams import BubbleIntegrals, WhiteNoise, ladder_vertex, ra_response
-from lrtheory.disorder.hall_vertex import (_honeycomb_valley, hall_vertex_conductivity,
+from lrtheory.disorder.hall_vertex import (honeycomb_valley, hall_vertex_conductivity,
                                           orbital_moment_operator)
 from lrtheory.disorder.samples import build_sample, disorder
 from lrtheory.errors import ConventionError, check_integer, check_positive, check_real_scalar
@@ -277,7 +277,7 @@ def exact_hall_average(model, L: int, W: float, ef: float, eta: float, *,
     from lrtheory.models.haldane import valley_model
     ops = _check_operators(operators, ("charge", "valley"))
     if "valley" in ops:
-        _honeycomb_valley(model)                  # one line if not on the Haldane lattice
+        honeycomb_valley(model)                  # one line if not on the Haldane lattice
     L = check_integer("L", L, minimum=3)
     n_realizations = check_integer("n_realizations", n_realizations, minimum=2)
     seed = check_integer("seed", seed, minimum=0)
