@@ -47,15 +47,23 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 
 
 def pytest_configure(config):
-    """Whole-run watchdog: the suite takes ~1 minute; if it is still running after
-    ``LRTHEORY_TEST_WALLCLOCK`` seconds (default 840, under CI's 15 minutes) something hangs
-    below the per-test limit of pytest-timeout (e.g. in collection or teardown): print every
-    thread's stack to the real stderr and exit non-zero instead of stalling CI."""
+    """Whole-run watchdog: the suite takes ~3 minutes on 2 idle cores; if it is still running
+    after ``LRTHEORY_TEST_WALLCLOCK`` seconds (default 840, under CI's 15 minutes) something
+    hangs below the per-test limit of pytest-timeout (e.g. in collection or teardown): print
+    every thread's stack to the real stderr and exit non-zero instead of stalling CI.
+
+    Under pytest-xdist (``-n 2``, the README's command) every worker has its own watchdog
+    (its stacks name the test it is stuck in; xdist then reports the worker as crashed) and
+    the controller, which runs no test, gives up ``_CONTROLLER_GRACE`` seconds later."""
     import threading
 
     seconds = float(os.environ.get("LRTHEORY_TEST_WALLCLOCK", "840"))
     if seconds <= 0:
         return
+    worker = getattr(config, "workerinput", {}).get("workerid")
+    # an xdist controller (it runs no test) lets the workers report first
+    grace = _CONTROLLER_GRACE if worker is None and config.getoption("numprocesses", None) \
+        else 0
 
     def expire():
         import faulthandler
@@ -64,13 +72,14 @@ def pytest_configure(config):
         capman = config.pluginmanager.getplugin("capturemanager")
         if capman is not None:
             capman.suspend_global_capture(in_=True)
-        print(f"\ntest run exceeded LRTHEORY_TEST_WALLCLOCK={seconds:g} s: stacks follow",
+        who = f"[{worker}] " if worker else ""
+        print(f"\n{who}test run exceeded LRTHEORY_TEST_WALLCLOCK={seconds:g} s: stacks follow",
               file=sys.stderr, flush=True)
         faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
         sys.stderr.flush()
         os._exit(3)
 
-    timer = threading.Timer(seconds, expire)
+    timer = threading.Timer(seconds + grace, expire)
     timer.daemon = True
     timer.start()
     config._lrtheory_watchdog = timer
@@ -80,6 +89,51 @@ def pytest_unconfigure(config):
     timer = getattr(config, "_lrtheory_watchdog", None)
     if timer is not None:
         timer.cancel()
+
+
+# ---- pytest-xdist: which worker runs what (the README's command runs `-n 2`) ----------------
+#: seconds the xdist controller waits past the watchdog, so that a stuck worker's stacks print
+_CONTROLLER_GRACE = 30
+#: test files that must run in one worker: they share a session fixture too costly to build
+#: twice (the documentation site with its executed gallery, tests/docs/conftest.py)
+SAME_WORKER = {"tests/docs/test_docs_build.py": "docs site",
+               "tests/docs/test_browser.py": "docs site"}
+#: files started first (longest first, CPU seconds measured 2026-12-07), so that no long file
+#: is left alone at the end of the run while the other worker idles; the rest keep their order
+START_FIRST = ("tests/docs/test_browser.py", "tests/docs/test_docs_build.py",
+               "tests/numeric/test_processes.py", "tests/symbolic/test_derivations.py",
+               "tests/physics/test_disorder_exact.py", "tests/docs/test_snippets.py",
+               "tests/reliability/test_catalogue.py")
+
+
+def _file_of(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
+def pytest_collection_modifyitems(config, items):
+    """In an xdist worker, put the files of ``START_FIRST`` first (every worker collects and
+    sorts the same way; order inside a file is kept). A plain run keeps pytest's order."""
+    if hasattr(config, "workerinput"):
+        rank = {f: i for i, f in enumerate(START_FIRST)}
+        items.sort(key=lambda it: rank.get(_file_of(it.nodeid), len(rank)))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``-n N`` hands out whole test files (``SAME_WORKER`` files together), in the workers'
+    collection order: module- and session-scoped fixtures (the docs site, the derivations,
+    the reliability catalogue's results) are then built once, not once per worker. Other
+    ``--dist`` modes are left to xdist."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FileScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return SAME_WORKER.get(_file_of(nodeid), _file_of(nodeid))
+
+    config.option.loadscopereorder = False      # keep START_FIRST's order (not by test count)
+    return FileScheduling(config, log)
 
 
 @pytest.fixture

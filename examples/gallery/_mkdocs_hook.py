@@ -6,7 +6,9 @@ runs it (``python examples/gallery/NAME.py``, in a fresh process and a temporary
 ``$LRTHEORY_GALLERY_OUT``). For each one a page ``gallery/NAME.md`` is generated: the
 docstring (title + Markdown prose), the code, what it printed and every PNG it wrote; the
 index ``gallery/index.md`` is ``examples/gallery/README.md`` plus a table of the examples with
-their run times. Nothing is cached: the pages show what the code does today.
+their run times. Nothing is cached: the pages show what the code does today. The scripts run
+side by side, as many at once as there are CPUs (``LRTHEORY_GALLERY_JOBS`` overrides; 1 runs
+them one after the other).
 
 A script that exits non-zero, times out or writes no output fails the build with a
 ``PluginError`` naming the script and quoting the end of its stderr (so a broken example
@@ -126,15 +128,39 @@ def render_index(entries: list[tuple[Path, dict]], intro: str) -> str:
                     f"{len(run['figures'])} | {run['seconds']:.1f} s |")
         total += run["seconds"]
     return (intro.strip() + "\n\n" + "\n".join(rows) +
-            f"\n\nWhole gallery: {total:.1f} s when this site was built.\n")
+            f"\n\nRun times add up to {total:.1f} s when this site was built.\n")
+
+
+def jobs() -> int:
+    """How many examples run at once: ``LRTHEORY_GALLERY_JOBS`` (1: one after the other),
+    default the number of CPUs. Each example is its own process and writes into its own
+    folder, so running them side by side changes nothing but the build's wall time (and the
+    run times shown on the pages, which then include the sharing of the CPUs)."""
+    raw = os.environ.get("LRTHEORY_GALLERY_JOBS", "")
+    try:
+        n = int(raw) if raw.strip() else (os.cpu_count() or 1)
+    except ValueError:
+        from mkdocs.exceptions import PluginError
+
+        raise PluginError(f"LRTHEORY_GALLERY_JOBS must be a whole number, got {raw!r}") from None
+    return max(1, n)
 
 
 def build_gallery(folder: Path, outroot: Path) -> tuple[dict, list]:
-    """Run every example of ``folder``; returns ``({src_uri: content}, entries)``."""
+    """Run every example of ``folder`` (:func:`jobs` at once); returns
+    ``({src_uri: content}, entries)`` in the examples' name order. When examples fail, the
+    first failing one by name is reported (after the others have finished)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     generated: dict[str, str | bytes] = {}
     entries = []
-    for script in examples(folder):
-        run = run_example(script, outroot / script.stem)
+    scripts = examples(folder)
+    with ThreadPoolExecutor(max_workers=min(jobs(), max(len(scripts), 1))) as pool:
+        runs = [pool.submit(run_example, s, outroot / s.stem) for s in scripts]
+        done = [f.exception() or f.result() for f in runs]   # wait for all of them
+    for script, run in zip(scripts, done):
+        if isinstance(run, BaseException):
+            raise run
         generated[f"gallery/{script.stem}.md"] = render_page(script, run)
         for png in run["figures"]:
             generated[f"gallery/{script.stem}/{png.name}"] = png.read_bytes()

@@ -84,6 +84,33 @@ def test_failing_example_raises_with_name_and_error(tmp_path):
     assert "this example is broken on purpose" in str(exc.value)
 
 
+def test_examples_run_side_by_side_and_the_first_failure_by_name_is_reported(tmp_path,
+                                                                             monkeypatch):
+    """With several examples at once (the default: one per CPU) the pages come in name
+    order, and a failing example fails the build with its own name even when a later one
+    fails too and an earlier one succeeds."""
+    from mkdocs.exceptions import PluginError
+
+    hook = _hook()
+    monkeypatch.setenv("LRTHEORY_GALLERY_JOBS", "3")
+    assert hook.jobs() == 3
+    folder = tmp_path / "gal"
+    folder.mkdir()
+    (folder / "a_ok.py").write_text(GOOD)
+    (folder / "b_broken.py").write_text(BAD)
+    (folder / "c_broken.py").write_text(BAD.replace("on purpose", "too"))
+    with pytest.raises(PluginError, match=r"b_broken\.py failed \(exit 1\)"):
+        hook.build_gallery(folder, tmp_path / "out")
+    (folder / "b_broken.py").write_text(GOOD)
+    (folder / "c_broken.py").unlink()
+    generated, entries = hook.build_gallery(folder, tmp_path / "out2")
+    assert [s.name for s, _ in entries] == ["a_ok.py", "b_broken.py"]
+    assert "made a line" in generated["gallery/b_broken.md"]
+    monkeypatch.setenv("LRTHEORY_GALLERY_JOBS", "two")
+    with pytest.raises(PluginError, match="LRTHEORY_GALLERY_JOBS must be a whole number"):
+        hook.jobs()
+
+
 def test_lrtheory_warning_fails_an_example(tmp_path):
     """A gallery script that warns (e.g. 'not converged') fails, as a docs snippet does."""
     from mkdocs.exceptions import PluginError
