@@ -310,14 +310,20 @@ def _digest(res):
 def case_scale(p):
     """Scale-out (issue #14): one k-sum serial, on 2 processes, on a running 2-worker Dask
     LocalCluster (its start-up timed apart) and with ``scheduler="local:2"`` (whose cluster
-    the first call starts and the next calls of the process reuse), all in this process:
-    first the first call of each (fork server, cluster start-up, worker imports included),
-    then ``repeat`` interleaved rounds of all four (see :func:`_interleaved`). The speed-up
-    of a method is taken round by round (serial time / its time in the same round), so load
-    from other users that changes between rounds cancels out to first order."""
+    the first call starts and the next calls of the process reuse), all in this process, in
+    two phases: serial and 2 processes first, with no Dask process alive, then serial and
+    the two Dask methods. Each phase: the first call of each method (fork server, cluster
+    start-up, worker imports included), then ``repeat`` interleaved rounds (see
+    :func:`_interleaved`). The speed-up of a method is taken round by round against the
+    serial run of the same round of its phase, so load from other users that changes
+    between rounds cancels out to first order. (Until 7 December one phase ran all four:
+    the two clusters' six idle processes -- workers and nannies, which poll memory and send
+    heartbeats -- shared the 2 cores with the process-pool runs they were timed beside.)"""
     import logging
 
     import distributed
+
+    from lrtheory.parallel import close_process_pools
 
     system, rep = p["system"], p["repeat"]
     if system == "fe":
@@ -337,52 +343,40 @@ def case_scale(p):
     kws = {"serial": {}, "processes": {"workers": 2}, "dask": None,
            "dask-local": {"scheduler": "local:2"}}
     first, digests = {}, {}
-    for method in kws:
-        if method == "dask":
-            t0 = time.perf_counter()
-            cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1,
-                                               dashboard_address=None,
-                                               silence_logs=logging.ERROR)
-            client = distributed.Client(cluster)
-            out["dask_startup"] = time.perf_counter() - t0
-            kws["dask"] = {"scheduler": client}
+
+    def first_call(method):
         t0 = time.perf_counter()
         res = call(**kws[method])
         first[method] = time.perf_counter() - t0
         digests[method] = _digest(res)
-    t = _interleaved({m: partial(call, **kw) for m, kw in kws.items()}, rep, warmup=False)
-    out.update(first=first, digests=digests,
-               wall={m: v["wall"] for m, v in t.items()},
-               speedup={m: _ratio_stats(t["serial"]["wall"], t[m]["wall"]) for m in kws},
+
+    for method in ("serial", "processes"):
+        first_call(method)
+    t_proc = _interleaved({m: partial(call, **kws[m]) for m in ("serial", "processes")}, rep,
+                          warmup=False)
+    close_process_pools()
+    t0 = time.perf_counter()
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1,
+                                       dashboard_address=None, silence_logs=logging.ERROR)
+    client = distributed.Client(cluster)
+    out["dask_startup"] = time.perf_counter() - t0
+    kws["dask"] = {"scheduler": client}
+    for method in ("dask", "dask-local"):
+        first_call(method)
+    t_dask = _interleaved({m: partial(call, **kws[m]) for m in ("serial", "dask", "dask-local")},
+                          rep, warmup=False)
+    wall = {"serial": t_proc["serial"]["wall"] + t_dask["serial"]["wall"],
+            "processes": t_proc["processes"]["wall"], "dask": t_dask["dask"]["wall"],
+            "dask-local": t_dask["dask-local"]["wall"]}
+    speedup = {"serial": _ratio_stats(wall["serial"], wall["serial"]),
+               "processes": _ratio_stats(t_proc["serial"]["wall"], t_proc["processes"]["wall"])}
+    speedup.update({m: _ratio_stats(t_dask["serial"]["wall"], t_dask[m]["wall"])
+                    for m in ("dask", "dask-local")})
+    out.update(first=first, digests=digests, wall=wall, speedup=speedup,
                loadavg_end=os.getloadavg())
     client.close()
     cluster.close()
     return out
-
-
-def case_mem(p):
-    """Peak memory of the Haldane Hall k-sum vs Nk (nothing else in the process)."""
-    from lrtheory.response.hall import hall_conductivity
-
-    t0 = time.perf_counter()
-    hall_conductivity(haldane_model(), [0.0], nk=p["N"])
-    return {"N": p["N"], "nk_total": p["N"] ** 2, "time": time.perf_counter() - t0}
-
-
-CASES = {"bulk": case_bulk, "ohe": case_ohe, "ribbon": case_ribbon, "w90": case_w90,
-         "mem": case_mem, "scale": case_scale}
-
-
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process (MB): VmHWM (Linux, reset by exec), else
-    ru_maxrss (which on Linux survives exec and would include the parent's peak)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return float(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def child(case, params):

@@ -164,30 +164,27 @@ def test_process_pool_is_kept_and_reused():
 
 class _ReportsItsEnd:
     """A k-chunk function that writes the worker's pid to a file when it is unpickled
-    and when it is dropped (garbage collected)."""
+    and when it is dropped (garbage collected) in a process other than the caller's."""
 
-    def __init__(self, path):
-        self.path = str(path)
+    def __init__(self, path, caller=None):
+        self.path, self.caller = str(path), os.getpid() if caller is None else caller
 
     def __call__(self, chunk):
         return np.array([float(len(chunk))])
 
     def __reduce__(self):
-        return (_loaded, (self.path,))
+        return (_loaded, (self.path, self.caller))
 
     def __del__(self):
-        if os.getpid() != _PARENT:
+        if os.getpid() != self.caller:
             with open(self.path, "a") as fh:
                 fh.write(f"dropped {os.getpid()}\n")
 
 
-_PARENT = os.getpid()
-
-
-def _loaded(path):
+def _loaded(path, caller):
     with open(path, "a") as fh:
         fh.write(f"loaded {os.getpid()}\n")
-    return _ReportsItsEnd(path)
+    return _ReportsItsEnd(path, caller)
 
 
 def test_idle_workers_drop_the_function_and_its_model(tmp_path):
