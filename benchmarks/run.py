@@ -379,6 +379,31 @@ def case_scale(p):
     return out
 
 
+def case_mem(p):
+    """Peak memory of the Haldane Hall k-sum vs Nk (nothing else in the process)."""
+    from lrtheory.response.hall import hall_conductivity
+
+    t0 = time.perf_counter()
+    hall_conductivity(haldane_model(), [0.0], nk=p["N"])
+    return {"N": p["N"], "nk_total": p["N"] ** 2, "time": time.perf_counter() - t0}
+
+
+CASES = {"bulk": case_bulk, "ohe": case_ohe, "ribbon": case_ribbon, "w90": case_w90,
+         "mem": case_mem, "scale": case_scale}
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process (MB): VmHWM (Linux, reset by exec), else
+    ru_maxrss (which on Linux survives exec and would include the parent's peak)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return float(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def child(case, params):
     import warnings
 

@@ -343,7 +343,7 @@ register_view("ribbon_accumulation", RibbonAccumulation)
 RIBBON_CHUNK_BYTES = 2 ** 20
 
 
-def _ribbon_chunk_size(n_orbitals: int) -> int:
+def ribbon_chunk_size(n_orbitals: int) -> int:
     """k-points per ribbon chunk: one complex (n, n) array per chunk of about
     :data:`RIBBON_CHUNK_BYTES` (at least 1)."""
     return auto_chunk_size(n_orbitals, arrays=1, budget=RIBBON_CHUNK_BYTES)
@@ -429,7 +429,7 @@ def ribbon_accumulation(model, ef: float, *, nk: int = 2048, temperature: float 
     integrand = RibbonIntegrand(y, ef=ef, temperature=temperature, smearing=smearing, eta=eta,
                                 degen_tol=degen_tol, bandwidth=ribbon_bandwidth(model))
     run = dict(workers=workers, scheduler=scheduler, progress=progress,
-               chunk_size=chunk_size or _ribbon_chunk_size(model.n_orbitals))
+               chunk_size=chunk_size or ribbon_chunk_size(model.n_orbitals))
     one_pass = convergence and nk % 2 == 0
     res = ksum(integrand, model, _ribbon_grid(model, nk), subgrid=one_pass, **run)
     prof, change = dict(res.values), dict(res.error)
