@@ -220,45 +220,41 @@ def test_dask_counts_threads_not_only_workers():
 
 
 class _CountedModel:
-    """A stand-in model whose every unpickling (= arrival on a worker) is logged."""
+    """A stand-in model (picklable, changeable in place)."""
 
-    def __init__(self, path, scale=1.0):
-        self.path, self.scale = str(path), scale
-
-    def __reduce__(self):
-        return (_arrive, (self.path, self.scale))
-
-
-def _arrive(path, scale):
-    with open(path, "a") as fh:
-        fh.write(f"{os.getpid()}\n")
-    return _CountedModel(path, scale)
+    def __init__(self, scale=1.0):
+        self.scale = scale
 
 
 def _chunk_with_model(k, *, model, offset):
     return np.array([model.scale * len(k) + offset])
 
 
-def test_dask_sends_the_same_model_once_and_a_changed_one_again(tmp_path):
-    # issue #14: the 1 MB bcc Fe model was scattered at every call (50-150 ms of a 0.9 s
-    # call on local:2); a k-sum of the same model with other settings reuses the workers'
-    # copy, and a model changed in place is sent again (the digest decides, not identity)
-    pytest.importorskip("distributed")
+def test_dask_sends_the_same_model_once_and_a_changed_one_again(monkeypatch):
+    # issue #14: the 1 MB bcc Fe model was scattered at every call (50-150 ms on local:2);
+    # a k-sum of the same model with other settings reuses the workers' copy, and a model
+    # changed in place is sent again (the digest of its pickle decides, not identity)
+    distributed = pytest.importorskip("distributed")
     from lrtheory.parallel import dask_executor as de
 
-    log = tmp_path / "arrivals.txt"
-    model = _CountedModel(log)
+    sent = []
+    scatter = distributed.Client.scatter
+
+    def counting(self, data, *args, **kwargs):
+        if isinstance(data, _CountedModel):
+            sent.append(data.scale)
+        return scatter(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(distributed.Client, "scatter", counting)
+    de.forget_scattered_model()
+    model = _CountedModel()
     k = np.zeros((40, 1))
-    first = kmap_reduce(functools.partial(_chunk_with_model, model=model, offset=0.0), k,
-                        chunk_size=4, scheduler="local:2")
-    sent = len(log.read_text().split())
-    second = kmap_reduce(functools.partial(_chunk_with_model, model=model, offset=1.0), k,
-                         chunk_size=4, scheduler="local:2")
-    assert (first[0], second[0]) == (40.0, 50.0)
-    assert len(log.read_text().split()) == sent  # not sent again
-    model.scale = 2.0  # changed in place: must not reuse the stale copy
+    run = [kmap_reduce(functools.partial(_chunk_with_model, model=model, offset=off), k,
+                       chunk_size=4, scheduler="local:2")[0] for off in (0.0, 1.0)]
+    assert run == [40.0, 50.0] and sent == [1.0]  # the second call reused the copy
+    model.scale = 2.0  # changed in place: the stale copy must not be used
     third = kmap_reduce(functools.partial(_chunk_with_model, model=model, offset=0.0), k,
                         chunk_size=4, scheduler="local:2")
-    assert third[0] == 80.0 and len(log.read_text().split()) > sent
+    assert third[0] == 80.0 and sent == [1.0, 2.0]
     ex.close_local_cluster()
     assert de._SCATTERED is None
