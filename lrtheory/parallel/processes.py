@@ -147,7 +147,6 @@ def _release_when_idle(current) -> None:
     ``current`` is the pool's shared call number: the caller sets it at the start of a call
     and zeroes it at the end; a function loaded for another number is no longer needed.
     """
-    global _WORKER_FUNC, _WORKER_CALL
 
     def watch():
         global _WORKER_FUNC, _WORKER_CALL
