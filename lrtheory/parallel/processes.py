@@ -41,7 +41,7 @@ import sys
 import tempfile
 import threading
 import time
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from lrtheory.errors import LrtheoryError
 from lrtheory.parallel._runtime import deferred_interrupts, limit_blas_threads, tune_malloc
@@ -249,6 +249,19 @@ class ProcessExecutor(BatchingExecutor):
         self._replaced = False
         self._needs_main = False
         self._dead_since = None
+        self._reused = False  # this call's pool served an earlier call
+        self._got_result = False  # a task of this call has returned
+
+    def _map_ordered(self, func: Callable, chunks: list) -> Iterator[Any]:
+        try:
+            yield from super()._map_ordered(func, chunks)
+        except _StalePool:
+            # a kept worker died between calls and the pool noticed only after this call's
+            # first submits (the forkserver reports a death asynchronously): nothing of
+            # this call has been handed on, so it runs once more on a new pool
+            self._replaced = True
+            self._drop_call_pool()
+            yield from super()._map_ordered(func, chunks)
 
     def _start(self, blob: bytes, needs_main: bool) -> None:
         if self.ctx.get_start_method() == "forkserver" and not _forkserver_running():
@@ -260,6 +273,8 @@ class ProcessExecutor(BatchingExecutor):
             self.ctx.set_forkserver_preload(mods)
         self._kept = _pool_for(self.ctx, self.n_workers, self.blas_threads, needs_main)
         self.pool = self._kept.executor
+        self._reused, self._got_result = self._kept.calls > 0, False
+        self._kept.calls += 1
         self._call = next(_CALLS)
         fd, self._path = tempfile.mkstemp(prefix="lrtheory-kchunk-", dir=_shm_dir())
         with os.fdopen(fd, "wb") as fh:
@@ -293,6 +308,26 @@ class ProcessExecutor(BatchingExecutor):
         finally:
             HIDE_MAIN.on = False
 
+    def _failure(self, first: int, n: int) -> Exception:
+        """The error for a pool that broke in this call (a retry if it may be stale)."""
+        if self._reused and not self._got_result and not self._replaced:
+            return _StalePool()
+        return self._broken(first, n)
+
+    def _drop_call_pool(self) -> None:
+        """Forget and stop this call's (broken) pool and remove its function file."""
+        kept, pool = self._kept, self.pool
+        self._kept = self.pool = None
+        _forget(kept)
+        if pool is not None:
+            _terminate(pool)
+        if self._path is not None:
+            try:
+                os.unlink(self._path)
+            except OSError:
+                pass
+            self._path = None
+
     def _broken(self, first: int, n: int) -> LrtheoryError:
         hint = (" (the k-chunk function refers to __main__, which the workers could not "
                 "import? move it into a module)" if self._needs_main else "")
@@ -308,7 +343,7 @@ class ProcessExecutor(BatchingExecutor):
             return self.pool.submit(_process_batch, self._call, self._path, chunks)
         except BrokenProcessPool:
             if first != 0 or self._replaced:
-                raise self._broken(first, n) from None
+                raise self._failure(first, n) from None
         # the kept pool broke between calls (a worker killed while idle, noticed only now):
         # not this call's error; one new pool
         self._replaced = True
@@ -334,15 +369,17 @@ class ProcessExecutor(BatchingExecutor):
                 now = time.monotonic()
                 self._dead_since = self._dead_since or now
                 if now - self._dead_since > DEAD_WORKER_GRACE:
-                    raise self._broken(min(in_flight.values()), n)
+                    raise self._failure(min(in_flight.values()), n)
 
     def _collect(self, fut: Any, first: int, n: int) -> tuple[list, float]:
         from concurrent.futures.process import BrokenProcessPool
 
         try:
-            return fut.result()
+            out = fut.result()
         except BrokenProcessPool:
-            raise self._broken(first, n) from None
+            raise self._failure(first, n) from None
+        self._got_result = True
+        return out
 
     def _shutdown(self, cancel: bool) -> None:
         pool, self.pool = self.pool, None
@@ -369,6 +406,10 @@ class ProcessExecutor(BatchingExecutor):
 _CALLS = itertools.count(1)
 
 
+class _StalePool(Exception):
+    """A kept pool broke before this call's first result (retried once on a new pool)."""
+
+
 class _KeptPool:
     """A ProcessPoolExecutor kept between k-sums, with its shared call number."""
 
@@ -376,6 +417,7 @@ class _KeptPool:
         from concurrent.futures import ProcessPoolExecutor
 
         self.pid = os.getpid()
+        self.calls = 0  # k-sums started on this pool
         self.current = ctx.RawValue("q", 0)
         self.executor = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_process_init,
                                             initargs=(self.current, blas_threads))

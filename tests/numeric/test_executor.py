@@ -204,13 +204,16 @@ def test_idle_workers_drop_the_function_and_its_model(tmp_path):
 
 
 def test_a_kept_worker_that_died_between_calls_is_replaced():
-    # an idle worker killed by the OS is not the next call's error: a new pool starts
-    kmap_reduce(_pid_chunk, np.zeros((16, 1)), chunk_size=2, workers=2)
-    victim = [c for c in _children() if "forkserver" in " ".join(_cmdline(c))][0]  # a worker
-    victim.kill()
-    victim.wait(10)
-    out = kmap_reduce(_pid_chunk, np.zeros((16, 1)), chunk_size=2, workers=2)
-    assert out[1] == 16
+    # an idle worker killed by the OS is not the next call's error: a new pool starts. The
+    # pool learns of the death asynchronously (the fork server reports it), so the next call
+    # may submit to it first: repeated, since that race failed 4 times in 15 before the retry
+    for _ in range(4):
+        kmap_reduce(_pid_chunk, np.zeros((16, 1)), chunk_size=2, workers=2)
+        victim = [c for c in _children() if "forkserver" in " ".join(_cmdline(c))][0]
+        victim.kill()
+        victim.wait(10)
+        out = kmap_reduce(_pid_chunk, np.zeros((16, 1)), chunk_size=2, workers=2)
+        assert out[1] == 16
 
 
 @pytest.mark.parametrize("how", ["scheduler='local:2'", "workers=2"])
@@ -355,6 +358,27 @@ def test_a_dead_worker_is_an_error_not_a_hang():
     with pytest.raises(LrtheoryError, match="worker process died"):
         kmap_reduce(_dies, np.zeros((10, 2)), chunk_size=2, workers=2)
     assert _wait_no_children() == []
+
+
+def test_a_worker_dying_in_a_kept_pool_is_still_an_error(tmp_path):
+    # counter-example to the retry above: a death caused by the call itself fails again on
+    # the new pool and is then reported (one retry, not a loop)
+    kmap_reduce(_pid_chunk, np.zeros((8, 1)), chunk_size=2, workers=2)  # a pool to reuse
+    log = tmp_path / "starts.txt"
+    with pytest.raises(LrtheoryError, match="worker process died"):
+        kmap_reduce(_LogsThenDies(log), np.zeros((10, 2)), chunk_size=2, workers=2)
+    # first try on the kept pool, one retry on a new one: at most 2 x 2 workers started
+    assert 1 <= len(set(log.read_text().split())) <= 4
+
+
+class _LogsThenDies:
+    def __init__(self, log):
+        self.log = str(log)
+
+    def __call__(self, chunk):
+        with open(self.log, "a") as fh:
+            fh.write(f"{os.getpid()}\n")
+        os._exit(3)
 
 
 def test_unpicklable_function_is_a_clear_error():
