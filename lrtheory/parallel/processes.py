@@ -231,7 +231,9 @@ class ProcessExecutor(BatchingExecutor):
     worker's first task of the call); tasks are runs of consecutive chunks sized from their
     measured cost. A worker that dies
     (killed by the OS, out of memory) raises :class:`LrtheoryError` instead of leaving the
-    caller waiting for its chunk, also when it dies in the middle of sending a result.
+    caller waiting for its chunk, also when it dies in the middle of sending a result; in a
+    pool kept from an earlier call (whose idle worker may have died unnoticed) the chunks not
+    yet handed on first run once more on a new pool.
     """
 
     name = "processes"
@@ -250,18 +252,24 @@ class ProcessExecutor(BatchingExecutor):
         self._needs_main = False
         self._dead_since = None
         self._reused = False  # this call's pool served an earlier call
-        self._got_result = False  # a task of this call has returned
+        self._offset = 0  # chunks handed on before the pool was replaced
 
     def _map_ordered(self, func: Callable, chunks: list) -> Iterator[Any]:
+        self._offset = 0
+        done = 0
         try:
-            yield from super()._map_ordered(func, chunks)
+            for part in super()._map_ordered(func, chunks):
+                done += 1
+                yield part
         except _StalePool:
             # a kept worker died between calls and the pool noticed only after this call's
-            # first submits (the forkserver reports a death asynchronously): nothing of
-            # this call has been handed on, so it runs once more on a new pool
+            # first submits (the fork server reports a death asynchronously; the surviving
+            # worker may have returned chunks meanwhile): the chunks not yet handed on run once
+            # more on a new pool
             self._replaced = True
-            self._drop_call_pool()
-            yield from super()._map_ordered(func, chunks)
+            self._shutdown(cancel=True)  # forget and stop the broken pool
+            self._offset = done
+            yield from super()._map_ordered(func, chunks[done:])
 
     def _start(self, blob: bytes, needs_main: bool) -> None:
         if self.ctx.get_start_method() == "forkserver" and not _forkserver_running():
@@ -273,7 +281,7 @@ class ProcessExecutor(BatchingExecutor):
             self.ctx.set_forkserver_preload(mods)
         self._kept = _pool_for(self.ctx, self.n_workers, self.blas_threads, needs_main)
         self.pool = self._kept.executor
-        self._reused, self._got_result = self._kept.calls > 0, False
+        self._reused = self._kept.calls > 0
         self._kept.calls += 1
         self._call = next(_CALLS)
         fd, self._path = tempfile.mkstemp(prefix="lrtheory-kchunk-", dir=_shm_dir())
@@ -309,30 +317,18 @@ class ProcessExecutor(BatchingExecutor):
             HIDE_MAIN.on = False
 
     def _failure(self, first: int, n: int) -> Exception:
-        """The error for a pool that broke in this call (a retry if it may be stale)."""
-        if self._reused and not self._got_result and not self._replaced:
+        """The error for a pool that broke in this call: a retry on a new pool (once) if the
+        pool was kept from an earlier call, whose worker may have died while idle."""
+        if self._reused and not self._replaced:
             return _StalePool()
         return self._broken(first, n)
-
-    def _drop_call_pool(self) -> None:
-        """Forget and stop this call's (broken) pool and remove its function file."""
-        kept, pool = self._kept, self.pool
-        self._kept = self.pool = None
-        _forget(kept)
-        if pool is not None:
-            _terminate(pool)
-        if self._path is not None:
-            try:
-                os.unlink(self._path)
-            except OSError:
-                pass
-            self._path = None
 
     def _broken(self, first: int, n: int) -> LrtheoryError:
         hint = (" (the k-chunk function refers to __main__, which the workers could not "
                 "import? move it into a module)" if self._needs_main else "")
         return LrtheoryError(
-            f"a worker process died while computing k-chunk {first + 1} of {n} "
+            f"a worker process died while computing k-chunk {first + 1 + self._offset} of "
+            f"{n + self._offset} "
             "(killed by the OS? out of memory?); try fewer workers or a smaller "
             f"chunk_size{hint}")
 
@@ -342,16 +338,7 @@ class ProcessExecutor(BatchingExecutor):
         try:
             return self.pool.submit(_process_batch, self._call, self._path, chunks)
         except BrokenProcessPool:
-            if first != 0 or self._replaced:
-                raise self._failure(first, n) from None
-        # the kept pool broke between calls (a worker killed while idle, noticed only now):
-        # not this call's error; one new pool
-        self._replaced = True
-        _forget(self._kept)
-        self._kept = _pool_for(self.ctx, self.n_workers, self.blas_threads, self._needs_main)
-        self._kept.current.value = self._call
-        self.pool = self._kept.executor
-        return self._submit(chunks, first, n)
+            raise self._failure(first, n) from None
 
     def _wait(self, in_flight: dict, n: int) -> Iterable:
         from concurrent.futures import FIRST_COMPLETED, wait
@@ -375,11 +362,9 @@ class ProcessExecutor(BatchingExecutor):
         from concurrent.futures.process import BrokenProcessPool
 
         try:
-            out = fut.result()
+            return fut.result()
         except BrokenProcessPool:
             raise self._failure(first, n) from None
-        self._got_result = True
-        return out
 
     def _shutdown(self, cancel: bool) -> None:
         pool, self.pool = self.pool, None
