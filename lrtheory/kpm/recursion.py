@@ -47,6 +47,8 @@ __all__ = ["ChebyshevRecursion", "recursion_sign", "column_overlaps", "numba_ena
 
 #: environment variable: ``0`` switches the numba engine off (SciPy's kernels are used)
 NUMBA_ENV = "LRTHEORY_NUMBA"
+#: environment variable: default number of threads of the numba kernel (1 if unset)
+THREADS_ENV = "LRTHEORY_NUMBA_THREADS"
 #: the values of ``engine``
 ENGINES = ("auto", "scipy", "numba")
 
@@ -103,10 +105,13 @@ class ChebyshevRecursion:
         (needs numba), or ``'auto'``: numba when :func:`numba_enabled`, else SciPy. Chosen
         here, once (a copy sent to a worker process keeps it).
     threads : int, optional
-        Threads of the numba kernel, at most the cores this process may use (CPU affinity)
-        and numba's ``NUMBA_NUM_THREADS`` (default: all of them; the KPM quantities pass 1
-        when their chunks run on several worker processes). 1 runs a serial kernel that
-        starts no threads. The SciPy engine always runs on one thread.
+        Threads of the numba kernel (rows split over them), capped at the cores this process
+        may use (CPU affinity) and numba's ``NUMBA_NUM_THREADS``. Default: the environment
+        variable ``LRTHEORY_NUMBA_THREADS``, else 1 (the serial kernel, which starts no
+        threads: on a shared machine a threaded launch waits for a free core, measured
+        0.1-20 ms per step here, docs/performance.md; parallelism over random vectors belongs
+        to the executors, ``workers``). The KPM quantities pass 1 whenever their chunks run on
+        several workers. The SciPy engine always runs on one thread.
 
     Attributes
     ----------
@@ -114,8 +119,8 @@ class ChebyshevRecursion:
         True when ``H~`` is stored as float64 (no imaginary part).
     engine : str
         ``'scipy'`` or ``'numba'``: the kernel in use.
-    threads : int or None
-        The requested numba threads (None: all available).
+    threads : int
+        The requested numba threads.
     """
 
     def __init__(self, Ht, real: bool | None = None, engine: str = "auto",
@@ -133,10 +138,15 @@ class ChebyshevRecursion:
         self.indptr, self.indices = H.indptr, H.indices
         if engine not in ENGINES:
             raise LrtheoryError(f"engine must be one of {ENGINES}, got {engine!r}")
-        if threads is not None and (isinstance(threads, bool) or not isinstance(
-                threads, (int, np.integer)) or threads < 1):
+        if threads is None:
+            env = os.environ.get(THREADS_ENV, "1").strip()
+            if not env.isdigit() or int(env) < 1:
+                raise LrtheoryError(f"{THREADS_ENV} must be an integer >= 1, got {env!r}")
+            threads = int(env)
+        if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) \
+                or threads < 1:
             raise LrtheoryError(f"threads must be an integer >= 1 or None, got {threads!r}")
-        self.threads = None if threads is None else int(threads)
+        self.threads = int(threads)
         small = self.indices.dtype == np.int32 and self.indptr.dtype == np.int32
         if engine == "numba" and not _numba_importable():
             raise LrtheoryError("engine='numba' needs numba (pip install 'lrtheory[fast]')")
@@ -145,16 +155,8 @@ class ChebyshevRecursion:
         if self.engine == "numba":  # 2 H~ once (real and imaginary parts), sign as a factor
             self._hr = np.ascontiguousarray(2 * data.real)
             self._hi = None if self.real else np.ascontiguousarray(2 * data.imag)
-            self._data = {}  # the SciPy copies, only if asked for (_scipy_data)
         else:
             self._data = {1: 2 * data, -1: -2 * data}  # +2 H~, -2 H~ (exact)
-
-    def _scipy_data(self, sign: int) -> np.ndarray:
-        """``sign 2 H~`` as SciPy's kernels take it (built once when first needed)."""
-        if sign not in self._data:
-            d = self._hr if self._hi is None else self._hr + 1j * self._hi
-            self._data[sign] = d if sign > 0 else -d
-        return self._data[sign]
 
     def n_threads(self) -> int:
         """Threads the numba kernel runs on now (1 for the SciPy engine).
@@ -168,8 +170,7 @@ class ChebyshevRecursion:
             return 1
         from lrtheory.kpm import _numba_step
 
-        n = min(available_cores(), _numba_step.max_threads())
-        return max(1, min(n, self.threads or n))
+        return max(1, min(self.threads, available_cores(), _numba_step.max_threads()))
 
     def accumulate(self, sign: int, x: np.ndarray, y: np.ndarray) -> None:
         """``y += sign * 2 H~ x`` in place, x and y C-contiguous complex ``(D, R)`` blocks.
@@ -195,7 +196,7 @@ class ChebyshevRecursion:
         if self.engine == "numba":
             self._numba_accumulate(sign, x, y)
             return
-        data = self._scipy_data(sign)
+        data = self._data[sign]
         xv, yv = (x.view(float), y.view(float)) if self.real else (x, y)
         nv = xv.shape[1]
         if _sparsetools is None:  # public fallback (tested with the module patched)
