@@ -6,7 +6,8 @@ and the fallback. One fused pass per step: for every row ``i`` of the CSR matrix
 ``2 H~`` split into real and imaginary parts, unsigned 32-bit column indices and row
 pointers) and every vector of the block, ``y[i] += c sum_p H_ip x[j_p]``, rows split over
 threads (``prange``) when more than one thread is asked for, a serial kernel otherwise (no
-threading layer is started then: safe in forked workers and in threads of a Dask worker).
+threading layer is started then: safe in forked workers and in threads of a Dask worker; it
+releases the GIL).
 
 Layout. The complex ``(D, R)`` blocks are read as flat float64 arrays of ``D K`` numbers,
 ``K = 2 R`` (real and imaginary parts interleaved). A row's product is accumulated in
@@ -143,14 +144,14 @@ def _row_real(indptr, indices, hr, x, y, i, K, c):  # pragma: no cover - compile
         y[o + uint64(1)] += c * A1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def step_complex(indptr, indices, hr, hi, x, y, K, c, n_threads):  # pragma: no cover
     """``y += c (hr + i hi) x`` row by row, one thread (flat interleaved blocks)."""
     for i in range(y.shape[0] // K):
         _row_complex(indptr, indices, hr, hi, x, y, i, K, c)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def step_real(indptr, indices, hr, x, y, K, c, n_threads):  # pragma: no cover
     """``y += c hr x`` row by row, one thread."""
     for i in range(y.shape[0] // K):
