@@ -21,7 +21,7 @@ for bit, at 12 instead of 20 bytes per entry and a quarter of the multiplication
 
 Engines. ``engine="scipy"`` is the reference described above. ``engine="numba"`` (the default
 ``"auto"`` picks it when numba is installed and ``LRTHEORY_NUMBA`` is not ``0``) runs the
-same step as one fused, SIMD-vectorised numba kernel (:mod:`lrtheory.kpm._numba_step`:
+same step as one fused, SIMD-vectorised numba kernel (``lrtheory/kpm/_numba_step.py``:
 ``2 H~`` stored once as real and imaginary parts, the sign passed as a factor, rows over
 ``threads`` threads). Its numbers differ from SciPy's by the order of the additions only
 (bound in that module; tested). Install it with ``pip install 'lrtheory[fast]'``.

@@ -19,7 +19,6 @@ import scipy.sparse as sp
 
 from lrtheory import kpm
 from lrtheory.errors import LrtheoryError
-from lrtheory.kpm import chebyshev as cb
 from lrtheory.kpm import recursion
 from lrtheory.kpm.recursion import ChebyshevRecursion, numba_enabled
 from lrtheory.models.haldane import haldane
