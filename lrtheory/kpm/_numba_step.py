@@ -33,12 +33,19 @@ import numba
 import numpy as np
 from numba import njit, prange, uint64
 
-#: the only types the kernels are compiled for (indices and row pointers as uint32 views)
+def _ro(dtype):
+    """A read-only contiguous 1D array type: writeable arrays convert to it too."""
+    return numba.types.Array(dtype, 1, "C", readonly=True)
+
+
+_IN = (_ro(numba.uint32), _ro(numba.uint32))  # row pointers, column indices
+_VEC = numba.types.Array(numba.float64, 1, "C")  # y (written)
+_SCALARS = (numba.int64, numba.float64, numba.int64)  # K, c, n_threads
+#: the only types the kernels are compiled for (inputs read-only: writeable arrays match too)
 SIGNATURES = {
-    "complex": "void(uint32[::1], uint32[::1], float64[::1], float64[::1], float64[::1], "
-               "float64[::1], int64, float64, int64)",
-    "real": "void(uint32[::1], uint32[::1], float64[::1], float64[::1], float64[::1], int64, "
-            "float64, int64)",
+    "complex": numba.void(*_IN, _ro(numba.float64), _ro(numba.float64), _ro(numba.float64),
+                          _VEC, *_SCALARS),
+    "real": numba.void(*_IN, _ro(numba.float64), _ro(numba.float64), _VEC, *_SCALARS),
 }
 _COMPILE_LOCK = threading.Lock()
 #: serialises the threaded kernels: numba's workqueue layer must not be entered twice at once

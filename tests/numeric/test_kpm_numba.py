@@ -160,3 +160,23 @@ def test_threads_are_capped_and_int64_indices_use_scipy(monkeypatch):
     y = np.zeros((6, 2), complex)
     rec.accumulate(-1, x, y)  # H~ = 1/2: y = -x exactly
     np.testing.assert_array_equal(y, -x)
+
+
+@needs_numba
+@pytest.mark.parametrize("real", [False, True])
+def test_read_only_inputs_are_accepted(rng, real):
+    """Read-only x and matrix arrays (e.g. buffers shared with worker processes) run the same
+    kernel (compiled for read-only inputs) and give SciPy's numbers to rounding."""
+    H = _random_hermitian(rng, 120, 0.05, real)
+    rec = ChebyshevRecursion(H, engine="numba")
+    ref = ChebyshevRecursion(H, engine="scipy")
+    for a in (rec.indptr, rec.indices, rec._hr) + (() if real else (rec._hi,)):
+        a.flags.writeable = False
+    x = rng.normal(size=(120, 3)) + 1j * rng.normal(size=(120, 3))
+    x.flags.writeable = False
+    y0 = rng.normal(size=(120, 3)) + 1j * rng.normal(size=(120, 3))
+    a, b = y0.copy(), y0.copy()
+    rec.accumulate(-1, x, a)
+    ref.accumulate(-1, x, b)
+    tol = _bound(H, x, y0)
+    assert np.all(np.abs((a - b).real) <= tol) and np.all(np.abs((a - b).imag) <= tol)
