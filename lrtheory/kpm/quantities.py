@@ -103,6 +103,14 @@ def _delta_series(N, x, kernel, lam, eta, scaling):
     return cb.delta_coefficients(N, x, cb.kernel_factors(N, kernel, lam)) / scaling.half_width, None
 
 
+def _prepared(sample, scaling, workers, scheduler) -> ChebyshevRecursion:
+    """``H~`` prepared once per run and shared by the chunks; the numba kernel (if any) on one
+    thread when the chunks run on several workers (no oversubscription)."""
+    serial = scheduler is None and workers == 1
+    return ChebyshevRecursion(cb.rescaled(sample.hamiltonian, scaling),
+                              threads=None if serial else 1)
+
+
 def _run(func, n_vectors, vectors_per_chunk, workers, scheduler, progress, desc):
     t0 = time.perf_counter()
     idx = np.arange(n_vectors)[:, None]
@@ -171,7 +179,7 @@ def density_of_states(sample: SparseSample, energies, *, n_moments: int = 512,
     scaling = _scaling(sample, bounds, margin)
     e, x = _energies("energies", energies, scaling)
     coeff, trunc = _delta_series(N, x, kernel, lam, eta, scaling)  # (N, E), 1/t0
-    Ht = ChebyshevRecursion(cb.rescaled(sample.hamiltonian, scaling))  # built once
+    Ht = _prepared(sample, scaling, workers, scheduler)
     func = functools.partial(_dos_chunk, Ht=Ht, n_moments=N, coeff=coeff, seed=seed)
     total, wall = _run(func, R, vectors_per_chunk, workers, scheduler, progress, "KPM DOS")
     mean, err = _mean_err(total, "dos", R)
@@ -343,7 +351,7 @@ def hall_conductivity(sample: SparseSample, ef, *, operator="charge", directions
     A = current_operator(sample, operator, a)
     B = sample.velocity_along(b)
     g = cb.kernel_factors(N, kernel, lam)
-    Ht = ChebyshevRecursion(cb.rescaled(sample.hamiltonian, scaling))  # built once
+    Ht = _prepared(sample, scaling, workers, scheduler)
     func = functools.partial(_hall_chunk, Ht=Ht, A=A, B=B, n_moments=N, g=g, xf=xf, seed=seed,
                              block_bytes=block_bytes)
     total, wall = _run(func, R, vectors_per_chunk, workers, scheduler, progress, "KPM Hall")
@@ -434,7 +442,7 @@ def fermi_surface_accumulation(sample: SparseSample, ef, *, operator=None, field
     O = density_operator(sample, operator)
     V = sample.velocity_along(np.asarray(field, float))
     coeff, trunc = _delta_series(N, x, kernel, lam, eta, scaling)
-    Ht = ChebyshevRecursion(cb.rescaled(sample.hamiltonian, scaling))  # built once
+    Ht = _prepared(sample, scaling, workers, scheduler)
     func = functools.partial(_accumulation_chunk, Ht=Ht, O=O, V=V, coeff=coeff, seed=seed,
                              site=sample.site, n_sites=sample.n_sites)
     total, wall = _run(func, R, vectors_per_chunk, workers, scheduler, progress, "KPM accumulation")

@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from lrtheory import kpm
 from lrtheory.errors import LrtheoryError, ShapeError
 from lrtheory.kpm import chebyshev as cb
+from lrtheory.kpm import recursion
 from lrtheory.kpm.recursion import ChebyshevRecursion, column_overlaps, recursion_sign
 from lrtheory.models.haldane import haldane
 
@@ -43,12 +44,17 @@ def Ht(request):
     return _scaled(m, (9, 7))
 
 
-def test_blocks_are_the_textbook_recursion(Ht, rng):
+ENGINES = ["scipy"] + (["numba"] if recursion._numba_importable() else [])
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_blocks_are_the_textbook_recursion(Ht, rng, engine):
+    """Both engines (SciPy's kernels; numba's when installed, tests/numeric/test_kpm_numba.py)."""
     r = np.exp(2j * np.pi * rng.random((Ht.shape[0], 3)))
     ref = _textbook(Ht, r, 120)
     r_in = r.copy()
     scale = np.linalg.norm(r)
-    for n, s, b in ChebyshevRecursion(Ht).blocks(r, 120):
+    for n, s, b in ChebyshevRecursion(Ht, engine=engine).blocks(r, 120):
         assert s == recursion_sign(n)
         np.testing.assert_allclose(s * b, ref[n], rtol=0, atol=RTOL * scale)
     np.testing.assert_array_equal(r, r_in)  # the input is not modified
@@ -60,19 +66,18 @@ def test_blocks_are_the_textbook_recursion(Ht, rng):
 def test_fallback_without_scipy_private_kernels(Ht, rng, monkeypatch):
     """If SciPy's private ``_sparsetools`` ever goes, the public ``@`` fallback gives the same
     blocks (to rounding)."""
-    from lrtheory.kpm import recursion
-
     r = np.exp(2j * np.pi * rng.random((Ht.shape[0], 2)))
-    fast = [s * b.copy() for _, s, b in ChebyshevRecursion(Ht).blocks(r, 30)]
+    fast = [s * b.copy() for _, s, b in ChebyshevRecursion(Ht, engine="scipy").blocks(r, 30)]
     monkeypatch.setattr(recursion, "_sparsetools", None)
-    for n, s, b in ChebyshevRecursion(Ht).blocks(r, 30):
+    for n, s, b in ChebyshevRecursion(Ht, engine="scipy").blocks(r, 30):
         np.testing.assert_allclose(s * b, fast[n], rtol=0, atol=RTOL * np.linalg.norm(r))
 
 
 def test_real_path_is_the_complex_path_bit_for_bit(rng):
     Ht = _scaled(haldane(t2=0.0, delta=0.3), (9, 7))
     r = np.exp(2j * np.pi * rng.random((Ht.shape[0], 2)))
-    fast, slow = ChebyshevRecursion(Ht), ChebyshevRecursion(Ht, real=False)
+    fast = ChebyshevRecursion(Ht, engine="scipy")
+    slow = ChebyshevRecursion(Ht, real=False, engine="scipy")
     assert fast.real and not slow.real
     for (_, _, a), (_, _, b) in zip(fast.blocks(r, 40), slow.blocks(r, 40)):
         np.testing.assert_array_equal(a, b)
@@ -88,15 +93,16 @@ def test_block_of_vectors_equals_one_vector_at_a_time(Ht, rng):
     single-vector path (csr_matvec) to 1e-12 relative."""
     R, N = 5, 64
     r = np.exp(2j * np.pi * rng.random((Ht.shape[0], R)))
-    block = cb.dos_moments(Ht, r, N)
-    single = np.concatenate([cb.dos_moments(Ht, r[:, [j]], N) for j in range(R)])
+    rec = ChebyshevRecursion(Ht, engine="scipy")
+    block = cb.dos_moments(rec, r, N)
+    single = np.concatenate([cb.dos_moments(rec, r[:, [j]], N) for j in range(R)])
     np.testing.assert_allclose(block, single, rtol=RTOL, atol=RTOL * np.abs(single).max())
     # and both are the textbook moments <r|T_n|r> (no doubling)
     ref = np.array([np.einsum("dr,dr->r", r.conj(), t) for t in _textbook(Ht, r, N)]).T
     np.testing.assert_allclose(block, ref, rtol=0, atol=RTOL * np.abs(ref).max())
     assert np.all(block.imag == 0)
     # counter-example: moments of another vector differ by O(1) of mu_0 / D
-    other = cb.dos_moments(Ht, np.roll(r, 1, axis=1), N)
+    other = cb.dos_moments(rec, np.roll(r, 1, axis=1), N)
     assert np.abs(other - block).max() > 1e-3 * np.abs(block).max()
 
 
@@ -117,10 +123,11 @@ def test_column_overlaps_is_the_real_part_of_the_inner_product(rng):
         assert np.all(np.abs(last) > 10 * atol)
 
 
-def test_bad_input_is_one_clear_error():
+@pytest.mark.parametrize("engine", ENGINES)
+def test_bad_input_is_one_clear_error(engine):
     with pytest.raises(ShapeError):
         ChebyshevRecursion(sp.csr_matrix(np.ones((2, 3))))
-    rec = ChebyshevRecursion(sp.identity(4, format="csr"))
+    rec = ChebyshevRecursion(sp.identity(4, format="csr"), engine=engine)
     with pytest.raises(ShapeError, match=r"\(4, R\)"):
         next(rec.blocks(np.ones((3, 1)), 4))
     # the compiled kernel has no bounds checks: wrong blocks are refused before it runs
