@@ -69,3 +69,20 @@ def test_rashba_bonds_give_the_closed_form_in_2d_and_3d(dim, rng):
     # counter-example: the opposite Rashba sign is another model, and the check sees it
     assert not np.allclose(model.hamiltonian(k),
                            _closed_form(k, 1.3, -0.7, 0.2 if dim == 3 else 0), **TOL)
+
+
+def test_ribbon_and_slab_results_share_one_part_lookup():
+    from lrtheory.response.density import RibbonAccumulation
+    from lrtheory.response.parts import PartProfiles, part_units
+    from lrtheory.response.slab import SlabAccumulation
+
+    assert RibbonAccumulation.get is SlabAccumulation.get is PartProfiles.get
+    acc = RibbonAccumulation(np.arange(3.0), {"intraband_charge": np.ones(3)}, {}, nk=8)
+    assert np.array_equal(acc.get("intraband", "charge"), np.ones(3))
+    with pytest.raises(LrtheoryError, match=r"^no profile interband_charge; available: "
+                                            r"\['intraband_charge'\]$"):
+        acc.get("interband", "charge")
+    # intraband parts are per unit tau (docs/conventions.md), the others are not
+    assert part_units(("intraband", "eta"), {"charge": "electrons"}, " per cell") == {
+        "intraband_charge": "per tau (hbar/t0), electrons per cell",
+        "eta_charge": "electrons per cell"}
