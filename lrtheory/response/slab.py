@@ -65,6 +65,7 @@ __all__ = ["SlabIntegrand", "SlabAccumulation", "slab_accumulation", "slab_grid"
            "response_traces", "PARTS", "QUANTITIES"]
 
 _docs = shared_docs(**DOCS)
+
 #: quantities of every slab result (``omm_x``, ``omm_y`` are added by ``finish``)
 QUANTITIES = ("charge", "jx", "jy", "jz")
 _UNITS = {"charge": "electrons", "jx": "t0 a/hbar", "jy": "t0 a/hbar", "jz": "t0 a/hbar",
