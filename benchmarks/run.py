@@ -2,6 +2,13 @@
 
     python benchmarks/run.py            # full set (about 10-20 minutes on 2 cores)
     python benchmarks/run.py --quick    # N <= 240, ribbons W <= 320, Nk3D ~ 1e5
+    python benchmarks/run.py --smoke    # every case at a tiny size, in this process (seconds)
+
+``--smoke`` is the suite's check that the benchmarks still run (tests/unit/
+test_benchmarks_smoke.py): every case of :data:`CASES` at a tiny size (:data:`SIZES`), in this
+process (an exception is a failure, not an ``error`` row), without the peers' venvs, the bcc Fe
+files and Dask (no cluster, no port); its table and plot go to a temporary folder unless
+``--out``/``--img`` are given. It measures nothing: the full and quick runs are unchanged.
 
 Every measurement runs in its own subprocess (clean peak memory = ``ru_maxrss`` of that
 process) with ``OPENBLAS_CORETYPE`` / ``OPENBLAS_L2_SIZE`` removed from its environment and
@@ -77,7 +84,7 @@ def haldane_model():
 
 def case_bulk(p):
     """Haldane bulk: Berry curvature + Chern + sigma_xy on an N x N grid."""
-    from lrtheory.response.hall import bz_grid, eigensystem, hall_conductivity
+    from lrtheory.response.hall import bz_grid, hall_conductivity
 
     model, N, rep, method = haldane_model(), p["N"], p["repeat"], p["method"]
     out = {"N": N, "nk_total": N * N, "method": method}
@@ -321,9 +328,10 @@ def case_scale(p):
     heartbeats -- shared the 2 cores with the process-pool runs they were timed beside.)"""
     import logging
 
-    import distributed
-
     from lrtheory.parallel import close_process_pools
+
+    if p.get("dask", True):
+        import distributed
 
     system, rep = p["system"], p["repeat"]
     if system == "fe":
@@ -355,27 +363,31 @@ def case_scale(p):
     t_proc = _interleaved({m: partial(call, **kws[m]) for m in ("serial", "processes")}, rep,
                           warmup=False)
     close_process_pools()
-    t0 = time.perf_counter()
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1,
-                                       dashboard_address=None, silence_logs=logging.ERROR)
-    client = distributed.Client(cluster)
-    out["dask_startup"] = time.perf_counter() - t0
-    kws["dask"] = {"scheduler": client}
-    for method in ("dask", "dask-local"):
-        first_call(method)
-    t_dask = _interleaved({m: partial(call, **kws[m]) for m in ("serial", "dask", "dask-local")},
-                          rep, warmup=False)
-    wall = {"serial": t_proc["serial"]["wall"] + t_dask["serial"]["wall"],
-            "processes": t_proc["processes"]["wall"], "dask": t_dask["dask"]["wall"],
-            "dask-local": t_dask["dask-local"]["wall"]}
-    speedup = {"serial": _ratio_stats(wall["serial"], wall["serial"]),
+    wall = {"serial": t_proc["serial"]["wall"], "processes": t_proc["processes"]["wall"]}
+    speedup = {"serial": None,
                "processes": _ratio_stats(t_proc["serial"]["wall"], t_proc["processes"]["wall"])}
-    speedup.update({m: _ratio_stats(t_dask["serial"]["wall"], t_dask[m]["wall"])
-                    for m in ("dask", "dask-local")})
+    client = cluster = None
+    if p.get("dask", True):  # False only in --smoke (no cluster, no port)
+        t0 = time.perf_counter()
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1,
+                                           dashboard_address=None, silence_logs=logging.ERROR)
+        client = distributed.Client(cluster)
+        out["dask_startup"] = time.perf_counter() - t0
+        kws["dask"] = {"scheduler": client}
+        for method in ("dask", "dask-local"):
+            first_call(method)
+        t_dask = _interleaved({m: partial(call, **kws[m])
+                               for m in ("serial", "dask", "dask-local")}, rep, warmup=False)
+        wall["serial"] = wall["serial"] + t_dask["serial"]["wall"]
+        wall.update({m: t_dask[m]["wall"] for m in ("dask", "dask-local")})
+        speedup.update({m: _ratio_stats(t_dask["serial"]["wall"], t_dask[m]["wall"])
+                        for m in ("dask", "dask-local")})
+    speedup["serial"] = _ratio_stats(wall["serial"], wall["serial"])
     out.update(first=first, digests=digests, wall=wall, speedup=speedup,
                loadavg_end=os.getloadavg())
-    client.close()
-    cluster.close()
+    if client is not None:
+        client.close()
+        cluster.close()
     return out
 
 
@@ -428,13 +440,27 @@ def child_env():
     return env
 
 
+#: ``--smoke``: :func:`measure` runs :func:`child` in this process (an exception propagates)
+IN_PROCESS = False
+
+
 def measure(case, timeout=1800, **params):
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", case, json.dumps(params)]
     t0 = time.time()
-    try:
-        r = subprocess.run(cmd, capture_output=True, text=True, env=child_env(), timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return {**params, "error": f"timeout after {timeout} s"}
+    if IN_PROCESS:
+        import contextlib
+        import io
+
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            child(case, json.loads(json.dumps(params)))
+        r = subprocess.CompletedProcess(cmd, 0, buf.getvalue(), "")
+    else:
+        try:
+            r = subprocess.run(cmd, capture_output=True, text=True, env=child_env(),
+                               timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return {**params, "error": f"timeout after {timeout} s"}
     for line in r.stdout.splitlines():
         if line.startswith("RESULT "):
             res = json.loads(line[7:])
@@ -482,10 +508,31 @@ def versions():
 
 CASE_NAMES = ("bulk", "ohe", "ribbon", "mem", "w90", "scale", "wfull")
 
+#: sizes of the three runs: full (default), ``--quick`` and ``--smoke`` (tiny: the suite's check
+#: that every case still runs; no peers, no bcc Fe files, no Dask)
+SIZES = {
+    "full": {"bulk": [60, 120, 240, 480, 960], "ohe": 240,
+             "ribbon": [(20, 2048), (80, 512), (320, 32), (1000, 4)],
+             "mem": [60, 120, 240, 480, 960],
+             "w90": [("weyl", 47), ("weyl", 100), ("dense", 47)],
+             "w90_methods": ("floor", "serial", "processes", "dask"),
+             "scale_ribbon": {"W": 80, "nk": 512}, "external": True},
+    "quick": {"bulk": [60, 120, 240], "ohe": 240, "ribbon": [(20, 2048), (80, 512), (320, 32)],
+              "mem": [60, 120, 240, 480], "w90": [("weyl", 47), ("dense", 24)],
+              "w90_methods": ("floor", "serial", "processes", "dask"),
+              "scale_ribbon": {"W": 80, "nk": 512}, "external": True},
+    # external=False: no peer venvs, no PythTB, no bcc Fe files (rows say "skipped")
+    "smoke": {"bulk": [8], "ohe": 8, "ribbon": [(4, 16)], "mem": [8],
+              "w90": [("weyl", 4), ("dense", 2)], "w90_methods": ("floor", "serial"),
+              "scale_ribbon": {"W": 4, "nk": 16, "dask": False}, "external": False},
+}
+SMOKE_SKIP = "not in --smoke (peer venvs, data files and Dask are timed only in real runs)"
+
 
 def run_all(a):
     quick = a.quick
     rep = a.repeat
+    size = SIZES["smoke" if a.smoke else "quick" if quick else "full"]
     R = {"machine": {"platform": platform.platform(), "processor": platform.processor(),
                      "cpu_count": os.cpu_count(),
                      "affinity": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
@@ -495,7 +542,7 @@ def run_all(a):
          "env_before": {v: os.environ.get(v) for v in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")},
          "blas_threads_per_process": 1,
          "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "loadavg_start": os.getloadavg(),
-         "quick": quick, "repeat": rep, "results": {}}
+         "quick": quick, "smoke": a.smoke, "repeat": rep, "results": {}}
     res = R["results"]
     cases = set(a.only.split(",")) if a.only else set(CASE_NAMES)
     unknown = cases - set(CASE_NAMES)
@@ -506,24 +553,27 @@ def run_all(a):
                     .get("results", {}).items() if key not in cases})
 
     if "bulk" in cases:
-        Ns = [60, 120, 240] if quick else [60, 120, 240, 480, 960]
+        Ns = size["bulk"]
         print("Haldane bulk (Berry curvature + Chern + sigma_xy)")
         res["bulk"] = []
         for N in Ns:
             for method in ("floor", "lrtheory", "sum-over-states", "plain"):
                 res["bulk"].append(measure("bulk", N=N, method=method, repeat=rep))
-            if N <= a.pythtb_max:
+            if N <= a.pythtb_max and size["external"]:
                 res["bulk"].append(measure("bulk", N=N, method="pythtb", repeat=1))
-        v2 = pythtb2_timings([N for N in Ns if N <= a.pythtb_max])
-        res["bulk"] += v2
-        res["bulk"] += wberri_timings([N for N in Ns if N <= min(a.pythtb_max, 480)])
+        if size["external"]:
+            res["bulk"] += pythtb2_timings([N for N in Ns if N <= a.pythtb_max])
+            res["bulk"] += wberri_timings([N for N in Ns if N <= min(a.pythtb_max, 480)])
+        else:
+            res["bulk"] += [{"method": m, "skipped": SMOKE_SKIP}
+                            for m in ("pythtb", "pythtb2", "wberri")]
     if "ohe" in cases:
         print("Orbital Hall curve (200 E_F) vs one E_F")
-        Nohe = 240
+        Nohe = size["ohe"]
         res["ohe"] = [measure("ohe", N=Nohe, n_ef=n, repeat=rep) for n in (0, 1, 200)]
     if "ribbon" in cases:
         print("Ribbons")
-        rib = [(20, 2048), (80, 512), (320, 32)] + ([] if quick else [(1000, 4)])
+        rib = size["ribbon"]
         if a.ribbon_sizes:
             rib = [tuple(int(x) for x in item.split(":")) for item in a.ribbon_sizes.split(",")]
         res["ribbon"] = []
@@ -538,35 +588,37 @@ def run_all(a):
             res["ribbon"].append({**r, "method": "lrtheory"})
     if "mem" in cases:
         print("Peak memory vs Nk (Haldane Hall k-sum)")
-        res["mem"] = [measure("mem", N=N) for N in ([60, 120, 240, 480] if quick else [60, 120, 240, 480, 960])]
+        res["mem"] = [measure("mem", N=N) for N in size["mem"]]
     if "w90" in cases:
         print("3D Wannier90 models: serial vs 2 processes vs 2 Dask workers")
         res["w90"] = []
-        sets = [("weyl", 47), ("dense", 24)] if quick else [("weyl", 47), ("weyl", 100), ("dense", 47)]
-        for kind, n in sets:
-            for method in ("floor", "serial", "processes", "dask"):
+        for kind, n in size["w90"]:
+            for method in size["w90_methods"]:
                 # at least 2 repetitions: the minimum then excludes first-call costs (imports in
                 # fresh Dask workers)
                 res["w90"].append(measure("w90", kind=kind, n=n, method=method,
                                           repeat=max(rep, 2)))
     if "scale" in cases:
-        res["scale"] = scale_timings(a, rep)
+        res["scale"] = scale_timings(a, rep, size)
     if "wfull" in cases:
-        res["wfull"] = wannier_full_timings(a, rep)
+        res["wfull"] = wannier_full_timings(a, rep) if size["external"] else [
+            {"skipped": SMOKE_SKIP}]
     R["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S")
     R["loadavg_end"] = os.getloadavg()
     return R
 
 
-def scale_timings(a, rep):
+def scale_timings(a, rep, size):
     """Scale-out rows: bcc Fe AHC tensor (28^3, 18 bands; skipped with a reason when the
-    file is absent) and a Haldane ribbon W = 80 (160 orbitals, nk = 512), each in one child
-    process that interleaves the methods (:func:`case_scale`)."""
+    file is absent) and a Haldane ribbon W = 80 (160 orbitals, nk = 512; ``size``), each in
+    one child process that interleaves the methods (:func:`case_scale`)."""
     print("Scale-out: serial vs 2 processes vs Dask on 2 workers")
     path = a.fe_w90 or os.environ.get("LRTHEORY_FE_W90") or FE_W90_DEFAULT
-    systems = [("ribbon", {"W": 80, "nk": 512})]
+    systems = [("ribbon", dict(size["scale_ribbon"]))]
     rows = []
-    if Path(path).exists():
+    if not size["external"]:
+        rows.append({"system": "fe", "skipped": SMOKE_SKIP})
+    elif Path(path).exists():
         systems.insert(0, ("fe", {"path": str(path), "nk": 28}))
     else:
         rows.append({"system": "fe", "error": f"no {path}: make it with "
@@ -822,8 +874,12 @@ def main(argv=None):
     p.add_argument("--quick", action="store_true", help="N <= 240, W <= 320, Nk3D ~ 1e5")
     p.add_argument("--repeat", type=int, default=2, help="repetitions per timing (min taken)")
     p.add_argument("--pythtb-max", type=int, default=480, help="largest N timed with PythTB")
-    p.add_argument("--out", default=str(ROOT / "benchmarks" / "results.json"))
-    p.add_argument("--img", default=str(ROOT / "docs" / "img"))
+    p.add_argument("--smoke", action="store_true", help="every case at a tiny size in this "
+                   "process, no peers/data files/Dask: the suite's check that the benchmarks "
+                   "run (measures nothing; --out and --img default to a temporary folder)")
+    p.add_argument("--out", default=None, help="results file (default "
+                   "benchmarks/results.json)")
+    p.add_argument("--img", default=None, help="folder of the plots (default docs/img)")
     p.add_argument("--child", nargs=2, metavar=("CASE", "PARAMS"), help=argparse.SUPPRESS)
     p.add_argument("--replot", action="store_true", help="only redo table/plots from --out")
     p.add_argument("--only", default="", help="comma-separated cases to re-measure "
@@ -836,6 +892,14 @@ def main(argv=None):
     if a.child:
         child(a.child[0], json.loads(a.child[1]))
         return 0
+    if a.smoke:  # never overwrite the recorded results or the docs' plots
+        global IN_PROCESS
+        IN_PROCESS, a.repeat = True, 1
+        if a.out is None or a.img is None:
+            tmp = Path(tempfile.mkdtemp(prefix="lrtheory-bench-smoke-"))
+            a.out, a.img = a.out or str(tmp / "results.json"), a.img or str(tmp)
+    a.out = a.out or str(ROOT / "benchmarks" / "results.json")
+    a.img = a.img or str(ROOT / "docs" / "img")
     if a.replot:
         R = json.loads(Path(a.out).read_text())
     else:
@@ -848,6 +912,12 @@ def main(argv=None):
     print()
     print(f"load average: start {R['loadavg_start']}, end {R.get('loadavg_end')}")
     print(table)
+    if a.smoke:
+        failed = [(case, row) for case, rows in R["results"].items() for row in rows
+                  if "error" in row]
+        print(f"smoke: {a.out}, {Path(a.img) / 'perf_scaling.png'}; "
+              f"{len(failed)} failed row(s)", *failed, sep="\n")
+        return 1 if failed else 0
     return 0
 
 

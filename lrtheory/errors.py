@@ -27,6 +27,7 @@ __all__ = [
     "check_real",
     "check_integer",
     "check_real_scalar",
+    "check_energies",
     "check_hermitian",
     "check_positive",
     "check_float",
@@ -237,6 +238,31 @@ def check_real_scalar(name: str, value, what: str = "real number") -> float:
     if a.size != 1:
         raise ConventionError(f"{name} must be one {what}, got shape {a.shape}")
     return float(a.reshape(-1)[0])
+
+
+def check_energies(name: str, value, what: str = "Fermi energy") -> np.ndarray:
+    """One or several finite real energies (e.g. the Fermi energies of a curve) as a flat,
+    non-empty float array; :func:`check_real` refuses strings, complex numbers and NaN/inf,
+    and an empty input raises :class:`ConventionError` (``what`` names one entry).
+
+    Parameters
+    ----------
+    name : str
+        Name of the input, used in the one-line error message.
+    value : float or array_like
+        Real energies (t0).
+    what : str
+        What one entry is, for the message.
+
+    Returns
+    -------
+    (n,) ndarray
+        The energies, flattened (t0), ``n >= 1``.
+    """
+    e = check_real(name, value).reshape(-1)
+    if e.size == 0:
+        raise ConventionError(f"{name} is empty: give at least one {what}")
+    return e
 
 
 def check_integer(name: str, value, *, minimum: int | None = 1, even: bool = False) -> int:

@@ -32,13 +32,15 @@ import itertools
 import numpy as np
 
 from lrtheory._docstrings import shared_docs
-from lrtheory.errors import ConventionError, ModelError, ShapeError, check_finite
+from lrtheory.errors import ConventionError, ModelError, ShapeError, check_finite, check_float
 from lrtheory.finite.system import FiniteSystem
+from lrtheory.models.cubic import DOCS as RASHBA_DOCS, rashba_hoppings
 from lrtheory.models.cuts import refuse_position_matrix
 from lrtheory.models.time_reversal import TimeReversal
 
-# the numpydoc block of the methods that take only a twist (lrtheory._docstrings)
-_docs = shared_docs(twist_parameters="""
+# numpydoc blocks (lrtheory._docstrings): the Rashba couplings (models/cubic.py) and the
+# Parameters of the methods that take only a twist
+_docs = shared_docs(**RASHBA_DOCS, twist_parameters="""
     Parameters
     ----------
     k : (d,) array, optional
@@ -348,6 +350,7 @@ def disorder(sample: Sample, kind: str, W: float, rng: np.random.Generator) -> S
                                displacements=disp, time_reversal=tr, info=info)
 
 
+@_docs
 def square_rashba(t: float = 1.0, alpha: float = 0.4):
     r"""Square-lattice Rashba model as a tight-binding model (one spin-1/2 site per cell):
 
@@ -359,10 +362,7 @@ def square_rashba(t: float = 1.0, alpha: float = 0.4):
 
     Parameters
     ----------
-    t : float
-        Nearest-neighbour hopping (t0).
-    alpha : float
-        Rashba coupling (t0 a).
+    %(rashba_parameters)s
 
     Returns
     -------
@@ -371,12 +371,8 @@ def square_rashba(t: float = 1.0, alpha: float = 0.4):
     """
     from lrtheory.models.tightbinding import TightBindingModel
 
-    sx = np.array([[0, 1], [1, 0]], complex)
-    sy = np.array([[0, -1j], [1j, 0]])
-    bonds = {(1, 0): -t * np.eye(2) + alpha * sy / 2j, (0, 1): -t * np.eye(2) - alpha * sx / 2j}
-    hops = [(a, b, R, T[a, b]) for R, T in bonds.items() for a in range(2) for b in range(2)
-            if T[a, b] != 0]
-    return TightBindingModel(np.eye(2), np.zeros((2, 2)), hops,
+    t, alpha = check_float("t", t), check_float("alpha", alpha)
+    return TightBindingModel(np.eye(2), np.zeros((2, 2)), rashba_hoppings(t, alpha, 2),
                              time_reversal=np.array([[0, 1], [-1, 0]]), name="square Rashba",
                              params={"t": t, "alpha": alpha})
 

@@ -25,12 +25,17 @@ UNITS = {
 }
 
 #: numpydoc blocks of the plot modules (:mod:`lrtheory._docstrings`): the Returns section of
-#: every function that builds a figure without saving it
+#: every function that builds a figure without saving it, and of every one that writes a file
 DOCS = {"figure_returns": """
     Returns
     -------
     matplotlib.figure.Figure
         The figure (Agg canvas, not saved).
+    """, "file_returns": """
+    Returns
+    -------
+    pathlib.Path
+        The file written.
     """}
 figure_docs = shared_docs(**DOCS)
 
@@ -72,6 +77,7 @@ def new_figure(size, dpi=110):
     return fig
 
 
+@figure_docs
 def save_figure(fig, path, *, dpi=None) -> Path:
     """Write ``fig`` atomically to ``path`` in the format its suffix names (default PNG).
 
@@ -88,10 +94,7 @@ def save_figure(fig, path, *, dpi=None) -> Path:
     dpi : int, optional
         Resolution (default: the figure's).
 
-    Returns
-    -------
-    pathlib.Path
-        The file written.
+    %(file_returns)s
     """
     from lrtheory.io.results import atomic_write_bytes
 

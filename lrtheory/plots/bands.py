@@ -67,6 +67,7 @@ def bands_figure(kdist: np.ndarray, energies: np.ndarray, *,
     return fig
 
 
+@figure_docs
 def plot_bands(path, kdist: np.ndarray, energies: np.ndarray, *,
                ticks: Sequence[float] = (), labels: Sequence[str] = (),
                title: str = "", fermi: float | None = None, xlabel: str | None = None,
@@ -92,10 +93,7 @@ def plot_bands(path, kdist: np.ndarray, energies: np.ndarray, *,
     energy_unit : str
         Unit of the energies for the y label (``"t0"``, or ``"eV"`` for Wannier90 models).
 
-    Returns
-    -------
-    pathlib.Path
-        The file written.
+    %(file_returns)s
     """
     fig = bands_figure(kdist, energies, ticks=ticks, labels=labels, title=title,
                        fermi=fermi, xlabel=xlabel, energy_unit=energy_unit)

@@ -74,10 +74,7 @@ def plot_curve(x, y, path, *, xlabel="E_F (t0)", ylabel="", title="", labels=Non
     labels : sequence of str, optional
         Legend entries, one per curve (required for several curves: ``LrtheoryError``).
 
-    Returns
-    -------
-    pathlib.Path
-        The file written.
+    %(file_returns)s
     """
     from lrtheory.errors import LrtheoryError
     from lrtheory.plots._common import save_figure

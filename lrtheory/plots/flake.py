@@ -112,6 +112,7 @@ def site_maps_figure(positions, maps: dict, *, arrows=None, title: str = "",
     return fig
 
 
+@figure_docs
 def plot_site_maps(path, positions, maps: dict, *, arrows=None, title: str = "",
                    units: dict | None = None, arrow_unit: str | None = None) -> Path:
     """Write one scatter panel per entry of ``maps`` to ``path`` (format from the suffix).
@@ -125,10 +126,7 @@ def plot_site_maps(path, positions, maps: dict, *, arrows=None, title: str = "",
     positions, maps, arrows, title, units, arrow_unit
         As for :func:`site_maps_figure` (positions in a, maps per site per unit E_x).
 
-    Returns
-    -------
-    pathlib.Path
-        The file written.
+    %(file_returns)s
     """
     fig = site_maps_figure(positions, maps, arrows=arrows, title=title, units=units,
                            arrow_unit=arrow_unit)

@@ -69,6 +69,7 @@ def profile_figure(y, intra, inter, *, quantity="omm", title=""):
     return fig
 
 
+@figure_docs
 def plot_profile(path, y, intra, inter, *, quantity="omm", title=""):
     """Intraband (per tau) and interband profiles against y, written to ``path``.
 
@@ -82,13 +83,9 @@ def plot_profile(path, y, intra, inter, *, quantity="omm", title=""):
         Intraband (per unit tau) and interband profiles, per cell and per unit E_x.
     quantity : str
         ``omm``, ``charge``, ``current``/``jx`` or ``jy`` (sets the axis label and unit).
-
     title : str
         Figure title.
 
-    Returns
-    -------
-    pathlib.Path
-        The file written.
+    %(file_returns)s
     """
     return save_figure(profile_figure(y, intra, inter, quantity=quantity, title=title), path)

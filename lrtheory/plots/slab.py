@@ -50,6 +50,7 @@ def slab_profile_figure(result, quantities, *, bulk: dict | None = None, title: 
     return fig
 
 
+@figure_docs
 def plot_slab_profiles(path, result, quantities, *, bulk: dict | None = None, title: str = ""):
     """:func:`slab_profile_figure` written atomically to ``path`` (format from the suffix).
 
@@ -66,9 +67,6 @@ def plot_slab_profiles(path, result, quantities, *, bulk: dict | None = None, ti
     title : str
         Figure title.
 
-    Returns
-    -------
-    pathlib.Path
-        The file written.
+    %(file_returns)s
     """
     return save_figure(slab_profile_figure(result, quantities, bulk=bulk, title=title), path)

@@ -52,6 +52,7 @@ __all__ = [
     "uses_two_band_closed_form",
     "is_number_operator",
     "METHODS",
+    "check_method",
     "fhs_chern",
     "reciprocal_vectors",
     "wannier_space_curvature",
@@ -328,6 +329,24 @@ def uses_two_band_closed_form(model, operator) -> bool:
 METHODS = ("auto", "sum-over-states")
 
 
+def check_method(method) -> str:
+    """``method`` if it is one of :data:`METHODS`, else one :class:`LrtheoryError` line.
+
+    Parameters
+    ----------
+    method : str
+        ``"auto"`` or ``"sum-over-states"``.
+
+    Returns
+    -------
+    str
+        ``method``.
+    """
+    if method not in METHODS:
+        raise LrtheoryError(f"method must be one of {METHODS}, got {method!r}")
+    return method
+
+
 @renamed_keywords(op="operator")
 @_docs
 def bands_and_curvature(model, k, operator=None, *, b: int = 0, c: int = 1,
@@ -352,9 +371,7 @@ def bands_and_curvature(model, k, operator=None, *, b: int = 0, c: int = 1,
     tuple of ndarray
         ``(energies, curvature)``, both (Nk, n): t0 and ``[O] a^2``.
     """
-    if method not in METHODS:
-        raise LrtheoryError(f"method must be one of {METHODS}, got {method!r}")
-    if method == "auto" and uses_two_band_closed_form(model, operator):
+    if check_method(method) == "auto" and uses_two_band_closed_form(model, operator):
         H, dH = hamiltonian_and_velocity(model, k)
         if operator == "orbital":
             return two_band_orbital_hall_curvature(H, dH, b, c, degen_tol, ELECTRON_CHARGE)

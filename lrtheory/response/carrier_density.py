@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lrtheory.errors import ConventionError, check_positive, check_real
+from lrtheory.errors import check_energies, check_positive
 from lrtheory.kernels.occupation import fermi_derivative
 from lrtheory.models.protocol import ensure_model
 from lrtheory.response.ksum import Integrand, ksum, response_grid
@@ -103,9 +103,7 @@ def carrier_density(model, ef, *, temperature: float = 0.0, nk: int | None = Non
         ``coords["ef"]``, sub-grid ``error``.
     """
     model = ensure_model(model, where="carrier_density")
-    ef = check_real("ef", ef).reshape(-1)
-    if ef.size == 0:
-        raise ConventionError("ef is empty: give at least one Fermi energy")
+    ef = check_energies("ef", ef)
     check_positive("temperature", temperature, allow_zero=True)
     grid, _ = response_grid(model, nk=nk, k_max=k_max, n_r=n_r, n_theta=n_theta)
     return ksum(CarrierDensity(ef, temperature), model, grid, workers=workers,

@@ -58,6 +58,7 @@ from lrtheory.models.lattice import UniformGrid
 from lrtheory.models.protocol import Ribbon, ensure_model
 from lrtheory.parallel.executor import auto_chunk_size
 from lrtheory.response.ksum import ksum
+from lrtheory.response.parts import PartProfiles
 from lrtheory.response.ribbon_ksum import (RibbonIntegrand, chunk_traces, pair_weights,
                                            ribbon_bandwidth)
 from lrtheory.response.ribbon_operators import OMM_CONVENTION, site_operators
@@ -76,8 +77,6 @@ __all__ = [
 
 #: Fermi-function smearing (t0) used for the Fermi-surface (intraband) term at T = 0.
 DEFAULT_SMEARING = 0.02
-
-PARTS = ("intraband", "interband")
 
 # ``es=`` was the keyword of the eigensystem before issue #14 (glossary: ``eigensystem``)
 _renamed = renamed_keywords(es="eigensystem")
@@ -255,7 +254,7 @@ _PARAM_KEYS = ("ef", "nk", "temperature", "smearing", "eta", "degen_tol", "fermi
                "filling", "omm_convention")
 
 
-class RibbonAccumulation(Result):
+class RibbonAccumulation(PartProfiles, Result):
     r"""Density accumulations of a ribbon in a static field ``E_x`` (per unit field and cell):
     a :class:`lrtheory.result.Result` (``quantity = "ribbon_accumulation"``) that keeps the
     attributes of the older class.
@@ -313,26 +312,6 @@ class RibbonAccumulation(Result):
     def frame(self) -> np.ndarray:
         """The ribbon's report frame (3, 3) (``settings["frame"]``)."""
         return np.asarray(self.settings["frame"])
-
-    def get(self, part: str, quantity: str) -> np.ndarray:
-        """The profile of ``quantity`` in ``part`` (LrtheoryError naming the available ones).
-
-        Parameters
-        ----------
-        part, quantity : str
-            One of intraband, interband, eta and one of charge, jx, jy, omm.
-
-        Returns
-        -------
-        ndarray
-            (n,) profile per unit E_x and cell (units: class doc).
-        """
-        try:
-            return self.profiles[f"{part}_{quantity}"]
-        except KeyError:
-            raise LrtheoryError(
-                f"no profile {part}_{quantity}; available: {sorted(self.profiles)}"
-            ) from None
 
 
 register_view("ribbon_accumulation", RibbonAccumulation)

@@ -61,14 +61,14 @@ import numpy as np
 from lrtheory._docstrings import shared_docs
 from lrtheory.conventions import DEGEN_TOL, ELECTRON_CHARGE
 from lrtheory.errors import (ConvergenceError, ConventionError, LrtheoryError, ResourceError,
-                             check_integer, check_positive, check_real)
+                             check_energies, check_integer, check_positive)
 from lrtheory.models.lattice import UniformGrid
 from lrtheory.models.protocol import ensure_model
 from lrtheory.parallel.executor import auto_chunk_size, resolve_workers
 from lrtheory.result import KIntegral
 from lrtheory.response.hall_results import CHERN_TOL, HALL_UNITS, ChernNumbers, HallCurve
 # generic helpers, re-exported here under their old import path
-from lrtheory.response.berry import (METHODS, bands_and_curvature, is_number_operator,
+from lrtheory.response.berry import (bands_and_curvature, check_method, is_number_operator,
                                      uses_two_band_closed_form)
 from lrtheory.response.ksum import (NK_MIN, TIME_ESTIMATE_TAIL, Integrand, ksum,
                                     ksum_time_estimate)
@@ -229,11 +229,8 @@ class HallIntegrand(Integrand):
 def _setup(model, ef, nk, temperature, operator, b, c, degen_tol, method, where):
     """Checked integrand and grid of a Hall k-sum (one line per bad input)."""
     model = ensure_model(model, where=where)
-    if method not in METHODS:
-        raise LrtheoryError(f"method must be one of {METHODS}, got {method!r}")
-    ef = check_real("ef", ef).reshape(-1)
-    if ef.size == 0:
-        raise ConventionError("ef is empty: give at least one Fermi energy")
+    check_method(method)
+    ef = check_energies("ef", ef)
     check_positive("temperature", temperature, allow_zero=True)
     check_positive("degen_tol", degen_tol, allow_zero=True)
     for name, v in (("b", b), ("c", c)):

@@ -32,12 +32,13 @@ import numpy as np
 
 from lrtheory._docstrings import shared_docs
 from lrtheory.conventions import DEGEN_TOL, E2_OVER_H, ELECTRON_CHARGE
-from lrtheory.errors import LrtheoryError, check_integer, check_positive, check_real
+from lrtheory.errors import LrtheoryError, check_energies, check_integer, check_positive
 from lrtheory.kernels.two_band import two_band_bands_and_curvature
 from lrtheory.models.lattice import UniformGrid
 from lrtheory.models.protocol import ensure_model, hamiltonian_and_velocity
-from lrtheory.response.berry import (METHODS, generalized_berry_curvature, is_number_operator,
-                                     number_curvatures, uses_two_band_closed_form)
+from lrtheory.response.berry import (check_method, generalized_berry_curvature,
+                                     is_number_operator, number_curvatures,
+                                     uses_two_band_closed_form)
 from lrtheory.response.bulk_omm import block_average_diagonal
 from lrtheory.response.ksum import TIME_ESTIMATE_TAIL, Integrand, ksum, ksum_time_estimate
 from lrtheory.response.kspace import eigensystem, occupied_sums
@@ -262,11 +263,8 @@ def hall_tensor(model, ef, *, nk=40, temperature: float = 0.0, operator=None,
 def _setup_tensor(model, ef, nk, temperature, operator, degen_tol, method, where):
     """Checked model, :class:`HallTensorIntegrand` and grid of a :func:`hall_tensor` call."""
     model = ensure_model(model, where=where)
-    if method not in METHODS:
-        raise LrtheoryError(f"method must be one of {METHODS}, got {method!r}")
-    ef = check_real("ef", ef).reshape(-1)
-    if ef.size == 0:
-        raise LrtheoryError("ef is empty: give at least one Fermi energy")
+    check_method(method)
+    ef = check_energies("ef", ef)
     nk_items = list(nk) if isinstance(nk, (tuple, list, np.ndarray)) else [nk]
     nk = tuple(check_integer("nk", v, minimum=1) for v in nk_items)
     check_positive("temperature", temperature, allow_zero=True)

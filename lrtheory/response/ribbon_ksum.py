@@ -30,6 +30,7 @@ from lrtheory.kernels.lindhard import LINDHARD, fermi_surface_weight, principal_
 from lrtheory.kernels.occupation import fermi
 from lrtheory.models.protocol import hamiltonian_and_velocity
 from lrtheory.response.ksum import Integrand
+from lrtheory.response.parts import PARTS, part_units
 from lrtheory.response.ribbon_operators import (add_omm_profiles, transverse_velocity,
                                                 transverse_velocity_diagonals)
 
@@ -315,11 +316,11 @@ class RibbonIntegrand(Integrand):
         self.bandwidth = bandwidth
         self.kw = dict(ef=float(ef), temperature=float(temperature), smearing=float(smearing),
                        eta=None if eta is None else float(eta), degen_tol=float(degen_tol))
-        parts = ("intraband", "interband") + (("eta",) if eta is not None else ())
-        self.units = {f"{p}_{q}": ("per tau (hbar/t0), " if p == "intraband" else "")
-                      + {"charge": "electrons", "jx": "t0 a/hbar", "jy": "t0 a/hbar",
-                         "omm": "e a^2 t0/hbar"}[q] + " per cell per unit E_x"
-                      for p in parts for q in QUANTITIES + ("omm",)}
+        parts = PARTS + (("eta",) if eta is not None else ())
+        units = {"charge": "electrons", "jx": "t0 a/hbar", "jy": "t0 a/hbar",
+                 "omm": "e a^2 t0/hbar"}
+        self.units = part_units(parts, {q: units[q] for q in QUANTITIES + ("omm",)},
+                                " per cell per unit E_x")
 
     def __call__(self, k, model) -> dict:
         return chunk_traces(k, model, y=self.y, bandwidth=self.bandwidth, **self.kw)

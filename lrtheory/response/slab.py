@@ -47,14 +47,16 @@ import dataclasses
 
 import numpy as np
 
+from lrtheory._docstrings import shared_docs
 from lrtheory.conventions import DEGEN_TOL, ELECTRON_CHARGE
-from lrtheory.errors import (ConventionError, LrtheoryError, ModelError, check_integer,
+from lrtheory.errors import (ConventionError, ModelError, check_integer,
                              check_positive, check_real_scalar)
 from lrtheory.models.lattice import UniformGrid, reciprocal_vectors
 from lrtheory.models.protocol import Slab, ensure_model, hamiltonian_and_velocity
 from lrtheory.parallel.executor import auto_chunk_size
 from lrtheory.response.density import DEFAULT_SMEARING
 from lrtheory.response.ksum import Integrand, QuadratureGrid, ksum
+from lrtheory.response.parts import DOCS, PARTS, PartProfiles, part_units
 from lrtheory.response.ribbon_ksum import fermi_derivative_weight, pair_weights
 from lrtheory.response.ribbon_operators import transverse_velocity
 from lrtheory.result import Result, register_view
@@ -62,7 +64,8 @@ from lrtheory.result import Result, register_view
 __all__ = ["SlabIntegrand", "SlabAccumulation", "slab_accumulation", "slab_grid",
            "response_traces", "PARTS", "QUANTITIES"]
 
-PARTS = ("intraband", "interband")
+_docs = shared_docs(**DOCS)
+
 #: quantities of every slab result (``omm_x``, ``omm_y`` are added by ``finish``)
 QUANTITIES = ("charge", "jx", "jy", "jz")
 _UNITS = {"charge": "electrons", "jx": "t0 a/hbar", "jy": "t0 a/hbar", "jz": "t0 a/hbar",
@@ -139,9 +142,8 @@ class SlabIntegrand(Integrand):
         self.kw = dict(ef=float(ef), temperature=float(temperature), smearing=float(smearing),
                        degen_tol=float(degen_tol))
         names = QUANTITIES + ("omm_x", "omm_y") + tuple(self.operators)
-        self.units = {f"{p}_{q}": ("per tau (hbar/t0), " if p == "intraband" else "")
-                      + _UNITS.get(q, "operator units") + " per a^2 per unit E"
-                      for p in PARTS for q in names}
+        self.units = part_units(PARTS, {q: _UNITS.get(q, "operator units") for q in names},
+                                " per a^2 per unit E")
 
     def __call__(self, k, model) -> dict:
         H, V = hamiltonian_and_velocity(model, k)
@@ -171,7 +173,7 @@ class SlabIntegrand(Integrand):
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class SlabAccumulation(Result):
+class SlabAccumulation(PartProfiles, Result):
     """Layer-resolved accumulations of a slab (a :class:`lrtheory.result.Result`, quantity
     ``"slab_accumulation"``): values ``"<part>_<quantity>"`` per orbital (n,), coordinates
     ``z`` (a) and ``layer``; settings with the frame, the cut and the field direction.
@@ -187,35 +189,12 @@ class SlabAccumulation(Result):
         As for :class:`lrtheory.result.Result` (coords ``z`` in a and ``layer``).
     """
 
-    def get(self, part: str, quantity: str) -> np.ndarray:
-        """Per-orbital values of ``quantity`` in ``part`` (intraband, interband).
-
-        Parameters
-        ----------
-        part : str
-            ``"intraband"`` or ``"interband"``.
-        quantity : str
-            The quantity's name (``charge``, ``jx``, an operator's name, ...).
-
-        Returns
-        -------
-        (n,) float array
-            Per-orbital values (per area 1/a^2, per field t0/(e a); intraband per tau).
-        """
-        try:
-            return self.values[f"{part}_{quantity}"]
-        except KeyError:
-            raise LrtheoryError(f"no profile {part}_{quantity}; available: "
-                                f"{sorted(self.values)}") from None
-
+    @_docs
     def layer_profile(self, part: str, quantity: str) -> np.ndarray:
         """``(layers,)``: the per-orbital values summed over the orbitals of each layer
         (per unit area of the film).
 
-        Parameters
-        ----------
-        part, quantity : str
-            As for :meth:`get`.
+        %(part_quantity_parameters)s
 
         Returns
         -------
@@ -225,13 +204,11 @@ class SlabAccumulation(Result):
         layer = np.asarray(self.coords["layer"], int)
         return np.bincount(layer, weights=self.get(part, quantity))
 
+    @_docs
     def total(self, part: str, quantity: str) -> float:
         """The sum over every orbital of the film (per unit area).
 
-        Parameters
-        ----------
-        part, quantity : str
-            As for :meth:`get`.
+        %(part_quantity_parameters)s
 
         Returns
         -------
