@@ -183,6 +183,7 @@ def main(argv=None):
     from lrtheory.parallel.dask_config import dask_compute_config
 
     CONFIGS["recipe"] = (dask_compute_config(), {})
+    CONFIGS["recipe-old-tasks"] = (dask_compute_config(), {}, OLD_TASKS)
     if a.min_task:
         dask_executor.DaskExecutor.MIN_TASK_SECONDS = a.min_task
     configs = CONFIGS
@@ -192,7 +193,15 @@ def main(argv=None):
     for rnd in range(a.rounds):
         rows["serial"].append({"chunk_cpu": serial_cpu(func, chunks, False)})
         rows["serial-thread"].append({"chunk_cpu": serial_cpu(func, chunks, True)})
-        for name, (cfg, kw) in configs.items():
+        for name, (cfg, kw, *over) in configs.items():
+            saved = {k: getattr(dask_executor.DaskExecutor, k) for k in ("MIN_TASK_SECONDS",
+                                                                         "SPLITS")}
+            saved_inline = dask_executor.INLINE_FUNC_BYTES
+            for k, v in (over[0] if over else {}).items():
+                if k == "INLINE_FUNC_BYTES":
+                    dask_executor.INLINE_FUNC_BYTES = v
+                else:
+                    setattr(dask_executor.DaskExecutor, k, v)
             if cfg == "local":  # lrtheory's own cluster (scheduler="local:2")
                 kmap_reduce(func, chunks, chunk_size=1, scheduler="local:2")
                 client, cluster, sched = dask_executor._LOCAL[3], None, "local:2"
@@ -216,6 +225,9 @@ def main(argv=None):
                 recs = [r for rs, _ in got for r in rs]
                 tasks = sum(len(ts) for _, ts in got) / a.calls
             finally:
+                for k, v in saved.items():
+                    setattr(dask_executor.DaskExecutor, k, v)
+                dask_executor.INLINE_FUNC_BYTES = saved_inline
                 dask_executor.forget_scattered_model()
                 if cluster is None:
                     dask_executor.close_local_cluster()
@@ -249,11 +261,17 @@ def main(argv=None):
                                            "rows": rows}, indent=1, default=str))
 
 
-#: name -> (dask.config.set mapping, LocalCluster kwargs)
+#: the Dask task sizes before 8 December (tasks >= 50 ms, 1/(4 workers) of the rest, the
+#: function scattered at every call)
+OLD_TASKS = {"MIN_TASK_SECONDS": 0.05, "SPLITS": 4, "INLINE_FUNC_BYTES": 0}
+
+#: name -> (dask.config.set mapping or "local" (scheduler="local:2"), LocalCluster kwargs[,
+#: DaskExecutor class attributes / dask_executor.INLINE_FUNC_BYTES for the run])
 CONFIGS = {
     "default": ({}, {}),
     "local:2": ("local", {}),
     "recipe": (None, {}),
+    "recipe-old-tasks": (None, {}),
     "no-profiler": ({"distributed.worker.profile.enabled": False}, {}),
     "slow-monitors": ({"distributed.admin.system-monitor.interval": "5s",
                        "distributed.worker.memory.monitor-interval": "5s"}, {}),

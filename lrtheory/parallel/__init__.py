@@ -14,10 +14,11 @@ from lrtheory.parallel.executor import (
     resolve_workers,
     split_chunks,
 )
+from lrtheory.parallel.dask_config import dask_compute_config, dask_compute_env
 
 __all__ = [
     "kmap_reduce", "make_executor", "auto_chunk_size", "split_chunks", "available_cores",
     "resolve_workers", "check_workers", "blas_single_thread", "close_local_cluster",
-    "close_process_pools",
+    "close_process_pools", "dask_compute_config", "dask_compute_env",
     "SerialExecutor", "ProcessExecutor", "DaskExecutor",
 ]

@@ -29,7 +29,8 @@ the cluster), and the cluster's logs are kept quiet, so Ctrl-C is one line.
 Modules: :mod:`~lrtheory.parallel.chunks` (chunk sizes, task sizes),
 :mod:`~lrtheory.parallel.base` (the executor interface and its ordered, batched map),
 :mod:`~lrtheory.parallel.processes` (local processes, fork server, main-script guard),
-:mod:`~lrtheory.parallel.dask_executor` (Dask), :mod:`~lrtheory.parallel._runtime` (BLAS
+:mod:`~lrtheory.parallel.dask_executor` (Dask), :mod:`~lrtheory.parallel.dask_config` (the
+Dask settings of a compute cluster), :mod:`~lrtheory.parallel._runtime` (BLAS
 threads, malloc, interrupts, progress). Their public names are importable from here too.
 """
 from __future__ import annotations
