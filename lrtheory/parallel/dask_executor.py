@@ -48,8 +48,8 @@ TASKS_PER_WORKER = 2
 #: shortest Dask task worth sending (s). A Dask task costs 4-10 ms of CPU spread over the
 #: scheduler, the client and the worker's event loops (measured at load 8-10 on 2 cores:
 #: benchmarks/dask_cpu.py), CPU that a cluster whose cores all compute takes from the chunks;
-#: with 0.1 s and :data:`SPLITS` = 2 the bcc Fe Hall tensor (55 chunks of ~25 ms) runs in
-#: ~12 tasks instead of ~20
+#: with 0.1 s and :data:`SPLITS` = 2 (were 50 ms and 4) the bcc Fe Hall tensor (55 chunks)
+#: ran in 16 tasks instead of 23, the W = 80 ribbon (256 chunks) in 19 instead of 35
 MIN_TASK_SECONDS = 0.1
 #: a Dask task is at most 1 / (SPLITS * worker threads) of the chunks left: 2 (processes: 4)
 #: halves the number of large early tasks; the tail is still cut in shrinking tasks
