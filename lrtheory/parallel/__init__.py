@@ -9,12 +9,13 @@ from lrtheory.parallel.executor import (
     check_workers,
     close_local_cluster,
     close_process_pools,
+    dask_compute_config,
+    dask_compute_env,
     kmap_reduce,
     make_executor,
     resolve_workers,
     split_chunks,
 )
-from lrtheory.parallel.dask_config import dask_compute_config, dask_compute_env
 
 __all__ = [
     "kmap_reduce", "make_executor", "auto_chunk_size", "split_chunks", "available_cores",
