@@ -316,19 +316,22 @@ def _digest(res):
 
 def case_scale(p):
     """Scale-out (issue #14): one k-sum serial, on 2 processes, on a running 2-worker Dask
-    LocalCluster (its start-up timed apart) and with ``scheduler="local:2"`` (whose cluster
-    the first call starts and the next calls of the process reuse), all in this process, in
-    two phases: serial and 2 processes first, with no Dask process alive, then serial and
-    the two Dask methods. Each phase: the first call of each method (fork server, cluster
+    LocalCluster with Dask's default settings (``dask``) and with the settings of
+    :func:`lrtheory.parallel.dask_config.dask_compute_config` (``dask-recipe``; the start-up of
+    each running cluster is timed apart), and with ``scheduler="local:2"`` (whose cluster the
+    first call starts and the next calls of the process reuse), all in this process, in one
+    phase per parallel method: serial and that method, with no other executor's process
+    alive (an idle default cluster alone takes ~140 ms of CPU per second from the 2 cores:
+    docs/performance.md). Each phase: the first call of the method (fork server, cluster
     start-up, worker imports included), then ``repeat`` interleaved rounds (see
     :func:`_interleaved`). The speed-up of a method is taken round by round against the
     serial run of the same round of its phase, so load from other users that changes
-    between rounds cancels out to first order. (Until 7 December one phase ran all four:
-    the two clusters' six idle processes -- workers and nannies, which poll memory and send
-    heartbeats -- shared the 2 cores with the process-pool runs they were timed beside.)"""
+    between rounds cancels out to first order. (Until 7 December one phase ran all four;
+    until 8 December the two Dask methods shared a phase.)"""
     import logging
 
-    from lrtheory.parallel import close_process_pools
+    from lrtheory.parallel import close_local_cluster, close_process_pools
+    from lrtheory.parallel.dask_config import dask_compute_config
 
     if p.get("dask", True):
         import distributed
@@ -348,46 +351,50 @@ def case_scale(p):
         call = partial(ribbon_accumulation, model, 0.5, nk=p["nk"], convergence=False)
     out = {"system": system, "method": "interleaved", "nk": p["nk"],
            "n_orbitals": model.n_orbitals, "loadavg_before": os.getloadavg()}
-    kws = {"serial": {}, "processes": {"workers": 2}, "dask": None,
-           "dask-local": {"scheduler": "local:2"}}
-    first, digests = {}, {}
+    first, digests, startup = {}, {}, {}
+    wall = {"serial": []}
+    speedup = {}
 
-    def first_call(method):
+    def running_cluster(config):
         t0 = time.perf_counter()
-        res = call(**kws[method])
+        import dask
+
+        with dask.config.set(config):
+            cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1,
+                                               dashboard_address=None,
+                                               silence_logs=logging.ERROR)
+            client = distributed.Client(cluster)
+        return (cluster, client), {"scheduler": client}, time.perf_counter() - t0
+
+    def phase(method, start, stop):
+        handle, kws, startup[method] = start()
+        t0 = time.perf_counter()
+        digests["serial"] = _digest(call())
+        first["serial"] = min(first.get("serial", np.inf), time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        digests[method] = _digest(call(**kws))
         first[method] = time.perf_counter() - t0
-        digests[method] = _digest(res)
+        t = _interleaved({"serial": call, method: partial(call, **kws)}, rep, warmup=False)
+        stop(handle)
+        wall["serial"] += t["serial"]["wall"]
+        wall[method] = t[method]["wall"]
+        speedup[method] = _ratio_stats(t["serial"]["wall"], t[method]["wall"])
 
-    for method in ("serial", "processes"):
-        first_call(method)
-    t_proc = _interleaved({m: partial(call, **kws[m]) for m in ("serial", "processes")}, rep,
-                          warmup=False)
-    close_process_pools()
-    wall = {"serial": t_proc["serial"]["wall"], "processes": t_proc["processes"]["wall"]}
-    speedup = {"serial": None,
-               "processes": _ratio_stats(t_proc["serial"]["wall"], t_proc["processes"]["wall"])}
-    client = cluster = None
-    if p.get("dask", True):  # False only in --smoke (no cluster, no port)
-        t0 = time.perf_counter()
-        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1,
-                                           dashboard_address=None, silence_logs=logging.ERROR)
-        client = distributed.Client(cluster)
-        out["dask_startup"] = time.perf_counter() - t0
-        kws["dask"] = {"scheduler": client}
-        for method in ("dask", "dask-local"):
-            first_call(method)
-        t_dask = _interleaved({m: partial(call, **kws[m])
-                               for m in ("serial", "dask", "dask-local")}, rep, warmup=False)
-        wall["serial"] = wall["serial"] + t_dask["serial"]["wall"]
-        wall.update({m: t_dask[m]["wall"] for m in ("dask", "dask-local")})
-        speedup.update({m: _ratio_stats(t_dask["serial"]["wall"], t_dask[m]["wall"])
-                        for m in ("dask", "dask-local")})
-    speedup["serial"] = _ratio_stats(wall["serial"], wall["serial"])
-    out.update(first=first, digests=digests, wall=wall, speedup=speedup,
-               loadavg_end=os.getloadavg())
-    if client is not None:
+    def stop_cluster(handle):
+        cluster, client = handle
         client.close()
         cluster.close()
+
+    phase("processes", lambda: (None, {"workers": 2}, None), lambda h: close_process_pools())
+    if p.get("dask", True):  # False only in --smoke (no cluster, no port)
+        phase("dask", lambda: running_cluster({}), stop_cluster)
+        phase("dask-recipe", lambda: running_cluster(dask_compute_config()), stop_cluster)
+        phase("dask-local", lambda: (None, {"scheduler": "local:2"}, None),
+              lambda h: close_local_cluster())
+    speedup["serial"] = _ratio_stats(wall["serial"], wall["serial"])
+    out.update(first=first, digests=digests, wall=wall, speedup=speedup,
+               dask_startup=startup.get("dask"), dask_startups=startup,
+               loadavg_end=os.getloadavg())
     return out
 
 
@@ -634,7 +641,7 @@ def scale_timings(a, rep, size):
                          "n_orbitals": r["n_orbitals"], "time": min(walls),
                          "time_first": r["first"][method], "speedup": r["speedup"][method],
                          "digests": [r["digests"][method]], "rounds": len(walls),
-                         "dask_startup": r.get("dask_startup"), "maxrss_mb": r["maxrss_mb"],
+                         "dask_startup": (r.get("dask_startups") or {}).get(method), "maxrss_mb": r["maxrss_mb"],
                          "loadavg_before": r["loadavg_before"], "loadavg_end": r["loadavg_end"],
                          "measured_at": r["measured_at"]})
     return rows
@@ -770,7 +777,7 @@ def summarize(R):
                 f"{r['time'] / fl['time']:.2f} | {r['maxrss_mb']:.0f} | {sp}{extra} |")
     for system in ("fe", "ribbon"):
         ser = _get(res.get("scale", []), system=system, method="serial")
-        for m in ("processes", "dask", "dask-local"):
+        for m in ("processes", "dask", "dask-recipe", "dask-local"):
             r = _get(res.get("scale", []), system=system, method=m)
             if r is None or ser is None:
                 continue
@@ -778,8 +785,11 @@ def summarize(R):
             same = "bit-equal to serial" if r.get("digests") == ser.get("digests") \
                 else "DIFFERS from serial"
             extra = {"processes": "2 processes",
-                     "dask": f"Dask, running 2-worker cluster (start-up "
-                             f"{r.get('dask_startup') or float('nan'):.1f} s not included)",
+                     "dask": f"Dask, running 2-worker cluster, Dask's default settings "
+                             f"(start-up {r.get('dask_startup') or float('nan'):.1f} s not "
+                             f"included)",
+                     "dask-recipe": "Dask, running 2-worker cluster started with "
+                                    "dask_compute_config() (start-up not included)",
                      "dask-local": "Dask scheduler='local:2' (one cluster per process, started "
                                    "by the first call: first call includes its start-up, the "
                                    "next calls reuse it)"}[m]

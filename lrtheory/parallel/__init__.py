@@ -9,6 +9,8 @@ from lrtheory.parallel.executor import (
     check_workers,
     close_local_cluster,
     close_process_pools,
+    dask_compute_config,
+    dask_compute_env,
     kmap_reduce,
     make_executor,
     resolve_workers,
@@ -18,6 +20,6 @@ from lrtheory.parallel.executor import (
 __all__ = [
     "kmap_reduce", "make_executor", "auto_chunk_size", "split_chunks", "available_cores",
     "resolve_workers", "check_workers", "blas_single_thread", "close_local_cluster",
-    "close_process_pools",
+    "close_process_pools", "dask_compute_config", "dask_compute_env",
     "SerialExecutor", "ProcessExecutor", "DaskExecutor",
 ]

@@ -74,6 +74,8 @@ class BatchingExecutor(Executor):
     TASKS_PER_SLOT = 2
     #: shortest task worth sending (s): amortises the executor's per-task overhead
     MIN_TASK_SECONDS = 0.02
+    #: a task is at most 1 / (SPLITS * slots) of the chunks left (see BatchPlanner)
+    SPLITS = 4
 
     n_slots = 1
 
@@ -97,7 +99,8 @@ class BatchingExecutor(Executor):
 
     def _map_ordered(self, func: Callable, chunks: list) -> Iterator[Any]:
         n = len(chunks)
-        planner = BatchPlanner(self._slots(), min_task_seconds=self.MIN_TASK_SECONDS)
+        planner = BatchPlanner(self._slots(), min_task_seconds=self.MIN_TASK_SECONDS,
+                               splits=self.SPLITS)
         in_flight: dict = {}
         results: dict[int, Any] = {}
         front = 0

@@ -6,15 +6,20 @@
   2-3 s k-sum on 2 workers no faster than serial). It is closed at interpreter exit, by
   :func:`close_local_cluster`, when a call asks for another N, and after an error or an
   interrupt (Ctrl-C, SIGTERM in the CLI) of a call that ran on it: its workers may still be
-  busy with cancelled tasks, and the next call starts a fresh one.
-
-* **The function once per worker**: ``func`` (with the model inside) is scattered to every
-  worker once per call (``broadcast=True``); tasks refer to it by its future and carry only
-  their chunks.
+  busy with cancelled tasks, and the next call starts a fresh one. It is started with
+  :data:`~lrtheory.parallel.dask_config.COMPUTE_CONFIG` (no statistical profiler, slower
+  event-loop ticks and monitors): a default cluster of 2 workers spends 140 ms of CPU per
+  second beside the tasks, this one ~20 ms (docs/performance.md). A cluster of your own:
+  :func:`~lrtheory.parallel.dask_config.dask_compute_config`.
+* **The model once per worker**: the ``model=`` of a ``functools.partial`` is scattered to
+  every worker (``broadcast=True``) once, and again only when its pickle changes; the rest of
+  the function travels with each task when it is small (:data:`INLINE_FUNC_BYTES`), else it
+  is scattered once per call; tasks refer to the scattered objects by their futures.
 * **Tasks sized from measured cost**: runs of consecutive chunks, one per task at first,
   then as many as :class:`~lrtheory.parallel.chunks.BatchPlanner` says from the compute
-  time reported by the workers (tasks of at least ~50 ms: a Dask task costs a scheduler
-  round trip); two tasks in flight per worker. One partial sum per chunk comes back and the
+  time reported by the workers (tasks of at least :data:`MIN_TASK_SECONDS` = 0.1 s, at
+  most 1/(2 x workers) of the chunks left: a Dask task costs a scheduler round trip and
+  4-10 ms of CPU); two tasks in flight per worker. One partial sum per chunk comes back and the
   caller adds them in chunk order, as for every executor.
 * **malloc**: Dask's nannies start workers with ``MALLOC_TRIM_THRESHOLD_=65536``, which makes
   every large temporary array a fresh ``mmap`` (the Fe Hall tensor ran 1.3x slower per
@@ -33,14 +38,22 @@ from typing import Any, Callable, Iterable
 from lrtheory.errors import LrtheoryError
 from lrtheory.parallel._runtime import available_cores, deferred_interrupts, tune_malloc
 from lrtheory.parallel.base import BatchingExecutor
+from lrtheory.parallel.dask_config import COMPUTE_CONFIG
 
 __all__ = ["DaskExecutor", "DASK_CONNECT_TIMEOUT", "close_local_cluster"]
 
 #: tasks in flight per Dask worker thread
 TASKS_PER_WORKER = 2
 
-#: shortest Dask task worth sending (s)
-MIN_TASK_SECONDS = 0.05
+#: shortest Dask task worth sending (s). A Dask task costs 4-10 ms of CPU spread over the
+#: scheduler, the client and the worker's event loops (measured at load 8-10 on 2 cores:
+#: benchmarks/dask_cpu.py), CPU that a cluster whose cores all compute takes from the chunks;
+#: with 0.1 s and :data:`SPLITS` = 2 (were 50 ms and 4) the bcc Fe Hall tensor (55 chunks)
+#: ran in 16 tasks instead of 23, the W = 80 ribbon (256 chunks) in 19 instead of 35
+MIN_TASK_SECONDS = 0.1
+#: a Dask task is at most 1 / (SPLITS * worker threads) of the chunks left: 2 (processes: 4)
+#: halves the number of large early tasks; the tail is still cut in shrinking tasks
+SPLITS = 2
 
 
 #: seconds to wait for a Dask scheduler to answer (``LRTHEORY_DASK_TIMEOUT`` overrides)
@@ -113,6 +126,24 @@ def _connect_scheduler(distributed, address: str):
 
 #: marker (in the caller) of "no model scattered apart"
 _NO_MODEL = object()
+
+#: a chunk function (model apart) whose pickle is at most this many bytes travels with each
+#: task; a larger one is scattered to every worker once per call. The k-sums' functions
+#: without their model are 1-3 kB (integrand, grid), and a broadcast scatter costs a blocking
+#: round trip to every worker before the first task (~12 ms of CPU, 10-30 ms of wall time on
+#: 2 local workers)
+INLINE_FUNC_BYTES = 16 * 1024
+
+
+def _pickled_size(obj: Any) -> float:
+    """Bytes of ``pickle.dumps(obj)``; infinite when the standard pickle cannot (Dask's
+    cloudpickle may: such an object is scattered)."""
+    import pickle
+
+    try:
+        return len(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception:  # noqa: BLE001 - lambdas, local functions, ...
+        return float("inf")
 
 
 def _dask_batch(func: Callable, chunks: list, *model: Any) -> tuple[list, float]:
@@ -192,6 +223,7 @@ class DaskExecutor(BatchingExecutor):
     name = "dask"
     TASKS_PER_SLOT = TASKS_PER_WORKER
     MIN_TASK_SECONDS = MIN_TASK_SECONDS
+    SPLITS = SPLITS
 
     def __init__(self, scheduler: Any, *, workers: int | None = None):
         try:
@@ -248,8 +280,10 @@ class DaskExecutor(BatchingExecutor):
     def _begin(self, func: Callable, fill: Callable[[], None]) -> None:
         rest, model = _split_model(func)
         self._model = _NO_MODEL if model is _NO_MODEL else _scattered_model(self.client, model)
-        self._func = self.client.scatter(rest, broadcast=True, hash=False)
-        self.futures = [self._func]
+        self._func = rest  # small: travels with each task
+        if _pickled_size(rest) > INLINE_FUNC_BYTES:
+            self._func = self.client.scatter(rest, broadcast=True, hash=False)
+        self.futures = [] if self._func is rest else [self._func]
         fill()
 
     def _submit(self, chunks: list, first: int, n: int) -> Any:
@@ -271,7 +305,8 @@ class DaskExecutor(BatchingExecutor):
         return parts, seconds
 
     def _end(self) -> None:
-        self._func.release()
+        for fut in self.futures:  # the scattered function, if any
+            fut.release()
         self.futures = []
 
     def _shutdown(self, cancel: bool) -> None:
@@ -331,7 +366,11 @@ def _local_client(distributed, n: int):
         # warns on stderr when another cluster holds that port: bind it to port 0).
         # An interrupt while the cluster starts would leave it half-started (closed at exit
         # by distributed with a traceback): it takes effect once the cluster is up
-        with deferred_interrupts():
+        # the cluster computes: no profiler, slower ticks and monitors (COMPUTE_CONFIG; its
+        # worker processes inherit the setting from their nannies)
+        import dask
+
+        with deferred_interrupts(), dask.config.set(COMPUTE_CONFIG):
             cluster = distributed.LocalCluster(
                 n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
                 scheduler_port=0, silence_logs=logging.CRITICAL,

@@ -29,7 +29,8 @@ the cluster), and the cluster's logs are kept quiet, so Ctrl-C is one line.
 Modules: :mod:`~lrtheory.parallel.chunks` (chunk sizes, task sizes),
 :mod:`~lrtheory.parallel.base` (the executor interface and its ordered, batched map),
 :mod:`~lrtheory.parallel.processes` (local processes, fork server, main-script guard),
-:mod:`~lrtheory.parallel.dask_executor` (Dask), :mod:`~lrtheory.parallel._runtime` (BLAS
+:mod:`~lrtheory.parallel.dask_executor` (Dask), :mod:`~lrtheory.parallel.dask_config` (the
+Dask settings of a compute cluster), :mod:`~lrtheory.parallel._runtime` (BLAS
 threads, malloc, interrupts, progress). Their public names are importable from here too.
 """
 from __future__ import annotations
@@ -44,6 +45,7 @@ from lrtheory.parallel._runtime import add_partial_sums as _add
 from lrtheory.parallel._runtime import available_cores, blas_single_thread, tune_malloc
 from lrtheory.parallel.base import Executor
 from lrtheory.parallel.chunks import CHUNK_BYTES, BatchPlanner, auto_chunk_size, split_chunks
+from lrtheory.parallel.dask_config import dask_compute_config, dask_compute_env
 from lrtheory.parallel.dask_executor import (DASK_CONNECT_TIMEOUT, DaskExecutor,
                                              close_local_cluster)
 from lrtheory.parallel.processes import (DEFAULT_START_METHOD, FORKSERVER_PRELOAD,
@@ -58,6 +60,8 @@ __all__ = [
     "make_executor",
     "close_local_cluster",
     "close_process_pools",
+    "dask_compute_config",
+    "dask_compute_env",
     "resolve_workers",
     "check_workers",
     "SerialExecutor",

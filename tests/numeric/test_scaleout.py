@@ -90,22 +90,23 @@ def test_dask_with_batched_tasks_is_bit_identical_to_serial():
 
 
 class _CountsUnpickling:
-    """A chunk function that appends its pid to ``path`` every time it is unpickled."""
+    """A chunk function that appends its pid to ``path`` every time it is unpickled; ``pad``
+    bytes of payload make its pickle large."""
 
-    def __init__(self, path):
-        self.path = str(path)
+    def __init__(self, path, pad=b""):
+        self.path, self.pad = str(path), pad
 
     def __call__(self, k):
         return np.array([len(k)])
 
     def __reduce__(self):
-        return (_rebuild, (self.path,))
+        return (_rebuild, (self.path, self.pad))
 
 
-def _rebuild(path):
+def _rebuild(path, pad=b""):
     with open(path, "a") as fh:
         fh.write(f"{os.getpid()}\n")
-    return _CountsUnpickling(path)
+    return _CountsUnpickling(path, pad)
 
 
 def test_the_function_reaches_each_process_worker_once(tmp_path):
@@ -118,14 +119,38 @@ def test_the_function_reaches_each_process_worker_once(tmp_path):
     assert len(pids) == len(set(pids)) <= 3
 
 
-def test_the_function_reaches_each_dask_worker_once(tmp_path):
+def test_a_large_function_reaches_each_dask_worker_once(tmp_path):
     pytest.importorskip("distributed")
+    from lrtheory.parallel.dask_executor import INLINE_FUNC_BYTES
+
     log = tmp_path / "unpickled.txt"
-    out = kmap_reduce(_CountsUnpickling(log), np.zeros((120, 1)), chunk_size=2,
-                      scheduler="local:2")
+    func = _CountsUnpickling(log, pad=bytes(2 * INLINE_FUNC_BYTES))
+    out = kmap_reduce(func, np.zeros((120, 1)), chunk_size=2, scheduler="local:2")
     assert out[0] == 120
     pids = log.read_text().split()
     assert len(pids) <= 2 and len(pids) == len(set(pids))
+
+
+def test_a_small_function_travels_with_the_tasks_not_by_scatter(tmp_path, monkeypatch):
+    # issue #14: a broadcast scatter is a blocking round trip to every worker before the first
+    # task; a function of a few kB (a k-sum's, model apart) goes with each task instead
+    distributed = pytest.importorskip("distributed")
+    scattered = []
+    scatter = distributed.Client.scatter
+
+    def counting(self, data, *args, **kwargs):
+        scattered.append(type(data).__name__)
+        return scatter(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(distributed.Client, "scatter", counting)
+    log = tmp_path / "unpickled.txt"
+    out = kmap_reduce(_CountsUnpickling(log), np.zeros((120, 1)), chunk_size=2,
+                      scheduler="local:2")
+    assert out[0] == 120 and scattered == []
+    assert len(log.read_text().split()) > 2  # unpickled per task (the counter-example above)
+    big = kmap_reduce(_CountsUnpickling(log, pad=bytes(10**5)), np.zeros((8, 1)), chunk_size=2,
+                      scheduler="local:2")
+    assert big[0] == 8 and scattered == ["_CountsUnpickling"]
 
 
 def test_preload_is_read_from_the_pickle_not_from_a_list():
@@ -258,3 +283,65 @@ def test_dask_sends_the_same_model_once_and_a_changed_one_again(monkeypatch):
     assert third[0] == 80.0 and sent == [1.0, 2.0]
     ex.close_local_cluster()
     assert de._SCATTERED is None
+
+
+def _worker_settings(dask_worker):
+    """What a worker process runs with (``client.run`` passes the worker)."""
+    pcs = dask_worker.periodic_callbacks
+    return {"profiler": "profile" in pcs, "tick_s": dask_worker._tick_interval,
+            "system_monitor_ms": pcs["monitor"].callback_time,
+            "memory_monitor_s": dask_worker.memory_manager.memory_monitor_interval}
+
+
+#: what :data:`lrtheory.parallel.dask_config.COMPUTE_CONFIG` means in a worker, written out
+#: here: no profiler callback, 0.5 s ticks, 2 s system monitor, 1 s memory monitor
+COMPUTE_WORKER = {"profiler": False, "tick_s": 0.5, "system_monitor_ms": 2000.0,
+                  "memory_monitor_s": 1.0}
+
+
+def test_the_local_cluster_computes_with_the_compute_config():
+    # issue #14: a default cluster's event loops (20 ms ticks, the 10 ms profiler, 0.1-0.5 s
+    # monitors) took 140 ms of CPU per second from the chunks on 2 cores
+    pytest.importorskip("distributed")
+    from lrtheory.parallel import dask_executor as de
+
+    out = kmap_reduce(FUNC, K, chunk_size=7, scheduler="local:2")
+    assert np.array_equal(out["s"], _reference(7)["s"])  # bits, as on any cluster
+    client = de._LOCAL[3]
+    seen = client.run(_worker_settings)
+    assert len(seen) == 2 and all(s == COMPUTE_WORKER for s in seen.values())
+    assert client.run_on_scheduler(lambda dask_scheduler: dask_scheduler._tick_interval) == 0.5
+
+
+def test_the_check_can_fail_a_default_cluster_runs_the_profiler():
+    distributed = pytest.importorskip("distributed")
+    import logging
+
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None, silence_logs=logging.ERROR) as cl, \
+            distributed.Client(cl) as client:
+        seen = next(iter(client.run(_worker_settings).values()))
+    assert seen == {"profiler": True, "tick_s": 0.02, "system_monitor_ms": 500.0,
+                    "memory_monitor_s": 0.1}
+
+
+def test_the_compute_env_gives_dask_the_same_config():
+    # the environment variables of dask_compute_env, read by Dask itself in a fresh process
+    pytest.importorskip("distributed")
+    from lrtheory.parallel.dask_config import (COMPUTE_CONFIG, dask_compute_config,
+                                               dask_compute_env)
+
+    assert dask_compute_config() == COMPUTE_CONFIG and dask_compute_config() is not COMPUTE_CONFIG
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DASK_")}
+    code = ("import dask, distributed, json, sys; keys = json.loads(sys.argv[1]); "
+            "print(json.dumps({k: dask.config.get(k) for k in keys}))")
+    import json
+
+    r = subprocess.run([sys.executable, "-c", code, json.dumps(sorted(COMPUTE_CONFIG))],
+                       env={**env, **dask_compute_env()}, capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == COMPUTE_CONFIG
+    r = subprocess.run([sys.executable, "-c", code, json.dumps(sorted(COMPUTE_CONFIG))],
+                       env=env, capture_output=True, text=True, timeout=120)
+    assert json.loads(r.stdout) != COMPUTE_CONFIG  # Dask's defaults differ: the check can fail
