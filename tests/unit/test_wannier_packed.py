@@ -163,3 +163,45 @@ def test_cache_blocks_change_no_number(rng, full, monkeypatch):
                                    got[:, p], **TOL)
     np.testing.assert_allclose(got[:, 3], -got[:, 1], **TOL)  # antisymmetric in (b, c)
     assert np.abs(ref).max() > 1e-2
+
+
+def _hermitian(rng, shape):
+    X = rng.normal(size=shape) + 1j * rng.normal(size=shape)
+    return X + np.conj(np.swapaxes(X, -1, -2))
+
+
+@pytest.mark.parametrize("charge", [False, True])
+def test_number_curvatures_against_the_written_out_sums(rng, charge):
+    """``number_curvatures`` (weights folded into one real dot product per pair) against
+    Eq. S24 and the Wannier-space terms written out band by band: ``q [-2 sum_{m not in
+    D(n)} Im(v^b_nm v^c_mn)/(e_n - e_m)^2 + curl_nn + 2 sum_{m not in D(n)} Im(A^b_nm
+    A^c_mn)]``, on random Hermitian matrices with an exactly degenerate pair of levels
+    (where both sums skip m). Counter-example: the connection term with the degenerate
+    partner kept differs."""
+    from lrtheory.response.berry import number_curvatures
+
+    Nk, n, q = 3, 5, (-1.0 if charge else 1.0)
+    e = np.sort(rng.normal(size=(Nk, n)), -1)
+    e[:, 2] = e[:, 1]  # a degenerate level
+    V, A = _hermitian(rng, (Nk, 3, n, n)), _hermitian(rng, (Nk, 3, n, n))
+    curl = rng.normal(size=(Nk, 3, 3, n))
+    curl -= np.swapaxes(curl, 1, 2)
+    eig = Eigensystem(np.zeros((Nk, 3)), e, np.eye(n) * np.ones((Nk, 1, 1)), V, 1e-8, A,
+                      None, curl)
+    pairs = [(0, 1), (0, 2), (1, 2), (2, 0)]
+    ref = np.zeros((Nk, len(pairs), n))
+    near = np.zeros_like(ref)
+    for kk in range(Nk):
+        for p, (b, c) in enumerate(pairs):
+            for i in range(n):
+                ref[kk, p, i] = curl[kk, b, c, i]
+                for j in range(n):
+                    inter = 2 * (A[kk, b, i, j] * A[kk, c, j, i]).imag
+                    if j != i and abs(e[kk, i] - e[kk, j]) > 1e-8:
+                        ref[kk, p, i] += (-2 * (V[kk, b, i, j] * V[kk, c, j, i]).imag
+                                          / (e[kk, i] - e[kk, j]) ** 2 + inter)
+                    elif j != i:
+                        near[kk, p, i] += inter
+    got = number_curvatures(eig, pairs, charge=charge)
+    np.testing.assert_allclose(got, q * ref, **TOL)
+    assert np.abs(near[:, :, 1:3]).min() > 1e-3  # the skipped term is not zero
