@@ -179,8 +179,8 @@ class Eigensystem:
         stacked operators, one ``(DU)^dagger [P (DU)]`` of those needed whole, their
         Hermitian and anti-Hermitian parts written straight into the velocity and
         connection, and the curl's band diagonal ``sum_i conj(DU)_in [C (DU)]_in``."""
-        e, U = np.linalg.eigh(packed.hamiltonian)
-        UW = packed.phase[:, :, None] * U  # eigenvectors in the gauge of the blocks
+        e, UW = np.linalg.eigh(packed.hamiltonian)  # eigenvectors in the gauge of the blocks
+        U = np.conj(packed.phase)[:, :, None] * UW  # atomic-position gauge: D^dagger (DU)
         P, full = packed.blocks, packed.n_full
         Nk, B, n = P.shape[0], P.shape[1], P.shape[-1]
         d = len(packed.velocity)

@@ -202,9 +202,9 @@ class Wannier90Model(TightBindingModel):
         """``H(k)`` and ``dH/dk`` (with the position matrix ``A`` and its curl in full
         interpolation) for :meth:`lrtheory.bands.eigensystem.Eigensystem.compute`, from one
         Fourier sum of packed blocks: ``dH/dk_a + i A_a`` (tight-binding:
-        ``dH/dk_a + i dH/dk_(a+1)``) and two curl components per block, in the Wannier90
-        gauge (the atomic-position gauge phase goes on the eigenvectors, not on every block;
-        :class:`~lrtheory.models.protocol.PackedFields`). 6 blocks of ``n x n`` in full
+        ``dH/dk_a + i dH/dk_(a+1)``) and two curl components per block, all in the Wannier90
+        gauge, ``H`` included (the atomic-position gauge phase goes on the eigenvectors, not
+        on every block; :class:`~lrtheory.models.protocol.PackedFields`). 6 blocks of ``n x n`` in full
         interpolation in 3D (10 unpacked), 2 with tight-binding (3).
 
         {k}
@@ -218,10 +218,9 @@ class Wannier90Model(TightBindingModel):
             object.__setattr__(self, "_packed", cached)
         psum, layout = cached
         k = k.reshape(-1, k.shape[-1])
-        out = psum(k)  # (Nk, 1 + B, n, n): H, then the packed blocks
+        out = psum(k)  # (Nk, 1 + B, n, n): H, then the packed blocks, in the Wannier90 gauge
         D = np.exp(1j * (k @ self.positions.T))
-        H = out[:, 0] * (np.conj(D)[:, :, None] * D[:, None, :])
-        return PackedFields(H, D, out[:, 1:], *layout)
+        return PackedFields(out[:, 0], D, out[:, 1:], *layout)
 
     def _position_only(self, k):
         """Position matrix alone (models embedded in a larger space: ``dim < d_space``)."""
