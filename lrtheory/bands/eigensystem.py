@@ -203,7 +203,7 @@ class Eigensystem:
                 _parts(Z, ZH, packed.velocity, V[sl])
                 if Abar is not None:
                     _parts(Z, ZH, packed.connection, Abar[sl], V[sl], e[sl])
-            diag[sl] = np.einsum("kin,kjin->kjn", np.conj(uw), Y[:, full:])
+            diag[sl] = np.vecdot(uw[:, None], Y[:, full:], axis=-2)  # sum_i conj(uw_in) Y_in
         if Abar is None:
             return cls(k, e, U, V, degen_tol)
         curl = np.zeros((Nk, d, d, n))

@@ -125,8 +125,10 @@ def _clusters(theta, tol):
 class _LineSum:
     """The separable route of :class:`PairedSum` (module notes): blocks regrouped per
     axis ``r`` (built on first use of that axis) as rows ``[F(.., 0)]``, ``[F(.., s) +
-    F(.., -s)]``, ``[i (F(.., s) - F(.., -s))]`` (``s = 1 .. smax`` the values of ``R_r``),
-    each a list of the other components ``R_rest`` and their blocks."""
+    F(.., -s)]``, ``[i (F(.., s) - F(.., -s))]`` (``s = 1 .. smax`` the values of ``R_r``)
+    at each of the other components ``R_rest``; the sum over ``R_rest`` at the lines'
+    phases ``theta_rest`` is a :class:`PairedSum` of those rows (``R_rest`` paired with
+    ``-R_rest``: one real product)."""
 
     def __init__(self, R, F, lattice):
         self.R, self.F, self.lattice = R, F, lattice
@@ -140,18 +142,17 @@ class _LineSum:
         rest, rest_index = np.unique(R[:, rest_axes], axis=0, return_inverse=True)
         rest_index = rest_index.reshape(-1)
         smax = int(np.abs(R[:, r]).max())
-        rows = []  # (indices into rest, blocks) per row of [1 | cos | sin]
-        for s in range(smax + 1):
-            plus = np.flatnonzero(R[:, r] == s)
-            minus = np.flatnonzero(R[:, r] == -s) if s else np.zeros(0, int)
-            idx = np.union1d(rest_index[plus], rest_index[minus])
-            where = {j: p for p, j in enumerate(idx)}
-            Fp, Fm = (np.zeros((len(idx), F.shape[1]), complex) for _ in range(2))
-            for sel, target in ((plus, Fp), (minus, Fm)):
-                for i in sel:
-                    target[where[rest_index[i]]] += F[i]
-            rows.append((idx, Fp + Fm if s else Fp, 1j * (Fp - Fm)))
-        out = (rest_axes, rest.astype(float), smax, rows)
+        # rows [F(.., 0) | F(.., s) + F(.., -s) | i (F(.., s) - F(.., -s))] at each R_rest
+        plus = np.zeros((len(rest), smax + 1, F.shape[1]), complex)
+        minus = np.zeros_like(plus)
+        for i, (j, s) in enumerate(zip(rest_index, R[:, r])):
+            (plus if s >= 0 else minus)[j, abs(s)] += F[i]
+        minus[:, 0] = 0.0
+        rows = np.concatenate([plus + minus, 1j * (plus - minus)[:, 1:]], 1)
+        # the sum over R_rest at each line's phases is itself a paired sum (real product)
+        rest3 = np.zeros((len(rest), 3), int)
+        rest3[:, :len(rest_axes)] = rest
+        out = (rest_axes, smax, PairedSum(rest3, rest.astype(float), rows))
         self.axes[r] = out
         return out
 
@@ -175,21 +176,15 @@ class _LineSum:
             key = key * counts[a] + labels[a]
         runs = np.concatenate([[0], np.flatnonzero(np.diff(key)) + 1, [Nk]])
         groups, first, line = np.unique(key, return_index=True, return_inverse=True)
-        n_rows = 2 * int(np.abs(self.R[:, r]).max()) + 1
-        # real multiply-adds per block element: complex line sums (4 per term) and the
-        # per-point product, against the direct product's 2 per column
-        separable = 4 * len(groups) * len(self.R) + 2 * Nk * n_rows
+        rest_axes, smax, rest_sum = self._axis(r)
+        n_rows = 2 * smax + 1
+        # real multiply-adds per block element: the paired line sums and the per-point
+        # product, against the direct product's 2 per column
+        separable = 2 * len(groups) * rest_sum.M.shape[0] * n_rows + 2 * Nk * n_rows
         if separable > 0.7 * 2 * Nk * direct_cols or len(runs) - 1 > Nk // 4:
             return None
-        rest_axes, rest, smax, rows = self._axis(r)
-        phase = np.exp(1j * (theta[first][:, rest_axes] @ rest.T))  # (groups, n_rest)
+        lines = rest_sum(theta[first][:, rest_axes])  # (groups, 2 smax + 1, C)
         C = self.F.shape[1]
-        lines = np.empty((len(groups), 2 * smax + 1, C), complex)
-        for s, (idx, cos_part, sin_part) in enumerate(rows):
-            ph = phase[:, idx]
-            np.matmul(ph, cos_part, out=lines[:, s])
-            if s:
-                np.matmul(ph, sin_part, out=lines[:, smax + s])
         arg = theta[:, r:r + 1] * np.arange(1, smax + 1)
         cs = np.concatenate([np.ones((Nk, 1)), np.cos(arg), np.sin(arg)], 1)
         real = lines.view(float)  # (groups, rows, 2C)
