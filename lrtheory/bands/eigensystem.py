@@ -292,7 +292,11 @@ class Eigensystem:
 
     @cached_property
     def has_degenerate_bands(self) -> bool:
-        """True if two different bands are degenerate (within ``degen_tol``) at some k."""
+        """True if two different bands are degenerate (within ``degen_tol``) at some k
+        (ascending energies, as from ``eigh``: neighbours compared, O(n) per k)."""
+        step = np.diff(self.energies, axis=-1)
+        if np.all(step >= 0):
+            return bool(np.any(step <= self.degen_tol))
         return bool(np.any(self.degenerate().sum(-1) > 1))
 
     @cached_property

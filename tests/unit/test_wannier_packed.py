@@ -207,3 +207,19 @@ def test_number_curvatures_against_the_written_out_sums(rng, charge):
     got = number_curvatures(eig, pairs, charge=charge)
     np.testing.assert_allclose(got, q * ref, **TOL)
     assert np.abs(near[:, :, 1:3]).min() > 1e-3  # the skipped term is not zero
+
+
+def test_has_degenerate_bands_from_neighbours():
+    """The O(n) neighbour test for ascending energies (as from eigh) against the full
+    degeneracy mask, at the threshold and beyond; unsorted energies take the mask."""
+    n = 4
+    U = np.eye(n) * np.ones((2, 1, 1))
+    V = np.zeros((2, 3, n, n), complex)
+    for e, tol, expected in [([[0, 1, 2, 3], [0, 1, 2, 3.5]], 0.5, False),
+                             ([[0, 1, 2, 3], [0, 1, 1.5, 3.5]], 0.5, True),   # |de| = tol
+                             ([[0, 1, 2, 3], [0, 1, 1.5, 3.5]], 0.4, False),
+                             ([[3, 0, 2, 1], [0, 1, 2, 3.5]], 0.5, False),    # unsorted
+                             ([[3, 0, 2.9, 1], [0, 1, 2, 3.5]], 0.5, True)]:
+        eig = Eigensystem(np.zeros((2, 3)), np.array(e, float), U, V, tol)
+        mask = bool(np.any(eig.degenerate().sum(-1) > 1))
+        assert eig.has_degenerate_bands is expected and mask is expected
