@@ -156,10 +156,12 @@ class _LineSum:
         self.axes[r] = out
         return out
 
-    def __call__(self, k, direct_cols):
-        """``F(k)`` (Nk, n_blocks) complex, or None when the k set has too little
-        structure for the separable route to pay (cost model against ``direct_cols``
-        columns of the direct product)."""
+    def plan(self, k, direct_cols):
+        """``(theta, r, first, line, runs)`` of the separable route for Cartesian k (Nk,
+        d), or None when the k set has too little structure for it to pay (cost model
+        against ``direct_cols`` columns of the direct product): ``r`` the per-point axis,
+        ``first`` one point of each line, ``line`` the line of each point, ``runs`` the
+        bounds of the runs of consecutive points on one line."""
         Nk = len(k)
         if Nk < 8:
             return None
@@ -170,26 +172,35 @@ class _LineSum:
             return None
         counts = [int(lab.max()) + 1 for lab in labels]
         r = max(range(len(counts)), key=lambda a: (counts[a], a))  # per-point axis
-        rest_axes = [a for a in range(len(counts)) if a != r]
         key = np.zeros(Nk, int)
-        for a in rest_axes:
-            key = key * counts[a] + labels[a]
+        for a in range(len(counts)):
+            if a != r:
+                key = key * counts[a] + labels[a]
         runs = np.concatenate([[0], np.flatnonzero(np.diff(key)) + 1, [Nk]])
-        groups, first, line = np.unique(key, return_index=True, return_inverse=True)
-        rest_axes, smax, rest_sum = self._axis(r)
+        _, first, line = np.unique(key, return_index=True, return_inverse=True)
+        _, smax, rest_sum = self._axis(r)
         n_rows = 2 * smax + 1
         # real multiply-adds per block element: the paired line sums and the per-point
         # product, against the direct product's 2 per column
-        separable = 2 * len(groups) * rest_sum.M.shape[0] * n_rows + 2 * Nk * n_rows
+        separable = 2 * len(first) * rest_sum.M.shape[0] * n_rows + 2 * Nk * n_rows
         if separable > 0.7 * 2 * Nk * direct_cols or len(runs) - 1 > Nk // 4:
             return None
+        return theta, r, first, line.reshape(-1), runs
+
+    def __call__(self, k, direct_cols):
+        """``F(k)`` (Nk, n_blocks) complex, or None (see :meth:`plan`)."""
+        plan = self.plan(k, direct_cols)
+        if plan is None:
+            return None
+        theta, r, first, line, runs = plan
+        Nk = len(k)
+        rest_axes, smax, rest_sum = self._axis(r)
         lines = rest_sum(theta[first][:, rest_axes])  # (groups, 2 smax + 1, C)
         C = self.F.shape[1]
         arg = theta[:, r:r + 1] * np.arange(1, smax + 1)
         cs = np.concatenate([np.ones((Nk, 1)), np.cos(arg), np.sin(arg)], 1)
         real = lines.view(float)  # (groups, rows, 2C)
         out = np.empty((Nk, 2 * C))
-        line = line.reshape(-1)
         for a, b in zip(runs[:-1], runs[1:]):
             np.matmul(cs[a:b], real[line[a]], out=out[a:b])
         return out.view(complex)
