@@ -269,6 +269,14 @@ def test_separable_fourier_sum_on_grid_chunks(rng, dim):
             fourier._LineSum.__call__ = original
         np.testing.assert_allclose(got, direct, **TOL)
     assert calls == [True, True, True]
+    # lines along another axis (Fortran-order chunk) after the first axis was built: the
+    # direct product (only one axis is kept), same numbers
+    k = _grid_chunk(lat, N, 0, N ** dim)[::-1]
+    k = k.reshape((N,) * dim + (dim,)).transpose(list(range(dim))[::-1] + [dim])
+    k = k.reshape(-1, dim)
+    assert psum._lines.plan(k, psum.M.shape[0]) is None
+    np.testing.assert_allclose(psum(k), np.einsum("kr,rbij->kbij", np.exp(1j * k @ RA.T), F),
+                               **TOL)
     # counter-example: points without shared lines take the direct product
     k = rng.uniform(-3, 3, size=(60, dim))
     assert psum._lines(k, direct_cols=psum.M.shape[0]) is None

@@ -22,6 +22,9 @@ chunk of bcc Fe (95 R, 5 values of ``R_r``) that is ~6x fewer multiply-adds than
 product. The route is chosen per call from the k set (the direct product otherwise); both
 agree to rounding (points are grouped when their ``theta_a`` agree to
 :data:`THETA_TOL` radians, relative to ``max(1, |theta|)``: the grid points' own rounding).
+Memory: the regrouped blocks of one per-point axis (the first one used; k sets whose lines
+run along another axis then take the direct product), about twice the direct product's
+matrix for bcc Fe (the ``R_rest`` x ``R_r`` box is 71 % filled).
 """
 from __future__ import annotations
 
@@ -154,6 +157,7 @@ class _LineSum:
         rest3[:, :len(rest_axes)] = rest
         out = (rest_axes, smax, PairedSum(rest3, rest.astype(float), rows))
         self.axes[r] = out
+        self.F = None  # one axis kept (a grid's fast axis): memory ~3x the direct product's
         return out
 
     def plan(self, k, direct_cols):
@@ -172,12 +176,15 @@ class _LineSum:
             return None
         counts = [int(lab.max()) + 1 for lab in labels]
         r = max(range(len(counts)), key=lambda a: (counts[a], a))  # per-point axis
+        if r not in self.axes and self.F is None:  # another axis was built first
+            return None
         key = np.zeros(Nk, int)
         for a in range(len(counts)):
             if a != r:
                 key = key * counts[a] + labels[a]
         runs = np.concatenate([[0], np.flatnonzero(np.diff(key)) + 1, [Nk]])
         _, first, line = np.unique(key, return_index=True, return_inverse=True)
+        # the rows cost n_rows / n_cols of the direct product's memory (built once)
         _, smax, rest_sum = self._axis(r)
         n_rows = 2 * smax + 1
         # real multiply-adds per block element: the paired line sums and the per-point
@@ -196,7 +203,7 @@ class _LineSum:
         Nk = len(k)
         rest_axes, smax, rest_sum = self._axis(r)
         lines = rest_sum(theta[first][:, rest_axes])  # (groups, 2 smax + 1, C)
-        C = self.F.shape[1]
+        C = lines.shape[-1]
         arg = theta[:, r:r + 1] * np.arange(1, smax + 1)
         cs = np.concatenate([np.ones((Nk, 1)), np.cos(arg), np.sin(arg)], 1)
         real = lines.view(float)  # (groups, rows, 2C)
