@@ -3,7 +3,8 @@ interleaved: the AHC k-sum ``hall_tensor(model, [E_F], nk=16, operator='charge')
 the generic route (``bloch_fields``: H, dH/dk, A, curl each Fourier-summed and gauge-fixed
 on its own, six band-basis transforms; selected by shadowing the model's ``packed_fields``
 with one returning None, as tests/unit/test_wannier_packed.py does) and through the packed
-route (the default), each against the bare batched ``eigh`` of the same 16^3 stack measured in the same round.
+route (the default), each against the bare batched ``eigh`` of the same 16^3 stack
+measured in the same round.
 
     python benchmarks/wannier_ab.py OUT.json ROUNDS FILE[:full] [FILE[:full] ...]
 

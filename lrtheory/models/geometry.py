@@ -49,8 +49,9 @@ class PackedFields:
     ``D = diag(phase)``, so with ``U`` the eigenvectors of ``H`` (columns) its band-basis
     matrix is ``(DU)^\dagger X_D (DU)``: the gauge phase is applied to ``U`` (n^2 numbers
     per k) instead of to every block. ``H`` itself is given in the gauge ``D`` too
-    (``H_D``, unitarily equivalent: same energies, eigenvectors ``DU``). ``X`` and ``Y`` are the Hermitian and anti-Hermitian
-    (divided by i) parts of the band-basis ``(DU)^\dagger P (DU)``.
+    (``H_D``, unitarily equivalent: same energies, eigenvectors ``DU``). ``X`` and ``Y``
+    are the Hermitian and anti-Hermitian (divided by i) parts of the band-basis
+    ``(DU)^\dagger P (DU)``.
 
     Attributes
     ----------

@@ -204,8 +204,8 @@ class Wannier90Model(TightBindingModel):
         Fourier sum of packed blocks: ``dH/dk_a + i A_a`` (tight-binding:
         ``dH/dk_a + i dH/dk_(a+1)``) and two curl components per block, all in the Wannier90
         gauge, ``H`` included (the atomic-position gauge phase goes on the eigenvectors, not
-        on every block; :class:`~lrtheory.models.protocol.PackedFields`). 6 blocks of ``n x n`` in full
-        interpolation in 3D (10 unpacked), 2 with tight-binding (3).
+        on every block; :class:`~lrtheory.models.protocol.PackedFields`). 6 blocks of
+        ``n x n`` in full interpolation in 3D (10 unpacked), 2 with tight-binding (3).
 
         {k}
         """
