@@ -8,8 +8,11 @@ For each file (``:full`` = ``interpolation='full'``), on one chunk of the driver
 CPU time (``time.process_time``), medians of the per-round ratios to the floor:
 
 * ``eigh``: the bare batched ``np.linalg.eigh`` of H(k) (the floor);
-* ``fourier``: ``Wannier90Model.packed_fields`` (cos/sin of k.R and one real product
-  ``[cos|sin] @ M``: ``2 * n_cols * 2 B' n^2`` flops per k, B' = 1 + B blocks);
+* ``fourier``: ``Wannier90Model.packed_fields`` (on a grid chunk the separable route of
+  :mod:`lrtheory.io.wannier90.fourier`: one paired real product per chunk for the line sums,
+  then ``[1|cos|sin] @ lines`` per point, ``2 rows 2 B' n^2`` flops per k plus the line
+  sums' share; the direct product ``[cos|sin] @ M`` would be ``2 n_cols 2 B' n^2``, B' = 1 +
+  B blocks; both counts are recorded);
 * ``products``: the two complex products of the band-basis transform alone, ``P (DU)``
   (B blocks) and ``(DU)^dagger [P (DU)]`` (``n_full`` blocks): ``8 n^3 (B + n_full)`` flops;
 * ``eigensystem``: the whole ``Eigensystem._from_packed`` (eigh, products, Hermitian parts,
@@ -78,11 +81,23 @@ def measure(path, full, rounds):
     t = {s: np.array(v) for s, v in times.items()}
     t["eigensystem"] = t["eigensystem"] - t["eigh"]
     t["curvature"] = t["curvature"] - t["eigensystem"] - t["eigh"]
-    n_cols = model.__dict__["_packed"][0].M.shape[0]
-    flops = {"fourier": 2 * n_cols * 2 * (1 + B) * n * n,
-             "products": 8 * n ** 3 * (B + nf)}
+    psum = model.__dict__["_packed"][0]
+    n_cols = psum.M.shape[0]
+    C2 = 2 * (1 + B) * n * n  # real columns of the Fourier product (H and B blocks)
+    plan = psum._lines.plan(k, n_cols) if psum._lines is not None else None
+    if plan is None:  # the direct product [cos | sin] @ M
+        route, fourier_flops = "direct", 2 * n_cols * C2
+    else:  # separable: paired line sums over the other axes, then [1|cos|sin] per point
+        _, r, first, _, _ = plan
+        _, smax, rest_sum = psum._lines._axis(r)
+        rows = 2 * smax + 1
+        route = f"separable ({len(first)} lines, {rest_sum.M.shape[0]} x {rows} columns)"
+        fourier_flops = (2 * len(first) * rest_sum.M.shape[0] * rows * C2 / Nk
+                         + 2 * rows * C2)
+    flops = {"fourier": int(fourier_flops), "products": 8 * n ** 3 * (B + nf)}
     out = {"file": Path(path).name, "full": full, "n": n, "chunk": int(Nk), "blocks": int(B),
-           "n_full": int(nf), "fourier_columns": int(n_cols), "rounds": rounds,
+           "n_full": int(nf), "fourier_columns": int(n_cols), "fourier_route": route,
+           "direct_fourier_flops_per_k": 2 * n_cols * C2, "rounds": rounds,
            "eigh_us_per_k": float(np.median(t["eigh"]) / Nk * 1e6),
            "ratio_to_eigh": {s: float(np.median(v / t["eigh"])) for s, v in t.items()},
            "flops_per_k": flops,

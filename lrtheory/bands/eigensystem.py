@@ -179,8 +179,8 @@ class Eigensystem:
         stacked operators, one ``(DU)^dagger [P (DU)]`` of those needed whole, their
         Hermitian and anti-Hermitian parts written straight into the velocity and
         connection, and the curl's band diagonal ``sum_i conj(DU)_in [C (DU)]_in``."""
-        e, U = np.linalg.eigh(packed.hamiltonian)
-        UW = packed.phase[:, :, None] * U  # eigenvectors in the gauge of the blocks
+        e, UW = np.linalg.eigh(packed.hamiltonian)  # eigenvectors in the gauge of the blocks
+        U = np.conj(packed.phase)[:, :, None] * UW  # atomic-position gauge: D^dagger (DU)
         P, full = packed.blocks, packed.n_full
         Nk, B, n = P.shape[0], P.shape[1], P.shape[-1]
         d = len(packed.velocity)
@@ -188,6 +188,8 @@ class Eigensystem:
         Abar = None if packed.connection is None else np.empty((Nk, d, n, n), complex)
         diag = np.empty((Nk, B - full, n), complex)
         step = max(1, CACHE_BLOCK_BYTES // (16 * n * n * (B + 2 * full + 2 * d)))
+        stacked = (packed.velocity == tuple((a, 0) for a in range(d)) and full == d
+                   and packed.connection == tuple((a, 1) for a in range(d)))
         for i in range(0, Nk, step):  # blocks of k: the intermediates stay in cache
             sl = slice(i, min(i + step, Nk))
             uw = UW[sl]
@@ -195,10 +197,13 @@ class Eigensystem:
             Z = np.conj(np.swapaxes(uw, -1, -2))[:, None] @ Y[:, :full]
             ZH = np.empty_like(Z)
             np.conjugate(np.swapaxes(Z, -1, -2), out=ZH)
-            _parts(Z, ZH, packed.velocity, V[sl])
-            if Abar is not None:
-                _parts(Z, ZH, packed.connection, Abar[sl], V[sl], e[sl])
-            diag[sl] = np.einsum("kin,kjin->kjn", np.conj(uw), Y[:, full:])
+            if Abar is not None and stacked:  # all components at once (full interpolation)
+                _stacked_parts(Z, ZH, V[sl], Abar[sl], e[sl])
+            else:
+                _parts(Z, ZH, packed.velocity, V[sl])
+                if Abar is not None:
+                    _parts(Z, ZH, packed.connection, Abar[sl], V[sl], e[sl])
+            diag[sl] = np.vecdot(uw[:, None], Y[:, full:], axis=-2)  # sum_i conj(uw_in) Y_in
         if Abar is None:
             return cls(k, e, U, V, degen_tol)
         curl = np.zeros((Nk, d, d, n))
@@ -287,7 +292,11 @@ class Eigensystem:
 
     @cached_property
     def has_degenerate_bands(self) -> bool:
-        """True if two different bands are degenerate (within ``degen_tol``) at some k."""
+        """True if two different bands are degenerate (within ``degen_tol``) at some k
+        (ascending energies, as from ``eigh``: neighbours compared, O(n) per k)."""
+        step = np.diff(self.energies, axis=-1)
+        if np.all(step >= 0):
+            return bool(np.any(step <= self.degen_tol))
         return bool(np.any(self.degenerate().sum(-1) > 1))
 
     @cached_property
@@ -391,14 +400,30 @@ def _parts(Z, ZH, layout, out, V=None, e=None):
     """Write each component ``(j, p)`` of ``layout``: ``X = Z_j + Z_j^dagger`` (``p = 0``) or
     ``Y = -i (Z_j - Z_j^dagger)`` (``p = 1``) into ``out[:, a]``; with ``V`` and the energies
     ``e``, add the connection's term ``i (e_m - e_n) Y_mn = (e_m - e_n) (Z - Z^dagger)_mn``
-    of the velocity ``-i[r, H]`` to ``V[:, a]``."""
-    gap = None if e is None else e[:, :, None] - e[:, None, :]
+    of the velocity ``-i[r, H]`` to ``V[:, a]`` (real gaps times the (re, im) pairs: the
+    same products as complex times real, without the cast of the gaps to complex)."""
+    gap = None if e is None else np.repeat(e[:, :, None] - e[:, None, :], 2, -1)
+    term = None
     for a, (j, p) in enumerate(layout):
         (np.subtract if p else np.add)(Z[:, j], ZH[:, j], out=out[:, a])
         if p and gap is not None:
-            V[:, a] += out[:, a] * gap
+            term = np.multiply(out[:, a].view(float), gap, out=term)
+            velocity = V[:, a].view(float)
+            velocity += term
         if p:
             out[:, a] *= -1j
+
+
+def _stacked_parts(Z, ZH, V, A, e):
+    """:func:`_parts` when block ``a`` holds ``dH/dk_a`` (Hermitian part) and ``A^a``
+    (anti-Hermitian part) for every ``a``: the same arithmetic on all components at once,
+    ``V = X + (e_m - e_n) (Z - Z^dagger)``, ``A = -i (Z - Z^dagger)``."""
+    np.add(Z, ZH, out=V)
+    np.subtract(Z, ZH, out=A)
+    gap = np.repeat(e[:, :, None] - e[:, None, :], 2, -1)[:, None]
+    term = np.multiply(A.view(float), gap, out=ZH.view(float)).view(complex)  # ZH reused
+    V += term
+    A *= -1j
 
 
 class _PackedCurl:

@@ -48,13 +48,16 @@ class PackedFields:
     The operator ``X`` of the atomic-position gauge (paper Eq. S48) is ``D^\dagger X_D D``,
     ``D = diag(phase)``, so with ``U`` the eigenvectors of ``H`` (columns) its band-basis
     matrix is ``(DU)^\dagger X_D (DU)``: the gauge phase is applied to ``U`` (n^2 numbers
-    per k) instead of to every block. ``X`` and ``Y`` are the Hermitian and anti-Hermitian
-    (divided by i) parts of the band-basis ``(DU)^\dagger P (DU)``.
+    per k) instead of to every block. ``H`` itself is given in the gauge ``D`` too
+    (``H_D``, unitarily equivalent: same energies, eigenvectors ``DU``). ``X`` and ``Y``
+    are the Hermitian and anti-Hermitian (divided by i) parts of the band-basis
+    ``(DU)^\dagger P (DU)``.
 
     Attributes
     ----------
     hamiltonian : (Nk, n, n) complex ndarray
-        ``H(k)`` in the atomic-position gauge (t0).
+        ``H_D(k) = D H(k) D^dagger`` (t0): the Bloch Hamiltonian in the gauge of the
+        blocks (for Wannier90 models the Wannier90 gauge ``sum_R exp(ik.R) H(R)``).
     phase : (Nk, n) complex ndarray
         ``D`` (``exp(ik.r_j)`` for Wannier90 models).
     blocks : (Nk, B, n, n) complex ndarray

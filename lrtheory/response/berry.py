@@ -205,8 +205,11 @@ def number_curvatures(eigensystem, pairs, *, charge: bool = False) -> np.ndarray
     ``(b, c)`` in ``pairs`` at once, (Nk, n_pairs, n) (a^2, ``e a^2`` for charge; not block
     averaged), plus :func:`wannier_space_curvature` with a position matrix: the products of
     all pairs in blocks of k-points of :data:`~lrtheory.bands.eigensystem.CACHE_BLOCK_BYTES`
-    (velocity, connection and energy gaps read once per block, in cache). The arithmetic of
-    each element is that of :func:`generalized_berry_curvature`.
+    (velocity, connection and energy gaps read once per block, in cache). Per pair, the Kubo
+    and connection sums are real dot products over the (re, im) pairs of ``m``:
+    ``Im(w x conj y) = Re((-i w x) conj y)``, with the weights ``w`` (``-2q/(e_n - e_m)^2``
+    and ``2q`` outside the degenerate level of n) folded into one rotated copy of each
+    ``x = v^b, A^b``, and ``y = v^c, A^c`` read as stored.
 
     Parameters
     ----------
@@ -225,27 +228,43 @@ def number_curvatures(eigensystem, pairs, *, charge: bool = False) -> np.ndarray
     V, A = eigensystem.velocity, eigensystem.connection
     e, tol = eigensystem.energies, eigensystem.degen_tol
     Nk, n = e.shape
-    kubo = np.empty((Nk, len(pairs), n))
-    inter = None if A is None else np.empty((Nk, len(pairs), n))
-    step = max(1, CACHE_BLOCK_BYTES // (16 * n * n * (2 * len(pairs) + 2)))
+    q = ELECTRON_CHARGE if charge else 1.0
+    out = np.empty((Nk, len(pairs), n))
+    fields = [(V, -2.0 * q)] + ([] if A is None else [(A, 2.0 * q)])  # (matrices, weight)
+    rows = sorted({b for b, _ in pairs})
+    step = max(1, CACHE_BLOCK_BYTES // (16 * n * n * (2 * len(rows) + 2)))
     for i in range(0, Nk, step):
         sl = slice(i, i + step)
         d = e[sl, :, None] - e[sl, None, :]
-        deg = np.abs(d) <= tol
-        igs = np.where(deg, 0.0, 1.0 / np.where(deg, 1.0, d) ** 2)  # inverse_gap_squared
+        outside = np.abs(d) > tol  # m outside the degenerate level D(n) of n
+        np.multiply(d, d, out=d)
+        # weights: Kubo 1/gap^2 (inverse_gap_squared), position matrix 1 for m outside D(n);
+        # times the factors
+        weights = [np.divide(fields[0][1], d, out=np.zeros(d.shape), where=outside)]
+        if A is not None:
+            weights.append(np.where(outside, fields[1][1], 0.0))
+        # Im(w x conj y) = Re(-i w x conj y): the real dot product of (-i w x) and y over
+        # the (re, im) pairs, so y (the c component) is read as stored, with no copy
+        rotated = {}
+        for f, (M, _) in enumerate(fields):
+            minus = -weights[f]
+            for b in rows:
+                x = M[sl, b].view(float).reshape(d.shape + (2,))
+                r = np.empty(x.shape)
+                np.multiply(x[..., 1], weights[f], out=r[..., 0])
+                np.multiply(x[..., 0], minus, out=r[..., 1])
+                rotated[f, b] = r.reshape(d.shape[:2] + (2 * n,))
         for p, (b, c) in enumerate(pairs):
-            # v^c Hermitian: v^c_{n'n} = conj(v^c_{nn'}), a contiguous elementwise product
-            kubo[sl, p] = -2.0 * np.einsum("knm,knm->kn", (V[sl, b] * np.conj(V[sl, c])).imag,
-                                           igs)
-            if A is not None:
-                inter[sl, p] = np.einsum("knm,knm->kn", (A[sl, b] * np.conj(A[sl, c])).imag,
-                                         ~deg)
-    if charge:
-        kubo *= ELECTRON_CHARGE
+            total = 0.0
+            for f, (M, _) in enumerate(fields):
+                y = M[sl, c].view(float)
+                total = total + np.vecdot(rotated[f, b], y)
+            out[sl, p] = total
     if A is None:
-        return kubo
+        return out
     curl = np.stack([eigensystem.curl_diagonal(b, c) for b, c in pairs], 1)
-    return kubo + (ELECTRON_CHARGE if charge else 1.0) * (curl + 2.0 * inter)
+    out += q * curl
+    return out
 
 
 @renamed_keywords(eig="eigensystem")

@@ -221,3 +221,75 @@ def test_paired_fourier_sum_equals_the_complex_sum(rng):
     k = rng.uniform(-5, 5, size=(7, 2, 3))
     direct = np.einsum("...r,rbij->...bij", np.exp(1j * k @ RA.T), F)
     np.testing.assert_allclose(PairedSum(R, RA, F)(k), direct, atol=1e-12)
+
+
+def _grid_chunk(lat, N, start, stop):
+    """Cartesian k of flat indices start..stop of the N^d grid (C order, as the k-sums)."""
+    from lrtheory.models.lattice import reciprocal_vectors
+
+    d = len(lat)
+    idx = np.stack(np.unravel_index(np.arange(start, stop), (N,) * d), -1)
+    return (idx / N) @ reciprocal_vectors(lat)
+
+
+@pytest.mark.parametrize("dim", [2, 3])
+def test_separable_fourier_sum_on_grid_chunks(rng, dim):
+    """The separable route of PairedSum (one complex sum per line of the grid, then a real
+    product per point; lrtheory.io.wannier90.fourier) against the plain complex sum
+    ``sum_R exp(ik.RA) F(R)``, on chunks of a uniform grid that start and stop inside a
+    line, with an asymmetric R range, unpaired R, non-Hermitian blocks and a skewed
+    lattice. The route must actually be taken there (counted), and not for random k."""
+    from lrtheory.io.wannier90 import fourier
+
+    lat = np.array([[1.0, 0.2, 0], [0, 1.1, 0.3], [0.1, 0, 0.9]])[:dim, :dim]
+    box = np.stack(np.meshgrid(*[np.arange(-2, 3)] * dim, indexing="ij"), -1).reshape(-1, dim)
+    box = box[rng.random(len(box)) < 0.6]
+    R = np.concatenate([box, [[3] + [0] * (dim - 1), [0] * (dim - 1) + [-4]]])
+    R = np.unique(R, axis=0)
+    R3 = np.concatenate([R, np.zeros((len(R), 3 - dim), int)], 1)
+    RA = R @ lat
+    F = rng.normal(size=(len(R), 2, 3, 3)) + 1j * rng.normal(size=(len(R), 2, 3, 3))
+    psum = fourier.PairedSum(R3, RA, F, lat)
+    calls = []
+    original = fourier._LineSum.__call__
+
+    def counted(self, k, direct_cols):
+        out = original(self, k, direct_cols)
+        calls.append(out is not None)
+        return out
+
+    N = 9
+    for start, stop in [(0, N ** dim), (5, 5 + 3 * N + 4), (N + 2, N ** dim - 3)]:
+        k = _grid_chunk(lat, N, start, stop)
+        direct = np.einsum("kr,rbij->kbij", np.exp(1j * k @ RA.T), F)
+        fourier._LineSum.__call__ = counted
+        try:
+            got = psum(k)
+        finally:
+            fourier._LineSum.__call__ = original
+        np.testing.assert_allclose(got, direct, **TOL)
+    assert calls == [True, True, True]
+    # lines along another axis (Fortran-order chunk) after the first axis was built: the
+    # direct product (only one axis is kept), same numbers
+    k = _grid_chunk(lat, N, 0, N ** dim)[::-1]
+    k = k.reshape((N,) * dim + (dim,)).transpose(list(range(dim))[::-1] + [dim])
+    k = k.reshape(-1, dim)
+    assert psum._lines.plan(k, psum.M.shape[0]) is None
+    np.testing.assert_allclose(psum(k), np.einsum("kr,rbij->kbij", np.exp(1j * k @ RA.T), F),
+                               **TOL)
+    # counter-example: points without shared lines take the direct product
+    k = rng.uniform(-3, 3, size=(60, dim))
+    assert psum._lines(k, direct_cols=psum.M.shape[0]) is None
+    np.testing.assert_allclose(psum(k), np.einsum("kr,rbij->kbij", np.exp(1j * k @ RA.T), F),
+                               **TOL)
+
+
+def test_separable_route_does_not_merge_distinct_points():
+    """Two lines of a grid whose theta_a differ by more than THETA_TOL (1e-9 rad here) are
+    two groups: merging them would move F(k) by ~1e-9 (the phase error times |R|)."""
+    from lrtheory.io.wannier90.fourier import _clusters, THETA_TOL
+
+    theta = np.array([0.1, 0.1 + 1e-9, 0.1, 0.1 + 1e-9, 0.1 + 0.5 * THETA_TOL])
+    assert list(_clusters(theta, THETA_TOL)) == [0, 1, 0, 1, 0]
+    # a chain of points each within tol of the next but spreading beyond 4 tol: no grouping
+    assert _clusters(np.arange(10) * 0.9 * THETA_TOL, THETA_TOL) is None

@@ -76,9 +76,11 @@ def test_packed_blocks_are_the_unpacked_fields(rng, full):
     H, V, pm = bloch_fields(m, k)
     p = m.packed_fields(k)
     get = _unpack(p)
-    np.testing.assert_allclose(p.hamiltonian, H, **TOL)
-    np.testing.assert_array_equal(p.hamiltonian, m.hamiltonian(k))
     np.testing.assert_allclose(np.abs(p.phase), 1.0, **TOL)
+    gauge = p.phase[:, :, None] * np.conj(p.phase)[:, None, :]  # H_D = D H D^dagger
+    np.testing.assert_allclose(p.hamiltonian, H * gauge, **TOL)
+    np.testing.assert_allclose(p.hamiltonian, m.hamiltonian(k) * gauge, **TOL)
+    assert np.abs(p.hamiltonian - H).max() > 1e-2  # generic centres: the gauges differ
     for a, (j, part) in enumerate(p.velocity):
         np.testing.assert_allclose(get(j, part), V[:, a], **TOL)
     if not full:
@@ -163,3 +165,61 @@ def test_cache_blocks_change_no_number(rng, full, monkeypatch):
                                    got[:, p], **TOL)
     np.testing.assert_allclose(got[:, 3], -got[:, 1], **TOL)  # antisymmetric in (b, c)
     assert np.abs(ref).max() > 1e-2
+
+
+def _hermitian(rng, shape):
+    X = rng.normal(size=shape) + 1j * rng.normal(size=shape)
+    return X + np.conj(np.swapaxes(X, -1, -2))
+
+
+@pytest.mark.parametrize("charge", [False, True])
+def test_number_curvatures_against_the_written_out_sums(rng, charge):
+    """``number_curvatures`` (weights folded into one real dot product per pair) against
+    Eq. S24 and the Wannier-space terms written out band by band: ``q [-2 sum_{m not in
+    D(n)} Im(v^b_nm v^c_mn)/(e_n - e_m)^2 + curl_nn + 2 sum_{m not in D(n)} Im(A^b_nm
+    A^c_mn)]``, on random Hermitian matrices with an exactly degenerate pair of levels
+    (where both sums skip m). Counter-example: the connection term with the degenerate
+    partner kept differs."""
+    from lrtheory.response.berry import number_curvatures
+
+    Nk, n, q = 3, 5, (-1.0 if charge else 1.0)
+    e = np.sort(rng.normal(size=(Nk, n)), -1)
+    e[:, 2] = e[:, 1]  # a degenerate level
+    V, A = _hermitian(rng, (Nk, 3, n, n)), _hermitian(rng, (Nk, 3, n, n))
+    curl = rng.normal(size=(Nk, 3, 3, n))
+    curl -= np.swapaxes(curl, 1, 2)
+    eig = Eigensystem(np.zeros((Nk, 3)), e, np.eye(n) * np.ones((Nk, 1, 1)), V, 1e-8, A,
+                      None, curl)
+    pairs = [(0, 1), (0, 2), (1, 2), (2, 0)]
+    ref = np.zeros((Nk, len(pairs), n))
+    near = np.zeros_like(ref)
+    for kk in range(Nk):
+        for p, (b, c) in enumerate(pairs):
+            for i in range(n):
+                ref[kk, p, i] = curl[kk, b, c, i]
+                for j in range(n):
+                    inter = 2 * (A[kk, b, i, j] * A[kk, c, j, i]).imag
+                    if j != i and abs(e[kk, i] - e[kk, j]) > 1e-8:
+                        ref[kk, p, i] += (-2 * (V[kk, b, i, j] * V[kk, c, j, i]).imag
+                                          / (e[kk, i] - e[kk, j]) ** 2 + inter)
+                    elif j != i:
+                        near[kk, p, i] += inter
+    got = number_curvatures(eig, pairs, charge=charge)
+    np.testing.assert_allclose(got, q * ref, **TOL)
+    assert np.abs(near[:, :, 1:3]).min() > 1e-3  # the skipped term is not zero
+
+
+def test_has_degenerate_bands_from_neighbours():
+    """The O(n) neighbour test for ascending energies (as from eigh) against the full
+    degeneracy mask, at the threshold and beyond; unsorted energies take the mask."""
+    n = 4
+    U = np.eye(n) * np.ones((2, 1, 1))
+    V = np.zeros((2, 3, n, n), complex)
+    for e, tol, expected in [([[0, 1, 2, 3], [0, 1, 2, 3.5]], 0.5, False),
+                             ([[0, 1, 2, 3], [0, 1, 1.5, 3.5]], 0.5, True),   # |de| = tol
+                             ([[0, 1, 2, 3], [0, 1, 1.5, 3.5]], 0.4, False),
+                             ([[3, 0, 2, 1], [0, 1, 2, 3.5]], 0.5, False),    # unsorted
+                             ([[3, 0, 2.9, 1], [0, 1, 2, 3.5]], 0.5, True)]:
+        eig = Eigensystem(np.zeros((2, 3)), np.array(e, float), U, V, tol)
+        mask = bool(np.any(eig.degenerate().sum(-1) > 1))
+        assert eig.has_degenerate_bands is expected and mask is expected

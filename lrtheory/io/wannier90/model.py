@@ -77,12 +77,13 @@ class Wannier90Model(TightBindingModel):
         R, H = real_space_hamiltonian(self)
         RA = R[:, : self.dim].astype(float) @ self.lattice_vectors  # (nrpts, d_space)
         object.__setattr__(self, "_rblocks", (R, RA, H))
-        object.__setattr__(self, "_hsum", PairedSum(R, RA, H))
+        object.__setattr__(self, "_hsum", PairedSum(R, RA, H, self.lattice_vectors))
         if self.spin_blocks is not None:  # one Fourier sum per component (axis=)
             RS = np.asarray(self.spin_blocks[0], int)
             SR = np.asarray(self.spin_blocks[1], complex)
             RSA = RS[:, : self.dim].astype(float) @ self.lattice_vectors
-            object.__setattr__(self, "_ssum", [PairedSum(RS, RSA, SR[:, a]) for a in range(3)])
+            object.__setattr__(self, "_ssum", [PairedSum(RS, RSA, SR[:, a], self.lattice_vectors)
+                                                for a in range(3)])
         self._check_declared_time_reversal()
 
     def with_time_reversal(self, time_reversal) -> "Wannier90Model":
@@ -201,10 +202,10 @@ class Wannier90Model(TightBindingModel):
         """``H(k)`` and ``dH/dk`` (with the position matrix ``A`` and its curl in full
         interpolation) for :meth:`lrtheory.bands.eigensystem.Eigensystem.compute`, from one
         Fourier sum of packed blocks: ``dH/dk_a + i A_a`` (tight-binding:
-        ``dH/dk_a + i dH/dk_(a+1)``) and two curl components per block, in the Wannier90
-        gauge (the atomic-position gauge phase goes on the eigenvectors, not on every block;
-        :class:`~lrtheory.models.protocol.PackedFields`). 6 blocks of ``n x n`` in full
-        interpolation in 3D (10 unpacked), 2 with tight-binding (3).
+        ``dH/dk_a + i dH/dk_(a+1)``) and two curl components per block, all in the Wannier90
+        gauge, ``H`` included (the atomic-position gauge phase goes on the eigenvectors, not
+        on every block; :class:`~lrtheory.models.protocol.PackedFields`). 6 blocks of
+        ``n x n`` in full interpolation in 3D (10 unpacked), 2 with tight-binding (3).
 
         {k}
         """
@@ -217,10 +218,9 @@ class Wannier90Model(TightBindingModel):
             object.__setattr__(self, "_packed", cached)
         psum, layout = cached
         k = k.reshape(-1, k.shape[-1])
-        out = psum(k)  # (Nk, 1 + B, n, n): H, then the packed blocks
+        out = psum(k)  # (Nk, 1 + B, n, n): H, then the packed blocks, in the Wannier90 gauge
         D = np.exp(1j * (k @ self.positions.T))
-        H = out[:, 0] * (np.conj(D)[:, :, None] * D[:, None, :])
-        return PackedFields(H, D, out[:, 1:], *layout)
+        return PackedFields(out[:, 0], D, out[:, 1:], *layout)
 
     def _position_only(self, k):
         """Position matrix alone (models embedded in a larger space: ``dim < d_space``)."""
@@ -276,7 +276,7 @@ def _position_sum(model, R, A):
     parts += [1j * (RA[:, b, None, None] * A[:, c] - RA[:, c, None, None] * A[:, b])
               for b, c in pairs]
     F = np.stack(parts, 1) if len(R) else np.zeros((0, len(parts)) + A.shape[-2:], complex)
-    return PairedSum(R, RA, F), pairs
+    return PairedSum(R, RA, F, model.lattice_vectors), pairs
 
 
 def _displacements(model, RA):
@@ -312,7 +312,8 @@ def _field_sum(model, R, RA, H, position: bool) -> PairedSum:
     keys = sorted(blocks)
     Rall = np.array(keys, int).reshape(-1, 3)
     RAall = Rall[:, :d].astype(float) @ model.lattice_vectors
-    return PairedSum(Rall, RAall, np.array([np.stack(blocks[key]) for key in keys]))
+    return PairedSum(Rall, RAall, np.array([np.stack(blocks[key]) for key in keys]),
+                     model.lattice_vectors)
 
 
 def _packed_sum(model, R, RA, H):
@@ -358,7 +359,7 @@ def _packed_sum(model, R, RA, H):
     keys = sorted(rows)
     Rall = np.array(keys, int).reshape(-1, 3)
     RAall = Rall[:, :d].astype(float) @ model.lattice_vectors
-    return (PairedSum(Rall, RAall, np.array([rows[key] for key in keys])),
+    return (PairedSum(Rall, RAall, np.array([rows[key] for key in keys]), model.lattice_vectors),
             (velocity, connection, curl, n_full))
 
 
