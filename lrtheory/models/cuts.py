@@ -53,7 +53,14 @@ def _integer_matrix(basis, dim: int) -> np.ndarray:
     return M
 
 
-def refuse_position_matrix(model, what: str) -> None:
+#: why a ribbon computation that uses the orbitals' centres only refuses a position matrix
+DIAGONAL_Y = ("uses the diagonal transverse position y of the Wannier centres (tight-binding "
+              "approximation) and would drop the position matrix A(R) of full Wannier "
+              "interpolation; ribbon_accumulation() and the band-basis ribbon_position() "
+              "keep it")
+
+
+def refuse_position_matrix(model, what: str, reason: str | None = None) -> None:
     """Raise :class:`ModelError` when ``model`` carries a position matrix (full Wannier
     interpolation) that ``what`` would drop.
 
@@ -68,12 +75,15 @@ def refuse_position_matrix(model, what: str) -> None:
         The model to be cut.
     what : str
         The construction, for the message (``"ribbon()"``).
+    reason : str, optional
+        Why (default: a construction from the hopping list alone; :data:`DIAGONAL_Y`
+        for ribbon computations with the centres' ``y``).
     """
     if model.has_position_matrix:
-        raise ModelError(f"{what} of {model.name}: this construction uses the hopping list "
-                         "only and would drop the position matrix A(R) of full Wannier "
-                         "interpolation (films and ribbons keep it: slab(), ribbon()); "
-                         "read the file with "
+        reason = reason or ("this construction uses the hopping list only and would drop the "
+                            "position matrix A(R) of full Wannier interpolation (films and "
+                            "ribbons keep it: slab(), ribbon())")
+        raise ModelError(f"{what} of {model.name}: {reason}; read the file with "
                          "interpolation='tight-binding' to work in that approximation")
 
 
