@@ -269,6 +269,10 @@ def ribbon(model, width: int, *, periodic: int = 0, direction=None, center: bool
 
     if model.dim != 2:
         raise ModelError(f"ribbon() needs a 2D model, {model.name} has dim={model.dim}")
+    if model.lattice_vectors.shape[1] != 2:
+        raise ModelError(f"ribbon() needs a 2D model in the plane (2 Cartesian components), "
+                         f"{model.name} lives in {model.lattice_vectors.shape[1]}D (a film: "
+                         "ribbons of films, i.e. wires, are not supported)")
     width = check_width(width)
     if direction is not None:
         p, q = _check_direction(direction)

@@ -163,6 +163,11 @@ def test_computations_with_the_centres_alone_refuse(rotated):
         rib.move_orbital(0, (1,))
     with pytest.raises(ModelError, match="interpolation='tight-binding'"):
         full.flake(2, 2)
+    from lrtheory.models.cubic import cubic_rashba
+    from lrtheory.models.slabs import slab
+
+    with pytest.raises(ModelError, match="wires"):  # a ribbon of a film: not supported
+        slab(cubic_rashba(), 3).ribbon(2)
     # the tight-binding reading still does all of it
     assert remove_orbitals(tb.ribbon(4), [0]).n_orbitals == 7
     assert rib.with_time_reversal(None).has_position_matrix  # kept, not dropped
