@@ -104,8 +104,6 @@ def with_lattice_basis(model, basis):
         bond ``R.A + r_j - r_i`` is unchanged), same declared time reversal and parameters:
         the same H(k) as a function of Cartesian k (1/a).
     """
-    from lrtheory.models.tightbinding import Hopping, TightBindingModel
-
     refuse_position_matrix(model, "with_lattice_basis()")
     return _rebased(model, basis)
 

@@ -7,9 +7,9 @@ Checks, each with an independent reference:
   not conserved) rewritten in rotated Wannier functions, with its spin given as blocks
   ``U^+ S U`` (what a run's ``.spn`` gives), read back and cut into (001) and (110) films:
   the layer-resolved equilibrium spin (``slab_equilibrium``) and the spin accumulation
-  under an in-plane field (``slab_accumulation`` with ``"spin_x"`` ...) equal those of the original film
-  with its constant spin rotated into the frame (``frame_vector_operator``). Counter-example:
-  the (110) film's spin without the frame rotation differs.
+  under an in-plane field (``slab_accumulation`` with ``"spin_x"`` ...) equal those of the
+  original film with its constant spin rotated into the frame (``frame_vector_operator``).
+  Counter-example: the (110) film's spin without the frame rotation differs.
 * **Exact (ribbons)**: the same on a 2D Rashba-Zeeman model and its ribbons (per-cell
   equilibrium spin, plain numpy).
 * **Independent construction**: the GaAs run's film S(k) equals a brute-force loop over
@@ -21,10 +21,6 @@ Checks, each with an independent reference:
   the bulk spin per cell from the ``.spn`` is the DFT run's magnetisation (QE's scf.out:
   total magnetization -2.31 Bohr mag/cell, i.e. <sigma_z> = -2.31) to 5 %, with 8 electrons.
 """
-import os
-import tarfile
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -36,10 +32,8 @@ from lrtheory.models.slabs import frame_vector_operator, slab
 from lrtheory.models.tightbinding import Hopping, TightBindingModel
 from lrtheory.response.slab import slab_accumulation, slab_grid
 from lrtheory.response.slab_equilibrium import slab_equilibrium
+from tests.physics.test_w90_run_spin import fe, gaas  # noqa: F401 (fixtures: the runs' seeds)
 from tests.unit.test_wannier_interpolation import rotated_data
-
-DATA = Path(__file__).parent / "data"
-W90 = os.environ.get("LRTHEORY_W90_DATA")
 
 
 def _with_rotated_spin(model, lat3, seed):
@@ -144,17 +138,14 @@ def test_cut_without_spin_refuses_the_spin_name(rashba):
 
 
 @pytest.fixture(scope="module")
-def gaas(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("gaas")
-    with tarfile.open(DATA / "GaAs_run.tar.gz") as tf:
-        tf.extractall(tmp, filter="data")
-    return load_wannier90_run(tmp / "GaAs")
+def gaas_run(gaas):
+    return load_wannier90_run(gaas)
 
 
-def test_gaas_film_spin_equals_a_brute_force_cut(gaas, rng):
+def test_gaas_film_spin_equals_a_brute_force_cut(gaas_run, rng):
     """S_film(k)[c n + m, c' n + j] = sum_R S_mj(R) exp(ik.(R + r_j - r_m)) over the parent's
     R with R . b_3' = c' - c, rotated into the frame: loops, no shared code."""
-    model, N = gaas, 3
+    model, N = gaas_run, 3
     film = slab(model, N, (1, 1, 0))
     R, S = model.spin_blocks
     F, M = film.frame, np.asarray(film.cut.basis)
@@ -188,7 +179,7 @@ def _texture(model, k, ef, temperature, frame=None):
     return out if frame is None else np.einsum("ab,kbi->kai", frame, out)
 
 
-def test_gaas_film_interior_has_the_bulk_spin_texture(gaas):
+def test_gaas_film_interior_has_the_bulk_spin_texture(gaas_run):
     """At fixed in-plane k (no sum over +-k, where TR would cancel it) the interior layer's
     sum_n f <S> tends to the bulk's averaged over k_z; E_F = 7.9366 eV (the .win's), k_B T =
     0.6 eV (the file's E_F lies in its bands: the interior converges exponentially at a rate
@@ -196,13 +187,13 @@ def test_gaas_film_interior_has_the_bulk_spin_texture(gaas):
     EF, T = 7.9366, 0.6
     dev = {}
     for N in (4, 16):
-        film = slab(gaas, N, (0, 0, 1))
+        film = slab(gaas_run, N, (0, 0, 1))
         kpar = np.array([[0.21, 0.37], [-0.4, 0.13], [0.05, -0.29]])
         nkz = 64
         kz = np.arange(nkz) / nkz * 2 * np.pi / film.cut.spacing
         k3 = ((kpar @ film.frame[:2])[:, None, :] + kz[None, :, None] * film.frame[2]
               ).reshape(-1, 3)
-        bulk = _texture(gaas, k3, EF, T, film.frame).sum(-1).reshape(len(kpar), nkz, 3)
+        bulk = _texture(gaas_run, k3, EF, T, film.frame).sum(-1).reshape(len(kpar), nkz, 3)
         bulk = bulk.mean(1)
         layer = _texture(film, kpar, EF, T).reshape(len(kpar), 3, N, -1).sum(-1)
         dev[N] = np.abs(layer[:, :, N // 2] - bulk).max() / np.abs(bulk).max()
@@ -211,31 +202,25 @@ def test_gaas_film_interior_has_the_bulk_spin_texture(gaas):
 
 
 @pytest.fixture(scope="module")
-def fe():
-    if not W90:
-        pytest.skip("LRTHEORY_W90_DATA is not set (a folder with WannierBerri's tests/data "
-                    "layout: Fe_Wannier90/Fe.chk, .eig, .spn, .win)")
-    seed = Path(W90) / "Fe_Wannier90" / "Fe"
-    if not Path(str(seed) + ".chk").exists():
-        pytest.skip(f"{seed}.chk not found under LRTHEORY_W90_DATA")
-    return load_wannier90_run(seed)
+def fe_run(fe):
+    return load_wannier90_run(fe)
 
 
-def test_fe_film_magnetisation(fe):
+def test_fe_film_magnetisation(fe_run):
     """bcc Fe, E_F = 17.6255 eV, k_B T = 0.1 eV, (111) of the primitive vectors = the cubic
     (001) surface (frame z = cubic z). Seen: bulk <sigma_z> = -2.402 per cell, 7.868
     electrons; interior layers 9e-3 (N = 6) and 3e-4 (N = 10) from the bulk on the same
     8 x 8 in-plane points."""
     EF, T, NK = 17.6255, 0.1, 8
-    film2 = slab(fe, 2, (1, 1, 1))
+    film2 = slab(fe_run, 2, (1, 1, 1))
     np.testing.assert_allclose(film2.frame[2], [0, 0, 1], atol=1e-12)
     kpar = np.asarray(slab_grid(film2, NK).k)[: NK * NK, :2]
     nkz = 48
     kz = np.arange(nkz) / nkz * 2 * np.pi / film2.cut.spacing
     k3 = ((kpar @ film2.frame[:2])[:, None, :] + kz[None, :, None] * film2.frame[2]
           ).reshape(-1, 3)
-    bulk = _texture(fe, k3, EF, T).sum(-1).mean(0)  # per cell (hbar), parent axes
-    e = np.linalg.eigvalsh(fe.hamiltonian(k3))
+    bulk = _texture(fe_run, k3, EF, T).sum(-1).mean(0)  # per cell (hbar), parent axes
+    e = np.linalg.eigvalsh(fe_run.hamiltonian(k3))
     electrons = (1 / (np.exp((e - EF) / T) + 1)).sum(1).mean()
     # the DFT run: total magnetization -2.31 (sigma_z per cell); 8 valence electrons in the
     # Wannier space (16 minus the 8 excluded semicore states). 5 %: a 3x3x3 Wannierization
@@ -246,8 +231,8 @@ def test_fe_film_magnetisation(fe):
     area = np.linalg.norm(np.cross(*film2.lattice_vectors))
     dev = {}
     for N in (6, 10):
-        res = slab_equilibrium(slab(fe, N, (1, 1, 1)), EF, operators={"Sz": "spin_z"}, nk=NK,
-                               temperature=T, convergence=False)
+        res = slab_equilibrium(slab(fe_run, N, (1, 1, 1)), EF, operators={"Sz": "spin_z"},
+                               nk=NK, temperature=T, convergence=False)
         sz = res.layer_profile("equilibrium", "Sz") * area
         dev[N] = abs(sz[N // 2] / bulk[2] - 1)
     assert dev[10] < 1e-3 and dev[6] > 10 * dev[10], dev
