@@ -49,8 +49,17 @@ import dataclasses
 
 import numpy as np
 
+from lrtheory._docstrings import shared_docs
 from lrtheory.errors import ModelError
 from lrtheory.models.protocol import PositionMatrix
+
+# the numpydoc block of the k-methods of RibbonBlocks (lrtheory._docstrings)
+_docs = shared_docs(ribbon_k="""
+    Parameters
+    ----------
+    k : array
+        k along the ribbon (..., 1) or Cartesian (1/a).
+    """)
 
 __all__ = ["cut_blocks", "cut_position_blocks", "cut_spin_blocks", "bloch_sum",
            "position_fields", "ribbon_position_fields", "parent_blocks", "CutBlocks",
@@ -326,14 +335,12 @@ class CutBlocks:
 class RibbonBlocks(CutBlocks):
     """:class:`CutBlocks` of a ribbon: the along-ribbon position matrix and ``Y(k)``."""
 
+    @_docs
     def position_matrix(self, k):
         """Position matrix along the ribbon (full Wannier interpolation; module doc), None
         in the tight-binding approximation.
 
-        Parameters
-        ----------
-        k : array
-            k along the ribbon (..., 1) or Cartesian (1/a).
+        %(ribbon_k)s
 
         Returns
         -------
@@ -344,14 +351,12 @@ class RibbonBlocks(CutBlocks):
             return None
         return ribbon_position_fields(self, k)[0]
 
+    @_docs
     def transverse_position(self, k) -> np.ndarray:
         """The ribbon's transverse position operator ``Y(k) = diag(y) + A^y(k)`` (a): diagonal
         in the tight-binding approximation.
 
-        Parameters
-        ----------
-        k : array
-            k along the ribbon (..., 1) or Cartesian (1/a).
+        %(ribbon_k)s
 
         Returns
         -------
