@@ -61,7 +61,7 @@ _docs = shared_docs(ribbon_k="""
         k along the ribbon (..., 1) or Cartesian (1/a).
     """)
 
-__all__ = ["cut_blocks", "cut_position_blocks", "cut_spin_blocks", "bloch_sum",
+__all__ = ["cut_blocks", "cut_position_blocks", "cut_spin_blocks",
            "position_fields", "ribbon_position_fields", "parent_blocks", "CutBlocks",
            "RibbonBlocks"]
 
@@ -204,33 +204,6 @@ def cut_spin_blocks(model, M, shift, layers: int, frame3):
     return cut_blocks(*blocks, M, shift, layers, frame3)
 
 
-def bloch_sum(model, keys, X, k) -> np.ndarray:
-    """``X(k) = sum_R e^{ik.(R + r_n - r_m)} X(R)`` of a cut (atomic-position gauge).
-
-    Parameters
-    ----------
-    model : TightBindingModel
-        The cut (its lattice vectors and positions, a).
-    keys : (m, dim) int array
-        Periodic lattice vectors (the cut's basis).
-    X : (m, c, n, n) array
-        The blocks.
-    k : array
-        Wave vectors as the model's ``hamiltonian`` takes them (1/a).
-
-    Returns
-    -------
-    (..., c, n, n) complex array
-        In the units of ``X``.
-    """
-    kc = model._cartesian_k(k)
-    RA = np.asarray(keys, float) @ model.lattice_vectors
-    ph = np.exp(1j * (kc @ RA.T))  # (..., m)
-    D = np.exp(1j * (kc @ model.positions.T))
-    gauge = np.conj(D)[..., :, None] * D[..., None, :]
-    return np.einsum("...m,mcij->...cij", ph, X) * gauge[..., None, :, :]
-
-
 def position_fields(slab_model, k) -> tuple:
     """``(PositionMatrix of x, y; Z(k))`` of a film with position blocks (module doc).
 
@@ -250,7 +223,7 @@ def position_fields(slab_model, k) -> tuple:
     R, A = slab_model.position_blocks
     RA = np.asarray(R, float) @ slab_model.lattice_vectors[:, :2]  # (m, 2)
     Rcurl = 1j * (RA[:, 0, None, None] * A[:, 1] - RA[:, 1, None, None] * A[:, 0])
-    F = bloch_sum(slab_model, R, np.concatenate([A, Rcurl[:, None]], 1), k)
+    F = slab_model.bloch_sum(R, np.concatenate([A, Rcurl[:, None]], 1), k)
     Ak = F[..., :3, :, :]
     pos = slab_model.positions
     dpos = pos[None, :, :2] - pos[:, None, :2]  # r_n - r_m at [m, n]
@@ -280,7 +253,7 @@ def ribbon_position_fields(ribbon, k) -> tuple:
         ``PositionMatrix`` (connection (..., 1, n, n), a; curl zeros (..., 1, 1, n, n)) and
         ``Y = diag(y) + A^y(k)`` (..., n, n) (a), atomic-position gauge.
     """
-    F = bloch_sum(ribbon, *ribbon.position_blocks, k)
+    F = ribbon.bloch_sum(*ribbon.position_blocks, k)
     n = ribbon.n_orbitals
     curl = np.zeros(F.shape[:-3] + (1, 1, n, n), complex)
     Y = F[..., 1, :, :] + np.diag(ribbon.transverse_positions())
@@ -297,6 +270,31 @@ class CutBlocks:
     def has_position_matrix(self) -> bool:
         """True when cut from a full-interpolation model (``position_blocks`` given)."""
         return self.position_blocks is not None
+
+    def bloch_sum(self, keys, X, k) -> np.ndarray:
+        """``X(k) = sum_R e^{ik.(R + r_n - r_m)} X(R)`` of the cut's blocks (atomic-position
+        gauge, the phases of ``hamiltonian``).
+
+        Parameters
+        ----------
+        keys : (m, dim) int array
+            Periodic lattice vectors (the cut's basis).
+        X : (m, c, n, n) array
+            The blocks.
+        k : array
+            Wave vectors as ``hamiltonian`` takes them (1/a).
+
+        Returns
+        -------
+        (..., c, n, n) complex array
+            In the units of ``X``.
+        """
+        kc = self._cartesian_k(k)
+        RA = np.asarray(keys, float) @ self.lattice_vectors
+        ph = np.exp(1j * (kc @ RA.T))  # (..., m)
+        D = np.exp(1j * (kc @ self.positions.T))
+        gauge = np.conj(D)[..., :, None] * D[..., None, :]
+        return np.einsum("...m,mcij->...cij", ph, X) * gauge[..., None, :, :]
 
     def spin_operator(self, k, axis: int | None = None):
         """``S_a(k)`` (hbar) in the frame's components, from the parent run's ``S(R)`` cut
@@ -318,8 +316,8 @@ class CutBlocks:
             return super().spin_operator(k, axis)
         R, S = self.spin_blocks
         if axis is not None:
-            return bloch_sum(self, R, S[:, axis:axis + 1], k)[..., 0, :, :]
-        return bloch_sum(self, R, S, k)
+            return self.bloch_sum(R, S[:, axis:axis + 1], k)[..., 0, :, :]
+        return self.bloch_sum(R, S, k)
 
     def _rebuilt(self, positions, hoppings, time_reversal="keep"):
         if self.position_blocks is None and self.spin_blocks is None:

@@ -329,7 +329,7 @@ class TightBindingSlab(CutBlocks, TightBindingModel, Slab):
 
     def _rebuilt(self, positions, hoppings, time_reversal="keep"):
         if self.position_blocks is not None or self.spin_blocks is not None:
-            return CutBlocks._rebuilt(self, positions, hoppings, time_reversal)
+            return super()._rebuilt(positions, hoppings, time_reversal)  # CutBlocks
         tr = self.time_reversal if isinstance(time_reversal, str) else time_reversal
         return TightBindingSlab(self.lattice_vectors, positions, hoppings, self.onsite, tr,
                                 None, self.name, dict(self.params), frame=self.frame,
