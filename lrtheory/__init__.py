@@ -96,6 +96,7 @@ _GROUPS: dict[str, dict[str, str]] = {
         "carrier_density": "lrtheory.response.carrier_density",
         "slab_accumulation": "lrtheory.response.slab",
         "SlabAccumulation": "lrtheory.response.slab",
+        "slab_equilibrium": "lrtheory.response.slab_equilibrium",
     },
     # -- symmetry analysis of models and ribbons -----------------------------------------------
     "symmetry": {

@@ -15,6 +15,11 @@ ribbons along ``(1, 0)`` and armchair ribbons along ``(-1, 2) = (0, sqrt3)`` onc
 ``delta_3`` (``move_orbital(1, (0, -1))``): each cell is then one A-B dimer line, and the
 graphene armchair ribbon of W lines is metallic exactly when ``W mod 3 = 2``.
 
+A Wannier90 parent's position matrix (full interpolation) and a run's spin matrices are
+cut with the hoppings (:mod:`lrtheory.models.slab_positions`, the films' construction one
+dimension down); flakes, supercells and re-based lattices refuse a position matrix
+(:func:`refuse_position_matrix`).
+
 Units: lengths in a, energies in t0.
 """
 from __future__ import annotations
@@ -26,6 +31,7 @@ import numpy as np
 
 from lrtheory.errors import ModelError
 from lrtheory.models.protocol import RibbonCut
+from lrtheory.models.slab_positions import cut_position_blocks, cut_spin_blocks, parent_blocks
 
 __all__ = ["with_lattice_basis", "ribbon", "stacking_vector", "flake", "remove_orbitals",
            "refuse_position_matrix"]
@@ -47,14 +53,21 @@ def _integer_matrix(basis, dim: int) -> np.ndarray:
     return M
 
 
-def refuse_position_matrix(model, what: str) -> None:
+#: why a ribbon computation that uses the orbitals' centres only refuses a position matrix
+DIAGONAL_Y = ("uses the diagonal transverse position y of the Wannier centres (tight-binding "
+              "approximation) and would drop the position matrix A(R) of full Wannier "
+              "interpolation; ribbon_accumulation() and the band-basis ribbon_position() "
+              "keep it")
+
+
+def refuse_position_matrix(model, what: str, reason: str | None = None) -> None:
     """Raise :class:`ModelError` when ``model`` carries a position matrix (full Wannier
     interpolation) that ``what`` would drop.
 
-    Ribbons, flakes, supercells and re-based lattices are built from the hopping list
-    alone; with ``interpolation="full"`` that would silently fall back to the
-    tight-binding reading (the off-diagonal position elements ``A(R)`` lost). Films keep
-    them (:func:`lrtheory.models.slabs.slab`); everything else refuses.
+    Flakes, supercells and re-based lattices are built from the hopping list alone; with
+    ``interpolation="full"`` that would silently fall back to the tight-binding reading
+    (the off-diagonal position elements ``A(R)`` lost). Films and ribbons keep them
+    (:func:`lrtheory.models.slabs.slab`, :func:`ribbon`); everything else refuses.
 
     Parameters
     ----------
@@ -62,11 +75,15 @@ def refuse_position_matrix(model, what: str) -> None:
         The model to be cut.
     what : str
         The construction, for the message (``"ribbon()"``).
+    reason : str, optional
+        Why (default: a construction from the hopping list alone; :data:`DIAGONAL_Y`
+        for ribbon computations with the centres' ``y``).
     """
     if model.has_position_matrix:
-        raise ModelError(f"{what} of {model.name}: this construction uses the hopping list "
-                         "only and would drop the position matrix A(R) of full Wannier "
-                         "interpolation (films keep it: slab()); read the file with "
+        reason = reason or ("this construction uses the hopping list only and would drop the "
+                            "position matrix A(R) of full Wannier interpolation (films and "
+                            "ribbons keep it: slab(), ribbon())")
+        raise ModelError(f"{what} of {model.name}: {reason}; read the file with "
                          "interpolation='tight-binding' to work in that approximation")
 
 
@@ -87,9 +104,14 @@ def with_lattice_basis(model, basis):
         bond ``R.A + r_j - r_i`` is unchanged), same declared time reversal and parameters:
         the same H(k) as a function of Cartesian k (1/a).
     """
+    refuse_position_matrix(model, "with_lattice_basis()")
+    return _rebased(model, basis)
+
+
+def _rebased(model, basis):
+    """:func:`with_lattice_basis` of the hopping list alone (the caller carries any blocks)."""
     from lrtheory.models.tightbinding import Hopping, TightBindingModel
 
-    refuse_position_matrix(model, "with_lattice_basis()")
     M = _integer_matrix(basis, model.dim)
     Minv = np.rint(np.linalg.inv(M)).astype(int)
     hops = [Hopping(h.i, h.j, tuple(int(x) for x in np.asarray(h.R, int) @ Minv), h.t)
@@ -238,28 +260,56 @@ def ribbon(model, width: int, *, periodic: int = 0, direction=None, center: bool
     -------
     TightBindingRibbon
         With ``frame`` (rows x, y, z) and ``cut`` (direction and stacking vector in the
-        parent's lattice indices, width, edge terminations).
+        parent's lattice indices, width, edge terminations); a Wannier90 parent's position
+        matrix and spin blocks cut with the hoppings (module doc).
     """
-    from lrtheory.models.tightbinding import Hopping, TightBindingRibbon
+    from lrtheory.models.tightbinding import TightBindingRibbon
 
     if model.dim != 2:
         raise ModelError(f"ribbon() needs a 2D model, {model.name} has dim={model.dim}")
-    refuse_position_matrix(model, "ribbon()")
+    if model.lattice_vectors.shape[1] != 2:
+        raise ModelError(f"ribbon() needs a 2D model in the plane (2 Cartesian components), "
+                         f"{model.name} lives in {model.lattice_vectors.shape[1]}D (a film: "
+                         "ribbons of films, i.e. wires, are not supported)")
     width = check_width(width)
     if direction is not None:
         p, q = _check_direction(direction)
         if (p, q) not in ((1, 0), (0, 1)):
             r, t = stacking_vector((p, q), model.lattice_vectors)
-            rib = ribbon(with_lattice_basis(model, [[p, q], [r, t]]), width, center=center)
+            rib = _ribbon(_rebased(model, [[p, q], [r, t]]), width, 0, center)
             cut = RibbonCut((p, q), width, (r, t), rib.cut.terminations)
-            return TightBindingRibbon(
+            rib = TightBindingRibbon(
                 rib.lattice_vectors, rib.positions, rib.hoppings, rib.onsite,
                 rib.time_reversal, rib.transverse_axis,
                 f"{model.name} ribbon (W={width}, direction {(p, q)})",
                 {**model.params, "width": width}, cut=cut)
+            return _with_blocks(model, [[p, q], [r, t]], rib)
         periodic = 0 if (p, q) == (1, 0) else 1
     if not (isinstance(periodic, (int, np.integer)) and periodic in (0, 1)):
         raise ModelError(f"periodic must be 0 or 1 (the lattice vector kept), got {periodic!r}")
+    return _with_blocks(model, np.roll(np.eye(2, dtype=int), periodic, axis=1),
+                        _ribbon(model, width, periodic, center))
+
+
+def _with_blocks(model, basis, rib):
+    """``rib`` with the parent's position and spin blocks cut along ``basis`` (periodic
+    direction first, stacking vector last; :func:`lrtheory.models.slab_positions.cut_blocks`)."""
+    import dataclasses
+
+    if not model.has_position_matrix and parent_blocks(model, "spin") is None:
+        return rib
+    width, F = rib.cut.width, rib.frame
+    shift = np.zeros(model.n_orbitals, int)
+    pblocks = cut_position_blocks(model, basis, shift, width, F[:2, :2]) \
+        if model.has_position_matrix else None
+    return dataclasses.replace(rib, position_blocks=pblocks,
+                               spin_blocks=cut_spin_blocks(model, basis, shift, width, F))
+
+
+def _ribbon(model, width: int, periodic: int, center: bool):
+    """The ribbon of the hopping list alone along lattice vector ``periodic``."""
+    from lrtheory.models.tightbinding import Hopping, TightBindingRibbon
+
     other = 1 - periodic
     a_par, a_perp = model.lattice_vectors[periodic], model.lattice_vectors[other]
     n = model.n_orbitals
@@ -356,6 +406,11 @@ def remove_orbitals(model, orbitals, *, center: bool = True):
     """
     from lrtheory.models.tightbinding import Hopping, TightBindingRibbon
 
+    if model.has_position_matrix or parent_blocks(model, "spin") is not None:
+        raise ModelError(f"remove_orbitals() of {model.name}: the model carries Wannier90 "
+                         "position or spin blocks that removing orbitals would drop; remove "
+                         "them from the parent before the cut, or read the file with "
+                         "interpolation='tight-binding' and without the run's spin")
     n = model.n_orbitals
     try:
         drop = [int(o) for o in orbitals]

@@ -40,7 +40,8 @@ from lrtheory._docstrings import shared_docs
 from lrtheory.errors import ModelError
 from lrtheory.models.cuts import check_width, edge_terminations
 from lrtheory.models.protocol import Slab, SlabCut
-from lrtheory.models.slab_positions import cut_position_blocks, position_fields
+from lrtheory.models.slab_positions import (CutBlocks, cut_position_blocks, cut_spin_blocks,
+                                             position_fields)
 from lrtheory.models.tightbinding import Hopping, TightBindingModel
 
 # the numpydoc block of the k-methods of TightBindingSlab (lrtheory._docstrings)
@@ -116,7 +117,7 @@ def miller_basis(miller, lattice_vectors) -> np.ndarray:
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class TightBindingSlab(TightBindingModel, Slab):
+class TightBindingSlab(CutBlocks, TightBindingModel, Slab):
     """A tight-binding film (a :class:`~lrtheory.models.protocol.Slab`): two periodic lattice
     vectors in the ``xy`` plane of its frame, open along ``z``.
 
@@ -154,12 +155,16 @@ class TightBindingSlab(TightBindingModel, Slab):
         ``(R (m, 2) int, A (m, 3, n, n))``: position elements of full Wannier interpolation
         in the frame's ``x, y, z`` components (a; :mod:`lrtheory.models.slab_positions`);
         None: tight-binding approximation.
+    spin_blocks : tuple, optional
+        ``(R (m, 2) int, S (m, 3, n, n))``: spin matrix elements of a Wannier90 run in the
+        frame's components (hbar; :meth:`spin_operator`); None: no spin from a run.
     """
 
     frame: np.ndarray | None = None
     cut: SlabCut | None = None
     layers: np.ndarray | None = None
     position_blocks: tuple | None = None
+    spin_blocks: tuple | None = None
 
     def __post_init__(self):
         super().__post_init__()
@@ -277,11 +282,6 @@ class TightBindingSlab(TightBindingModel, Slab):
         """(n,) normal coordinate ``z`` of every orbital (a)."""
         return self.positions[:, 2]
 
-    @property
-    def has_position_matrix(self) -> bool:
-        """True when cut from a full-interpolation model (``position_blocks`` given)."""
-        return self.position_blocks is not None
-
     @_docs
     def position_matrix(self, k):
         """In-plane position matrix ``A_x, A_y`` and its curl (full Wannier interpolation;
@@ -328,10 +328,8 @@ class TightBindingSlab(TightBindingModel, Slab):
         return self._coo[0][:, :2]
 
     def _rebuilt(self, positions, hoppings, time_reversal="keep"):
-        if self.position_blocks is not None:
-            raise ModelError(f"{self.name}: moving or removing orbitals of a film cut from a "
-                             "full-interpolation model would drop its position matrix; move "
-                             "them in the parent before slab()")
+        if self.position_blocks is not None or self.spin_blocks is not None:
+            return super()._rebuilt(positions, hoppings, time_reversal)  # CutBlocks
         tr = self.time_reversal if isinstance(time_reversal, str) else time_reversal
         return TightBindingSlab(self.lattice_vectors, positions, hoppings, self.onsite, tr,
                                 None, self.name, dict(self.params), frame=self.frame,
@@ -363,7 +361,8 @@ def slab(model, layers: int, miller=(0, 0, 1), *, fold: bool = False, center: bo
         In its right-handed frame (module doc), with ``cut`` (Miller indices, layers, the
         basis, ``d_hkl``, terminations) and each orbital's layer; the declared time reversal
         is carried over (``1_layers (x) U``); a full-interpolation parent's position matrix
-        too (:mod:`lrtheory.models.slab_positions`).
+        and a Wannier90 run's spin ``S(R)`` too, in the frame's components
+        (:mod:`lrtheory.models.slab_positions`).
     """
     if not isinstance(model, TightBindingModel) or model.dim != 3 \
             or model.lattice_vectors.shape != (3, 3):
@@ -399,6 +398,7 @@ def slab(model, layers: int, miller=(0, 0, 1), *, fold: bool = False, center: bo
     tr = None if model.time_reversal is None else model.time_reversal.tile(N)
     pblocks = cut_position_blocks(model, M, shift, N, F) if model.has_position_matrix \
         else None
+    sblocks = cut_spin_blocks(model, M, shift, N, F)
     hkl = tuple(int(x) for x in miller)
     cut = SlabCut(hkl, N, tuple(tuple(int(x) for x in row) for row in M), float(spacing),
                   edge_terminations(pos[:, 2], n).replace("y =", "z =")
@@ -406,7 +406,8 @@ def slab(model, layers: int, miller=(0, 0, 1), *, fold: bool = False, center: bo
     return TightBindingSlab(lat, pos, hops, np.tile(model.onsite, N), tr, None,
                             f"{model.name} slab ({N} layers, ({hkl[0]} {hkl[1]} {hkl[2]}))",
                             {**model.params, "layers": N}, frame=F, cut=cut,
-                            layers=np.repeat(np.arange(N), n), position_blocks=pblocks)
+                            layers=np.repeat(np.arange(N), n), position_blocks=pblocks,
+                            spin_blocks=sblocks)
 
 
 def frame_vector_operator(slab_model: TightBindingSlab, operator) -> np.ndarray:

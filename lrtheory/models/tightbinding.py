@@ -28,6 +28,7 @@ import numpy as np
 from lrtheory.errors import ModelError, ShapeError, check_finite
 from lrtheory.models.bonds import MAX_ENERGY_SCALE, BondTable, check_energy_scale, group_bonds
 from lrtheory.models.protocol import BlochModel, Ribbon, RibbonCut  # noqa: F401 (RibbonCut: re-export)
+from lrtheory.models.slab_positions import RibbonBlocks
 from lrtheory.models.time_reversal import TimeReversal
 
 __all__ = ["TightBindingModel", "TightBindingRibbon", "Hopping", "BondTable"]
@@ -425,7 +426,7 @@ class TightBindingModel(BlochModel):
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class TightBindingRibbon(TightBindingModel, Ribbon):
+class TightBindingRibbon(RibbonBlocks, TightBindingModel, Ribbon):
     """A tight-binding ribbon (a :class:`~lrtheory.models.protocol.Ribbon`): one periodic
     lattice vector, open edges, the transverse axis, the report frame and the cut.
 
@@ -439,9 +440,16 @@ class TightBindingRibbon(TightBindingModel, Ribbon):
         As in :class:`TightBindingModel` (one lattice vector; ``transverse_axis`` required).
     cut : RibbonCut or None
         How the ribbon was cut from a 2D model.
+    position_blocks, spin_blocks : tuple, optional
+        ``(R (m, 1) int, X (m, c, n, n))``: a Wannier90 parent's position matrix (``c = 2``:
+        along the ribbon and transverse, a) and spin (``c = 3``, frame components, hbar),
+        cut by :func:`lrtheory.models.cuts.ribbon` (:mod:`lrtheory.models.slab_positions`:
+        :meth:`position_matrix`, :meth:`transverse_position`, :meth:`spin_operator`).
     """
 
     cut: RibbonCut | None = None
+    position_blocks: tuple | None = None
+    spin_blocks: tuple | None = None
 
     def __post_init__(self):
         super().__post_init__()

@@ -66,6 +66,7 @@ import numpy as np
 from lrtheory.conventions import DEGEN_TOL
 from lrtheory.errors import GaugeError, check_integer, check_positive, check_real_scalar
 from lrtheory.kernels.gauge import random_block_unitary
+from lrtheory.models.cuts import DIAGONAL_Y, refuse_position_matrix
 from lrtheory.models.protocol import Ribbon, ensure_model, hamiltonian_and_velocity
 from lrtheory.parallel.executor import auto_chunk_size
 from lrtheory.response.ribbon_operators import add_omm_profiles, transverse_velocity
@@ -389,6 +390,7 @@ def _with_hits(pts: FermiPoints, hits) -> FermiPoints:
 
 def _setup(model, ef, nk, degen_tol, chunk_size, where):
     ensure_model(model, Ribbon, where=where)
+    refuse_position_matrix(model, where, DIAGONAL_Y)
     ef = check_real_scalar("ef", ef, "Fermi energy (a real number)")
     nk = check_integer("nk", nk, minimum=4)
     check_positive("degen_tol", degen_tol, allow_zero=True)

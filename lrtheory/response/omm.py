@@ -84,7 +84,9 @@ __all__ = [
 @_docs
 def ribbon_position(model, eigensystem: Eigensystem, origin_y: float = 0.0) -> np.ndarray:
     """Transverse position in the band basis, ``Y_nl(k) = <u_nk| y - origin_y |u_lk>``
-    (:func:`lrtheory.response.ribbon_operators.band_position`; the ``r^y`` of Eq. 57).
+    (:func:`lrtheory.response.ribbon_operators.band_position`; the ``r^y`` of Eq. 57). A
+    ribbon cut from a full-interpolation Wannier model uses its ``transverse_position(k)``,
+    ``Y = diag(y) + A^y(k)`` (:mod:`lrtheory.models.slab_positions`).
 
     Parameters
     ----------
@@ -98,6 +100,10 @@ def ribbon_position(model, eigensystem: Eigensystem, origin_y: float = 0.0) -> n
     ndarray
         ``Y_nl``, complex, shape (Nk, n, n) (a).
     """
+    if model.has_position_matrix:  # full Wannier interpolation: Y = diag(y) + A^y(k)
+        U = eigensystem.states
+        Y = model.transverse_position(eigensystem.k) - origin_y * np.eye(model.n_orbitals)
+        return np.conj(np.swapaxes(U, -1, -2)) @ Y @ U
     return band_position(eigensystem.states, model.transverse_positions(), origin_y)
 
 

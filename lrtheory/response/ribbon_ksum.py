@@ -19,6 +19,12 @@ Fewest products (exact rewritings, tested against the plain formulation):
 * banded ``H``, ``V_x`` (ribbons, :mod:`lrtheory.kernels.banded`): ``V_x U`` in O(w n^2) and
   only the ``2w + 1`` diagonals of ``N`` near the main one are formed.
 
+A ribbon cut from a full-interpolation Wannier model (``model.has_position_matrix``) uses
+the velocity ``-i[r, H] = dH/dk + i[H, A_x]`` for the field and ``j_x``, and
+``V_y = i[H, Y]`` with ``Y = diag(y) + A^y`` for ``j_y``
+(:mod:`lrtheory.models.slab_positions`), dense products (``A`` need not be banded); the
+lever arm of the OMM density stays the centres' ``y``, as in films.
+
 Units: per unit field ``E_x`` (t0/(e a)) and cell; intraband parts per unit tau (hbar/t0).
 """
 from __future__ import annotations
@@ -220,11 +226,16 @@ def chunk_traces(k, model, *, y, ef, temperature, smearing, eta, degen_tol,
         unit tau): ``charge`` in electrons, ``jx``, ``jy`` in a t0/hbar.
     """
     H, V = hamiltonian_and_velocity(model, k)
-    Vx = V[:, 0]
+    Vx, Vy = V[:, 0], None
+    if model.has_position_matrix:  # full Wannier interpolation: v = -i[r, H], V_y = i[H, Y]
+        Ax = model.position_matrix(k).connection[:, 0]
+        Y = model.transverse_position(k)
+        Vx = Vx + 1j * (H @ Ax - Ax @ H)
+        Vy = 1j * (H @ Y - Y @ H)
     e, U = np.linalg.eigh(H)
     m, n = e.shape
     w = half_bandwidth(H, Vx) if bandwidth is None else int(bandwidth)
-    banded = 2 * w + 1 <= n // 4
+    banded = 2 * w + 1 <= n // 4 and Vy is None
     fp = -fermi_derivative_weight(e, ef, temperature, smearing)  # f'(e_n)
     lo, hi, deg = _window(e, ef, temperature, degen_tol, fp)
     dlo, dhi = _span(_significant(fp))  # bands of the diagonal (Fermi-surface) parts
@@ -254,7 +265,7 @@ def chunk_traces(k, model, *, y, ef, temperature, smearing, eta, degen_tol,
     if banded:
         ops = {"jx": band_diagonals(Vx, w), "jy": transverse_velocity_diagonals(H, y, w)}
     else:
-        ops = {"jx": Vx, "jy": transverse_velocity(H, y)}
+        ops = {"jx": Vx, "jy": transverse_velocity(H, y) if Vy is None else Vy}
     out = {}
     for part, dg in diag.items():
         # columns c0: of Y = U T (the others vanish)

@@ -22,6 +22,7 @@ from lrtheory.conventions import DEGEN_TOL
 from lrtheory.errors import ConventionError
 from lrtheory.parallel.executor import auto_chunk_size, kmap_reduce
 from lrtheory.response.density import DEFAULT_SMEARING, response_matrices
+from lrtheory.models.cuts import DIAGONAL_Y, refuse_position_matrix
 from lrtheory.models.protocol import Ribbon, ensure_model
 from lrtheory.response.omm import paper_density_response, paper_omm_eq57
 from lrtheory.result import Result
@@ -77,6 +78,7 @@ def paper_route(model, ef: float, *, nk: int = 2048, gauge: str = "parallel",
         flips the sign); coords ``y``; settings (gauge, nk, ...) and the ribbon's frame.
     """
     model = ensure_model(model, Ribbon, where="paper_route_profiles")
+    refuse_position_matrix(model, "paper_route()", DIAGONAL_Y)
     if gauge not in ("parallel", "random"):
         raise ConventionError(f"gauge must be 'parallel' or 'random', got {gauge!r}")
     k = model.k_grid(int(nk))

@@ -36,7 +36,10 @@ Quantities per orbital (summed over the layer by :meth:`SlabAccumulation.layer_p
   ``jy`` are reported beside it. ``m_z`` has no such translation-invariant part (both of
   its lever arms lie in the periodic plane);
 * any on-site operator the caller names (spin, atomic L: ``operators={"Sy": matrix}``,
-  matrices on the slab's orbitals, e.g. :func:`lrtheory.models.slabs.frame_vector_operator`).
+  matrices on the slab's orbitals, e.g. :func:`lrtheory.models.slabs.frame_vector_operator`),
+  or the film's own k-dependent spin ``model.spin_operator(k)`` by name
+  (``operators={"Sy": "spin_y"}``: a Wannier90 run's ``S(R)`` cut with the film, frame
+  components; :mod:`lrtheory.models.slab_positions`).
 
 Units: ``hbar = e = 1``; per unit area (1/a^2) of the film and unit field (t0/(e a));
 intraband parts per unit tau (hbar/t0).
@@ -62,12 +65,14 @@ from lrtheory.response.ribbon_operators import transverse_velocity
 from lrtheory.result import Result, register_view
 
 __all__ = ["SlabIntegrand", "SlabAccumulation", "slab_accumulation", "slab_grid",
-           "response_traces", "PARTS", "QUANTITIES"]
+           "response_traces", "check_operators", "PARTS", "QUANTITIES", "SPIN_NAMES"]
 
 _docs = shared_docs(**DOCS)
 
 #: quantities of every slab result (``omm_x``, ``omm_y`` are added by ``finish``)
 QUANTITIES = ("charge", "jx", "jy", "jz")
+#: operator names that select the film's own spin ``model.spin_operator(k, axis)``
+SPIN_NAMES = ("spin_x", "spin_y", "spin_z")
 _UNITS = {"charge": "electrons", "jx": "t0 a/hbar", "jy": "t0 a/hbar", "jz": "t0 a/hbar",
           "omm_x": "e a^2 t0/hbar", "omm_y": "e a^2 t0/hbar"}
 
@@ -120,8 +125,9 @@ class SlabIntegrand(Integrand):
         Normal coordinates (a), from the centre plane.
     field : (2,) ndarray
         In-plane unit vector of ``E`` (frame components).
-    operators : dict of str -> (n, n) ndarray
-        Extra on-site Hermitian operators (spin, L, ...).
+    operators : dict of str -> (n, n) ndarray or str
+        Extra on-site Hermitian operators (spin, L, ...), or ``"spin_x"``, ``"spin_y"``,
+        ``"spin_z"``: the model's ``spin_operator(k, axis)``.
     ef, temperature, smearing, degen_tol : float
         As in :func:`slab_accumulation` (t0).
 
@@ -138,12 +144,16 @@ class SlabIntegrand(Integrand):
     def __init__(self, z, field, operators, *, ef, temperature, smearing, degen_tol):
         self.z = np.asarray(z, float)
         self.field = np.asarray(field, float)
-        self.operators = {str(k): np.asarray(v) for k, v in operators.items()}
+        self.operators = {str(k): np.asarray(v) for k, v in operators.items()
+                          if not isinstance(v, str)}
+        self.spin = {str(k): SPIN_NAMES.index(v) for k, v in operators.items()
+                     if isinstance(v, str)}
         self.kw = dict(ef=float(ef), temperature=float(temperature), smearing=float(smearing),
                        degen_tol=float(degen_tol))
-        names = QUANTITIES + ("omm_x", "omm_y") + tuple(self.operators)
-        self.units = part_units(PARTS, {q: _UNITS.get(q, "operator units") for q in names},
-                                " per a^2 per unit E")
+        names = QUANTITIES + ("omm_x", "omm_y") + tuple(operators)
+        self.units = part_units(
+            PARTS, {q: _UNITS.get(q, "hbar" if q in self.spin else "operator units")
+                    for q in names}, " per a^2 per unit E")
 
     def __call__(self, k, model) -> dict:
         H, V = hamiltonian_and_velocity(model, k)
@@ -155,6 +165,8 @@ class SlabIntegrand(Integrand):
         else:
             jz = transverse_velocity(H, self.z)
         ops = {"jx": V[:, 0], "jy": V[:, 1], "jz": jz, **self.operators}
+        for name, axis in self.spin.items():  # the film's k-dependent spin (frame components)
+            ops[name] = model.spin_operator(k, axis)
         return response_traces(H, V, self.field, ops, **self.kw)
 
     def finish(self, total: dict, grid) -> dict:
@@ -289,13 +301,38 @@ def _field(direction) -> np.ndarray:
     return d / np.linalg.norm(d)
 
 
-def _operators(model, operators) -> dict:
+def check_operators(model, operators) -> dict:
+    """The ``operators`` of a film computation, checked.
+
+    Parameters
+    ----------
+    model : Slab
+        The film.
+    operators : dict of str -> (n, n) array or str, or None
+        Hermitian matrices on the film's orbitals, or a name of :data:`SPIN_NAMES` (the
+        film's ``spin_operator(k, axis)``; the film must have one).
+
+    Returns
+    -------
+    dict
+        Name -> matrix, or the spin name itself.
+    """
     out = {}
     n = model.n_orbitals
     for name, op in (operators or {}).items():
         if not isinstance(name, str) or not name.isidentifier() or name in _UNITS:
             raise ConventionError(f"operator names must be identifiers other than "
                                   f"{sorted(_UNITS)}, got {name!r}")
+        if isinstance(op, str):
+            if op not in SPIN_NAMES:
+                raise ConventionError(f"operator {name!r}: a named operator must be one of "
+                                      f"{list(SPIN_NAMES)}, got {op!r}")
+            if model.spin_operator(np.zeros((1, 2)), 0) is None:
+                raise ModelError(f"operator {name!r} = {op!r}: {model.name} has no spin "
+                                 "operator (cut the film from a Wannier90 run read with its "
+                                 ".spn, or give a matrix)")
+            out[name] = op
+            continue
         A = np.asarray(op)
         if A.shape != (n, n) or not np.all(np.isfinite(A)):
             raise ModelError(f"operator {name!r} must be a finite ({n}, {n}) matrix on the "
@@ -328,9 +365,11 @@ def slab_accumulation(model, ef: float, *, direction=0, nk: int = 32,
     temperature, smearing : float
         T (t0); at ``T = 0`` the Fermi-surface (intraband) part uses a Fermi derivative of
         width ``smearing`` (t0).
-    operators : dict of str -> (n, n) array, optional
+    operators : dict of str -> (n, n) array or str, optional
         On-site Hermitian operators on the slab's orbitals (spin, atomic L, ...; from the
-        parent's with :func:`lrtheory.models.slabs.frame_vector_operator`).
+        parent's with :func:`lrtheory.models.slabs.frame_vector_operator`), or
+        ``"spin_x"``, ``"spin_y"``, ``"spin_z"``: the film's own k-dependent spin
+        (``model.spin_operator(k, axis)``, frame components, hbar).
     degen_tol : float
         Bands closer than this (t0) form one degenerate block.
     shift : bool
@@ -351,7 +390,7 @@ def slab_accumulation(model, ef: float, *, direction=0, nk: int = 32,
     check_positive("smearing", smearing)
     check_positive("degen_tol", degen_tol, allow_zero=True)
     field = _field(direction)
-    ops = _operators(model, operators)
+    ops = check_operators(model, operators)
     z = np.asarray(model.normal_positions(), float)
     integrand = SlabIntegrand(z, field, ops, ef=ef, temperature=temperature,
                               smearing=smearing, degen_tol=degen_tol)

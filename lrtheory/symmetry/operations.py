@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lrtheory.conventions import SYMMETRY_RTOL
+from lrtheory.models.cuts import refuse_position_matrix
 from lrtheory.models.protocol import Ribbon, ensure_model
 from lrtheory.models.time_reversal import symmetry_deviation
 
@@ -321,6 +322,9 @@ def find_ribbon_symmetries(model, *, atol: float = SYMMETRY_RTOL, seed: int = 0
         antisymmetry.
     """
     ensure_model(model, Ribbon, where="find_ribbon_symmetries")
+    refuse_position_matrix(model, "find_ribbon_symmetries()", "tests symmetries on the "
+                           "hoppings and centres only, not on the position matrix A(R) of "
+                           "full Wannier interpolation")
     x, y, a = _coordinates(model)
     table = hopping_table(model)
     n = model.n_orbitals

@@ -20,8 +20,9 @@ Checks, each with an independent reference:
   lever-arm moment, which moves by exactly ``-(q/2) z0 (e_z x j)`` (z0 = T . e_z; films
   not re-centred); re-declaring the centres (the split between Bloch phases and A) changes
   nothing in the full reading.
-* Cuts that cannot carry A (ribbons, flakes, re-based lattices, moved orbitals) refuse with
-  a ModelError instead of falling back to the tight-binding reading.
+* Cuts that cannot carry A (flakes, re-based lattices, moved orbitals) refuse with a
+  ModelError instead of falling back to the tight-binding reading (ribbons keep A:
+  tests/physics/test_ribbon_full_interpolation.py).
 """
 import dataclasses
 
@@ -205,11 +206,9 @@ def test_cuts_that_would_drop_the_position_matrix_refuse(rotated):
     d2, _ = rotated_data(h, np.array([[1.0, 0, 0], [0.5, np.sqrt(3) / 2, 0], [0, 0, 10.0]]),
                          np.random.default_rng(3))
     full2 = model_from_hr(d2, interpolation="full", dim=2)
-    for build in (lambda: full2.ribbon(4), lambda: full2.flake(2, 2) if hasattr(
-            full2, "flake") else __import__("lrtheory.models.cuts", fromlist=["flake"]).flake(
-            full2, 2, 2)):
-        with pytest.raises(ModelError, match="interpolation='tight-binding'"):
-            build()
+    with pytest.raises(ModelError, match="interpolation='tight-binding'"):
+        full2.flake(2, 2)
+    assert full2.ribbon(4).has_position_matrix  # ribbons keep A (test_ribbon_full_interpolation)
     film = slab(full3, 3, (0, 0, 1))
     with pytest.raises(ModelError, match="position matrix"):
         film.move_orbital(0, (1, 0))
