@@ -69,7 +69,7 @@ def load_before(rev: str):
 STAGES = ("hamiltonian_and_velocity", "fermi_derivative_weight", "_significant", "_window",
           "banded_matmul", "band_diagonals", "transverse_velocity_diagonals", "column_products",
           "_band_diagonal", "_offdiagonal_blocks", "_interband_weights",
-          "_degenerate_in_block", "_offdiagonal_near_diagonals", "hermitian_site_trace")
+          "_degenerate_in_block", "_add_offdiagonal_near_diagonals", "hermitian_site_trace")
 
 
 class StageTimer:

@@ -200,11 +200,13 @@ def _interband_weights(e, lo, hi, ef, temperature, degen_tol):
 
 def _band_diagonal(A, P):
     """``Re (U^dagger A U)_{bb}`` for Hermitian banded ``A`` (diagonals ``d >= 0``) from the
-    column products ``P`` of ``U`` (:func:`lrtheory.kernels.banded.column_products`)."""
-    out = np.einsum("ki,kib->kb", np.real(A[0]), P[0])
+    column products ``P`` of ``U`` (:func:`lrtheory.kernels.banded.column_products`);
+    diagonals of ``A`` that vanish on the chunk are skipped."""
+    out = np.zeros(P[0].shape[:-2] + P[0].shape[-1:])
     for d, a in A.items():
-        if d > 0:
-            out += 2 * np.einsum("ki,kib->kb", a, P[d]).real
+        if a.any():  # one batched vector-matrix product per diagonal (BLAS)
+            t = (np.real(a) if d == 0 else a)[..., None, :] @ P[d]
+            out += t[..., 0, :].real if d == 0 else 2 * t[..., 0, :].real
     return out
 
 
