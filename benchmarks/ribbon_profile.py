@@ -13,7 +13,9 @@ round, after one untimed warm-up call each), CPU time (``time.process_time``):
 * ``lrtheory``: ``ribbon_accumulation(..., convergence=False)``, the whole call;
 * ``before`` (with ``--before REV``): the chunk functions of ``REV`` (its
   ``lrtheory/response/ribbon_ksum.py`` and ``lrtheory/kernels/banded.py``, read with
-  ``git show``) on the same chunks, summed the way the driver sums them;
+  ``git show``) in its own chunk size (its ``RIBBON_CHUNK_BYTES``), summed the way the driver
+  sums them, and ``floor_before``, the ``eigh`` of those chunks (the floor of a round is the
+  lower of the two floors);
 * ``after``: the same loop with this checkout's chunk function.
 
 and reports the medians of the paired-round ratios to the floor, their range, and the load.
@@ -29,6 +31,7 @@ os.environ["OPENBLAS_NUM_THREADS"] = "1"  # before NumPy: no spinning BLAS pool 
 
 import argparse  # noqa: E402
 import json  # noqa: E402
+import re  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -43,15 +46,18 @@ sys.path.insert(0, str(ROOT))
 from lrtheory.kernels import banded as bd  # noqa: E402
 from lrtheory.models.haldane import haldane  # noqa: E402
 from lrtheory.models.protocol import hamiltonian_and_velocity  # noqa: E402
+from lrtheory.parallel.chunks import auto_chunk_size  # noqa: E402
 from lrtheory.response import ribbon_ksum as rk  # noqa: E402
-from lrtheory.response.density import _ribbon_grid, ribbon_accumulation, ribbon_chunk_size  # noqa: E402,E501
+from lrtheory.response.density import (_ribbon_grid, ribbon_accumulation,  # noqa: E402
+                                       ribbon_chunk_size)
 from lrtheory.response.ksum import chunk_weights  # noqa: E402
 
 KW = dict(ef=1.5, temperature=0.0, smearing=0.02, eta=None, degen_tol=1e-8)
 
 
 def load_before(rev: str):
-    """``chunk_traces`` of revision ``rev`` (its ribbon_ksum and banded modules)."""
+    """``chunk_traces`` of revision ``rev`` (its ribbon_ksum and banded modules) and its
+    ``RIBBON_CHUNK_BYTES`` (read from its density.py)."""
     def show(path):
         return subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:{path}"], check=True,
                               capture_output=True, text=True).stdout
@@ -62,7 +68,9 @@ def load_before(rev: str):
                                                            "from _before_banded import")
     old = types.ModuleType("_before_ribbon_ksum")
     exec(compile(src, "before/ribbon_ksum.py", "exec"), old.__dict__)
-    return old.chunk_traces
+    found = re.search(r"^RIBBON_CHUNK_BYTES = 2 \*\* (\d+)$", show("lrtheory/response/density.py"),
+                      re.M)
+    return old.chunk_traces, 2 ** int(found.group(1))
 
 
 #: helpers of this checkout's chunk function timed one by one (``--stages``)
@@ -100,7 +108,8 @@ class StageTimer:
             self._saved[name] = getattr(rk, name)
             setattr(rk, name, self._wrap(name, self._saved[name]))
         self._saved["np"] = rk.np
-        fake = types.SimpleNamespace(**{n: getattr(np, n) for n in dir(np) if not n.startswith("__")})
+        fake = types.SimpleNamespace(**{n: getattr(np, n) for n in dir(np)
+                                        if not n.startswith("__")})
         fake.linalg = types.SimpleNamespace(eigh=self._wrap("eigh", np.linalg.eigh))
         rk.np = fake
         return self
@@ -127,9 +136,13 @@ def main() -> None:
     w = rk.ribbon_bandwidth(rib)
     k = rib.k_grid(nk)
     H = rib.hamiltonian(k)
-    bounds = [(s, min(s + cs, nk)) for s in range(0, nk, cs)]
 
-    def ksum_of(chunk):
+    def chunks(size):
+        return [(s, min(s + size, nk)) for s in range(0, nk, size)]
+
+    bounds = chunks(cs)
+
+    def ksum_of(chunk, bounds=bounds):
         tot = {}
         for s, e in bounds:
             out = chunk(grid.points(s, e), rib, y=y, bandwidth=w, **KW)
@@ -138,7 +151,7 @@ def main() -> None:
                 tot[key] = tot.get(key, 0.0) + wts.sum(v)
         return tot
 
-    def floor():
+    def floor(bounds=bounds):
         for s, e in bounds:
             np.linalg.eigh(H[s:e])
 
@@ -146,9 +159,12 @@ def main() -> None:
            "lrtheory": lambda: ribbon_accumulation(rib, 1.5, nk=nk, convergence=False,
                                                    chunk_size=cs),
            "after": lambda: ksum_of(rk.chunk_traces)}
-    if a.before:
-        old = load_before(a.before)
-        fns["before"] = lambda: ksum_of(old)
+    cs_old = None
+    if a.before:  # its own chunk size, and the eigh of those chunks as a second floor
+        old, old_bytes = load_before(a.before)
+        cs_old = auto_chunk_size(n, arrays=1, budget=old_bytes)
+        fns["floor_before"] = lambda: floor(chunks(cs_old))
+        fns["before"] = lambda: ksum_of(old, chunks(cs_old))
         ref, new = ksum_of(old), ksum_of(rk.chunk_traces)
         scale = max(np.abs(v).max() for v in ref.values())
         dev = max(np.abs(new[key] - ref[key]).max() for key in ref) / scale
@@ -164,12 +180,15 @@ def main() -> None:
             fns[name]()
             cpu[name].append(time.process_time() - c0)
     res = {"W": a.width, "nk": nk, "n_orbitals": n, "chunk_size": cs, "bandwidth": w,
+           "chunk_size_before": cs_old if a.before else None,
            "rounds": a.rounds, "loadavg_before": load0, "loadavg_end": os.getloadavg(),
            "before_rev": a.before, "cpu": cpu, "ratio": {}}
     fl = np.asarray(cpu["floor"])
+    if "floor_before" in cpu:  # the floor of a round: the lower of the two chunkings
+        fl = np.minimum(fl, cpu["floor_before"])
     print(f"W = {a.width} (n = {n}), nk = {nk}, chunks of {cs}, {a.rounds} rounds, load "
           f"{load0[0]:.1f} -> {res['loadavg_end'][0]:.1f}; floor median {np.median(fl):.3f} s")
-    for name in names[1:]:
+    for name in [x for x in names if not x.startswith("floor")]:
         r = np.asarray(cpu[name]) / fl
         res["ratio"][name] = {"median": float(np.median(r)), "min": float(r.min()),
                               "max": float(r.max())}
@@ -191,8 +210,8 @@ def main() -> None:
                      for key in st[0] if key != "floor"}
     for key, v in sorted(res["stages"].items(), key=lambda kv: -kv[1]):
         print(f"  stage {key:30s} {v:.3f} x floor")
-    print(f"  stages on top of eigh: {sum(v for key, v in res['stages'].items() if key != 'eigh'):.3f}"
-          " x floor (timer overhead included)")
+    top = sum(v for key, v in res["stages"].items() if key != "eigh")
+    print(f"  stages on top of eigh: {top:.3f} x floor (timer overhead included)")
     if a.out:
         Path(a.out).write_text(json.dumps(res, indent=1))
 

@@ -7,17 +7,26 @@ r"""The ribbon density accumulation (Eq. 55, corrected) as an integrand of the o
 (:func:`lrtheory.response.ksum.ksum`) sums them over the full grid and, in the same pass,
 over the every-other-point sub-grid (the error estimate).
 
-Fewest products (exact rewritings, tested against the plain formulation):
+Fewest products and passes (exact rewritings, tested against the plain formulation on random
+ribbons in a random gauge; :func:`band_traces` is all the work after ``eigh``):
 
-* ``R`` is Hermitian, so with ``T`` its upper half (strict upper triangle plus half the
-  diagonal) ``U R U^dagger = N + N^dagger``, ``N = (U T) U^dagger``, and
-  ``t_mu(A) = Re[(A N)_{mu mu} + (N A)_{mu mu}]``: one product ``U T`` of half the size;
+* ``R`` is Hermitian, so with ``T`` its strict upper triangle ``U R U^dagger = U D U^dagger
+  + N + N^dagger``, ``N = (U T) U^dagger``, ``D`` the diagonal of ``R``;
 * bands that cannot respond (pairs of bands that are fully occupied, or empty, at every k of
-  the chunk: occupations within ``1e-18`` of 1 or 0) bound the block ``[:hi, lo:]`` where
-  ``T`` can be non-zero off its diagonal; the weights and ``v^x`` are formed only there;
-* the diagonal of ``R`` (Fermi-surface parts) is a column scaling of ``U``;
-* banded ``H``, ``V_x`` (ribbons, :mod:`lrtheory.kernels.banded`): ``V_x U`` in O(w n^2) and
-  only the ``2w + 1`` diagonals of ``N`` near the main one are formed.
+  the chunk: occupations within ``1e-18`` of 1 or 0; at ``T = 0`` exactly the bands below or
+  above ``E_F``) bound the block ``[:hi, lo:]`` where ``T`` can be non-zero; the weights and
+  ``v^x`` are formed only there. Without degenerate pairs in the block (a test of neighbour
+  gaps) and without ``eta`` the interband weight ``i (f_b - f_a)/(e_b - e_a)^2`` is one real
+  array multiplied into ``v^x`` (no complex weights, no masks but the overlap triangle);
+* banded ``H``, ``V_x`` (ribbons, :mod:`lrtheory.kernels.banded`): ``V_x U`` in O(w n^2)
+  (vanishing diagonals skipped) and only the ``w + 1`` diagonals of ``U R U^dagger`` on and
+  below the main one are formed, the ``N`` part by row-wise dot products (``np.vecdot``);
+* the diagonal ``D`` (Fermi-surface parts, bands with a significant ``f'``) needs neither
+  ``V_x U`` nor ``U D``: the column products ``P_d = U[mu + d] conj(U[mu])`` give both
+  ``v^x_nn = Re[(V_x)_0 P_0 + 2 sum_d (V_x)_d P_d]`` and the near diagonals ``P_d D`` of
+  ``U D U^dagger`` (:func:`lrtheory.kernels.banded.column_products`);
+* the traces of all parts are stacked into one (m, K, n) array, summed over k by the driver
+  in one product per estimate.
 
 Units: per unit field ``E_x`` (t0/(e a)) and cell; intraband parts per unit tau (hbar/t0).
 """
