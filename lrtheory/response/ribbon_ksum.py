@@ -220,7 +220,7 @@ def _band_diagonal(A, P):
 
 
 def _degenerate_in_block(e, lo, hi, degen_tol) -> bool:
-    """Some pair ``a < b`` with ``a < hi <= ...``, ``b >= lo`` has ``e_b - e_a <= 2 degen_tol``
+    """Some pair ``a < b`` with ``a < hi`` and ``b >= lo`` has ``e_b - e_a <= 2 degen_tol``
     at some k. With ascending energies the smallest such difference is a neighbour gap
     ``e_{j+1} - e_j`` with ``lo - 1 <= j <= hi - 1``."""
     n = e.shape[-1]
@@ -228,7 +228,7 @@ def _degenerate_in_block(e, lo, hi, degen_tol) -> bool:
     return j1 > j0 and bool((np.diff(e[:, j0:j1 + 1], axis=-1) <= 2 * degen_tol).any())
 
 
-def _offdiagonal_blocks(e, U, Uc, VxUb, fp, lo, hi, deg, *, ef, temperature, degen_tol, eta):
+def _offdiagonal_blocks(e, Uc, VxUb, fp, lo, hi, deg, *, ef, temperature, degen_tol, eta):
     """``{part: T}``: the strict upper triangle of ``R`` in rows ``:hi`` x columns ``lo:``
     (m, hi, n - lo), ``T[a, b] = w[b, a] v[a, b]`` (module doc)."""
     n = e.shape[-1]
@@ -320,7 +320,7 @@ def band_traces(e, U, H, Vx, *, y, bandwidth, ef, temperature, smearing, eta,
             diag["eta"] = (fpd - 0.0) / eta * vdiag
     blocks = {}
     if block:
-        blocks = _offdiagonal_blocks(e, U, Uc, VxU[:, :, lo - c_lo:], fp, lo, hi, deg, ef=ef,
+        blocks = _offdiagonal_blocks(e, Uc, VxU[:, :, lo - c_lo:], fp, lo, hi, deg, ef=ef,
                                      temperature=temperature, degen_tol=degen_tol, eta=eta)
     parts = _parts(eta)
     active = [i for i, part in enumerate(parts) if part in diag or part in blocks]
