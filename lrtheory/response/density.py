@@ -338,10 +338,9 @@ class RibbonAccumulation(Result):
 register_view("ribbon_accumulation", RibbonAccumulation)
 
 
-#: bytes of one (m, n, n) complex array of a ribbon chunk (measured with the malloc tuning
-#: of the driver, CPU time, Fig. 2 ribbons: W = 80 1.46x its floor in chunks of 1 MiB, 1.33-1.35x
-#: with 2-8 MiB; W = 20 1.47x with 1 MiB, 1.36-1.41x with 2-4 MiB, 1.69x with 8 MiB:
-#: twice the per-core L2 cache of the machine measured; docs/performance.md)
+#: bytes of one (m, n, n) complex array of a ribbon chunk: twice the per-core L2 of the machine
+#: measured (Fig. 2 ribbons, W = 20 and 80: 1.33-1.41x the floor against 1.46-1.47x with 1 MiB
+#: and 1.69x with 8 MiB at W = 20; docs/performance.md)
 RIBBON_CHUNK_BYTES = 2 ** 21
 
 
