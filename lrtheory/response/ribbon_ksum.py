@@ -179,16 +179,25 @@ def ribbon_bandwidth(model) -> int:
     return half_bandwidth(H, V[:, 0])
 
 
+def _vecdot_einsum(a, b):
+    """``sum_i conj(a_i) b_i`` over the last axis: :func:`numpy.vecdot` of NumPy < 2."""
+    return np.einsum("...i,...i->...", np.conj(a), b)
+
+
+#: row-wise dot products conjugating the first argument (pyproject allows NumPy >= 1.24)
+_vecdot = getattr(np, "vecdot", _vecdot_einsum)
+
+
 def _add_offdiagonal_near_diagonals(G, i, Y, Ub, w):
     """Add to ``G[d][i]`` (``d = 0..w``) the near diagonals ``M[..., mu + d, mu]`` of
     ``M = N + N^dagger``, ``N = Y U_b^dagger`` (``Ub``: the columns of ``U`` that match
     ``Y``'s): ``N[mu, nu] = sum_b conj(U_b[nu, b]) Y[mu, b]`` (``np.vecdot`` conjugates its
     first argument)."""
     n = Y.shape[-2]
-    G[0][i] += 2 * np.vecdot(Ub, Y).real
+    G[0][i] += 2 * _vecdot(Ub, Y).real
     for d in range(1, w + 1):
-        G[d][i] += np.vecdot(Ub[:, :n - d], Y[:, d:])       # N[mu + d, mu]
-        G[d][i] += np.conj(np.vecdot(Ub[:, d:], Y[:, :n - d]))  # conj N[mu, mu + d]
+        G[d][i] += _vecdot(Ub[:, :n - d], Y[:, d:])  # N[mu + d, mu]
+        G[d][i] += np.conj(_vecdot(Ub[:, d:], Y[:, :n - d]))  # conj N[mu, mu + d]
 
 
 def _interband_weights(e, lo, hi, ef, temperature, degen_tol):

@@ -211,3 +211,14 @@ def test_degenerate_pairs_of_the_interband_block_brute_force(rng):
         assert _degenerate_in_block(e, lo, hi, tol) == brute, (e, lo, hi)
         seen.add(brute)
     assert seen == {True, False}
+
+
+def test_vecdot_fallback_for_numpy_1(rng):
+    """The NumPy < 2 stand-in of ``np.vecdot`` conjugates its first argument like it
+    (expected: the explicit sum; a version without the conjugate fails this)."""
+    from lrtheory.response.ribbon_ksum import _vecdot_einsum
+
+    a = rng.normal(size=(2, 3, 5)) + 1j * rng.normal(size=(2, 3, 5))
+    b = rng.normal(size=(2, 3, 5)) + 1j * rng.normal(size=(2, 3, 5))
+    np.testing.assert_allclose(_vecdot_einsum(a, b), (np.conj(a) * b).sum(-1), rtol=1e-14)
+    assert np.abs(_vecdot_einsum(a, b) - (a * b).sum(-1)).max() > 0.1
