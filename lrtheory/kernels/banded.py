@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["half_bandwidth", "banded_matmul", "near_diagonals", "band_diagonals",
-           "banded_site_trace"]
+           "banded_site_trace", "column_products", "hermitian_site_trace"]
 
 
 def half_bandwidth(*stacks: np.ndarray) -> int:
@@ -62,17 +62,27 @@ def banded_matmul(A: np.ndarray, X: np.ndarray, w: int) -> np.ndarray:
         product to rounding.
     """
     n = A.shape[-1]
-    out = np.zeros(np.broadcast_shapes(A.shape[:-2], X.shape[:-2]) + (n, X.shape[-1]),
-                   np.result_type(A, X))
-    tmp = np.empty_like(out)  # one buffer for the products (no temporary per diagonal)
-    for d in range(-w, w + 1):
+    shape = np.broadcast_shapes(A.shape[:-2], X.shape[:-2]) + (n, X.shape[-1])
+    out = tmp = None
+    # the main diagonal first (it covers every row: no zero fill); diagonals that vanish on
+    # the whole stack (e.g. V_x of a ribbon without hoppings along it) are skipped
+    for d in sorted(range(-w, w + 1), key=abs):
         diag = np.diagonal(A, offset=d, axis1=-2, axis2=-1)  # A[mu, mu + d]
+        if not diag.any():
+            continue
         rows, src = ((slice(0, n - d), X[..., d:, :]) if d >= 0
                      else (slice(-d, n), X[..., :n + d, :]))
+        if out is None and d == 0:
+            out = np.multiply(diag[..., :, None], src)
+            continue
+        if out is None:
+            out = np.zeros(shape, np.result_type(A, X))
+        if tmp is None:
+            tmp = np.empty_like(out)  # one buffer for the products (none per diagonal)
         t = tmp[..., rows, :]
         np.multiply(diag[..., :, None], src, out=t)
         out[..., rows, :] += t
-    return out
+    return np.zeros(shape, np.result_type(A, X)) if out is None else out
 
 
 def near_diagonals(U: np.ndarray, P: np.ndarray, w: int) -> dict[int, np.ndarray]:
@@ -153,4 +163,67 @@ def banded_site_trace(A: dict[int, np.ndarray] | np.ndarray | None, diags: dict[
             t[..., :n - d] += A[d] * diags[d]
         else:
             t[..., -d:] += A[d] * diags[d]
+    return t
+
+
+def column_products(U: np.ndarray, Uc: np.ndarray, w: int) -> dict[int, np.ndarray]:
+    """Products of rows ``d`` apart of the same columns: ``P_d[mu, b] = U[mu + d, b]
+    conj(U[mu, b])`` for ``d = 0..w`` (``P_0 = |U|^2`` real).
+
+    For a diagonal matrix ``r`` in the basis of the columns, ``M = U r U^dagger`` has near
+    diagonals ``M[mu + d, mu] = (P_d r)[mu]``, and for a banded Hermitian ``A`` the diagonal
+    of ``U^dagger A U`` is ``Re[A_0 P_0 + 2 sum_{d > 0} A_d P_d]`` (:func:`band_diagonals`
+    layout): both O(w n m) instead of a product of n x n matrices.
+
+    Parameters
+    ----------
+    U, Uc : ndarray
+        Stacked (..., n, m) columns and their complex conjugate (any units).
+    w : int
+        Largest row distance.
+
+    Returns
+    -------
+    dict of int to ndarray
+        ``{d: P_d}``, shapes (..., n - d, m); ``P_0`` real.
+    """
+    n = U.shape[-2]
+    out = {0: np.square(U.real)}
+    out[0] += np.square(U.imag)
+    for d in range(1, w + 1):
+        out[d] = U[..., d:, :] * Uc[..., :n - d, :]
+    return out
+
+
+def hermitian_site_trace(A: dict[int, np.ndarray], G: dict[int, np.ndarray]) -> np.ndarray:
+    """Site traces ``t_mu = Re (A M)_{mu mu}`` of two Hermitian matrices from their diagonals
+    on and below the main one.
+
+    ``t_mu = A_0 M_0 + sum_{d > 0} Re[A_{mu, mu+d} M_{mu+d, mu} + A_{mu, mu-d} M_{mu-d, mu}]``
+    and the second term is the complex conjugate of the first at ``mu - d`` (Hermitian ``A``
+    and ``M``): one product per diagonal.
+
+    Parameters
+    ----------
+    A : dict of int to ndarray
+        ``{d: A[..., mu, mu + d]}`` for ``d = 0..w`` (:func:`band_diagonals` layout; the main
+        diagonal may be complex with zero imaginary part, or absent when it vanishes).
+    G : dict of int to ndarray
+        ``{d: M[..., mu + d, mu]}`` for ``d = 0..w``, shapes (..., n - d); ``G[0]`` real.
+
+    Returns
+    -------
+    ndarray
+        ``t_mu``, real, shape of ``G[0]`` (units of ``A`` times units of ``M``).
+    """
+    n = G[0].shape[-1]
+    t = (np.real(A[0]) * G[0]) if 0 in A else np.zeros(G[0].shape)
+    for d, a in A.items():
+        if d == 0:
+            continue
+        g = G[d]
+        s = a.real * g.real
+        s -= a.imag * g.imag
+        t[..., :n - d] += s
+        t[..., d:] += s
     return t

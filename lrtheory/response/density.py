@@ -317,9 +317,10 @@ class RibbonAccumulation(PartProfiles, Result):
 register_view("ribbon_accumulation", RibbonAccumulation)
 
 
-#: bytes of one (m, n, n) complex array of a ribbon chunk: the chunk's arrays then stay
-#: near the per-core cache (measured, W = 20 and 80: 1.1-1.2x faster than 32 MiB chunks)
-RIBBON_CHUNK_BYTES = 2 ** 20
+#: bytes of one (m, n, n) complex array of a ribbon chunk: twice the per-core L2 of the machine
+#: measured (Fig. 2 ribbons, W = 20 and 80: 1.33-1.41x the floor against 1.46-1.47x with 1 MiB
+#: and 1.69x with 8 MiB at W = 20; docs/performance.md)
+RIBBON_CHUNK_BYTES = 2 ** 21
 
 
 def ribbon_chunk_size(n_orbitals: int) -> int:
