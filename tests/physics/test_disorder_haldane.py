@@ -25,7 +25,7 @@ import pytest
 from lrtheory.disorder.diagrams import WhiteNoise
 from lrtheory.disorder.hall_vertex import (dirac_valley_pair_hall, hall_vertex_conductivity,
                                            orbital_moment_operator)
-from lrtheory.disorder.lattice_hall import (dirac_limit_hall, exact_hall_average,
+from lrtheory.disorder.lattice_hall import (dirac_limit_hall, dirac_valleys, exact_hall_average,
                                             honeycomb_vertex_hall)
 from lrtheory.disorder.born_response import born_self_energy
 from lrtheory.disorder.samples import twisted_model
@@ -122,6 +122,27 @@ def test_time_reversal_gapped_graphene_and_the_haldane_phase():
                                   nk=48, operators=("charge",)) for s in (1, -1))
     np.testing.assert_allclose(b["charge"]["dressed"], a["charge"]["dressed"].T, **TOL_NUMERIC)
     assert abs(_hall(a["charge"]["dressed"])) > 1e-2 * scale
+
+
+def test_dirac_valleys_are_the_lattice_model_near_k_and_k_prime():
+    """The module docstring's expansion, checked on the lattice Bloch matrix (an independent
+    construction) at a generic phase (phi = 0.7: d_0 = -3 t2 cos phi and both masses
+    Delta +- 3 sqrt3 t2 sin phi nonzero and different): H(K_tau + q) -
+    [sigma_z H_Dirac(q) sigma_z + d_0] is O(q^2), so halving q divides it by 4 (a wrong
+    velocity or valley leaves O(q), ratio 2; a wrong mass or d_0 leaves O(1), ratio 1), and
+    the valley index is valley_operator's value at that point (+1 at K)."""
+    p = dict(t2=0.13, phi=0.7, delta=0.21)
+    m, Z = haldane(**p), np.diag([1.0, -1.0])
+    kp, km, d0 = dirac_valleys(**p)
+    q0 = np.array([0.013, -0.007])
+    for (tau, md), point in ((kp, K), (km, -K)):
+        assert valley_operator(point[None])[0, 0, 0].real == pytest.approx(tau, abs=1e-12)
+        diff = [np.abs(m.hamiltonian((point + s * q0)[None])[0]
+                       - Z @ md.hamiltonian((s * q0)[None])[0] @ Z - d0 * np.eye(2)).max()
+                for s in (1.0, 0.5)]
+        assert abs(diff[0] / diff[1] - 4) < 0.05, (tau, diff)
+        assert diff[0] <= q0 @ q0                      # the O(q^2) term is ~ t0 a^2 q^2
+    assert kp[1].delta != km[1].delta and d0 != 0       # the checks see every parameter
 
 
 def test_dirac_limit_is_the_two_valley_massive_dirac_pair():
