@@ -52,6 +52,12 @@ def test_blocks_are_the_textbook_recursion(Ht, rng):
         assert s == recursion_sign(n)
         np.testing.assert_allclose(s * b, ref[n], rtol=0, atol=RTOL * scale)
     np.testing.assert_array_equal(r, r_in)  # the input is not modified
+    # exactly N blocks for every N (the first two are special cases of the loop)
+    for N in range(5):
+        got = [(n, s * b.copy()) for n, s, b in ChebyshevRecursion(Ht).blocks(r, N)]
+        assert [n for n, _ in got] == list(range(N))
+        for n, x in got:
+            np.testing.assert_allclose(x, ref[n], rtol=0, atol=RTOL * scale)
     # counter-example: the stored blocks without their signs are not T_n r
     bad = max(np.abs(b - ref[n]).max() for n, _, b in ChebyshevRecursion(Ht).blocks(r, 8))
     assert bad > 0.1

@@ -230,7 +230,12 @@ def test_missing_and_foreign_files(tmp_path, rng):
     # a near tie: |a1 + a2|^2 - |a2 - a1|^2 = 4e-7 A^2, far above Wannier90's tolerance on
     # squared distances (ws_distance_tol^2 = 1e-10) but below ws_distance_tol itself: the
     # corner (1, 1) is not a Wigner-Seitz point ((-1, 1) is shorter)
-    (np.array([[1.0, 0, 0], [1e-7, 1.0, 0], [0, 0, 1.5]]), (2, 2, 3))])
+    (np.array([[1.0, 0, 0], [1e-7, 1.0, 0], [0, 0, 1.5]]), (2, 2, 3)),
+    # skewed cells (not reduced): their Wigner-Seitz points lie beyond +-mp and need
+    # supercell images beyond the nearest ones (a search over +-1 image or R in [-mp, mp]
+    # breaks the sum rule here)
+    (np.array([[1.0, 0, 0], [2.6, 1.0, 0], [0, 0, 1.0]]), (2, 2, 1)),
+    (np.array([[1.0, 0, 0], [0.95, 0.2, 0], [0, 0, 1.0]]), (4, 4, 1))])
 def test_wigner_seitz_points_by_definition(lattice, mp):
     """R is a Wigner-Seitz point when no supercell image R - T is shorter; its degeneracy
     counts the images as short as R (plain loops over a wider box than the code's)."""
