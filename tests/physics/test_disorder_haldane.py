@@ -227,6 +227,33 @@ def test_exact_disorder_average_is_the_born_response_small():
     assert abs(tr - np.trace(clean)) > 5 * tr_sem
 
 
+def test_exact_average_is_the_mean_and_standard_error_of_its_samples():
+    """exact_hall_average on 3 x 3 tori: the value is the mean of the returned samples and the
+    error std(ddof=1)/sqrt(n) (numpy); a twist listed twice is that twist (equal weights);
+    each sample is the Kubo-Greenwood tensor of lrtheory.disorder.exact.greenwood_conductivity
+    (independent code: its own inverse, trace and area) on the realization drawn from child r
+    of SeedSequence(seed), times q^2 = 1 for the charge current."""
+    from lrtheory.disorder.exact import greenwood_conductivity
+    from lrtheory.disorder.samples import build_sample, disorder
+
+    m, L, W, ef, eta, n = haldane(t2=0.1, phi=np.pi / 2, delta=0.2), 3, 1.0, 0.8, 0.2, 3
+    q = np.array([0.3, -0.2])
+    r = exact_hall_average(m, L, W, ef, eta, n_realizations=n, seed=5, twists=[q],
+                           operators=("charge",))
+    x = r["charge_samples"]
+    np.testing.assert_allclose(r["charge"], x.mean(0), **TOL)
+    np.testing.assert_allclose(r["charge_sem"], x.std(0, ddof=1) / np.sqrt(n), **TOL)
+    assert np.all(r["charge_sem"] > 0)
+    twice = exact_hall_average(m, L, W, ef, eta, n_realizations=n, seed=5, twists=[q, q],
+                               operators=("charge",))
+    np.testing.assert_allclose(twice["charge_samples"], x, **TOL)
+    clean = build_sample(m, (L, L), periodic=(True, True))
+    for i, child in enumerate(np.random.SeedSequence(5).spawn(n)):
+        s = disorder(clean, "anderson", W, np.random.default_rng(child))
+        g = greenwood_conductivity(s, eta=eta, ef=ef, k=q)["sigma"]
+        np.testing.assert_allclose(x[i], g, rtol=1e-9, atol=1e-12)
+
+
 def test_bad_input_is_one_clear_error():
     m = haldane(t2=0.1)
     rashba = MassiveDirac(v=1.0, delta=0.2)

@@ -4,6 +4,7 @@ Usage (from the repository root)::
 
     nice -n 5 python3 tests/tools/mutate.py tests/tools/mutants.py [--module NAME]
         [--only ID ...] [--scratch DIR] [--tests PYTEST_ARG ...] [--out results.jsonl]
+        [--source TREE]
 
 ``mutants.py`` defines ``MODULES = {name: {"path": file, "tests": [pytest args],
 "mutants": [(id, old, new), ...]}}``; ``old`` must occur exactly once in the file (a
@@ -35,11 +36,11 @@ def _git(scratch, *args):
                           text=True).stdout
 
 
-def make_scratch(scratch):
+def make_scratch(scratch, source=ROOT):
     """A copy of the working tree (without .git and build debris) as a fresh git repo."""
     if os.path.exists(scratch):
         shutil.rmtree(scratch)
-    shutil.copytree(ROOT, scratch, ignore=shutil.ignore_patterns(
+    shutil.copytree(source, scratch, ignore=shutil.ignore_patterns(
         ".git", "__pycache__", "*.pyc", "site", ".hypothesis", "out"))
     _git(scratch, "init", "-q")
     _git(scratch, "add", "-A")
@@ -73,11 +74,14 @@ def main(argv=None):
     ap.add_argument("--timeout", type=float, default=900)
     ap.add_argument("--out", default=None)
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--source", default=ROOT,
+                    help="tree to copy (default: this checkout; e.g. an exported older commit "
+                         "for the 'survived before' column)")
     a = ap.parse_args(argv)
     spec = importlib.util.spec_from_file_location("mutants_spec", a.spec)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    make_scratch(a.scratch)
+    make_scratch(a.scratch, a.source)
     out = open(a.out, "a") if a.out else None
     try:
         for name, m in mod.MODULES.items():
@@ -112,7 +116,8 @@ def main(argv=None):
                 print(f"[{name}] {mid}: {status} ({dt:.0f} s) {last}", flush=True)
                 if out:
                     out.write(json.dumps(dict(module=name, id=mid, status=status,
-                                              seconds=round(dt, 1), tests=tests)) + "\n")
+                                              seconds=round(dt, 1), tests=tests,
+                                              source=a.source)) + "\n")
                     out.flush()
     finally:
         if out:

@@ -69,3 +69,22 @@ def test_token_line_numbers():
         t.take(2, "n", int)
     t = Tokens("t.txt", ["1.0D+00 -2.5d-1"], 1)
     np.testing.assert_array_equal(t.take(2, "fortran doubles"), [1.0, -0.25])
+
+
+def test_trailing_data_and_format_detection():
+    """Bytes after the last record, or values after the last token, make the file
+    inconsistent (one line naming it); a file is unformatted when it starts with a record of
+    the expected length or with any record its trailing marker closes (docstring), and text
+    is not."""
+    data = _record(np.array([1, 2], "<i4").tobytes(), "<")
+    r = Records("f.chk", data + b"\x00\x00")
+    r.array("n", "i4", 2)
+    with pytest.raises(InputFileError, match="2 bytes after the last expected record"):
+        r.end()
+    t = Tokens("t.txt", ["1 2 3"], 1)
+    t.take(2, "a")
+    with pytest.raises(InputFileError, match="1 values after the last expected one"):
+        t.end()
+    assert is_unformatted(data, 8)                      # the expected first record
+    assert is_unformatted(data + data, 33)              # another length, closed by its marker
+    assert not is_unformatted(b"  written on  1Dec2026\n 4 6\n", 33)
