@@ -1,8 +1,8 @@
 """Hand-written mutants for the session-6 modules (the mutation audit of session 7).
 
 Each entry: (id, old, new); ``old`` occurs exactly once in the module. Run with
-``tests/tools/mutate.py`` (its docstring). The expected outcome of each mutant, and why the
-survivors are equivalent, is in the audit report (docs/testing-audit.md).
+``tests/tools/mutate.py`` (its docstring). The outcome of each mutant, and why the survivors are
+equivalent, is in tests/README.md ("Mutation audit").
 """
 
 KPM_TESTS = ["tests/numeric/test_kpm_recursion.py", "tests/numeric/test_kpm_average.py",
@@ -212,7 +212,8 @@ MODULES.update({
     },
     "io.wannier90.fortran_io": {
         "path": "lrtheory/io/wannier90/fortran_io.py",
-        "tests": ["tests/unit/test_wannier90_run.py", "tests/physics/test_w90_run_spin.py"],
+        "tests": ["tests/unit/test_fortran_io.py", "tests/unit/test_wannier90_run.py",
+                  "tests/physics/test_w90_run_spin.py"],
         "mutants": [
             ("complex-conj", "return a[0::2] + 1j * a[1::2]", "return a[0::2] - 1j * a[1::2]"),
             ("complex-swap", "return a[0::2] + 1j * a[1::2]", "return a[1::2] + 1j * a[0::2]"),
