@@ -236,3 +236,112 @@ def test_bad_input_is_one_clear_error(rashba_torus):
         A.disorder_average(rashba_torus, "anderson", 1.0, kernel="lorentzian", **kw)
     with pytest.raises(LrtheoryError, match="seed"):
         A.disorder_average(rashba_torus, "anderson", 1.0, seed=-1, **kw)
+
+
+# -- mutation audit (session 7): checks that pin what the tests above leave free ----------------
+
+
+def test_window_is_the_hand_computed_gershgorin_box():
+    """Haldane torus (t0 = 1, t2 = 0.1, Delta = 0.2): every site has three t0 and six t2
+    neighbours, so the clean Gershgorin discs are centred at +-Delta with radius 3.6 and the
+    interval is [-3.8, 3.8]; the box adds W/2 to the centres (Anderson), scales the radii by
+    1 + W/2 (bond), and adds W/2 to the centres and W/sqrt2 to the radii (magnetic, module
+    docstring). The Scaling is then centre (hi + lo)/2 and half width (1 + margin)(hi - lo)/2
+    (spectral_bounds' definition); at W = 0 it is spectral_bounds' own Gershgorin window."""
+    clean = build_sample(haldane(t2=0.1, phi=np.pi / 2, delta=0.2), (4, 4),
+                         periodic=(True, True))
+    W, m = 0.6, 0.1
+    edge = {"anderson": 3.8 + W / 2, "bond": 0.2 + 3.6 * (1 + W / 2),
+            "magnetic": 3.8 + W / 2 + W / np.sqrt(2)}
+    for kind, hi in edge.items():
+        win = A.disorder_bounds(clean, kind, W, m)
+        np.testing.assert_allclose([win.e_min, win.e_max, win.center, win.half_width],
+                                   [-hi, hi, 0.0, (1 + m) * hi], rtol=0, atol=1e-12)
+        ref = spectral_bounds(A.sparse_sample(clean).hamiltonian, margin=m)
+        w0 = A.disorder_bounds(clean, kind, 0.0, m)
+        np.testing.assert_allclose([w0.e_min, w0.e_max, w0.center, w0.half_width],
+                                   [ref.e_min, ref.e_max, ref.center, ref.half_width],
+                                   rtol=0, atol=1e-12)
+
+
+def test_volume_is_cells_times_the_cell_area():
+    """The Haldane cell has area sqrt(3)/2 a^2 (|det(a1, a2)| of the model's lattice
+    vectors): a 4 x 5 torus has volume 20 sqrt(3)/2 (the Rashba torus above has cell area 1,
+    which cannot tell a missing factor)."""
+    m = haldane(t2=0.1, phi=np.pi / 2, delta=0.2)
+    s = A.sparse_sample(build_sample(m, (4, 5), periodic=(True, True)))
+    assert s.volume == pytest.approx(20 * np.sqrt(3) / 2, rel=1e-12)
+    assert abs(np.linalg.det(np.asarray(m.lattice_vectors, float)[:2, :2])) == pytest.approx(
+        np.sqrt(3) / 2, rel=1e-12)
+
+
+def test_average_is_the_mean_and_standard_error_of_the_realizations(rashba_torus):
+    """Realization r re-evaluated on its own with the single-sample functions, its disorder
+    drawn from child r of SeedSequence(seed) and its vectors seeded by the grandchild
+    (module docstring, written out here): the result is their mean and their standard error
+    std(ddof=1)/sqrt(n) (numpy), for the DOS and the accumulation with the documented
+    default kernels (Jackson, Lorentz)."""
+    from lrtheory.kpm import quantities as Q
+
+    n, seed, W, N, R = 3, 21, 1.0, 40, 2
+    E, ef = np.array([-1.0, 0.5]), np.array([-1.5])
+    r = A.disorder_average(rashba_torus, "anderson", W, n_realizations=n, seed=seed,
+                           quantities=("dos", "accumulation"), energies=E, ef=ef,
+                           operator=SY, n_moments=N, n_vectors=R)
+    win = A.disorder_bounds(rashba_torus, "anderson", W, Q.HALL_MARGIN)
+    dos, acc = [], []
+    for k in range(n):
+        child = np.random.SeedSequence(seed, spawn_key=(k,))
+        vec = int(np.random.SeedSequence(seed, spawn_key=(k, 0)).generate_state(1, np.uint64)[0])
+        s = A.sparse_sample(disorder(rashba_torus, "anderson", W, np.random.default_rng(child)))
+        kw = dict(n_moments=N, n_vectors=R, bounds=win, seed=vec)
+        dos.append(Q.density_of_states(s, E, vectors_per_chunk=R, **kw).values["dos"])
+        acc.append(Q.fermi_surface_accumulation(s, ef, operator=SY, **kw).values["total"])
+    for key, x in (("dos", np.array(dos)), ("total", np.array(acc))):
+        scale = np.abs(x).max()
+        np.testing.assert_allclose(r.values[key], x.mean(0), rtol=0, atol=1e-12 * scale)
+        np.testing.assert_allclose(r.error[key], x.std(0, ddof=1) / np.sqrt(n), rtol=1e-9,
+                                   atol=1e-12 * scale)
+        assert np.all(r.error[key] > 1e-6 * scale)     # the spread is not zero
+    assert r.settings["accumulation_settings"]["kernel"] == "lorentz"
+    assert r.settings["dos_settings"]["kernel"] == "jackson"
+
+
+def test_accumulation_truncation_bound_by_hand(rashba_torus):
+    """The bound pi s ||O|| ||V|| (2 eps/(pi eta) + eps^2) with ||V|| the largest row sum of
+    |v_x|: on the square Rashba lattice an x bond is -t + alpha sigma_y/(2i), rows
+    (-t, -alpha/2) and (alpha/2, -t), so each of the two x neighbours adds t + alpha/2 and
+    ||V|| = 2t + alpha = 2.4 (t = 1, alpha = 0.4); s = 2 states per site, ||S_y|| = 1/2."""
+    s = A.sparse_sample(rashba_torus)
+    eps, eta = np.array([1e-3, 0.2]), 0.25
+    got = A.accumulation_truncation(s, eps, eta, operator_norm=0.5, states_per_site=2)
+    want = np.pi * 2 * 0.5 * 2.4 * (2 * eps / (np.pi * eta) + eps ** 2)
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    # the field along y: the same 2.4 (C4 symmetric lattice); along (1, 1)/sqrt2 each of the
+    # four bonds adds (t + alpha/2)/sqrt2
+    np.testing.assert_allclose(
+        A.accumulation_truncation(s, eps, eta, operator_norm=0.5, states_per_site=2,
+                                  field=(0.0, 1.0)), want, rtol=1e-12)
+    np.testing.assert_allclose(
+        A.accumulation_truncation(s, eps, eta, operator_norm=0.5, states_per_site=2,
+                                  field=(1 / np.sqrt(2), 1 / np.sqrt(2))),
+        want * np.sqrt(2), rtol=1e-12)
+
+
+def test_energy_scale_covariance_of_the_average():
+    """Doubling every energy (t, alpha, W, eta, E) halves a density of states and the
+    truncation bound of its deltas (both 1/t0) and leaves the spectral window's unit-free
+    content alone: a check of the units of every step, independent of the numbers."""
+    def run(f):
+        clean = build_sample(square_rashba(t=f, alpha=0.4 * f), (4, 4),
+                             periodic=(True, True), n_internal=2)
+        return A.disorder_average(clean, "anderson", 1.0 * f, n_realizations=2, seed=3,
+                                  quantities="dos", energies=np.array([-1.0, 0.3]) * f,
+                                  kernel="lorentzian", eta=0.3 * f, n_moments=30,
+                                  n_vectors=2)
+    a, b = run(1.0), run(2.0)
+    np.testing.assert_allclose(b.values["dos"], a.values["dos"] / 2, rtol=1e-9)
+    np.testing.assert_allclose(b.error["dos"], a.error["dos"] / 2, rtol=1e-9)
+    ta, tb = (np.array(x.settings["dos_settings"]["truncation"]) for x in (a, b))
+    assert np.all(ta > 0)
+    np.testing.assert_allclose(tb, ta / 2, rtol=1e-9)

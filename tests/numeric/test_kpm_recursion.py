@@ -58,6 +58,12 @@ def test_blocks_are_the_textbook_recursion(Ht, rng, engine):
         assert s == recursion_sign(n)
         np.testing.assert_allclose(s * b, ref[n], rtol=0, atol=RTOL * scale)
     np.testing.assert_array_equal(r, r_in)  # the input is not modified
+    # exactly N blocks for every N (the first two are special cases of the loop)
+    for N in range(5):
+        got = [(n, s * b.copy()) for n, s, b in ChebyshevRecursion(Ht).blocks(r, N)]
+        assert [n for n, _ in got] == list(range(N))
+        for n, x in got:
+            np.testing.assert_allclose(x, ref[n], rtol=0, atol=RTOL * scale)
     # counter-example: the stored blocks without their signs are not T_n r
     bad = max(np.abs(b - ref[n]).max() for n, _, b in ChebyshevRecursion(Ht).blocks(r, 8))
     assert bad > 0.1
@@ -107,9 +113,11 @@ def test_block_of_vectors_equals_one_vector_at_a_time(Ht, rng):
 
 
 def test_column_overlaps_is_the_real_part_of_the_inner_product(rng):
-    """Small blocks (remainder rows only) and 40001 rows (folded lines and remainder rows):
-    the same sums as numpy's vdot in another order (rounding ~ sqrt(D) eps |x||y|)."""
-    for D, R in ((50, 1), (50, 4), (40001, 1), (40001, 3)):
+    """Small blocks (remainder rows only), 40001 rows (folded lines and remainder rows) and
+    one full line plus a single remainder row (257 = 256 + 1 rows for R = 1, 86 = 85 + 1 for
+    R = 3: lines of 512 // 2R rows): the same sums as numpy's vdot in another order
+    (rounding ~ sqrt(D) eps |x||y|)."""
+    for D, R in ((50, 1), (50, 4), (40001, 1), (40001, 3), (257, 1), (86, 3)):
         x = rng.normal(size=(D, R)) + 1j * rng.normal(size=(D, R))
         y = rng.normal(size=(D, R)) + 1j * rng.normal(size=(D, R))
         ref = np.array([np.vdot(x[:, j], y[:, j]).real for j in range(R)])

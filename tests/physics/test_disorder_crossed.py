@@ -94,6 +94,46 @@ def test_stochastic_trace_agrees_with_the_exact_trace():
         greenwood_conductivity(flake, eta=0.1, ef=0.9)
 
 
+class _FixedPhases(np.random.Generator):
+    """A Generator whose ``random`` returns given numbers: the random-phase vectors
+    ``exp(2 pi i u)`` of the stochastic trace become known vectors."""
+
+    def __init__(self, u):
+        super().__init__(np.random.PCG64(0))
+        self.u = u
+
+    def random(self, size=None, dtype=np.float64, out=None):
+        assert tuple(size) == self.u.shape
+        return self.u.copy()
+
+
+def test_stochastic_trace_is_the_mean_of_per_vector_estimates():
+    """With known phase vectors phi_r the stochastic result is the mean over r of
+    t_r = (e^2/2 pi A) Re phi_r^+ v_b G^R v_c G^A phi_r (dense inverses here, not the sparse
+    LU) and its error std(ddof=1)/sqrt(R) (numpy), entry by entry and for the Hall part;
+    R = 3 so that ddof matters by sqrt(3/2)."""
+    s = disorder(build_sample(lattice_dirac(0.5, 0.35), (4, 4), periodic=(True, True),
+                              n_internal=2), "gaussian", 0.3, np.random.default_rng(1))
+    kw = dict(eta=0.07, ef=0.6, k=np.array([0.1, 0.2]))
+    u = np.random.default_rng(8).random((s.n_states, 3))
+    st = greenwood_conductivity(s, n_vectors=3, rng=_FixedPhases(u), **kw)
+    phi = np.exp(2j * np.pi * u)
+    h = s.hamiltonian(kw["k"])
+    gr = np.linalg.inv((kw["ef"] + 1j * kw["eta"]) * np.eye(s.n_states) - h)
+    v = [np.asarray(s.field_velocity(e, kw["k"]) @ np.eye(s.n_states)) for e in np.eye(2)]
+    area = abs(np.linalg.det(s.periods))
+    t = np.array([[np.einsum("ir,ir->r", phi.conj(), v[b] @ gr @ v[c] @ gr.conj().T @ phi).real
+                   for c in range(2)] for b in range(2)]) / (2 * np.pi * area)
+    hall = 0.5 * (t[0, 1] - t[1, 0])
+    np.testing.assert_allclose(st["sigma"], t.mean(-1), rtol=1e-9, atol=1e-13)
+    np.testing.assert_allclose(st["sigma_sem"], t.std(-1, ddof=1) / np.sqrt(3), rtol=1e-9,
+                               atol=1e-13)
+    np.testing.assert_allclose([st["hall"], st["hall_sem"]],
+                               [hall.mean(), hall.std(ddof=1) / np.sqrt(3)], rtol=1e-9,
+                               atol=1e-13)
+    assert st["hall_sem"] > 1e-4 * np.abs(t).max()      # the vectors do differ
+
+
 def test_gaussian_disorder_has_variance_w2_and_no_fourth_cumulant():
     small = build_sample(square_rashba(), (4, 4), n_internal=2)
     d = disorder(small, "gaussian", 0.7, np.random.default_rng(5))

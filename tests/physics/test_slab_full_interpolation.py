@@ -214,3 +214,30 @@ def test_cuts_that_would_drop_the_position_matrix_refuse(rotated):
         film.move_orbital(0, (1, 0))
     # the tight-binding reading cuts as before
     assert model_from_hr(d2, dim=2).ribbon(4).n_orbitals == 8
+
+
+@pytest.mark.parametrize("miller", [(0, 0, 1), (1, 0, 0)])
+def test_film_curl_is_the_derivative_of_its_connection(miller):
+    """``curl[..., b, c] = d_b A^c - d_c A^b`` (PositionMatrix's definition) against central
+    differences of the film's own connection (step 1e-4 1/a: truncation ~ h^2 |A'''| ~ 1e-8
+    of the scale, rounding ~ eps/h ~ 1e-12): every component, so also the antisymmetric
+    partner [1, 0], which the layer profiles never read."""
+    from lrtheory.models.slab_positions import position_fields
+
+    film = slab(load_wannier90(WEYL, interpolation="full"), 3, miller)  # A(R != 0) random
+    k = np.random.default_rng(5).uniform(-np.pi, np.pi, (4, 2))
+    pm, _ = position_fields(film, k)
+    h = 1e-4
+    d = []
+    for b in range(2):
+        e = np.zeros(2)
+        e[b] = h
+        d.append((position_fields(film, k + e)[0].connection
+                  - position_fields(film, k - e)[0].connection) / (2 * h))  # d_b A^c at [c]
+    scale = np.abs(pm.curl).max()
+    assert scale > 1e-2
+    for b in range(2):
+        for c in range(2):
+            want = d[b][:, c] - d[c][:, b]
+            np.testing.assert_allclose(pm.curl[:, b, c], want, rtol=0, atol=1e-6 * scale,
+                                       err_msg=f"curl[{b}, {c}]")

@@ -41,6 +41,8 @@ def test_haldane_ribbon_per_area_and_per_atom_by_hand():
     np.testing.assert_allclose(d["per_atom"], v, rtol=0, atol=0)
     hand = np.array([(v[2 * c] + v[2 * c + 1]) / (np.sqrt(3) / 2) for c in range(W)])
     np.testing.assert_allclose(d["per_area"], hand, rtol=1e-14)
+    # row c holds orbitals 2c, 2c + 1 (the docstring's row-major order)
+    np.testing.assert_array_equal(d["row"], np.repeat(np.arange(W), 2))
     # counter-example: the ribbon's period times its full width is W times the row area
     assert not np.allclose(d["per_area"], v.reshape(W, 2).sum(1) / (W * np.sqrt(3) / 2))
 

@@ -103,6 +103,14 @@ def test_local_axes_refuse_non_orthogonal_and_zero():
         O.local_axes((0, 0, 0))
     ax = O.local_axes((0, 0, 2.0), (3.0, 0, 0))  # lengths do not matter
     np.testing.assert_allclose(ax, np.eye(3), atol=1e-15)
+    # Wannier90's tolerance: cos(z, x) = 1e-4 is refused, 1e-7 accepted and x made
+    # orthogonal to z (the frame is a rotation to rounding, usable by rotation_matrix)
+    with pytest.raises(ModelError, match="not orthogonal"):
+        O.local_axes((0, 0, 1), (1, 0, 1e-4))
+    ax = O.local_axes((0, 0, 1), (1, 0, 1e-7))
+    np.testing.assert_allclose(ax @ ax.T, np.eye(3), rtol=0, atol=1e-15)
+    np.testing.assert_allclose(ax, np.eye(3), rtol=0, atol=1e-15)
+    assert O.rotation_matrix(2, ax).shape == (5, 5)
 
 
 WIN = """num_wann = {n}

@@ -123,6 +123,9 @@ def test_sites_and_spinors():
     L = O.angular_momentum(orbs)
     assert L[2][2, 0] == pytest.approx(1j) and L[2][3, 1] == pytest.approx(1j)
     assert L[2][3, 0] == 0 and L[2][4, 0] == 0 and L[2][5, 4] == pytest.approx(1j)
+    # atom-centred: no element between sites, even where one site's pair has one (B py, A px
+    # would be the 1j above)
+    assert np.all(L[:, 4:, :4] == 0) and np.all(L[:, :4, 4:] == 0)
     S = O.spin_operators(orbs[:4])
     np.testing.assert_allclose(S[2], np.diag([0.5, -0.5, 0.5, -0.5]), atol=0)
     np.testing.assert_allclose(S[0][0, 1], 0.5)

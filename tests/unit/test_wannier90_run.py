@@ -129,6 +129,17 @@ def test_mesh_is_exact_with_centres_and_mdrs(tmp_path, rng):
     e_moved = np.linalg.eigvalsh(moved.hamiltonian(off @ moved.reciprocal_vectors))
     np.testing.assert_allclose(e_plain, np.linalg.eigvalsh(_bloch(Hw, off)), **TOL)
     assert np.abs(e_moved - e_plain).max() > 1e-3
+    # without a .win file MDRS is on (Wannier90's default use_ws_distance = .true.); a .win
+    # that switches it off gives the plain Wigner-Seitz sum
+    default = load_wannier90_run(base)
+    np.testing.assert_allclose(
+        np.linalg.eigvalsh(default.hamiltonian(off @ default.reciprocal_vectors)), e_moved,
+        **TOL)
+    (tmp_path / "run.win").write_text("num_wann = 4\nuse_ws_distance = .false.\n")
+    off_win = load_wannier90_run(base)
+    np.testing.assert_allclose(
+        np.linalg.eigvalsh(off_win.hamiltonian(off @ off_win.reciprocal_vectors)), e_plain,
+        **TOL)
 
 
 def test_spin_hall_reads_the_run_spin_operator(tmp_path, rng):
@@ -226,7 +237,16 @@ def test_missing_and_foreign_files(tmp_path, rng):
 @pytest.mark.parametrize("lattice, mp", [
     (1.4 * np.array([[1, 1, 1], [-1, 1, 1], [-1, -1, 1]]), (3, 3, 3)),   # bcc
     (2.8 * np.array([[0, 1, 1], [1, 0, 1], [1, 1, 0]]), (4, 4, 4)),      # fcc
-    (np.diag([1.0, 2.0, 3.0]), (2, 3, 5))])                               # orthorhombic
+    (np.diag([1.0, 2.0, 3.0]), (2, 3, 5)),                                # orthorhombic
+    # a near tie: |a1 + a2|^2 - |a2 - a1|^2 = 4e-7 A^2, far above Wannier90's tolerance on
+    # squared distances (ws_distance_tol^2 = 1e-10) but below ws_distance_tol itself: the
+    # corner (1, 1) is not a Wigner-Seitz point ((-1, 1) is shorter)
+    (np.array([[1.0, 0, 0], [1e-7, 1.0, 0], [0, 0, 1.5]]), (2, 2, 3)),
+    # skewed cells (not reduced): their Wigner-Seitz points lie beyond +-mp and need
+    # supercell images beyond the nearest ones (a search over +-1 image or R in [-mp, mp]
+    # breaks the sum rule here)
+    (np.array([[1.0, 0, 0], [2.6, 1.0, 0], [0, 0, 1.0]]), (2, 2, 1)),
+    (np.array([[1.0, 0, 0], [0.95, 0.2, 0], [0, 0, 1.0]]), (4, 4, 1))])
 def test_wigner_seitz_points_by_definition(lattice, mp):
     """R is a Wigner-Seitz point when no supercell image R - T is shorter; its degeneracy
     counts the images as short as R (plain loops over a wider box than the code's)."""
@@ -246,3 +266,23 @@ def test_wigner_seitz_points_by_definition(lattice, mp):
     want = {tuple(r): int(n) for r, n in zip(box[inside], deg[inside])}
     assert got == want
     assert abs(np.sum(1.0 / nd) - np.prod(mp)) < 1e-9
+
+
+def test_mesh_points_are_snapped_to_the_mp_grid(tmp_path, rng):
+    """A checkpoint whose k-points carry 1e-9 of noise (a file written with fewer digits):
+    the points are the mp_grid mesh (snapped, the exact Fourier transform of the mesh), so
+    the model is still the original one to rounding; with the noisy points the transform
+    would be off by ~ 2 pi |R| 1e-9 per block."""
+    import dataclasses
+
+    from lrtheory.io.wannier90.run_files import write_chk
+
+    base, Hw = _write_run(tmp_path, rng)
+    chk = read_chk(str(base) + ".chk")
+    noisy = dataclasses.replace(chk, kpoints=chk.kpoints + 1e-9 * rng.uniform(-1, 1,
+                                                                              chk.kpoints.shape))
+    write_chk(noisy, str(base) + ".chk")
+    model = load_wannier90_run(base, mdrs=False)
+    kred = rng.uniform(-1, 1, size=(9, 3))
+    np.testing.assert_allclose(model.hamiltonian(kred @ model.reciprocal_vectors),
+                               _bloch(Hw, kred), rtol=0, atol=1e-12)
