@@ -345,3 +345,21 @@ def test_the_compute_env_gives_dask_the_same_config():
     r = subprocess.run([sys.executable, "-c", code, json.dumps(sorted(COMPUTE_CONFIG))],
                        env=env, capture_output=True, text=True, timeout=120)
     assert json.loads(r.stdout) != COMPUTE_CONFIG  # Dask's defaults differ: the check can fail
+
+
+def test_dask_places_the_first_tasks_on_every_worker():
+    # the executor places each task on the worker with the fewest of the call's tasks per
+    # thread (a loose restriction): the four tasks fill() sends first go two and two
+    distributed = pytest.importorskip("distributed")
+    import logging
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None, silence_logs=logging.ERROR) as cl, \
+            distributed.Client(cl) as client:
+        e = ex.DaskExecutor(client)
+        e._placed = {}
+        picks = []
+        for i in range(4):  # what fill() asks before any task returns
+            picks.append(e._least_busy_worker())
+            e._placed[i] = picks[-1]
+        assert sorted(picks) == sorted(list(e._threads) * 2)
