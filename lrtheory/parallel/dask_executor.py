@@ -36,6 +36,7 @@ import time
 from typing import Any, Callable, Iterable
 
 from lrtheory.errors import LrtheoryError
+from lrtheory.parallel._main_script import unguarded_main_script
 from lrtheory.parallel._runtime import available_cores, deferred_interrupts, tune_malloc
 from lrtheory.parallel.base import BatchingExecutor
 from lrtheory.parallel.dask_config import COMPUTE_CONFIG
@@ -394,6 +395,16 @@ def _local_client(distributed, n: int):
         # worker processes inherit the setting from their nannies)
         import dask
 
+        script = unguarded_main_script()
+        if script is not None:
+            # Dask's nannies spawn their workers, which import the main script (as
+            # __mp_main__): the script's top-level k-sum would run again in each of them
+            # and fail with pages of Dask tracebacks ("Nanny failed to start")
+            raise LrtheoryError(
+                f"scheduler='local:{n}' starts worker processes that import the script "
+                f"{script}, which starts the k-sum outside an 'if __name__ == \"__main__\":' "
+                "block, so each worker would run it again: put the script's top-level code "
+                "under that guard, or use workers=N (local processes) instead")
         with deferred_interrupts(), dask.config.set(COMPUTE_CONFIG):
             cluster = distributed.LocalCluster(
                 n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,

@@ -363,3 +363,26 @@ def test_dask_places_the_first_tasks_on_every_worker():
             picks.append(e._least_busy_worker())
             e._placed[i] = picks[-1]
         assert sorted(picks) == sorted(list(e._threads) * 2)
+
+
+@pytest.mark.parametrize("guarded", [False, True])
+def test_local_dask_from_an_unguarded_script_is_one_clear_error(tmp_path, guarded):
+    # Dask's nannies spawn workers that import the main script: an unguarded script ran its
+    # k-sum again in each and died in pages of Dask tracebacks ("Nanny failed to start")
+    pytest.importorskip("distributed")
+    body = ("import numpy as np\n"
+            "from lrtheory.parallel import kmap_reduce\n"
+            "def run():\n"
+            "    out = kmap_reduce(np.sum, np.ones((8, 1)), chunk_size=2, scheduler='local:1')\n"
+            "    print('total', out)\n")
+    body += ("if __name__ == '__main__':\n    run()\n" if guarded else "run()\n")
+    script = tmp_path / "user_script.py"
+    script.write_text(body)
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                       timeout=240, cwd=tmp_path)
+    if guarded:  # the counter-example: the same k-sum under the guard runs
+        assert r.returncode == 0 and "total 8.0" in r.stdout, r.stderr
+    else:
+        assert r.returncode != 0
+        assert "starts the k-sum outside an 'if __name__" in r.stderr
+        assert "Nanny failed" not in r.stderr
