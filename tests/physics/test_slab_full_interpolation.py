@@ -241,3 +241,59 @@ def test_film_curl_is_the_derivative_of_its_connection(miller):
             want = d[b][:, c] - d[c][:, b]
             np.testing.assert_allclose(pm.curl[:, b, c], want, rtol=0, atol=1e-6 * scale,
                                        err_msg=f"curl[{b}, {c}]")
+
+
+def _moved_orbital(data, m, t, lat):
+    """The file with Wannier function ``m`` alone moved by the lattice vector ``t`` (integer
+    coordinates): |m'R> = |m, R + t>, so <m'0|X|bR> = <m0|X|b, R - t> and
+    <a0|X|m'R> = <a0|X|m, R + t> for b, a != m (X = H or r), and <m'0|r|m'0> gains t . lat.
+    Written here entry by entry, independently of the cut code."""
+    t = np.asarray(t, int)
+    blocks = {tuple(R): (data.H[i], data.pos[i]) for i, R in enumerate(data.R)}
+    n = data.H.shape[-1]
+    zero = (np.zeros((n, n), complex), np.zeros((3, n, n), complex))
+    keys = sorted({tuple(R + s) for R in data.R for s in (0 * t, t, -t)})
+    H, pos = [], []
+    for R in keys:
+        R = np.array(R)
+        h, p = [x.copy() for x in blocks.get(tuple(R), zero)]
+        hm, pm = blocks.get(tuple(R - t), zero)  # row m
+        hp, pp = blocks.get(tuple(R + t), zero)  # column m
+        others = [b for b in range(n) if b != m]
+        h[m, others], p[:, m, others] = hm[m, others], pm[:, m, others]
+        h[others, m], p[:, others, m] = hp[others, m], pp[:, others, m]
+        if not R.any():
+            p[:, m, m] += t @ lat
+        H.append(h)
+        pos.append(p)
+    keep = [i for i, (h, p) in enumerate(zip(H, pos)) if np.abs(h).max() + np.abs(p).max() > 0]
+    return dataclasses.replace(
+        data, R=np.array(keys)[keep], ndegen=np.ones(len(keep), int), H=np.array(H)[keep],
+        pos=np.array(pos)[keep], lines=np.zeros((len(keep), n, n), int))
+
+
+def test_folded_film_of_a_moved_orbital_is_the_original_film(rotated):
+    # fold=True moves each orbital by whole stacking vectors into one slice; with one
+    # Wannier function moved out of the cell by the stacking vector, the folded film is
+    # the original film exactly, lever arm included (the shift of the position blocks is
+    # what the audit's fold-shift-sign mutant flips)
+    m, data = rotated
+    lat = np.asarray(m.lattice_vectors, float)
+    assert np.all(data.ndegen == 1)
+    orig = model_from_hr(data, interpolation="full")
+    moved = model_from_hr(_moved_orbital(data, 1, (0, 0, 1), lat), interpolation="full")
+    np.testing.assert_allclose(moved.positions[1] - orig.positions[1], lat[2], atol=1e-12)
+    k = np.random.default_rng(3).uniform(-3, 3, size=(5, 3))  # the same bulk bands
+    np.testing.assert_allclose(np.linalg.eigvalsh(moved.hamiltonian(k)),
+                               np.linalg.eigvalsh(orig.hamiltonian(k)), atol=1e-12)
+    ref = slab_accumulation(slab(orig, 4, (0, 0, 1)), 0.1, nk=8, temperature=0.1)
+    got = slab_accumulation(slab(moved, 4, (0, 0, 1), fold=True), 0.1, nk=8, temperature=0.1)
+    unfolded = slab_accumulation(slab(moved, 4, (0, 0, 1)), 0.1, nk=8, temperature=0.1)
+    worst = 0.0
+    for part in ("intraband", "interband"):
+        scale = max(np.abs(ref.get(part, q)).max() for q in QS)
+        for q in QS + ("omm_x", "omm_y"):
+            np.testing.assert_allclose(got.get(part, q), ref.get(part, q), rtol=0,
+                                       atol=1e-11 * scale, err_msg=f"{part} {q}")
+            worst = max(worst, np.abs(unfolded.get(part, q) - ref.get(part, q)).max() / scale)
+    assert worst > 1e-3  # counter-example: unfolded, orbital 1 sits in the next layer

@@ -160,8 +160,8 @@ MODULES.update({
         "path": "lrtheory/models/slab_positions.py",
         "tests": ["tests/physics/test_slab_full_interpolation.py"],
         "mutants": [
-            ("fold-shift-sign", "R[:, 2] += np.asarray(shift)[j] - np.asarray(shift)[m]",
-             "R[:, 2] += np.asarray(shift)[m] - np.asarray(shift)[j]"),
+            ("fold-shift-sign", "Rc[:, -1] += np.asarray(shift)[j] - np.asarray(shift)[m]",
+             "Rc[:, -1] += np.asarray(shift)[m] - np.asarray(shift)[j]"),
             ("frame-transposed", 'np.einsum("ab,kb->ka", np.asarray(frame, float)',
              'np.einsum("ba,kb->ka", np.asarray(frame, float)'),
             ("keep-no-lower", "keep = (c2 >= 0) & (c2 < N)", "keep = (c2 < N)"),
