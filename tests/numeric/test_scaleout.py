@@ -311,6 +311,9 @@ def test_the_local_cluster_computes_with_the_compute_config():
     seen = client.run(_worker_settings)
     assert len(seen) == 2 and all(s == COMPUTE_WORKER for s in seen.values())
     assert client.run_on_scheduler(lambda dask_scheduler: dask_scheduler._tick_interval) == 0.5
+    # lrtheory places the tasks: no work stealing
+    assert not client.run_on_scheduler(
+        lambda dask_scheduler: "stealing" in dask_scheduler.extensions)
 
 
 def test_the_check_can_fail_a_default_cluster_runs_the_profiler():
@@ -321,8 +324,11 @@ def test_the_check_can_fail_a_default_cluster_runs_the_profiler():
                                   dashboard_address=None, silence_logs=logging.ERROR) as cl, \
             distributed.Client(cl) as client:
         seen = next(iter(client.run(_worker_settings).values()))
+        steals = client.run_on_scheduler(
+            lambda dask_scheduler: "stealing" in dask_scheduler.extensions)
     assert seen == {"profiler": True, "tick_s": 0.02, "system_monitor_ms": 500.0,
                     "memory_monitor_s": 0.1}
+    assert steals
 
 
 def test_the_compute_env_gives_dask_the_same_config():
