@@ -77,16 +77,18 @@ class WhiteNoise:
             object.__setattr__(self, "sites", tuple(int(s) for s in self.sites))
 
     def mask(self, n: int) -> np.ndarray:
-        """Boolean (n, n): ``True`` where two orbitals share an impurity potential.
+        """Which pairs of orbitals share an impurity potential.
 
         Parameters
         ----------
         n : int
-            Number of orbitals.
+            Orbitals of the model (the size of the mask).
 
         Returns
         -------
-        ndarray
+        ndarray of bool, (n, n)
+            ``True`` where orbitals ``a`` and ``b`` see the same impurity (all of them when
+            ``sites`` is None: one potential on the whole cell).
         """
         if self.sites is None:
             return np.ones((n, n), bool)
