@@ -7,6 +7,7 @@ themselves (each unpickling appends a line to a file).
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import pickle
@@ -230,14 +231,23 @@ def test_malloc_tuning_keeps_chunk_arrays_off_fresh_mmaps(env, on):
     assert (int(new_maps) == 0) if on else (int(new_maps) >= 16)
 
 
-def test_dask_counts_threads_not_only_workers():
-    # a worker with 3 threads runs 3 tasks at once: the executor keeps 2 per thread in flight
+@contextlib.contextmanager
+def _in_process_client(n_workers: int, threads: int):
+    """A client of an in-process Dask cluster with Dask's default settings (skips without
+    distributed)."""
     distributed = pytest.importorskip("distributed")
     import logging
 
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=3, processes=False,
-                                  dashboard_address=None, silence_logs=logging.ERROR) as cl, \
+    with distributed.LocalCluster(n_workers=n_workers, threads_per_worker=threads,
+                                  processes=False, dashboard_address=None,
+                                  silence_logs=logging.ERROR) as cl, \
             distributed.Client(cl) as client:
+        yield client
+
+
+def test_dask_counts_threads_not_only_workers():
+    # a worker with 3 threads runs 3 tasks at once: the executor keeps 2 per thread in flight
+    with _in_process_client(1, 3) as client:
         e = ex.DaskExecutor(client)
         assert (e.n_workers, e.n_slots) == (1, 3)
         out = kmap_reduce(FUNC, K, chunk_size=7, scheduler=client)
@@ -317,12 +327,7 @@ def test_the_local_cluster_computes_with_the_compute_config():
 
 
 def test_the_check_can_fail_a_default_cluster_runs_the_profiler():
-    distributed = pytest.importorskip("distributed")
-    import logging
-
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                                  dashboard_address=None, silence_logs=logging.ERROR) as cl, \
-            distributed.Client(cl) as client:
+    with _in_process_client(1, 1) as client:
         seen = next(iter(client.run(_worker_settings).values()))
         steals = client.run_on_scheduler(
             lambda dask_scheduler: "stealing" in dask_scheduler.extensions)
@@ -356,12 +361,7 @@ def test_the_compute_env_gives_dask_the_same_config():
 def test_dask_places_the_first_tasks_on_every_worker():
     # the executor places each task on the worker with the fewest of the call's tasks per
     # thread (a loose restriction): the four tasks fill() sends first go two and two
-    distributed = pytest.importorskip("distributed")
-    import logging
-
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=None, silence_logs=logging.ERROR) as cl, \
-            distributed.Client(cl) as client:
+    with _in_process_client(2, 1) as client:
         e = ex.DaskExecutor(client)
         e._placed = {}
         picks = []
