@@ -129,7 +129,11 @@ def test_interior_cell_converges_to_the_bulk_full_interpolation_value(cut):
     carriers e^-30, whose ribbon sub-band pairs would count as interband in the ribbon and
     as intraband in the bulk). Seen: 6e-2 at W = 6, 4e-7 at W = 20 (zigzag). Not the (1, 1)
     cut: there even the original Haldane ribbon's interior depends on nk (0.35 of the bulk
-    at nk = 24, 0.67 at 48, W = 40), with or without A; not understood, not used."""
+    at nk = 24, 0.67 at 48, W = 40), with or without A. Why: on that cut the chiral edge
+    states of the two edges cross E_F at the same k (k = 0), split only by their overlap
+    across the ribbon, 1.3e-8 t0 at W = 40 (zigzag: 1.4e-3, (1, -1): 5.4e-4; middle bands on
+    4001 k). That pair, with k_B T >> its gap, counts as interband in the ribbon, and its
+    1/(e_a - e_b) weights make the sum depend on how the grid samples k = 0."""
     h = haldane(t2=0.3, phi=np.pi / 2, delta=0.1)
     data, _ = rotated_data(h, LAT3_2D, np.random.default_rng(5), extra_A=0.05)
     full, tb = model_from_hr(data, interpolation="full", dim=2), model_from_hr(data, dim=2)
