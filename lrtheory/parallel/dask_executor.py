@@ -271,8 +271,7 @@ class DaskExecutor(BatchingExecutor):
         info = self.client.scheduler_info().get("workers", {})
         self._threads = {addr: int(w.get("nthreads", 1) or 1) for addr, w in info.items()}
         self.n_workers = max(1, len(info))
-        self.n_slots = max(self.n_workers,
-                           sum(int(w.get("nthreads", 1) or 1) for w in info.values()))
+        self.n_slots = max(self.n_workers, sum(self._threads.values()))
         self._slots_at = time.monotonic()
         return self.n_slots
 

@@ -248,7 +248,6 @@ class ProcessExecutor(BatchingExecutor):
         self._kept = None
         self._call = 0
         self._path = None
-        self._replaced = False
         self._needs_main = False
         self._dead_since = None
         self._reused = False  # this call's pool served an earlier call
@@ -265,8 +264,7 @@ class ProcessExecutor(BatchingExecutor):
             # a kept worker died between calls and the pool noticed only after this call's
             # first submits (the fork server reports a death asynchronously; the surviving
             # worker may have returned chunks meanwhile): the chunks not yet handed on run once
-            # more on a new pool
-            self._replaced = True
+            # more on a new pool (a new pool has served no call: no second retry)
             self._shutdown(cancel=True)  # forget and stop the broken pool
             self._offset = done
             yield from super()._map_ordered(func, chunks[done:])
@@ -319,7 +317,7 @@ class ProcessExecutor(BatchingExecutor):
     def _failure(self, first: int, n: int) -> Exception:
         """The error for a pool that broke in this call: a retry on a new pool (once) if the
         pool was kept from an earlier call, whose worker may have died while idle."""
-        if self._reused and not self._replaced:
+        if self._reused:
             return _StalePool()
         return self._broken(first, n)
 
