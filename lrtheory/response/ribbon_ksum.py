@@ -47,7 +47,8 @@ from lrtheory.kernels.occupation import fermi
 from lrtheory.models.protocol import hamiltonian_and_velocity
 from lrtheory.response.ksum import Integrand
 from lrtheory.response.parts import PARTS, part_units
-from lrtheory.response.ribbon_operators import (add_omm_profiles, transverse_velocity,
+from lrtheory.response.ribbon_operators import (add_omm_profiles, position_velocities,
+                                                transverse_velocity,
                                                 transverse_velocity_diagonals)
 
 __all__ = ["RibbonIntegrand", "pair_weights", "chunk_traces", "band_traces", "trace_keys",
@@ -428,12 +429,11 @@ def chunk_traces(k, model, *, y, ef, temperature, smearing, eta, degen_tol,
         unit tau): ``charge`` in electrons, ``jx``, ``jy`` in a t0/hbar.
     """
     H, V = hamiltonian_and_velocity(model, k)
-    Vx, Vy = V[:, 0], None
+    Vy = None
     if model.has_position_matrix:  # full Wannier interpolation: v = -i[r, H], V_y = i[H, Y]
-        Ax = model.position_matrix(k).connection[:, 0]
-        Y = model.transverse_position(k)
-        Vx = Vx + 1j * (H @ Ax - Ax @ H)
-        Vy = 1j * (H @ Y - Y @ H)
+        V, Vy = position_velocities(H, V, model.position_matrix(k).connection,
+                                    model.transverse_position(k))
+    Vx = V[:, 0]
     e, U = np.linalg.eigh(H)
     w = half_bandwidth(H, Vx) if bandwidth is None else int(bandwidth)
     return band_traces(e, U, H, Vx, y=y, bandwidth=w, ef=ef, temperature=temperature,

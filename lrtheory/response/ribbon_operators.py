@@ -25,7 +25,8 @@ import numpy as np
 from lrtheory.conventions import ELECTRON_CHARGE
 from lrtheory.kernels.banded import band_diagonals
 
-__all__ = ["transverse_velocity", "transverse_velocity_diagonals", "band_position",
+__all__ = ["transverse_velocity", "transverse_velocity_diagonals", "position_velocities",
+           "band_position",
            "band_transverse_velocity", "omm_density", "add_omm_profiles", "site_operators",
            "OMM_CONVENTION"]
 
@@ -51,6 +52,34 @@ def transverse_velocity(H: np.ndarray, y: np.ndarray) -> np.ndarray:
     """
     y = np.asarray(y, float)
     return 1j * H * (y[None, :] - y[:, None])
+
+
+def position_velocities(H: np.ndarray, V: np.ndarray, A: np.ndarray,
+                        X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r"""Velocities ``v = -i[r, H]`` of a cut (ribbon or film) of a full-interpolation model:
+    ``dH/dk_a + i[H, A_a]`` along each periodic direction ``a``, ``i[H, X]`` across the open
+    one (Wang, Yates, Souza, Vanderbilt, Phys. Rev. B 74, 195118 (2006)).
+
+    Parameters
+    ----------
+    H : (..., n, n) complex ndarray
+        Bloch Hamiltonian(s) (t0).
+    V : (..., d, n, n) complex ndarray
+        ``dH/dk`` along the d periodic directions (t0 a / hbar).
+    A : (..., d, n, n) complex ndarray
+        Berry connection of the cut's Wannier functions along them (a).
+    X : (..., n, n) complex ndarray
+        Position operator across the open direction, ``diag(x) + A^x`` (a).
+
+    Returns
+    -------
+    V_full : (..., d, n, n) ndarray
+        ``dH/dk + i[H, A]`` (t0 a / hbar).
+    V_open : (..., n, n) ndarray
+        ``i[H, X]`` (t0 a / hbar).
+    """
+    Hd = H[..., None, :, :]
+    return V + 1j * (Hd @ A - A @ Hd), 1j * (H @ X - X @ H)
 
 
 def transverse_velocity_diagonals(H: np.ndarray, y: np.ndarray, w: int) -> dict:

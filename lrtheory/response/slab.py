@@ -61,7 +61,7 @@ from lrtheory.response.density import DEFAULT_SMEARING
 from lrtheory.response.ksum import Integrand, QuadratureGrid, ksum
 from lrtheory.response.parts import DOCS, PARTS, PartProfiles, part_units
 from lrtheory.response.ribbon_ksum import fermi_derivative_weight, pair_weights
-from lrtheory.response.ribbon_operators import transverse_velocity
+from lrtheory.response.ribbon_operators import position_velocities, transverse_velocity
 from lrtheory.result import Result, register_view
 
 __all__ = ["SlabIntegrand", "SlabAccumulation", "slab_accumulation", "slab_grid",
@@ -158,10 +158,8 @@ class SlabIntegrand(Integrand):
     def __call__(self, k, model) -> dict:
         H, V = hamiltonian_and_velocity(model, k)
         if model.has_position_matrix:  # full Wannier interpolation: v = -i[r, H]
-            A = model.position_matrix(k).connection
-            V = V + 1j * (H[:, None] @ A - A @ H[:, None])
-            Z = model.normal_position(k)
-            jz = 1j * (H @ Z - Z @ H)
+            V, jz = position_velocities(H, V, model.position_matrix(k).connection,
+                                        model.normal_position(k))
         else:
             jz = transverse_velocity(H, self.z)
         ops = {"jx": V[:, 0], "jy": V[:, 1], "jz": jz, **self.operators}
